@@ -1,0 +1,39 @@
+#include "adapters/registry.h"
+
+#include <functional>
+#include <utility>
+
+namespace linli::adapters {
+
+namespace {
+
+using Factory = std::function<StatusOr<std::unique_ptr<Adapter>>(const config::ChannelConfig&,
+                                                                 const AdapterDeps&)>;
+
+// One line per platform.
+const std::vector<std::pair<std::string, Factory>>& Factories() {
+  static const auto* const kFactories = new std::vector<std::pair<std::string, Factory>>{
+  };
+  return *kFactories;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Adapter>> CreateAdapter(const config::ChannelConfig& channel,
+                                                 const AdapterDeps& deps) {
+  for (const auto& [type, factory] : Factories()) {
+    if (type == channel.type) return factory(channel, deps);
+  }
+  std::string known;
+  for (const auto& t : KnownAdapterTypes()) known += (known.empty() ? "" : ", ") + t;
+  return Status::InvalidArgument("channels[" + channel.name + "].type: unknown type \"" +
+                                 channel.type + "\" (known: console, " + known + ")");
+}
+
+std::vector<std::string> KnownAdapterTypes() {
+  std::vector<std::string> out;
+  for (const auto& f : Factories()) out.push_back(f.first);
+  return out;
+}
+
+}  // namespace linli::adapters

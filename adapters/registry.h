@@ -1,0 +1,31 @@
+// THE list of adapters: adding a platform = one folder under adapters/ + one line in
+// registry.cc + its tests.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bot/adapter.h"
+#include "bot/clock.h"
+#include "bot/http_client.h"
+#include "bot/status.h"
+#include "config/config.h"
+
+namespace linli::adapters {
+
+// What an adapter may use. Borrowed; they outlive every adapter.
+struct AdapterDeps {
+  Clock& clock;
+  HttpClient& http;
+};
+
+// Builds the adapter for `channel.type`. Errors (kInvalidArgument) name the channel and the
+// field: "channels[tg].token: missing". Unknown type: kInvalidArgument naming the known types.
+StatusOr<std::unique_ptr<Adapter>> CreateAdapter(const config::ChannelConfig& channel,
+                                                 const AdapterDeps& deps);
+
+// The types CreateAdapter accepts ("console" is built by the app, not here).
+std::vector<std::string> KnownAdapterTypes();
+
+}  // namespace linli::adapters

@@ -1,0 +1,85 @@
+// The platform seam: one Adapter per configured channel. An adapter verifies and parses
+// inbound webhooks into InboundMessage, renders the HTTP acknowledgement (which carries the
+// replies on platforms with passive replies, e.g. WeChat), and sends outbound messages
+// (called from the outbox thread). Split each platform into a pure codec and this thin
+// I/O class (STYLE.md 4).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/http.h"
+#include "bot/message.h"
+#include "bot/status.h"
+
+namespace linli {
+
+// What a verified webhook request asks of the service.
+struct WebhookResult {
+  // Set when the request needs no turn (URL verification, challenge, ignored update kinds):
+  // the server answers it as-is and writes nothing.
+  std::optional<HttpResponse> immediate;
+  // Set when a turn should run for it.
+  std::optional<InboundMessage> message;
+};
+
+// Outcome of one send attempt.
+struct SendResult {
+  enum class Outcome {
+    kSent,       // delivered; platform_message_id may be set
+    kRetry,      // transient (network, 5xx, 429, token expired): try again after retry_after
+    kPermanent,  // will never succeed (400, blocked by user, bad chat): give up, log
+    kDeferred,   // not allowed now (e.g. outside WeChat's 48 h window): wait for user contact
+  };
+  Outcome outcome = Outcome::kSent;
+  std::string platform_message_id;
+  std::chrono::milliseconds retry_after{0};  // 0 = use the outbox backoff
+  std::string error;                         // no secrets, no personal data
+
+  static SendResult Sent(std::string id = {}) { return {Outcome::kSent, std::move(id), {}, {}}; }
+  static SendResult Retry(std::string error, std::chrono::milliseconds after = {}) {
+    return {Outcome::kRetry, {}, after, std::move(error)};
+  }
+  static SendResult Permanent(std::string error) {
+    return {Outcome::kPermanent, {}, {}, std::move(error)};
+  }
+  static SendResult Deferred(std::string error) {
+    return {Outcome::kDeferred, {}, {}, std::move(error)};
+  }
+};
+
+class Adapter {
+ public:
+  virtual ~Adapter() = default;
+  Adapter() = default;
+  Adapter(const Adapter&) = delete;
+  Adapter& operator=(const Adapter&) = delete;
+
+  // The channel name from config (unique), used in /webhook/<name> and ConversationRef.
+  virtual const std::string& name() const = 0;
+  // The platform type from config, e.g. "telegram", "wechat_mp".
+  virtual std::string type() const = 0;
+
+  // Verifies authenticity on the raw bytes first, then parses. Pure apart from the clock and
+  // replay caches; never throws. Errors map to HTTP: kUnauthenticated 401, kInvalidArgument
+  // 400, kResourceExhausted 413, kNotFound 404 (unsupported method). Thread: event loop.
+  virtual StatusOr<WebhookResult> ParseWebhook(const HttpRequest& request) = 0;
+
+  // True if replies to an inbound message travel in the webhook's HTTP response (WeChat/WeCom
+  // passive replies). Otherwise the router puts them into the outbox.
+  virtual bool passive_replies() const { return false; }
+
+  // The HTTP response acknowledging a processed turn. `replies` is non-empty only when
+  // passive_replies(). Must be deterministic for the same inputs: a redelivered request is
+  // answered with the stored response of the first delivery.
+  virtual HttpResponse RenderAck(const InboundMessage& message,
+                                 const std::vector<OutboundMessage>& replies) = 0;
+
+  // Sends one message. Blocking; called from the outbox thread only, never on the event loop.
+  // Must be thread-safe (tokens are refreshed inside).
+  virtual SendResult Send(const OutboundMessage& message) = 0;
+};
+
+}  // namespace linli

@@ -1,0 +1,78 @@
+// The normalized messages that cross between adapters, the router and the dialogs.
+// Platform details stay in adapters/; everything here is platform-neutral.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace linli {
+
+enum class ChatType { kPrivate, kGroup };
+
+// Where a conversation happens and with whom. Stored (serialized) to send proactively later
+// (Bot Framework's continueConversation).
+struct ConversationRef {
+  std::string channel;  // channel name from config, e.g. "tg"
+  std::string user_id;  // platform user id (Telegram from.id, WeChat OpenID, ...)
+  std::string chat_id;  // platform chat id; equals user_id for private chats where a
+                        // platform has no separate chat id
+  ChatType chat_type = ChatType::kPrivate;
+
+  // Key of the dialog state: one per user per chat.
+  std::string Key() const { return channel + "|" + chat_id + "|" + user_id; }
+};
+
+struct Attachment {
+  enum class Kind { kPhoto, kVoice, kVideo, kFile, kLocation, kLink };
+  Kind kind = Kind::kPhoto;
+  std::string ref;    // platform media/file id or URL
+  std::string label;  // location label, link title, voice recognition text
+  double latitude = 0;
+  double longitude = 0;
+};
+
+enum class InboundKind {
+  kMessage,  // a user typed or sent something
+  kButton,   // a choice was tapped (payload set)
+  kEvent,    // a platform event (event set): subscribe, unsubscribe, click, scan
+};
+
+struct InboundMessage {
+  ConversationRef conversation;
+  InboundKind kind = InboundKind::kMessage;
+  // Unique per channel; the inbound dedupe key. Adapters derive it from the platform's
+  // redelivery key (Telegram update_id, WeChat MsgId or FromUserName+CreateTime, ...).
+  std::string platform_message_id;
+  std::string text;
+  std::vector<Attachment> attachments;
+  // Platform id of the message this one replies to (empty if none); how volunteers claim
+  // a wish by replying to its card.
+  std::string reply_to;
+  std::string payload;      // button payload or menu/event key
+  std::string event;        // "subscribe", "unsubscribe", "click", "scan" for kEvent
+  std::string callback_id;  // platform callback id to acknowledge (Telegram callback_query.id)
+  std::string language;     // user's language hint ("zh", "en"); may be empty
+  int64_t timestamp_ms = 0;  // platform send time, 0 if unknown
+};
+
+struct Choice {
+  std::string label;    // shown to the user
+  std::string payload;  // sent back when tapped; <= 64 bytes (Telegram callback_data)
+};
+
+enum class OutboundKind {
+  kText,            // text with optional choices
+  kCallbackAnswer,  // acknowledge a tapped button (Telegram answerCallbackQuery)
+};
+
+struct OutboundMessage {
+  ConversationRef to;
+  OutboundKind kind = OutboundKind::kText;
+  std::string text;
+  std::vector<Choice> choices;  // rendered as buttons, or numbered text where none exist
+  std::string reply_to;         // platform message id to reply to, may be empty
+  std::string callback_id;      // for kCallbackAnswer
+};
+
+}  // namespace linli

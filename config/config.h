@@ -1,0 +1,102 @@
+// The typed configuration. Loaded from one JSON file (comments allowed, ${ENV_VAR}
+// substitution) by LoadConfig (config/config_loader.h), validated before anything starts.
+// Defaults here are the documented defaults; config/linli.example.json shows every key.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace linli::config {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";           // server.host
+  int port = 8080;                          // server.port (0 = ephemeral, tests)
+  int64_t max_body_bytes = 1 << 20;         // server.max_body_bytes: larger bodies get 413
+  int64_t max_header_bytes = 16 * 1024;     // server.max_header_bytes: whole header block
+  int request_timeout_ms = 10000;           // server.request_timeout_ms: whole request read
+  int max_connections = 4096;               // server.max_connections
+};
+
+struct SqliteConfig {
+  std::string path = "linli.db";            // storage.sqlite.path (relative to the cwd)
+  // storage.sqlite.synchronous: FULL makes every acknowledged webhook survive power loss
+  // (SECURITY.md); NORMAL survives a killed process only.
+  std::string synchronous = "FULL";
+  int busy_timeout_ms = 5000;               // storage.sqlite.busy_timeout_ms
+};
+
+struct StorageConfig {
+  std::string backend = "sqlite";           // storage.backend: "sqlite" (postgres later)
+  SqliteConfig sqlite;
+  int group_commit_max_batch = 256;         // storage.group_commit_max_batch
+};
+
+// One messaging channel. Platform fields are kept as strings (numbers and booleans are
+// formatted) and validated by the adapter factory, which names channel and field on error.
+struct ChannelConfig {
+  std::string name;                         // channels[].name: unique, [a-z0-9_-]+
+  std::string type;                         // channels[].type: "telegram", "wechat_mp", ...
+  std::string api_base;                     // channels[].api_base: platform API root
+  std::map<std::string, std::string> fields;  // every other key of the channel object
+
+  // Empty string when absent.
+  const std::string& Field(const std::string& key) const;
+};
+
+struct Building {
+  std::string id;                           // "3" for 3号楼
+  std::vector<std::string> units;           // {"1","2","3"}
+};
+
+struct CompoundConfig {
+  std::string name;                         // compound.name, e.g. "幸福里小区"
+  std::vector<Building> buildings;          // compound.buildings[] {id, units[]}
+};
+
+struct StaffMember {
+  std::string channel;                      // staff[].channel
+  std::string user_id;                      // staff[].user_id
+  std::string name;                         // staff[].name (display, never shown to residents)
+  std::string tier = "grid";                // staff[].tier: grid|property|community|street
+  std::string role = "staff";               // staff[].role: staff|admin
+};
+
+struct DialogConfig {
+  int session_timeout_minutes = 30;         // dialog.session_timeout_minutes
+};
+
+struct OutboxConfig {
+  int max_attempts = 12;                    // outbox.max_attempts before "failed"
+  int initial_backoff_ms = 1000;            // outbox.initial_backoff_ms, doubled per attempt
+  int max_backoff_ms = 300000;              // outbox.max_backoff_ms
+  int poll_interval_ms = 500;               // outbox.poll_interval_ms (also woken on enqueue)
+};
+
+struct LoggingConfig {
+  std::string level = "info";               // logging.level: trace|debug|info|warn|error
+  bool json = false;                        // logging.json: JSON lines instead of text
+};
+
+struct Config {
+  ServerConfig server;
+  StorageConfig storage;
+  std::string locale = "zh-CN";             // locale: default language of replies
+  std::string timezone = "Asia/Shanghai";   // timezone (IANA name)
+  std::string locale_dir;                   // locale_dir: default "<config dir>/locales"
+  std::vector<ChannelConfig> channels;
+  CompoundConfig compound;
+  std::vector<StaffMember> staff;
+  // categories: ids of report categories; labels come from the locale files
+  // ("category.<id>"). Default: the eight of issue 2.
+  std::vector<std::string> categories = {"sanitation", "repair", "parking",  "pets",
+                                         "noise",      "safety", "property", "other"};
+  DialogConfig dialog;
+  OutboxConfig outbox;
+  LoggingConfig logging;
+
+  std::string source_path;                  // the file this was loaded from
+};
+
+}  // namespace linli::config

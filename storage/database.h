@@ -1,0 +1,69 @@
+// The database seam (STYLE.md: storage). Stores talk SQL through this interface only, with
+// bound parameters, so a PostgreSQL backend can sit beside SQLite without touching them.
+// SQL written against it uses '?' placeholders and the common subset of SQLite and
+// PostgreSQL (INSERT ... RETURNING, ON CONFLICT DO NOTHING/UPDATE, BIGINT, TEXT).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "bot/status.h"
+
+namespace linli::storage {
+
+using Value = std::variant<std::nullptr_t, int64_t, double, std::string>;
+
+class Row {
+ public:
+  explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+  size_t size() const { return values_.size(); }
+  bool IsNull(size_t i) const { return std::holds_alternative<std::nullptr_t>(values_.at(i)); }
+  // Conversions are lenient: NULL reads as 0 / "", an integer column read as text is formatted.
+  int64_t Int(size_t i) const;
+  double Real(size_t i) const;
+  std::string Text(size_t i) const;
+  const Value& at(size_t i) const { return values_.at(i); }
+
+ private:
+  std::vector<Value> values_;
+};
+
+using Rows = std::vector<Row>;
+
+// One connection. Not thread-safe: owned and used by one thread at a time (the write queue's
+// thread in the server). Errors: kUnavailable for a busy/locked database (retryable),
+// kAlreadyExists for a constraint violation, kInternal otherwise.
+class Database {
+ public:
+  virtual ~Database() = default;
+  Database() = default;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs one statement with bound parameters, discarding result rows.
+  virtual Status Exec(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  // Runs one statement and returns its rows.
+  virtual StatusOr<Rows> Query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  // Runs several ';'-separated statements without parameters (migrations only).
+  virtual Status ExecScript(std::string_view sql) = 0;
+  // Rows changed by the last Exec.
+  virtual int64_t changes() const = 0;
+
+  // Transactions. Savepoints nest inside a transaction (names are plain identifiers).
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+  virtual Status Savepoint(std::string_view name) = 0;
+  virtual Status ReleaseSavepoint(std::string_view name) = 0;
+  virtual Status RollbackToSavepoint(std::string_view name) = 0;
+  virtual bool in_transaction() const = 0;
+
+  // "sqlite" or "postgres": lets migrations pick dialect-specific DDL where they must.
+  virtual std::string dialect() const = 0;
+};
+
+}  // namespace linli::storage

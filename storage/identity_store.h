@@ -1,0 +1,45 @@
+// People and their chat identities. A person may have identities on several channels; each
+// identity remembers its last conversation reference so the person can be messaged later.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "bot/message.h"
+#include "storage/database.h"
+
+namespace linli::storage {
+
+struct Person {
+  int64_t id = 0;
+  std::string role = "resident";  // resident|volunteer|staff|admin
+  std::string tier;               // staff tier: grid|property|community|street, else ""
+  std::string locale;             // preferred language, "" = service default
+  int64_t created_at_ms = 0;
+};
+
+struct Identity {
+  std::string channel;
+  std::string user_id;
+  int64_t person_id = 0;
+  ConversationRef last_conversation;  // where the person last wrote from on this channel
+  int64_t last_seen_ms = 0;
+};
+
+class IdentityStore {
+ public:
+  // Returns the person owning (ref.channel, ref.user_id), creating person and identity on
+  // first contact; updates last_conversation and last_seen. Idempotent.
+  static StatusOr<Person> Touch(Database& db, const ConversationRef& ref, int64_t now_ms);
+  static StatusOr<std::optional<Person>> FindPerson(Database& db, int64_t person_id);
+  static StatusOr<std::optional<Identity>> FindIdentity(Database& db, const std::string& channel,
+                                                        const std::string& user_id);
+  // The identity of `person_id` seen most recently (any channel): where to push to.
+  static StatusOr<std::optional<Identity>> LastUsedIdentity(Database& db, int64_t person_id);
+  static Status SetRole(Database& db, int64_t person_id, const std::string& role,
+                        const std::string& tier);
+  static Status SetLocale(Database& db, int64_t person_id, const std::string& locale);
+};
+
+}  // namespace linli::storage

@@ -1,0 +1,54 @@
+// The durable outbox. Every asynchronous or proactive send is a row here, written in the same
+// transaction as the turn that caused it. Messages to one destination (channel + chat) are
+// delivered in order: only the oldest undelivered message of a destination is ever due.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/message.h"
+#include "storage/database.h"
+
+namespace linli::storage {
+
+struct OutboxItem {
+  int64_t id = 0;
+  OutboundMessage message;
+  std::string status;  // pending|sending|sent|failed|deferred
+  int attempts = 0;
+  int64_t created_at_ms = 0;
+  int64_t next_attempt_at_ms = 0;
+  std::string last_error;
+  std::string platform_message_id;  // set when sent
+};
+
+class OutboxStore {
+ public:
+  // Adds a pending message due at `now_ms`. Returns its id.
+  static StatusOr<int64_t> Enqueue(Database& db, const OutboundMessage& message, int64_t now_ms);
+  // Marks up to `limit` due messages 'sending' (attempts + 1) and returns them: for each
+  // destination with nothing 'sending', its oldest 'pending' message if next_attempt_at <= now.
+  static StatusOr<std::vector<OutboxItem>> ClaimDue(Database& db, int64_t now_ms, int limit);
+  static Status MarkSent(Database& db, int64_t id, const std::string& platform_message_id,
+                         int64_t now_ms);
+  // Back to 'pending', due at `next_attempt_at_ms`.
+  static Status MarkRetry(Database& db, int64_t id, int64_t next_attempt_at_ms,
+                          const std::string& error);
+  static Status MarkFailed(Database& db, int64_t id, const std::string& error);
+  // Parked until the user next contacts us (ReleaseDeferred).
+  static Status MarkDeferred(Database& db, int64_t id, const std::string& error);
+  // Deferred messages of (channel, user) become pending, due now. Returns how many.
+  static StatusOr<int64_t> ReleaseDeferred(Database& db, const std::string& channel,
+                                           const std::string& user_id, int64_t now_ms);
+  // After a crash: 'sending' rows go back to 'pending' (the send may have happened - the
+  // caller logs each as possibly duplicated). Returns how many.
+  static StatusOr<int64_t> RecoverInFlight(Database& db, int64_t now_ms);
+  // The earliest next_attempt_at of pending rows, if any.
+  static StatusOr<std::optional<int64_t>> NextDueAt(Database& db);
+  static StatusOr<std::optional<OutboxItem>> Find(Database& db, int64_t id);
+  static StatusOr<int64_t> CountByStatus(Database& db, const std::string& status);
+};
+
+}  // namespace linli::storage
