@@ -73,6 +73,8 @@ struct OutboundMessage {
   std::vector<Choice> choices;  // rendered as buttons, or numbered text where none exist
   std::string reply_to;         // platform message id to reply to, may be empty
   std::string callback_id;      // for kCallbackAnswer
+  std::string idempotency_key;  // stable per outbox row; adapters with idempotent send APIs
+                                // use it (Feishu uuid, WeCom duplicate check)
 };
 
 }  // namespace linli
