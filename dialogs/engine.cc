@@ -1,0 +1,543 @@
+#include "dialogs/engine.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "storage/conversation_store.h"
+#include "storage/identity_store.h"
+
+namespace linli::dialogs {
+
+namespace {
+
+using nlohmann::json;
+
+std::string AsciiLower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool Contains(const std::vector<std::string>& words, const std::string& lower_text) {
+  return std::find(words.begin(), words.end(), lower_text) != words.end();
+}
+
+std::string SlotsToJson(const Slots& slots) {
+  json j = json::object();
+  for (const auto& [k, v] : slots) j[k] = v;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Slots SlotsFromJson(const std::string& text) {
+  Slots slots;
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return slots;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.value().is_string()) slots[it.key()] = it.value().get<std::string>();
+  }
+  return slots;
+}
+
+// Button payloads of a step's options are "s:<step>:<value>", so a button tapped on an old
+// message is recognised instead of being taken as an answer to the current step.
+std::string StepPayload(const std::string& step, const std::string& value) {
+  return "s:" + step + ":" + value;
+}
+
+bool ParseStepPayload(const std::string& payload, std::string* step, std::string* value) {
+  if (payload.rfind("s:", 0) != 0) return false;
+  const size_t colon = payload.find(':', 2);
+  if (colon == std::string::npos) return false;
+  *step = payload.substr(2, colon - 2);
+  *value = payload.substr(colon + 1);
+  return true;
+}
+
+// Parses "1", "１", "1.", "1、", "(1)" as a 1-based number; 0 if it is not one.
+int ParseChoiceNumber(const std::string& text) {
+  std::string digits;
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= '0' && c <= '9') {
+      digits.push_back(static_cast<char>(c));
+      ++i;
+    } else if (c == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBC &&
+               static_cast<unsigned char>(text[i + 2]) >= 0x90 &&
+               static_cast<unsigned char>(text[i + 2]) <= 0x99) {
+      digits.push_back(static_cast<char>('0' + (static_cast<unsigned char>(text[i + 2]) - 0x90)));
+      i += 3;
+    } else if (c == '.' || c == '(' || c == ')' || c == ' ') {
+      ++i;
+    } else if (text.compare(i, 3, "、") == 0) {
+      i += 3;
+    } else {
+      return 0;
+    }
+  }
+  if (digits.empty() || digits.size() > 3) return 0;
+  return std::stoi(digits);
+}
+
+}  // namespace
+
+std::string TrimText(std::string_view s) {
+  static const std::string_view kFullWidthSpace = "\u3000";
+  size_t b = 0;
+  size_t e = s.size();
+  while (b < e) {
+    if (std::isspace(static_cast<unsigned char>(s[b]))) {
+      ++b;
+    } else if (s.substr(b, 3) == kFullWidthSpace) {
+      b += 3;
+    } else {
+      break;
+    }
+  }
+  while (e > b) {
+    if (std::isspace(static_cast<unsigned char>(s[e - 1]))) {
+      --e;
+    } else if (e - b >= 3 && s.substr(e - 3, 3) == kFullWidthSpace) {
+      e -= 3;
+    } else {
+      break;
+    }
+  }
+  return std::string(s.substr(b, e - b));
+}
+
+int MatchOption(const std::string& input, const std::vector<std::string>& payloads,
+                const std::vector<std::string>& labels) {
+  for (size_t i = 0; i < payloads.size(); ++i) {
+    if (payloads[i] == input) return static_cast<int>(i);
+  }
+  const int n = ParseChoiceNumber(input);
+  if (n >= 1 && static_cast<size_t>(n) <= labels.size()) return n - 1;
+  const std::string lower = AsciiLower(input);
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (AsciiLower(labels[i]) == lower) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+const std::vector<std::string>& HelpTriggers() {
+  static const auto* const k = new std::vector<std::string>{"/help", "帮助", "help", "?", "？"};
+  return *k;
+}
+const std::vector<std::string>& CancelTriggers() {
+  static const auto* const k = new std::vector<std::string>{"/cancel", "取消", "cancel", "退出"};
+  return *k;
+}
+const std::vector<std::string>& MenuTriggers() {
+  static const auto* const k =
+      new std::vector<std::string>{"/menu", "菜单", "menu", "/start", "你好", "您好", "hi", "hello"};
+  return *k;
+}
+const std::vector<std::string>& SkipWords() {
+  static const auto* const k = new std::vector<std::string>{"跳过", "skip", "/skip", "无", "没有"};
+  return *k;
+}
+
+const Attachment* UserInput::Find(Attachment::Kind kind) const {
+  for (const auto& a : attachments) {
+    if (a.kind == kind) return &a;
+  }
+  return nullptr;
+}
+
+bool TurnContext::is_staff() const {
+  if (person_.role == "staff" || person_.role == "admin") return true;
+  for (const auto& s : config().staff) {
+    if (s.channel == in_.conversation.channel && s.user_id == in_.conversation.user_id) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void TurnContext::Reply(std::string text, std::vector<Choice> choices) {
+  OutboundMessage m;
+  m.to = in_.conversation;
+  m.text = std::move(text);
+  m.choices = std::move(choices);
+  replies_.push_back(std::move(m));
+}
+
+Status ValidateFlows(const std::vector<FlowSpec>& flows) {
+  std::set<std::string> names;
+  std::set<std::string> triggers;
+  for (const auto* global : {&HelpTriggers(), &CancelTriggers(), &MenuTriggers()}) {
+    for (const auto& t : *global) triggers.insert(AsciiLower(t));
+  }
+  for (const auto& flow : flows) {
+    if (flow.name.empty()) return Status::InvalidArgument("a flow has no name");
+    if (!names.insert(flow.name).second) {
+      return Status::InvalidArgument("flow \"" + flow.name + "\" is declared twice");
+    }
+    if (flow.triggers.empty()) {
+      return Status::InvalidArgument("flow \"" + flow.name + "\" has no trigger");
+    }
+    for (const auto& t : flow.triggers) {
+      if (!triggers.insert(AsciiLower(t)).second) {
+        return Status::InvalidArgument("flow \"" + flow.name + "\": trigger \"" + t +
+                                       "\" collides with another flow or a global command");
+      }
+    }
+    if (flow.steps.empty()) {
+      if (!flow.on_start) {
+        return Status::InvalidArgument("flow \"" + flow.name + "\" has neither steps nor on_start");
+      }
+      continue;
+    }
+    if (!flow.on_complete) {
+      return Status::InvalidArgument("flow \"" + flow.name + "\" has steps but no on_complete");
+    }
+    std::set<std::string> steps;
+    for (const auto& step : flow.steps) {
+      if (step.name.empty() || step.name.find(':') != std::string::npos) {
+        return Status::InvalidArgument("flow \"" + flow.name + "\": a step has an invalid name");
+      }
+      if (!steps.insert(step.name).second) {
+        return Status::InvalidArgument("flow \"" + flow.name + "\": step \"" + step.name +
+                                       "\" is declared twice");
+      }
+    }
+    for (const auto& step : flow.steps) {
+      const std::string where = "flow \"" + flow.name + "\", step \"" + step.name + "\": ";
+      if (!step.next.empty() && steps.count(step.next) == 0) {
+        return Status::InvalidArgument(where + "next step \"" + step.next + "\" does not exist");
+      }
+      if (step.prompt_key.empty()) return Status::InvalidArgument(where + "no prompt");
+      switch (step.input) {
+        case InputKind::kChoice:
+          if (!step.options || step.slot.empty()) {
+            return Status::InvalidArgument(where + "a choice step needs options and a slot");
+          }
+          break;
+        case InputKind::kText:
+          if (!step.accept) return Status::InvalidArgument(where + "a text step needs accept");
+          break;
+        case InputKind::kConfirm:
+          if (!step.next.empty()) {
+            return Status::InvalidArgument(where + "a confirm step completes the flow; no next");
+          }
+          break;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::unique_ptr<Engine>> Engine::Create(const Services& services,
+                                                 std::vector<FlowSpec> flows) {
+  LINLI_RETURN_IF_ERROR(ValidateFlows(flows));
+  return std::unique_ptr<Engine>(new Engine(services, std::move(flows)));
+}
+
+Engine::Engine(const Services& services, std::vector<FlowSpec> flows)
+    : services_(services), flows_(std::move(flows)) {}
+
+const FlowSpec* Engine::FindFlow(const std::string& name) const {
+  for (const auto& f : flows_) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+const StepSpec* Engine::FindStep(const FlowSpec& flow, const std::string& name) const {
+  for (const auto& s : flow.steps) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+const FlowSpec* Engine::MatchTrigger(const std::string& text, std::string* args) const {
+  const std::string lower = AsciiLower(text);
+  for (const auto& flow : flows_) {
+    for (const auto& trigger : flow.triggers) {
+      const std::string t = AsciiLower(trigger);
+      if (lower.compare(0, t.size(), t) != 0) continue;
+      if (lower.size() == t.size()) {
+        args->clear();
+        return &flow;
+      }
+      // The trigger must end a word: followed by a space, '#', or a digit ("进度12").
+      const unsigned char next = static_cast<unsigned char>(lower[t.size()]);
+      if (std::isspace(next) || next == '#' || std::isdigit(next)) {
+        *args = TrimText(text.substr(t.size()));
+        if (!args->empty() && (*args)[0] == '#') *args = TrimText(args->substr(1));
+        return &flow;
+      }
+    }
+  }
+  return nullptr;
+}
+
+std::string Engine::PickLocale(const InboundMessage& in, const storage::Person& person,
+                               const std::string& state_locale) const {
+  const auto known = [&](const std::string& l) {
+    const auto ls = services_.texts.locales();
+    return !l.empty() && std::find(ls.begin(), ls.end(), l) != ls.end();
+  };
+  if (known(state_locale)) return state_locale;
+  if (known(person.locale)) return person.locale;
+  if (in.language.rfind("en", 0) == 0 && known("en")) return "en";
+  if (in.language.rfind("zh", 0) == 0 && known("zh-CN")) return "zh-CN";
+  return services_.config.locale;
+}
+
+void Engine::SendMenu(TurnContext& ctx, const std::string& intro_key) const {
+  std::vector<Choice> choices;
+  for (const auto& flow : flows_) {
+    if (flow.menu_label_key.empty()) continue;
+    choices.push_back({ctx.T(flow.menu_label_key), flow.triggers.front()});
+  }
+  choices.push_back({ctx.T("menu.help"), HelpTriggers().front()});
+  ctx.Reply(ctx.T(intro_key, {{"compound", services_.config.compound.name}}), std::move(choices));
+}
+
+std::vector<Choice> Engine::ChoicesFor(const TurnContext& ctx, const StepSpec& step) const {
+  std::vector<Choice> choices;
+  switch (step.input) {
+    case InputKind::kChoice:
+      for (const auto& o : step.options(ctx)) {
+        choices.push_back({ctx.T(o.label_key), StepPayload(step.name, o.value)});
+      }
+      break;
+    case InputKind::kConfirm:
+      choices.push_back({ctx.T("dialog.confirm"), StepPayload(step.name, "confirm")});
+      choices.push_back({ctx.T("dialog.cancel"), StepPayload(step.name, "cancel")});
+      break;
+    case InputKind::kText:
+      if (step.skippable) choices.push_back({ctx.T("dialog.skip"), StepPayload(step.name, "skip")});
+      break;
+  }
+  return choices;
+}
+
+void Engine::Prompt(TurnContext& ctx, const StepSpec& step, const Slots& slots,
+                    const std::string& hint) const {
+  TextArgs args;
+  if (step.prompt_args) args = step.prompt_args(ctx, slots);
+  std::string text = ctx.T(step.prompt_key, args);
+  if (!hint.empty()) text = hint + "\n" + text;
+  ctx.Reply(std::move(text), ChoicesFor(ctx, step));
+}
+
+StatusOr<std::string> Engine::Enter(TurnContext& ctx, const FlowSpec& flow, std::string step_name,
+                                    Slots& slots) const {
+  // Bounded by the number of steps: skip_if chains cannot loop past the end.
+  for (size_t guard = 0; guard <= flow.steps.size(); ++guard) {
+    if (step_name.empty()) {
+      LINLI_RETURN_IF_ERROR(flow.on_complete(ctx, slots));
+      return std::string();
+    }
+    const StepSpec* step = FindStep(flow, step_name);
+    if (step == nullptr) return Status::Internal("unknown step " + step_name);
+    if (step->skip_if && step->skip_if(slots)) {
+      step_name = step->next;
+      continue;
+    }
+    Prompt(ctx, *step, slots, "");
+    return step_name;
+  }
+  return Status::Internal("flow " + flow.name + " loops through skipped steps");
+}
+
+OutboundMessage Engine::Apology(const InboundMessage& in) const {
+  OutboundMessage m;
+  m.to = in.conversation;
+  m.text = services_.texts.Get(services_.config.locale, "dialog.error");
+  return m;
+}
+
+StatusOr<std::vector<OutboundMessage>> Engine::HandleTurn(storage::Database& db,
+                                                          const InboundMessage& in) {
+  const int64_t now = services_.clock.NowMillis();
+  LINLI_ASSIGN_OR_RETURN(storage::Person person,
+                         storage::IdentityStore::Touch(db, in.conversation, now));
+  const std::string key = in.conversation.Key();
+  LINLI_ASSIGN_OR_RETURN(std::optional<storage::DialogState> loaded,
+                         storage::ConversationStore::Load(db, key));
+  storage::DialogState state = loaded.value_or(storage::DialogState{});
+  const std::string locale = PickLocale(in, person, state.locale);
+  TurnContext ctx(db, services_, in, person, locale);
+
+  Slots slots = SlotsFromJson(state.slots_json.empty() ? "{}" : state.slots_json);
+  const FlowSpec* flow = state.flow.empty() ? nullptr : FindFlow(state.flow);
+  const StepSpec* step = flow ? FindStep(*flow, state.step) : nullptr;
+  bool expired = false;
+  if (flow != nullptr && step == nullptr) flow = nullptr;  // flow changed across a deploy
+  const int64_t timeout_ms =
+      static_cast<int64_t>(services_.config.dialog.session_timeout_minutes) * 60 * 1000;
+  if (flow != nullptr && now - state.updated_at_ms > timeout_ms) {
+    expired = true;
+    flow = nullptr;
+    step = nullptr;
+  }
+
+  auto finish = [&](const FlowSpec* f, const std::string& step_name) -> Status {
+    if (f == nullptr || step_name.empty()) {
+      if (loaded) return storage::ConversationStore::Clear(db, key);
+      return Status::Ok();
+    }
+    storage::DialogState next;
+    next.flow = f->name;
+    next.step = step_name;
+    next.slots_json = SlotsToJson(slots);
+    next.locale = locale;
+    next.updated_at_ms = now;
+    return storage::ConversationStore::Save(db, key, next);
+  };
+
+  UserInput input;
+  input.from_button = in.kind == InboundKind::kButton;
+  input.text = TrimText(input.from_button ? in.payload : in.text);
+  input.attachments = in.attachments;
+
+  if (in.kind == InboundKind::kEvent) {
+    if (in.event == "subscribe") {
+      SendMenu(ctx, "event.welcome");
+      LINLI_RETURN_IF_ERROR(finish(nullptr, ""));
+      return ctx.TakeReplies();
+    }
+    if (in.event != "click" && in.event != "scan") return ctx.TakeReplies();  // nothing to say
+    input.text = TrimText(in.payload);  // a menu key names a command, e.g. "/report"
+  }
+
+  if (expired) ctx.Reply(ctx.T("dialog.expired"));
+  const std::string lower = AsciiLower(input.text);
+
+  if (Contains(CancelTriggers(), lower)) {
+    ctx.Reply(ctx.T(flow ? "dialog.cancelled" : "dialog.nothing_to_cancel"));
+    SendMenu(ctx, "menu.intro");
+    LINLI_RETURN_IF_ERROR(finish(nullptr, ""));
+    return ctx.TakeReplies();
+  }
+  if (Contains(HelpTriggers(), lower)) {
+    ctx.Reply(ctx.T("help.text"));
+    if (flow != nullptr) {
+      Prompt(ctx, *step, slots, ctx.T("dialog.resume"));
+      LINLI_RETURN_IF_ERROR(finish(flow, step->name));
+    } else {
+      SendMenu(ctx, "menu.intro");
+      LINLI_RETURN_IF_ERROR(finish(nullptr, ""));
+    }
+    return ctx.TakeReplies();
+  }
+  if (Contains(MenuTriggers(), lower)) {
+    SendMenu(ctx, "menu.intro");
+    LINLI_RETURN_IF_ERROR(finish(nullptr, ""));
+    return ctx.TakeReplies();
+  }
+
+  std::string args;
+  const FlowSpec* triggered = MatchTrigger(input.text, &args);
+  if (triggered == nullptr && flow == nullptr && !input.text.empty()) {
+    // Idle: a number or a label picks from the main menu (WeChat has no buttons).
+    std::vector<std::string> payloads;
+    std::vector<std::string> labels;
+    std::vector<const FlowSpec*> menu;
+    for (const auto& f : flows_) {
+      if (f.menu_label_key.empty()) continue;
+      payloads.push_back(f.triggers.front());
+      labels.push_back(ctx.T(f.menu_label_key));
+      menu.push_back(&f);
+    }
+    const int picked = MatchOption(input.text, payloads, labels);
+    if (picked >= 0) triggered = menu[picked];
+  }
+
+  if (triggered != nullptr) {
+    slots.clear();
+    if (triggered->steps.empty()) {
+      LINLI_RETURN_IF_ERROR(triggered->on_start(ctx, args));
+      LINLI_RETURN_IF_ERROR(finish(nullptr, ""));
+      return ctx.TakeReplies();
+    }
+    LINLI_ASSIGN_OR_RETURN(std::string entered,
+                           Enter(ctx, *triggered, triggered->steps.front().name, slots));
+    LINLI_RETURN_IF_ERROR(finish(triggered, entered));
+    return ctx.TakeReplies();
+  }
+
+  if (flow == nullptr) {
+    if (!expired) ctx.Reply(ctx.T("dialog.unknown"));
+    SendMenu(ctx, "menu.intro");
+    LINLI_RETURN_IF_ERROR(finish(nullptr, ""));
+    return ctx.TakeReplies();
+  }
+
+  // In a flow: the current step judges the input.
+  if (input.from_button) {
+    std::string button_step;
+    std::string value;
+    if (ParseStepPayload(input.text, &button_step, &value)) {
+      if (button_step != step->name) {
+        Prompt(ctx, *step, slots, ctx.T("dialog.stale_button"));
+        LINLI_RETURN_IF_ERROR(finish(flow, step->name));
+        return ctx.TakeReplies();
+      }
+      input.text = value;
+    }
+  }
+  const std::string input_lower = AsciiLower(input.text);
+  StepVerdict verdict;
+  switch (step->input) {
+    case InputKind::kChoice: {
+      std::vector<std::string> values;
+      std::vector<std::string> labels;
+      for (const auto& o : step->options(ctx)) {
+        values.push_back(o.value);
+        labels.push_back(ctx.T(o.label_key));
+      }
+      const int idx = MatchOption(input.text, values, labels);
+      if (idx < 0) {
+        verdict = StepVerdict::Reject("dialog.invalid_choice");
+      } else {
+        slots[step->slot] = values[idx];
+        verdict = StepVerdict::Accept();
+      }
+      break;
+    }
+    case InputKind::kConfirm: {
+      const int idx = MatchOption(input_lower, {"confirm", "cancel"},
+                                  {ctx.T("dialog.confirm"), ctx.T("dialog.cancel")});
+      const bool yes = idx == 0 || input_lower == "yes" || input_lower == "y" ||
+                       input.text == "是" || input.text == "确认" || input.text == "提交";
+      const bool no = idx == 1 || input_lower == "no" || input_lower == "n" || input.text == "否";
+      if (no) {
+        ctx.Reply(ctx.T("dialog.cancelled"));
+        SendMenu(ctx, "menu.intro");
+        LINLI_RETURN_IF_ERROR(finish(nullptr, ""));
+        return ctx.TakeReplies();
+      }
+      verdict = yes ? StepVerdict::Accept() : StepVerdict::Reject("dialog.confirm_hint");
+      break;
+    }
+    case InputKind::kText:
+      if (step->skippable && Contains(SkipWords(), input_lower)) {
+        if (!step->slot.empty()) slots[step->slot] = "";
+        verdict = StepVerdict::Accept();
+      } else {
+        verdict = step->accept(ctx, input, slots);
+      }
+      break;
+  }
+
+  if (!verdict.accepted) {
+    Prompt(ctx, *step, slots, ctx.T(verdict.hint_key, verdict.hint_args));
+    LINLI_RETURN_IF_ERROR(finish(flow, step->name));
+    return ctx.TakeReplies();
+  }
+  std::string next = step->input == InputKind::kConfirm ? std::string() : step->next;
+  LINLI_ASSIGN_OR_RETURN(std::string entered, Enter(ctx, *flow, next, slots));
+  LINLI_RETURN_IF_ERROR(finish(flow, entered));
+  return ctx.TakeReplies();
+}
+
+}  // namespace linli::dialogs

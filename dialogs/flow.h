@@ -1,0 +1,145 @@
+// Flows are declared as data (python-telegram-bot's ConversationHandler, Rasa forms): entry
+// triggers, ordered steps each with a prompt, an input kind, validation and a transition, and
+// a completion handler doing the domain writes. The engine (dialogs/engine.h) interprets them;
+// ValidateFlows rejects unknown step names and colliding triggers at start-up.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bot/clock.h"
+#include "bot/message.h"
+#include "bot/status.h"
+#include "config/config.h"
+#include "config/texts.h"
+#include "storage/database.h"
+#include "storage/identity_store.h"
+
+namespace linli::dialogs {
+
+// Values collected by a flow's steps, persisted with the dialog state.
+using Slots = std::map<std::string, std::string>;
+using TextArgs = std::map<std::string, std::string>;
+
+// Read-only services a turn may use. Borrowed; they outlive the engine.
+struct Services {
+  const config::Config& config;
+  const config::Texts& texts;
+  const Clock& clock;
+};
+
+// Everything one turn sees. Lives for one turn, on the write thread, inside the turn's
+// transaction: every write through `db` commits or rolls back with the dialog state.
+class TurnContext {
+ public:
+  TurnContext(storage::Database& db, const Services& services, const InboundMessage& in,
+              storage::Person person, std::string locale)
+      : db_(db), services_(services), in_(in), person_(std::move(person)),
+        locale_(std::move(locale)) {}
+
+  storage::Database& db() { return db_; }
+  const Services& services() const { return services_; }
+  const config::Config& config() const { return services_.config; }
+  const InboundMessage& in() const { return in_; }
+  const storage::Person& person() const { return person_; }
+  const std::string& locale() const { return locale_; }
+  int64_t now_ms() const { return services_.clock.NowMillis(); }
+  // Whether the sender is staff (config or database role).
+  bool is_staff() const;
+
+  // A localized text.
+  std::string T(std::string_view key, const TextArgs& args = {}) const {
+    return services_.texts.Get(locale_, key, args);
+  }
+  // Adds a reply to the sender's conversation.
+  void Reply(std::string text, std::vector<Choice> choices = {});
+  const std::vector<OutboundMessage>& replies() const { return replies_; }
+  std::vector<OutboundMessage> TakeReplies() { return std::move(replies_); }
+
+ private:
+  storage::Database& db_;
+  const Services& services_;
+  const InboundMessage& in_;
+  storage::Person person_;
+  std::string locale_;
+  std::vector<OutboundMessage> replies_;
+};
+
+// What the user sent at a step, normalized.
+struct UserInput {
+  std::string text;     // trimmed text (or the tapped choice's payload)
+  bool from_button = false;
+  std::vector<Attachment> attachments;
+  const Attachment* Find(Attachment::Kind kind) const;
+};
+
+enum class InputKind {
+  kChoice,   // one of `options`: tapped, its number ("1") or its label
+  kText,     // free text, checked by `accept`
+  kConfirm,  // 确认 / 取消: confirm runs the flow's on_complete
+};
+
+struct Option {
+  std::string value;      // stored in the slot
+  std::string label_key;  // text key of the label
+};
+
+// A step's verdict on the input.
+struct StepVerdict {
+  bool accepted = false;
+  std::string hint_key;  // for a rejection: text key explaining what is expected
+  TextArgs hint_args;
+
+  static StepVerdict Accept() { return {true, {}, {}}; }
+  static StepVerdict Reject(std::string key, TextArgs args = {}) {
+    return {false, std::move(key), std::move(args)};
+  }
+};
+
+struct StepSpec {
+  std::string name;
+  InputKind input = InputKind::kText;
+  std::string prompt_key;
+  // Arguments for the prompt text (e.g. the confirmation summary). Optional.
+  std::function<TextArgs(const TurnContext&, const Slots&)> prompt_args;
+  // kChoice: the options, in display order.
+  std::function<std::vector<Option>(const TurnContext&)> options;
+  // kChoice: the slot the chosen value goes to. kText: `accept` writes slots itself.
+  std::string slot;
+  // kText: validates the input and writes the slots it fills.
+  std::function<StepVerdict(TurnContext&, const UserInput&, Slots&)> accept;
+  // Whether 跳过/skip is accepted here (the slot stays empty).
+  bool skippable = false;
+  // Skip this step entirely when true (e.g. a photo already came with the description).
+  std::function<bool(const Slots&)> skip_if;
+  // Name of the next step; "" = the flow is complete (kConfirm steps complete on confirm).
+  std::string next;
+};
+
+struct FlowSpec {
+  std::string name;                   // "report"
+  std::vector<std::string> triggers;  // "/report", "报事", "report" - matched case-insensitively
+                                      // on the first word; the rest is passed as args
+  std::string menu_label_key;         // label in the main menu ("" = not in the menu)
+  std::vector<StepSpec> steps;        // first step is the entry; empty = one-shot command
+  // One-shot flows: runs at once with the text after the trigger.
+  std::function<Status(TurnContext&, const std::string& args)> on_start;
+  // Stepped flows: runs when the last step is done (or confirmed); does the domain writes
+  // and adds the replies.
+  std::function<Status(TurnContext&, const Slots&)> on_complete;
+};
+
+// Checks flow specs: names unique, steps named and unique, every `next` names a step of the
+// flow, choice steps have options and a slot, text steps have `accept`, triggers do not
+// collide across flows or with the global commands. kInvalidArgument names the problem.
+Status ValidateFlows(const std::vector<FlowSpec>& flows);
+
+// The global commands every state understands.
+const std::vector<std::string>& HelpTriggers();
+const std::vector<std::string>& CancelTriggers();
+const std::vector<std::string>& MenuTriggers();
+const std::vector<std::string>& SkipWords();
+
+}  // namespace linli::dialogs

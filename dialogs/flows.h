@@ -1,0 +1,16 @@
+// The list of flows the bot offers, in menu order. Each flow lives in its own file.
+#pragma once
+
+#include <vector>
+
+#include "dialogs/flow.h"
+
+namespace linli::dialogs {
+
+FlowSpec ReportFlow();  // 报事 /report  (dialogs/report_flow.cc)
+FlowSpec StatusFlow();  // 进度 /status  (dialogs/status_flow.cc)
+
+// All flows, in menu order.
+std::vector<FlowSpec> AllFlows();
+
+}  // namespace linli::dialogs

@@ -1,0 +1,185 @@
+// 报事 /report: category -> location -> description (+ optional photo) -> confirm -> ticket.
+#include <string>
+
+#include "dialogs/flows.h"
+#include "dialogs/location.h"
+#include "storage/ticket_store.h"
+
+namespace linli::dialogs {
+
+namespace {
+
+constexpr size_t kMinDescriptionChars = 2;
+constexpr size_t kMaxDescriptionChars = 500;
+
+size_t CountCodePoints(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string JoinIds(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : "、") + id;
+  return out;
+}
+
+StepVerdict AcceptLocation(TurnContext& ctx, const UserInput& input, Slots& slots) {
+  if (const Attachment* loc = input.Find(Attachment::Kind::kLocation)) {
+    // A shared map location: keep its label (or coordinates); building unknown.
+    slots["building"] = "";
+    slots["unit"] = "";
+    slots["location_text"] = !loc->label.empty()
+                                 ? loc->label
+                                 : std::to_string(loc->latitude) + "," +
+                                       std::to_string(loc->longitude);
+    return StepVerdict::Accept();
+  }
+  const auto& compound = ctx.config().compound;
+  const ParsedLocation parsed = ParseLocation(input.text, compound);
+  std::vector<std::string> buildings;
+  for (const auto& b : compound.buildings) buildings.push_back(b.id);
+  switch (parsed.result) {
+    case ParsedLocation::Result::kNoBuilding:
+      return StepVerdict::Reject("report.no_building", {{"buildings", JoinIds(buildings)}});
+    case ParsedLocation::Result::kUnknownBuilding:
+      return StepVerdict::Reject("report.unknown_building",
+                                 {{"building", parsed.building}, {"buildings", JoinIds(buildings)}});
+    case ParsedLocation::Result::kUnknownUnit: {
+      std::vector<std::string> units;
+      for (const auto& b : compound.buildings) {
+        if (b.id == parsed.building) units = b.units;
+      }
+      return StepVerdict::Reject(
+          "report.unknown_unit",
+          {{"building", parsed.building}, {"unit", parsed.unit}, {"units", JoinIds(units)}});
+    }
+    case ParsedLocation::Result::kOk:
+      break;
+  }
+  slots["building"] = parsed.building;
+  slots["unit"] = parsed.unit;
+  slots["location_text"] = FormatLocation(parsed.building, parsed.unit, "zh-CN");
+  return StepVerdict::Accept();
+}
+
+StepVerdict AcceptDescription(TurnContext&, const UserInput& input, Slots& slots) {
+  if (const Attachment* photo = input.Find(Attachment::Kind::kPhoto)) slots["photo"] = photo->ref;
+  const size_t n = CountCodePoints(input.text);
+  if (n == 0 && !slots["photo"].empty()) return StepVerdict::Reject("report.photo_needs_text");
+  if (n < kMinDescriptionChars) return StepVerdict::Reject("report.description_too_short");
+  if (n > kMaxDescriptionChars) {
+    return StepVerdict::Reject("report.description_too_long",
+                               {{"max", std::to_string(kMaxDescriptionChars)}});
+  }
+  slots["description"] = input.text;
+  return StepVerdict::Accept();
+}
+
+StepVerdict AcceptPhoto(TurnContext&, const UserInput& input, Slots& slots) {
+  if (const Attachment* photo = input.Find(Attachment::Kind::kPhoto)) {
+    slots["photo"] = photo->ref;
+    return StepVerdict::Accept();
+  }
+  return StepVerdict::Reject("report.photo_expected");
+}
+
+std::string LocationForDisplay(const TurnContext& ctx, const Slots& slots) {
+  auto b = slots.find("building");
+  if (b != slots.end() && !b->second.empty()) {
+    auto u = slots.find("unit");
+    return FormatLocation(b->second, u == slots.end() ? "" : u->second, ctx.locale());
+  }
+  auto t = slots.find("location_text");
+  return t == slots.end() ? "" : t->second;
+}
+
+TextArgs ConfirmArgs(const TurnContext& ctx, const Slots& slots) {
+  auto get = [&](const char* k) {
+    auto it = slots.find(k);
+    return it == slots.end() ? std::string() : it->second;
+  };
+  return {{"category", ctx.T("category." + get("category"))},
+          {"location", LocationForDisplay(ctx, slots)},
+          {"description", get("description")},
+          {"photo", ctx.T(get("photo").empty() ? "report.photo_no" : "report.photo_yes")}};
+}
+
+Status CreateTicket(TurnContext& ctx, const Slots& slots) {
+  auto get = [&](const char* k) {
+    auto it = slots.find(k);
+    return it == slots.end() ? std::string() : it->second;
+  };
+  storage::Ticket t;
+  t.reporter_person_id = ctx.person().id;
+  t.channel = ctx.in().conversation.channel;
+  t.category = get("category");
+  t.building = get("building");
+  t.unit = get("unit");
+  t.location_text = get("location_text");
+  t.description = get("description");
+  t.photo_ref = get("photo");
+  t.status = "new";
+  t.created_at_ms = ctx.now_ms();
+  t.updated_at_ms = t.created_at_ms;
+  LINLI_ASSIGN_OR_RETURN(storage::Ticket stored, storage::TicketStore::Create(ctx.db(), t));
+  ctx.Reply(ctx.T("report.created", {{"number", std::to_string(stored.number)}}));
+  return Status::Ok();
+}
+
+}  // namespace
+
+FlowSpec ReportFlow() {
+  FlowSpec flow;
+  flow.name = "report";
+  flow.triggers = {"/report", "报事", "report", "报修", "投诉"};
+  flow.menu_label_key = "menu.report";
+
+  StepSpec category;
+  category.name = "category";
+  category.input = InputKind::kChoice;
+  category.prompt_key = "report.ask_category";
+  category.options = [](const TurnContext& ctx) {
+    std::vector<Option> out;
+    for (const auto& id : ctx.config().categories) out.push_back({id, "category." + id});
+    return out;
+  };
+  category.slot = "category";
+  category.next = "location";
+
+  StepSpec location;
+  location.name = "location";
+  location.prompt_key = "report.ask_location";
+  location.accept = AcceptLocation;
+  location.next = "description";
+
+  StepSpec description;
+  description.name = "description";
+  description.prompt_key = "report.ask_description";
+  description.accept = AcceptDescription;
+  description.next = "photo";
+
+  StepSpec photo;
+  photo.name = "photo";
+  photo.prompt_key = "report.ask_photo";
+  photo.accept = AcceptPhoto;
+  photo.skippable = true;
+  photo.slot = "photo";
+  photo.skip_if = [](const Slots& s) {
+    auto it = s.find("photo");
+    return it != s.end() && !it->second.empty();
+  };
+  photo.next = "confirm";
+
+  StepSpec confirm;
+  confirm.name = "confirm";
+  confirm.input = InputKind::kConfirm;
+  confirm.prompt_key = "report.confirm";
+  confirm.prompt_args = ConfirmArgs;
+
+  flow.steps = {category, location, description, photo, confirm};
+  flow.on_complete = CreateTicket;
+  return flow;
+}
+
+}  // namespace linli::dialogs

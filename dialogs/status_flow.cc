@@ -1,0 +1,93 @@
+// 进度 /status: the sender's tickets, or one ticket with its history ("进度 12").
+#include <cstdlib>
+#include <string>
+
+#include "dialogs/flows.h"
+#include "dialogs/location.h"
+#include "dialogs/time_format.h"
+#include "storage/ticket_store.h"
+
+namespace linli::dialogs {
+
+namespace {
+
+constexpr int kListLimit = 10;
+
+std::string Location(const TurnContext& ctx, const storage::Ticket& t) {
+  if (!t.building.empty()) return FormatLocation(t.building, t.unit, ctx.locale());
+  return t.location_text;
+}
+
+Status ShowOne(TurnContext& ctx, const std::string& arg) {
+  char* end = nullptr;
+  const long long number = std::strtoll(arg.c_str(), &end, 10);
+  if (end == arg.c_str() || *end != '\0' || number <= 0) {
+    ctx.Reply(ctx.T("status.bad_number"));
+    return Status::Ok();
+  }
+  LINLI_ASSIGN_OR_RETURN(auto ticket, storage::TicketStore::FindByNumber(ctx.db(), number));
+  // Residents see only their own tickets; "not found" either way, so numbers leak nothing.
+  if (!ticket || (ticket->reporter_person_id != ctx.person().id && !ctx.is_staff())) {
+    ctx.Reply(ctx.T("status.not_found", {{"number", std::to_string(number)}}));
+    return Status::Ok();
+  }
+  LINLI_ASSIGN_OR_RETURN(auto events, storage::TicketStore::Events(ctx.db(), ticket->id));
+  const std::string& tz = ctx.config().timezone;
+  std::string history;
+  for (const auto& e : events) {
+    std::string what;
+    if (e.kind == "created") {
+      what = ctx.T("ticket.event.created");
+    } else if (e.kind == "status") {
+      what = ctx.T("ticket.event.status", {{"status", ctx.T("ticket.status." + e.to_status)}});
+    } else {
+      what = ctx.T("ticket.event." + e.kind);
+    }
+    // Staff-only notes stay with staff.
+    if (!e.note.empty() && (e.is_public || ctx.is_staff())) what += ": " + e.note;
+    history += ctx.T("status.history_item", {{"time", FormatLocalTime(e.at_ms, tz)}, {"event", what}});
+    history += "\n";
+  }
+  if (!history.empty()) history.pop_back();
+  ctx.Reply(ctx.T("status.detail", {{"number", std::to_string(ticket->number)},
+                                    {"category", ctx.T("category." + ticket->category)},
+                                    {"location", Location(ctx, *ticket)},
+                                    {"status", ctx.T("ticket.status." + ticket->status)},
+                                    {"created", FormatLocalTime(ticket->created_at_ms, tz)},
+                                    {"history", history}}));
+  return Status::Ok();
+}
+
+Status ShowList(TurnContext& ctx) {
+  LINLI_ASSIGN_OR_RETURN(auto tickets, storage::TicketStore::ListByReporter(
+                                           ctx.db(), ctx.person().id, kListLimit));
+  if (tickets.empty()) {
+    ctx.Reply(ctx.T("status.none"));
+    return Status::Ok();
+  }
+  std::string text = ctx.T("status.list_header");
+  for (const auto& t : tickets) {
+    text += "\n" + ctx.T("status.list_item", {{"number", std::to_string(t.number)},
+                                               {"category", ctx.T("category." + t.category)},
+                                               {"location", Location(ctx, t)},
+                                               {"status", ctx.T("ticket.status." + t.status)}});
+  }
+  text += "\n" + ctx.T("status.list_footer");
+  ctx.Reply(std::move(text));
+  return Status::Ok();
+}
+
+}  // namespace
+
+FlowSpec StatusFlow() {
+  FlowSpec flow;
+  flow.name = "status";
+  flow.triggers = {"/status", "进度", "status", "查询", "我的报事"};
+  flow.menu_label_key = "menu.status";
+  flow.on_start = [](TurnContext& ctx, const std::string& args) {
+    return args.empty() ? ShowList(ctx) : ShowOne(ctx, args);
+  };
+  return flow;
+}
+
+}  // namespace linli::dialogs
