@@ -38,7 +38,7 @@ std::string FormatLocalTime(int64_t unix_ms, const std::string& timezone) {
   } else {
     localtime_r(&secs, &tm);  // the process TZ (set from config at start)
   }
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
                 tm.tm_mday, tm.tm_hour, tm.tm_min);
   return buf;

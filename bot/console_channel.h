@@ -1,0 +1,48 @@
+// The console channel: `linli chat` - a REPL on stdin/stdout speaking to the same dialogs and
+// database as the server. Works with piped stdin, so a scripted conversation can be fed to it.
+// Replies are "passive" (printed at once); choices are numbered, as on WeChat.
+#pragma once
+
+#include <iosfwd>
+#include <mutex>
+#include <string>
+
+#include "bot/adapter.h"
+#include "bot/clock.h"
+
+namespace linli {
+
+class Router;
+
+class ConsoleAdapter final : public Adapter {
+ public:
+  explicit ConsoleAdapter(std::ostream& out) : out_(out) {}
+  const std::string& name() const override { return name_; }
+  std::string type() const override { return "console"; }
+  // The console has no webhook.
+  StatusOr<WebhookResult> ParseWebhook(const HttpRequest&) override {
+    return Status::NotFound("the console channel has no webhook");
+  }
+  bool passive_replies() const override { return true; }
+  HttpResponse RenderAck(const InboundMessage&, const std::vector<OutboundMessage>&) override {
+    return HttpResponse::Text(200, "");
+  }
+  // Prints a proactive message (a push) to the console.
+  SendResult Send(const OutboundMessage& message) override;
+
+  // Prints one reply: its text, then its choices numbered ("  1. 环境卫生").
+  void Print(const OutboundMessage& message);
+
+ private:
+  const std::string name_ = "console";
+  std::ostream& out_;
+  std::mutex mu_;
+};
+
+// Reads lines from `in` until EOF or "/quit", runs each as a turn from console user `user_id`
+// and prints the replies. A line "/photo" attaches a placeholder photo (to try the photo step).
+// Returns the process exit code.
+int RunConsoleChat(Router& router, ConsoleAdapter& adapter, const Clock& clock,
+                   const std::string& user_id, std::istream& in, bool interactive);
+
+}  // namespace linli

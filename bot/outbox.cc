@@ -1,0 +1,159 @@
+#include "bot/outbox.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "bot/log.h"
+#include "storage/outbox_store.h"
+
+namespace linli {
+
+namespace {
+constexpr int kClaimBatch = 32;
+}
+
+OutboxWorker::OutboxWorker(storage::WriteQueue& queue, const Clock& clock,
+                           config::OutboxConfig options, AdapterLookup lookup, int threads)
+    : queue_(queue), clock_(clock), options_(options), lookup_(std::move(lookup)),
+      thread_count_(std::max(1, threads)) {}
+
+OutboxWorker::~OutboxWorker() { Stop(); }
+
+Status OutboxWorker::Start() {
+  int64_t recovered = 0;
+  LINLI_RETURN_IF_ERROR(queue_.Run([&](storage::Database& db) -> Status {
+    LINLI_ASSIGN_OR_RETURN(recovered, storage::OutboxStore::RecoverInFlight(db, clock_.NowMillis()));
+    return Status::Ok();
+  }));
+  if (recovered > 0) {
+    // The process stopped while these were being sent: they may have been delivered. Sending
+    // again is the lesser evil (nothing lost); platforms without idempotency keys may show a
+    // duplicate.
+    GetLogger("outbox")->warn("{} message(s) were in flight at the last stop; resending "
+                              "(a duplicate is possible on platforms without idempotency keys)",
+                              recovered);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  stopping_ = false;
+  for (int i = 0; i < thread_count_; ++i) threads_.emplace_back([this] { Loop(); });
+  return Status::Ok();
+}
+
+void OutboxWorker::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+void OutboxWorker::Notify() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++wakeups_;
+  }
+  cv_.notify_all();
+}
+
+int64_t OutboxWorker::BackoffMs(int attempts) const {
+  int64_t delay = options_.initial_backoff_ms;
+  for (int i = 1; i < attempts && delay < options_.max_backoff_ms; ++i) delay *= 2;
+  return std::min<int64_t>(delay, options_.max_backoff_ms);
+}
+
+StatusOr<int> OutboxWorker::RunOnce() {
+  std::vector<storage::OutboxItem> items;
+  LINLI_RETURN_IF_ERROR(queue_.Run([&](storage::Database& db) -> Status {
+    LINLI_ASSIGN_OR_RETURN(items, storage::OutboxStore::ClaimDue(db, clock_.NowMillis(),
+                                                                 kClaimBatch));
+    return Status::Ok();
+  }));
+  auto log = GetLogger("outbox");
+  for (const auto& item : items) {
+    Adapter* adapter = lookup_(item.message.to.channel);
+    SendResult result;
+    if (adapter == nullptr) {
+      result = SendResult::Permanent("no such channel: " + item.message.to.channel);
+    } else {
+      try {
+        result = adapter->Send(item.message);
+      } catch (const std::exception& e) {
+        result = SendResult::Retry(std::string("adapter threw: ") + e.what());
+      }
+    }
+    const int64_t now = clock_.NowMillis();
+    Status recorded;
+    switch (result.outcome) {
+      case SendResult::Outcome::kSent:
+        ++sent_;
+        recorded = queue_.Run([&](storage::Database& db) {
+          return storage::OutboxStore::MarkSent(db, item.id, result.platform_message_id, now);
+        });
+        break;
+      case SendResult::Outcome::kRetry:
+        if (item.attempts >= options_.max_attempts) {
+          ++failed_;
+          log->error("outbox message {} to channel {} failed after {} attempts: {}", item.id,
+                     item.message.to.channel, item.attempts, result.error);
+          recorded = queue_.Run([&](storage::Database& db) {
+            return storage::OutboxStore::MarkFailed(db, item.id, result.error);
+          });
+        } else {
+          ++retried_;
+          const int64_t delay = result.retry_after.count() > 0 ? result.retry_after.count()
+                                                               : BackoffMs(item.attempts);
+          log->warn("outbox message {} to channel {}: attempt {} failed ({}); retry in {} ms",
+                    item.id, item.message.to.channel, item.attempts, result.error, delay);
+          recorded = queue_.Run([&](storage::Database& db) {
+            return storage::OutboxStore::MarkRetry(db, item.id, now + delay, result.error);
+          });
+        }
+        break;
+      case SendResult::Outcome::kPermanent:
+        ++failed_;
+        log->error("outbox message {} to channel {} failed permanently: {}", item.id,
+                   item.message.to.channel, result.error);
+        recorded = queue_.Run([&](storage::Database& db) {
+          return storage::OutboxStore::MarkFailed(db, item.id, result.error);
+        });
+        break;
+      case SendResult::Outcome::kDeferred:
+        log->info("outbox message {} to channel {} waits for the user's next contact: {}",
+                  item.id, item.message.to.channel, result.error);
+        recorded = queue_.Run([&](storage::Database& db) {
+          return storage::OutboxStore::MarkDeferred(db, item.id, result.error);
+        });
+        break;
+    }
+    if (!recorded.ok()) {
+      // The row stays 'sending' and is recovered (resent) at the next start.
+      log->error("outbox message {}: could not record the outcome: {}", item.id,
+                 recorded.ToString());
+    }
+  }
+  return static_cast<int>(items.size());
+}
+
+void OutboxWorker::Loop() {
+  auto log = GetLogger("outbox");
+  for (;;) {
+    uint64_t seen;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+      seen = wakeups_;
+    }
+    auto attempted = RunOnce();
+    if (!attempted.ok()) log->error("outbox pass failed: {}", attempted.status().ToString());
+    if (attempted.ok() && *attempted > 0) continue;  // more may be due right away
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_interval_ms),
+                 [&] { return stopping_ || wakeups_ != seen; });
+  }
+}
+
+}  // namespace linli

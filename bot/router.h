@@ -1,0 +1,51 @@
+// The router runs one turn per inbound message: dedupe, dialog engine, outbox, and the
+// acknowledgement - all in one transaction on the write queue, so a webhook is answered only
+// after its effects are committed, and a redelivery gets the first answer without being
+// processed again.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bot/adapter.h"
+#include "bot/clock.h"
+#include "bot/message.h"
+#include "dialogs/engine.h"
+#include "storage/write_queue.h"
+
+namespace linli {
+
+class Router {
+ public:
+  struct TurnOutcome {
+    HttpResponse ack;                       // what to answer the platform
+    std::vector<OutboundMessage> replies;   // the turn's replies (for console/tests)
+    bool duplicate = false;                 // a redelivery: nothing was processed
+    int enqueued = 0;                       // outbox rows written
+  };
+
+  // Borrowed; all outlive the router. `on_enqueued` is called (on the write thread) after a
+  // commit that added outbox rows - it should only wake the outbox.
+  Router(storage::WriteQueue& queue, dialogs::Engine& engine, const Clock& clock,
+         std::function<void()> on_enqueued);
+
+  // Queues the turn; `done` runs on the write thread after the commit with the outcome, or
+  // with a non-OK status when nothing was committed (the platform should redeliver: 503).
+  void Submit(Adapter& adapter, InboundMessage message,
+              std::function<void(StatusOr<TurnOutcome>)> done);
+  // Blocking variant (console, tests). Must not be called on the write thread.
+  StatusOr<TurnOutcome> Run(Adapter& adapter, InboundMessage message);
+
+ private:
+  Status RunTurn(storage::Database& db, Adapter& adapter, const InboundMessage& message,
+                 TurnOutcome* out);
+
+  storage::WriteQueue& queue_;
+  dialogs::Engine& engine_;
+  const Clock& clock_;
+  std::function<void()> on_enqueued_;
+};
+
+}  // namespace linli
