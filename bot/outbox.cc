@@ -79,8 +79,12 @@ StatusOr<int> OutboxWorker::RunOnce() {
     if (adapter == nullptr) {
       result = SendResult::Permanent("no such channel: " + item.message.to.channel);
     } else {
+      // Stable per outbox row, so a retried send can be recognised by platforms that
+      // deduplicate (Feishu uuid).
+      OutboundMessage message = item.message;
+      if (message.idempotency_key.empty()) message.idempotency_key = "linli-ob-" + std::to_string(item.id);
       try {
-        result = adapter->Send(item.message);
+        result = adapter->Send(message);
       } catch (const std::exception& e) {
         result = SendResult::Retry(std::string("adapter threw: ") + e.what());
       }
