@@ -13,9 +13,11 @@
 #include "bot/log.h"
 #include "bot/outbox.h"
 #include "bot/router.h"
+#include "bot/scheduler.h"
 #include "bot/webhook_server.h"
 #include "dialogs/engine.h"
 #include "dialogs/flows.h"
+#include "storage/inbox_store.h"
 #include "storage/migrations.h"
 #include "storage/sqlite_database.h"
 #include "storage/write_queue.h"
@@ -23,6 +25,10 @@
 namespace linli {
 
 namespace {
+
+// Dedupe records are kept well past every platform's redelivery window (Telegram 24 h,
+// Feishu about 7.1 h, WeChat seconds).
+constexpr auto kInboxRetention = std::chrono::hours(24 * 7);
 
 HttpResponse ErrorResponse(int status, const std::string& message) {
   std::string body = "{\"error\":\"";
@@ -162,6 +168,7 @@ Status App::Start() {
       });
   LINLI_RETURN_IF_ERROR(server_->Start());
   LINLI_RETURN_IF_ERROR(outbox_->Start());
+  ScheduleJobs();
   io_thread_ = std::thread([this] {
     auto guard = boost::asio::make_work_guard(*io_);
     io_->run();
@@ -169,6 +176,20 @@ Status App::Start() {
   GetLogger("http")->info("linli listening on http://{}:{} ({} channel(s))", config_.server.host,
                           port(), adapters_.size());
   return Status::Ok();
+}
+
+void App::ScheduleJobs() {
+  scheduler_ = std::make_unique<Scheduler>(*io_);
+  scheduler_->Every("inbox-prune", std::chrono::hours(1), [this] {
+    const int64_t before =
+        clock_->NowMillis() -
+        std::chrono::duration_cast<std::chrono::milliseconds>(kInboxRetention).count();
+    queue_->Submit(
+        [before](storage::Database& db) { return storage::InboxStore::Prune(db, before).status(); },
+        [](Status st) {
+          if (!st.ok()) GetLogger("scheduler")->warn("inbox prune failed: {}", st.ToString());
+        });
+  });
 }
 
 uint16_t App::port() const { return server_ ? server_->port() : 0; }
@@ -187,6 +208,7 @@ void App::Stop() {
   queue_->Stop();
   io_->stop();
   if (io_thread_.joinable()) io_thread_.join();
+  scheduler_->Stop();  // the io thread is gone: timers can be cancelled from here
   GetLogger("http")->info("linli stopped");
 }
 

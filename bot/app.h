@@ -32,6 +32,7 @@ class WriteQueue;
 class ConsoleAdapter;
 class OutboxWorker;
 class Router;
+class Scheduler;
 class WebhookServer;
 
 struct AppOptions {
@@ -69,6 +70,7 @@ class App {
 
  private:
   explicit App(config::Config config);
+  void ScheduleJobs();
   void HandleHttp(HttpRequest request, std::function<void(HttpResponse)> respond);
 
   config::Config config_;
@@ -86,6 +88,7 @@ class App {
   std::unique_ptr<OutboxWorker> outbox_;
   std::unique_ptr<boost::asio::io_context> io_;
   std::unique_ptr<WebhookServer> server_;
+  std::unique_ptr<Scheduler> scheduler_;
   std::thread io_thread_;
   std::atomic<bool> started_{false};
   std::atomic<bool> stopped_{false};
