@@ -31,6 +31,8 @@ class OutboxStore {
   // Marks up to `limit` due messages 'sending' (attempts + 1) and returns them: for each
   // destination with nothing 'sending', its oldest 'pending' message if next_attempt_at <= now.
   static StatusOr<std::vector<OutboxItem>> ClaimDue(Database& db, int64_t now_ms, int limit);
+  // The Mark* calls apply to a claimed ('sending') row: kNotFound for an unknown id,
+  // kFailedPrecondition for a row in any other state (e.g. recovered by RecoverInFlight).
   static Status MarkSent(Database& db, int64_t id, const std::string& platform_message_id,
                          int64_t now_ms);
   // Back to 'pending', due at `next_attempt_at_ms`.
@@ -45,7 +47,9 @@ class OutboxStore {
   // After a crash: 'sending' rows go back to 'pending' (the send may have happened - the
   // caller logs each as possibly duplicated). Returns how many.
   static StatusOr<int64_t> RecoverInFlight(Database& db, int64_t now_ms);
-  // The earliest next_attempt_at of pending rows, if any.
+  // The earliest next_attempt_at of pending rows, if any. Only rows ClaimDue could return
+  // once due count (the oldest pending row of a destination with nothing 'sending'), so a
+  // poller never wakes for a message that is blocked behind an earlier one.
   static StatusOr<std::optional<int64_t>> NextDueAt(Database& db);
   static StatusOr<std::optional<OutboxItem>> Find(Database& db, int64_t id);
   static StatusOr<int64_t> CountByStatus(Database& db, const std::string& status);

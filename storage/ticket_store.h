@@ -51,6 +51,16 @@ class TicketStore {
   // Oldest first.
   static StatusOr<std::vector<TicketEvent>> Events(Database& db, int64_t ticket_id);
   static StatusOr<int64_t> Count(Database& db);
+
+  // Added with the implementation (not in the first contract):
+  static StatusOr<std::optional<Ticket>> FindById(Database& db, int64_t id);
+  // Moves ticket `ticket_id` to `to_status` (one of the statuses listed on Ticket::status),
+  // sets updated_at and records a "status" event (from -> to, actor, note, is_public), all
+  // atomically. Returns the updated ticket. kNotFound for an unknown ticket,
+  // kInvalidArgument for an unknown status.
+  static StatusOr<Ticket> SetStatus(Database& db, int64_t ticket_id, const std::string& to_status,
+                                    int64_t actor_person_id, const std::string& note,
+                                    bool is_public, int64_t now_ms);
 };
 
 }  // namespace linli::storage

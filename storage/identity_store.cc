@@ -1,0 +1,151 @@
+#include "storage/identity_store.h"
+
+#include <string>
+#include <vector>
+
+#include "storage/store_util.h"
+
+namespace linli::storage {
+namespace {
+
+constexpr const char* kPersonColumns = "id, role, tier, locale, created_at";
+constexpr const char* kIdentityColumns =
+    "channel, user_id, person_id, chat_id, chat_type, last_seen_at";
+
+Person ToPerson(const Row& r) {
+  Person p;
+  p.id = r.Int(0);
+  p.role = r.Text(1);
+  p.tier = r.Text(2);
+  p.locale = r.Text(3);
+  p.created_at_ms = r.Int(4);
+  return p;
+}
+
+Identity ToIdentity(const Row& r) {
+  Identity id;
+  id.channel = r.Text(0);
+  id.user_id = r.Text(1);
+  id.person_id = r.Int(2);
+  id.last_conversation.channel = id.channel;
+  id.last_conversation.user_id = id.user_id;
+  id.last_conversation.chat_id = r.Text(3);
+  id.last_conversation.chat_type = internal::ParseChatType(r.Text(4));
+  id.last_seen_ms = r.Int(5);
+  return id;
+}
+
+bool ValidRole(const std::string& role) {
+  return role == "resident" || role == "volunteer" || role == "staff" || role == "admin";
+}
+
+bool ValidTier(const std::string& tier) {
+  return tier.empty() || tier == "grid" || tier == "property" || tier == "community" ||
+         tier == "street";
+}
+
+// One attempt at Touch inside `scope`. Sets *raced when another writer created the identity
+// between our lookup and insert.
+StatusOr<Person> TouchOnce(Database& db, const ConversationRef& ref, int64_t now_ms, bool* raced) {
+  const std::string chat_id = ref.chat_id.empty() ? ref.user_id : ref.chat_id;
+  const std::string chat_type = internal::ChatTypeName(ref.chat_type);
+  LINLI_ASSIGN_OR_RETURN(
+      Rows found, db.Query("SELECT person_id FROM identities WHERE channel = ? AND user_id = ?",
+                           {ref.channel, ref.user_id}));
+  int64_t person_id = 0;
+  if (!found.empty()) {
+    person_id = found[0].Int(0);
+    LINLI_RETURN_IF_ERROR(db.Exec(
+        "UPDATE identities SET chat_id = ?, chat_type = ?, last_seen_at = ? "
+        "WHERE channel = ? AND user_id = ?",
+        {chat_id, chat_type, now_ms, ref.channel, ref.user_id}));
+  } else {
+    LINLI_ASSIGN_OR_RETURN(
+        Rows created,
+        db.Query("INSERT INTO persons (role, tier, locale, created_at) "
+                 "VALUES ('resident', '', '', ?) RETURNING id",
+                 {now_ms}));
+    if (created.empty()) return Status::Internal("identity: INSERT RETURNING gave no row");
+    person_id = created[0].Int(0);
+    LINLI_RETURN_IF_ERROR(db.Exec(
+        "INSERT INTO identities (channel, user_id, person_id, chat_id, chat_type, last_seen_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, user_id) DO NOTHING",
+        {ref.channel, ref.user_id, person_id, chat_id, chat_type, now_ms}));
+    if (db.changes() == 0) {
+      *raced = true;
+      return Status::Unavailable("identity created concurrently");
+    }
+  }
+  LINLI_ASSIGN_OR_RETURN(auto person, IdentityStore::FindPerson(db, person_id));
+  if (!person) return Status::Internal("identity: person row missing");
+  return *person;
+}
+
+}  // namespace
+
+StatusOr<Person> IdentityStore::Touch(Database& db, const ConversationRef& ref, int64_t now_ms) {
+  if (ref.channel.empty() || ref.user_id.empty()) {
+    return Status::InvalidArgument("identity: channel and user_id are required");
+  }
+  for (int attempt = 0;; ++attempt) {
+    internal::TxScope scope(db, "identity_touch");
+    LINLI_RETURN_IF_ERROR(scope.status());
+    bool raced = false;
+    auto person = TouchOnce(db, ref, now_ms, &raced);
+    if (person.ok()) {
+      LINLI_RETURN_IF_ERROR(scope.Commit());
+      return person;
+    }
+    if (!raced || attempt > 0) return person.status();
+    // The scope rolls back the orphan person; the retry finds the other writer's identity.
+  }
+}
+
+StatusOr<std::optional<Person>> IdentityStore::FindPerson(Database& db, int64_t person_id) {
+  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query(std::string("SELECT ") + kPersonColumns +
+                                                 " FROM persons WHERE id = ?",
+                                             {person_id}));
+  if (rows.empty()) return std::optional<Person>();
+  return std::optional<Person>(ToPerson(rows[0]));
+}
+
+StatusOr<std::optional<Identity>> IdentityStore::FindIdentity(Database& db,
+                                                              const std::string& channel,
+                                                              const std::string& user_id) {
+  LINLI_ASSIGN_OR_RETURN(Rows rows,
+                         db.Query(std::string("SELECT ") + kIdentityColumns +
+                                      " FROM identities WHERE channel = ? AND user_id = ?",
+                                  {channel, user_id}));
+  if (rows.empty()) return std::optional<Identity>();
+  return std::optional<Identity>(ToIdentity(rows[0]));
+}
+
+StatusOr<std::optional<Identity>> IdentityStore::LastUsedIdentity(Database& db,
+                                                                  int64_t person_id) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows, db.Query(std::string("SELECT ") + kIdentityColumns +
+                              " FROM identities WHERE person_id = ? "
+                              "ORDER BY last_seen_at DESC LIMIT 1",
+                          {person_id}));
+  if (rows.empty()) return std::optional<Identity>();
+  return std::optional<Identity>(ToIdentity(rows[0]));
+}
+
+Status IdentityStore::SetRole(Database& db, int64_t person_id, const std::string& role,
+                              const std::string& tier) {
+  if (!ValidRole(role)) return Status::InvalidArgument("identity: unknown role '" + role + "'");
+  if (!ValidTier(tier)) return Status::InvalidArgument("identity: unknown tier '" + tier + "'");
+  LINLI_RETURN_IF_ERROR(
+      db.Exec("UPDATE persons SET role = ?, tier = ? WHERE id = ?", {role, tier, person_id}));
+  if (db.changes() == 0) return Status::NotFound("identity: no person " + std::to_string(person_id));
+  return Status::Ok();
+}
+
+Status IdentityStore::SetLocale(Database& db, int64_t person_id, const std::string& locale) {
+  LINLI_RETURN_IF_ERROR(
+      db.Exec("UPDATE persons SET locale = ? WHERE id = ?", {locale, person_id}));
+  if (db.changes() == 0) return Status::NotFound("identity: no person " + std::to_string(person_id));
+  return Status::Ok();
+}
+
+}  // namespace linli::storage

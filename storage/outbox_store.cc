@@ -1,0 +1,250 @@
+#include "storage/outbox_store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "storage/store_util.h"
+
+namespace linli::storage {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kItemColumns =
+    "id, channel, user_id, chat_id, chat_type, payload, status, attempts, created_at, "
+    "next_attempt_at, last_error, platform_message_id";
+
+const char* KindName(OutboundKind kind) {
+  return kind == OutboundKind::kCallbackAnswer ? "callback_answer" : "text";
+}
+
+StatusOr<std::string> EncodePayload(const OutboundMessage& m) {
+  try {
+    json choices = json::array();
+    for (const Choice& c : m.choices) choices.push_back({{"label", c.label}, {"payload", c.payload}});
+    json j = {
+        {"kind", KindName(m.kind)},
+        {"to",
+         {{"channel", m.to.channel},
+          {"user_id", m.to.user_id},
+          {"chat_id", m.to.chat_id},
+          {"chat_type", internal::ChatTypeName(m.to.chat_type)}}},
+        {"text", m.text},
+        {"choices", std::move(choices)},
+        {"reply_to", m.reply_to},
+        {"callback_id", m.callback_id},
+    };
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("outbox: cannot encode message: ") + e.what());
+  }
+}
+
+std::string StringField(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The destination comes from the row's columns (what ordering and ReleaseDeferred use); the
+// rest from the JSON payload.
+Status DecodePayload(const std::string& text, OutboundMessage* m) {
+  const json j = json::parse(text, nullptr, false);
+  if (!j.is_object()) return Status::Internal("outbox: unreadable payload");
+  const std::string kind = StringField(j, "kind");
+  if (kind == "text") {
+    m->kind = OutboundKind::kText;
+  } else if (kind == "callback_answer") {
+    m->kind = OutboundKind::kCallbackAnswer;
+  } else {
+    return Status::Internal("outbox: unknown message kind in payload");
+  }
+  m->text = StringField(j, "text");
+  m->reply_to = StringField(j, "reply_to");
+  m->callback_id = StringField(j, "callback_id");
+  m->choices.clear();
+  auto choices = j.find("choices");
+  if (choices != j.end() && choices->is_array()) {
+    for (const json& c : *choices) {
+      if (!c.is_object()) continue;
+      m->choices.push_back({StringField(c, "label"), StringField(c, "payload")});
+    }
+  }
+  return Status::Ok();
+}
+
+StatusOr<OutboxItem> ToItem(const Row& r) {
+  OutboxItem item;
+  item.id = r.Int(0);
+  item.message.to.channel = r.Text(1);
+  item.message.to.user_id = r.Text(2);
+  item.message.to.chat_id = r.Text(3);
+  item.message.to.chat_type = internal::ParseChatType(r.Text(4));
+  LINLI_RETURN_IF_ERROR(DecodePayload(r.Text(5), &item.message));
+  item.status = r.Text(6);
+  item.attempts = static_cast<int>(r.Int(7));
+  item.created_at_ms = r.Int(8);
+  item.next_attempt_at_ms = r.Int(9);
+  item.last_error = r.Text(10);
+  item.platform_message_id = r.Text(11);
+  return item;
+}
+
+// Explains why an UPDATE ... WHERE id = ? AND status = 'sending' changed nothing.
+Status NotSending(Database& db, int64_t id) {
+  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query("SELECT status FROM outbox WHERE id = ?", {id}));
+  if (rows.empty()) return Status::NotFound("outbox: no message " + std::to_string(id));
+  return Status::FailedPrecondition("outbox: message " + std::to_string(id) + " is '" +
+                                    rows[0].Text(0) + "', not 'sending'");
+}
+
+Status UpdateSending(Database& db, int64_t id, std::string_view sql,
+                     const std::vector<Value>& params) {
+  LINLI_RETURN_IF_ERROR(db.Exec(sql, params));
+  if (db.changes() == 0) return NotSending(db, id);
+  return Status::Ok();
+}
+
+// A destination's head: the oldest 'pending' row of its (channel, chat_id), with no row of
+// that destination 'sending'. Both probes are equality lookups on outbox_destination.
+constexpr const char* kIsHead =
+    "NOT EXISTS (SELECT 1 FROM outbox s WHERE s.channel = o.channel AND s.chat_id = o.chat_id "
+    "AND s.status = 'sending') "
+    "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel AND p.chat_id = "
+    "o.chat_id AND p.status = 'pending' AND p.id < o.id)";
+
+}  // namespace
+
+StatusOr<int64_t> OutboxStore::Enqueue(Database& db, const OutboundMessage& message,
+                                       int64_t now_ms) {
+  if (message.to.channel.empty() || (message.to.chat_id.empty() && message.to.user_id.empty())) {
+    return Status::InvalidArgument("outbox: destination channel and chat_id are required");
+  }
+  // message.h: chat_id equals user_id for private chats where a platform has no chat id.
+  const std::string& chat_id = message.to.chat_id.empty() ? message.to.user_id : message.to.chat_id;
+  LINLI_ASSIGN_OR_RETURN(std::string payload, EncodePayload(message));
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows,
+      db.Query("INSERT INTO outbox (channel, user_id, chat_id, chat_type, payload, status, "
+               "attempts, created_at, next_attempt_at, updated_at) "
+               "VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) RETURNING id",
+               {message.to.channel, message.to.user_id, chat_id,
+                std::string(internal::ChatTypeName(message.to.chat_type)), std::move(payload),
+                now_ms, now_ms, now_ms}));
+  if (rows.empty()) return Status::Internal("outbox: INSERT RETURNING gave no row");
+  return rows[0].Int(0);
+}
+
+StatusOr<std::vector<OutboxItem>> OutboxStore::ClaimDue(Database& db, int64_t now_ms, int limit) {
+  std::vector<OutboxItem> items;
+  if (limit <= 0) return items;
+  // One statement, so the claim is atomic without a transaction. The candidate scan walks
+  // outbox_due (status, next_attempt_at) in due order; each candidate costs two index probes.
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows,
+      db.Query(std::string("UPDATE outbox SET status = 'sending', attempts = attempts + 1, "
+                           "updated_at = ? WHERE id IN (SELECT o.id FROM outbox o "
+                           "WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND ") +
+                   kIsHead + " ORDER BY o.next_attempt_at, o.id LIMIT ?) RETURNING " +
+                   kItemColumns,
+               {now_ms, now_ms, int64_t{limit}}));
+  std::vector<int64_t> unreadable;
+  items.reserve(rows.size());
+  for (const Row& r : rows) {
+    auto item = ToItem(r);
+    if (item.ok()) {
+      items.push_back(std::move(item).value());
+    } else {
+      unreadable.push_back(r.Int(0));
+    }
+  }
+  for (int64_t id : unreadable) {
+    // Never deliverable: fail it rather than block its destination forever.
+    internal::Logger()->error("outbox: message {} has an unreadable payload; marked failed", id);
+    Status st = MarkFailed(db, id, "unreadable payload");
+    if (!st.ok()) internal::Logger()->error("outbox: cannot fail message {}: {}", id, st.ToString());
+  }
+  // RETURNING order is unspecified: hand them out in due order.
+  std::sort(items.begin(), items.end(), [](const OutboxItem& a, const OutboxItem& b) {
+    return a.next_attempt_at_ms != b.next_attempt_at_ms
+               ? a.next_attempt_at_ms < b.next_attempt_at_ms
+               : a.id < b.id;
+  });
+  return items;
+}
+
+Status OutboxStore::MarkSent(Database& db, int64_t id, const std::string& platform_message_id,
+                             int64_t now_ms) {
+  return UpdateSending(db, id,
+                       "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, "
+                       "updated_at = ?, last_error = '' WHERE id = ? AND status = 'sending'",
+                       {platform_message_id, now_ms, now_ms, id});
+}
+
+Status OutboxStore::MarkRetry(Database& db, int64_t id, int64_t next_attempt_at_ms,
+                              const std::string& error) {
+  return UpdateSending(db, id,
+                       "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? "
+                       "WHERE id = ? AND status = 'sending'",
+                       {next_attempt_at_ms, error, id});
+}
+
+Status OutboxStore::MarkFailed(Database& db, int64_t id, const std::string& error) {
+  return UpdateSending(db, id,
+                       "UPDATE outbox SET status = 'failed', last_error = ? "
+                       "WHERE id = ? AND status = 'sending'",
+                       {error, id});
+}
+
+Status OutboxStore::MarkDeferred(Database& db, int64_t id, const std::string& error) {
+  return UpdateSending(db, id,
+                       "UPDATE outbox SET status = 'deferred', last_error = ? "
+                       "WHERE id = ? AND status = 'sending'",
+                       {error, id});
+}
+
+StatusOr<int64_t> OutboxStore::ReleaseDeferred(Database& db, const std::string& channel,
+                                               const std::string& user_id, int64_t now_ms) {
+  LINLI_RETURN_IF_ERROR(
+      db.Exec("UPDATE outbox SET status = 'pending', next_attempt_at = ?, updated_at = ? "
+              "WHERE channel = ? AND user_id = ? AND status = 'deferred'",
+              {now_ms, now_ms, channel, user_id}));
+  return db.changes();
+}
+
+StatusOr<int64_t> OutboxStore::RecoverInFlight(Database& db, int64_t now_ms) {
+  LINLI_RETURN_IF_ERROR(
+      db.Exec("UPDATE outbox SET status = 'pending', next_attempt_at = ?, updated_at = ? "
+              "WHERE status = 'sending'",
+              {now_ms, now_ms}));
+  return db.changes();
+}
+
+StatusOr<std::optional<int64_t>> OutboxStore::NextDueAt(Database& db) {
+  // Walks outbox_due in due order and stops at the first head.
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows, db.Query(std::string("SELECT o.next_attempt_at FROM outbox o "
+                                      "WHERE o.status = 'pending' AND ") +
+                          kIsHead + " ORDER BY o.next_attempt_at LIMIT 1"));
+  if (rows.empty()) return std::optional<int64_t>();
+  return std::optional<int64_t>(rows[0].Int(0));
+}
+
+StatusOr<std::optional<OutboxItem>> OutboxStore::Find(Database& db, int64_t id) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows,
+      db.Query(std::string("SELECT ") + kItemColumns + " FROM outbox WHERE id = ?", {id}));
+  if (rows.empty()) return std::optional<OutboxItem>();
+  LINLI_ASSIGN_OR_RETURN(OutboxItem item, ToItem(rows[0]));
+  return std::optional<OutboxItem>(std::move(item));
+}
+
+StatusOr<int64_t> OutboxStore::CountByStatus(Database& db, const std::string& status) {
+  LINLI_ASSIGN_OR_RETURN(Rows rows,
+                         db.Query("SELECT COUNT(*) FROM outbox WHERE status = ?", {status}));
+  return rows.empty() ? int64_t{0} : rows[0].Int(0);
+}
+
+}  // namespace linli::storage

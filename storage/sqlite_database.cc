@@ -1,0 +1,295 @@
+#include "storage/sqlite_database.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "storage/store_util.h"
+
+namespace linli::storage {
+namespace {
+
+// Bound on cached prepared statements; store SQL is a fixed set, so this only guards against a
+// caller that builds SQL dynamically.
+constexpr size_t kMaxCachedStatements = 512;
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool IsIdentifier(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  auto alpha = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; };
+  if (!alpha(name[0])) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) {
+    return alpha(c) || std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+bool IsBlank(const char* p) {
+  // What may follow the one statement: whitespace and SQL comments.
+  while (*p != '\0') {
+    if (std::isspace(static_cast<unsigned char>(*p)) || *p == ';') {
+      ++p;
+    } else if (p[0] == '-' && p[1] == '-') {
+      while (*p != '\0' && *p != '\n') ++p;
+    } else if (p[0] == '/' && p[1] == '*') {
+      p += 2;
+      while (*p != '\0' && !(p[0] == '*' && p[1] == '/')) ++p;
+      if (*p != '\0') p += 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string Abbrev(std::string_view sql) {
+  constexpr size_t kMax = 120;
+  std::string s(sql.substr(0, kMax));
+  std::replace_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  if (sql.size() > kMax) s += "...";
+  return s;
+}
+
+class SqliteDatabase final : public Database {
+ public:
+  explicit SqliteDatabase(sqlite3* db) : db_(db) {}
+  ~SqliteDatabase() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    cache_.clear();
+    sqlite3_close_v2(db_);  // rolls back an open transaction
+  }
+
+  Status Exec(std::string_view sql, const std::vector<Value>& params) override {
+    sqlite3_stmt* stmt = nullptr;
+    LINLI_RETURN_IF_ERROR(PrepareAndBind(sql, params, &stmt));
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    Status st = rc == SQLITE_DONE ? Status::Ok() : Error(rc, sql);
+    Finish(stmt);
+    return st;
+  }
+
+  StatusOr<Rows> Query(std::string_view sql, const std::vector<Value>& params) override {
+    sqlite3_stmt* stmt = nullptr;
+    LINLI_RETURN_IF_ERROR(PrepareAndBind(sql, params, &stmt));
+    Rows rows;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      const int n = sqlite3_column_count(stmt);
+      std::vector<Value> values;
+      values.reserve(static_cast<size_t>(n));
+      for (int i = 0; i < n; ++i) values.push_back(Column(stmt, i));
+      rows.emplace_back(std::move(values));
+    }
+    if (rc != SQLITE_DONE) {
+      Status st = Error(rc, sql);
+      Finish(stmt);
+      return st;
+    }
+    Finish(stmt);
+    return rows;
+  }
+
+  Status ExecScript(std::string_view sql) override {
+    std::string script(sql);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db_, script.c_str(), nullptr, nullptr, &err);
+    if (rc == SQLITE_OK) return Status::Ok();
+    std::string msg = err != nullptr ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    return MapCode(rc, "sqlite: " + msg);
+  }
+
+  int64_t changes() const override { return sqlite3_changes64(db_); }
+
+  Status Begin() override {
+    // IMMEDIATE takes the write lock now, so a busy database fails here (retryable) rather
+    // than at the first write or at COMMIT.
+    return Exec("BEGIN IMMEDIATE", {});
+  }
+  Status Commit() override { return Exec("COMMIT", {}); }
+  Status Rollback() override {
+    // SQLite may already have rolled back by itself (after SQLITE_FULL, IOERR, ...).
+    if (!in_transaction()) return Status::Ok();
+    return Exec("ROLLBACK", {});
+  }
+  Status Savepoint(std::string_view name) override {
+    if (!IsIdentifier(name)) return Status::InvalidArgument("bad savepoint name");
+    return Exec("SAVEPOINT " + std::string(name), {});
+  }
+  Status ReleaseSavepoint(std::string_view name) override {
+    if (!IsIdentifier(name)) return Status::InvalidArgument("bad savepoint name");
+    return Exec("RELEASE SAVEPOINT " + std::string(name), {});
+  }
+  Status RollbackToSavepoint(std::string_view name) override {
+    if (!IsIdentifier(name)) return Status::InvalidArgument("bad savepoint name");
+    return Exec("ROLLBACK TO SAVEPOINT " + std::string(name), {});
+  }
+  bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
+
+  std::string dialect() const override { return "sqlite"; }
+
+ private:
+  static Status MapCode(int rc, std::string message) {
+    switch (rc & 0xff) {
+      case SQLITE_BUSY:
+      case SQLITE_LOCKED:
+        return Status::Unavailable(std::move(message));
+      case SQLITE_CONSTRAINT:
+        return Status::AlreadyExists(std::move(message));
+      default:
+        return Status::Internal(std::move(message));
+    }
+  }
+
+  Status Error(int rc, std::string_view sql) const {
+    return MapCode(rc, std::string("sqlite: ") + sqlite3_errmsg(db_) + " [" + Abbrev(sql) + "]");
+  }
+
+  Status PrepareAndBind(std::string_view sql, const std::vector<Value>& params,
+                        sqlite3_stmt** out) {
+    std::string key(sql);
+    sqlite3_stmt* stmt = nullptr;
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      stmt = it->second;
+    } else {
+      const char* tail = nullptr;
+      const int rc = sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size() + 1),
+                                        SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
+      if (rc != SQLITE_OK) {
+        sqlite3_finalize(stmt);
+        return Error(rc, sql);
+      }
+      if (stmt == nullptr) return Status::InvalidArgument("sqlite: empty statement");
+      if (tail != nullptr && !IsBlank(tail)) {
+        sqlite3_finalize(stmt);
+        return Status::InvalidArgument("sqlite: more than one statement (use ExecScript) [" +
+                                       Abbrev(sql) + "]");
+      }
+      if (cache_.size() >= kMaxCachedStatements) {
+        for (auto& [s, cached] : cache_) sqlite3_finalize(cached);
+        cache_.clear();
+      }
+      cache_.emplace(std::move(key), stmt);
+    }
+
+    const int expected = sqlite3_bind_parameter_count(stmt);
+    if (expected != static_cast<int>(params.size())) {
+      return Status::InvalidArgument("sqlite: statement takes " + std::to_string(expected) +
+                                     " parameters, got " + std::to_string(params.size()) + " [" +
+                                     Abbrev(sql) + "]");
+    }
+    for (int i = 0; i < expected; ++i) {
+      const Value& v = params[static_cast<size_t>(i)];
+      int rc = SQLITE_OK;
+      if (auto p = std::get_if<int64_t>(&v)) {
+        rc = sqlite3_bind_int64(stmt, i + 1, *p);
+      } else if (auto p = std::get_if<double>(&v)) {
+        rc = sqlite3_bind_double(stmt, i + 1, *p);
+      } else if (auto p = std::get_if<std::string>(&v)) {
+        // STATIC: `params` outlives the statement's execution (bindings are cleared in Finish).
+        rc = sqlite3_bind_text64(stmt, i + 1, p->data(), p->size(), SQLITE_STATIC, SQLITE_UTF8);
+      } else {
+        rc = sqlite3_bind_null(stmt, i + 1);
+      }
+      if (rc != SQLITE_OK) {
+        Status st = Error(rc, sql);
+        Finish(stmt);
+        return st;
+      }
+    }
+    *out = stmt;
+    return Status::Ok();
+  }
+
+  static void Finish(sqlite3_stmt* stmt) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+  }
+
+  static Value Column(sqlite3_stmt* stmt, int i) {
+    switch (sqlite3_column_type(stmt, i)) {
+      case SQLITE_INTEGER:
+        return static_cast<int64_t>(sqlite3_column_int64(stmt, i));
+      case SQLITE_FLOAT:
+        return sqlite3_column_double(stmt, i);
+      case SQLITE_TEXT: {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+        const int n = sqlite3_column_bytes(stmt, i);
+        return std::string(p != nullptr ? p : "", static_cast<size_t>(n));
+      }
+      case SQLITE_BLOB: {
+        const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt, i));
+        const int n = sqlite3_column_bytes(stmt, i);
+        return p != nullptr ? std::string(p, static_cast<size_t>(n)) : std::string();
+      }
+      default:
+        return nullptr;
+    }
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Database>> OpenSqlite(const SqliteOptions& options) {
+  if (options.path.empty()) return Status::InvalidArgument("sqlite: empty database path");
+  const std::string sync = Upper(options.synchronous);
+  if (sync != "FULL" && sync != "NORMAL" && sync != "OFF") {
+    return Status::InvalidArgument("sqlite: synchronous must be FULL, NORMAL or OFF, got '" +
+                                   options.synchronous + "'");
+  }
+  if (options.busy_timeout_ms < 0) {
+    return Status::InvalidArgument("sqlite: busy_timeout_ms must be >= 0");
+  }
+
+  sqlite3* raw = nullptr;
+  // NOMUTEX: a connection is used by one thread at a time (database.h), so SQLite's own
+  // per-connection mutex is pure overhead.
+  const int rc = sqlite3_open_v2(options.path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    sqlite3_close_v2(raw);
+    return Status::Unavailable("sqlite: cannot open '" + options.path + "': " + msg);
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  auto db = std::make_unique<SqliteDatabase>(raw);
+
+  // The file is only really opened by the first statement; a failure here is still "cannot
+  // open" for the caller.
+  auto mode = db->Query("PRAGMA journal_mode=WAL", {});
+  if (!mode.ok()) {
+    return Status::Unavailable("sqlite: cannot open '" + options.path +
+                               "': " + mode.status().message());
+  }
+  if (options.path != ":memory:" && (mode->empty() || Upper((*mode)[0].Text(0)) != "WAL")) {
+    internal::Logger()->warn("sqlite: WAL mode unavailable, journal_mode={}",
+                             mode->empty() ? std::string("?") : (*mode)[0].Text(0));
+  }
+  for (const std::string& pragma :
+       {"PRAGMA synchronous=" + sync, std::string("PRAGMA foreign_keys=ON")}) {
+    Status st = db->Exec(pragma, {});
+    if (!st.ok()) {
+      return Status::Unavailable("sqlite: cannot open '" + options.path + "': " + st.message());
+    }
+  }
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace linli::storage

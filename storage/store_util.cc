@@ -1,0 +1,58 @@
+#include "storage/store_util.h"
+
+namespace linli::storage::internal {
+
+std::shared_ptr<spdlog::logger> Logger() {
+  if (auto existing = spdlog::get("storage")) return existing;
+  auto logger = spdlog::default_logger()->clone("storage");
+  try {
+    spdlog::register_logger(logger);
+  } catch (const spdlog::spdlog_ex&) {
+    // Registered concurrently by another thread: use that one.
+    if (auto existing = spdlog::get("storage")) return existing;
+  }
+  return logger;
+}
+
+TxScope::TxScope(Database& db, std::string_view savepoint_name)
+    : db_(db), name_(savepoint_name), nested_(db.in_transaction()) {
+  status_ = nested_ ? db_.Savepoint(name_) : db_.Begin();
+  open_ = status_.ok();
+}
+
+TxScope::~TxScope() {
+  if (open_) Abort();
+}
+
+Status TxScope::Commit() {
+  if (!open_) return status_.ok() ? Status::Internal("transaction scope already closed") : status_;
+  Status st = nested_ ? db_.ReleaseSavepoint(name_) : db_.Commit();
+  if (!st.ok()) {
+    Abort();
+    return st;
+  }
+  open_ = false;
+  return st;
+}
+
+void TxScope::Abort() {
+  open_ = false;
+  if (nested_) {
+    Status st = db_.RollbackToSavepoint(name_);
+    if (st.ok()) st = db_.ReleaseSavepoint(name_);
+    if (!st.ok()) Logger()->error("rollback to savepoint {} failed: {}", name_, st.ToString());
+  } else {
+    Status st = db_.Rollback();
+    if (!st.ok()) Logger()->error("rollback failed: {}", st.ToString());
+  }
+}
+
+const char* ChatTypeName(ChatType type) {
+  return type == ChatType::kGroup ? "group" : "private";
+}
+
+ChatType ParseChatType(std::string_view name) {
+  return name == "group" ? ChatType::kGroup : ChatType::kPrivate;
+}
+
+}  // namespace linli::storage::internal

@@ -1,0 +1,155 @@
+#include "storage/write_queue.h"
+
+#include <algorithm>
+#include <exception>
+#include <future>
+#include <utility>
+#include <vector>
+
+#include "storage/store_util.h"
+
+namespace linli::storage {
+namespace {
+
+constexpr const char* kUnitSavepoint = "wq_unit";
+
+Status RunWork(const WriteQueue::Work& work, Database& db) {
+  if (!work) return Status::InvalidArgument("write queue: empty work");
+  try {
+    return work(db);
+  } catch (const std::exception& e) {
+    internal::Logger()->error("write queue: unit threw: {}", e.what());
+    return Status::Internal(std::string("unit threw: ") + e.what());
+  } catch (...) {
+    internal::Logger()->error("write queue: unit threw a non-standard exception");
+    return Status::Internal("unit threw");
+  }
+}
+
+void CallDone(const WriteQueue::Done& done, Status st) {
+  if (!done) return;
+  try {
+    done(std::move(st));
+  } catch (const std::exception& e) {
+    internal::Logger()->error("write queue: done callback threw: {}", e.what());
+  } catch (...) {
+    internal::Logger()->error("write queue: done callback threw");
+  }
+}
+
+}  // namespace
+
+WriteQueue::WriteQueue(std::unique_ptr<Database> db, int max_batch)
+    : db_(std::move(db)), max_batch_(std::max(1, max_batch)) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+WriteQueue::~WriteQueue() { Stop(); }
+
+void WriteQueue::Submit(Work work, Done done) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(Unit{std::move(work), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  CallDone(done, Status::Unavailable("write queue stopped"));
+}
+
+Status WriteQueue::Run(Work work) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopping_ && thread_.get_id() == std::this_thread::get_id()) {
+      return Status::FailedPrecondition("write queue: Run() called from the queue thread");
+    }
+  }
+  std::promise<Status> promise;
+  std::future<Status> result = promise.get_future();
+  Submit(std::move(work), [&promise](Status st) { promise.set_value(std::move(st)); });
+  return result.get();
+}
+
+void WriteQueue::Stop() {
+  std::thread thread;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    cv_.notify_all();
+    // From inside a Work or Done the loop drains and exits by itself; the thread stays
+    // joinable so a later Stop() (the destructor) joins it.
+    if (thread_.get_id() == std::this_thread::get_id()) return;
+    thread = std::move(thread_);
+  }
+  if (thread.joinable()) thread.join();
+}
+
+uint64_t WriteQueue::commits() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return commits_;
+}
+
+void WriteQueue::Loop() {
+  Database& db = *db_;
+  for (;;) {
+    std::vector<Unit> batch;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything submitted has been run
+      const size_t n = std::min(queue_.size(), static_cast<size_t>(max_batch_));
+      batch.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+
+    std::vector<Status> results(batch.size());
+    Status batch_error = db.Begin();
+    for (size_t i = 0; i < batch.size() && batch_error.ok(); ++i) {
+      Status st = db.Savepoint(kUnitSavepoint);
+      if (!st.ok()) {
+        batch_error = st;
+        break;
+      }
+      st = RunWork(batch[i].work, db);
+      if (st.ok()) st = db.ReleaseSavepoint(kUnitSavepoint);
+      if (!st.ok()) {
+        results[i] = st;
+        if (db.in_transaction()) {
+          Status undo = db.RollbackToSavepoint(kUnitSavepoint);
+          if (undo.ok()) undo = db.ReleaseSavepoint(kUnitSavepoint);
+          if (!undo.ok()) batch_error = undo;
+        }
+      }
+      if (batch_error.ok() && !db.in_transaction()) {
+        // The unit ended the transaction (or SQLite rolled it back after an I/O error): the
+        // earlier units' writes are not what we would commit.
+        batch_error = Status::Internal("write queue: transaction ended inside a unit");
+      }
+    }
+
+    if (batch_error.ok()) {
+      batch_error = db.Commit();
+      if (batch_error.ok()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++commits_;
+      }
+    }
+    if (!batch_error.ok()) {
+      internal::Logger()->error("write queue: batch of {} failed: {}", batch.size(),
+                                batch_error.ToString());
+      Status rb = db.Rollback();
+      if (!rb.ok()) internal::Logger()->error("write queue: rollback failed: {}", rb.ToString());
+      // A unit that failed on its own keeps its own status; every other unit gets the batch's.
+      for (Status& st : results) {
+        if (st.ok()) st = batch_error;
+      }
+    }
+    for (size_t i = 0; i < batch.size(); ++i) CallDone(batch[i].done, std::move(results[i]));
+  }
+}
+
+}  // namespace linli::storage

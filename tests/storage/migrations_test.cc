@@ -1,0 +1,146 @@
+#include "storage/migrations.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "storage/sqlite_database.h"
+
+namespace linli::storage {
+namespace {
+
+std::unique_ptr<Database> OpenMemory() {
+  auto db = OpenSqlite(SqliteOptions{":memory:"});
+  EXPECT_TRUE(db.ok()) << db.status().ToString();
+  return db.ok() ? std::move(db).value() : nullptr;
+}
+
+std::set<std::string> Names(Database& db, const std::string& type) {
+  std::set<std::string> out;
+  auto rows = db.Query("SELECT name FROM sqlite_master WHERE type = ?", {type});
+  EXPECT_TRUE(rows.ok());
+  if (rows.ok()) {
+    for (const Row& r : *rows) out.insert(r.Text(0));
+  }
+  return out;
+}
+
+TEST(MigrationsTest, CreatesEveryTableAndIndex) {
+  auto db = OpenMemory();
+  ASSERT_TRUE(db);
+  auto version = Migrate(*db);
+  ASSERT_TRUE(version.ok()) << version.status().ToString();
+  EXPECT_EQ(*version, LatestSchemaVersion());
+  EXPECT_GE(LatestSchemaVersion(), 1);
+
+  const auto tables = Names(*db, "table");
+  for (const char* t : {"schema_migrations", "persons", "identities", "tickets", "ticket_events",
+                        "conversations", "inbox", "outbox"}) {
+    EXPECT_TRUE(tables.count(t)) << t;
+  }
+  const auto indexes = Names(*db, "index");
+  for (const char* i : {"identities_person_seen", "tickets_number", "tickets_reporter",
+                        "ticket_events_ticket", "inbox_received", "outbox_due",
+                        "outbox_destination"}) {
+    EXPECT_TRUE(indexes.count(i)) << i;
+  }
+  EXPECT_FALSE(db->in_transaction());
+}
+
+TEST(MigrationsTest, IsIdempotent) {
+  auto db = OpenMemory();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(Migrate(*db).ok());
+  ASSERT_TRUE(db->Exec("INSERT INTO persons (role, tier, locale, created_at) VALUES "
+                       "('staff', 'grid', 'zh', 1)")
+                  .ok());
+  auto again = Migrate(*db);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*again, LatestSchemaVersion());
+
+  auto versions = db->Query("SELECT version, applied_at FROM schema_migrations ORDER BY version");
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(static_cast<int>(versions->size()), LatestSchemaVersion());
+  for (int i = 0; i < LatestSchemaVersion(); ++i) {
+    EXPECT_EQ((*versions)[static_cast<size_t>(i)].Int(0), i + 1);
+    EXPECT_GT((*versions)[static_cast<size_t>(i)].Int(1), 0);
+  }
+  auto persons = db->Query("SELECT COUNT(*) FROM persons");
+  ASSERT_TRUE(persons.ok());
+  EXPECT_EQ((*persons)[0].Int(0), 1);  // data untouched by the second run
+}
+
+TEST(MigrationsTest, FailedMigrationRollsBackAndStopsThere) {
+  auto db = OpenMemory();
+  ASSERT_TRUE(db);
+  // A stray "tickets" table makes migration 2 fail half-way through its script.
+  ASSERT_TRUE(db->Exec("CREATE TABLE tickets (x TEXT)").ok());
+  auto version = Migrate(*db);
+  ASSERT_FALSE(version.ok());
+  EXPECT_NE(version.status().message().find("migration 2"), std::string::npos)
+      << version.status().ToString();
+  EXPECT_FALSE(db->in_transaction());
+
+  auto applied = db->Query("SELECT MAX(version) FROM schema_migrations");
+  ASSERT_TRUE(applied.ok());
+  EXPECT_EQ((*applied)[0].Int(0), 1);  // migration 1 committed on its own
+  const auto tables = Names(*db, "table");
+  EXPECT_TRUE(tables.count("persons"));
+  EXPECT_FALSE(tables.count("ticket_events"));  // nothing of migration 2 remains
+  EXPECT_FALSE(tables.count("outbox"));         // later migrations were not attempted
+
+  // Once the obstacle is gone the remaining migrations apply.
+  ASSERT_TRUE(db->Exec("DROP TABLE tickets").ok());
+  auto retry = Migrate(*db);
+  ASSERT_TRUE(retry.ok()) << retry.status().ToString();
+  EXPECT_EQ(*retry, LatestSchemaVersion());
+}
+
+TEST(MigrationsTest, RefusesADatabaseFromANewerBuild) {
+  auto db = OpenMemory();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(Migrate(*db).ok());
+  ASSERT_TRUE(db->Exec("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)",
+                       {int64_t{LatestSchemaVersion() + 1}})
+                  .ok());
+  EXPECT_EQ(Migrate(*db).status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST(MigrationsTest, RefusesToRunInsideATransaction) {
+  auto db = OpenMemory();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Begin().ok());
+  EXPECT_EQ(Migrate(*db).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(db->Rollback().ok());
+}
+
+TEST(MigrationsTest, SchemaSurvivesReopen) {
+  char tmpl[] = "/tmp/linli_migrations_test_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  SqliteOptions options;
+  options.path = dir + "/linli.db";
+  {
+    auto db = OpenSqlite(options);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(Migrate(**db).ok());
+  }
+  {
+    auto db = OpenSqlite(options);
+    ASSERT_TRUE(db.ok());
+    auto rows = (*db)->Query("SELECT COUNT(*) FROM schema_migrations");
+    ASSERT_TRUE(rows.ok());
+    EXPECT_EQ((*rows)[0].Int(0), LatestSchemaVersion());
+    auto version = Migrate(**db);
+    ASSERT_TRUE(version.ok());
+    EXPECT_EQ(*version, LatestSchemaVersion());
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+}  // namespace
+}  // namespace linli::storage

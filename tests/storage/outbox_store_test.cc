@@ -1,0 +1,326 @@
+#include "storage/outbox_store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "storage/migrations.h"
+#include "storage/sqlite_database.h"
+
+namespace linli::storage {
+namespace {
+
+class OutboxStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = OpenSqlite(SqliteOptions{":memory:"});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+    ASSERT_TRUE(Migrate(*db_).ok());
+  }
+  static OutboundMessage To(const std::string& channel, const std::string& chat,
+                            const std::string& text, const std::string& user = "") {
+    OutboundMessage m;
+    m.to.channel = channel;
+    m.to.chat_id = chat;
+    m.to.user_id = user.empty() ? chat : user;
+    m.to.chat_type = user.empty() || user == chat ? ChatType::kPrivate : ChatType::kGroup;
+    m.text = text;
+    return m;
+  }
+  int64_t Enqueue(const OutboundMessage& m, int64_t now) {
+    auto id = OutboxStore::Enqueue(*db_, m, now);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return id.ok() ? *id : 0;
+  }
+  std::vector<int64_t> ClaimIds(int64_t now, int limit = 100) {
+    auto items = OutboxStore::ClaimDue(*db_, now, limit);
+    EXPECT_TRUE(items.ok()) << items.status().ToString();
+    std::vector<int64_t> ids;
+    if (items.ok()) {
+      for (const auto& item : *items) ids.push_back(item.id);
+    }
+    return ids;
+  }
+  std::string StatusOf(int64_t id) {
+    auto item = OutboxStore::Find(*db_, id);
+    EXPECT_TRUE(item.ok() && item->has_value());
+    return item.ok() && item->has_value() ? (*item)->status : "";
+  }
+  std::unique_ptr<Database> db_;
+};
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+TEST_F(OutboxStoreTest, EnqueueStoresTheWholeMessage) {
+  OutboundMessage m = To("tg", "-100", "请选择 \"类别\"", "u7");
+  m.choices = {{"维修", "cat:repair"}, {"安全", "cat:safety"}};
+  m.reply_to = "555";
+  const int64_t id = Enqueue(m, 1000);
+  ASSERT_GT(id, 0);
+
+  auto found = OutboxStore::Find(*db_, id);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  const OutboxItem& item = **found;
+  EXPECT_EQ(item.status, "pending");
+  EXPECT_EQ(item.attempts, 0);
+  EXPECT_EQ(item.created_at_ms, 1000);
+  EXPECT_EQ(item.next_attempt_at_ms, 1000);
+  EXPECT_EQ(item.message.kind, OutboundKind::kText);
+  EXPECT_EQ(item.message.to.channel, "tg");
+  EXPECT_EQ(item.message.to.chat_id, "-100");
+  EXPECT_EQ(item.message.to.user_id, "u7");
+  EXPECT_EQ(item.message.to.chat_type, ChatType::kGroup);
+  EXPECT_EQ(item.message.text, "请选择 \"类别\"");
+  ASSERT_EQ(item.message.choices.size(), 2u);
+  EXPECT_EQ(item.message.choices[1].label, "安全");
+  EXPECT_EQ(item.message.choices[1].payload, "cat:safety");
+  EXPECT_EQ(item.message.reply_to, "555");
+
+  OutboundMessage answer = To("tg", "u1", "");
+  answer.kind = OutboundKind::kCallbackAnswer;
+  answer.callback_id = "cb-9";
+  auto a = OutboxStore::Find(*db_, Enqueue(answer, 1));
+  ASSERT_TRUE(a.ok() && a->has_value());
+  EXPECT_EQ((*a)->message.kind, OutboundKind::kCallbackAnswer);
+  EXPECT_EQ((*a)->message.callback_id, "cb-9");
+
+  auto missing = OutboxStore::Find(*db_, 987654);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(OutboxStoreTest, InvalidUtf8IsStoredReplacedRatherThanFailing) {
+  const int64_t id = Enqueue(To("tg", "u1", std::string("bad \xff\xfe bytes")), 1);
+  auto found = OutboxStore::Find(*db_, id);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->message.text.rfind("bad ", 0), 0u);
+  EXPECT_NE((*found)->message.text.find("bytes"), std::string::npos);
+}
+
+TEST_F(OutboxStoreTest, EnqueueNeedsADestination) {
+  EXPECT_EQ(OutboxStore::Enqueue(*db_, To("", "c", "x"), 1).status().code(),
+            StatusCode::kInvalidArgument);
+  OutboundMessage m = To("tg", "", "x");
+  m.to.user_id = "";
+  EXPECT_EQ(OutboxStore::Enqueue(*db_, m, 1).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(OutboxStoreTest, ClaimDueMarksSendingAndCountsAttempts) {
+  const int64_t a = Enqueue(To("tg", "c1", "a"), 100);
+  auto items = OutboxStore::ClaimDue(*db_, 99, 10);
+  ASSERT_TRUE(items.ok());
+  EXPECT_THAT(*items, IsEmpty());  // not due yet
+  items = OutboxStore::ClaimDue(*db_, 100, 10);
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), 1u);
+  EXPECT_EQ((*items)[0].id, a);
+  EXPECT_EQ((*items)[0].status, "sending");
+  EXPECT_EQ((*items)[0].attempts, 1);
+  EXPECT_EQ((*items)[0].message.text, "a");
+  EXPECT_EQ(StatusOf(a), "sending");
+  EXPECT_THAT(ClaimIds(1000), IsEmpty());  // already claimed
+}
+
+TEST_F(OutboxStoreTest, OnlyTheOldestMessageOfADestinationIsDue) {
+  const int64_t c1_first = Enqueue(To("tg", "c1", "1"), 100);
+  const int64_t c1_second = Enqueue(To("tg", "c1", "2"), 100);
+  const int64_t c2_first = Enqueue(To("tg", "c2", "x"), 100);
+  const int64_t other_channel = Enqueue(To("wx", "c1", "y"), 100);
+
+  // The second c1 message waits while the first is pending...
+  EXPECT_THAT(ClaimIds(200), ElementsAre(c1_first, c2_first, other_channel));
+  // ...and while it is sending; other chats are unaffected.
+  const int64_t c2_second = Enqueue(To("tg", "c2", "x2"), 150);
+  EXPECT_THAT(ClaimIds(200), IsEmpty());
+  ASSERT_TRUE(OutboxStore::MarkSent(*db_, c2_first, "m1", 210).ok());
+  EXPECT_THAT(ClaimIds(220), ElementsAre(c2_second));
+  EXPECT_EQ(StatusOf(c1_second), "pending");
+
+  ASSERT_TRUE(OutboxStore::MarkSent(*db_, c1_first, "m2", 230).ok());
+  EXPECT_THAT(ClaimIds(240), ElementsAre(c1_second));
+}
+
+TEST_F(OutboxStoreTest, ARetryKeepsLaterMessagesOfItsDestinationWaiting) {
+  const int64_t first = Enqueue(To("tg", "c1", "1"), 100);
+  const int64_t second = Enqueue(To("tg", "c1", "2"), 100);
+  const int64_t elsewhere = Enqueue(To("tg", "c9", "z"), 100);
+  EXPECT_THAT(ClaimIds(100), ElementsAre(first, elsewhere));
+  ASSERT_TRUE(OutboxStore::MarkRetry(*db_, first, 500, "429 retry_after").ok());
+
+  auto item = OutboxStore::Find(*db_, first);
+  ASSERT_TRUE(item.ok() && item->has_value());
+  EXPECT_EQ((*item)->status, "pending");
+  EXPECT_EQ((*item)->next_attempt_at_ms, 500);
+  EXPECT_EQ((*item)->last_error, "429 retry_after");
+  EXPECT_EQ((*item)->attempts, 1);
+
+  EXPECT_THAT(ClaimIds(499), IsEmpty());  // `second` must not overtake `first`
+  auto due = OutboxStore::NextDueAt(*db_);
+  ASSERT_TRUE(due.ok() && due->has_value());
+  EXPECT_EQ(**due, 500);  // not 100: `second` is blocked behind `first`
+
+  auto items = OutboxStore::ClaimDue(*db_, 500, 10);
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), 1u);
+  EXPECT_EQ((*items)[0].id, first);
+  EXPECT_EQ((*items)[0].attempts, 2);
+  ASSERT_TRUE(OutboxStore::MarkSent(*db_, first, "pm-1", 510).ok());
+  EXPECT_THAT(ClaimIds(510), ElementsAre(second));
+}
+
+TEST_F(OutboxStoreTest, FailedSentAndDeferredRowsDoNotBlock) {
+  const int64_t failed = Enqueue(To("tg", "c1", "1"), 100);
+  const int64_t deferred = Enqueue(To("tg", "c1", "2"), 100);
+  const int64_t sent = Enqueue(To("tg", "c1", "3"), 100);
+  const int64_t last = Enqueue(To("tg", "c1", "4"), 100);
+  EXPECT_THAT(ClaimIds(100), ElementsAre(failed));
+  ASSERT_TRUE(OutboxStore::MarkFailed(*db_, failed, "403 blocked by user").ok());
+  EXPECT_THAT(ClaimIds(100), ElementsAre(deferred));
+  ASSERT_TRUE(OutboxStore::MarkDeferred(*db_, deferred, "48h window closed").ok());
+  EXPECT_THAT(ClaimIds(100), ElementsAre(sent));
+  ASSERT_TRUE(OutboxStore::MarkSent(*db_, sent, "pm", 100).ok());
+  EXPECT_THAT(ClaimIds(100), ElementsAre(last));
+
+  auto f = OutboxStore::Find(*db_, failed);
+  ASSERT_TRUE(f.ok() && f->has_value());
+  EXPECT_EQ((*f)->status, "failed");
+  EXPECT_EQ((*f)->last_error, "403 blocked by user");
+  auto s = OutboxStore::Find(*db_, sent);
+  ASSERT_TRUE(s.ok() && s->has_value());
+  EXPECT_EQ((*s)->status, "sent");
+  EXPECT_EQ((*s)->platform_message_id, "pm");
+  EXPECT_EQ(StatusOf(deferred), "deferred");
+}
+
+TEST_F(OutboxStoreTest, ReleaseDeferredMakesAUsersParkedMessagesDueAgain) {
+  const int64_t parked = Enqueue(To("wx", "o1", "reminder"), 100);
+  const int64_t other_user = Enqueue(To("wx", "o2", "reminder"), 100);
+  EXPECT_THAT(ClaimIds(100), ElementsAre(parked, other_user));
+  ASSERT_TRUE(OutboxStore::MarkDeferred(*db_, parked, "45015").ok());
+  ASSERT_TRUE(OutboxStore::MarkDeferred(*db_, other_user, "45015").ok());
+  EXPECT_THAT(ClaimIds(10'000), IsEmpty());
+  auto none = OutboxStore::NextDueAt(*db_);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+
+  auto released = OutboxStore::ReleaseDeferred(*db_, "wx", "o1", 5000);
+  ASSERT_TRUE(released.ok());
+  EXPECT_EQ(*released, 1);
+  auto again = OutboxStore::ReleaseDeferred(*db_, "wx", "o1", 5000);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+  auto wrong_channel = OutboxStore::ReleaseDeferred(*db_, "tg", "o2", 5000);
+  ASSERT_TRUE(wrong_channel.ok());
+  EXPECT_EQ(*wrong_channel, 0);
+
+  auto due = OutboxStore::NextDueAt(*db_);
+  ASSERT_TRUE(due.ok() && due->has_value());
+  EXPECT_EQ(**due, 5000);
+  EXPECT_THAT(ClaimIds(5000), ElementsAre(parked));
+  EXPECT_EQ(StatusOf(other_user), "deferred");
+}
+
+TEST_F(OutboxStoreTest, AReleasedOlderMessageWaitsForTheOneInFlight) {
+  const int64_t older = Enqueue(To("wx", "o1", "1"), 100);
+  const int64_t newer = Enqueue(To("wx", "o1", "2"), 100);
+  EXPECT_THAT(ClaimIds(100), ElementsAre(older));
+  ASSERT_TRUE(OutboxStore::MarkDeferred(*db_, older, "window").ok());
+  EXPECT_THAT(ClaimIds(100), ElementsAre(newer));  // now in flight
+  ASSERT_TRUE(OutboxStore::ReleaseDeferred(*db_, "wx", "o1", 200).ok());
+  EXPECT_THAT(ClaimIds(200), IsEmpty());  // a destination never has two in flight
+  ASSERT_TRUE(OutboxStore::MarkSent(*db_, newer, "p", 210).ok());
+  EXPECT_THAT(ClaimIds(210), ElementsAre(older));
+}
+
+TEST_F(OutboxStoreTest, RecoverInFlightReturnsSendingRowsToPending) {
+  const int64_t a = Enqueue(To("tg", "c1", "a"), 100);
+  const int64_t b = Enqueue(To("tg", "c2", "b"), 100);
+  const int64_t c = Enqueue(To("tg", "c3", "c"), 100);
+  EXPECT_THAT(ClaimIds(100, 2), ElementsAre(a, b));
+  ASSERT_TRUE(OutboxStore::MarkSent(*db_, b, "x", 100).ok());
+  auto recovered = OutboxStore::RecoverInFlight(*db_, 900);
+  ASSERT_TRUE(recovered.ok());
+  EXPECT_EQ(*recovered, 1);
+  EXPECT_EQ(StatusOf(a), "pending");
+  EXPECT_EQ(StatusOf(b), "sent");
+  auto sending = OutboxStore::CountByStatus(*db_, "sending");
+  ASSERT_TRUE(sending.ok());
+  EXPECT_EQ(*sending, 0);
+  auto items = OutboxStore::ClaimDue(*db_, 900, 10);
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), 2u);
+  EXPECT_EQ((*items)[0].id, c);  // due at 100, before the recovered one (900)
+  EXPECT_EQ((*items)[1].id, a);
+  EXPECT_EQ((*items)[1].attempts, 2);
+}
+
+TEST_F(OutboxStoreTest, ClaimDueHonoursTheLimitInDueOrder) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(Enqueue(To("tg", "c" + std::to_string(i), "m"), 500 - i));
+  EXPECT_THAT(ClaimIds(1000, 2), ElementsAre(ids[4], ids[3]));
+  EXPECT_THAT(ClaimIds(1000, 0), IsEmpty());
+  EXPECT_THAT(ClaimIds(1000, 10), ElementsAre(ids[2], ids[1], ids[0]));
+}
+
+TEST_F(OutboxStoreTest, MarkRequiresAClaimedRow) {
+  const int64_t id = Enqueue(To("tg", "c1", "a"), 100);
+  EXPECT_EQ(OutboxStore::MarkSent(*db_, id, "x", 1).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(OutboxStore::MarkRetry(*db_, 4242, 1, "e").code(), StatusCode::kNotFound);
+  EXPECT_EQ(OutboxStore::MarkFailed(*db_, id, "e").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(OutboxStore::MarkDeferred(*db_, id, "e").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(StatusOf(id), "pending");
+}
+
+TEST_F(OutboxStoreTest, CountByStatusAndNextDueAt) {
+  auto empty = OutboxStore::NextDueAt(*db_);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_FALSE(empty->has_value());
+  Enqueue(To("tg", "c1", "a"), 300);
+  Enqueue(To("tg", "c2", "b"), 200);
+  Enqueue(To("tg", "c2", "c"), 100);  // blocked behind "b" although enqueued "earlier"
+  auto due = OutboxStore::NextDueAt(*db_);
+  ASSERT_TRUE(due.ok() && due->has_value());
+  EXPECT_EQ(**due, 200);
+  auto pending = OutboxStore::CountByStatus(*db_, "pending");
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(*pending, 3);
+}
+
+TEST_F(OutboxStoreTest, AnUnreadablePayloadIsFailedInsteadOfBlockingItsChat) {
+  const int64_t bad = Enqueue(To("tg", "c1", "a"), 100);
+  const int64_t good = Enqueue(To("tg", "c1", "b"), 100);
+  ASSERT_TRUE(db_->Exec("UPDATE outbox SET payload = '{not json' WHERE id = ?", {bad}).ok());
+  EXPECT_EQ(OutboxStore::Find(*db_, bad).status().code(), StatusCode::kInternal);
+  EXPECT_THAT(ClaimIds(100), IsEmpty());
+  EXPECT_THAT(ClaimIds(100), ElementsAre(good));
+  auto failed = OutboxStore::CountByStatus(*db_, "failed");
+  ASSERT_TRUE(failed.ok());
+  EXPECT_EQ(*failed, 1);
+}
+
+TEST_F(OutboxStoreTest, ClaimDueUsesTheIndexes) {
+  // ClaimDue runs often: its candidate scan and per-destination probes must be index lookups,
+  // never a full scan of the outbox.
+  auto plan = db_->Query(
+      "EXPLAIN QUERY PLAN SELECT o.id FROM outbox o WHERE o.status = 'pending' AND "
+      "o.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.channel = o.channel "
+      "AND s.chat_id = o.chat_id AND s.status = 'sending') AND NOT EXISTS (SELECT 1 FROM outbox p "
+      "WHERE p.channel = o.channel AND p.chat_id = o.chat_id AND p.status = 'pending' AND p.id < "
+      "o.id) ORDER BY o.next_attempt_at, o.id LIMIT 10",
+      {int64_t{0}});
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  std::string text;
+  for (const Row& r : *plan) text += r.Text(3) + "\n";
+  EXPECT_NE(text.find("outbox_due"), std::string::npos) << text;
+  EXPECT_NE(text.find("outbox_destination"), std::string::npos) << text;
+  EXPECT_EQ(text.find("SCAN o\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("SCAN s"), std::string::npos) << text;
+  EXPECT_EQ(text.find("SCAN p"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace linli::storage

@@ -1,0 +1,319 @@
+#include "storage/sqlite_database.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <string>
+
+namespace linli::storage {
+namespace {
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/linli_sqlite_test_XXXXXX";
+    const char* p = mkdtemp(tmpl);
+    EXPECT_NE(p, nullptr);
+    path_ = p != nullptr ? p : "";
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+std::unique_ptr<Database> Open(const std::string& path = ":memory:", int busy_timeout_ms = 5000,
+                               const std::string& synchronous = "FULL") {
+  SqliteOptions options;
+  options.path = path;
+  options.busy_timeout_ms = busy_timeout_ms;
+  options.synchronous = synchronous;
+  auto db = OpenSqlite(options);
+  EXPECT_TRUE(db.ok()) << db.status().ToString();
+  return db.ok() ? std::move(db).value() : nullptr;
+}
+
+TEST(SqliteDatabaseTest, BindsAndReturnsEveryValueType) {
+  auto db = Open();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (i BIGINT, r REAL, s TEXT, n TEXT)").ok());
+  using namespace std::string_literals;
+  const std::string with_nul = "a\0b'\"; DROP TABLE t; --"s;
+  ASSERT_EQ(with_nul.size(), 23u);
+  ASSERT_TRUE(db->Exec("INSERT INTO t VALUES (?, ?, ?, ?)",
+                       {int64_t{9007199254740993}, 2.5, with_nul, nullptr})
+                  .ok());
+  EXPECT_EQ(db->changes(), 1);
+
+  auto rows = db->Query("SELECT i, r, s, n FROM t WHERE s = ?", {with_nul});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 1u);
+  const Row& row = (*rows)[0];
+  ASSERT_EQ(row.size(), 4u);
+  EXPECT_EQ(std::get<int64_t>(row.at(0)), 9007199254740993);
+  EXPECT_DOUBLE_EQ(std::get<double>(row.at(1)), 2.5);
+  EXPECT_EQ(std::get<std::string>(row.at(2)), with_nul);  // embedded NUL kept, not injected
+  EXPECT_TRUE(row.IsNull(3));
+  EXPECT_EQ(row.Int(3), 0);
+  EXPECT_EQ(row.Text(3), "");
+  EXPECT_EQ(row.Text(0), "9007199254740993");
+}
+
+TEST(SqliteDatabaseTest, Utf8TextRoundTrips) {
+  auto db = Open();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (s TEXT)").ok());
+  ASSERT_TRUE(db->Exec("INSERT INTO t VALUES (?)", {std::string("3号楼2单元 漏水")}).ok());
+  auto rows = db->Query("SELECT s FROM t");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0].Text(0), "3号楼2单元 漏水");
+}
+
+TEST(SqliteDatabaseTest, RepeatedStatementsReuseTheCacheCorrectly) {
+  auto db = Open();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (k BIGINT PRIMARY KEY, v TEXT)").ok());
+  for (int64_t i = 0; i < 200; ++i) {
+    ASSERT_TRUE(db->Exec("INSERT INTO t (k, v) VALUES (?, ?)", {i, "v" + std::to_string(i)}).ok());
+  }
+  for (int64_t i = 0; i < 200; i += 37) {
+    auto rows = db->Query("SELECT v FROM t WHERE k = ?", {i});
+    ASSERT_TRUE(rows.ok());
+    ASSERT_EQ(rows->size(), 1u);
+    EXPECT_EQ((*rows)[0].Text(0), "v" + std::to_string(i));
+  }
+  // A cached statement sees a schema change (SQLite re-prepares it).
+  ASSERT_TRUE(db->Query("SELECT * FROM t WHERE k = ?", {int64_t{1}}).ok());
+  ASSERT_TRUE(db->Exec("ALTER TABLE t ADD COLUMN extra TEXT DEFAULT 'x'").ok());
+  auto rows = db->Query("SELECT * FROM t WHERE k = ?", {int64_t{1}});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ((*rows)[0].size(), 3u);
+  EXPECT_EQ((*rows)[0].Text(2), "x");
+}
+
+TEST(SqliteDatabaseTest, ParameterCountMismatchIsInvalidArgument) {
+  auto db = Open();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (a BIGINT, b BIGINT)").ok());
+  EXPECT_EQ(db->Exec("INSERT INTO t VALUES (?, ?)", {int64_t{1}}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(db->Query("SELECT a FROM t", {int64_t{1}}).status().code(),
+            StatusCode::kInvalidArgument);
+  // The statement is still usable with the right parameters.
+  EXPECT_TRUE(db->Exec("INSERT INTO t VALUES (?, ?)", {int64_t{1}, int64_t{2}}).ok());
+}
+
+TEST(SqliteDatabaseTest, MultipleStatementsNeedExecScript) {
+  auto db = Open();
+  ASSERT_TRUE(db);
+  EXPECT_EQ(db->Exec("CREATE TABLE a (x TEXT); CREATE TABLE b (x TEXT)").code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_TRUE(db->Exec("CREATE TABLE c (x TEXT); -- trailing comment\n").ok());
+  EXPECT_TRUE(db->ExecScript("CREATE TABLE a (x TEXT); CREATE TABLE b (x TEXT);").ok());
+  EXPECT_TRUE(db->Query("SELECT x FROM a UNION ALL SELECT x FROM b").ok());
+}
+
+TEST(SqliteDatabaseTest, SyntaxErrorIsInternalWithSqliteMessage) {
+  auto db = Open();
+  ASSERT_TRUE(db);
+  Status st = db->Exec("SELEKT 1");
+  EXPECT_EQ(st.code(), StatusCode::kInternal);
+  EXPECT_NE(st.message().find("syntax error"), std::string::npos) << st.message();
+  EXPECT_EQ(db->ExecScript("CREATE TABLE;").code(), StatusCode::kInternal);
+  EXPECT_EQ(db->Query("SELECT * FROM missing").status().code(), StatusCode::kInternal);
+}
+
+TEST(SqliteDatabaseTest, ConstraintViolationIsAlreadyExists) {
+  auto db = Open();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->ExecScript("CREATE TABLE p (id INTEGER PRIMARY KEY, u TEXT UNIQUE NOT NULL);"
+                             "CREATE TABLE c (pid BIGINT NOT NULL REFERENCES p(id));")
+                  .ok());
+  ASSERT_TRUE(db->Exec("INSERT INTO p (id, u) VALUES (1, ?)", {std::string("a")}).ok());
+  EXPECT_EQ(db->Exec("INSERT INTO p (id, u) VALUES (2, ?)", {std::string("a")}).code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(db->Exec("INSERT INTO p (id, u) VALUES (3, ?)", {nullptr}).code(),
+            StatusCode::kAlreadyExists);
+  // foreign_keys=ON is in effect.
+  EXPECT_EQ(db->Exec("INSERT INTO c (pid) VALUES (42)").code(), StatusCode::kAlreadyExists);
+  EXPECT_TRUE(db->Exec("INSERT INTO c (pid) VALUES (1)").ok());
+}
+
+TEST(SqliteDatabaseTest, InsertReturningAndOnConflict) {
+  auto db = Open();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE, n BIGINT)").ok());
+  auto a = db->Query("INSERT INTO t (k, n) VALUES (?, 1) RETURNING id", {std::string("a")});
+  auto b = db->Query("INSERT INTO t (k, n) VALUES (?, 1) RETURNING id", {std::string("b")});
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ((*a)[0].Int(0), 1);
+  EXPECT_EQ((*b)[0].Int(0), 2);
+  ASSERT_TRUE(db->Exec("INSERT INTO t (k, n) VALUES (?, 5) ON CONFLICT (k) DO NOTHING",
+                       {std::string("a")})
+                  .ok());
+  EXPECT_EQ(db->changes(), 0);
+  ASSERT_TRUE(db->Exec("INSERT INTO t (k, n) VALUES (?, 7) ON CONFLICT (k) DO UPDATE SET n = "
+                       "excluded.n",
+                       {std::string("a")})
+                  .ok());
+  EXPECT_EQ(db->changes(), 1);
+  auto n = db->Query("SELECT n FROM t WHERE k = 'a'");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ((*n)[0].Int(0), 7);
+}
+
+TEST(SqliteDatabaseTest, TransactionsCommitAndRollBack) {
+  auto db = Open();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (x BIGINT)").ok());
+  EXPECT_FALSE(db->in_transaction());
+  ASSERT_TRUE(db->Begin().ok());
+  EXPECT_TRUE(db->in_transaction());
+  ASSERT_TRUE(db->Exec("INSERT INTO t VALUES (1)").ok());
+  ASSERT_TRUE(db->Rollback().ok());
+  EXPECT_FALSE(db->in_transaction());
+  ASSERT_TRUE(db->Begin().ok());
+  ASSERT_TRUE(db->Exec("INSERT INTO t VALUES (2)").ok());
+  ASSERT_TRUE(db->Commit().ok());
+  EXPECT_FALSE(db->in_transaction());
+  auto rows = db->Query("SELECT x FROM t");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].Int(0), 2);
+  // Rolling back with nothing open is harmless; committing is an error.
+  EXPECT_TRUE(db->Rollback().ok());
+  EXPECT_FALSE(db->Commit().ok());
+}
+
+TEST(SqliteDatabaseTest, SavepointRollbackUndoesOnlyItsPart) {
+  auto db = Open();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (x BIGINT)").ok());
+  ASSERT_TRUE(db->Begin().ok());
+  ASSERT_TRUE(db->Exec("INSERT INTO t VALUES (1)").ok());
+  ASSERT_TRUE(db->Savepoint("sp1").ok());
+  ASSERT_TRUE(db->Exec("INSERT INTO t VALUES (2)").ok());
+  ASSERT_TRUE(db->Savepoint("sp2").ok());
+  ASSERT_TRUE(db->Exec("INSERT INTO t VALUES (3)").ok());
+  ASSERT_TRUE(db->RollbackToSavepoint("sp2").ok());
+  ASSERT_TRUE(db->ReleaseSavepoint("sp2").ok());
+  ASSERT_TRUE(db->ReleaseSavepoint("sp1").ok());
+  EXPECT_TRUE(db->in_transaction());
+  ASSERT_TRUE(db->Commit().ok());
+  auto rows = db->Query("SELECT x FROM t ORDER BY x");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].Int(0), 1);
+  EXPECT_EQ((*rows)[1].Int(0), 2);
+}
+
+TEST(SqliteDatabaseTest, SavepointNamesMustBeIdentifiers) {
+  auto db = Open();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Begin().ok());
+  EXPECT_EQ(db->Savepoint("x; DROP TABLE t").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(db->Savepoint("").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(db->RollbackToSavepoint("1abc").code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(db->Savepoint("unit_1").ok());
+  EXPECT_TRUE(db->ReleaseSavepoint("unit_1").ok());
+  EXPECT_TRUE(db->Rollback().ok());
+}
+
+TEST(SqliteDatabaseTest, DialectIsSqlite) {
+  auto db = Open();
+  ASSERT_TRUE(db);
+  EXPECT_EQ(db->dialect(), "sqlite");
+}
+
+TEST(SqliteDatabaseTest, RejectsBadOptions) {
+  SqliteOptions options;
+  options.path = ":memory:";
+  options.synchronous = "SOMETIMES";
+  EXPECT_EQ(OpenSqlite(options).status().code(), StatusCode::kInvalidArgument);
+  options.synchronous = "FULL";
+  options.busy_timeout_ms = -1;
+  EXPECT_EQ(OpenSqlite(options).status().code(), StatusCode::kInvalidArgument);
+  options.busy_timeout_ms = 10;
+  options.path = "";
+  EXPECT_EQ(OpenSqlite(options).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(SqliteDatabaseTest, UnopenablePathIsUnavailableAndNamesThePath) {
+  SqliteOptions options;
+  options.path = "/nonexistent-linli-dir/sub/db.sqlite";
+  auto db = OpenSqlite(options);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(db.status().message().find(options.path), std::string::npos);
+}
+
+TEST(SqliteDatabaseTest, FileDatabaseUsesWalAndConfiguredSynchronous) {
+  TempDir dir;
+  for (const auto& [name, level] :
+       {std::pair<std::string, int64_t>{"FULL", 2}, {"normal", 1}, {"OFF", 0}}) {
+    auto db = Open(dir.File("sync_" + name + ".db"), 1000, name);
+    ASSERT_TRUE(db);
+    auto mode = db->Query("PRAGMA journal_mode");
+    ASSERT_TRUE(mode.ok());
+    EXPECT_EQ((*mode)[0].Text(0), "wal");
+    auto sync = db->Query("PRAGMA synchronous");
+    ASSERT_TRUE(sync.ok());
+    EXPECT_EQ((*sync)[0].Int(0), level) << name;
+    auto fk = db->Query("PRAGMA foreign_keys");
+    ASSERT_TRUE(fk.ok());
+    EXPECT_EQ((*fk)[0].Int(0), 1);
+  }
+}
+
+TEST(SqliteDatabaseTest, BusyDatabaseIsUnavailable) {
+  TempDir dir;
+  const std::string path = dir.File("busy.db");
+  auto a = Open(path, 0);
+  auto b = Open(path, 0);
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->Exec("CREATE TABLE t (x BIGINT)").ok());
+  ASSERT_TRUE(a->Begin().ok());  // BEGIN IMMEDIATE: holds the write lock
+  ASSERT_TRUE(a->Exec("INSERT INTO t VALUES (1)").ok());
+  Status st = b->Begin();
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
+  EXPECT_FALSE(b->in_transaction());
+  EXPECT_EQ(b->Exec("INSERT INTO t VALUES (2)").code(), StatusCode::kUnavailable);
+  // Readers are not blocked in WAL mode and do not see uncommitted rows.
+  auto rows = b->Query("SELECT COUNT(*) FROM t");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0].Int(0), 0);
+  ASSERT_TRUE(a->Commit().ok());
+  EXPECT_TRUE(b->Begin().ok());
+  EXPECT_TRUE(b->Exec("INSERT INTO t VALUES (2)").ok());
+  EXPECT_TRUE(b->Commit().ok());
+}
+
+TEST(SqliteDatabaseTest, DataSurvivesReopen) {
+  TempDir dir;
+  const std::string path = dir.File("persist.db");
+  {
+    auto db = Open(path);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(db->Exec("CREATE TABLE t (x TEXT)").ok());
+    ASSERT_TRUE(db->Begin().ok());
+    ASSERT_TRUE(db->Exec("INSERT INTO t VALUES (?)", {std::string("kept")}).ok());
+    ASSERT_TRUE(db->Commit().ok());
+    ASSERT_TRUE(db->Begin().ok());
+    ASSERT_TRUE(db->Exec("INSERT INTO t VALUES (?)", {std::string("never committed")}).ok());
+    // Closed with the transaction open: rolled back.
+  }
+  auto db = Open(path);
+  ASSERT_TRUE(db);
+  auto rows = db->Query("SELECT x FROM t");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].Text(0), "kept");
+}
+
+}  // namespace
+}  // namespace linli::storage

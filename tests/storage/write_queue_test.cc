@@ -1,0 +1,343 @@
+#include "storage/write_queue.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <filesystem>
+#include <future>
+#include <memory>
+#include <latch>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/migrations.h"
+#include "storage/sqlite_database.h"
+#include "storage/ticket_store.h"
+
+namespace linli::storage {
+namespace {
+
+std::unique_ptr<Database> OpenWithTable(const std::string& path = ":memory:") {
+  SqliteOptions options;
+  options.path = path;
+  auto db = OpenSqlite(options);
+  EXPECT_TRUE(db.ok()) << db.status().ToString();
+  if (!db.ok()) return nullptr;
+  EXPECT_TRUE((*db)->ExecScript("CREATE TABLE IF NOT EXISTS t (x BIGINT PRIMARY KEY);"
+                                "CREATE TABLE IF NOT EXISTS parent (id BIGINT PRIMARY KEY);"
+                                "CREATE TABLE IF NOT EXISTS child (pid BIGINT REFERENCES "
+                                "parent(id) DEFERRABLE INITIALLY DEFERRED);")
+                  .ok());
+  return std::move(db).value();
+}
+
+WriteQueue::Work Insert(int64_t x) {
+  return [x](Database& db) { return db.Exec("INSERT INTO t (x) VALUES (?)", {x}); };
+}
+
+std::vector<int64_t> Xs(WriteQueue& q) {
+  std::vector<int64_t> xs;
+  Status st = q.Run([&xs](Database& db) {
+    LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query("SELECT x FROM t ORDER BY x"));
+    for (const Row& r : rows) xs.push_back(r.Int(0));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return xs;
+}
+
+// Submits a unit that holds the queue thread until Release(), and returns once that unit is
+// running, so that everything submitted afterwards queues up behind it.
+class Blocker {
+ public:
+  explicit Blocker(WriteQueue& q) {
+    q.Submit(
+        [this](Database& db) {
+          started_.count_down();
+          release_.wait();
+          return db.Exec("INSERT INTO t (x) VALUES (-1)");
+        },
+        [this](Status st) { status_ = st; });
+    started_.wait();
+  }
+  void Release() { release_.count_down(); }
+  const Status& status() const { return status_; }
+
+ private:
+  std::latch started_{1};
+  std::latch release_{1};
+  Status status_ = Status::Internal("not done");
+};
+
+TEST(WriteQueueTest, RunReturnsTheUnitsStatus) {
+  WriteQueue q(OpenWithTable(), 8);
+  EXPECT_TRUE(q.Run(Insert(1)).ok());
+  EXPECT_EQ(q.Run([](Database& db) {
+               Status st = db.Exec("INSERT INTO t (x) VALUES (2)");
+               if (!st.ok()) return st;
+               return Status::NotFound("changed my mind");
+             }).code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(q.Run(Insert(1)).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(q.Run([](Database&) -> Status { throw std::runtime_error("boom"); }).code(),
+            StatusCode::kInternal);
+  EXPECT_EQ(q.Run(nullptr).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Xs(q), std::vector<int64_t>{1});  // the failed units left nothing behind
+  EXPECT_TRUE(q.Run([](Database& db) {
+                 return db.in_transaction() ? Status::Ok() : Status::Internal("no transaction");
+               }).ok());
+}
+
+TEST(WriteQueueTest, UnitsSubmittedWhileBusyShareOneCommit) {
+  WriteQueue q(OpenWithTable(), 64);
+  Blocker blocker(q);
+  constexpr int kUnits = 50;
+  std::latch done(kUnits);
+  std::vector<Status> results(kUnits, Status::Internal("not done"));
+  for (int i = 0; i < kUnits; ++i) {
+    q.Submit(Insert(i), [&, i](Status st) {
+      results[i] = st;
+      done.count_down();
+    });
+  }
+  blocker.Release();
+  done.wait();
+  EXPECT_TRUE(blocker.status().ok());
+  for (const Status& st : results) EXPECT_TRUE(st.ok()) << st.ToString();
+  // One commit for the blocker, one for the 50 units queued behind it.
+  EXPECT_EQ(q.commits(), 2u);
+  EXPECT_EQ(Xs(q).size(), static_cast<size_t>(kUnits + 1));
+}
+
+TEST(WriteQueueTest, BatchesAreCappedAtMaxBatch) {
+  WriteQueue q(OpenWithTable(), 16);
+  Blocker blocker(q);
+  std::latch done(50);
+  for (int i = 0; i < 50; ++i) q.Submit(Insert(i), [&](Status) { done.count_down(); });
+  blocker.Release();
+  done.wait();
+  EXPECT_EQ(q.commits(), 1u + 4u);  // 16 + 16 + 16 + 2
+}
+
+TEST(WriteQueueTest, ConcurrentSubmittersFromEightThreadsAreAllCommitted) {
+  WriteQueue q(OpenWithTable(), 32);
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 150;
+  std::atomic<int> failures{0};
+  std::latch go(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      go.arrive_and_wait();
+      for (int i = 0; i < kPerThread; ++i) {
+        const int64_t x = int64_t{t} * kPerThread + i;
+        if (i % 2 == 0) {
+          if (!q.Run(Insert(x)).ok()) ++failures;
+        } else {
+          std::promise<Status> p;
+          auto f = p.get_future();
+          q.Submit(Insert(x), [&p](Status st) { p.set_value(st); });
+          if (!f.get().ok()) ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  const auto xs = Xs(q);
+  ASSERT_EQ(xs.size(), static_cast<size_t>(kThreads * kPerThread));
+  for (size_t i = 0; i < xs.size(); ++i) EXPECT_EQ(xs[i], static_cast<int64_t>(i));
+  // Every unit was acknowledged after a commit, and no unit needed more than one.
+  EXPECT_GE(q.commits(), 1u);
+  EXPECT_LE(q.commits(), static_cast<uint64_t>(kThreads * kPerThread) + 1);
+}
+
+TEST(WriteQueueTest, AFailingUnitDoesNotAffectTheOthersInItsBatch) {
+  WriteQueue q(OpenWithTable(), 64);
+  ASSERT_TRUE(q.Run(Insert(100)).ok());
+  const uint64_t commits_before = q.commits();
+  Blocker blocker(q);
+
+  std::vector<WriteQueue::Work> units = {
+      Insert(1),
+      [](Database& db) {  // writes, then fails: its write must be undone
+        Status st = db.Exec("INSERT INTO t (x) VALUES (2)");
+        return st.ok() ? Status::FailedPrecondition("ticket already claimed") : st;
+      },
+      [](Database& db) -> Status {  // writes, then throws
+        (void)db.Exec("INSERT INTO t (x) VALUES (3)");
+        throw std::runtime_error("unexpected");
+      },
+      Insert(100),  // constraint violation
+      Insert(5),
+  };
+  std::latch done(static_cast<std::ptrdiff_t>(units.size()));
+  std::vector<Status> results(units.size(), Status::Internal("not done"));
+  for (size_t i = 0; i < units.size(); ++i) {
+    q.Submit(units[i], [&, i](Status st) {
+      results[i] = st;
+      done.count_down();
+    });
+  }
+  blocker.Release();
+  done.wait();
+
+  EXPECT_TRUE(results[0].ok());
+  EXPECT_EQ(results[1].code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(results[1].message(), "ticket already claimed");
+  EXPECT_EQ(results[2].code(), StatusCode::kInternal);
+  EXPECT_EQ(results[3].code(), StatusCode::kAlreadyExists);
+  EXPECT_TRUE(results[4].ok());
+  EXPECT_EQ(q.commits(), commits_before + 2);  // the blocker's batch, then this one
+  EXPECT_EQ(Xs(q), (std::vector<int64_t>{-1, 1, 5, 100}));
+}
+
+TEST(WriteQueueTest, AFailedCommitIsReportedToEveryUnitOfTheBatch) {
+  WriteQueue q(OpenWithTable(), 64);
+  Blocker blocker(q);
+  std::latch done(3);
+  std::vector<Status> results(3, Status::Internal("not done"));
+  auto record = [&](size_t i) {
+    return [&, i](Status st) {
+      results[i] = st;
+      done.count_down();
+    };
+  };
+  q.Submit(Insert(1), record(0));
+  // A deferred foreign key: the unit succeeds, the COMMIT fails.
+  q.Submit([](Database& db) { return db.Exec("INSERT INTO child (pid) VALUES (77)"); },
+           record(1));
+  q.Submit([](Database&) { return Status::InvalidArgument("bad input"); }, record(2));
+  const uint64_t commits_before = q.commits();
+  blocker.Release();
+  done.wait();
+
+  EXPECT_EQ(results[0].code(), StatusCode::kAlreadyExists) << results[0].ToString();
+  EXPECT_EQ(results[1].code(), StatusCode::kAlreadyExists) << results[1].ToString();
+  EXPECT_EQ(results[2].code(), StatusCode::kInvalidArgument);  // keeps its own error
+  EXPECT_EQ(q.commits(), commits_before + 1);                  // only the blocker's batch
+  EXPECT_EQ(Xs(q), std::vector<int64_t>{-1});                  // nothing of the failed batch
+  // The queue keeps working afterwards.
+  EXPECT_TRUE(q.Run(Insert(2)).ok());
+  EXPECT_EQ(Xs(q), (std::vector<int64_t>{-1, 2}));
+}
+
+TEST(WriteQueueTest, StopDrainsQueuedUnitsAndThenRejects) {
+  auto q = std::make_unique<WriteQueue>(OpenWithTable(), 4);
+  Blocker blocker(*q);
+  std::atomic<int> ok{0};
+  std::atomic<int> accepted{0};
+  for (int i = 0; i < 20; ++i) {
+    ++accepted;
+    q->Submit(Insert(i), [&](Status st) { ok += st.ok() ? 1 : 0; });
+  }
+  std::thread stopper([&] { q->Stop(); });
+  // Keep submitting until Stop() has begun: from then on Submit rejects at once.
+  for (int64_t x = 1000;; ++x) {
+    // Shared: an accepted probe runs later on the queue thread, after this iteration.
+    auto rejected = std::make_shared<std::atomic<bool>>(false);
+    auto ran = std::make_shared<std::atomic<bool>>(false);
+    q->Submit(
+        [ran, x](Database& db) {
+          *ran = true;
+          return db.Exec("INSERT INTO t (x) VALUES (?)", {x});
+        },
+        [rejected, &ok](Status st) {
+          if (st.code() == StatusCode::kUnavailable) {
+            *rejected = true;
+          } else {
+            ok += st.ok() ? 1 : 0;
+          }
+        });
+    if (*rejected) {  // Submit called `done` at once: Stop() has begun
+      EXPECT_FALSE(*ran);
+      break;
+    }
+    ++accepted;
+    std::this_thread::yield();
+  }
+  blocker.Release();
+  stopper.join();
+  EXPECT_TRUE(blocker.status().ok());
+  EXPECT_EQ(ok.load(), accepted.load());  // everything accepted before Stop() was committed
+
+  // After Stop(): rejected at once, work not run.
+  bool ran = false;
+  Status after = Status::Ok();
+  q->Submit(
+      [&ran](Database&) {
+        ran = true;
+        return Status::Ok();
+      },
+      [&after](Status st) { after = st; });
+  EXPECT_EQ(after.code(), StatusCode::kUnavailable);
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(q->Run(Insert(9999)).code(), StatusCode::kUnavailable);
+  q->Stop();  // idempotent
+  q.reset();
+}
+
+TEST(WriteQueueTest, RunFromTheQueueThreadFailsInsteadOfDeadlocking) {
+  WriteQueue q(OpenWithTable(), 4);
+  Status inner = Status::Ok();
+  std::promise<void> finished;
+  q.Submit(Insert(1), [&](Status) {
+    inner = q.Run(Insert(2));
+    finished.set_value();
+  });
+  finished.get_future().wait();
+  EXPECT_EQ(inner.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Xs(q), std::vector<int64_t>{1});
+}
+
+TEST(WriteQueueTest, CommittedDataSurvivesClosingAndReopeningAFileDatabase) {
+  char tmpl[] = "/tmp/linli_write_queue_test_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string path = std::string(tmpl) + "/linli.db";
+  {
+    auto db = OpenWithTable(path);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(Migrate(*db).ok());
+    WriteQueue q(std::move(db), 8);
+    std::latch done(10);
+    for (int i = 0; i < 10; ++i) {
+      Ticket t;
+      t.reporter_person_id = i;
+      t.description = "desc " + std::to_string(i);
+      t.created_at_ms = 1000 + i;
+      q.Submit(
+          [t](Database& db) {
+            auto created = TicketStore::Create(db, t);
+            return created.ok() ? Status::Ok() : created.status();
+          },
+          [&](Status st) {
+            EXPECT_TRUE(st.ok()) << st.ToString();
+            done.count_down();
+          });
+    }
+    done.wait();
+    // Destroyed here: Stop() drains, then the connection closes.
+  }
+  {
+    SqliteOptions options;
+    options.path = path;
+    auto db = OpenSqlite(options);
+    ASSERT_TRUE(db.ok());
+    auto count = TicketStore::Count(**db);
+    ASSERT_TRUE(count.ok());
+    EXPECT_EQ(*count, 10);
+    auto last = TicketStore::FindByNumber(**db, 10);
+    ASSERT_TRUE(last.ok() && last->has_value());
+    auto events = TicketStore::Events(**db, (*last)->id);
+    ASSERT_TRUE(events.ok());
+    EXPECT_EQ(events->size(), 1u);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(tmpl, ec);
+}
+
+}  // namespace
+}  // namespace linli::storage
