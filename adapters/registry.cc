@@ -3,6 +3,10 @@
 #include <functional>
 #include <utility>
 
+#include "adapters/dingtalk/dingtalk_adapter.h"
+#include "adapters/feishu/feishu_adapter.h"
+#include "adapters/telegram/telegram_adapter.h"
+
 namespace linli::adapters {
 
 namespace {
@@ -13,6 +17,9 @@ using Factory = std::function<StatusOr<std::unique_ptr<Adapter>>(const config::C
 // One line per platform.
 const std::vector<std::pair<std::string, Factory>>& Factories() {
   static const auto* const kFactories = new std::vector<std::pair<std::string, Factory>>{
+      {"feishu", &feishu::CreateFeishuAdapter},
+      {"dingtalk_bot", &dingtalk::CreateDingTalkAdapter},
+      {"telegram", &telegram::CreateTelegramAdapter},
   };
   return *kFactories;
 }

@@ -1,0 +1,127 @@
+#include "adapters/telegram/telegram_adapter.h"
+
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace linli::adapters::telegram {
+
+namespace {
+
+bool IsSecretChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
+}
+
+// "<digits>:<A-Za-z0-9_->": nothing that could change the URL path.
+bool IsValidToken(const std::string& token) {
+  const size_t colon = token.find(':');
+  if (colon == 0 || colon == std::string::npos || colon + 1 == token.size()) return false;
+  for (size_t i = 0; i < colon; ++i) {
+    if (token[i] < '0' || token[i] > '9') return false;
+  }
+  return std::all_of(token.begin() + colon + 1, token.end(), IsSecretChar);
+}
+
+bool ConstantTimeEquals(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<TelegramAdapter>> TelegramAdapter::Create(
+    const config::ChannelConfig& channel, const AdapterDeps& deps) {
+  const std::string where = "channels[" + channel.name + "].";
+  const std::string& token = channel.Field("token");
+  if (token.empty()) return Status::InvalidArgument(where + "token: missing");
+  if (!IsValidToken(token)) {
+    return Status::InvalidArgument(where + "token: not a bot token (<digits>:<secret>)");
+  }
+  const std::string& secret = channel.Field("secret_token");
+  if (secret.empty()) return Status::InvalidArgument(where + "secret_token: missing");
+  if (secret.size() > 256 || !std::all_of(secret.begin(), secret.end(), IsSecretChar)) {
+    return Status::InvalidArgument(where +
+                                   "secret_token: must be 1-256 characters of A-Z a-z 0-9 _ -");
+  }
+  std::string api_base = channel.api_base.empty() ? kDefaultApiBase : channel.api_base;
+  while (!api_base.empty() && api_base.back() == '/') api_base.pop_back();
+  if (api_base.rfind("https://", 0) != 0 && api_base.rfind("http://", 0) != 0) {
+    return Status::InvalidArgument(where + "api_base: must start with https:// or http://");
+  }
+  const std::string& bot_username = channel.Field("bot_username");
+  std::string username = bot_username.rfind('@', 0) == 0 ? bot_username.substr(1) : bot_username;
+  std::chrono::milliseconds timeout{10000};
+  if (const std::string& t = channel.Field("timeout_ms"); !t.empty()) {
+    int64_t ms = 0;
+    if (!ParseInt64(t, &ms) || ms <= 0 || ms > 600000) {
+      return Status::InvalidArgument(where + "timeout_ms: must be an integer in 1..600000");
+    }
+    timeout = std::chrono::milliseconds(ms);
+  }
+  return std::unique_ptr<TelegramAdapter>(new TelegramAdapter(
+      channel.name, token, secret, std::move(api_base), std::move(username), timeout, deps.http));
+}
+
+TelegramAdapter::TelegramAdapter(std::string name, std::string token, std::string secret,
+                                 std::string api_base, std::string bot_username,
+                                 std::chrono::milliseconds timeout, HttpClient& http)
+    : name_(std::move(name)),
+      token_(std::move(token)),
+      secret_(std::move(secret)),
+      api_base_(std::move(api_base)),
+      decode_options_{name_, std::move(bot_username)},
+      timeout_(timeout),
+      http_(http) {
+  log_ = spdlog::get("telegram");
+  if (!log_) log_ = spdlog::default_logger()->clone("telegram");
+}
+
+StatusOr<WebhookResult> TelegramAdapter::ParseWebhook(const HttpRequest& request) {
+  if (request.method != "POST") return Status::NotFound("telegram webhooks are POST only");
+  if (!ConstantTimeEquals(request.Header(kSecretHeader), secret_)) {
+    return Status::Unauthenticated("telegram: missing or wrong secret token");
+  }
+  return DecodeUpdate(request.body, decode_options_);
+}
+
+HttpResponse TelegramAdapter::RenderAck(const InboundMessage& /*message*/,
+                                        const std::vector<OutboundMessage>& /*replies*/) {
+  return IgnoredResponse();
+}
+
+SendResult TelegramAdapter::Send(const OutboundMessage& message) {
+  auto call = EncodeSend(message);
+  if (!call.ok()) {
+    // A bug in the flow that built the message; retrying cannot help.
+    return SendResult::Permanent("telegram: invalid message: " + call.status().message());
+  }
+  HttpClientRequest request;
+  request.method = "POST";
+  request.url = api_base_ + "/bot" + token_ + "/" + call->method;
+  request.content_type = "application/json";
+  request.body = std::move(call->body);
+  request.timeout = timeout_;
+
+  const StatusOr<HttpResponse> response = http_.Send(request);
+  SendResult result = DecodeSendResponse(call->method, response);
+
+  // Only the ambiguous case is logged here (the outbox logs every outcome once); never the
+  // URL, token or text.
+  if (!response.ok() && response.status().code() == StatusCode::kDeadlineExceeded &&
+      call->method == "sendMessage") {
+    log_->warn("[{}] sendMessage timed out; the retry may deliver a duplicate (chat {})", name_,
+               message.to.chat_id);
+  }
+  return result;
+}
+
+StatusOr<std::unique_ptr<Adapter>> CreateTelegramAdapter(const config::ChannelConfig& channel,
+                                                         const AdapterDeps& deps) {
+  LINLI_ASSIGN_OR_RETURN(auto adapter, TelegramAdapter::Create(channel, deps));
+  return std::unique_ptr<Adapter>(std::move(adapter));
+}
+
+}  // namespace linli::adapters::telegram

@@ -1,0 +1,76 @@
+// The Telegram channel's thin I/O (STYLE.md 4): checks the webhook secret, then hands the
+// body to the pure codec (telegram_codec.h); sends through the injected HttpClient.
+//
+// Config (channels[] entry with "type": "telegram"):
+//   token         required. The bot token "<digits>:<secret>"; never logged.
+//   secret_token  required. 1-256 chars of A-Z a-z 0-9 _ -; the value given to setWebhook,
+//                 echoed by Telegram in X-Telegram-Bot-Api-Secret-Token.
+//   api_base      optional, default "https://api.telegram.org" (tests point it at a fake).
+//   bot_username  optional. The bot's @username without '@'; when set, commands addressed
+//                 to other bots in groups ("/report@other_bot") are ignored.
+//   timeout_ms    optional, default 10000: timeout of one Bot API call.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adapters/registry.h"
+#include "adapters/telegram/telegram_codec.h"
+#include "bot/adapter.h"
+#include "bot/http_client.h"
+#include "config/config.h"
+
+namespace linli::adapters::telegram {
+
+inline constexpr char kDefaultApiBase[] = "https://api.telegram.org";
+inline constexpr char kSecretHeader[] = "X-Telegram-Bot-Api-Secret-Token";
+
+class TelegramAdapter final : public Adapter {
+ public:
+  // Validates the channel config. Errors (kInvalidArgument) name channel and field:
+  // "channels[tg].secret_token: missing".
+  static StatusOr<std::unique_ptr<TelegramAdapter>> Create(const config::ChannelConfig& channel,
+                                                           const AdapterDeps& deps);
+
+  const std::string& name() const override { return name_; }
+  std::string type() const override { return "telegram"; }
+
+  // POST only (else kNotFound). The secret header is compared in constant time before the
+  // body is looked at (missing or wrong: kUnauthenticated); then DecodeUpdate's contract.
+  StatusOr<WebhookResult> ParseWebhook(const HttpRequest& request) override;
+
+  // Replies always go through the outbox (sendMessage returns the message id we store).
+  bool passive_replies() const override { return false; }
+  // 200 with an empty body, whatever the replies.
+  HttpResponse RenderAck(const InboundMessage& message,
+                         const std::vector<OutboundMessage>& replies) override;
+
+  // One Bot API call per message (see EncodeSend / DecodeSendResponse). An invalid message
+  // (e.g. callback_data over 64 bytes) is kPermanent: a bug to fix in the flow, not retried.
+  // A timed-out sendMessage is retried and logged as a possible duplicate (Telegram has no
+  // idempotency key). Thread-safe: no mutable state.
+  SendResult Send(const OutboundMessage& message) override;
+
+ private:
+  TelegramAdapter(std::string name, std::string token, std::string secret, std::string api_base,
+                  std::string bot_username, std::chrono::milliseconds timeout, HttpClient& http);
+
+  const std::string name_;
+  const std::string token_;
+  const std::string secret_;
+  const std::string api_base_;
+  const DecodeOptions decode_options_;
+  const std::chrono::milliseconds timeout_;
+  HttpClient& http_;
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+// The registry's factory for "telegram" (adapters/registry.cc).
+StatusOr<std::unique_ptr<Adapter>> CreateTelegramAdapter(const config::ChannelConfig& channel,
+                                                         const AdapterDeps& deps);
+
+}  // namespace linli::adapters::telegram

@@ -1,0 +1,302 @@
+#include "adapters/telegram/telegram_adapter.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "adapters/registry.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/recording_http_client.h"
+
+namespace linli::adapters::telegram {
+namespace {
+
+using nlohmann::json;
+using testing::FakeClock;
+using testing::RecordingHttpClient;
+
+constexpr char kToken[] = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+constexpr char kSecret[] = "s3cr3t_Linli-webhook";
+
+std::string ReadTestdata(const std::string& name) {
+  std::ifstream in(std::string(LINLI_TESTDATA_DIR) + "/telegram/" + name, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+config::ChannelConfig Channel() {
+  config::ChannelConfig c;
+  c.name = "tg";
+  c.type = "telegram";
+  c.api_base = "https://api.example.test/";
+  c.fields = {{"token", kToken}, {"secret_token", kSecret}};
+  return c;
+}
+
+class TelegramAdapterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto a = TelegramAdapter::Create(Channel(), deps_);
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    adapter_ = std::move(a).value();
+  }
+
+  HttpRequest Webhook(std::string body, std::string secret = kSecret) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = r.path = "/webhook/tg";
+    if (!secret.empty()) r.headers["X-Telegram-Bot-Api-Secret-Token"] = secret;
+    r.headers["Content-Type"] = "application/json";
+    r.body = std::move(body);
+    r.remote_addr = "149.154.167.220";
+    return r;
+  }
+
+  OutboundMessage Text(std::string text) {
+    OutboundMessage m;
+    m.to = {"tg", "5123456789", "5123456789", ChatType::kPrivate};
+    m.text = std::move(text);
+    return m;
+  }
+
+  FakeClock clock_;
+  RecordingHttpClient http_;
+  AdapterDeps deps_{clock_, http_};
+  std::unique_ptr<TelegramAdapter> adapter_;
+};
+
+// ---- config ----
+
+TEST_F(TelegramAdapterTest, ConfigErrorsNameChannelAndField) {
+  auto expect_error = [&](config::ChannelConfig c, const std::string& want) {
+    auto a = TelegramAdapter::Create(c, deps_);
+    ASSERT_FALSE(a.ok()) << want;
+    EXPECT_EQ(a.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(a.status().message().find(want), std::string::npos) << a.status().message();
+  };
+  config::ChannelConfig c = Channel();
+  c.fields.erase("secret_token");
+  expect_error(c, "channels[tg].secret_token: missing");
+  c = Channel();
+  c.fields.erase("token");
+  expect_error(c, "channels[tg].token: missing");
+  c = Channel();
+  c.fields["secret_token"] = "has space";
+  expect_error(c, "channels[tg].secret_token");
+  c.fields["secret_token"] = std::string(257, 'a');
+  expect_error(c, "channels[tg].secret_token");
+  c = Channel();
+  c.fields["token"] = "123/../x";
+  expect_error(c, "channels[tg].token");
+  c = Channel();
+  c.api_base = "ftp://x";
+  expect_error(c, "channels[tg].api_base");
+  c = Channel();
+  c.fields["timeout_ms"] = "soon";
+  expect_error(c, "channels[tg].timeout_ms");
+
+  c = Channel();
+  c.fields["secret_token"] = std::string(256, 'a');
+  EXPECT_TRUE(TelegramAdapter::Create(c, deps_).ok());
+}
+
+TEST_F(TelegramAdapterTest, DefaultApiBaseIsOfficial) {
+  config::ChannelConfig c = Channel();
+  c.api_base.clear();
+  auto a = TelegramAdapter::Create(c, deps_);
+  ASSERT_TRUE(a.ok());
+  (*a)->Send(Text("hi"));
+  EXPECT_EQ(http_.last_request().url,
+            std::string("https://api.telegram.org/bot") + kToken + "/sendMessage");
+}
+
+TEST_F(TelegramAdapterTest, RegistryBuildsTelegram) {
+  auto a = CreateAdapter(Channel(), deps_);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ((*a)->type(), "telegram");
+  EXPECT_EQ((*a)->name(), "tg");
+  EXPECT_FALSE((*a)->passive_replies());
+  const auto known = KnownAdapterTypes();
+  EXPECT_NE(std::find(known.begin(), known.end(), "telegram"), known.end());
+  config::ChannelConfig bad = Channel();
+  bad.fields.erase("secret_token");
+  auto b = CreateAdapter(bad, deps_);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().message(), "channels[tg].secret_token: missing");
+}
+
+// ---- ParseWebhook ----
+
+TEST_F(TelegramAdapterTest, ParsesVerifiedWebhook) {
+  auto r = adapter_->ParseWebhook(Webhook(ReadTestdata("text_private.json")));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->message.has_value());
+  EXPECT_EQ(r->message->conversation.channel, "tg");
+  EXPECT_EQ(r->message->platform_message_id, "u731204551");
+}
+
+TEST_F(TelegramAdapterTest, MissingOrWrongSecretIsUnauthenticated) {
+  const std::string body = ReadTestdata("text_private.json");
+  for (const std::string& secret :
+       {std::string(), std::string("wrong"), std::string(kSecret) + "x",
+        std::string(kSecret).substr(1), std::string("S3cr3t_Linli-webhook")}) {
+    auto r = adapter_->ParseWebhook(Webhook(body, secret));
+    ASSERT_FALSE(r.ok()) << secret;
+    EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated) << secret;
+    EXPECT_EQ(r.status().message().find(kSecret), std::string::npos);
+  }
+}
+
+TEST_F(TelegramAdapterTest, SecretIsCheckedBeforeTheBody) {
+  auto r = adapter_->ParseWebhook(Webhook(std::string(10000, '['), "wrong"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated);
+}
+
+TEST_F(TelegramAdapterTest, HeaderNameIsCaseInsensitive) {
+  HttpRequest req = Webhook(ReadTestdata("text_private.json"), "");
+  req.headers["x-telegram-bot-api-secret-token"] = kSecret;
+  EXPECT_TRUE(adapter_->ParseWebhook(req).ok());
+}
+
+TEST_F(TelegramAdapterTest, OnlyPost) {
+  HttpRequest req = Webhook(ReadTestdata("text_private.json"));
+  req.method = "GET";
+  auto r = adapter_->ParseWebhook(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(TelegramAdapterTest, BadBodiesAreInvalidArgument) {
+  for (const std::string& body : {std::string("{"), std::string(10000, '['), std::string("[1]"),
+                                  std::string(R"({"message":{}})")}) {
+    auto r = adapter_->ParseWebhook(Webhook(body));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  }
+}
+
+TEST_F(TelegramAdapterTest, IgnoredUpdatesGetImmediate200) {
+  auto r = adapter_->ParseWebhook(Webhook(ReadTestdata("edited_message.json")));
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(r->immediate.has_value());
+  EXPECT_EQ(r->immediate->status, 200);
+  EXPECT_FALSE(r->message.has_value());
+}
+
+TEST_F(TelegramAdapterTest, RenderAckIsEmpty200) {
+  InboundMessage m;
+  const HttpResponse ack = adapter_->RenderAck(m, {Text("ignored")});
+  EXPECT_EQ(ack.status, 200);
+  EXPECT_EQ(ack.body, "");
+}
+
+// ---- Send ----
+
+TEST_F(TelegramAdapterTest, SendTextPostsJsonToBotApi) {
+  http_.PushJson(
+      200,
+      R"({"ok":true,"result":{"message_id":501,"date":1,"chat":{"id":5123456789,"type":"private"},"text":"hi"}})");
+  OutboundMessage m = Text("请选择类别");
+  m.choices = {{"卫生", "c:sanitation"}, {"维修", "c:repair"}};
+  m.reply_to = "1024";
+  const SendResult r = adapter_->Send(m);
+  EXPECT_EQ(r.outcome, SendResult::Outcome::kSent);
+  EXPECT_EQ(r.platform_message_id, "501");
+
+  ASSERT_EQ(http_.request_count(), 1u);
+  const HttpClientRequest req = http_.last_request();
+  EXPECT_EQ(req.method, "POST");
+  EXPECT_EQ(req.url, std::string("https://api.example.test/bot") + kToken + "/sendMessage");
+  EXPECT_EQ(req.content_type, "application/json");
+  const json body = json::parse(req.body);
+  EXPECT_EQ(body["chat_id"], 5123456789);
+  EXPECT_EQ(body["text"], "请选择类别");
+  EXPECT_EQ(body["reply_markup"]["inline_keyboard"][0][1]["callback_data"], "c:repair");
+  EXPECT_EQ(body["reply_parameters"]["message_id"], 1024);
+}
+
+TEST_F(TelegramAdapterTest, SendCallbackAnswer) {
+  OutboundMessage m;
+  m.kind = OutboundKind::kCallbackAnswer;
+  m.to = {"tg", "6012345678", "-1001234567890", ChatType::kGroup};
+  m.callback_id = "4382169520187654321";
+  EXPECT_EQ(adapter_->Send(m).outcome, SendResult::Outcome::kSent);
+  const HttpClientRequest req = http_.last_request();
+  EXPECT_EQ(req.url, std::string("https://api.example.test/bot") + kToken + "/answerCallbackQuery");
+  EXPECT_EQ(json::parse(req.body)["callback_query_id"], "4382169520187654321");
+
+  http_.PushJson(
+      400,
+      R"({"ok":false,"error_code":400,"description":"Bad Request: query is too old and response timeout expired or query ID is invalid"})");
+  EXPECT_EQ(adapter_->Send(m).outcome, SendResult::Outcome::kPermanent);
+}
+
+TEST_F(TelegramAdapterTest, OversizedCallbackDataIsPermanentWithoutRequest) {
+  OutboundMessage m = Text("?");
+  m.choices = {{"ok", std::string(65, 'p')}};
+  const SendResult r = adapter_->Send(m);
+  EXPECT_EQ(r.outcome, SendResult::Outcome::kPermanent);
+  EXPECT_NE(r.error.find("64"), std::string::npos);
+  EXPECT_EQ(http_.request_count(), 0u);
+}
+
+TEST_F(TelegramAdapterTest, RateLimitedRetriesAfter) {
+  http_.PushJson(
+      429,
+      R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}})");
+  const SendResult r = adapter_->Send(Text("hi"));
+  EXPECT_EQ(r.outcome, SendResult::Outcome::kRetry);
+  EXPECT_EQ(r.retry_after, std::chrono::seconds(1));
+}
+
+TEST_F(TelegramAdapterTest, ServerErrorRetries) {
+  http_.PushJson(500, R"({"ok":false,"error_code":500,"description":"Internal Server Error"})");
+  EXPECT_EQ(adapter_->Send(Text("hi")).outcome, SendResult::Outcome::kRetry);
+}
+
+TEST_F(TelegramAdapterTest, BadRequestIsPermanent) {
+  http_.PushJson(400,
+                 R"({"ok":false,"error_code":400,"description":"Bad Request: chat not found"})");
+  EXPECT_EQ(adapter_->Send(Text("hi")).outcome, SendResult::Outcome::kPermanent);
+  http_.PushJson(
+      403,
+      R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})");
+  EXPECT_EQ(adapter_->Send(Text("hi")).outcome, SendResult::Outcome::kPermanent);
+}
+
+TEST_F(TelegramAdapterTest, TimeoutAndConnectionErrorsRetry) {
+  http_.PushError(Status::DeadlineExceeded("timed out"));
+  EXPECT_EQ(adapter_->Send(Text("hi")).outcome, SendResult::Outcome::kRetry);
+  http_.PushError(Status::Unavailable("connection refused"));
+  EXPECT_EQ(adapter_->Send(Text("hi")).outcome, SendResult::Outcome::kRetry);
+}
+
+TEST_F(TelegramAdapterTest, ErrorsNeverContainTokenOrText) {
+  http_.PushJson(400,
+                 R"({"ok":false,"error_code":400,"description":"Bad Request: chat not found"})");
+  http_.PushError(Status::Unavailable(std::string("connect to https://api.example.test/bot") +
+                                      kToken + " failed"));
+  http_.PushError(Status::DeadlineExceeded("timeout"));
+  for (int i = 0; i < 3; ++i) {
+    const SendResult r = adapter_->Send(Text("3号楼2单元 13812341234"));
+    EXPECT_EQ(r.error.find("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"), std::string::npos) << r.error;
+    EXPECT_EQ(r.error.find("13812341234"), std::string::npos) << r.error;
+  }
+}
+
+TEST_F(TelegramAdapterTest, UsesConfiguredTimeout) {
+  config::ChannelConfig c = Channel();
+  c.fields["timeout_ms"] = "2500";
+  auto a = TelegramAdapter::Create(c, deps_);
+  ASSERT_TRUE(a.ok());
+  (*a)->Send(Text("hi"));
+  EXPECT_EQ(http_.last_request().timeout, std::chrono::milliseconds(2500));
+}
+
+}  // namespace
+}  // namespace linli::adapters::telegram

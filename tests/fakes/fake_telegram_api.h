@@ -1,0 +1,101 @@
+// A fake Telegram Bot API server for tests (STYLE.md 7): a real cpp-httplib server on
+// 127.0.0.1 (ephemeral port) that answers POST /bot<token>/<method> with JSON bodies like
+// api.telegram.org, records every request, and can be scripted to fail.
+//
+// Default answers: sendMessage/editMessageText -> {"ok":true,"result":{"message_id":<1, 2,
+// ...>,"date":...,"chat":{...},"text":...}}; any other method -> {"ok":true,"result":true}.
+// A token other than the expected one -> 401 {"ok":false,"error_code":401,
+// "description":"Unauthorized"} and the request is NOT recorded (see unauthorized_count()).
+// Thread-safe: the server runs on its own pool (SECURITY.md: a raised pool, keep-alive count
+// and TCP_NODELAY, so the fake is not the bottleneck of a load test).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace httplib {
+class Server;
+}
+
+namespace linli::testing {
+
+class FakeTelegramApi {
+ public:
+  struct Request {
+    std::string method;       // Bot API method, e.g. "sendMessage"
+    std::string token;        // from the path
+    std::string http_method;  // "POST"
+    std::string content_type;
+    std::string raw_body;
+    nlohmann::json body;      // parsed JSON body; discarded() when not JSON
+    int answered_status = 0;  // the HTTP status the fake answered with
+  };
+
+  // Starts listening on 127.0.0.1:<ephemeral>. Aborts the test binary if it cannot bind.
+  explicit FakeTelegramApi(std::string expected_token);
+  ~FakeTelegramApi();  // Stop()s
+  FakeTelegramApi(const FakeTelegramApi&) = delete;
+  FakeTelegramApi& operator=(const FakeTelegramApi&) = delete;
+
+  // Stops the server and joins its thread. Idempotent.
+  void Stop();
+
+  int port() const { return port_; }
+  // "http://127.0.0.1:<port>": the channel's api_base.
+  std::string api_base() const;
+
+  // The next `count` calls of `method` are answered with `http_status` and `body` (JSON)
+  // instead of success. Scripts for the same method queue up in order.
+  void FailNext(const std::string& method, int count, int http_status, std::string body);
+  // Shorthands: 500 {"ok":false,"error_code":500,...} and 429 with parameters.retry_after.
+  void FailNextWith500(const std::string& method, int count);
+  void FailNextWith429(const std::string& method, int count, int retry_after_seconds);
+  // Delays every answer (to provoke client timeouts); 0 = none.
+  void SetResponseDelay(std::chrono::milliseconds delay);
+
+  // Every authorized request so far, in arrival order.
+  std::vector<Request> requests() const;
+  std::vector<Request> requests(std::string_view method) const;
+  size_t request_count() const;
+  size_t unauthorized_count() const;
+  // Waits until at least `n` authorized requests arrived. False on timeout.
+  bool WaitForRequests(size_t n, std::chrono::milliseconds timeout) const;
+  // The message_id of the last successful sendMessage (0 if none).
+  int64_t last_message_id() const;
+
+ private:
+  struct Failure {
+    int http_status;
+    std::string body;
+  };
+  void Handle(const std::string& token, const std::string& method, const std::string& http_method,
+              const std::string& content_type, const std::string& body, int* status,
+              std::string* response_body);
+
+  const std::string expected_token_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+  int listen_socket_ = -1;
+
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  std::vector<Request> requests_;
+  std::map<std::string, std::deque<Failure>> failures_;
+  size_t unauthorized_ = 0;
+  int64_t next_message_id_ = 1;
+  int64_t last_message_id_ = 0;
+  std::chrono::milliseconds delay_{0};
+};
+
+}  // namespace linli::testing
