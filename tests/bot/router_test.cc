@@ -1,5 +1,6 @@
 #include "bot/router.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <thread>

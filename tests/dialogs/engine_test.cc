@@ -1,5 +1,6 @@
 #include "dialogs/engine.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "storage/ticket_store.h"
