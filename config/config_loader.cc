@@ -1,0 +1,754 @@
+#include "config/config_loader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <limits>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace linli::config {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kKiB = 1024;
+constexpr int64_t kMiB = 1024 * kKiB;
+
+std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// "a" + "b" -> "a.b"; "" + "b" -> "b".
+std::string Join(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+std::string Index(const std::string& path, size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+// Prefixes each line of `errors` with the source path.
+Status Invalid(const std::string& source_path, const std::vector<std::string>& errors) {
+  std::string msg;
+  for (const std::string& e : errors) {
+    if (!msg.empty()) msg += "\n";
+    if (!source_path.empty()) msg += source_path + ": ";
+    msg += e;
+  }
+  return Status::InvalidArgument(std::move(msg));
+}
+
+// 1-based line and column (in UTF-8 characters) of the byte at `offset`.
+std::pair<size_t, size_t> LineColumn(std::string_view text, size_t offset) {
+  offset = std::min(offset, text.size());
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < offset; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++line;
+      col = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+// nlohmann's what() is "[json.exception.parse_error.101] parse error at line 1, column 2:
+// syntax error ..."; keep only the part after the position.
+std::string ParseErrorDetail(const std::string& what) {
+  size_t pos = what.find("column ");
+  if (pos != std::string::npos) pos = what.find(": ", pos);
+  if (pos == std::string::npos) {
+    pos = what.find("] ");
+    return pos == std::string::npos ? what : what.substr(pos + 2);
+  }
+  return what.substr(pos + 2);
+}
+
+// Tracks the key path during a SAX-callback parse to report duplicate keys, which nlohmann
+// would otherwise resolve silently to the last value.
+class DuplicateKeyTracker {
+ public:
+  bool OnEvent(json::parse_event_t event, const json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+        stack_.push_back(Frame{false, 0, {}, {}});
+        break;
+      case json::parse_event_t::array_start:
+        stack_.push_back(Frame{true, 0, {}, {}});
+        break;
+      case json::parse_event_t::key: {
+        Frame& f = stack_.back();
+        f.key = parsed.get<std::string>();
+        if (!f.keys.insert(f.key).second) {
+          errors_.push_back(CurrentPath() + ": duplicate key");
+        }
+        break;
+      }
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        stack_.pop_back();
+        ElementDone();
+        break;
+      case json::parse_event_t::value:
+        ElementDone();
+        break;
+    }
+    return true;
+  }
+
+  const std::vector<std::string>& errors() const { return errors_; }
+
+ private:
+  struct Frame {
+    bool is_array;
+    size_t index;
+    std::string key;
+    std::set<std::string> keys;
+  };
+
+  void ElementDone() {
+    if (!stack_.empty() && stack_.back().is_array) ++stack_.back().index;
+  }
+
+  std::string CurrentPath() const {
+    std::string path;
+    for (const Frame& f : stack_) {
+      path = f.is_array ? Index(path, f.index) : Join(path, f.key);
+    }
+    return path;
+  }
+
+  std::vector<Frame> stack_;
+  std::vector<std::string> errors_;
+};
+
+const char* TypeName(const json& j) {
+  switch (j.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::object: return "object";
+    case json::value_t::array: return "array";
+    case json::value_t::string: return "string";
+    case json::value_t::boolean: return "boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "integer";
+    case json::value_t::number_float: return "number";
+    default: return "invalid value";
+  }
+}
+
+// "string", "integer 5", "boolean true": what a value is, for type errors. String contents are
+// not echoed (the value may be a substituted secret).
+std::string Describe(const json& j) {
+  if (j.is_number() || j.is_boolean()) return std::string(TypeName(j)) + " " + j.dump();
+  return TypeName(j);
+}
+
+bool IsValidEnvName(std::string_view name) {
+  if (name.empty()) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+    const bool digit = c >= '0' && c <= '9';
+    if (!(alpha || (i > 0 && digit))) return false;
+  }
+  return true;
+}
+
+// Expands ${NAME} and $${ in one string; nullopt after recording an error.
+std::optional<std::string> Expand(const std::string& in, const std::string& path,
+                                  const GetenvFn& getenv, std::vector<std::string>& errors) {
+  if (in.find("${") == std::string::npos) return in;
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size();) {
+    if (in.compare(i, 3, "$${") == 0) {
+      out += "${";
+      i += 3;
+    } else if (in.compare(i, 2, "${") == 0) {
+      const size_t close = in.find('}', i + 2);
+      if (close == std::string::npos) {
+        errors.push_back(path + ": unterminated \"${\" (write \"$${\" for a literal \"${\")");
+        return std::nullopt;
+      }
+      const std::string name = in.substr(i + 2, close - i - 2);
+      if (!IsValidEnvName(name)) {
+        errors.push_back(path + ": invalid environment variable name " + Quote(name) +
+                         " in \"${...}\" (write \"$${\" for a literal \"${\")");
+        return std::nullopt;
+      }
+      const char* value = getenv ? getenv(name.c_str()) : nullptr;
+      if (value == nullptr) {
+        errors.push_back(path + ": environment variable " + name + " is not set");
+        return std::nullopt;
+      }
+      out += value;
+      i = close + 1;
+    } else {
+      out += in[i];
+      ++i;
+    }
+  }
+  return out;
+}
+
+void SubstituteEnv(json& j, const std::string& path, const GetenvFn& getenv,
+                   std::vector<std::string>& errors) {
+  if (j.is_string()) {
+    std::optional<std::string> expanded = Expand(j.get_ref<const std::string&>(), path, getenv,
+                                                 errors);
+    if (expanded) j = std::move(*expanded);
+  } else if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      SubstituteEnv(it.value(), Join(path, it.key()), getenv, errors);
+    }
+  } else if (j.is_array()) {
+    for (size_t i = 0; i < j.size(); ++i) SubstituteEnv(j[i], Index(path, i), getenv, errors);
+  }
+}
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+bool IsIdChar(char c, bool allow_dash) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || (allow_dash && c == '-');
+}
+
+bool IsId(std::string_view s, size_t max_len, bool allow_dash) {
+  if (s.empty() || s.size() > max_len) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) { return IsIdChar(c, allow_dash); });
+}
+
+std::string Upper(std::string s) {
+  for (char& c : s) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return s;
+}
+
+std::string OneOf(std::initializer_list<std::string_view> allowed) {
+  std::string s;
+  for (std::string_view a : allowed) {
+    if (!s.empty()) s += "|";
+    s += a;
+  }
+  return s;
+}
+
+// Reads typed values out of the parsed document, recording one error per problem.
+class Decoder {
+ public:
+  std::vector<std::string> errors;
+
+  void Error(const std::string& path, const std::string& problem) {
+    errors.push_back(path + ": " + problem);
+  }
+
+  // Reports keys of `obj` (at `path`) not in `known`, suggesting the closest known key.
+  void CheckKeys(const json& obj, const std::string& path,
+                 std::initializer_list<std::string_view> known) {
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+      const std::string& key = it.key();
+      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      std::string_view best;
+      size_t best_distance = 3;  // suggest only close matches
+      for (std::string_view k : known) {
+        const size_t d = EditDistance(key, k);
+        if (d < best_distance) {
+          best_distance = d;
+          best = k;
+        }
+      }
+      std::string problem = "unknown key";
+      if (!best.empty()) problem += " (did you mean " + Quote(best) + "?)";
+      Error(Join(path, key), problem);
+    }
+  }
+
+  // The object at obj[key], nullptr if absent or not an object (the latter reported).
+  const json* Section(const json& obj, const std::string& path, std::string_view key,
+                      std::initializer_list<std::string_view> known) {
+    const json* j = Find(obj, key);
+    if (j == nullptr) return nullptr;
+    if (!j->is_object()) {
+      Error(Join(path, key), "must be an object (got " + Describe(*j) + ")");
+      return nullptr;
+    }
+    CheckKeys(*j, Join(path, key), known);
+    return j;
+  }
+
+  // The array at obj[key], nullptr if absent or not an array (the latter reported).
+  const json* Array(const json& obj, const std::string& path, std::string_view key) {
+    const json* j = Find(obj, key);
+    if (j == nullptr) return nullptr;
+    if (!j->is_array()) {
+      Error(Join(path, key), "must be an array (got " + Describe(*j) + ")");
+      return nullptr;
+    }
+    return j;
+  }
+
+  static const json* Find(const json& obj, std::string_view key) {
+    auto it = obj.find(key);
+    return it == obj.end() ? nullptr : &*it;
+  }
+
+  template <typename Int>
+  void Integer(const json& obj, const std::string& path, std::string_view key, Int& out,
+               int64_t min, int64_t max) {
+    const json* j = Find(obj, key);
+    if (j == nullptr) return;
+    const std::string p = Join(path, key);
+    if (!j->is_number_integer()) {
+      Error(p, "must be an integer (got " + Describe(*j) + ")");
+      return;
+    }
+    const std::string range = std::to_string(min) + ".." + std::to_string(max);
+    if (j->is_number_unsigned() &&
+        j->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      Error(p, "must be " + range + " (got " + j->dump() + ")");
+      return;
+    }
+    const int64_t v = j->get<int64_t>();
+    if (v < min || v > max) {
+      Error(p, "must be " + range + " (got " + std::to_string(v) + ")");
+      return;
+    }
+    out = static_cast<Int>(v);
+  }
+
+  // Returns false (after reporting) if present with the wrong type.
+  bool String(const json& obj, const std::string& path, std::string_view key, std::string& out,
+              bool non_empty) {
+    const json* j = Find(obj, key);
+    if (j == nullptr) return true;
+    if (!j->is_string()) {
+      Error(Join(path, key), "must be a string (got " + Describe(*j) + ")");
+      return false;
+    }
+    if (non_empty && j->get_ref<const std::string&>().empty()) {
+      Error(Join(path, key), "must not be empty");
+      return false;
+    }
+    out = j->get<std::string>();
+    return true;
+  }
+
+  // A string that must be present and non-empty.
+  bool RequiredString(const json& obj, const std::string& path, std::string_view key,
+                      std::string& out) {
+    if (Find(obj, key) == nullptr) {
+      Error(Join(path, key), "is required");
+      return false;
+    }
+    return String(obj, path, key, out, /*non_empty=*/true);
+  }
+
+  void Bool(const json& obj, const std::string& path, std::string_view key, bool& out) {
+    const json* j = Find(obj, key);
+    if (j == nullptr) return;
+    if (!j->is_boolean()) {
+      Error(Join(path, key), "must be true or false (got " + Describe(*j) + ")");
+      return;
+    }
+    out = j->get<bool>();
+  }
+
+  void Enum(const json& obj, const std::string& path, std::string_view key, std::string& out,
+            std::initializer_list<std::string_view> allowed) {
+    std::string v = out;
+    if (!String(obj, path, key, v, /*non_empty=*/false)) return;
+    if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+      Error(Join(path, key), "must be one of " + OneOf(allowed) + " (got " + Quote(v) + ")");
+      return;
+    }
+    out = v;
+  }
+};
+
+
+void DecodeServer(Decoder& d, const json& root, ServerConfig& s) {
+  const json* j = d.Section(root, "", "server",
+                            {"host", "port", "max_body_bytes", "max_header_bytes",
+                             "request_timeout_ms", "max_connections"});
+  if (j == nullptr) return;
+  d.String(*j, "server", "host", s.host, /*non_empty=*/true);
+  d.Integer(*j, "server", "port", s.port, 0, 65535);
+  d.Integer(*j, "server", "max_body_bytes", s.max_body_bytes, kKiB, 64 * kMiB);
+  d.Integer(*j, "server", "max_header_bytes", s.max_header_bytes, kKiB, kMiB);
+  d.Integer(*j, "server", "request_timeout_ms", s.request_timeout_ms, 1, 3600 * 1000);
+  d.Integer(*j, "server", "max_connections", s.max_connections, 1, 1000000);
+}
+
+void DecodeStorage(Decoder& d, const json& root, StorageConfig& s) {
+  const json* j = d.Section(root, "", "storage", {"backend", "sqlite", "group_commit_max_batch"});
+  if (j == nullptr) return;
+  std::string backend = s.backend;
+  if (d.String(*j, "storage", "backend", backend, /*non_empty=*/false)) {
+    if (backend == "sqlite") {
+      s.backend = backend;
+    } else if (backend == "postgres" || backend == "postgresql") {
+      d.Error("storage.backend", "postgres is not built yet; use \"sqlite\"");
+    } else {
+      d.Error("storage.backend", "must be \"sqlite\" (got " + Quote(backend) + ")");
+    }
+  }
+  d.Integer(*j, "storage", "group_commit_max_batch", s.group_commit_max_batch, 1, 100000);
+  const json* q = d.Section(*j, "storage", "sqlite", {"path", "synchronous", "busy_timeout_ms"});
+  if (q == nullptr) return;
+  d.String(*q, "storage.sqlite", "path", s.sqlite.path, /*non_empty=*/true);
+  std::string sync = s.sqlite.synchronous;
+  if (d.String(*q, "storage.sqlite", "synchronous", sync, /*non_empty=*/false)) {
+    sync = Upper(sync);
+    if (sync == "FULL" || sync == "NORMAL") {
+      s.sqlite.synchronous = sync;
+    } else if (sync == "OFF") {
+      d.Error("storage.sqlite.synchronous",
+              "OFF can lose acknowledged webhooks on a crash; use FULL or NORMAL");
+    } else {
+      d.Error("storage.sqlite.synchronous",
+              "must be FULL or NORMAL (got " + Quote(sync) + ")");
+    }
+  }
+  d.Integer(*q, "storage.sqlite", "busy_timeout_ms", s.sqlite.busy_timeout_ms, 0, 600 * 1000);
+}
+
+std::string FieldValue(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
+  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+  return v.dump();  // float
+}
+
+void DecodeChannels(Decoder& d, const json& root, std::vector<ChannelConfig>& channels) {
+  const json* arr = d.Array(root, "", "channels");
+  if (arr == nullptr) return;
+  std::map<std::string, size_t> seen;  // name -> index
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string path = Index("channels", i);
+    const json& c = (*arr)[i];
+    if (!c.is_object()) {
+      d.Error(path, "must be an object (got " + Describe(c) + ")");
+      continue;
+    }
+    ChannelConfig ch;
+    if (d.RequiredString(c, path, "name", ch.name)) {
+      if (!IsId(ch.name, 32, /*allow_dash=*/true)) {
+        d.Error(path + ".name", "must be 1-32 characters of a-z 0-9 _ - (got " +
+                                    Quote(ch.name) + ")");
+      } else if (auto [it, inserted] = seen.emplace(ch.name, i); !inserted) {
+        d.Error(path + ".name", "duplicate " + Quote(ch.name) + " (also " +
+                                    Index("channels", it->second) + ")");
+      }
+    }
+    if (d.RequiredString(c, path, "type", ch.type) && !IsId(ch.type, 64, /*allow_dash=*/false)) {
+      d.Error(path + ".type", "must be a-z 0-9 _ (got " + Quote(ch.type) + ")");
+    }
+    if (d.String(c, path, "api_base", ch.api_base, /*non_empty=*/false)) {
+      const std::string& a = ch.api_base;
+      const bool http = a.rfind("http://", 0) == 0 && a.size() > 7;
+      const bool https = a.rfind("https://", 0) == 0 && a.size() > 8;
+      if (Decoder::Find(c, "api_base") != nullptr && !http && !https) {
+        d.Error(path + ".api_base", "must start with http:// or https:// (got " + Quote(a) + ")");
+      }
+    }
+    for (auto it = c.begin(); it != c.end(); ++it) {
+      const std::string& key = it.key();
+      if (key == "name" || key == "type" || key == "api_base") continue;
+      const json& v = it.value();
+      if (v.is_object() || v.is_array() || v.is_null()) {
+        d.Error(Join(path, key), "must be a string, number or boolean (got " + Describe(v) + ")");
+        continue;
+      }
+      ch.fields[key] = FieldValue(v);
+    }
+    channels.push_back(std::move(ch));
+  }
+}
+
+void DecodeCompound(Decoder& d, const json& root, CompoundConfig& compound) {
+  const json* j = d.Section(root, "", "compound", {"name", "buildings"});
+  if (j == nullptr) return;
+  d.String(*j, "compound", "name", compound.name, /*non_empty=*/true);
+  const json* arr = d.Array(*j, "compound", "buildings");
+  if (arr == nullptr) return;
+  std::map<std::string, size_t> ids;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string path = Index("compound.buildings", i);
+    const json& b = (*arr)[i];
+    if (!b.is_object()) {
+      d.Error(path, "must be an object (got " + Describe(b) + ")");
+      continue;
+    }
+    d.CheckKeys(b, path, {"id", "units"});
+    Building building;
+    if (d.RequiredString(b, path, "id", building.id)) {
+      if (auto [it, inserted] = ids.emplace(building.id, i); !inserted) {
+        d.Error(path + ".id", "duplicate " + Quote(building.id) + " (also " +
+                                  Index("compound.buildings", it->second) + ")");
+      }
+    }
+    const json* units = Decoder::Find(b, "units");
+    if (units == nullptr || !units->is_array() || units->empty()) {
+      d.Error(path + ".units", units == nullptr || units->is_array()
+                                   ? "must be a non-empty array"
+                                   : "must be a non-empty array (got " + Describe(*units) + ")");
+    } else {
+      std::set<std::string> seen;
+      for (size_t u = 0; u < units->size(); ++u) {
+        const std::string upath = Index(path + ".units", u);
+        const json& unit = (*units)[u];
+        if (!unit.is_string()) {
+          d.Error(upath, "must be a string (got " + Describe(unit) + ")");
+        } else if (unit.get_ref<const std::string&>().empty()) {
+          d.Error(upath, "must not be empty");
+        } else if (!seen.insert(unit.get<std::string>()).second) {
+          d.Error(upath, "duplicate " + Quote(unit.get<std::string>()));
+        } else {
+          building.units.push_back(unit.get<std::string>());
+        }
+      }
+    }
+    compound.buildings.push_back(std::move(building));
+  }
+}
+
+void DecodeStaff(Decoder& d, const json& root, const std::vector<ChannelConfig>& channels,
+                 std::vector<StaffMember>& staff) {
+  const json* arr = d.Array(root, "", "staff");
+  if (arr == nullptr) return;
+  std::map<std::pair<std::string, std::string>, size_t> seen;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string path = Index("staff", i);
+    const json& s = (*arr)[i];
+    if (!s.is_object()) {
+      d.Error(path, "must be an object (got " + Describe(s) + ")");
+      continue;
+    }
+    d.CheckKeys(s, path, {"channel", "user_id", "name", "tier", "role"});
+    StaffMember m;
+    if (d.RequiredString(s, path, "channel", m.channel) && m.channel != "console" &&
+        std::none_of(channels.begin(), channels.end(),
+                     [&](const ChannelConfig& c) { return c.name == m.channel; })) {
+      d.Error(path + ".channel",
+              "no channel named " + Quote(m.channel) + " (configure it in channels, or use \"console\")");
+    }
+    if (d.RequiredString(s, path, "user_id", m.user_id)) {
+      if (auto [it, inserted] = seen.emplace(std::make_pair(m.channel, m.user_id), i); !inserted) {
+        d.Error(path + ".user_id", "duplicate staff member (also " + Index("staff", it->second) + ")");
+      }
+    }
+    d.String(s, path, "name", m.name, /*non_empty=*/false);
+    d.Enum(s, path, "tier", m.tier, {"grid", "property", "community", "street"});
+    d.Enum(s, path, "role", m.role, {"staff", "admin"});
+    staff.push_back(std::move(m));
+  }
+}
+
+void DecodeCategories(Decoder& d, const json& root, std::vector<std::string>& categories) {
+  const json* arr = d.Array(root, "", "categories");
+  if (arr == nullptr) return;
+  if (arr->empty()) {
+    d.Error("categories", "must be a non-empty array");
+    return;
+  }
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string path = Index("categories", i);
+    const json& c = (*arr)[i];
+    if (!c.is_string()) {
+      d.Error(path, "must be a string (got " + Describe(c) + ")");
+      continue;
+    }
+    const std::string id = c.get<std::string>();
+    if (!IsId(id, 32, /*allow_dash=*/false)) {
+      d.Error(path, "must be 1-32 characters of a-z 0-9 _ (got " + Quote(id) + ")");
+    } else if (!seen.insert(id).second) {
+      d.Error(path, "duplicate " + Quote(id));
+    } else {
+      out.push_back(id);
+    }
+  }
+  categories = std::move(out);
+}
+
+void DecodeSmallSections(Decoder& d, const json& root, Config& cfg) {
+  if (const json* j = d.Section(root, "", "dialog", {"session_timeout_minutes"})) {
+    d.Integer(*j, "dialog", "session_timeout_minutes", cfg.dialog.session_timeout_minutes, 1,
+              7 * 24 * 60);
+  }
+  if (const json* j = d.Section(root, "", "outbox",
+                                {"max_attempts", "initial_backoff_ms", "max_backoff_ms",
+                                 "poll_interval_ms"})) {
+    OutboxConfig& o = cfg.outbox;
+    d.Integer(*j, "outbox", "max_attempts", o.max_attempts, 1, 1000);
+    d.Integer(*j, "outbox", "initial_backoff_ms", o.initial_backoff_ms, 1, 3600 * 1000);
+    d.Integer(*j, "outbox", "max_backoff_ms", o.max_backoff_ms, 1, 24 * 3600 * 1000);
+    d.Integer(*j, "outbox", "poll_interval_ms", o.poll_interval_ms, 1, 60 * 1000);
+    if (o.max_backoff_ms < o.initial_backoff_ms) {
+      d.Error("outbox.max_backoff_ms", "must be >= outbox.initial_backoff_ms (" +
+                                           std::to_string(o.initial_backoff_ms) + ") (got " +
+                                           std::to_string(o.max_backoff_ms) + ")");
+    }
+  }
+  if (const json* j = d.Section(root, "", "logging", {"level", "json"})) {
+    d.Enum(*j, "logging", "level", cfg.logging.level, {"trace", "debug", "info", "warn", "error"});
+    d.Bool(*j, "logging", "json", cfg.logging.json);
+  }
+}
+
+void DecodeLocale(Decoder& d, const json& root, const std::string& source_path, Config& cfg) {
+  namespace fs = std::filesystem;
+  const fs::path config_dir = fs::path(source_path).parent_path();
+  std::string dir;
+  if (d.String(root, "", "locale_dir", dir, /*non_empty=*/true)) {
+    if (dir.empty()) {
+      cfg.locale_dir = (config_dir / "locales").string();
+    } else if (fs::path(dir).is_absolute()) {
+      cfg.locale_dir = dir;
+    } else {
+      cfg.locale_dir = (config_dir / dir).string();
+    }
+  }
+  std::string locale = cfg.locale;
+  if (d.String(root, "", "locale", locale, /*non_empty=*/true) && locale != cfg.locale) {
+    if (locale == "zh-CN" || locale == "en") {
+      cfg.locale = locale;
+    } else if (!IsWellFormedLocale(locale)) {
+      d.Error("locale", "must be \"zh-CN\" or \"en\" (got " + Quote(locale) + ")");
+    } else {
+      std::error_code ec;
+      const fs::path file = fs::path(cfg.locale_dir) / (locale + ".json");
+      if (fs::is_regular_file(file, ec)) {
+        cfg.locale = locale;
+      } else {
+        d.Error("locale", "must be \"zh-CN\" or \"en\", or have a locale file (no " +
+                              file.string() + ")");
+      }
+    }
+  }
+  std::string tz = cfg.timezone;
+  if (d.String(root, "", "timezone", tz, /*non_empty=*/true)) {
+    if (std::any_of(tz.begin(), tz.end(), [](char c) { return c == ' ' || c == '\t'; })) {
+      d.Error("timezone", "must be an IANA name such as \"Asia/Shanghai\" (got " + Quote(tz) + ")");
+    } else {
+      cfg.timezone = tz;
+    }
+  }
+}
+
+}  // namespace
+
+bool IsWellFormedLocale(std::string_view locale) {
+  if (locale.size() < 2 || locale.size() > 35) return false;
+  const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (!alpha(locale.front()) || locale.back() == '-') return false;
+  for (size_t i = 0; i < locale.size(); ++i) {
+    const char c = locale[i];
+    if (c == '-') {
+      if (locale[i - 1] == '-') return false;
+    } else if (!alpha(c) && !(c >= '0' && c <= '9')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+StatusOr<nlohmann::json> ParseJsonWithComments(std::string_view text,
+                                               const std::string& source_path) {
+  const std::string where = source_path.empty() ? "<config>" : source_path;
+  DuplicateKeyTracker tracker;
+  json doc;
+  try {
+    doc = json::parse(
+        text.begin(), text.end(),
+        [&tracker](int /*depth*/, json::parse_event_t event, json& parsed) {
+          return tracker.OnEvent(event, parsed);
+        },
+        /*allow_exceptions=*/true, /*ignore_comments=*/true);
+  } catch (const json::parse_error& e) {
+    // e.byte is the 1-based index of the last character read: the offending one.
+    const auto [line, col] = LineColumn(text, e.byte == 0 ? 0 : e.byte - 1);
+    return Status::InvalidArgument(where + ":" + std::to_string(line) + ":" +
+                                   std::to_string(col) + ": invalid JSON: " +
+                                   ParseErrorDetail(e.what()));
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(where + ": invalid JSON: " + ParseErrorDetail(e.what()));
+  }
+  if (!tracker.errors().empty()) return Invalid(where, tracker.errors());
+  return doc;
+}
+
+StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_path,
+                             const GetenvFn& getenv) {
+  LINLI_ASSIGN_OR_RETURN(json root, ParseJsonWithComments(text, source_path));
+  if (!root.is_object()) {
+    return Invalid(source_path, {"top level must be a JSON object (got " + Describe(root) + ")"});
+  }
+
+  std::vector<std::string> env_errors;
+  SubstituteEnv(root, "", getenv, env_errors);
+  if (!env_errors.empty()) return Invalid(source_path, env_errors);
+
+  Config cfg;
+  cfg.source_path = source_path;
+  cfg.locale_dir =
+      (std::filesystem::path(source_path).parent_path() / "locales").string();
+
+  Decoder d;
+  d.CheckKeys(root, "", {"server", "storage", "locale", "timezone", "locale_dir", "channels",
+                         "compound", "staff", "categories", "dialog", "outbox", "logging"});
+  DecodeServer(d, root, cfg.server);
+  DecodeStorage(d, root, cfg.storage);
+  DecodeLocale(d, root, source_path, cfg);
+  DecodeChannels(d, root, cfg.channels);
+  DecodeCompound(d, root, cfg.compound);
+  DecodeStaff(d, root, cfg.channels, cfg.staff);
+  DecodeCategories(d, root, cfg.categories);
+  DecodeSmallSections(d, root, cfg);
+  if (!d.errors.empty()) return Invalid(source_path, d.errors);
+  return cfg;
+}
+
+StatusOr<Config> LoadConfigFile(const std::string& path, const GetenvFn& getenv) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::NotFound("cannot read config file " + path + ": is a directory");
+  }
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    return Status::NotFound("cannot read config file " + path + ": " + std::strerror(err));
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return Status::NotFound("cannot read config file " + path + ": read error");
+  return ParseConfig(buf.str(), path, getenv);
+}
+
+}  // namespace linli::config
