@@ -1,0 +1,144 @@
+// DingTalk app robot (config type "dingtalk_bot"), HTTP callback mode
+// (../shared/protocols/dingtalk.md §3): callbacks in, sessionWebhook or robot OpenAPI out.
+// Thin I/O around dingtalk_codec and dingtalk_sign.
+//
+// Config fields (channels[] entry):
+//   app_key                 required; the app's AppKey (also the default robot code)
+//   app_secret              required; signs callbacks and fetches the access token
+//   robot_code              optional, default app_key
+//   api_base                default https://api.dingtalk.com (robot OpenAPI and token)
+//   session_webhook_prefix  optional, default https://oapi.dingtalk.com/ : a callback's
+//                           sessionWebhook is used only if it starts with this, so a forged
+//                           body cannot make the service POST elsewhere
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "adapters/dingtalk/dingtalk_sign.h"
+#include "adapters/registry.h"
+#include "bot/adapter.h"
+#include "bot/clock.h"
+#include "bot/http_client.h"
+#include "config/config.h"
+
+namespace linli::adapters::dingtalk {
+
+inline constexpr char kDingTalkBotType[] = "dingtalk_bot";
+inline constexpr char kDefaultDingTalkApiBase[] = "https://api.dingtalk.com";
+inline constexpr char kDefaultSessionWebhookPrefix[] = "https://oapi.dingtalk.com/";
+
+struct DingTalkOptions {
+  std::string name;  // channel name
+  std::string app_key;
+  std::string app_secret;
+  std::string robot_code;                          // defaults to app_key
+  std::string api_base = kDefaultDingTalkApiBase;  // without a trailing '/'
+  std::string session_webhook_prefix = kDefaultSessionWebhookPrefix;
+};
+
+// Reads and validates a channel's fields. kInvalidArgument naming channel and field, e.g.
+// "channels[dd].app_secret: missing".
+StatusOr<DingTalkOptions> DingTalkOptionsFromConfig(const config::ChannelConfig& channel);
+
+// The sessionWebhook of each conversation seen recently, keyed by conversationId. In memory
+// only: after a restart (or once an entry expires or is evicted) replies go through the robot
+// OpenAPI instead, which needs no per-conversation state. Bounded: at `capacity` entries the
+// expired ones are dropped, then the one expiring soonest. Thread-safe.
+class SessionWebhookStore {
+ public:
+  explicit SessionWebhookStore(size_t capacity) : capacity_(capacity) {}
+  SessionWebhookStore(const SessionWebhookStore&) = delete;
+  SessionWebhookStore& operator=(const SessionWebhookStore&) = delete;
+
+  void Put(const std::string& conversation_id, std::string url, int64_t expires_ms, int64_t now_ms);
+  // The URL if known and valid for at least `margin_ms` more.
+  std::optional<std::string> Get(const std::string& conversation_id, int64_t now_ms,
+                                 int64_t margin_ms) const;
+  void Erase(const std::string& conversation_id);
+  size_t size() const;
+
+ private:
+  struct Entry {
+    std::string url;
+    int64_t expires_ms = 0;
+  };
+  const size_t capacity_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Entry> entries_;  // guarded by mu_
+};
+
+class DingTalkAdapter final : public Adapter {
+ public:
+  // Largest accepted |now - timestamp header| (dingtalk.md §3).
+  static constexpr int64_t kMaxSkewMs = 60 * 60 * 1000;
+  static constexpr size_t kReplayCacheCapacity = 100000;
+  static constexpr size_t kSessionCapacity = 10000;
+  // A sessionWebhook is not used in its last seconds (the send itself takes time).
+  static constexpr int64_t kSessionMarginMs = 10 * 1000;
+  static constexpr int64_t kTokenRefreshMarginMs = 5 * 60 * 1000;
+  // DingTalk blocks a robot that exceeds 20 messages/min (errcode 130101).
+  static constexpr std::chrono::milliseconds kRateLimitDelay{60 * 1000};
+
+  // `clock` and `http` are borrowed and must outlive the adapter.
+  DingTalkAdapter(DingTalkOptions options, Clock& clock, HttpClient& http);
+
+  const std::string& name() const override { return options_.name; }
+  std::string type() const override { return kDingTalkBotType; }
+
+  // POST only (else kNotFound). kUnauthenticated: missing/malformed `timestamp` or `sign`
+  // headers, |now - timestamp| > 1 h, a wrong sign, or a (timestamp, sign) pair already
+  // accepted (replay). kInvalidArgument: malformed or too deep JSON, missing ids. Stores the
+  // conversation's sessionWebhook for Send.
+  StatusOr<WebhookResult> ParseWebhook(const HttpRequest& request) override;
+
+  // DingTalk's docs do not confirm replies in the HTTP response, so none: replies go through
+  // the outbox.
+  bool passive_replies() const override { return false; }
+  // Always 200 "{}" (application/json).
+  HttpResponse RenderAck(const InboundMessage& message,
+                         const std::vector<OutboundMessage>& replies) override;
+
+  // kText: the conversation's sessionWebhook while it is valid, else the robot OpenAPI
+  // (group: groupMessages/send to openConversationId = to.chat_id; private:
+  // oToMessages/batchSend to to.user_id). Errors in HTTP-200 bodies count: errcode 130101
+  // (too fast) -> kRetry after 60 s, 310000 -> kPermanent; other sessionWebhook errors drop
+  // the webhook and retry (through the OpenAPI). DingTalk has no idempotency key: a timeout
+  // is kRetry and logged as a possible duplicate. kCallbackAnswer: no-op, kSent.
+  // Thread-safe.
+  SendResult Send(const OutboundMessage& message) override;
+
+  // For tests and diagnostics.
+  const SessionWebhookStore& sessions() const { return sessions_; }
+
+ private:
+  SendResult SendViaSessionWebhook(const OutboundMessage& message, const std::string& url);
+  SendResult SendViaOpenApi(const OutboundMessage& message);
+  // A valid access token; fetched under token_mu_ when none is cached, it expires within the
+  // margin, or it equals `rejected`.
+  StatusOr<std::string> AccessToken(const std::string& rejected);
+  SendResult TransportFailure(const Status& status, const char* path);
+
+  const DingTalkOptions options_;
+  Clock& clock_;
+  HttpClient& http_;
+  ReplayCache replays_;
+  SessionWebhookStore sessions_;
+
+  std::mutex token_mu_;
+  std::string token_;            // guarded by token_mu_
+  int64_t token_expiry_ms_ = 0;  // guarded by token_mu_
+  int64_t token_margin_ms_ = 0;  // guarded by token_mu_
+};
+
+// The registry's factory (adapters/registry.cc): validates the config and builds a DingTalkAdapter.
+StatusOr<std::unique_ptr<Adapter>> CreateDingTalkAdapter(const config::ChannelConfig& channel,
+                                                         const AdapterDeps& deps);
+
+}  // namespace linli::adapters::dingtalk
