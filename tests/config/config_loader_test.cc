@@ -826,8 +826,8 @@ TEST(ConfigExampleTest, CommentedChannelSamplesAreValid) {
        {"LINLI_TG_TOKEN", "LINLI_TG_SECRET", "LINLI_WX_APPID", "LINLI_WX_SECRET",
         "LINLI_WX_TOKEN", "LINLI_WX_AESKEY", "LINLI_WECOM_CORPID", "LINLI_WECOM_SECRET",
         "LINLI_WECOM_TOKEN", "LINLI_WECOM_AESKEY", "LINLI_FEISHU_APPID", "LINLI_FEISHU_SECRET",
-        "LINLI_FEISHU_VTOKEN", "LINLI_FEISHU_ENCRYPT_KEY", "LINLI_DING_APP_SECRET",
-        "LINLI_DING_TOKEN", "LINLI_DING_SIGN_SECRET"}) {
+        "LINLI_FEISHU_VTOKEN", "LINLI_FEISHU_ENCRYPT_KEY", "LINLI_DING_APP_KEY",
+        "LINLI_DING_APP_SECRET"}) {
     env.vars[var] = std::string("value-of-") + var;
   }
   StatusOr<Config> cfg = ParseConfig(text, kExamplePath, env.fn());
