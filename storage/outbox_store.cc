@@ -36,6 +36,7 @@ StatusOr<std::string> EncodePayload(const OutboundMessage& m) {
         {"choices", std::move(choices)},
         {"reply_to", m.reply_to},
         {"callback_id", m.callback_id},
+        {"idempotency_key", m.idempotency_key},
     };
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
   } catch (const std::exception& e) {
@@ -64,6 +65,7 @@ Status DecodePayload(const std::string& text, OutboundMessage* m) {
   m->text = StringField(j, "text");
   m->reply_to = StringField(j, "reply_to");
   m->callback_id = StringField(j, "callback_id");
+  m->idempotency_key = StringField(j, "idempotency_key");
   m->choices.clear();
   auto choices = j.find("choices");
   if (choices != j.end() && choices->is_array()) {

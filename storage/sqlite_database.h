@@ -1,5 +1,8 @@
 // SQLite backend of the Database seam. WAL mode, foreign keys on, busy timeout, and the
 // configured synchronous level (FULL by default: an acknowledged webhook survives power loss).
+// Begin() is BEGIN IMMEDIATE (the write lock is taken at once, so contention shows up as a
+// retryable kUnavailable from Begin, not mid-transaction); Rollback() with no open
+// transaction is a no-op. Each distinct SQL string is prepared once and cached.
 #pragma once
 
 #include <memory>

@@ -36,6 +36,7 @@ class WriteQueue {
   void Submit(Work work, Done done);
   // Runs `work` and blocks until it is committed (or failed). Never call it from the queue
   // thread itself (from inside a Work or Done): that would deadlock. Thread-safe.
+  // (Detected: from the queue thread it returns kFailedPrecondition without running `work`.)
   Status Run(Work work);
   // Finishes every unit already submitted, then stops the thread. Idempotent.
   void Stop();

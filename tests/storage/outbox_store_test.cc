@@ -59,6 +59,7 @@ TEST_F(OutboxStoreTest, EnqueueStoresTheWholeMessage) {
   OutboundMessage m = To("tg", "-100", "请选择 \"类别\"", "u7");
   m.choices = {{"维修", "cat:repair"}, {"安全", "cat:safety"}};
   m.reply_to = "555";
+  m.idempotency_key = "turn-42-reply-1";
   const int64_t id = Enqueue(m, 1000);
   ASSERT_GT(id, 0);
 
@@ -79,6 +80,7 @@ TEST_F(OutboxStoreTest, EnqueueStoresTheWholeMessage) {
   EXPECT_EQ(item.message.choices[1].label, "安全");
   EXPECT_EQ(item.message.choices[1].payload, "cat:safety");
   EXPECT_EQ(item.message.reply_to, "555");
+  EXPECT_EQ(item.message.idempotency_key, "turn-42-reply-1");
 
   OutboundMessage answer = To("tg", "u1", "");
   answer.kind = OutboundKind::kCallbackAnswer;

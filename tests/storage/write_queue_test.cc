@@ -155,6 +155,34 @@ TEST(WriteQueueTest, ConcurrentSubmittersFromEightThreadsAreAllCommitted) {
   EXPECT_LE(q.commits(), static_cast<uint64_t>(kThreads * kPerThread) + 1);
 }
 
+TEST(WriteQueueTest, EightThreadsSubmittingWhileBusyAreGroupedIntoFewCommits) {
+  WriteQueue q(OpenWithTable(), 64);
+  Blocker blocker(q);
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 100;
+  constexpr int kUnits = kThreads * kPerThread;
+  std::latch done(kUnits);
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        q.Submit(Insert(int64_t{t} * kPerThread + i), [&](Status st) {
+          ok += st.ok() ? 1 : 0;
+          done.count_down();
+        });
+      }
+    });
+  }
+  for (auto& th : threads) th.join();  // all 800 queued behind the blocker
+  blocker.Release();
+  done.wait();
+  EXPECT_EQ(ok.load(), kUnits);
+  // The blocker's commit plus ceil(800 / 64) = 13 group commits.
+  EXPECT_EQ(q.commits(), 1u + 13u);
+  EXPECT_EQ(Xs(q).size(), static_cast<size_t>(kUnits + 1));
+}
+
 TEST(WriteQueueTest, AFailingUnitDoesNotAffectTheOthersInItsBatch) {
   WriteQueue q(OpenWithTable(), 64);
   ASSERT_TRUE(q.Run(Insert(100)).ok());
