@@ -520,7 +520,9 @@ StatusOr<std::vector<OutboundMessage>> Engine::HandleTurn(storage::Database& db,
       break;
     }
     case InputKind::kText:
-      if (step->skippable && Contains(SkipWords(), input_lower)) {
+      // The skip choice is shown numbered ("1. 跳过"), so its number skips too.
+      if (step->skippable && (Contains(SkipWords(), input_lower) ||
+                              MatchOption(input.text, {"skip"}, {ctx.T("dialog.skip")}) == 0)) {
         if (!step->slot.empty()) slots[step->slot] = "";
         verdict = StepVerdict::Accept();
       } else {

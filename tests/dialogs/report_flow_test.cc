@@ -105,6 +105,13 @@ TEST(ReportFlowTest, InvalidInputRepromptsWithHint) {
   EXPECT_EQ(*count, 0);
 }
 
+TEST(ReportFlowTest, NumberOfTheSkipChoiceSkipsThePhoto) {
+  DialogHarness h;
+  for (const char* s : {"报事", "1", "2-2", "门口有积水"}) h.Say(s);
+  auto r = h.Say("1");  // the prompt showed "1. 跳过"
+  EXPECT_THAT(DialogHarness::Text(r), HasSubstr("请确认"));
+}
+
 TEST(ReportFlowTest, CancelAtConfirmationCreatesNothing) {
   DialogHarness h;
   for (const char* s : {"报事", "1", "2-2", "门口有积水", "跳过"}) h.Say(s);
