@@ -1,5 +1,5 @@
 // The typed configuration. Loaded from one JSON file (comments allowed, ${ENV_VAR}
-// substitution) by LoadConfig (config/config_loader.h), validated before anything starts.
+// substitution) by LoadConfigFile (config/config_loader.h), validated before anything starts.
 // Defaults here are the documented defaults; config/linli.example.json shows every key.
 #pragma once
 
