@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
 
   auto loaded = linli::config::LoadConfigFile(args.config);
   if (!loaded.ok()) {
-    std::cerr << "linli: config " << args.config << ": " << loaded.status().message() << "\n";
+    std::cerr << "linli: " << loaded.status().message() << "\n";  // names file and key
     return 1;
   }
   linli::config::Config config = std::move(loaded).value();

@@ -73,6 +73,7 @@ class [[nodiscard]] StatusOr {
   StatusOr(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(v_); }
+  // A copy: bind it to a value, not a reference (`x.status().message()` dangles if kept).
   Status status() const { return ok() ? Status::Ok() : std::get<Status>(v_); }
 
   T& value() & { return std::get<T>(v_); }
