@@ -37,16 +37,21 @@ struct SendResult {
   std::string platform_message_id;
   std::chrono::milliseconds retry_after{0};  // 0 = use the outbox backoff
   std::string error;                         // no secrets, no personal data
+  // True when this send used the recipient's contact window quota (WeChat customer-service
+  // message); the outbox then counts it in ContactWindow::sends_since.
+  bool counted_in_window = false;
 
-  static SendResult Sent(std::string id = {}) { return {Outcome::kSent, std::move(id), {}, {}}; }
+  static SendResult Sent(std::string id = {}) {
+    return {Outcome::kSent, std::move(id), {}, {}, false};
+  }
   static SendResult Retry(std::string error, std::chrono::milliseconds after = {}) {
-    return {Outcome::kRetry, {}, after, std::move(error)};
+    return {Outcome::kRetry, {}, after, std::move(error), false};
   }
   static SendResult Permanent(std::string error) {
-    return {Outcome::kPermanent, {}, {}, std::move(error)};
+    return {Outcome::kPermanent, {}, {}, std::move(error), false};
   }
   static SendResult Deferred(std::string error) {
-    return {Outcome::kDeferred, {}, {}, std::move(error)};
+    return {Outcome::kDeferred, {}, {}, std::move(error), false};
   }
 };
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,15 @@ enum class OutboundKind {
   kCallbackAnswer,  // acknowledge a tapped button (Telegram answerCallbackQuery)
 };
 
+// The recipient's latest contact, as the outbox knows it when sending. Some platforms allow
+// free-form pushes only inside a window after the user's last contact (WeChat: 5 messages in
+// 48 h after a message; 3 in 1 minute after a menu click, follow or scan).
+struct ContactWindow {
+  int64_t last_contact_ms = 0;  // 0 = never / unknown
+  bool by_event = false;        // the contact was a click/follow/scan event, not a message
+  int sends_since = 0;          // window-counted sends since that contact
+};
+
 struct OutboundMessage {
   ConversationRef to;
   OutboundKind kind = OutboundKind::kText;
@@ -75,6 +85,12 @@ struct OutboundMessage {
   std::string callback_id;      // for kCallbackAnswer
   std::string idempotency_key;  // stable per outbox row; adapters with idempotent send APIs
                                 // use it (Feishu uuid, WeCom duplicate check)
+  // A notice (a push about a ticket, wish or vote) may be sent as a platform template when
+  // free-form text is not allowed: `notice` names the kind ("ticket_status"), selecting a
+  // template id from the channel's config, and `notice_fields` fill it. Empty for replies.
+  std::string notice;
+  std::map<std::string, std::string> notice_fields;
+  ContactWindow window;  // filled by the outbox just before Send; not stored
 };
 
 }  // namespace linli
