@@ -44,6 +44,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,7 +88,9 @@ struct Options {
   int residents = 2000;
   int active = 0;             // residents in the middle of a flow at once (0 = 4 x connections)
   double seconds = 60;        // hard limit per run
-  double min_seconds = 3;     // keep admitting residents until this long (short noop runs)
+  double noop_min_seconds = 3;  // noop: keep admitting residents until this long (a few
+                                // hundred ms of noop load is too short to measure)
+  double drain_seconds = 120;   // linli: how long to wait for the outbox after the load
   std::string synchronous = "FULL";
   std::string db_dir;         // default: $TMPDIR or /var/tmp (must not be tmpfs for FULL)
   bool keep_db = false;
@@ -101,12 +104,14 @@ struct Options {
 [[noreturn]] void Usage(const char* argv0, int code) {
   std::fprintf(code == 0 ? stdout : stderr,
                "usage: %s [--mode both|linli|noop|serve-noop] [--connections C]\n"
-               "          [--residents N] [--active A] [--seconds S] [--min-seconds S]\n"
+               "          [--residents N] [--active A] [--seconds S] [--noop-min-seconds S]\n"
+               "          [--drain-seconds S]\n"
                "          [--synchronous FULL|NORMAL] [--db-dir DIR] [--keep-db]\n"
                "          [--outbox-threads T] [--group-commit-max-batch B]\n"
                "          [--log-level warn] [--locale-dir DIR] [--port P]\n"
                "defaults: --mode both --connections 64 --residents 2000 --active 4xC\n"
-               "          --seconds 60 --min-seconds 3 --synchronous FULL\n",
+               "          --seconds 60 --noop-min-seconds 3 --drain-seconds 120\n"
+               "          --synchronous FULL --outbox-threads 4 --log-level warn\n",
                argv0);
   std::exit(code);
 }
@@ -136,7 +141,8 @@ Options ParseArgs(int argc, char** argv) {
     else if (a == "--residents") o.residents = to_int(need(i));
     else if (a == "--active") o.active = to_int(need(i));
     else if (a == "--seconds") o.seconds = to_double(need(i));
-    else if (a == "--min-seconds") o.min_seconds = to_double(need(i));
+    else if (a == "--noop-min-seconds") o.noop_min_seconds = to_double(need(i));
+    else if (a == "--drain-seconds") o.drain_seconds = to_double(need(i));
     else if (a == "--synchronous") o.synchronous = need(i);
     else if (a == "--db-dir") o.db_dir = need(i);
     else if (a == "--keep-db") o.keep_db = true;
@@ -288,7 +294,16 @@ struct LoadResult {
   CpuTimes cpu;                // whole process, during the run
   std::map<int, uint64_t> statuses;  // non-200 statuses seen
   std::vector<int64_t> latency_ns;   // of the 200s
+  // Per resident (index = user id - first_user_id): when each message's 200 was read, in
+  // steady_clock nanoseconds since its epoch; 0 = not acknowledged.
+  std::vector<std::array<int64_t, kStepsPerFlow>> acked_at_ns;
 };
+
+int64_t SteadyNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             SteadyClock::now().time_since_epoch())
+      .count();
+}
 
 class LoadGenerator {
  public:
@@ -329,6 +344,8 @@ class LoadGenerator {
     result_.cpu = {cpu1.user - cpu0.user, cpu1.sys - cpu0.sys};
     result_.wall_seconds = std::chrono::duration<double>(last_response_ - start_).count();
     result_.residents_started = residents_.size();
+    result_.acked_at_ns.reserve(residents_.size());
+    for (const Resident& r : residents_) result_.acked_at_ns.push_back(r.acked_at_ns);
     return std::move(result_);
   }
 
@@ -337,6 +354,7 @@ class LoadGenerator {
     int64_t index = 0;
     int step = 0;       // next message to send, 0..5
     int failures = 0;
+    std::array<int64_t, kStepsPerFlow> acked_at_ns{};
   };
 
   struct Conn {
@@ -578,6 +596,8 @@ class LoadGenerator {
     if (status == 200) {
       ++result_.ok;
       result_.latency_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(now - c.sent_at).count());
+      r.acked_at_ns[static_cast<size_t>(r.step)] =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
       if (++r.step == kStepsPerFlow) {
         Retire(/*completed=*/true);
       } else {
@@ -725,14 +745,14 @@ void PrintResultLine(const Summary& s, const std::string& extra) {
               s.p999_ms, extra.c_str());
 }
 
-LoadOptions MakeLoadOptions(const Options& o, uint16_t port) {
+LoadOptions MakeLoadOptions(const Options& o, uint16_t port, double min_seconds) {
   LoadOptions lo;
   lo.port = port;
   lo.connections = o.connections;
   lo.residents = o.residents;
   lo.active = o.active;
   lo.max_seconds = o.seconds;
-  lo.min_seconds = o.min_seconds;
+  lo.min_seconds = min_seconds;
   return lo;
 }
 
@@ -802,10 +822,22 @@ LinliRun RunLinli(const Options& o) {
 
   // The fake Bot API: answers every call with a sent message.
   std::atomic<uint64_t> api_calls{0}, api_ticket_replies{0};
+  std::mutex deliveries_mu;
+  std::vector<std::pair<int64_t, int64_t>> deliveries;  // (chat_id, steady ns) per sendMessage
+  deliveries.reserve(static_cast<size_t>(o.residents) * kStepsPerFlow + 1024);
   LoopbackServer fake_api;
   linli::Status st = fake_api.Start([&](linli::HttpRequest req, linli::WebhookServer::Respond respond) {
+    const int64_t at = SteadyNowNs();
     ++api_calls;
     if (req.body.find(kTicketReplyMarker) != std::string::npos) ++api_ticket_replies;
+    static constexpr std::string_view kChatId = "\"chat_id\":";
+    const size_t pos = req.body.find(kChatId);
+    if (req.path.size() > 12 && req.path.compare(req.path.size() - 12, 12, "/sendMessage") == 0 &&
+        pos != std::string::npos) {
+      const int64_t chat = std::strtoll(req.body.c_str() + pos + kChatId.size(), nullptr, 10);
+      std::lock_guard<std::mutex> lock(deliveries_mu);
+      deliveries.emplace_back(chat, at);
+    }
     respond(linli::HttpResponse::Json(200, kFakeApiReply));
   });
   if (!st.ok()) {
@@ -839,26 +871,32 @@ LinliRun RunLinli(const Options& o) {
 
   const uint64_t commits0 = app->write_queue().commits();
   const uint64_t sent0 = app->outbox().sent();
-  LoadGenerator gen(MakeLoadOptions(o, app->port()));
+  LoadGenerator gen(MakeLoadOptions(o, app->port(), /*min_seconds=*/0));
   LoadResult r = gen.Run();
   const uint64_t commits_load = app->write_queue().commits() - commits0;
   const uint64_t sent_load = app->outbox().sent() - sent0;
 
   // Let the outbox deliver what the turns enqueued (not part of the timed window).
-  const auto drain_start = SteadyClock::now();
-  int64_t undelivered = -1;
-  for (;;) {
+  auto count_undelivered = [&app]() -> int64_t {
     auto pending = RunOnQueue<int64_t>(app->write_queue(), [](linli::storage::Database& db) {
       return linli::storage::OutboxStore::CountByStatus(db, "pending");
     });
     auto sending = RunOnQueue<int64_t>(app->write_queue(), [](linli::storage::Database& db) {
       return linli::storage::OutboxStore::CountByStatus(db, "sending");
     });
-    undelivered = pending && sending ? *pending + *sending : -1;
-    if (undelivered == 0 || SteadyClock::now() - drain_start > std::chrono::seconds(60)) break;
+    return pending && sending ? *pending + *sending : -1;
+  };
+  const int64_t backlog = count_undelivered();
+  const uint64_t sent_before_drain = app->outbox().sent();
+  const auto drain_start = SteadyClock::now();
+  int64_t undelivered = backlog;
+  while (undelivered != 0 &&
+         std::chrono::duration<double>(SteadyClock::now() - drain_start).count() < o.drain_seconds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    undelivered = count_undelivered();
   }
   const double drain_s = std::chrono::duration<double>(SteadyClock::now() - drain_start).count();
+  const uint64_t drained = app->outbox().sent() - sent_before_drain;
   const uint64_t commits_total = app->write_queue().commits();
   const uint64_t sent = app->outbox().sent();
   const uint64_t retried = app->outbox().retried();
@@ -885,6 +923,25 @@ LinliRun RunLinli(const Options& o) {
     }
   }
 
+  // What a resident waits for: from the webhook's 200 until the reply reaches the Bot API.
+  // Each turn of the report flow sends exactly one message, in order per chat, so the k-th
+  // sendMessage to a chat answers the resident's k-th acknowledged message.
+  std::vector<int64_t> reply_delay_ns;
+  {
+    std::map<int64_t, std::vector<int64_t>> by_chat;
+    for (const auto& [chat, at] : deliveries) by_chat[chat].push_back(at);
+    const int64_t first_user_id = MakeLoadOptions(o, 0, 0).first_user_id;
+    for (size_t i = 0; i < r.acked_at_ns.size(); ++i) {
+      auto it = by_chat.find(first_user_id + static_cast<int64_t>(i));
+      if (it == by_chat.end()) continue;
+      for (size_t k = 0; k < it->second.size() && k < kStepsPerFlow; ++k) {
+        if (r.acked_at_ns[i][k] == 0) break;
+        reply_delay_ns.push_back(std::max<int64_t>(0, it->second[k] - r.acked_at_ns[i][k]));
+      }
+    }
+    std::sort(reply_delay_ns.begin(), reply_delay_ns.end());
+  }
+
   run.summary = Summarize(name, o.connections, r);
   PrintRunDetails(r);
   const double turns = static_cast<double>(r.ok);
@@ -895,11 +952,22 @@ LinliRun RunLinli(const Options& o) {
               sent_load);
   std::printf("  write queue: %" PRIu64 " commits in all, including start-up and the outbox drain\n",
               commits_total);
+  std::printf("  outbox: %" PRIu64 " replies delivered during the load, %" PRId64
+              " waiting when it ended; the drain delivered %" PRIu64 " in %.2f s (%.0f/s), %" PRId64
+              " still undelivered\n",
+              sent_load, backlog, drained, drain_s,
+              drain_s > 0 ? static_cast<double>(drained) / drain_s : 0.0, undelivered);
   std::printf("  outbox: %" PRIu64 " sent, %" PRIu64 " retried, %" PRIu64
-              " failed; %" PRId64 " undelivered after a %.2f s drain; fake Bot API saw %" PRIu64
-              " calls, %" PRIu64 " ticket-number replies\n",
-              sent, retried, failed, undelivered, drain_s, api_calls.load(),
-              api_ticket_replies.load());
+              " failed in all; the fake Bot API saw %" PRIu64 " calls, %" PRIu64
+              " ticket-number replies\n",
+              sent, retried, failed, api_calls.load(), api_ticket_replies.load());
+  if (!reply_delay_ns.empty()) {
+    std::printf("  reply delivered to the fake Bot API after the webhook's 200 (%zu replies):"
+                " p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+                reply_delay_ns.size(), PercentileMs(reply_delay_ns, 0.5),
+                PercentileMs(reply_delay_ns, 0.99),
+                static_cast<double>(reply_delay_ns.back()) / 1e6);
+  }
   std::printf("  load average after: %s\n", LoadAverage().c_str());
 
   const bool tickets_ok = tickets == static_cast<int64_t>(r.flows_completed);
@@ -914,12 +982,14 @@ LinliRun RunLinli(const Options& o) {
                 ") differ from flows completed (locale text changed, or undelivered)\n",
                 api_ticket_replies.load());
   }
-  char extra[256];
+  char extra[512];
   std::snprintf(extra, sizeof extra,
-                " flows=%" PRIu64 " tickets=%" PRId64 " commits=%" PRIu64 " turns_per_commit=%.2f"
-                " outbox_sent=%" PRIu64 " check=%s",
+                " reply_p50_ms=%.1f reply_p99_ms=%.1f flows=%" PRIu64 " tickets=%" PRId64 " commits=%" PRIu64 " turns_per_commit=%.2f"
+                " outbox_sent_during_load=%" PRIu64 " outbox_backlog=%" PRId64 " check=%s",
+                PercentileMs(reply_delay_ns, 0.5), PercentileMs(reply_delay_ns, 0.99),
                 r.flows_completed, tickets, commits_load,
-                commits_load > 0 ? turns / static_cast<double>(commits_load) : 0.0, sent,
+                commits_load > 0 ? turns / static_cast<double>(commits_load) : 0.0, sent_load,
+                backlog,
                 tickets_ok && inbox_ok ? "OK" : "FAILED");
   PrintResultLine(run.summary, extra);
 
@@ -947,7 +1017,7 @@ std::optional<Summary> RunNoop(const Options& o) {
               noop.port());
   std::printf("  load average before: %s\n", LoadAverage().c_str());
   std::fflush(stdout);
-  LoadGenerator gen(MakeLoadOptions(o, noop.port()));
+  LoadGenerator gen(MakeLoadOptions(o, noop.port(), o.noop_min_seconds));
   LoadResult r = gen.Run();
   noop.Stop();
   Summary s = Summarize("noop", o.connections, r);
