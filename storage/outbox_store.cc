@@ -37,6 +37,8 @@ StatusOr<std::string> EncodePayload(const OutboundMessage& m) {
         {"reply_to", m.reply_to},
         {"callback_id", m.callback_id},
         {"idempotency_key", m.idempotency_key},
+        {"notice", m.notice},
+        {"notice_fields", m.notice_fields},  // `window` is filled at send time, not stored
     };
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
   } catch (const std::exception& e) {
@@ -66,6 +68,14 @@ Status DecodePayload(const std::string& text, OutboundMessage* m) {
   m->reply_to = StringField(j, "reply_to");
   m->callback_id = StringField(j, "callback_id");
   m->idempotency_key = StringField(j, "idempotency_key");
+  m->notice = StringField(j, "notice");
+  m->notice_fields.clear();
+  auto fields = j.find("notice_fields");
+  if (fields != j.end() && fields->is_object()) {
+    for (auto it = fields->begin(); it != fields->end(); ++it) {
+      if (it->is_string()) m->notice_fields.emplace(it.key(), it->get<std::string>());
+    }
+  }
   m->choices.clear();
   auto choices = j.find("choices");
   if (choices != j.end() && choices->is_array()) {
