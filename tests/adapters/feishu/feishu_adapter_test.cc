@@ -7,6 +7,7 @@
 #include <functional>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "adapters/feishu/feishu_crypto.h"
 #include "adapters/json_util.h"
