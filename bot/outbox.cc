@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "bot/log.h"
+#include "storage/identity_store.h"
 #include "storage/outbox_store.h"
 
 namespace linli {
@@ -67,9 +68,17 @@ int64_t OutboxWorker::BackoffMs(int attempts) const {
 
 StatusOr<int> OutboxWorker::RunOnce() {
   std::vector<storage::OutboxItem> items;
+  std::vector<ContactWindow> windows;  // each recipient's reply window, read with the claim
   LINLI_RETURN_IF_ERROR(queue_.Run([&](storage::Database& db) -> Status {
     LINLI_ASSIGN_OR_RETURN(items, storage::OutboxStore::ClaimDue(db, clock_.NowMillis(),
                                                                  kClaimBatch));
+    windows.assign(items.size(), ContactWindow{});
+    for (size_t i = 0; i < items.size(); ++i) {
+      const auto& to = items[i].message.to;
+      LINLI_ASSIGN_OR_RETURN(auto identity,
+                             storage::IdentityStore::FindIdentity(db, to.channel, to.user_id));
+      if (identity) windows[i] = identity->window;
+    }
     return Status::Ok();
   }));
   auto log = GetLogger("outbox");
@@ -83,6 +92,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
       // deduplicate (Feishu uuid).
       OutboundMessage message = item.message;
       if (message.idempotency_key.empty()) message.idempotency_key = "linli-ob-" + std::to_string(item.id);
+      message.window = windows[&item - items.data()];
       try {
         result = adapter->Send(message);
       } catch (const std::exception& e) {
@@ -94,8 +104,12 @@ StatusOr<int> OutboxWorker::RunOnce() {
     switch (result.outcome) {
       case SendResult::Outcome::kSent:
         ++sent_;
-        recorded = queue_.Run([&](storage::Database& db) {
-          return storage::OutboxStore::MarkSent(db, item.id, result.platform_message_id, now);
+        recorded = queue_.Run([&](storage::Database& db) -> Status {
+          LINLI_RETURN_IF_ERROR(
+              storage::OutboxStore::MarkSent(db, item.id, result.platform_message_id, now));
+          if (!result.counted_in_window) return Status::Ok();
+          return storage::IdentityStore::CountWindowSend(db, item.message.to.channel,
+                                                         item.message.to.user_id);
         });
         break;
       case SendResult::Outcome::kRetry:

@@ -4,6 +4,7 @@
 #include <future>
 
 #include "bot/log.h"
+#include "storage/identity_store.h"
 #include "storage/inbox_store.h"
 #include "storage/outbox_store.h"
 
@@ -68,7 +69,15 @@ Status Router::RunTurn(storage::Database& db, Adapter& adapter, const InboundMes
     }
     out->ack = adapter.RenderAck(message, {});
   }
-  // The user just wrote: messages parked outside a platform's reply window may go now.
+  // The user just wrote: a platform reply window opens (WeChat: 5 pushes in 48 h after a
+  // message, 3 in a minute after a click/follow/scan), and messages parked outside the
+  // window may go now. Unsubscribes and passive platform events open nothing.
+  const bool opens_window = message.kind != InboundKind::kEvent || message.event == "click" ||
+                            message.event == "subscribe" || message.event == "scan";
+  if (opens_window) {
+    LINLI_RETURN_IF_ERROR(storage::IdentityStore::RecordContact(
+        db, channel, message.conversation.user_id, now, message.kind == InboundKind::kEvent));
+  }
   LINLI_ASSIGN_OR_RETURN(int64_t released,
                          storage::OutboxStore::ReleaseDeferred(
                              db, channel, message.conversation.user_id, now));

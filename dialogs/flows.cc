@@ -2,6 +2,6 @@
 
 namespace linli::dialogs {
 
-std::vector<FlowSpec> AllFlows() { return {ReportFlow(), StatusFlow()}; }
+std::vector<FlowSpec> AllFlows() { return {ReportFlow(), StatusFlow(), LinkFlow()}; }
 
 }  // namespace linli::dialogs

@@ -9,6 +9,7 @@ namespace linli::dialogs {
 
 FlowSpec ReportFlow();  // 报事 /report  (dialogs/report_flow.cc)
 FlowSpec StatusFlow();  // 进度 /status  (dialogs/status_flow.cc)
+FlowSpec LinkFlow();    // 关联 /link    (dialogs/link_flow.cc)
 
 // All flows, in menu order.
 std::vector<FlowSpec> AllFlows();

@@ -31,6 +31,11 @@ Status ShowOne(TurnContext& ctx, const std::string& arg) {
     ctx.Reply(ctx.T("status.not_found", {{"number", std::to_string(number)}}));
     return Status::Ok();
   }
+  // The reporter follows this ticket from here now: its pushes come to this channel.
+  const std::string& channel = ctx.in().conversation.channel;
+  if (ticket->reporter_person_id == ctx.person().id && ticket->notify_channel != channel) {
+    LINLI_RETURN_IF_ERROR(storage::TicketStore::SetNotifyChannel(ctx.db(), ticket->id, channel));
+  }
   LINLI_ASSIGN_OR_RETURN(auto events, storage::TicketStore::Events(ctx.db(), ticket->id));
   const std::string& tz = ctx.config().timezone;
   std::string history;

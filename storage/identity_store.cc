@@ -10,7 +10,8 @@ namespace {
 
 constexpr const char* kPersonColumns = "id, role, tier, locale, created_at";
 constexpr const char* kIdentityColumns =
-    "channel, user_id, person_id, chat_id, chat_type, last_seen_at";
+    "channel, user_id, person_id, chat_id, chat_type, last_seen_at, window_opened_at, "
+    "window_by_event, window_sends";
 
 Person ToPerson(const Row& r) {
   Person p;
@@ -32,6 +33,9 @@ Identity ToIdentity(const Row& r) {
   id.last_conversation.chat_id = r.Text(3);
   id.last_conversation.chat_type = internal::ParseChatType(r.Text(4));
   id.last_seen_ms = r.Int(5);
+  id.window.last_contact_ms = r.Int(6);
+  id.window.by_event = r.Int(7) != 0;
+  id.window.sends_since = static_cast<int>(r.Int(8));
   return id;
 }
 
@@ -146,6 +150,53 @@ Status IdentityStore::SetLocale(Database& db, int64_t person_id, const std::stri
       db.Exec("UPDATE persons SET locale = ? WHERE id = ?", {locale, person_id}));
   if (db.changes() == 0) return Status::NotFound("identity: no person " + std::to_string(person_id));
   return Status::Ok();
+}
+
+
+
+Status IdentityStore::RecordContact(Database& db, const std::string& channel,
+                                    const std::string& user_id, int64_t now_ms, bool by_event) {
+  return db.Exec(
+      "UPDATE identities SET window_opened_at = ?, window_by_event = ?, window_sends = 0 "
+      "WHERE channel = ? AND user_id = ?",
+      {now_ms, int64_t{by_event ? 1 : 0}, channel, user_id});
+}
+
+Status IdentityStore::CountWindowSend(Database& db, const std::string& channel,
+                                      const std::string& user_id) {
+  return db.Exec(
+      "UPDATE identities SET window_sends = window_sends + 1 WHERE channel = ? AND user_id = ?",
+      {channel, user_id});
+}
+
+Status IdentityStore::MergeInto(Database& db, int64_t from_person, int64_t into_person) {
+  if (from_person == into_person) return Status::Ok();
+  LINLI_ASSIGN_OR_RETURN(auto from, FindPerson(db, from_person));
+  LINLI_ASSIGN_OR_RETURN(auto into, FindPerson(db, into_person));
+  if (!from || !into) return Status::NotFound("identity: merge of an unknown person");
+  internal::TxScope scope(db, "identity_merge");
+  LINLI_RETURN_IF_ERROR(scope.status());
+  // Every table that references a person. Add new ones here.
+  static constexpr const char* kMoves[] = {
+      "UPDATE identities SET person_id = ? WHERE person_id = ?",
+      "UPDATE tickets SET reporter_person_id = ? WHERE reporter_person_id = ?",
+      "UPDATE ticket_events SET actor_person_id = ? WHERE actor_person_id = ?",
+  };
+  for (const char* sql : kMoves) LINLI_RETURN_IF_ERROR(db.Exec(sql, {into_person, from_person}));
+  // The merged person keeps the stronger role (staff stays staff).
+  if (into->role == "resident" && from->role != "resident") {
+    LINLI_RETURN_IF_ERROR(db.Exec("UPDATE persons SET role = ?, tier = ? WHERE id = ?",
+                                  {from->role, from->tier, into_person}));
+  }
+  LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM link_codes WHERE person_id = ?", {from_person}));
+  LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM persons WHERE id = ?", {from_person}));
+  return scope.Commit();
+}
+
+StatusOr<int64_t> IdentityStore::CountIdentities(Database& db, int64_t person_id) {
+  LINLI_ASSIGN_OR_RETURN(Rows rows,
+                         db.Query("SELECT COUNT(*) FROM identities WHERE person_id = ?", {person_id}));
+  return rows.empty() ? int64_t{0} : rows[0].Int(0);
 }
 
 }  // namespace linli::storage

@@ -25,6 +25,7 @@ struct Identity {
   int64_t person_id = 0;
   ConversationRef last_conversation;  // where the person last wrote from on this channel
   int64_t last_seen_ms = 0;
+  ContactWindow window;               // the platform reply window opened by the last contact
 };
 
 class IdentityStore {
@@ -40,6 +41,21 @@ class IdentityStore {
   static Status SetRole(Database& db, int64_t person_id, const std::string& role,
                         const std::string& tier);
   static Status SetLocale(Database& db, int64_t person_id, const std::string& locale);
+
+  // The user contacted us (a message, or a click/follow/scan event): a new reply window opens
+  // at `now_ms` with no sends counted. No-op for an unknown identity.
+  static Status RecordContact(Database& db, const std::string& channel,
+                              const std::string& user_id, int64_t now_ms, bool by_event);
+  // One more window-counted send to (channel, user_id).
+  static Status CountWindowSend(Database& db, const std::string& channel,
+                                const std::string& user_id);
+
+  // Makes `from_person` one with `into_person`: its identities and everything it owns move to
+  // `into_person`, and the `from_person` row is deleted. Tables that reference persons must be
+  // listed in the implementation (tickets, ticket events). kNotFound if either is missing.
+  static Status MergeInto(Database& db, int64_t from_person, int64_t into_person);
+  // How many identities (channels) a person has.
+  static StatusOr<int64_t> CountIdentities(Database& db, int64_t person_id);
 };
 
 }  // namespace linli::storage

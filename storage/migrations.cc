@@ -112,6 +112,26 @@ CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 CREATE INDEX outbox_destination ON outbox (channel, chat_id, status, id);
 CREATE INDEX outbox_user ON outbox (channel, user_id, status);
 )sql"},
+    {6, R"sql(
+ALTER TABLE identities ADD COLUMN window_opened_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE identities ADD COLUMN window_by_event INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE identities ADD COLUMN window_sends INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN notify_channel TEXT NOT NULL DEFAULT '';
+CREATE TABLE link_codes (
+  code TEXT PRIMARY KEY,
+  person_id BIGINT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX link_codes_person ON link_codes (person_id);
+CREATE TABLE link_failures (
+  channel TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  window_start BIGINT NOT NULL,
+  failures INTEGER NOT NULL,
+  PRIMARY KEY (channel, user_id)
+);
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

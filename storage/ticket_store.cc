@@ -10,7 +10,7 @@ namespace {
 
 constexpr const char* kTicketColumns =
     "id, number, reporter_person_id, channel, category, building, unit, location_text, "
-    "description, photo_ref, status, created_at, updated_at";
+    "description, photo_ref, status, created_at, updated_at, notify_channel";
 constexpr const char* kEventColumns =
     "id, ticket_id, at, actor_person_id, kind, from_status, to_status, note, is_public";
 
@@ -34,6 +34,7 @@ Ticket ToTicket(const Row& r) {
   t.status = r.Text(10);
   t.created_at_ms = r.Int(11);
   t.updated_at_ms = r.Int(12);
+  t.notify_channel = r.Text(13);
   return t;
 }
 
@@ -84,11 +85,12 @@ StatusOr<Ticket> TicketStore::Create(Database& db, Ticket ticket) {
   LINLI_ASSIGN_OR_RETURN(
       Rows ids,
       db.Query("INSERT INTO tickets (number, reporter_person_id, channel, category, building, "
-               "unit, location_text, description, photo_ref, status, created_at, updated_at) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+               "unit, location_text, description, photo_ref, status, created_at, updated_at, "
+               "notify_channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                {ticket.number, ticket.reporter_person_id, ticket.channel, ticket.category,
                 ticket.building, ticket.unit, ticket.location_text, ticket.description,
-                ticket.photo_ref, ticket.status, ticket.created_at_ms, ticket.updated_at_ms}));
+                ticket.photo_ref, ticket.status, ticket.created_at_ms, ticket.updated_at_ms,
+                ticket.notify_channel.empty() ? ticket.channel : ticket.notify_channel}));
   if (ids.empty()) return Status::Internal("ticket: INSERT RETURNING gave no row");
   ticket.id = ids[0].Int(0);
 
@@ -180,6 +182,10 @@ StatusOr<Ticket> TicketStore::SetStatus(Database& db, int64_t ticket_id,
   ticket.status = to_status;
   ticket.updated_at_ms = now_ms;
   return ticket;
+}
+
+Status TicketStore::SetNotifyChannel(Database& db, int64_t ticket_id, const std::string& channel) {
+  return db.Exec("UPDATE tickets SET notify_channel = ? WHERE id = ?", {channel, ticket_id});
 }
 
 }  // namespace linli::storage

@@ -25,6 +25,9 @@ struct Ticket {
   std::string status = "new";  // new|accepted|in_progress|resolved|closed|deferred|escalated|reopened
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
+  // The channel the reporter last used for this ticket: pushes about it go there (a person
+  // may have identities on several channels). Defaults to `channel`.
+  std::string notify_channel;
 };
 
 struct TicketEvent {
@@ -61,6 +64,7 @@ class TicketStore {
   static StatusOr<Ticket> SetStatus(Database& db, int64_t ticket_id, const std::string& to_status,
                                     int64_t actor_person_id, const std::string& note,
                                     bool is_public, int64_t now_ms);
+  static Status SetNotifyChannel(Database& db, int64_t ticket_id, const std::string& channel);
 };
 
 }  // namespace linli::storage
