@@ -6,6 +6,8 @@
 #include "adapters/dingtalk/dingtalk_adapter.h"
 #include "adapters/feishu/feishu_adapter.h"
 #include "adapters/telegram/telegram_adapter.h"
+#include "adapters/wechat/wechat_mp_adapter.h"
+#include "adapters/wecom/wecom_adapter.h"
 
 namespace linli::adapters {
 
@@ -20,6 +22,8 @@ const std::vector<std::pair<std::string, Factory>>& Factories() {
       {"feishu", &feishu::CreateFeishuAdapter},
       {"dingtalk_bot", &dingtalk::CreateDingTalkAdapter},
       {"telegram", &telegram::CreateTelegramAdapter},
+      {"wechat_mp", &wechat::CreateWechatMpAdapter},
+      {"wecom_app", &wecom::CreateWecomAppAdapter},
   };
   return *kFactories;
 }

@@ -16,10 +16,10 @@
 
 namespace linli::adapters::wechat {
 
-// Byte limit applied to passive-reply and customer-service text. 2048 bytes (UTF-8) is the
-// WeCom limit documented for robot text and app text; the Official Account docs we hold
-// (protocols/wechat-official-account.md) state no limit for text replies, so for the OA this
-// value is [unverified] and deliberately conservative.
+// Byte limit applied to passive-reply, customer-service and WeCom app text. 2048 bytes
+// (UTF-8) is documented only for WeCom group-robot text (protocols/wecom.md §4); the docs we
+// hold state no limit for OA text replies, OA customer-service text or WeCom app text, so
+// there it is [unverified] and deliberately conservative.
 inline constexpr size_t kMaxTextBytes = 2048;
 
 // What one inbound message XML says.

@@ -1,0 +1,79 @@
+// The access_token owner for one WeChat-family app (one per adapter): fetched on demand,
+// cached until 5 minutes before it expires, shared by every sender.
+//
+// Endpoint choice: the Official Account uses GET /cgi-bin/token (grant_type=client_credential)
+// and WeCom GET /cgi-bin/gettoken - the same shape for both. Each OA fetch invalidates the
+// previous token after ~5 minutes, so exactly one process may own an account's token; when
+// several processes (or another tool) must share an OA account, switch the OA to POST
+// /cgi-bin/stable_token, which returns the same token while it is valid (only the request in
+// TokenSource changes). Fetches are limited (OA: 2000/day), hence the failure backoff.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "adapters/wechat/wechat_api.h"
+#include "bot/adapter.h"
+#include "bot/clock.h"
+#include "bot/http_client.h"
+#include "bot/status.h"
+
+namespace linli::adapters::wechat {
+
+class AccessTokenCache {
+ public:
+  // Refresh this long before the platform's expiry (at most half the token's lifetime).
+  static constexpr std::chrono::seconds kRefreshMargin{300};
+  // After a failed fetch, callers get the same error without a new fetch for this long.
+  static constexpr std::chrono::seconds kFailureBackoff{10};
+
+  // `fetch_url`: the complete GET URL including the secret; it is never logged or returned.
+  // `retry_errcodes`: errcodes of the token endpoint that are transient (busy, rate limit).
+  // Borrowed `clock` and `http` outlive the cache.
+  AccessTokenCache(Clock& clock, HttpClient& http, std::string fetch_url,
+                   std::vector<int64_t> retry_errcodes = {-1, 45009, 45011});
+  AccessTokenCache(const AccessTokenCache&) = delete;
+  AccessTokenCache& operator=(const AccessTokenCache&) = delete;
+
+  // A token valid for at least the refresh margin, fetching when needed; if that refresh
+  // fails, the old token is returned while it has not expired. Blocking (HTTP); thread-safe:
+  // concurrent callers wait for one fetch and share its result.
+  // Errors: kUnavailable for transient failures (network, 5xx, busy errcodes, malformed
+  // reply) and kFailedPrecondition when the platform rejects the credentials or the caller's
+  // IP (errcodes such as 40001/40013/40125/40164/61004/60020) - fix the config; callers retry
+  // later either way. Messages never contain the secret or a token.
+  StatusOr<std::string> Get();
+
+  // Drops `token` if it is still the cached one (the platform said it is invalid or expired),
+  // so the next Get() fetches. A token that was already replaced is left alone, so senders
+  // that saw the same bad token cause one fetch, not one each.
+  void Invalidate(std::string_view token);
+
+ private:
+  StatusOr<std::string> FetchLocked();
+
+  Clock& clock_;
+  HttpClient& http_;
+  const std::string fetch_url_;
+  const std::vector<int64_t> retry_errcodes_;
+
+  std::mutex mu_;  // guards everything below; held across the fetch on purpose
+  std::string token_;
+  std::chrono::system_clock::time_point refresh_at_{};
+  std::chrono::system_clock::time_point expires_at_{};
+  Status last_failure_;
+  std::chrono::system_clock::time_point failure_until_{};
+};
+
+// POSTs `json_body` to `url_prefix` + the current token (url_prefix ends in
+// "access_token="). On a token errcode the token is invalidated and the call repeated once
+// with a fresh one. Token fetch failures retry (kFailedPrecondition ones after a minute).
+// `reply` receives the last parsed reply body, if any.
+SendResult PostWithToken(HttpClient& http, AccessTokenCache& tokens, std::string_view url_prefix,
+                         const std::string& json_body, const ErrcodePolicy& policy,
+                         ApiReply* reply = nullptr);
+
+}  // namespace linli::adapters::wechat
