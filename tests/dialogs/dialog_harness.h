@@ -11,6 +11,7 @@
 #include "dialogs/flows.h"
 #include "storage/migrations.h"
 #include "storage/sqlite_database.h"
+#include "storage/ticket_store.h"
 #include "tests/fakes/fake_clock.h"
 
 namespace linli::dialogs {

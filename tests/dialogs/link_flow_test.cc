@@ -1,0 +1,94 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "storage/identity_store.h"
+#include "tests/dialogs/dialog_harness.h"
+
+namespace linli::dialogs {
+namespace {
+
+using ::testing::HasSubstr;
+
+InboundMessage From(const std::string& channel, const std::string& user, const std::string& text) {
+  InboundMessage in;
+  in.conversation = {channel, user, user, ChatType::kPrivate};
+  in.text = text;
+  return in;
+}
+
+std::string CodeIn(const std::vector<OutboundMessage>& replies) {
+  std::smatch m;
+  const std::string text = DialogHarness::Text(replies);
+  return std::regex_search(text, m, std::regex("([0-9]{8})")) ? m[1].str() : "";
+}
+
+TEST(LinkFlowTest, CodeFromOneChannelMakesOnePerson) {
+  DialogHarness h;
+  // A report made on WeChat before linking.
+  for (const char* s : {"报事", "2", "3-2", "电梯异响", "跳过", "1"}) h.Send(From("wx", "openid-1", s));
+  const std::string code = CodeIn(h.Send(From("tg", "tg-1", "关联")));
+  ASSERT_EQ(code.size(), 8u);
+
+  auto r = h.Send(From("wx", "openid-1", "关联 " + code));
+  EXPECT_THAT(DialogHarness::Text(r), HasSubstr("关联成功"));
+  EXPECT_THAT(DialogHarness::Text(r), HasSubstr("2 个平台"));
+  // The ticket reported on WeChat is now visible from Telegram.
+  r = h.Send(From("tg", "tg-1", "进度"));
+  EXPECT_THAT(DialogHarness::Text(r), HasSubstr("#1 设施维修"));
+  auto tg = storage::IdentityStore::FindIdentity(h.db(), "tg", "tg-1");
+  auto wx = storage::IdentityStore::FindIdentity(h.db(), "wx", "openid-1");
+  ASSERT_TRUE(tg.ok() && wx.ok() && tg->has_value() && wx->has_value());
+  EXPECT_EQ((*tg)->person_id, (*wx)->person_id);
+
+  // A code works once.
+  r = h.Send(From("fs", "ou-1", "关联 " + code));
+  EXPECT_THAT(DialogHarness::Text(r), HasSubstr("无效或已过期"));
+}
+
+TEST(LinkFlowTest, ReadingAFollowedTicketMovesItsPushesToThatChannel) {
+  DialogHarness h;
+  for (const char* s : {"报事", "2", "3-2", "电梯异响", "跳过", "1"}) h.Send(From("wx", "openid-1", s));
+  const std::string code = CodeIn(h.Send(From("wx", "openid-1", "关联")));
+  h.Send(From("tg", "tg-1", "关联 " + code));
+  h.Send(From("tg", "tg-1", "进度 1"));
+  auto t = storage::TicketStore::FindByNumber(h.db(), 1);
+  ASSERT_TRUE(t.ok() && t->has_value());
+  EXPECT_EQ((*t)->channel, "wx");         // where it was reported
+  EXPECT_EQ((*t)->notify_channel, "tg");  // where the reporter follows it now
+}
+
+TEST(LinkFlowTest, CodesExpire) {
+  DialogHarness h;
+  const std::string code = CodeIn(h.Send(From("tg", "tg-1", "/link")));
+  h.clock().Advance(std::chrono::minutes(11));
+  auto r = h.Send(From("wx", "openid-1", "/link " + code));
+  EXPECT_THAT(DialogHarness::Text(r), HasSubstr("无效或已过期"));
+}
+
+TEST(LinkFlowTest, GuessingIsLimited) {
+  DialogHarness h;
+  const std::string code = CodeIn(h.Send(From("tg", "tg-1", "关联")));
+  for (int i = 0; i < 5; ++i) {
+    const std::string wrong = code == "12345678" ? "87654321" : "12345678";
+    EXPECT_THAT(DialogHarness::Text(h.Send(From("wx", "attacker", "关联 " + wrong))),
+                HasSubstr("无效"));
+  }
+  // Even the right code is refused now, and it stays usable for its owner's other channel.
+  EXPECT_THAT(DialogHarness::Text(h.Send(From("wx", "attacker", "关联 " + code))), HasSubstr("次数过多"));
+  EXPECT_THAT(DialogHarness::Text(h.Send(From("fs", "owner", "关联 " + code))), HasSubstr("关联成功"));
+  // The lock lifts after an hour.
+  h.clock().Advance(std::chrono::minutes(61));
+  EXPECT_THAT(DialogHarness::Text(h.Send(From("wx", "attacker", "关联 00000000"))), HasSubstr("无效"));
+}
+
+TEST(LinkFlowTest, SamePersonAndMalformedCodes) {
+  DialogHarness h;
+  const std::string code = CodeIn(h.Send(From("tg", "tg-1", "关联")));
+  EXPECT_THAT(DialogHarness::Text(h.Send(From("tg", "tg-1", "关联 " + code))), HasSubstr("已经是同一个人"));
+  EXPECT_THAT(DialogHarness::Text(h.Send(From("tg", "tg-1", "关联 12"))), HasSubstr("无效"));
+}
+
+}  // namespace
+}  // namespace linli::dialogs
