@@ -251,6 +251,8 @@ SendResult WechatMpAdapter::Send(const OutboundMessage& message) {
       PostWithToken(http_, tokens_, options_.api_base + "/cgi-bin/message/custom/send?access_token=",
                     RenderCustomSendJson(message.to.user_id, text), OfficialAccountPolicy());
   if (result.outcome == SendResult::Outcome::kSent) {
+    // Every delivered customer-service message uses the user's 48 h / 5-message quota.
+    result.counted_in_window = true;
     Log()->debug("channel {}: customer-service message sent", options_.name);
   } else {
     Log()->warn("channel {}: customer-service send {}: {}", options_.name,

@@ -25,6 +25,8 @@
 // Send uses the customer-service API (POST /cgi-bin/message/custom/send) with the token from
 // AccessTokenCache; errcode 45015/45047 -> kDeferred (outside the 48 h window / quota),
 // -1/45009/45011, network and 5xx -> kRetry, token errors refetch once, others kPermanent.
+// A delivered message is marked counted_in_window (the outbox counts the user's quota);
+// OutboundMessage::window and notices are not consulted yet (template fallback is later).
 #pragma once
 
 #include <memory>

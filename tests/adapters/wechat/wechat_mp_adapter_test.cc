@@ -507,6 +507,7 @@ TEST_F(WechatMpAdapterTest, SendPostsCustomerServiceText) {
   OutboundMessage m = Replies()[0];
   const SendResult r = a->Send(m);
   EXPECT_EQ(r.outcome, SendResult::Outcome::kSent) << r.error;
+  EXPECT_TRUE(r.counted_in_window);  // customer-service messages use the 48 h quota
   const auto reqs = http_.requests();
   ASSERT_EQ(reqs.size(), 2u);
   EXPECT_EQ(reqs[0].method, "GET");
@@ -544,6 +545,7 @@ TEST_F(WechatMpAdapterTest, SendErrcodeMapping) {
     http.PushJson(200, body);
     const SendResult r = (*a)->Send(Replies()[1]);
     EXPECT_EQ(r.outcome, outcome) << body;
+    EXPECT_FALSE(r.counted_in_window);
     EXPECT_EQ(r.error.find(kOpenId), std::string::npos);
     EXPECT_EQ(r.error.find("ACCESS"), std::string::npos);
   }
