@@ -71,8 +71,8 @@ std::string DescribeReply(const ApiReply& reply) {
   return s;
 }
 
-SendResult ClassifyApiResponse(const StatusOr<HttpResponse>& response,
-                               const ErrcodePolicy& policy, ApiReply* reply_out) {
+SendResult ClassifyApiResponse(const StatusOr<HttpResponse>& response, const ErrcodePolicy& policy,
+                               ApiReply* reply_out) {
   if (!response.ok()) {
     const Status& st = response.status();
     switch (st.code()) {

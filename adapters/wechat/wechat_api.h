@@ -48,7 +48,7 @@ std::string DescribeReply(const ApiReply& reply);
 // are permanent; a 2xx body that is not JSON retries; errcode 0 is kSent; errcodes per
 // `policy` (token errors not handled by the caller retry). `reply` receives the parsed body
 // when there was one.
-SendResult ClassifyApiResponse(const StatusOr<HttpResponse>& response,
-                               const ErrcodePolicy& policy, ApiReply* reply = nullptr);
+SendResult ClassifyApiResponse(const StatusOr<HttpResponse>& response, const ErrcodePolicy& policy,
+                               ApiReply* reply = nullptr);
 
 }  // namespace linli::adapters::wechat

@@ -44,8 +44,8 @@ StatusOr<std::string> AesCbc(const AesKey& key, std::string_view in, bool encryp
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   if (!ctx) return Status::Internal("EVP_CIPHER_CTX_new failed");
   const unsigned char* iv = key.data();  // IV = key[0..16]
-  if (EVP_CipherInit_ex(ctx.get(), EVP_aes_256_cbc(), nullptr, key.data(), iv,
-                        encrypt ? 1 : 0) != 1 ||
+  if (EVP_CipherInit_ex(ctx.get(), EVP_aes_256_cbc(), nullptr, key.data(), iv, encrypt ? 1 : 0) !=
+          1 ||
       EVP_CIPHER_CTX_set_padding(ctx.get(), 0) != 1) {
     return Status::Internal("AES init failed");
   }
@@ -251,8 +251,8 @@ StatusOr<DecryptedPayload> MsgCrypt::DecryptRaw(std::string_view encrypt) const 
   LINLI_ASSIGN_OR_RETURN(size_t content, Pkcs7Unpad32Length(plain));
   if (content < kHeaderBytes) return Status::InvalidArgument("plaintext too short");
   const auto* p = reinterpret_cast<const unsigned char*>(plain.data());
-  const uint64_t msg_len = (uint64_t{p[16]} << 24) | (uint64_t{p[17]} << 16) |
-                           (uint64_t{p[18]} << 8) | uint64_t{p[19]};
+  const uint64_t msg_len =
+      (uint64_t{p[16]} << 24) | (uint64_t{p[17]} << 16) | (uint64_t{p[18]} << 8) | uint64_t{p[19]};
   if (kHeaderBytes + msg_len > content) return Status::InvalidArgument("bad message length");
   DecryptedPayload out;
   out.random16 = plain.substr(0, 16);

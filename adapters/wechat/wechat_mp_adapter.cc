@@ -32,8 +32,8 @@ StatusOr<std::string> NormalizeApiBase(const std::string& channel, std::string b
 // WeChat's echostr is a random number string; anything else is not echoed back.
 bool IsSafeEcho(const std::string& s) {
   return !s.empty() && s.size() <= 256 && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           c == '-' || c == '_' || c == '.' || c == '=' || c == '+' || c == '/';
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
+           c == '_' || c == '.' || c == '=' || c == '+' || c == '/';
   });
 }
 
@@ -49,10 +49,14 @@ HttpResponse XmlResponse(std::string body) {
 
 const char* OutcomeName(SendResult::Outcome o) {
   switch (o) {
-    case SendResult::Outcome::kSent: return "sent";
-    case SendResult::Outcome::kRetry: return "retry";
-    case SendResult::Outcome::kPermanent: return "permanent";
-    case SendResult::Outcome::kDeferred: return "deferred";
+    case SendResult::Outcome::kSent:
+      return "sent";
+    case SendResult::Outcome::kRetry:
+      return "retry";
+    case SendResult::Outcome::kPermanent:
+      return "permanent";
+    case SendResult::Outcome::kDeferred:
+      return "deferred";
   }
   return "?";
 }
@@ -98,8 +102,7 @@ StatusOr<WechatMpOptions> WechatMpOptionsFromConfig(const config::ChannelConfig&
 }
 
 StatusOr<std::unique_ptr<WechatMpAdapter>> WechatMpAdapter::Create(WechatMpOptions options,
-                                                                   Clock& clock,
-                                                                   HttpClient& http) {
+                                                                   Clock& clock, HttpClient& http) {
   std::optional<MsgCrypt> crypt;
   if (options.mode != SecurityMode::kPlain) {
     auto c = MsgCrypt::Create(options.token, options.encoding_aes_key, options.app_id);
@@ -120,7 +123,8 @@ WechatMpAdapter::WechatMpAdapter(WechatMpOptions options, std::optional<MsgCrypt
       http_(http),
       tokens_(clock, http,
               options_.api_base + "/cgi-bin/token?grant_type=client_credential&appid=" +
-                  PercentEncode(options_.app_id) + "&secret=" + PercentEncode(options_.app_secret)) {}
+                  PercentEncode(options_.app_id) +
+                  "&secret=" + PercentEncode(options_.app_secret)) {}
 
 std::string WechatMpAdapter::account_id() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -138,9 +142,10 @@ void WechatMpAdapter::LearnAccountId(const std::string& to_user, bool authentica
     account_id_authenticated_ = authenticated;
     return;
   }
-  Log()->warn("channel {}: inbound ToUserName differs from the account id learnt before; "
-              "keeping the first",
-              options_.name);
+  Log()->warn(
+      "channel {}: inbound ToUserName differs from the account id learnt before; "
+      "keeping the first",
+      options_.name);
 }
 
 StatusOr<WebhookResult> WechatMpAdapter::ParseWebhook(const HttpRequest& request) {
@@ -247,9 +252,9 @@ SendResult WechatMpAdapter::Send(const OutboundMessage& message) {
   if (message.to.user_id.empty()) return SendResult::Permanent("no recipient");
   const std::string text = RenderText({message});
   if (text.empty()) return SendResult::Permanent("empty message");
-  SendResult result =
-      PostWithToken(http_, tokens_, options_.api_base + "/cgi-bin/message/custom/send?access_token=",
-                    RenderCustomSendJson(message.to.user_id, text), OfficialAccountPolicy());
+  SendResult result = PostWithToken(
+      http_, tokens_, options_.api_base + "/cgi-bin/message/custom/send?access_token=",
+      RenderCustomSendJson(message.to.user_id, text), OfficialAccountPolicy());
   if (result.outcome == SendResult::Outcome::kSent) {
     // Every delivered customer-service message uses the user's 48 h / 5-message quota.
     result.counted_in_window = true;

@@ -41,9 +41,12 @@ Status CheckCharacterReferences(std::string_view xml) {
     for (; j < xml.size() && xml[j] != ';'; ++j) {
       const char c = xml[j];
       int d = -1;
-      if (c >= '0' && c <= '9') d = c - '0';
-      else if (hex && c >= 'a' && c <= 'f') d = c - 'a' + 10;
-      else if (hex && c >= 'A' && c <= 'F') d = c - 'A' + 10;
+      if (c >= '0' && c <= '9')
+        d = c - '0';
+      else if (hex && c >= 'a' && c <= 'f')
+        d = c - 'a' + 10;
+      else if (hex && c >= 'A' && c <= 'F')
+        d = c - 'A' + 10;
       if (d < 0 || ++digits > 16) return Status::InvalidArgument("xml: bad character reference");
       value = value * (hex ? 16 : 10) + static_cast<uint32_t>(d);
       if (value > 0x10FFFF) return Status::InvalidArgument("xml: bad character reference");

@@ -34,7 +34,7 @@ std::string Cdata(std::string_view text);
 // Cdata(); others must be digits only (numbers such as CreateTime) and are written raw.
 class XmlBuilder {
  public:
-  XmlBuilder& Text(std::string_view name, std::string_view value);    // CDATA
+  XmlBuilder& Text(std::string_view name, std::string_view value);     // CDATA
   XmlBuilder& Number(std::string_view name, std::string_view digits);  // raw
   XmlBuilder& Number(std::string_view name, long long value);
   std::string Build() const;

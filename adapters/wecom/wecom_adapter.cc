@@ -25,10 +25,14 @@ HttpResponse Empty() { return HttpResponse::Text(200, ""); }
 
 const char* OutcomeName(SendResult::Outcome o) {
   switch (o) {
-    case SendResult::Outcome::kSent: return "sent";
-    case SendResult::Outcome::kRetry: return "retry";
-    case SendResult::Outcome::kPermanent: return "permanent";
-    case SendResult::Outcome::kDeferred: return "deferred";
+    case SendResult::Outcome::kSent:
+      return "sent";
+    case SendResult::Outcome::kRetry:
+      return "retry";
+    case SendResult::Outcome::kPermanent:
+      return "permanent";
+    case SendResult::Outcome::kDeferred:
+      return "deferred";
   }
   return "?";
 }
@@ -68,8 +72,7 @@ StatusOr<WecomAppOptions> WecomAppOptionsFromConfig(const config::ChannelConfig&
 }
 
 StatusOr<std::unique_ptr<WecomAppAdapter>> WecomAppAdapter::Create(WecomAppOptions options,
-                                                                   Clock& clock,
-                                                                   HttpClient& http) {
+                                                                   Clock& clock, HttpClient& http) {
   auto crypt = wechat::MsgCrypt::Create(options.token, options.encoding_aes_key, options.corp_id);
   if (!crypt.ok()) {
     return FieldError(options.name, "encoding_aes_key", "must be 43 characters of [A-Za-z0-9]");
@@ -145,8 +148,7 @@ HttpResponse WecomAppAdapter::RenderAck(const InboundMessage& message,
   const std::string text = wechat::RenderText(replies);
   if (text.empty() || message.conversation.user_id.empty()) return Empty();
   const int64_t now = clock_.NowSeconds();
-  const std::string xml =
-      RenderReplyXml(message.conversation.user_id, options_.corp_id, now, text);
+  const std::string xml = RenderReplyXml(message.conversation.user_id, options_.corp_id, now, text);
   auto random16 = wechat::SecureRandom16();
   auto nonce = wechat::SecureRandomNonce();
   if (!random16.ok() || !nonce.ok()) {

@@ -22,12 +22,9 @@ bool IsSingleRecipient(std::string_view user_id) {
 
 std::string RenderAppSendJson(std::string_view touser, int64_t agent_id, std::string_view content) {
   nlohmann::json body = {
-      {"touser", std::string(touser)},
-      {"msgtype", "text"},
-      {"agentid", agent_id},
-      {"text", {{"content", std::string(content)}}},
-      {"enable_duplicate_check", 1},
-      {"duplicate_check_interval", 1800},
+      {"touser", std::string(touser)}, {"msgtype", "text"},
+      {"agentid", agent_id},           {"text", {{"content", std::string(content)}}},
+      {"enable_duplicate_check", 1},   {"duplicate_check_interval", 1800},
   };
   return DumpJson(body);
 }

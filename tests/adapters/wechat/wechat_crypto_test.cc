@@ -52,7 +52,11 @@ struct Vectors {
   static constexpr char kOaTs[] = "1714112445";
   static constexpr char kOaNonce[] = "415670741";
   static constexpr char kOaEncrypt[] =
-      "+qdx1OKCy+5JPCBFWw70tm0fJGb2Jmeia4FCB7kao+/Q5c/ohsOzQHi8khUOb05JCpj0JB4RvQMkUyus8TPxLKJGQqcvZqzDpVzazhZv6JsXUnnR8XGT740XgXZUXQ7vJVnAG+tE8NUd4yFyjPy7GgiaviNrlCTj+l5kdfMuFUPpRSrfMZuMcp3Fn2Pede2IuQrKEYwKSqFIZoNqJ4M8EajAsjLY2km32IIjdf8YL/P50F7mStwntrA2cPDrM1kb6mOcfBgRtWygb3VIYnSeOBrebufAlr7F9mFUPAJGj04=";
+      "+qdx1OKCy+5JPCBFWw70tm0fJGb2Jmeia4FCB7kao+/Q5c/"
+      "ohsOzQHi8khUOb05JCpj0JB4RvQMkUyus8TPxLKJGQqcvZqzDpVzazhZv6JsXUnnR8XGT740XgXZUXQ7vJVnAG+"
+      "tE8NUd4yFyjPy7GgiaviNrlCTj+"
+      "l5kdfMuFUPpRSrfMZuMcp3Fn2Pede2IuQrKEYwKSqFIZoNqJ4M8EajAsjLY2km32IIjdf8YL/"
+      "P50F7mStwntrA2cPDrM1kb6mOcfBgRtWygb3VIYnSeOBrebufAlr7F9mFUPAJGj04=";
   static constexpr char kOaSignature[] = "6c5c811b55cc85e0e1b54100749188c20beb3f5d";
   static constexpr char kOaMsgSignature[] = "046e02f8204d34f8ba5fa3b1db94908f3df2e9b3";
   static constexpr char kOaRandom[] = "a8eedb185eb2fecf";
@@ -94,7 +98,14 @@ struct Vectors {
   static constexpr char kWcMsgTs[] = "1409659813";
   static constexpr char kWcMsgNonce[] = "1372623149";
   static constexpr char kWcMsgEncrypt[] =
-      "RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==";
+      "RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/"
+      "0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/"
+      "sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+"
+      "6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+"
+      "LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+"
+      "BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+"
+      "rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/"
+      "T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==";
   static constexpr char kWcMsgSig[] = "477715d11cdb4164915debcba66cb864d751f3e6";
   static constexpr char kWcMsgRandom[] = "0960688932c47ef1";
   static constexpr char kWcMsg[] =
@@ -116,7 +127,14 @@ struct Vectors {
       "messense]]></ToUserName>\n<AgentID>1</AgentID>\n<CreateTime>1411525903</CreateTime>\n</"
       "xml>";
   static constexpr char kPyEncrypt[] =
-      "9s4gMv99m88kKTh/H8IdkOiMg6bisoy3ypwy9H4hvSPe9nsGaqyw5hhSjdYbcrKk+j3nba4HMOTzHrluLBYqxgNcBqGsL8GqxlhZgURnAtObvesEl5nZ+uBE8bviY0LWke8Zy9V/QYKxNV2FqllNXcfmstttyIkMKCCmVbCFM2JTF5wY0nFhHZSjPUL2Q1qvSUCUld+/WIXrx0oyKQmpB6o8NRrrNrsDf03oxI1p9FxUgMnwKKZeOA/uu+2IEvEBtb7muXsVbwbgX05UPPJvFurDXafG0RQyPR+mf1nDnAtQmmNOuiR5MIkdQ39xn1vWwi1O5oazPoQJz0nTYjxxEE8kv3kFxtAGVRe3ypD3WeK2XeFYFMNMpatF9XiKzHo3";
+      "9s4gMv99m88kKTh/"
+      "H8IdkOiMg6bisoy3ypwy9H4hvSPe9nsGaqyw5hhSjdYbcrKk+"
+      "j3nba4HMOTzHrluLBYqxgNcBqGsL8GqxlhZgURnAtObvesEl5nZ+uBE8bviY0LWke8Zy9V/"
+      "QYKxNV2FqllNXcfmstttyIkMKCCmVbCFM2JTF5wY0nFhHZSjPUL2Q1qvSUCUld+/"
+      "WIXrx0oyKQmpB6o8NRrrNrsDf03oxI1p9FxUgMnwKKZeOA/"
+      "uu+2IEvEBtb7muXsVbwbgX05UPPJvFurDXafG0RQyPR+"
+      "mf1nDnAtQmmNOuiR5MIkdQ39xn1vWwi1O5oazPoQJz0nTYjxxEE8kv3kFxtAGVRe3ypD3WeK2XeFYFMNMpatF9XiKzHo"
+      "3";
   static constexpr char kPyMsgSignature[] = "407518b7649e86ef23978113f92d27afa9296533";
 };
 using V = Vectors;
@@ -243,10 +261,13 @@ TEST(WechatCryptoVectors, MatchSharedFile) {
   std::stringstream ss;
   ss << in.rdbuf();
   const auto doc = nlohmann::json::parse(ss.str());
-  const std::set<std::string> covered = {
-      "wechat-oa-plain-signature",  "wechat-oa-safe-mode-inbound", "wechat-oa-safe-mode-reply",
-      "wechat-oa-sample-aes-utf8",  "wecom-verify-url",            "wecom-decrypt-msg",
-      "wecom-encrypt-reply-wechatpy"};
+  const std::set<std::string> covered = {"wechat-oa-plain-signature",
+                                         "wechat-oa-safe-mode-inbound",
+                                         "wechat-oa-safe-mode-reply",
+                                         "wechat-oa-sample-aes-utf8",
+                                         "wecom-verify-url",
+                                         "wecom-decrypt-msg",
+                                         "wecom-encrypt-reply-wechatpy"};
   std::set<std::string> seen;
   for (const auto& v : doc.at("vectors")) {
     const std::string id = v.at("id").get<std::string>();
@@ -399,12 +420,11 @@ TEST(WechatCrypto, Pkcs7With32ByteBlocks) {
 
 TEST(WechatCrypto, MalformedCiphertextIsRejected) {
   const MsgCrypt crypt = MakeCrypt(V::kWcToken, V::kWcKey, V::kWcCorp);
-  for (const std::string& bad : {std::string(""), std::string("abc"), std::string("****"),
-                                std::string("QUJD"),  // 3 bytes: not a block
-                                Base64Encode(std::string(16, 'x')),
-                                Base64Encode(std::string(48, 'x')),
-                                std::string(V::kWcEchostr) + "=",
-                                std::string("A===") + V::kWcEchostr}) {
+  for (const std::string& bad :
+       {std::string(""), std::string("abc"), std::string("****"),
+        std::string("QUJD"),  // 3 bytes: not a block
+        Base64Encode(std::string(16, 'x')), Base64Encode(std::string(48, 'x')),
+        std::string(V::kWcEchostr) + "=", std::string("A===") + V::kWcEchostr}) {
     auto got = crypt.Decrypt(bad);
     ASSERT_FALSE(got.ok());
     EXPECT_EQ(got.status().code(), StatusCode::kInvalidArgument);

@@ -219,8 +219,8 @@ TEST_F(WechatMpAdapterTest, SafeModeParsesEveryTypeLikeThePlainCodec) {
   auto a = Make(Channel("safe"));
   for (const char* file :
        {"text.xml", "image.xml", "voice.xml", "location.xml", "link.xml", "video.xml",
-        "event_subscribe_qrscene.xml", "event_unsubscribe.xml", "event_click.xml",
-        "event_scan.xml", "event_view.xml", "event_location.xml"}) {
+        "event_subscribe_qrscene.xml", "event_unsubscribe.xml", "event_click.xml", "event_scan.xml",
+        "event_view.xml", "event_location.xml"}) {
     const std::string xml = ReadTestdata(file);
     auto res = a->ParseWebhook(SafePost(xml));
     ASSERT_TRUE(res.ok()) << file << ": " << res.status().ToString();
@@ -306,8 +306,9 @@ TEST_F(WechatMpAdapterTest, SafeModeRejections) {
     EXPECT_EQ(a->ParseWebhook(r).status().code(), StatusCode::kUnauthenticated) << i;
   }
   // A properly signed message for another AppID.
-  EXPECT_EQ(a->ParseWebhook(SafePost(ReadTestdata("text.xml"), "wxotherapp0000000")).status().code(),
-            StatusCode::kUnauthenticated);
+  EXPECT_EQ(
+      a->ParseWebhook(SafePost(ReadTestdata("text.xml"), "wxotherapp0000000")).status().code(),
+      StatusCode::kUnauthenticated);
   // Missing Encrypt, hostile outer XML.
   auto no_enc = good;
   no_enc.body = "<xml><ToUserName>gh</ToUserName></xml>";
@@ -377,9 +378,8 @@ TEST_F(WechatMpAdapterTest, PlainModeChecksSignature) {
   std::string entities = "<xml><ToUserName>";
   for (int i = 0; i < 50000; ++i) entities += "&#x10FFFF;&amp;";
   entities += "</ToUserName></xml>";
-  for (const std::string& body :
-       {very_deep, entities, std::string(""), std::string("<xml/>"),
-        std::string("<!DOCTYPE x [<!ENTITY a \"b\">]><xml/>")}) {
+  for (const std::string& body : {very_deep, entities, std::string(""), std::string("<xml/>"),
+                                  std::string("<!DOCTYPE x [<!ENTITY a \"b\">]><xml/>")}) {
     EXPECT_EQ(a->ParseWebhook(PlainPost(body)).status().code(), StatusCode::kInvalidArgument);
   }
 }
@@ -444,12 +444,13 @@ TEST_F(WechatMpAdapterTest, SafeModeReplyIsEncryptedAndDecryptsToTheTextReply) {
   EXPECT_TRUE(crypt->VerifySignature(outer->at("MsgSignature"), ts, nonce, enc));
   auto plain = crypt->Decrypt(enc);
   ASSERT_TRUE(plain.ok());
-  EXPECT_EQ(*plain,
-            "<xml><ToUserName><![CDATA[o9AgO5Kd5ggOC-bXrbNODIiE3bGY]]></ToUserName>"
-            "<FromUserName><![CDATA[gh_97417a04a28d]]></FromUserName>"
-            "<CreateTime>1714112500</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-            "<Content><![CDATA[请选择类别：\n1. 设施维修\n2. 环境卫生\n\n回复数字即可。]]></Content>"
-            "</xml>");
+  EXPECT_EQ(
+      *plain,
+      "<xml><ToUserName><![CDATA[o9AgO5Kd5ggOC-bXrbNODIiE3bGY]]></ToUserName>"
+      "<FromUserName><![CDATA[gh_97417a04a28d]]></FromUserName>"
+      "<CreateTime>1714112500</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+      "<Content><![CDATA[请选择类别：\n1. 设施维修\n2. 环境卫生\n\n回复数字即可。]]></Content>"
+      "</xml>");
   // A second render uses fresh randomness (different ciphertext, same plaintext).
   const HttpResponse r2 = a->RenderAck(FromUser(), Replies());
   EXPECT_NE(r2.body, r.body);

@@ -148,8 +148,8 @@ TEST(WechatMpCodec, MissingOrMalformedFieldsAreInvalidArgument) {
                        "text</MsgType><Content>x</Content><MsgId>1</MsgId></xml>"),
            std::string("<xml><ToUserName>gh</ToUserName><FromUserName>u</FromUserName><MsgType>"
                        "text</MsgType><Content>x</Content><MsgId>1</MsgId></xml>"),
-           head + "<Content>x</Content><MsgId>1</MsgId></xml>",       // no MsgType
-           head + "<MsgType>text</MsgType><MsgId>1</MsgId></xml>",    // no Content
+           head + "<Content>x</Content><MsgId>1</MsgId></xml>",         // no MsgType
+           head + "<MsgType>text</MsgType><MsgId>1</MsgId></xml>",      // no Content
            head + "<MsgType>text</MsgType><Content>x</Content></xml>",  // no MsgId
            head + "<MsgType>text</MsgType><Content>x</Content><MsgId>-1</MsgId></xml>",
            head + "<MsgType>text</MsgType><Content>x</Content><MsgId>1a</MsgId></xml>",
@@ -178,7 +178,10 @@ TEST(WechatMpCodec, MissingOrMalformedFieldsAreInvalidArgument) {
 
 TEST(WechatMpCodec, SanitizeText) {
   EXPECT_EQ(SanitizeText("ok 中文\n\t\r"), "ok 中文\n\t\r");
-  EXPECT_EQ(SanitizeText(std::string("a\0b\x01\x1f" "c", 6)), "abc");
+  EXPECT_EQ(SanitizeText(std::string("a\0b\x01\x1f"
+                                     "c",
+                                     6)),
+            "abc");
   EXPECT_EQ(SanitizeText("\xff"), "\xEF\xBF\xBD");
   EXPECT_EQ(SanitizeText("\xE4\xB8"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // truncated sequence
   EXPECT_EQ(SanitizeText("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong
@@ -243,8 +246,8 @@ TEST(WechatMpCodec, EncryptedReplyMatchesTheOaVector) {
   Random16 r{};
   const std::string rnd = "707722b803182950";
   std::copy(rnd.begin(), rnd.end(), r.begin());
-  auto xml = RenderEncryptedReply(*crypt, "{\"demo_resp\":\"good luck\"}", "1713424427",
-                                  "415670741", r);
+  auto xml =
+      RenderEncryptedReply(*crypt, "{\"demo_resp\":\"good luck\"}", "1713424427", "415670741", r);
   ASSERT_TRUE(xml.ok());
   EXPECT_EQ(*xml,
             "<xml><Encrypt><![CDATA[ELGduP2YcVatjqIS+eZbp80MNLoAUWvzzyJxgGzxZO/"

@@ -262,9 +262,8 @@ TEST(WechatApi, ClassifyOfficialAccountErrcodes) {
     EXPECT_EQ(r.outcome, c.outcome)
         << (c.response.ok() ? c.response->body : c.response.status().ToString());
   }
-  const SendResult quota =
-      ClassifyApiResponse(j(R"({"errcode":45011,"errmsg":"api minute-quota reach limit"})"),
-                          OfficialAccountPolicy());
+  const SendResult quota = ClassifyApiResponse(
+      j(R"({"errcode":45011,"errmsg":"api minute-quota reach limit"})"), OfficialAccountPolicy());
   EXPECT_EQ(quota.retry_after, std::chrono::minutes(1));
   EXPECT_NE(quota.error.find("45011"), std::string::npos);
 }

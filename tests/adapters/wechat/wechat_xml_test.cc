@@ -36,7 +36,9 @@ TEST(WechatXml, CdataRoundTripsTerminators) {
 TEST(WechatXml, NumericCharacterReferences) {
   auto ok = ParseFlatXml("<xml><A>&#65;&#x4E2D;&#x0000000041;</A></xml>");
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
-  EXPECT_EQ(ok->at("A"), "A\xE4\xB8\xAD" "A");
+  EXPECT_EQ(ok->at("A"),
+            "A\xE4\xB8\xAD"
+            "A");
   // CVE-2024-50614/50615 shapes: huge, overlong, unterminated, zero, surrogate references.
   for (const char* bad :
        {"<xml><A>&#x8888888888;</A></xml>", "<xml><A>&#99999999999999999999;</A></xml>",
@@ -73,8 +75,8 @@ TEST(WechatXml, RejectsHostileAndMalformedDocuments) {
        {deep, very_deep, wide_deep, billion_laughs, xxe, std::string(""), std::string("xml"),
         std::string("<xml>"), std::string("<xml><A>1</A>"), std::string("<root><A>1</A></root>"),
         std::string("<xml><A>1</A><A>2</A></xml>"), std::string("<xml><A><![CDATA[x</A></xml>"),
-        std::string("{\"ToUserName\":\"x\"}"),
-        std::string("<xml></xml><xml></xml>"), std::string("\0<xml></xml>", 13)}) {
+        std::string("{\"ToUserName\":\"x\"}"), std::string("<xml></xml><xml></xml>"),
+        std::string("\0<xml></xml>", 13)}) {
     auto r = ParseFlatXml(bad);
     ASSERT_FALSE(r.ok()) << bad.substr(0, 80);
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);

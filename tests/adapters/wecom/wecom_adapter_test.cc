@@ -32,7 +32,14 @@ constexpr char kSecret[] = "corp-secret-never-logged";
 constexpr char kEchostr[] =
     "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==";
 constexpr char kEncrypt[] =
-    "RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==";
+    "RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/"
+    "0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/"
+    "sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+"
+    "6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+"
+    "LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+"
+    "BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+"
+    "rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/"
+    "T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==";
 
 std::string ReadTestdata(const std::string& name) {
   std::ifstream in(std::string(LINLI_TESTDATA_DIR) + "/wecom/" + name, std::ios::binary);
@@ -75,7 +82,8 @@ HttpRequest OfficialPost() {
   r.query = {{"msg_signature", "477715d11cdb4164915debcba66cb864d751f3e6"},
              {"timestamp", "1409659813"},
              {"nonce", "1372623149"}};
-  r.body = std::string("<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><Encrypt><![CDATA[") +
+  r.body = std::string(
+               "<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><Encrypt><![CDATA[") +
            kEncrypt + "]]></Encrypt><AgentID><![CDATA[218]]></AgentID></xml>";
   return r;
 }
@@ -236,7 +244,8 @@ TEST_F(WecomAdapterTest, PostRejections) {
   // Hostile bodies.
   std::string deep;
   for (int i = 0; i < 100000; ++i) deep += "<xml>";
-  for (const std::string& body : {deep, std::string(""), std::string("<xml><Encrypt>&#x8888888888;</Encrypt></xml>")}) {
+  for (const std::string& body :
+       {deep, std::string(""), std::string("<xml><Encrypt>&#x8888888888;</Encrypt></xml>")}) {
     auto r = good;
     r.body = body;
     EXPECT_EQ(a->ParseWebhook(r).status().code(), StatusCode::kInvalidArgument);
