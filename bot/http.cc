@@ -1,5 +1,6 @@
 #include "bot/http.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace linli {

@@ -32,6 +32,8 @@
 #include <utility>
 #include <vector>
 
+#include "bot/log.h"
+
 namespace linli {
 
 namespace asio = boost::asio;
@@ -43,16 +45,7 @@ using error_code = boost::system::error_code;
 namespace {
 
 spdlog::logger& Log() {
-  static const std::shared_ptr<spdlog::logger> logger = [] {
-    if (auto existing = spdlog::get("webhook")) return existing;
-    auto created = spdlog::default_logger()->clone("webhook");
-    try {
-      spdlog::register_logger(created);
-    } catch (...) {  // registered concurrently by someone else
-      if (auto existing = spdlog::get("webhook")) return existing;
-    }
-    return created;
-  }();
+  static const std::shared_ptr<spdlog::logger> logger = GetLogger("webhook");
   return *logger;
 }
 
@@ -474,7 +467,7 @@ Status WebhookServer::Impl::Start() {
     return Status::Unavailable("cannot listen on " + where + ": " + ec.message());
   }
   port_ = acceptor_.local_endpoint(ec).port();
-  Log().info("listening on {}:{}", options_.host, port_.load());
+  Log().debug("listening on {}:{}", options_.host, port_.load());
   asio::post(acceptor_.get_executor(), [self = shared_from_this()] { self->Accept(); });
   return Status::Ok();
 }

@@ -31,7 +31,12 @@ struct WebhookServerOptions {
 
 class WebhookServer {
  public:
-  // Answers one request. Must be called exactly once per request, from any thread.
+  // Answers one request. Must be called exactly once per request, from any thread; later
+  // calls are ignored, an answer for a connection that has closed meanwhile is dropped, and
+  // a respond destroyed without being called answers a generic 500. Copies may be kept on
+  // other threads but must be called or destroyed before the io_context is destroyed.
+  // Statuses outside 200..599 become 500; response headers containing CR/LF/NUL, and
+  // Content-Length/Transfer-Encoding/Connection (the server sets those), are dropped.
   using Respond = std::function<void(HttpResponse)>;
   // Called on the io_context thread with a complete, size-checked request. The handler may
   // answer at once or later (after a commit) through `respond`.

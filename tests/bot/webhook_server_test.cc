@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -188,6 +189,13 @@ WebhookServer::Handler Echo() {
   };
 }
 
+// Runs `f` at scope exit. Tests keeping respond() callbacks declare one after their
+// TestServer, so the callbacks die before the io_context they post to (the server's contract).
+struct AtExit {
+  std::function<void()> f;
+  ~AtExit() { f(); }
+};
+
 template <typename Pred>
 bool WaitFor(Pred pred, std::chrono::milliseconds timeout = 3000ms) {
   const auto deadline = Clock::now() + timeout;
@@ -263,6 +271,7 @@ TEST(WebhookServerTest, HandlerRespondsLaterFromAnotherThread) {
     std::lock_guard<std::mutex> lock(mu);
     pending.push_back(std::move(respond));
   });
+  AtExit clear{[&] { pending.clear(); }};
   auto conn = std::make_unique<RawClient>(ts.port());
   RawClient& c = *conn;
   ASSERT_TRUE(c.Send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"));
@@ -599,6 +608,7 @@ TEST(WebhookServerTest, StopLetsInFlightRequestFinish) {
     std::lock_guard<std::mutex> lock(mu);
     pending.push_back(std::move(respond));
   });
+  AtExit clear{[&] { pending.clear(); }};
   // An idle keep-alive connection, to be closed by Stop().
   RawClient idle(ts.port());
   ASSERT_TRUE(idle.Send("GET /quick HTTP/1.1\r\nHost: x\r\n\r\n"));
