@@ -33,7 +33,10 @@ class HttplibClient final : public HttpClient {
   // See HttpClient::Send. Supports http:// and https:// URLs of the form
   // scheme://host[:port][/path][?query] (IPv6 hosts in brackets); the path and query are sent
   // as given (already percent-encoded). Errors, in addition to the seam's: kResourceExhausted
-  // when the response body exceeds max_response_bytes. Log lines name the host only, never
+  // when the response body exceeds max_response_bytes. A connect timeout is kUnavailable
+  // (nothing was sent); a read or write timeout is kDeadlineExceeded. httplib applies the
+  // timeout to each socket wait, so a server trickling bytes can stretch a call past
+  // `timeout`. Redirects are not followed. Log lines name the host only, never
   // the path (it carries bot tokens). Thread-safe: concurrent calls use separate pooled
   // connections.
   StatusOr<HttpResponse> Send(const HttpClientRequest& request) override;
