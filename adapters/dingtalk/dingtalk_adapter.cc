@@ -125,7 +125,7 @@ StatusOr<WebhookResult> DingTalkAdapter::ParseWebhook(const HttpRequest& request
   if (!VerifyCallbackSign(timestamp, options_.app_secret, sign)) {
     return Status::Unauthenticated("sign mismatch");
   }
-  if (!replays_.Insert(*ts_ms, sign, now_ms)) {
+  if (!replays_.Insert(*ts_ms, sign, request.body, now_ms)) {
     Log()->warn("channel {}: replayed callback signature rejected", options_.name);
     return Status::Unauthenticated("replayed timestamp/sign");
   }

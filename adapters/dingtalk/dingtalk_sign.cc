@@ -43,19 +43,30 @@ std::string CustomRobotQuerySuffix(std::string_view timestamp_ms, std::string_vi
          "&sign=" + CustomRobotSign(timestamp_ms, secret);
 }
 
-bool ReplayCache::Insert(int64_t timestamp_ms, std::string_view sign, int64_t now_ms) {
+bool ReplayCache::Insert(int64_t timestamp_ms, std::string_view sign, std::string_view body,
+                         int64_t now_ms) {
   std::string key = std::to_string(timestamp_ms);
   key += '\n';
   key += sign;
+  std::string digest(EVP_MAX_MD_SIZE, '\0');
+  unsigned int digest_len = 0;
+  if (EVP_Digest(body.data(), body.size(), reinterpret_cast<unsigned char*>(digest.data()),
+                 &digest_len, EVP_sha256(), nullptr) != 1) {
+    return false;
+  }
+  digest.resize(digest_len);
   std::lock_guard<std::mutex> lock(mu_);
   PurgeLocked(now_ms);
-  if (seen_.count(key) != 0) return false;
+  if (auto it = seen_.find(key); it != seen_.end()) {
+    return CRYPTO_memcmp(it->second.data(), digest.data(), digest.size()) == 0 &&
+           it->second.size() == digest.size();
+  }
   while (!by_expiry_.empty() && seen_.size() >= capacity_) {
     seen_.erase(by_expiry_.begin()->second);
     by_expiry_.erase(by_expiry_.begin());
   }
   const int64_t expiry = timestamp_ms + window_ms_;
-  seen_.emplace(key, expiry);
+  seen_.emplace(key, std::move(digest));
   by_expiry_.emplace(expiry, std::move(key));
   return true;
 }

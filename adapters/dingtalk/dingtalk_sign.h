@@ -40,9 +40,12 @@ class ReplayCache {
   ReplayCache(const ReplayCache&) = delete;
   ReplayCache& operator=(const ReplayCache&) = delete;
 
-  // Records the pair; false if it was already recorded and has not expired. `timestamp_ms`
-  // is the signed timestamp; the entry lives until timestamp_ms + window_ms.
-  bool Insert(int64_t timestamp_ms, std::string_view sign, int64_t now_ms);
+  // Records the pair with a digest of `body`; false if the pair was already recorded (and has
+  // not expired) with a DIFFERENT body: the sign does not cover the body, so that is a forged
+  // request riding on a captured signature. The same pair with the same body is DingTalk
+  // redelivering after a failed answer: accepted (message dedupe by msgId then answers it).
+  // `timestamp_ms` is the signed timestamp; the entry lives until timestamp_ms + window_ms.
+  bool Insert(int64_t timestamp_ms, std::string_view sign, std::string_view body, int64_t now_ms);
   size_t size() const;
 
  private:
@@ -51,7 +54,7 @@ class ReplayCache {
   const int64_t window_ms_;
   const size_t capacity_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, int64_t> seen_;        // key -> expiry; guarded by mu_
+  std::unordered_map<std::string, std::string> seen_;    // key -> body digest; guarded by mu_
   std::set<std::pair<int64_t, std::string>> by_expiry_;  // guarded by mu_
 };
 

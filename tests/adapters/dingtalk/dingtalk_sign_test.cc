@@ -52,23 +52,25 @@ TEST(DingTalkSignTest, CallbackRejectsBitFlips) {
 TEST(DingTalkSignTest, ReplayCacheRejectsRepeatsUntilExpiry) {
   ReplayCache cache(/*window_ms=*/3600000, /*capacity=*/100);
   const int64_t ts = 1700000000000;
-  EXPECT_TRUE(cache.Insert(ts, "sig", ts));
-  EXPECT_FALSE(cache.Insert(ts, "sig", ts + 1000));
-  EXPECT_TRUE(cache.Insert(ts, "other-sig", ts + 1000));
-  EXPECT_TRUE(cache.Insert(ts + 1, "sig", ts + 1000));
-  EXPECT_FALSE(cache.Insert(ts, "sig", ts + 3600000));  // still inside the window
+  EXPECT_TRUE(cache.Insert(ts, "sig", "body", ts));
+  EXPECT_FALSE(cache.Insert(ts, "sig", "forged body", ts + 1000));
+  // A redelivery of the same request (same body) is not a replay attack.
+  EXPECT_TRUE(cache.Insert(ts, "sig", "body", ts + 1000));
+  EXPECT_TRUE(cache.Insert(ts, "other-sig", "body", ts + 1000));
+  EXPECT_TRUE(cache.Insert(ts + 1, "sig", "body", ts + 1000));
+  EXPECT_FALSE(cache.Insert(ts, "sig", "forged", ts + 3600000));  // still inside the window
   EXPECT_EQ(cache.size(), 3u);
   // Once the timestamp is outside the window the entry is purged (the window check rejects
   // such a request before the cache is asked).
-  EXPECT_TRUE(cache.Insert(ts, "sig", ts + 3600001));
+  EXPECT_TRUE(cache.Insert(ts, "sig", "body", ts + 3600001));
 }
 
 TEST(DingTalkSignTest, ReplayCacheIsBounded) {
   ReplayCache cache(3600000, 10);
   const int64_t ts = 1700000000000;
-  for (int i = 0; i < 25; ++i) EXPECT_TRUE(cache.Insert(ts + i, "s", ts));
+  for (int i = 0; i < 25; ++i) EXPECT_TRUE(cache.Insert(ts + i, "s", "body", ts));
   EXPECT_EQ(cache.size(), 10u);
-  EXPECT_FALSE(cache.Insert(ts + 24, "s", ts));  // newest entries survive
+  EXPECT_FALSE(cache.Insert(ts + 24, "s", "forged", ts));  // newest entries survive
 }
 
 TEST(DingTalkSignTest, ReplayCacheIsThreadSafe) {
@@ -77,14 +79,15 @@ TEST(DingTalkSignTest, ReplayCacheIsThreadSafe) {
   std::atomic<int> accepted{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
-    threads.emplace_back([&] {
+    threads.emplace_back([&, t] {
+      const std::string body = "body " + std::to_string(t);  // a different body per thread
       for (int i = 0; i < 1000; ++i) {
-        if (cache.Insert(ts + i, "s", ts)) ++accepted;
+        if (cache.Insert(ts + i, "s", body, ts)) ++accepted;
       }
     });
   }
   for (auto& t : threads) t.join();
-  EXPECT_EQ(accepted.load(), 1000);  // each pair accepted exactly once
+  EXPECT_EQ(accepted.load(), 1000);  // each pair accepted with exactly one body
 }
 
 }  // namespace
