@@ -199,16 +199,17 @@ void App::Stop() {
     if (!started_.load() && queue_) queue_->Stop();
     return;
   }
-  server_->Stop();
+  // Start() may have failed part-way (port in use): stop only what exists.
+  if (server_) server_->Stop();
   // Let in-flight turns commit and be answered (bounded wait).
-  for (int i = 0; i < 200 && server_->requests_in_flight() > 0; ++i) {
+  for (int i = 0; i < 200 && server_ && server_->requests_in_flight() > 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   outbox_->Stop();
   queue_->Stop();
-  io_->stop();
+  if (io_) io_->stop();
   if (io_thread_.joinable()) io_thread_.join();
-  scheduler_->Stop();  // the io thread is gone: timers can be cancelled from here
+  if (scheduler_) scheduler_->Stop();  // the io thread is gone: timers can be cancelled here
   GetLogger("http")->info("linli stopped");
 }
 

@@ -111,13 +111,8 @@ namespace {
 
 // A second App on a port that is already taken: Start() fails with kUnavailable naming the
 // address, and destroying the App afterwards must be harmless.
-//
-// DISABLED: product bug, reported to the owner of bot/app.cc. When Start() fails at
-// server_->Start() (or outbox_->Start()), started_ is already true but scheduler_ was never
-// created; ~App() -> Stop() then calls scheduler_->Stop() on a null pointer (SIGSEGV in
-// linli::Scheduler::Stop, this=0x0, from App::Stop). Enable once Stop() copes with a
-// partial Start().
-TEST(ShutdownE2eTest, DISABLED_StartFailureOnBusyPortIsReportedAndDestructionIsSafe) {
+// Regression: Stop() after a failed Start() called Scheduler::Stop on a null pointer.
+TEST(ShutdownE2eTest, StartFailureOnBusyPortIsReportedAndDestructionIsSafe) {
   Harness h;
   ASSERT_TRUE(h.StartApp());
   TempDir other_dir;
