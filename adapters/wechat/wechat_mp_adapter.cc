@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "adapters/json_util.h"
 #include "adapters/wechat/wechat_log.h"
 #include "adapters/wechat/wechat_mp_codec.h"
 #include "adapters/wechat/wechat_xml.h"
@@ -37,6 +38,62 @@ bool IsSafeEcho(const std::string& s) {
   });
 }
 
+constexpr char kTemplatePrefix[] = "template_";
+constexpr char kFieldsSuffix[] = "_fields";
+constexpr size_t kMaxTemplateValueBytes = 200;
+
+bool IsKeyChar(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+         c == '.' || c == '-';
+}
+
+bool IsKey(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), IsKeyChar); }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// "template_<kind>" and "template_<kind>_fields" pairs of the channel (see the header).
+StatusOr<std::map<std::string, NoticeTemplate>> TemplatesFromConfig(
+    const config::ChannelConfig& channel) {
+  std::map<std::string, NoticeTemplate> out;
+  for (const auto& [key, value] : channel.fields) {
+    if (key.rfind(kTemplatePrefix, 0) != 0) continue;
+    const std::string_view rest = std::string_view(key).substr(sizeof(kTemplatePrefix) - 1);
+    if (EndsWith(rest, kFieldsSuffix)) {
+      const std::string kind(rest.substr(0, rest.size() - (sizeof(kFieldsSuffix) - 1)));
+      if (!IsKey(kind)) return FieldError(channel.name, key, "no notice kind in the name");
+      if (channel.Field(std::string(kTemplatePrefix) + kind).empty()) {
+        return FieldError(channel.name, std::string(kTemplatePrefix) + kind,
+                          "missing (" + key + " is set)");
+      }
+      auto mapping = ParseTemplateFieldMapping(value);
+      if (!mapping.ok()) return FieldError(channel.name, key, mapping.status().message());
+      out[kind].fields = std::move(mapping).value();
+    } else {
+      const std::string kind(rest);
+      if (!IsKey(kind)) return FieldError(channel.name, key, "no notice kind in the name");
+      if (value.empty()) return FieldError(channel.name, key, "empty template id");
+      if (!IsKey(value)) {
+        return FieldError(channel.name, key, "template id must be [A-Za-z0-9_.-]+");
+      }
+      const std::string fields_key = key + kFieldsSuffix;
+      if (channel.Field(fields_key).empty()) {
+        return FieldError(channel.name, fields_key,
+                          "missing (template data mapping such as keyword1=number,remark=note)");
+      }
+      out[kind].template_id = value;
+    }
+  }
+  return out;
+}
+
 HttpResponse Success() { return HttpResponse::Text(200, "success"); }
 
 HttpResponse XmlResponse(std::string body) {
@@ -62,6 +119,69 @@ const char* OutcomeName(SendResult::Outcome o) {
 }
 
 }  // namespace
+
+StatusOr<std::vector<std::pair<std::string, std::string>>> ParseTemplateFieldMapping(
+    std::string_view mapping) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (Trim(mapping).empty()) return Status::InvalidArgument("empty mapping");
+  size_t start = 0;
+  while (start <= mapping.size()) {
+    size_t comma = mapping.find(',', start);
+    if (comma == std::string_view::npos) comma = mapping.size();
+    const std::string_view item = Trim(mapping.substr(start, comma - start));
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos) {
+      return Status::InvalidArgument("item " + std::to_string(out.size() + 1) +
+                                     " is not key=field (use keyword1=number,remark=note)");
+    }
+    const std::string_view key = Trim(item.substr(0, eq));
+    const std::string_view field = Trim(item.substr(eq + 1));
+    if (!IsKey(key) || !IsKey(field)) {
+      return Status::InvalidArgument("item " + std::to_string(out.size() + 1) +
+                                     ": key and field must be [A-Za-z0-9_.-]+");
+    }
+    for (const auto& [k, f] : out) {
+      if (k == key) return Status::InvalidArgument("template key " + std::string(key) + " twice");
+    }
+    out.emplace_back(std::string(key), std::string(field));
+    start = comma + 1;
+  }
+  return out;
+}
+
+bool CustomerServiceWindowOpen(const ContactWindow& window, int64_t now_ms) {
+  if (window.last_contact_ms <= 0) return false;
+  const int64_t elapsed = std::max<int64_t>(0, now_ms - window.last_contact_ms);
+  if (window.by_event) return elapsed < kEventWindowMs && window.sends_since < kEventWindowSends;
+  return elapsed < kMessageWindowMs && window.sends_since < kMessageWindowSends;
+}
+
+SendRoute ChooseSendRoute(const ContactWindow& window, int64_t now_ms, bool has_template) {
+  if (CustomerServiceWindowOpen(window, now_ms)) return SendRoute::kCustomerService;
+  return has_template ? SendRoute::kTemplate : SendRoute::kDeferred;
+}
+
+std::string RenderTemplateSendJson(std::string_view touser, const NoticeTemplate& tmpl,
+                                   const std::map<std::string, std::string>& notice_fields,
+                                   std::string_view client_msg_id) {
+  nlohmann::json data = nlohmann::json::object();
+  for (const auto& [key, field] : tmpl.fields) {
+    auto it = notice_fields.find(field);
+    const std::string value = it == notice_fields.end() ? std::string() : it->second;
+    data[key] = {{"value", TruncateUtf8(SanitizeText(value), kMaxTemplateValueBytes)}};
+  }
+  nlohmann::json body = {
+      {"touser", std::string(touser)},
+      {"template_id", tmpl.template_id},
+      {"data", std::move(data)},
+  };
+  const bool printable = std::all_of(client_msg_id.begin(), client_msg_id.end(),
+                                     [](char c) { return c > 0x20 && c < 0x7f; });
+  if (!client_msg_id.empty() && client_msg_id.size() <= 64 && printable) {
+    body["client_msg_id"] = std::string(client_msg_id);
+  }
+  return DumpJson(body);
+}
 
 StatusOr<WechatMpOptions> WechatMpOptionsFromConfig(const config::ChannelConfig& channel) {
   WechatMpOptions o;
@@ -98,6 +218,7 @@ StatusOr<WechatMpOptions> WechatMpOptionsFromConfig(const config::ChannelConfig&
   if (!base.empty()) {
     LINLI_ASSIGN_OR_RETURN(o.api_base, NormalizeApiBase(channel.name, std::move(base)));
   }
+  LINLI_ASSIGN_OR_RETURN(o.templates, TemplatesFromConfig(channel));
   return o;
 }
 
@@ -247,11 +368,45 @@ HttpResponse WechatMpAdapter::RenderAck(const InboundMessage& message,
   return XmlResponse(std::move(body).value());
 }
 
+const NoticeTemplate* WechatMpAdapter::TemplateFor(const OutboundMessage& message) const {
+  if (message.notice.empty()) return nullptr;
+  auto it = options_.templates.find(message.notice);
+  return it == options_.templates.end() ? nullptr : &it->second;
+}
+
 SendResult WechatMpAdapter::Send(const OutboundMessage& message) {
   if (message.kind != OutboundKind::kText) return SendResult::Sent();  // nothing to answer
   if (message.to.user_id.empty()) return SendResult::Permanent("no recipient");
   const std::string text = RenderText({message});
-  if (text.empty()) return SendResult::Permanent("empty message");
+  const NoticeTemplate* tmpl = TemplateFor(message);
+  if (text.empty() && tmpl == nullptr) return SendResult::Permanent("empty message");
+
+  switch (ChooseSendRoute(message.window, clock_.NowMillis(), tmpl != nullptr)) {
+    case SendRoute::kCustomerService: {
+      if (text.empty()) return SendTemplate(message, *tmpl);
+      SendResult result = SendCustomerService(message, text);
+      // 45015/45047: the platform says the window is closed after all (clock drift, sends
+      // by another tool on the account). A template can still reach the user.
+      if (result.outcome == SendResult::Outcome::kDeferred && tmpl != nullptr) {
+        return SendTemplate(message, *tmpl);
+      }
+      return result;
+    }
+    case SendRoute::kTemplate:
+      return SendTemplate(message, *tmpl);
+    case SendRoute::kDeferred:
+      break;
+  }
+  Log()->debug("channel {}: customer-service window closed and no template; deferred",
+               options_.name);
+  return SendResult::Deferred(message.notice.empty()
+                                  ? "customer-service window closed"
+                                  : "customer-service window closed; no template for notice " +
+                                        TruncateUtf8(SanitizeText(message.notice), 64));
+}
+
+SendResult WechatMpAdapter::SendCustomerService(const OutboundMessage& message,
+                                                const std::string& text) {
   SendResult result = PostWithToken(
       http_, tokens_, options_.api_base + "/cgi-bin/message/custom/send?access_token=",
       RenderCustomSendJson(message.to.user_id, text), OfficialAccountPolicy());
@@ -262,6 +417,23 @@ SendResult WechatMpAdapter::Send(const OutboundMessage& message) {
   } else {
     Log()->warn("channel {}: customer-service send {}: {}", options_.name,
                 OutcomeName(result.outcome), result.error);
+  }
+  return result;
+}
+
+SendResult WechatMpAdapter::SendTemplate(const OutboundMessage& message,
+                                         const NoticeTemplate& tmpl) {
+  SendResult result = PostWithToken(
+      http_, tokens_, options_.api_base + "/cgi-bin/message/template/send?access_token=",
+      RenderTemplateSendJson(message.to.user_id, tmpl, message.notice_fields,
+                             message.idempotency_key),
+      OfficialAccountPolicy());
+  result.counted_in_window = false;  // templates are outside the customer-service quota
+  if (result.outcome == SendResult::Outcome::kSent) {
+    Log()->debug("channel {}: template message sent", options_.name);
+  } else {
+    Log()->warn("channel {}: template send {}: {}", options_.name, OutcomeName(result.outcome),
+                result.error);
   }
   return result;
 }

@@ -22,17 +22,36 @@
 // an encrypted message is authenticated and wins over one from a plaintext body (which
 // `signature` does not cover); a later mismatch is logged and ignored.
 //
-// Send uses the customer-service API (POST /cgi-bin/message/custom/send) with the token from
-// AccessTokenCache; errcode 45015/45047 -> kDeferred (outside the 48 h window / quota),
-// -1/45009/45011, network and 5xx -> kRetry, token errors refetch once, others kPermanent.
-// A delivered message is marked counted_in_window (the outbox counts the user's quota);
-// OutboundMessage::window and notices are not consulted yet (template fallback is later).
+// Send decides the route BEFORE calling the API, from OutboundMessage::window and the clock
+// (ChooseSendRoute; ../shared/protocols/wechat-official-account.md §6, §7):
+//   - customer-service message (POST /cgi-bin/message/custom/send) while the user's window is
+//     open: less than 48 h after a message and fewer than 5 counted sends since, or less than
+//     1 minute after a click/follow/scan event and fewer than 3 sends; a delivered one is
+//     marked counted_in_window (the outbox counts the user's quota);
+//   - otherwise a template message (POST /cgi-bin/message/template/send) when the message is a
+//     notice and the channel configures a template for its kind (below); it does not count in
+//     the window, and carries client_msg_id = the outbox idempotency key;
+//   - otherwise kDeferred: the row waits in the outbox until the user's next contact.
+// The platform's own 45015/45047 on a customer-service send are a safety net (clock drift,
+// another sender on the account): the template is tried when there is one, else kDeferred.
+// Other errcodes: -1/45009/45011, network and 5xx -> kRetry; token errors refetch once; the
+// rest kPermanent.
+//
+// Templates (flat string fields of the channel, one pair per notice kind):
+//   "template_<notice>":        the template id, e.g. "template_ticket_status": "TM00001"
+//   "template_<notice>_fields": template data key = notice_fields key, comma-separated, e.g.
+//                               "keyword1=number,keyword2=status,keyword3=time,remark=note"
+// Both are required together; keys are [A-Za-z0-9_.-]+, each template key at most once.
+// A notice field that is missing is sent as "" (values are sanitised, cut to 200 bytes).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "adapters/registry.h"
@@ -47,6 +66,38 @@ namespace linli::adapters::wechat {
 
 enum class SecurityMode { kSafe, kCompatible, kPlain };
 
+// One template message for a notice kind.
+struct NoticeTemplate {
+  std::string template_id;
+  // (template data key, notice_fields key), in config order.
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+
+// Parses "keyword1=number,keyword2=status" (spaces around items are allowed). Errors
+// (kInvalidArgument) say what is wrong without the channel; the caller names it.
+StatusOr<std::vector<std::pair<std::string, std::string>>> ParseTemplateFieldMapping(
+    std::string_view mapping);
+
+// How a push may go out now.
+enum class SendRoute { kCustomerService, kTemplate, kDeferred };
+
+// The customer-service window rules (§6): a message opens 5 sends for 48 h (open while
+// now - last_contact < 48 h), a click/follow/scan event 3 sends for 1 minute; never
+// contacted (last_contact_ms 0) = closed. A contact time in the future counts as "just now".
+inline constexpr int64_t kMessageWindowMs = 48LL * 3600 * 1000;
+inline constexpr int kMessageWindowSends = 5;
+inline constexpr int64_t kEventWindowMs = 60LL * 1000;
+inline constexpr int kEventWindowSends = 3;
+bool CustomerServiceWindowOpen(const ContactWindow& window, int64_t now_ms);
+// Customer service if the window is open, else template if `has_template`, else deferred.
+SendRoute ChooseSendRoute(const ContactWindow& window, int64_t now_ms, bool has_template);
+
+// The template send body: {"touser","template_id","client_msg_id"?,"data":{key:{"value"}}}.
+// client_msg_id is set when `client_msg_id` is non-empty printable ASCII of at most 64 chars.
+std::string RenderTemplateSendJson(std::string_view touser, const NoticeTemplate& tmpl,
+                                   const std::map<std::string, std::string>& notice_fields,
+                                   std::string_view client_msg_id);
+
 struct WechatMpOptions {
   std::string name;  // channel name
   std::string token;
@@ -55,6 +106,7 @@ struct WechatMpOptions {
   std::string encoding_aes_key;  // empty only in plain mode
   SecurityMode mode = SecurityMode::kSafe;
   std::string api_base = "https://api.weixin.qq.com";  // no trailing '/'
+  std::map<std::string, NoticeTemplate> templates;     // by notice kind
 };
 
 // Validates the channel's fields. Errors (kInvalidArgument) name channel and field, e.g.
@@ -85,6 +137,9 @@ class WechatMpAdapter final : public Adapter {
   StatusOr<WebhookResult> VerifyUrl(const HttpRequest& request) const;
   StatusOr<WebhookResult> HandlePost(const HttpRequest& request);
   void LearnAccountId(const std::string& to_user, bool authenticated);
+  SendResult SendCustomerService(const OutboundMessage& message, const std::string& text);
+  SendResult SendTemplate(const OutboundMessage& message, const NoticeTemplate& tmpl);
+  const NoticeTemplate* TemplateFor(const OutboundMessage& message) const;
 
   const WechatMpOptions options_;
   const std::optional<MsgCrypt> crypt_;  // set unless mode is plain

@@ -501,11 +501,20 @@ TEST_F(WechatMpAdapterTest, AccountIdFromEncryptedMessagesWins) {
 
 // --- Send (customer-service API) ---
 
+// Inside the customer-service window: the user wrote a minute ago (see
+// wechat_mp_window_test.cc for the window rules themselves).
+OutboundMessage InWindow(OutboundMessage m, const Clock& clock) {
+  m.window.last_contact_ms = clock.NowMillis() - 60'000;
+  m.window.by_event = false;
+  m.window.sends_since = 0;
+  return m;
+}
+
 TEST_F(WechatMpAdapterTest, SendPostsCustomerServiceText) {
   auto a = Make(Channel());
   http_.PushJson(200, R"({"access_token":"ACCESS","expires_in":7200})");
   http_.PushJson(200, R"({"errcode":0,"errmsg":"ok"})");
-  OutboundMessage m = Replies()[0];
+  OutboundMessage m = InWindow(Replies()[0], clock_);
   const SendResult r = a->Send(m);
   EXPECT_EQ(r.outcome, SendResult::Outcome::kSent) << r.error;
   EXPECT_TRUE(r.counted_in_window);  // customer-service messages use the 48 h quota
@@ -544,7 +553,7 @@ TEST_F(WechatMpAdapterTest, SendErrcodeMapping) {
     ASSERT_TRUE(a.ok());
     http.PushJson(200, R"({"access_token":"ACCESS","expires_in":7200})");
     http.PushJson(200, body);
-    const SendResult r = (*a)->Send(Replies()[1]);
+    const SendResult r = (*a)->Send(InWindow(Replies()[1], clock_));
     EXPECT_EQ(r.outcome, outcome) << body;
     EXPECT_FALSE(r.counted_in_window);
     EXPECT_EQ(r.error.find(kOpenId), std::string::npos);
@@ -554,9 +563,9 @@ TEST_F(WechatMpAdapterTest, SendErrcodeMapping) {
   auto a = CreateAdapter(Channel(), AdapterDeps{clock_, http});
   http.PushJson(200, R"({"access_token":"ACCESS","expires_in":7200})");
   http.PushError(Status::Unavailable("refused"));
-  EXPECT_EQ((*a)->Send(Replies()[1]).outcome, O::kRetry);
+  EXPECT_EQ((*a)->Send(InWindow(Replies()[1], clock_)).outcome, O::kRetry);
   http.PushJson(503, "");
-  EXPECT_EQ((*a)->Send(Replies()[1]).outcome, O::kRetry);
+  EXPECT_EQ((*a)->Send(InWindow(Replies()[1], clock_)).outcome, O::kRetry);
 }
 
 TEST_F(WechatMpAdapterTest, SendRefetchesTheTokenOnce) {
@@ -565,7 +574,7 @@ TEST_F(WechatMpAdapterTest, SendRefetchesTheTokenOnce) {
   http_.PushJson(200, R"({"errcode":42001,"errmsg":"access_token expired"})");
   http_.PushJson(200, R"({"access_token":"NEW","expires_in":7200})");
   http_.PushJson(200, R"({"errcode":0})");
-  EXPECT_EQ(a->Send(Replies()[1]).outcome, SendResult::Outcome::kSent);
+  EXPECT_EQ(a->Send(InWindow(Replies()[1], clock_)).outcome, SendResult::Outcome::kSent);
   EXPECT_EQ(http_.request_count(), 4u);
   EXPECT_NE(http_.last_request().url.find("access_token=NEW"), std::string::npos);
 }
@@ -576,7 +585,7 @@ TEST_F(WechatMpAdapterTest, SendEdgeCases) {
   cb.kind = OutboundKind::kCallbackAnswer;
   cb.to = FromUser().conversation;
   EXPECT_EQ(a->Send(cb).outcome, SendResult::Outcome::kSent);
-  OutboundMessage empty;
+  OutboundMessage empty = InWindow(OutboundMessage{}, clock_);
   empty.to = FromUser().conversation;
   EXPECT_EQ(a->Send(empty).outcome, SendResult::Outcome::kPermanent);
   OutboundMessage nobody;
