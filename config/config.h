@@ -74,6 +74,42 @@ struct OutboxConfig {
   int poll_interval_ms = 500;               // outbox.poll_interval_ms (also woken on enqueue)
 };
 
+// Deadlines of a ticket at one tier: time to accept and time to resolve, counted from the
+// moment the ticket reaches the tier (creation, escalation or reopening).
+struct SlaTimes {
+  int accept_hours = 24;                    // sla[...].accept_hours
+  int resolve_hours = 72;                   // sla[...].resolve_hours
+};
+
+// sla: default times, overridable per ticket tier (compound|community|street) and per
+// category (and per tier within a category). Keys left out of a more specific level inherit
+// from the less specific one when the file is loaded, so every entry here is complete.
+struct SlaConfig {
+  SlaTimes defaults;                              // sla.accept_hours, sla.resolve_hours
+  std::map<std::string, SlaTimes> tiers;          // sla.tiers.<tier>
+  struct Category {
+    SlaTimes times;                               // sla.categories.<id>.{accept,resolve}_hours
+    std::map<std::string, SlaTimes> tiers;        // sla.categories.<id>.tiers.<tier>
+  };
+  std::map<std::string, Category> categories;     // sla.categories.<id>
+
+  // The most specific entry: categories.<c>.tiers.<t>, categories.<c>, tiers.<t>, defaults.
+  SlaTimes For(const std::string& category, const std::string& tier) const {
+    if (auto c = categories.find(category); c != categories.end()) {
+      auto t = c->second.tiers.find(tier);
+      return t != c->second.tiers.end() ? t->second : c->second.times;
+    }
+    auto t = tiers.find(tier);
+    return t != tiers.end() ? t->second : defaults;
+  }
+};
+
+struct RatingConfig {
+  // rating.auto_close_days: a resolved ticket the reporter has not rated after this many days
+  // is closed as unrated.
+  int auto_close_days = 3;
+};
+
 struct LoggingConfig {
   std::string level = "info";               // logging.level: trace|debug|info|warn|error
   bool json = false;                        // logging.json: JSON lines instead of text
@@ -94,6 +130,8 @@ struct Config {
                                          "noise",      "safety", "property", "other"};
   DialogConfig dialog;
   OutboxConfig outbox;
+  SlaConfig sla;
+  RatingConfig rating;
   LoggingConfig logging;
 
   std::string source_path;                  // the file this was loaded from

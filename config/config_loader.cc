@@ -621,6 +621,83 @@ void DecodeSmallSections(Decoder& d, const json& root, Config& cfg) {
   }
 }
 
+// Reads accept_hours / resolve_hours of one sla level into `times` (which holds the inherited
+// values) and checks that accepting is due no later than resolving.
+void DecodeSlaTimes(Decoder& d, const json& j, const std::string& path, SlaTimes& times) {
+  constexpr int64_t kMaxHours = 24 * 366;
+  d.Integer(j, path, "accept_hours", times.accept_hours, 1, kMaxHours);
+  d.Integer(j, path, "resolve_hours", times.resolve_hours, 1, kMaxHours);
+  if (times.resolve_hours < times.accept_hours) {
+    d.Error(Join(path, "resolve_hours"),
+            "must be >= " + Join(path, "accept_hours") + " (" + std::to_string(times.accept_hours) +
+                ") (got " + std::to_string(times.resolve_hours) + ")");
+  }
+}
+
+// sla.tiers / sla.categories.<id>.tiers: {"<tier>": {accept_hours, resolve_hours}}.
+void DecodeSlaTiers(Decoder& d, const json& parent, const std::string& path, const SlaTimes& base,
+                    std::map<std::string, SlaTimes>& out) {
+  const json* tiers = d.Section(parent, path, "tiers", {"compound", "community", "street"});
+  if (tiers == nullptr) return;
+  const std::string tiers_path = Join(path, "tiers");
+  for (auto it = tiers->begin(); it != tiers->end(); ++it) {
+    const std::string& tier = it.key();
+    if (tier != "compound" && tier != "community" && tier != "street") continue;  // reported
+    const std::string tier_path = Join(tiers_path, tier);
+    if (!it.value().is_object()) {
+      d.Error(tier_path, "must be an object (got " + Describe(it.value()) + ")");
+      continue;
+    }
+    d.CheckKeys(it.value(), tier_path, {"accept_hours", "resolve_hours"});
+    SlaTimes times = base;
+    DecodeSlaTimes(d, it.value(), tier_path, times);
+    out[tier] = times;
+  }
+}
+
+// sla: {accept_hours, resolve_hours, tiers: {...}, categories: {"<id>": {accept_hours,
+// resolve_hours, tiers: {...}}}}. Less specific values are inherited (config.h: SlaConfig).
+void DecodeSla(Decoder& d, const json& root, Config& cfg) {
+  const json* j =
+      d.Section(root, "", "sla", {"accept_hours", "resolve_hours", "tiers", "categories"});
+  if (j == nullptr) return;
+  SlaConfig& sla = cfg.sla;
+  DecodeSlaTimes(d, *j, "sla", sla.defaults);
+  DecodeSlaTiers(d, *j, "sla", sla.defaults, sla.tiers);
+  const json* cats = Decoder::Find(*j, "categories");
+  if (cats == nullptr) return;
+  if (!cats->is_object()) {
+    d.Error("sla.categories", "must be an object (got " + Describe(*cats) + ")");
+    return;
+  }
+  for (auto it = cats->begin(); it != cats->end(); ++it) {
+    const std::string& id = it.key();
+    const std::string path = Join("sla.categories", id);
+    if (std::find(cfg.categories.begin(), cfg.categories.end(), id) == cfg.categories.end()) {
+      std::string known;
+      for (const std::string& c : cfg.categories) known += (known.empty() ? "" : "|") + c;
+      d.Error(path, "unknown category (categories are " + known + ")");
+      continue;
+    }
+    if (!it.value().is_object()) {
+      d.Error(path, "must be an object (got " + Describe(it.value()) + ")");
+      continue;
+    }
+    d.CheckKeys(it.value(), path, {"accept_hours", "resolve_hours", "tiers"});
+    SlaConfig::Category category;
+    category.times = sla.defaults;
+    DecodeSlaTimes(d, it.value(), path, category.times);
+    DecodeSlaTiers(d, it.value(), path, category.times, category.tiers);
+    sla.categories[id] = std::move(category);
+  }
+}
+
+void DecodeRating(Decoder& d, const json& root, RatingConfig& rating) {
+  if (const json* j = d.Section(root, "", "rating", {"auto_close_days"})) {
+    d.Integer(*j, "rating", "auto_close_days", rating.auto_close_days, 1, 365);
+  }
+}
+
 void DecodeLocale(Decoder& d, const json& root, const std::string& source_path, Config& cfg) {
   namespace fs = std::filesystem;
   const fs::path config_dir = fs::path(source_path).parent_path();
@@ -721,7 +798,8 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
 
   Decoder d;
   d.CheckKeys(root, "", {"server", "storage", "locale", "timezone", "locale_dir", "channels",
-                         "compound", "staff", "categories", "dialog", "outbox", "logging"});
+                         "compound", "staff", "categories", "dialog", "outbox", "logging", "sla",
+                         "rating"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
   DecodeLocale(d, root, source_path, cfg);
@@ -730,6 +808,8 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   DecodeStaff(d, root, cfg.channels, cfg.staff);
   DecodeCategories(d, root, cfg.categories);
   DecodeSmallSections(d, root, cfg);
+  DecodeSla(d, root, cfg);  // after categories: sla.categories keys must name one
+  DecodeRating(d, root, cfg.rating);
   if (!d.errors.empty()) return Invalid(source_path, d.errors);
   return cfg;
 }

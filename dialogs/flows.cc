@@ -2,6 +2,10 @@
 
 namespace linli::dialogs {
 
-std::vector<FlowSpec> AllFlows() { return {ReportFlow(), StatusFlow(), LinkFlow()}; }
+std::vector<FlowSpec> AllFlows() {
+  std::vector<FlowSpec> flows = {ReportFlow(), StatusFlow(), LinkFlow(), RatingFlow()};
+  for (auto& f : StaffFlows()) flows.push_back(std::move(f));
+  return flows;
+}
 
 }  // namespace linli::dialogs

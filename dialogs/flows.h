@@ -10,6 +10,9 @@ namespace linli::dialogs {
 FlowSpec ReportFlow();  // 报事 /report  (dialogs/report_flow.cc)
 FlowSpec StatusFlow();  // 进度 /status  (dialogs/status_flow.cc)
 FlowSpec LinkFlow();    // 关联 /link    (dialogs/link_flow.cc)
+FlowSpec RatingFlow();  // 评价 /rate N 满意 (dialogs/rating_flow.cc)
+// Staff commands: 工单 /tickets, 受理 /accept, ... (dialogs/staff_flow.cc)
+std::vector<FlowSpec> StaffFlows();
 
 // All flows, in menu order.
 std::vector<FlowSpec> AllFlows();

@@ -3,6 +3,7 @@
 
 #include "dialogs/flows.h"
 #include "dialogs/location.h"
+#include "dialogs/ticket_service.h"
 #include "storage/ticket_store.h"
 
 namespace linli::dialogs {
@@ -122,6 +123,7 @@ Status CreateTicket(TurnContext& ctx, const Slots& slots) {
   t.status = "new";
   t.created_at_ms = ctx.now_ms();
   t.updated_at_ms = t.created_at_ms;
+  TicketService::PrepareNew(ctx.config(), t, t.created_at_ms);  // tier and deadlines
   LINLI_ASSIGN_OR_RETURN(storage::Ticket stored, storage::TicketStore::Create(ctx.db(), t));
   ctx.Reply(ctx.T("report.created", {{"number", std::to_string(stored.number)}}));
   return Status::Ok();

@@ -132,6 +132,29 @@ CREATE TABLE link_failures (
   PRIMARY KEY (channel, user_id)
 );
 )sql"},
+    {7, R"sql(
+ALTER TABLE tickets ADD COLUMN tier TEXT NOT NULL DEFAULT 'compound';
+ALTER TABLE tickets ADD COLUMN assignee_person_id BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN public_summary TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN deferred_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN deferred_plan TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN deferred_until TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN accept_due_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN resolve_due_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN resolved_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN rating TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN rating_comment TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN rated_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN merged_into BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN escalations INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN overdue_flagged_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE ticket_events ADD COLUMN photo_ref TEXT NOT NULL DEFAULT '';
+CREATE INDEX tickets_accept_due ON tickets (status, accept_due_at);
+CREATE INDEX tickets_resolve_due ON tickets (status, resolve_due_at);
+CREATE INDEX tickets_resolved_at ON tickets (status, resolved_at);
+CREATE INDEX tickets_created_at ON tickets (created_at);
+CREATE INDEX ticket_events_at ON ticket_events (at);
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

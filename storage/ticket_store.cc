@@ -10,9 +10,16 @@ namespace {
 
 constexpr const char* kTicketColumns =
     "id, number, reporter_person_id, channel, category, building, unit, location_text, "
-    "description, photo_ref, status, created_at, updated_at, notify_channel";
+    "description, photo_ref, status, created_at, updated_at, notify_channel, tier, "
+    "assignee_person_id, public_summary, deferred_reason, deferred_plan, deferred_until, "
+    "accept_due_at, resolve_due_at, resolved_at, rating, rating_comment, rated_at, merged_into, "
+    "escalations, overdue_flagged_at";
 constexpr const char* kEventColumns =
-    "id, ticket_id, at, actor_person_id, kind, from_status, to_status, note, is_public";
+    "id, ticket_id, at, actor_person_id, kind, from_status, to_status, note, is_public, photo_ref";
+
+bool ValidTier(const std::string& t) {
+  return t == "compound" || t == "community" || t == "street";
+}
 
 bool ValidStatus(const std::string& s) {
   return s == "new" || s == "accepted" || s == "in_progress" || s == "resolved" ||
@@ -35,6 +42,21 @@ Ticket ToTicket(const Row& r) {
   t.created_at_ms = r.Int(11);
   t.updated_at_ms = r.Int(12);
   t.notify_channel = r.Text(13);
+  t.tier = r.Text(14);
+  t.assignee_person_id = r.Int(15);
+  t.public_summary = r.Text(16);
+  t.deferred_reason = r.Text(17);
+  t.deferred_plan = r.Text(18);
+  t.deferred_until = r.Text(19);
+  t.accept_due_at_ms = r.Int(20);
+  t.resolve_due_at_ms = r.Int(21);
+  t.resolved_at_ms = r.Int(22);
+  t.rating = r.Text(23);
+  t.rating_comment = r.Text(24);
+  t.rated_at_ms = r.Int(25);
+  t.merged_into = r.Int(26);
+  t.escalations = static_cast<int>(r.Int(27));
+  t.overdue_flagged_at_ms = r.Int(28);
   return t;
 }
 
@@ -49,15 +71,27 @@ TicketEvent ToEvent(const Row& r) {
   e.to_status = r.Text(6);
   e.note = r.Text(7);
   e.is_public = r.Int(8) != 0;
+  e.photo_ref = r.Text(9);
   return e;
 }
 
 Status InsertEvent(Database& db, const TicketEvent& e) {
   return db.Exec(
       "INSERT INTO ticket_events (ticket_id, at, actor_person_id, kind, from_status, to_status, "
-      "note, is_public) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      "note, is_public, photo_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {e.ticket_id, e.at_ms, e.actor_person_id, e.kind, e.from_status, e.to_status, e.note,
-       int64_t{e.is_public ? 1 : 0}});
+       int64_t{e.is_public ? 1 : 0}, e.photo_ref});
+}
+
+StatusOr<std::vector<Ticket>> ListWhere(Database& db, const std::string& where_and_order,
+                                        const std::vector<Value>& params) {
+  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query(std::string("SELECT ") + kTicketColumns +
+                                                 " FROM tickets WHERE " + where_and_order,
+                                             params));
+  std::vector<Ticket> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(ToTicket(r));
+  return out;
 }
 
 StatusOr<std::optional<Ticket>> FindWhere(Database& db, const char* where, int64_t arg) {
@@ -75,6 +109,10 @@ StatusOr<Ticket> TicketStore::Create(Database& db, Ticket ticket) {
     return Status::InvalidArgument("ticket: unknown status '" + ticket.status + "'");
   }
   if (ticket.updated_at_ms == 0) ticket.updated_at_ms = ticket.created_at_ms;
+  if (ticket.tier.empty()) ticket.tier = "compound";
+  if (!ValidTier(ticket.tier)) {
+    return Status::InvalidArgument("ticket: unknown tier '" + ticket.tier + "'");
+  }
 
   internal::TxScope scope(db, "ticket_create");
   LINLI_RETURN_IF_ERROR(scope.status());
@@ -86,11 +124,14 @@ StatusOr<Ticket> TicketStore::Create(Database& db, Ticket ticket) {
       Rows ids,
       db.Query("INSERT INTO tickets (number, reporter_person_id, channel, category, building, "
                "unit, location_text, description, photo_ref, status, created_at, updated_at, "
-               "notify_channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+               "notify_channel, tier, accept_due_at, resolve_due_at) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                {ticket.number, ticket.reporter_person_id, ticket.channel, ticket.category,
                 ticket.building, ticket.unit, ticket.location_text, ticket.description,
                 ticket.photo_ref, ticket.status, ticket.created_at_ms, ticket.updated_at_ms,
-                ticket.notify_channel.empty() ? ticket.channel : ticket.notify_channel}));
+                ticket.notify_channel.empty() ? ticket.channel : ticket.notify_channel,
+                ticket.tier.empty() ? std::string("compound") : ticket.tier,
+                ticket.accept_due_at_ms, ticket.resolve_due_at_ms}));
   if (ids.empty()) return Status::Internal("ticket: INSERT RETURNING gave no row");
   ticket.id = ids[0].Int(0);
 
@@ -186,6 +227,99 @@ StatusOr<Ticket> TicketStore::SetStatus(Database& db, int64_t ticket_id,
 
 Status TicketStore::SetNotifyChannel(Database& db, int64_t ticket_id, const std::string& channel) {
   return db.Exec("UPDATE tickets SET notify_channel = ? WHERE id = ?", {channel, ticket_id});
+}
+
+Status TicketStore::Update(Database& db, const Ticket& t) {
+  if (!ValidStatus(t.status)) return Status::InvalidArgument("ticket: unknown status '" + t.status + "'");
+  if (!ValidTier(t.tier)) return Status::InvalidArgument("ticket: unknown tier '" + t.tier + "'");
+  LINLI_RETURN_IF_ERROR(db.Exec(
+      "UPDATE tickets SET status = ?, updated_at = ?, tier = ?, assignee_person_id = ?, "
+      "public_summary = ?, deferred_reason = ?, deferred_plan = ?, deferred_until = ?, "
+      "accept_due_at = ?, resolve_due_at = ?, resolved_at = ?, rating = ?, rating_comment = ?, "
+      "rated_at = ?, merged_into = ?, escalations = ?, overdue_flagged_at = ?, "
+      "notify_channel = ? WHERE id = ?",
+      {t.status, t.updated_at_ms, t.tier, t.assignee_person_id, t.public_summary,
+       t.deferred_reason, t.deferred_plan, t.deferred_until, t.accept_due_at_ms,
+       t.resolve_due_at_ms, t.resolved_at_ms, t.rating, t.rating_comment, t.rated_at_ms,
+       t.merged_into, int64_t{t.escalations}, t.overdue_flagged_at_ms, t.notify_channel, t.id}));
+  if (db.changes() == 0) return Status::NotFound("ticket: no ticket with id " + std::to_string(t.id));
+  return Status::Ok();
+}
+
+StatusOr<std::vector<Ticket>> TicketStore::List(Database& db, const TicketFilter& filter) {
+  std::string where = "1 = 1";
+  std::vector<Value> params;
+  if (!filter.statuses.empty()) {
+    where += " AND status IN (";
+    for (size_t i = 0; i < filter.statuses.size(); ++i) {
+      where += i == 0 ? "?" : ", ?";
+      params.emplace_back(filter.statuses[i]);
+    }
+    where += ")";
+  }
+  for (const auto& [column, value] :
+       {std::pair<const char*, const std::string*>{"building", &filter.building},
+        {"category", &filter.category},
+        {"tier", &filter.tier}}) {
+    if (value->empty()) continue;
+    where += std::string(" AND ") + column + " = ?";
+    params.emplace_back(*value);
+  }
+  where += " ORDER BY id LIMIT ?";
+  params.emplace_back(int64_t{filter.limit > 0 ? filter.limit : 20});
+  return ListWhere(db, where, params);
+}
+
+StatusOr<std::vector<Ticket>> TicketStore::ListOverdue(Database& db, int64_t now_ms, int limit) {
+  return ListWhere(
+      db,
+      "overdue_flagged_at = 0 AND ("
+      "(status IN ('new', 'escalated', 'reopened') AND accept_due_at > 0 AND accept_due_at <= ?) "
+      "OR (status IN ('new', 'accepted', 'in_progress', 'escalated', 'reopened') "
+      "AND resolve_due_at > 0 AND resolve_due_at <= ?)) ORDER BY id LIMIT ?",
+      {now_ms, now_ms, int64_t{limit}});
+}
+
+StatusOr<std::vector<Ticket>> TicketStore::ListUnratedResolvedBefore(Database& db,
+                                                                     int64_t resolved_before_ms,
+                                                                     int limit) {
+  return ListWhere(db,
+                   "status = 'resolved' AND rated_at < resolved_at AND resolved_at <= ? "
+                   "ORDER BY id LIMIT ?",
+                   {resolved_before_ms, int64_t{limit}});
+}
+
+StatusOr<std::optional<std::string>> TicketStore::ReporterUserId(Database& db,
+                                                                 const Ticket& ticket) {
+  const std::string& channel = ticket.notify_channel.empty() ? ticket.channel : ticket.notify_channel;
+  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query("SELECT user_id FROM identities WHERE person_id = ? "
+                                             "AND channel = ? ORDER BY last_seen_at DESC LIMIT 1",
+                                             {ticket.reporter_person_id, channel}));
+  if (rows.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(rows[0].Text(0));
+}
+
+StatusOr<std::vector<Ticket>> TicketStore::ListCreatedBetween(Database& db, int64_t from_ms,
+                                                              int64_t to_ms) {
+  return ListWhere(db, "created_at >= ? AND created_at < ? ORDER BY id", {from_ms, to_ms});
+}
+
+StatusOr<std::vector<Ticket>> TicketStore::ListRatedBetween(Database& db, int64_t from_ms,
+                                                            int64_t to_ms) {
+  return ListWhere(db, "rated_at >= ? AND rated_at < ? AND rating <> '' ORDER BY id",
+                   {from_ms, to_ms});
+}
+
+StatusOr<std::vector<TicketEvent>> TicketStore::EventsBetween(Database& db, int64_t from_ms,
+                                                              int64_t to_ms) {
+  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query(std::string("SELECT ") + kEventColumns +
+                                                 " FROM ticket_events WHERE at >= ? AND at < ? "
+                                                 "ORDER BY at, id",
+                                             {from_ms, to_ms}));
+  std::vector<TicketEvent> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(ToEvent(r));
+  return out;
 }
 
 }  // namespace linli::storage

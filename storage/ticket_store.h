@@ -28,6 +28,23 @@ struct Ticket {
   // The channel the reporter last used for this ticket: pushes about it go there (a person
   // may have identities on several channels). Defaults to `channel`.
   std::string notify_channel;
+
+  // Life cycle (migration 7). Times are epoch ms, 0 = not set.
+  std::string tier = "compound";   // compound|community|street: who handles it now
+  int64_t assignee_person_id = 0;  // 0 = nobody in particular
+  std::string public_summary;      // staff-written, publishable summary
+  std::string deferred_reason;     // 暂缓: why,
+  std::string deferred_plan;       // the longer-term plan,
+  std::string deferred_until;      // and the expected date "YYYY-MM-DD"
+  int64_t accept_due_at_ms = 0;    // deadline to accept at the current tier
+  int64_t resolve_due_at_ms = 0;   // deadline to resolve at the current tier
+  int64_t resolved_at_ms = 0;      // last time it was resolved
+  std::string rating;              // ""|satisfied|basic|unsatisfied (the latest rating)
+  std::string rating_comment;
+  int64_t rated_at_ms = 0;
+  int64_t merged_into = 0;         // number of the ticket this duplicate was merged into
+  int escalations = 0;             // how many times it moved up a tier
+  int64_t overdue_flagged_at_ms = 0;  // overdue at the top tier, flagged (once per deadline)
 };
 
 struct TicketEvent {
@@ -40,6 +57,16 @@ struct TicketEvent {
   std::string to_status;
   std::string note;
   bool is_public = false;
+  std::string photo_ref;        // optional photo with the event (migration 7)
+};
+
+// Filters for TicketStore::List; empty fields match everything.
+struct TicketFilter {
+  std::vector<std::string> statuses;
+  std::string building;
+  std::string category;
+  std::string tier;
+  int limit = 20;
 };
 
 class TicketStore {
@@ -65,6 +92,33 @@ class TicketStore {
                                     int64_t actor_person_id, const std::string& note,
                                     bool is_public, int64_t now_ms);
   static Status SetNotifyChannel(Database& db, int64_t ticket_id, const std::string& channel);
+
+  // Life cycle (used by dialogs/ticket_service, which records the events):
+  // Writes every mutable field of `ticket` (status, updated_at and the migration-7 fields)
+  // to the row with ticket.id. kNotFound for an unknown id, kInvalidArgument for an unknown
+  // status or tier.
+  static Status Update(Database& db, const Ticket& ticket);
+  // Tickets matching `filter`, oldest first (the longest waiting on top), at most limit.
+  static StatusOr<std::vector<Ticket>> List(Database& db, const TicketFilter& filter);
+  // Open tickets past a deadline at `now_ms` not yet flagged: status new/escalated/reopened
+  // with accept_due_at <= now, or any open status but deferred with resolve_due_at <= now
+  // (0 = no deadline). Oldest first, at most `limit`.
+  static StatusOr<std::vector<Ticket>> ListOverdue(Database& db, int64_t now_ms, int limit);
+  // Resolved tickets not rated since they were last resolved, resolved at or before `resolved_before_ms`. At most `limit`.
+  static StatusOr<std::vector<Ticket>> ListUnratedResolvedBefore(Database& db,
+                                                                 int64_t resolved_before_ms,
+                                                                 int limit);
+  // The reporter's user id on the ticket's notify_channel (the identity seen most recently
+  // there), if the reporter has one on that channel.
+  static StatusOr<std::optional<std::string>> ReporterUserId(Database& db, const Ticket& ticket);
+  // For reports: tickets created in [from, to), tickets rated in [from, to), events in
+  // [from, to) (oldest first).
+  static StatusOr<std::vector<Ticket>> ListCreatedBetween(Database& db, int64_t from_ms,
+                                                          int64_t to_ms);
+  static StatusOr<std::vector<Ticket>> ListRatedBetween(Database& db, int64_t from_ms,
+                                                        int64_t to_ms);
+  static StatusOr<std::vector<TicketEvent>> EventsBetween(Database& db, int64_t from_ms,
+                                                          int64_t to_ms);
 };
 
 }  // namespace linli::storage

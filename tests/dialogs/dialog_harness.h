@@ -9,6 +9,8 @@
 
 #include "dialogs/engine.h"
 #include "dialogs/flows.h"
+#include "dialogs/ticket_service.h"
+#include "storage/outbox_store.h"
 #include "storage/migrations.h"
 #include "storage/sqlite_database.h"
 #include "storage/ticket_store.h"
@@ -82,6 +84,54 @@ class DialogHarness {
     engine_ = std::move(engine).value();
   }
 
+  // Every outbox row so far, oldest first (pushes written by turns and ticks).
+  std::vector<OutboundMessage> Outbox() {
+    std::vector<OutboundMessage> out;
+    auto rows = db_->Query("SELECT id FROM outbox ORDER BY id");
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    if (!rows.ok()) return out;
+    for (const auto& r : *rows) {
+      auto item = storage::OutboxStore::Find(*db_, r.Int(0));
+      EXPECT_TRUE(item.ok() && item->has_value());
+      if (item.ok() && item->has_value()) out.push_back((*item)->message);
+    }
+    return out;
+  }
+  // Outbox rows added since the last call of TakeOutbox.
+  std::vector<OutboundMessage> TakeOutbox() {
+    auto all = Outbox();
+    std::vector<OutboundMessage> fresh(all.begin() + static_cast<long>(std::min(seen_outbox_, all.size())),
+                                       all.end());
+    seen_outbox_ = all.size();
+    return fresh;
+  }
+  // The scheduler's ticket job, committed like the write queue does.
+  TickResult Tick() {
+    EXPECT_TRUE(db_->Begin().ok());
+    auto r = TicketService::Tick(*db_, *services_, clock_.NowMillis());
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_TRUE(db_->Commit().ok());
+    return r.ok() ? *r : TickResult{};
+  }
+  storage::Ticket Ticket(int64_t number) {
+    auto t = storage::TicketStore::FindByNumber(*db_, number);
+    EXPECT_TRUE(t.ok() && t->has_value()) << "no ticket #" << number;
+    return t.ok() && t->has_value() ? **t : storage::Ticket{};
+  }
+  // Files a report through the report flow as `user`; returns the new ticket's number.
+  int64_t Report(const std::string& user = "user-1", const std::string& category_number = "2",
+                 const std::string& location = "3号楼2单元") {
+    for (const std::string& s : {std::string("报事"), category_number, location,
+                                std::string("楼道灯坏了，晚上很黑"), std::string("跳过"),
+                                std::string("1")}) {
+      Say(s, user);
+    }
+    auto n = storage::TicketStore::Count(*db_);
+    return n.ok() ? *n : 0;
+  }
+  const Services& services() const { return *services_; }
+  const config::Config& config() const { return config_; }
+
   storage::Database& db() { return *db_; }
   testing::FakeClock& clock() { return clock_; }
   Engine& engine() { return *engine_; }
@@ -94,6 +144,7 @@ class DialogHarness {
   std::unique_ptr<Services> services_;
   std::unique_ptr<Engine> engine_;
   int counter_ = 0;
+  size_t seen_outbox_ = 0;
 };
 
 }  // namespace linli::dialogs
