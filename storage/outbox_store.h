@@ -53,6 +53,10 @@ class OutboxStore {
   static StatusOr<std::optional<int64_t>> NextDueAt(Database& db);
   static StatusOr<std::optional<OutboxItem>> Find(Database& db, int64_t id);
   static StatusOr<int64_t> CountByStatus(Database& db, const std::string& status);
+  // Up to `limit` rows with `status`, oldest first; an empty `status` lists every row that is
+  // not 'sent' (what staff look at: pending, sending, deferred, failed). For `linli outbox`.
+  static StatusOr<std::vector<OutboxItem>> ListByStatus(Database& db, const std::string& status,
+                                                        int limit);
 };
 
 }  // namespace linli::storage

@@ -1,0 +1,860 @@
+// China's channels end to end (issue 3): the real App (Beast webhook server, router, SQLite on
+// disk, outbox, real cpp-httplib client) on 127.0.0.1:0, driven the way WeChat, WeCom and
+// Feishu drive it, with fake platform APIs on loopback that check the tokens they issued
+// (tests/fakes/fake_wechat_api.h, fake_feishu_api.h).
+//
+// Self-contained on purpose (its own small harness in an anonymous namespace), so it does not
+// depend on the Telegram e2e harness.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/dingtalk/dingtalk_sign.h"
+#include "adapters/feishu/feishu_crypto.h"
+#include "adapters/wechat/wechat_crypto.h"
+#include "adapters/wechat/wechat_xml.h"
+#include "bot/app.h"
+#include "bot/outbox.h"
+#include "config/config.h"
+#include "storage/database.h"
+#include "storage/outbox_store.h"
+#include "storage/sqlite_database.h"
+#include "storage/write_queue.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_dingtalk_api.h"
+#include "tests/fakes/fake_feishu_api.h"
+#include "tests/fakes/fake_wechat_api.h"
+
+namespace linli::e2e {
+namespace {
+
+using nlohmann::json;
+using testing::FakeClock;
+using testing::FakeDingTalkApi;
+using testing::FakeFeishuApi;
+using testing::FakeWechatApi;
+namespace wx = adapters::wechat;
+using namespace std::chrono_literals;
+
+constexpr auto kWait = 10s;     // bound of every wait for something that should happen
+constexpr auto kQuiet = 400ms;  // how long to watch for something that must not happen
+
+// WeChat Official Account "wx" (safe mode).
+constexpr char kWxToken[] = "linliToken2026";
+constexpr char kWxAesKey[] = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+constexpr char kWxAppId[] = "wx1234567890abcdef";
+constexpr char kWxSecret[] = "wx-app-secret";
+constexpr char kWxAccount[] = "gh_1234567890ab";
+constexpr char kOpenId[] = "oLinliResident0000000000001";
+
+// Feishu "fs".
+constexpr char kFsAppId[] = "cli_a1b2c3d4e5";
+constexpr char kFsSecret[] = "fs-app-secret";
+constexpr char kFsVerification[] = "fs-verification-token";
+constexpr char kFsEncryptKey[] = "fs-encrypt-key-2026";
+
+// WeCom app "wc".
+constexpr char kWcCorpId[] = "ww0123456789abcdef";
+constexpr char kWcSecret[] = "wc-app-secret";
+constexpr char kWcToken[] = "wecomToken";
+constexpr char kWcAesKey[] = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+
+// DingTalk robot "dd".
+constexpr char kDdAppKey[] = "dingappkey0001";
+constexpr char kDdSecret[] = "dd-app-secret-0001";
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/linli-cn-e2e-XXXXXX";
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    if (const char* made = ::mkdtemp(buf.data())) path_ = made;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct Reply {
+  int status = 0;
+  std::string body;
+};
+
+// The App with the three channels, each pointing at its fake.
+class CnHarness {
+ public:
+  CnHarness()
+      : wx_api_(kWxAppId, kWxSecret), wc_api_(kWcCorpId, kWcSecret), fs_api_(kFsAppId, kFsSecret) {
+    db_path_ = dir_.path() + "/linli.db";
+  }
+  ~CnHarness() { StopApp(); }
+
+  ::testing::AssertionResult StartApp(bool wx_template = false) {
+    config::Config c;
+    c.server.host = "127.0.0.1";
+    c.server.port = 0;
+    c.storage.sqlite.path = db_path_;
+    c.storage.sqlite.synchronous = "FULL";
+    c.locale = "zh-CN";
+    c.locale_dir = std::string(LINLI_SOURCE_DIR) + "/config/locales";
+    c.compound.name = "幸福里小区";
+    for (int b = 1; b <= 6; ++b)
+      c.compound.buildings.push_back({std::to_string(b), {"1", "2", "3"}});
+    config::ChannelConfig w;
+    w.name = "wx";
+    w.type = "wechat_mp";
+    w.api_base = wx_api_.api_base();
+    w.fields = {{"token", kWxToken},
+                {"app_id", kWxAppId},
+                {"app_secret", kWxSecret},
+                {"encoding_aes_key", kWxAesKey},
+                {"mode", "safe"}};
+    if (wx_template) {
+      w.fields["template_ticket_status"] = "TM-status-1";
+      w.fields["template_ticket_status_fields"] = "keyword1=number,keyword2=status,remark=note";
+    }
+    c.channels.push_back(w);
+    config::ChannelConfig f;
+    f.name = "fs";
+    f.type = "feishu";
+    f.api_base = fs_api_.api_base();
+    f.fields = {{"app_id", kFsAppId},
+                {"app_secret", kFsSecret},
+                {"verification_token", kFsVerification},
+                {"encrypt_key", kFsEncryptKey}};
+    c.channels.push_back(f);
+    config::ChannelConfig k;
+    k.name = "wc";
+    k.type = "wecom_app";
+    k.api_base = wc_api_.api_base();
+    k.fields = {{"corp_id", kWcCorpId},
+                {"agent_id", "1000002"},
+                {"secret", kWcSecret},
+                {"token", kWcToken},
+                {"encoding_aes_key", kWcAesKey}};
+    c.channels.push_back(k);
+    config::ChannelConfig d;
+    d.name = "dd";
+    d.type = "dingtalk_bot";
+    d.api_base = "http://127.0.0.1:9";  // the robot OpenAPI must not be needed here
+    d.fields = {{"app_key", kDdAppKey},
+                {"app_secret", kDdSecret},
+                {"session_webhook_prefix", dd_api_.base()}};
+    c.channels.push_back(d);
+    c.outbox.initial_backoff_ms = 50;
+    c.outbox.max_backoff_ms = 400;
+    c.outbox.poll_interval_ms = 20;
+    c.logging.level = "warn";
+    AppOptions options;
+    options.clock = &clock_;
+    auto created = App::Create(std::move(c), options);
+    if (!created.ok()) return ::testing::AssertionFailure() << created.status().ToString();
+    app_ = std::move(created).value();
+    const Status st = app_->Start();
+    if (!st.ok()) return ::testing::AssertionFailure() << st.ToString();
+    return ::testing::AssertionSuccess();
+  }
+  void StopApp() {
+    if (!app_) return;
+    app_->Stop();
+    app_.reset();
+  }
+
+  App& app() { return *app_; }
+  FakeClock& clock() { return clock_; }
+  FakeWechatApi& wx_api() { return wx_api_; }
+  FakeWechatApi& wc_api() { return wc_api_; }
+  FakeFeishuApi& fs_api() { return fs_api_; }
+  FakeDingTalkApi& dd_api() { return dd_api_; }
+
+  Reply Post(const std::string& target, const std::string& body, const httplib::Headers& headers,
+             const char* content_type) {
+    httplib::Client client("127.0.0.1", app_->port());
+    client.set_connection_timeout(5);
+    client.set_read_timeout(10);
+    auto res = client.Post(target.c_str(), headers, body, content_type);
+    return res ? Reply{res->status, res->body} : Reply{};
+  }
+  Reply Get(const std::string& target) {
+    httplib::Client client("127.0.0.1", app_->port());
+    client.set_connection_timeout(5);
+    client.set_read_timeout(10);
+    auto res = client.Get(target.c_str());
+    return res ? Reply{res->status, res->body} : Reply{};
+  }
+
+  std::unique_ptr<storage::Database> OpenDb() {
+    storage::SqliteOptions o;
+    o.path = db_path_;
+    o.synchronous = "FULL";
+    o.busy_timeout_ms = 5000;
+    auto db = storage::OpenSqlite(o);
+    EXPECT_TRUE(db.ok()) << db.status().ToString();
+    return db.ok() ? std::move(db).value() : nullptr;
+  }
+  int64_t Count(const std::string& sql, const std::vector<storage::Value>& params = {}) {
+    auto db = OpenDb();
+    if (!db) return -1;
+    auto rows = db->Query(sql, params);
+    EXPECT_TRUE(rows.ok()) << sql << ": " << rows.status().ToString();
+    return rows.ok() && !rows->empty() ? (*rows)[0].Int(0) : -1;
+  }
+  // Rows of every table a webhook can write.
+  std::map<std::string, int64_t> RowCounts() {
+    std::map<std::string, int64_t> out;
+    for (const char* t : {"inbox", "outbox", "tickets", "ticket_events", "conversations",
+                          "identities", "persons"}) {
+      out[t] = Count(std::string("SELECT COUNT(*) FROM ") + t);
+    }
+    return out;
+  }
+  // Polls until `sql` counts `want` (a bounded wait).
+  bool WaitForCount(const std::string& sql, int64_t want) {
+    const auto deadline = std::chrono::steady_clock::now() + kWait;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (Count(sql) == want) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+
+ private:
+  TempDir dir_;
+  std::string db_path_;
+  FakeClock clock_;
+  FakeWechatApi wx_api_;
+  FakeWechatApi wc_api_;
+  FakeFeishuApi fs_api_;
+  FakeDingTalkApi dd_api_;
+  std::unique_ptr<App> app_;
+};
+
+std::string Query(const std::vector<std::pair<std::string, std::string>>& params) {
+  std::string q;
+  for (const auto& [k, v] : params) {
+    q += (q.empty() ? "?" : "&") + PercentEncode(k) + "=" + PercentEncode(v);
+  }
+  return q;
+}
+
+wx::Random16 Random() {
+  auto r = wx::SecureRandom16();
+  EXPECT_TRUE(r.ok());
+  return r.ok() ? *r : wx::Random16{};
+}
+
+// ---- WeChat OA, as the platform sends it ----
+
+// One encrypted POST: the query parameters and the outer XML.
+struct WxPost {
+  std::vector<std::pair<std::string, std::string>> query;
+  std::string body;
+  std::string Target(const std::string& channel = "wx") const {
+    return "/webhook/" + channel + Query(query);
+  }
+};
+
+class WechatUser {
+ public:
+  WechatUser() : crypt_(*wx::MsgCrypt::Create(kWxToken, kWxAesKey, kWxAppId)) {}
+
+  // The message XML WeChat builds for a text message.
+  std::string TextXml(const std::string& text, int64_t msg_id, int64_t create_time) const {
+    return wx::XmlBuilder()
+        .Text("ToUserName", kWxAccount)
+        .Text("FromUserName", kOpenId)
+        .Number("CreateTime", std::to_string(create_time))
+        .Text("MsgType", "text")
+        .Text("Content", text)
+        .Number("MsgId", std::to_string(msg_id))
+        .Build();
+  }
+
+  // Encrypts like the reference (random16 | len | msg | appid), signs msg_signature over
+  // token/timestamp/nonce/Encrypt and `signature` over token/timestamp/nonce.
+  WxPost Encrypt(const std::string& xml, const std::string& ts, const std::string& nonce) const {
+    auto encrypt = crypt_.Encrypt(xml, Random());
+    EXPECT_TRUE(encrypt.ok());
+    WxPost p;
+    p.query = {{"signature", wx::Sha1Signature({kWxToken, ts, nonce})},
+               {"timestamp", ts},
+               {"nonce", nonce},
+               {"openid", kOpenId},
+               {"encrypt_type", "aes"},
+               {"msg_signature", crypt_.Signature(ts, nonce, *encrypt)}};
+    p.body = wx::XmlBuilder().Text("ToUserName", kWxAccount).Text("Encrypt", *encrypt).Build();
+    return p;
+  }
+
+  WxPost Text(const std::string& text) {
+    const int64_t msg_id = next_msg_id_++;
+    const int64_t ts = 1795568400 + msg_id % 100000;
+    return Encrypt(TextXml(text, msg_id, ts), std::to_string(ts), std::to_string(400000 + msg_id));
+  }
+
+  // Verifies and decrypts a passive reply; returns its fields (empty on failure, with a test
+  // failure recorded).
+  std::map<std::string, std::string> OpenReply(const Reply& reply) const {
+    EXPECT_EQ(reply.status, 200);
+    auto outer = wx::ParseFlatXml(reply.body);
+    EXPECT_TRUE(outer.ok()) << reply.body;
+    if (!outer.ok()) return {};
+    for (const char* f : {"Encrypt", "MsgSignature", "TimeStamp", "Nonce"}) {
+      EXPECT_EQ(outer->count(f), 1u) << f << " in " << reply.body;
+      if (outer->count(f) == 0) return {};
+    }
+    EXPECT_TRUE(crypt_.VerifySignature(outer->at("MsgSignature"), outer->at("TimeStamp"),
+                                       outer->at("Nonce"), outer->at("Encrypt")))
+        << "reply msg_signature";
+    auto inner = crypt_.Decrypt(outer->at("Encrypt"));  // also checks the AppID at the end
+    EXPECT_TRUE(inner.ok()) << inner.status().ToString();
+    if (!inner.ok()) return {};
+    auto fields = wx::ParseFlatXml(*inner);
+    EXPECT_TRUE(fields.ok()) << *inner;
+    return fields.ok() ? *fields : std::map<std::string, std::string>{};
+  }
+
+  // Sends `text` and returns the decrypted reply's Content ("" on failure).
+  std::string Say(CnHarness& h, const std::string& text) {
+    const WxPost p = Text(text);
+    const Reply r = h.Post(p.Target(), p.body, {}, "text/xml");
+    auto fields = OpenReply(r);
+    EXPECT_EQ(fields["ToUserName"], kOpenId);
+    EXPECT_EQ(fields["FromUserName"], kWxAccount);
+    EXPECT_EQ(fields["MsgType"], "text");
+    return fields["Content"];
+  }
+
+  const wx::MsgCrypt& crypt() const { return crypt_; }
+
+ private:
+  wx::MsgCrypt crypt_;
+  int64_t next_msg_id_ = 24602345678900001;
+};
+
+TEST(ChinaChannelsE2eTest, WechatUrlVerificationEchoes) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp());
+  const std::string ts = "1795568400", nonce = "1320562132", echo = "6913045842305213184";
+  const Reply ok =
+      h.Get("/webhook/wx" + Query({{"signature", wx::Sha1Signature({kWxToken, ts, nonce})},
+                                   {"timestamp", ts},
+                                   {"nonce", nonce},
+                                   {"echostr", echo}}));
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, echo);
+  const Reply bad = h.Get("/webhook/wx" + Query({{"signature", std::string(40, 'a')},
+                                                 {"timestamp", ts},
+                                                 {"nonce", nonce},
+                                                 {"echostr", echo}}));
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_NE(bad.body, echo);
+}
+
+TEST(ChinaChannelsE2eTest, WechatSafeModeReportFlowWithEncryptedPassiveReplies) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp());
+  WechatUser user;
+
+  const std::string menu = user.Say(h, "报事");
+  EXPECT_TRUE(Contains(menu, "请选择问题类别")) << menu;
+  EXPECT_TRUE(Contains(menu, "\n1. ")) << menu;  // choices as numbered text
+  EXPECT_TRUE(Contains(menu, "2. 设施维修")) << menu;
+  EXPECT_TRUE(Contains(user.Say(h, "2"), "问题在哪里"));
+  EXPECT_TRUE(Contains(user.Say(h, "3号楼2单元"), "请简单描述"));
+  EXPECT_TRUE(Contains(user.Say(h, "楼道灯坏了，晚上很黑"), "跳过"));
+  const std::string confirm = user.Say(h, "跳过");
+  EXPECT_TRUE(Contains(confirm, "设施维修")) << confirm;
+  EXPECT_TRUE(Contains(confirm, "3号楼2单元")) << confirm;
+  EXPECT_TRUE(Contains(confirm, "楼道灯坏了")) << confirm;
+  EXPECT_TRUE(Contains(confirm, "1. ")) << confirm;
+
+  // The last step, then WeChat's retry of the very same request (it did not get our answer
+  // in time): the identical response, and nothing is processed twice.
+  const WxPost last = user.Text("1");
+  const Reply first = h.Post(last.Target(), last.body, {}, "text/xml");
+  const std::string created = user.OpenReply(first)["Content"];
+  EXPECT_TRUE(Contains(created, "已提交")) << created;
+  EXPECT_TRUE(Contains(created, "#1")) << created;
+  const auto before = h.RowCounts();
+  for (int i = 0; i < 3; ++i) {
+    const Reply again = h.Post(last.Target(), last.body, {}, "text/xml");
+    EXPECT_EQ(again.status, 200);
+    EXPECT_EQ(again.body, first.body) << "retry " << i;
+  }
+  EXPECT_EQ(h.RowCounts(), before);
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM tickets"), 1);
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM tickets WHERE number = 1 AND channel = 'wx' AND "
+                    "building = '3' AND unit = '2'"),
+            1);
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM inbox"), 6);  // six messages, each once
+  // Passive replies only: nothing for this user went through the customer-service API.
+  EXPECT_EQ(h.wx_api().requests("/cgi-bin/message/custom/send").size(), 0u);
+}
+
+// Flips one bit of a string.
+std::string Flip(std::string s, size_t bit) {
+  s[bit / 8] = static_cast<char>(s[bit / 8] ^ (1 << (bit % 8)));
+  return s;
+}
+
+TEST(ChinaChannelsE2eTest, WechatTamperedRequestsAre401AndWriteNothing) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp());
+  WechatUser user;
+  EXPECT_TRUE(Contains(user.Say(h, "你好"), "1. "));  // a valid one works
+  const auto before = h.RowCounts();
+  const WxPost good = user.Text("报事");
+
+  int tried = 0;
+  std::map<int, int> statuses;
+  auto expect_401 = [&](const WxPost& p, const std::string& what) {
+    const Reply r = h.Post(p.Target(), p.body, {}, "text/xml");
+    ++tried;
+    ++statuses[r.status];
+    EXPECT_EQ(r.status, 401) << what;
+  };
+  // Every bit of signature, msg_signature, timestamp and nonce.
+  for (size_t qi = 0; qi < good.query.size(); ++qi) {
+    const std::string key = good.query[qi].first;
+    if (key == "openid" || key == "encrypt_type") continue;
+    for (size_t bit = 0; bit < good.query[qi].second.size() * 8; ++bit) {
+      WxPost p = good;
+      p.query[qi].second = Flip(p.query[qi].second, bit);
+      expect_401(p, key + " bit " + std::to_string(bit));
+    }
+  }
+  // Every bit of the ciphertext (decoded, flipped, re-encoded - still valid base64).
+  auto outer = wx::ParseFlatXml(good.body);
+  ASSERT_TRUE(outer.ok());
+  auto raw = wx::Base64Decode(outer->at("Encrypt"));
+  ASSERT_TRUE(raw.ok());
+  for (size_t bit = 0; bit < raw->size() * 8; bit += 3) {
+    WxPost p = good;
+    p.body = wx::XmlBuilder()
+                 .Text("ToUserName", kWxAccount)
+                 .Text("Encrypt", wx::Base64Encode(Flip(*raw, bit)))
+                 .Build();
+    expect_401(p, "ciphertext bit " + std::to_string(bit));
+  }
+  EXPECT_GT(tried, 500);
+  EXPECT_EQ(h.RowCounts(), before);
+  for (const auto& [status, n] : statuses) {
+    if (status != 401) ADD_FAILURE() << n << " tampered request(s) answered " << status;
+  }
+  // The untampered request still works afterwards (nothing was recorded for its MsgId).
+  const Reply ok = h.Post(good.Target(), good.body, {}, "text/xml");
+  EXPECT_TRUE(Contains(user.OpenReply(ok)["Content"], "请选择问题类别"));
+}
+
+// ---- WeChat pushes: inside and outside the customer-service window ----
+
+Status EnqueueNotice(App& app, const std::string& text, int64_t* id) {
+  OutboundMessage m;
+  m.to = {"wx", kOpenId, kOpenId, ChatType::kPrivate};
+  m.text = text;
+  m.notice = "ticket_status";
+  m.notice_fields = {{"number", "#1"}, {"status", "处理中"}, {"note", "维修师傅下午到"}};
+  const int64_t now = app.clock().NowMillis();
+  Status st = app.write_queue().Run([&](storage::Database& db) -> Status {
+    LINLI_ASSIGN_OR_RETURN(*id, storage::OutboxStore::Enqueue(db, m, now));
+    return Status::Ok();
+  });
+  app.outbox().Notify();
+  return st;
+}
+
+std::string RowStatus(CnHarness& h, int64_t id) {
+  auto db = h.OpenDb();
+  if (!db) return "";
+  auto rows = db->Query("SELECT status FROM outbox WHERE id = ?", {id});
+  return rows.ok() && !rows->empty() ? (*rows)[0].Text(0) : "";
+}
+
+bool WaitForRowStatus(CnHarness& h, int64_t id, const std::string& status) {
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (RowStatus(h, id) == status) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
+constexpr char kCustomSend[] = "/cgi-bin/message/custom/send";
+constexpr char kTemplateSend[] = "/cgi-bin/message/template/send";
+
+TEST(ChinaChannelsE2eTest, WechatPushInsideTheWindowThenDeferredUntilTheUserWrites) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp(/*wx_template=*/false));
+  WechatUser user;
+  ASSERT_FALSE(user.Say(h, "你好").empty());
+
+  // Inside the 48 h window: a customer-service message with a token the fake issued.
+  int64_t inside = 0;
+  ASSERT_TRUE(EnqueueNotice(h.app(), "您的报事 #1 处理中", &inside).ok());
+  ASSERT_TRUE(h.wx_api().WaitForDelivered(kCustomSend, 1, kWait));
+  auto sent = h.wx_api().delivered(kCustomSend);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].access_token.rfind("ACCESS_", 0), 0u);
+  EXPECT_EQ(sent[0].body.value("touser", ""), kOpenId);
+  EXPECT_EQ(sent[0].body.value("msgtype", ""), "text");
+  EXPECT_EQ(sent[0].body["text"].value("content", ""), "您的报事 #1 处理中");
+  EXPECT_TRUE(WaitForRowStatus(h, inside, "sent"));
+  EXPECT_EQ(h.Count("SELECT window_sends FROM identities WHERE channel = 'wx' AND user_id = ?",
+                    {std::string(kOpenId)}),
+            1);
+
+  // 48 h and a second later: no template configured -> the row waits, and no API call.
+  h.clock().Advance(48h + 1s);
+  const size_t calls = h.wx_api().requests().size();
+  int64_t outside = 0;
+  ASSERT_TRUE(EnqueueNotice(h.app(), "您的报事 #1 已办结", &outside).ok());
+  ASSERT_TRUE(WaitForRowStatus(h, outside, "deferred")) << RowStatus(h, outside);
+  std::this_thread::sleep_for(kQuiet);
+  EXPECT_EQ(h.wx_api().requests().size(), calls);
+  EXPECT_EQ(RowStatus(h, outside), "deferred");
+
+  // The user writes again: the passive reply answers the message, and the parked notice goes
+  // out as a customer-service message right away (the token is refetched: the old one aged).
+  ASSERT_FALSE(user.Say(h, "你好").empty());
+  ASSERT_TRUE(h.wx_api().WaitForDelivered(kCustomSend, 2, kWait));
+  sent = h.wx_api().delivered(kCustomSend);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1].body["text"].value("content", ""), "您的报事 #1 已办结");
+  EXPECT_TRUE(WaitForRowStatus(h, outside, "sent"));
+  EXPECT_EQ(h.wx_api().rejected_token_uses(), 0u);
+  EXPECT_EQ(h.wx_api().requests(kTemplateSend).size(), 0u);
+}
+
+TEST(ChinaChannelsE2eTest, WechatPushOutsideTheWindowUsesTheTemplate) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp(/*wx_template=*/true));
+  WechatUser user;
+  ASSERT_FALSE(user.Say(h, "你好").empty());
+  h.clock().Advance(48h + 1s);
+  int64_t id = 0;
+  ASSERT_TRUE(EnqueueNotice(h.app(), "您的报事 #1 处理中", &id).ok());
+  ASSERT_TRUE(h.wx_api().WaitForDelivered(kTemplateSend, 1, kWait));
+  const auto sent = h.wx_api().delivered(kTemplateSend);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].access_token.rfind("ACCESS_", 0), 0u);
+  const json& b = sent[0].body;
+  EXPECT_EQ(b.value("touser", ""), kOpenId);
+  EXPECT_EQ(b.value("template_id", ""), "TM-status-1");
+  EXPECT_EQ(b.value("client_msg_id", ""), "linli-ob-" + std::to_string(id));
+  EXPECT_EQ(b["data"]["keyword1"].value("value", ""), "#1");
+  EXPECT_EQ(b["data"]["keyword2"].value("value", ""), "处理中");
+  EXPECT_EQ(b["data"]["remark"].value("value", ""), "维修师傅下午到");
+  EXPECT_TRUE(WaitForRowStatus(h, id, "sent"));
+  EXPECT_EQ(h.wx_api().requests(kCustomSend).size(), 0u);
+  EXPECT_EQ(h.Count("SELECT window_sends FROM identities WHERE channel = 'wx' AND user_id = ?",
+                    {std::string(kOpenId)}),
+            0);  // templates do not use the window quota
+}
+
+TEST(ChinaChannelsE2eTest, WechatExpiredTokenIsRefetchedOnce) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp());
+  WechatUser user;
+  ASSERT_FALSE(user.Say(h, "你好").empty());
+  int64_t id = 0;
+  ASSERT_TRUE(EnqueueNotice(h.app(), "第一条", &id).ok());
+  ASSERT_TRUE(h.wx_api().WaitForDelivered(kCustomSend, 1, kWait));
+  h.wx_api().ExpireTokens();  // the platform says 42001 for the cached token
+  ASSERT_TRUE(EnqueueNotice(h.app(), "第二条", &id).ok());
+  ASSERT_TRUE(h.wx_api().WaitForDelivered(kCustomSend, 2, kWait));
+  EXPECT_EQ(h.wx_api().rejected_token_uses(), 1u);
+  EXPECT_EQ(h.wx_api().token_fetches(), 2u);
+  EXPECT_TRUE(WaitForRowStatus(h, id, "sent"));
+}
+
+// ---- Feishu ----
+
+struct FsRequest {
+  std::string body;
+  httplib::Headers headers;
+};
+
+FsRequest FeishuEvent(const json& plain, int64_t now_s, const std::string& nonce, bool sign) {
+  auto encrypted = adapters::feishu::EncryptEvent(kFsEncryptKey, plain.dump(), "0123456789abcdef");
+  EXPECT_TRUE(encrypted.ok());
+  FsRequest r;
+  r.body = json{{"encrypt", *encrypted}}.dump();
+  if (sign) {
+    const std::string ts = std::to_string(now_s);
+    r.headers = {
+        {"X-Lark-Request-Timestamp", ts},
+        {"X-Lark-Request-Nonce", nonce},
+        {"X-Lark-Signature", adapters::feishu::EventSignature(ts, nonce, kFsEncryptKey, r.body)}};
+  }
+  return r;
+}
+
+json GroupReplyEvent(const std::string& event_id, const std::string& text) {
+  return json{
+      {"schema", "2.0"},
+      {"header",
+       {{"event_id", event_id},
+        {"event_type", "im.message.receive_v1"},
+        {"create_time", "1795568400000"},
+        {"token", kFsVerification},
+        {"app_id", kFsAppId},
+        {"tenant_key", "tenant-1"}}},
+      {"event",
+       {{"sender",
+         {{"sender_id", {{"open_id", "ou_volunteer_1"}, {"user_id", "u1"}, {"union_id", "on_1"}}},
+          {"sender_type", "user"},
+          {"tenant_key", "tenant-1"}}},
+        {"message",
+         {{"message_id", "om_user_reply_1"},
+          {"root_id", "om_bot_card_1"},
+          {"parent_id", "om_bot_card_1"},
+          {"create_time", "1795568400000"},
+          {"chat_id", "oc_building3_group"},
+          {"chat_type", "group"},
+          {"message_type", "text"},
+          {"content", json{{"text", "@_user_1 " + text}}.dump()},
+          {"mentions", json::array({{{"key", "@_user_1"},
+                                     {"id", {{"open_id", "ou_linli_bot"}}},
+                                     {"name", "邻里"},
+                                     {"tenant_key", "tenant-1"}}})}}}}}};
+}
+
+TEST(ChinaChannelsE2eTest, FeishuChallengeThenGroupReplyToTheBotDedupedByEventId) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp());
+  const int64_t now_s = h.clock().NowSeconds();
+
+  // url_verification arrives encrypted and unsigned.
+  const FsRequest challenge = FeishuEvent(json{{"challenge", "ajls384kdjx98XX"},
+                                               {"token", kFsVerification},
+                                               {"type", "url_verification"}},
+                                          now_s, "", false);
+  const Reply c = h.Post("/webhook/fs", challenge.body, challenge.headers, "application/json");
+  EXPECT_EQ(c.status, 200);
+  EXPECT_EQ(json::parse(c.body, nullptr, false).value("challenge", ""), "ajls384kdjx98XX");
+
+  // A volunteer replies to the bot's card in a group: the reply reference arrives.
+  const json event = GroupReplyEvent("ev_5f2a8c", "报事");
+  const FsRequest first = FeishuEvent(event, now_s, "nonce-1", true);
+  const auto before = h.RowCounts();
+  EXPECT_EQ(h.Post("/webhook/fs", first.body, first.headers, "application/json").status, 200);
+  ASSERT_TRUE(h.fs_api().WaitForDelivered(1, kWait));
+  auto sent = h.fs_api().delivered();
+  ASSERT_EQ(sent.size(), 1u);
+  const auto tokens = h.fs_api().issued_tokens();
+  ASSERT_FALSE(tokens.empty());
+  EXPECT_EQ(sent[0].token, tokens.back());  // a tenant_access_token the fake issued
+  EXPECT_EQ(sent[0].kind, FakeFeishuApi::Request::Kind::kCreate);
+  EXPECT_EQ(sent[0].receive_id_type, "chat_id");
+  EXPECT_EQ(sent[0].body.value("receive_id", ""), "oc_building3_group");
+  EXPECT_FALSE(sent[0].body.value("uuid", "").empty());
+  const json content = json::parse(sent[0].body.value("content", ""), nullptr, false);
+  EXPECT_TRUE(Contains(content.value("text", ""), "请选择问题类别")) << sent[0].raw_body;
+
+  // The InboundMessage the running app's adapter makes of this very request carries the
+  // parent reference (no flow consumes it yet, so it is read here).
+  HttpRequest raw;
+  raw.method = "POST";
+  raw.path = "/webhook/fs";
+  raw.body = first.body;
+  for (const auto& [k, v] : first.headers) raw.headers[k] = v;
+  Adapter* fs = h.app().FindAdapter("fs");
+  ASSERT_NE(fs, nullptr);
+  auto parsed = fs->ParseWebhook(raw);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_TRUE(parsed->message.has_value());
+  EXPECT_EQ(parsed->message->reply_to, "om_bot_card_1");
+  EXPECT_EQ(parsed->message->conversation.chat_type, ChatType::kGroup);
+  EXPECT_EQ(parsed->message->text, "报事");
+
+  // Feishu redelivers the same event (new nonce and signature): one reply in all.
+  const auto after_first = h.RowCounts();
+  const FsRequest again = FeishuEvent(event, now_s + 15, "nonce-2", true);
+  EXPECT_EQ(h.Post("/webhook/fs", again.body, again.headers, "application/json").status, 200);
+  std::this_thread::sleep_for(kQuiet);
+  EXPECT_EQ(h.fs_api().delivered().size(), 1u);
+  EXPECT_EQ(h.RowCounts(), after_first);
+  EXPECT_EQ(after_first.at("inbox"), before.at("inbox") + 1);
+
+  // A tampered signature: 401, nothing written.
+  FsRequest forged = FeishuEvent(GroupReplyEvent("ev_other", "报事"), now_s, "nonce-3", true);
+  for (auto& [k, v] : forged.headers) {
+    if (k == "X-Lark-Signature") v[0] = v[0] == 'a' ? 'b' : 'a';
+  }
+  EXPECT_EQ(h.Post("/webhook/fs", forged.body, forged.headers, "application/json").status, 401);
+  EXPECT_EQ(h.RowCounts(), after_first);
+}
+
+// ---- WeCom app ----
+
+TEST(ChinaChannelsE2eTest, WecomUrlVerificationAndEncryptedPassiveReply) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp());
+  auto crypt = wx::MsgCrypt::Create(kWcToken, kWcAesKey, kWcCorpId);
+  ASSERT_TRUE(crypt.ok());
+
+  // GET: echostr is encrypted; the answer is its plaintext.
+  const std::string ts = "1795568400", nonce = "1372623149";
+  auto echostr = crypt->Encrypt("1616140317555161061", Random());
+  ASSERT_TRUE(echostr.ok());
+  const Reply v =
+      h.Get("/webhook/wc" + Query({{"msg_signature", crypt->Signature(ts, nonce, *echostr)},
+                                   {"timestamp", ts},
+                                   {"nonce", nonce},
+                                   {"echostr", *echostr}}));
+  EXPECT_EQ(v.status, 200);
+  EXPECT_EQ(v.body, "1616140317555161061");
+  const Reply bad = h.Get("/webhook/wc" + Query({{"msg_signature", std::string(40, '0')},
+                                                 {"timestamp", ts},
+                                                 {"nonce", nonce},
+                                                 {"echostr", *echostr}}));
+  EXPECT_EQ(bad.status, 401);
+
+  // POST: a member's text; the passive reply is encrypted for the same CorpID.
+  const std::string xml = wx::XmlBuilder()
+                              .Text("ToUserName", kWcCorpId)
+                              .Text("FromUserName", "zhangsan")
+                              .Number("CreateTime", "1795568401")
+                              .Text("MsgType", "text")
+                              .Text("Content", "报事")
+                              .Number("MsgId", "7340000000000000001")
+                              .Number("AgentID", "1000002")
+                              .Build();
+  auto encrypt = crypt->Encrypt(xml, Random());
+  ASSERT_TRUE(encrypt.ok());
+  const std::string body = wx::XmlBuilder()
+                               .Text("ToUserName", kWcCorpId)
+                               .Number("AgentID", "1000002")
+                               .Text("Encrypt", *encrypt)
+                               .Build();
+  const std::string target =
+      "/webhook/wc" + Query({{"msg_signature", crypt->Signature(ts, nonce, *encrypt)},
+                             {"timestamp", ts},
+                             {"nonce", nonce}});
+  const Reply r = h.Post(target, body, {}, "text/xml");
+  ASSERT_EQ(r.status, 200);
+  auto outer = wx::ParseFlatXml(r.body);
+  ASSERT_TRUE(outer.ok()) << r.body;
+  EXPECT_TRUE(crypt->VerifySignature(outer->at("MsgSignature"), outer->at("TimeStamp"),
+                                     outer->at("Nonce"), outer->at("Encrypt")));
+  auto inner = crypt->Decrypt(outer->at("Encrypt"));
+  ASSERT_TRUE(inner.ok());
+  auto fields = wx::ParseFlatXml(*inner);
+  ASSERT_TRUE(fields.ok());
+  EXPECT_EQ(fields->at("ToUserName"), "zhangsan");
+  EXPECT_EQ(fields->at("FromUserName"), kWcCorpId);
+  EXPECT_TRUE(Contains(fields->at("Content"), "请选择问题类别")) << fields->at("Content");
+  // Redelivery: the same answer, nothing processed twice.
+  const auto before = h.RowCounts();
+  const Reply again = h.Post(target, body, {}, "text/xml");
+  EXPECT_EQ(again.body, r.body);
+  EXPECT_EQ(h.RowCounts(), before);
+}
+
+// ---- DingTalk ----
+
+TEST(ChinaChannelsE2eTest, DingTalkSignedCallbackRepliesViaSessionWebhook) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp());
+  const int64_t now = h.clock().NowMillis();
+  const std::string webhook = h.dd_api().AddSession("sess-3-building");
+  const json callback = {{"conversationId", "cidBuilding3=="},
+                         {"conversationType", "2"},
+                         {"conversationTitle", "幸福里3号楼"},
+                         {"msgId", "msgDd0001"},
+                         {"msgtype", "text"},
+                         {"text", {{"content", " 报事"}}},
+                         {"senderId", "$:LWCP_v1:$sender1"},
+                         {"senderStaffId", "staff_li4"},
+                         {"senderNick", "李四"},
+                         {"createAt", now},
+                         {"sessionWebhook", webhook},
+                         {"sessionWebhookExpiredTime", now + 5400000},
+                         {"isInAtList", true}};
+  const std::string body = callback.dump();
+  const std::string ts = std::to_string(now);
+  const httplib::Headers signed_headers = {
+      {"timestamp", ts}, {"sign", adapters::dingtalk::CallbackSign(ts, kDdSecret)}};
+  const auto before = h.RowCounts();
+
+  // A wrong sign and a stale timestamp: 401, nothing written.
+  EXPECT_EQ(
+      h.Post("/webhook/dd", body, {{"timestamp", ts}, {"sign", "AAAA"}}, "application/json").status,
+      401);
+  const std::string stale = std::to_string(now - 2 * 3600 * 1000);
+  EXPECT_EQ(
+      h.Post("/webhook/dd", body,
+             {{"timestamp", stale}, {"sign", adapters::dingtalk::CallbackSign(stale, kDdSecret)}},
+             "application/json")
+          .status,
+      401);
+  EXPECT_EQ(h.RowCounts(), before);
+
+  EXPECT_EQ(h.Post("/webhook/dd", body, signed_headers, "application/json").status, 200);
+  ASSERT_TRUE(h.dd_api().WaitForDelivered(1, kWait));
+  const auto sent = h.dd_api().delivered();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].session, "sess-3-building");
+  EXPECT_EQ(sent[0].body.value("msgtype", ""), "text");
+  EXPECT_TRUE(Contains(sent[0].body["text"].value("content", ""), "请选择问题类别"))
+      << sent[0].raw_body;
+
+  // The same callback again (same timestamp/sign and body: a redelivery): one reply in all.
+  const auto after = h.RowCounts();
+  EXPECT_EQ(h.Post("/webhook/dd", body, signed_headers, "application/json").status, 200);
+  std::this_thread::sleep_for(kQuiet);
+  EXPECT_EQ(h.dd_api().delivered().size(), 1u);
+  EXPECT_EQ(h.RowCounts(), after);
+}
+
+// ---- staff view of the outbox ----
+
+TEST(ChinaChannelsE2eTest, DeferredWechatNoticeIsListedForStaff) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp());
+  WechatUser user;
+  ASSERT_FALSE(user.Say(h, "你好").empty());
+  h.clock().Advance(49h);
+  int64_t id = 0;
+  ASSERT_TRUE(EnqueueNotice(h.app(), "您的报事 #1 已办结", &id).ok());
+  ASSERT_TRUE(WaitForRowStatus(h, id, "deferred"));
+  auto db = h.OpenDb();
+  ASSERT_NE(db, nullptr);
+  auto deferred = storage::OutboxStore::ListByStatus(*db, "deferred", 10);
+  ASSERT_TRUE(deferred.ok()) << deferred.status().ToString();
+  ASSERT_EQ(deferred->size(), 1u);
+  EXPECT_EQ((*deferred)[0].id, id);
+  EXPECT_EQ((*deferred)[0].message.notice, "ticket_status");
+  EXPECT_EQ((*deferred)[0].message.to.user_id, kOpenId);
+  EXPECT_FALSE((*deferred)[0].last_error.empty());
+  auto open = storage::OutboxStore::ListByStatus(*db, "", 10);  // everything not sent
+  ASSERT_TRUE(open.ok());
+  EXPECT_EQ(open->size(), 1u);
+  auto none = storage::OutboxStore::ListByStatus(*db, "failed", 10);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
+}  // namespace
+}  // namespace linli::e2e

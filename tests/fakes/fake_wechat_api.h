@@ -1,0 +1,104 @@
+// A fake WeChat-family HTTP API for tests (STYLE.md 7): a real cpp-httplib server on
+// 127.0.0.1 (ephemeral port) answering like api.weixin.qq.com (Official Account) and
+// qyapi.weixin.qq.com (WeCom app), with HTTP 200 and an `errcode` in every body:
+//
+//   GET  /cgi-bin/token?grant_type=client_credential&appid=A&secret=S   (OA)
+//   GET  /cgi-bin/gettoken?corpid=A&corpsecret=S                        (WeCom)
+//        -> {"access_token":"ACCESS_<n>","expires_in":7200}; wrong credentials ->
+//           {"errcode":40125,"errmsg":"invalid appsecret"} (WeCom: 40001)
+//   POST /cgi-bin/message/custom/send?access_token=T     (OA customer service)
+//   POST /cgi-bin/message/template/send?access_token=T   (OA template; answers a msgid)
+//   POST /cgi-bin/message/send?access_token=T            (WeCom app message; a msgid)
+//        -> {"errcode":0,"errmsg":"ok",...}; a token the fake never issued, or one it was told to
+//           expire -> {"errcode":40001,"errmsg":"invalid credential"} (or 42001 after
+//           ExpireTokens) and the request is recorded with that errcode.
+//
+// Every request on these paths is recorded (also the rejected ones), in arrival order.
+// Thread-safe; the server runs on a raised pool with keep-alive and TCP_NODELAY (SECURITY.md).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace httplib {
+class Server;
+}
+
+namespace linli::testing {
+
+class FakeWechatApi {
+ public:
+  struct Request {
+    std::string path;          // "/cgi-bin/message/custom/send"
+    std::string access_token;  // from the query ("" for token fetches)
+    std::string raw_body;
+    nlohmann::json body;  // discarded() when not JSON
+    int64_t errcode = 0;  // what the fake answered
+  };
+
+  // `app_id`/`secret`: the OA appid+secret or the WeCom corpid+corpsecret the fake accepts.
+  FakeWechatApi(std::string app_id, std::string secret);
+  ~FakeWechatApi();  // Stop()s
+  FakeWechatApi(const FakeWechatApi&) = delete;
+  FakeWechatApi& operator=(const FakeWechatApi&) = delete;
+
+  void Stop();  // idempotent
+  int port() const { return port_; }
+  std::string api_base() const;  // "http://127.0.0.1:<port>"
+
+  // The next `count` authorised calls to `path` are answered with `errcode` (and no effect).
+  void FailNext(const std::string& path, int count, int64_t errcode, std::string errmsg);
+  // Every token issued so far stops working: the next use answers 42001 (expired).
+  void ExpireTokens();
+
+  std::vector<Request> requests() const;
+  std::vector<Request> requests(std::string_view path) const;
+  // Calls of `path` that the fake answered with errcode 0.
+  std::vector<Request> delivered(std::string_view path) const;
+  size_t token_fetches() const;
+  size_t rejected_token_uses() const;  // 40001/42001 answers
+  // Waits until `path` has at least `n` successful (errcode 0) calls. False on timeout.
+  bool WaitForDelivered(std::string_view path, size_t n, std::chrono::milliseconds timeout) const;
+  // Waits until at least `n` requests (any path, any answer) arrived. False on timeout.
+  bool WaitForRequests(size_t n, std::chrono::milliseconds timeout) const;
+
+ private:
+  struct Failure {
+    int64_t errcode;
+    std::string errmsg;
+  };
+  std::string HandleToken(const std::string& id, const std::string& secret, bool wecom);
+  std::string HandleSend(const std::string& path, const std::string& token,
+                         const std::string& body);
+
+  const std::string app_id_;
+  const std::string secret_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+  int listen_socket_ = -1;
+
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  std::vector<Request> requests_;
+  std::set<std::string> valid_tokens_;
+  std::set<std::string> expired_tokens_;
+  std::map<std::string, std::deque<Failure>> failures_;
+  size_t token_fetches_ = 0;
+  size_t rejected_ = 0;
+  int64_t next_token_ = 1;
+  int64_t next_msgid_ = 1000;
+};
+
+}  // namespace linli::testing
