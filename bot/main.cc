@@ -1,6 +1,7 @@
 // linli - the command line: serve, chat, migrate.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "bot/log.h"
 #include "config/config_loader.h"
 #include "storage/migrations.h"
+#include "storage/outbox_store.h"
 #include "storage/sqlite_database.h"
 
 namespace {
@@ -22,6 +24,9 @@ Usage:
   linli serve   --config FILE [--json-logs]   run the webhook server
   linli chat    --config FILE --user ID       talk to the bot on stdin/stdout (console channel)
   linli migrate --config FILE                 apply database migrations and exit
+  linli outbox  --config FILE [--status S]    messages not yet delivered (S: pending, sending,
+                                              deferred, failed or sent): id, channel, masked
+                                              recipient, notice, status, attempts, age, error
   linli --version
   linli --help
 
@@ -33,6 +38,7 @@ struct Args {
   std::string config;
   std::string user;
   bool json_logs = false;
+  std::string status;  // outbox: --status
 };
 
 int Fail(const std::string& message) {
@@ -66,6 +72,8 @@ int ParseArgs(int argc, char** argv, Args* args) {
       if (!value(&args->user)) return Fail("--user needs an id");
     } else if (s == "--json-logs") {
       args->json_logs = true;
+    } else if (s == "--status") {
+      if (!value(&args->status)) return Fail("--status needs pending|sending|deferred|failed|sent");
     } else if (s.rfind("-", 0) == 0) {
       return Fail("unknown option " + s);
     } else if (args->command.empty()) {
@@ -74,12 +82,88 @@ int ParseArgs(int argc, char** argv, Args* args) {
       return Fail("unexpected argument " + s);
     }
   }
-  if (args->command != "serve" && args->command != "chat" && args->command != "migrate") {
+  if (args->command != "serve" && args->command != "chat" && args->command != "migrate" &&
+      args->command != "outbox") {
     return Fail(args->command.empty() ? "no command given" : "unknown command " + args->command);
   }
   if (args->config.empty()) return Fail(args->command + " needs --config FILE");
+  if (!args->status.empty()) {
+    if (args->command != "outbox") return Fail("--status is for outbox");
+    static const char* const kStatuses[] = {"pending", "sending", "deferred", "failed", "sent"};
+    bool known = false;
+    for (const char* k : kStatuses) known = known || args->status == k;
+    if (!known) return Fail("--status must be pending, sending, deferred, failed or sent");
+  }
   if (args->command == "chat" && args->user.empty()) return Fail("chat needs --user ID");
   return -1;
+}
+
+// "oLin****": enough for staff to tell recipients apart, not enough to identify anyone.
+std::string MaskRecipient(const std::string& id) {
+  size_t keep = 0;
+  while (keep < 4 && keep < id.size() && static_cast<unsigned char>(id[keep]) < 0x80) ++keep;
+  if (id.size() <= 4) keep = 0;
+  return id.substr(0, keep) + "****";
+}
+
+std::string FormatAge(int64_t ms) {
+  const int64_t s = ms < 0 ? 0 : ms / 1000;
+  if (s < 60) return std::to_string(s) + "s";
+  if (s < 3600) return std::to_string(s / 60) + "m";
+  if (s < 86400) return std::to_string(s / 3600) + "h" + std::to_string(s % 3600 / 60) + "m";
+  return std::to_string(s / 86400) + "d" + std::to_string(s % 86400 / 3600) + "h";
+}
+
+// `s` on one line (tabs and newlines become spaces), cut to about `max` bytes at a UTF-8
+// character boundary.
+std::string OneLine(std::string s, size_t max) {
+  for (char& c : s) {
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  }
+  if (s.size() > max) {
+    size_t cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    s = s.substr(0, cut) + "...";
+  }
+  return s;
+}
+
+// linli outbox: what waits to be delivered, for staff. Reads the database only.
+int RunOutbox(const Args& args, const linli::config::Config& config) {
+  linli::storage::SqliteOptions o;
+  o.path = config.storage.sqlite.path;
+  o.synchronous = config.storage.sqlite.synchronous;
+  o.busy_timeout_ms = config.storage.sqlite.busy_timeout_ms;
+  auto db = linli::storage::OpenSqlite(o);
+  if (!db.ok()) {
+    std::cerr << "linli: " << db.status().message() << "\n";
+    return 1;
+  }
+  if (auto version = linli::storage::Migrate(**db); !version.ok()) {
+    std::cerr << "linli: migration failed: " << version.status().message() << "\n";
+    return 1;
+  }
+  constexpr int kLimit = 1000;
+  auto items = linli::storage::OutboxStore::ListByStatus(**db, args.status, kLimit);
+  if (!items.ok()) {
+    std::cerr << "linli: " << items.status().message() << "\n";
+    return 1;
+  }
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  std::cout << "id\tchannel\trecipient\tnotice\tstatus\tattempts\tage\tlast_error\n";
+  for (const auto& item : *items) {
+    const auto& m = item.message;
+    std::cout << item.id << "\t" << OneLine(m.to.channel, 32) << "\t" << MaskRecipient(m.to.user_id)
+              << "\t" << (m.notice.empty() ? "-" : OneLine(m.notice, 32)) << "\t" << item.status
+              << "\t" << item.attempts << "\t" << FormatAge(now - item.created_at_ms) << "\t"
+              << (item.last_error.empty() ? "-" : OneLine(item.last_error, 120)) << "\n";
+  }
+  std::cerr << items->size() << " message(s)"
+            << (args.status.empty() ? " not delivered" : " " + args.status)
+            << (items->size() >= static_cast<size_t>(kLimit) ? " (first 1000 shown)" : "") << "\n";
+  return 0;
 }
 
 }  // namespace
@@ -94,11 +178,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   linli::config::Config config = std::move(loaded).value();
-  const bool chat = args.command == "chat";
-  // The console keeps stdout for the conversation: only warnings go to stderr there.
+  const bool chat = args.command == "chat" || args.command == "outbox";
+  // The console keeps stdout for the conversation (and the outbox list): only warnings go to
+  // stderr there.
   linli::SetupLogging(chat ? "warn" : config.logging.level, args.json_logs || config.logging.json);
   setenv("TZ", config.timezone.c_str(), 1);
   tzset();
+
+  if (args.command == "outbox") return RunOutbox(args, config);
 
   if (args.command == "migrate") {
     linli::storage::SqliteOptions o;

@@ -259,16 +259,16 @@ StatusOr<int64_t> OutboxStore::CountByStatus(Database& db, const std::string& st
   return rows.empty() ? int64_t{0} : rows[0].Int(0);
 }
 
-StatusOr<std::vector<OutboxItem>> OutboxStore::ListByStatus(Database& db,
-                                                           const std::string& status, int limit) {
+StatusOr<std::vector<OutboxItem>> OutboxStore::ListByStatus(Database& db, const std::string& status,
+                                                            int limit) {
   const std::string where = status.empty() ? "status <> 'sent'" : "status = ?";
   std::vector<Value> params;
   if (!status.empty()) params.emplace_back(status);
   params.emplace_back(static_cast<int64_t>(std::max(0, limit)));
-  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query(std::string("SELECT ") + kItemColumns +
-                                                 " FROM outbox WHERE " + where +
-                                                 " ORDER BY id LIMIT ?",
-                                             params));
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows, db.Query(std::string("SELECT ") + kItemColumns + " FROM outbox WHERE " + where +
+                              " ORDER BY id LIMIT ?",
+                          params));
   std::vector<OutboxItem> out;
   out.reserve(rows.size());
   for (const Row& r : rows) {
