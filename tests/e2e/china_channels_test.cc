@@ -543,6 +543,7 @@ TEST(ChinaChannelsE2eTest, WechatPushInsideTheWindowThenDeferredUntilTheUserWrit
   EXPECT_EQ(sent[1].body["text"].value("content", ""), "您的报事 #1 已办结");
   EXPECT_TRUE(WaitForRowStatus(h, outside, "sent"));
   EXPECT_EQ(h.wx_api().rejected_token_uses(), 0u);
+  EXPECT_EQ(h.wx_api().token_fetches(), 2u);  // the 2-hour token was refreshed, not reused
   EXPECT_EQ(h.wx_api().requests(kTemplateSend).size(), 0u);
 }
 
@@ -585,6 +586,23 @@ TEST(ChinaChannelsE2eTest, WechatExpiredTokenIsRefetchedOnce) {
   ASSERT_TRUE(h.wx_api().WaitForDelivered(kCustomSend, 2, kWait));
   EXPECT_EQ(h.wx_api().rejected_token_uses(), 1u);
   EXPECT_EQ(h.wx_api().token_fetches(), 2u);
+  EXPECT_TRUE(WaitForRowStatus(h, id, "sent"));
+}
+
+TEST(ChinaChannelsE2eTest, WechatPlatformWindowErrorDefersTheRow) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp());
+  WechatUser user;
+  ASSERT_FALSE(user.Say(h, "你好").empty());
+  // Inside our window, but WeChat says the quota is used up (another tool sent on the account).
+  h.wx_api().FailNext(kCustomSend, 1, 45047, "out of response count limit");
+  int64_t id = 0;
+  ASSERT_TRUE(EnqueueNotice(h.app(), "您的报事 #1 处理中", &id).ok());
+  ASSERT_TRUE(WaitForRowStatus(h, id, "deferred")) << RowStatus(h, id);
+  EXPECT_EQ(h.wx_api().delivered(kCustomSend).size(), 0u);
+  // The next message from the user releases it.
+  ASSERT_FALSE(user.Say(h, "你好").empty());
+  ASSERT_TRUE(h.wx_api().WaitForDelivered(kCustomSend, 1, kWait));
   EXPECT_TRUE(WaitForRowStatus(h, id, "sent"));
 }
 
@@ -726,13 +744,27 @@ TEST(ChinaChannelsE2eTest, FeishuChallengeThenGroupReplyToTheBotDedupedByEventId
   EXPECT_EQ(h.RowCounts(), after_first);
   EXPECT_EQ(after_first.at("inbox"), before.at("inbox") + 1);
 
+  // The tenant token is revoked: the next reply refetches one and still arrives.
+  h.fs_api().ExpireTokens();
+  const FsRequest next = FeishuEvent(GroupReplyEvent("ev_7c1d", "帮助"), now_s, "nonce-4", true);
+  EXPECT_EQ(h.Post("/webhook/fs", next.body, next.headers, "application/json").status, 200);
+  ASSERT_TRUE(h.fs_api().WaitForDelivered(2, kWait));
+  std::this_thread::sleep_for(kQuiet);  // help may answer in more than one message
+  sent = h.fs_api().delivered();
+  ASSERT_GE(sent.size(), 2u);
+  EXPECT_EQ(h.fs_api().issued_tokens().size(), 2u);
+  for (size_t i = 1; i < sent.size(); ++i) {
+    EXPECT_EQ(sent[i].token, h.fs_api().issued_tokens().back());
+  }
+  const auto after_second = h.RowCounts();
+
   // A tampered signature: 401, nothing written.
   FsRequest forged = FeishuEvent(GroupReplyEvent("ev_other", "报事"), now_s, "nonce-3", true);
   for (auto& [k, v] : forged.headers) {
     if (k == "X-Lark-Signature") v[0] = v[0] == 'a' ? 'b' : 'a';
   }
   EXPECT_EQ(h.Post("/webhook/fs", forged.body, forged.headers, "application/json").status, 401);
-  EXPECT_EQ(h.RowCounts(), after_first);
+  EXPECT_EQ(h.RowCounts(), after_second);
 }
 
 // ---- WeCom app ----
@@ -799,6 +831,28 @@ TEST(ChinaChannelsE2eTest, WecomUrlVerificationAndEncryptedPassiveReply) {
   const Reply again = h.Post(target, body, {}, "text/xml");
   EXPECT_EQ(again.body, r.body);
   EXPECT_EQ(h.RowCounts(), before);
+
+  // A push to the member goes through the app-message API with a token the fake issued and
+  // WeCom's duplicate check on.
+  OutboundMessage push;
+  push.to = {"wc", "zhangsan", "zhangsan", ChatType::kPrivate};
+  push.text = "新报事 #1：3号楼";
+  const int64_t now = h.clock().NowMillis();
+  ASSERT_TRUE(h.app()
+                  .write_queue()
+                  .Run([&](storage::Database& db) {
+                    return storage::OutboxStore::Enqueue(db, push, now).status();
+                  })
+                  .ok());
+  h.app().outbox().Notify();
+  ASSERT_TRUE(h.wc_api().WaitForDelivered("/cgi-bin/message/send", 1, kWait));
+  const auto sent = h.wc_api().delivered("/cgi-bin/message/send");
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].access_token.rfind("ACCESS_", 0), 0u);
+  EXPECT_EQ(sent[0].body.value("touser", ""), "zhangsan");
+  EXPECT_EQ(sent[0].body.value("agentid", 0), 1000002);
+  EXPECT_EQ(sent[0].body.value("enable_duplicate_check", 0), 1);
+  EXPECT_EQ(sent[0].body["text"].value("content", ""), "新报事 #1：3号楼");
 }
 
 // ---- DingTalk ----
