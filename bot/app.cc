@@ -17,6 +17,7 @@
 #include "bot/webhook_server.h"
 #include "dialogs/engine.h"
 #include "dialogs/flows.h"
+#include "dialogs/ticket_service.h"
 #include "storage/inbox_store.h"
 #include "storage/migrations.h"
 #include "storage/sqlite_database.h"
@@ -188,6 +189,28 @@ void App::ScheduleJobs() {
         [before](storage::Database& db) { return storage::InboxStore::Prune(db, before).status(); },
         [](Status st) {
           if (!st.ok()) GetLogger("scheduler")->warn("inbox prune failed: {}", st.ToString());
+        });
+  });
+  // Ticket deadlines and unrated tickets (dialogs/ticket_service.h). State lives in the
+  // database, so a restart neither skips nor repeats an escalation.
+  scheduler_->Every("tickets", std::chrono::minutes(1), [this] {
+    const int64_t now = clock_->NowMillis();
+    queue_->Submit(
+        [this, now](storage::Database& db) -> Status {
+          auto r = dialogs::TicketService::Tick(db, *services_, now);
+          if (!r.ok()) return r.status();
+          if (r->escalated + r->flagged + r->closed > 0) {
+            GetLogger("scheduler")->info("tickets: {} escalated, {} flagged overdue, {} closed unrated",
+                                         r->escalated, r->flagged, r->closed);
+          }
+          return Status::Ok();
+        },
+        [this](Status st) {
+          if (!st.ok()) {
+            GetLogger("scheduler")->warn("ticket tick failed: {}", st.ToString());
+          } else {
+            outbox_->Notify();  // pushes were enqueued
+          }
         });
   });
 }

@@ -12,6 +12,7 @@
 #include "bot/console_channel.h"
 #include "bot/log.h"
 #include "config/config_loader.h"
+#include "dialogs/agenda.h"
 #include "storage/migrations.h"
 #include "storage/outbox_store.h"
 #include "storage/sqlite_database.h"
@@ -24,6 +25,7 @@ Usage:
   linli serve   --config FILE [--json-logs]   run the webhook server
   linli chat    --config FILE --user ID       talk to the bot on stdin/stdout (console channel)
   linli migrate --config FILE                 apply database migrations and exit
+  linli agenda  --config FILE --month YYYY-MM the month's joint-meeting agenda (Markdown)
   linli outbox  --config FILE [--status S]    messages not yet delivered (S: pending, sending,
                                               deferred, failed or sent): id, channel, masked
                                               recipient, notice, status, attempts, age, error
@@ -44,6 +46,55 @@ struct Args {
 int Fail(const std::string& message) {
   std::cerr << "linli: " << message << "\n(see linli --help)\n";
   return 2;
+}
+
+// linli agenda --config FILE --month YYYY-MM: the monthly joint-meeting agenda as Markdown on
+// stdout (dialogs/agenda.h). Parsed apart from the other commands to stay self-contained.
+int RunAgendaCommand(int argc, char** argv) {
+  std::string config_path;
+  std::string month;
+  for (int i = 2; i < argc; ++i) {
+    const std::string s = argv[i];
+    if ((s == "--config" || s == "--month") && i + 1 < argc) {
+      (s == "--config" ? config_path : month) = argv[++i];
+    } else {
+      return Fail("agenda: unexpected argument " + s);
+    }
+  }
+  if (config_path.empty()) return Fail("agenda needs --config FILE");
+  if (month.empty()) return Fail("agenda needs --month YYYY-MM");
+  auto loaded = linli::config::LoadConfigFile(config_path);
+  if (!loaded.ok()) {
+    std::cerr << "linli: " << loaded.status().message() << "\n";
+    return 1;
+  }
+  const linli::config::Config& config = *loaded;
+  linli::SetupLogging("warn", config.logging.json);
+  auto texts = linli::config::Texts::Load(config.locale_dir, {config.locale});
+  if (!texts.ok()) {
+    std::cerr << "linli: " << texts.status().message() << "\n";
+    return 1;
+  }
+  linli::storage::SqliteOptions o;
+  o.path = config.storage.sqlite.path;
+  o.synchronous = config.storage.sqlite.synchronous;
+  o.busy_timeout_ms = config.storage.sqlite.busy_timeout_ms;
+  auto db = linli::storage::OpenSqlite(o);
+  if (!db.ok()) {
+    std::cerr << "linli: " << db.status().message() << "\n";
+    return 1;
+  }
+  if (auto v = linli::storage::Migrate(**db); !v.ok()) {
+    std::cerr << "linli: migration failed: " << v.status().message() << "\n";
+    return 1;
+  }
+  auto agenda = linli::dialogs::RenderAgenda(**db, config, *texts, month, config.locale);
+  if (!agenda.ok()) {
+    std::cerr << "linli: " << agenda.status().message() << "\n";
+    return agenda.status().code() == linli::StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  std::cout << *agenda;
+  return 0;
 }
 
 // Parses argv; returns a non-negative exit code when the process should stop at once.
@@ -169,6 +220,7 @@ int RunOutbox(const Args& args, const linli::config::Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "agenda") return RunAgendaCommand(argc, argv);
   Args args;
   if (int code = ParseArgs(argc, argv, &args); code >= 0) return code;
 
