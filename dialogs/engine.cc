@@ -85,31 +85,6 @@ int ParseChoiceNumber(const std::string& text) {
 
 }  // namespace
 
-std::string TrimText(std::string_view s) {
-  static const std::string_view kFullWidthSpace = "\u3000";
-  size_t b = 0;
-  size_t e = s.size();
-  while (b < e) {
-    if (std::isspace(static_cast<unsigned char>(s[b]))) {
-      ++b;
-    } else if (s.substr(b, 3) == kFullWidthSpace) {
-      b += 3;
-    } else {
-      break;
-    }
-  }
-  while (e > b) {
-    if (std::isspace(static_cast<unsigned char>(s[e - 1]))) {
-      --e;
-    } else if (e - b >= 3 && s.substr(e - 3, 3) == kFullWidthSpace) {
-      e -= 3;
-    } else {
-      break;
-    }
-  }
-  return std::string(s.substr(b, e - b));
-}
-
 int MatchOption(const std::string& input, const std::vector<std::string>& payloads,
                 const std::vector<std::string>& labels) {
   for (size_t i = 0; i < payloads.size(); ++i) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bot/message.h"
+#include "bot/text.h"
 #include "bot/status.h"
 #include "dialogs/flow.h"
 #include "storage/database.h"
@@ -59,7 +60,5 @@ class Engine {
 int MatchOption(const std::string& input, const std::vector<std::string>& payloads,
                 const std::vector<std::string>& labels);
 
-// Trims ASCII and full-width whitespace.
-std::string TrimText(std::string_view s);
 
 }  // namespace linli::dialogs

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "adapters/json_util.h"
+#include "bot/text.h"
 
 namespace linli::adapters::dingtalk {
 
@@ -26,34 +27,6 @@ int64_t IntOr(const json& obj, std::string_view key) {
   return 0;
 }
 
-bool IsAsciiSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-// Trims ASCII whitespace and U+3000 (ideographic space) at both ends; the @ DingTalk removes
-// from text.content leaves a leading space.
-std::string Trim(std::string_view s) {
-  static constexpr std::string_view kIdeographic = "\xE3\x80\x80";
-  for (;;) {
-    if (!s.empty() && IsAsciiSpace(s.front())) {
-      s.remove_prefix(1);
-    } else if (s.substr(0, 3) == kIdeographic) {
-      s.remove_prefix(3);
-    } else {
-      break;
-    }
-  }
-  for (;;) {
-    if (!s.empty() && IsAsciiSpace(s.back())) {
-      s.remove_suffix(1);
-    } else if (s.size() >= 3 && s.substr(s.size() - 3) == kIdeographic) {
-      s.remove_suffix(3);
-    } else {
-      break;
-    }
-  }
-  return std::string(s);
-}
 
 std::string DownloadCode(const json& obj) {
   std::string code = StringOr(obj, "downloadCode");
@@ -107,7 +80,7 @@ StatusOr<DecodedCallback> DecodeCallback(std::string_view body, const std::strin
 
   const std::string msgtype = StringOr(root, "msgtype");
   if (msgtype == "text") {
-    if (const json* text = FindObject(root, "text")) in.text = Trim(StringOr(*text, "content"));
+    if (const json* text = FindObject(root, "text")) in.text = TrimText(StringOr(*text, "content"));
   } else if (msgtype == "picture") {
     if (const json* content = FindObject(root, "content")) {
       AddAttachment(in, Attachment::Kind::kPhoto, DownloadCode(*content));
@@ -124,7 +97,7 @@ StatusOr<DecodedCallback> DecodeCallback(std::string_view body, const std::strin
           AddAttachment(in, Attachment::Kind::kPhoto, DownloadCode(part));
         }
       }
-      in.text = Trim(text);
+      in.text = TrimText(text);
     }
   } else if (msgtype == "audio") {
     if (const json* content = FindObject(root, "content")) {

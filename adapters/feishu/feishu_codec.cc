@@ -5,6 +5,7 @@
 
 #include "adapters/feishu/feishu_crypto.h"
 #include "adapters/json_util.h"
+#include "bot/text.h"
 
 namespace linli::adapters::feishu {
 
@@ -24,33 +25,6 @@ int64_t ParseMillis(std::string_view s) {
   return v;
 }
 
-bool IsAsciiSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-// Trims ASCII whitespace and U+3000 (ideographic space, E3 80 80) at both ends.
-std::string Trim(std::string_view s) {
-  static constexpr std::string_view kIdeographic = "\xE3\x80\x80";
-  for (;;) {
-    if (!s.empty() && IsAsciiSpace(s.front())) {
-      s.remove_prefix(1);
-    } else if (s.substr(0, 3) == kIdeographic) {
-      s.remove_prefix(3);
-    } else {
-      break;
-    }
-  }
-  for (;;) {
-    if (!s.empty() && IsAsciiSpace(s.back())) {
-      s.remove_suffix(1);
-    } else if (s.size() >= 3 && s.substr(s.size() - 3) == kIdeographic) {
-      s.remove_suffix(3);
-    } else {
-      break;
-    }
-  }
-  return std::string(s);
-}
 
 // Collects text runs and images of a "post" (rich text) content object:
 // {"title": "...", "content": [[{"tag":"text","text":"..."}, {"tag":"img","image_key":...}]]}.
@@ -135,7 +109,7 @@ std::string StripMentions(std::string text, std::vector<std::string> keys) {
       text.erase(pos, key.size());
     }
   }
-  return Trim(text);
+  return TrimText(text);
 }
 
 StatusOr<std::optional<InboundMessage>> DecodeMessageReceive(const json& body,
