@@ -412,6 +412,28 @@ TEST(ChinaChannelsE2eTest, WechatSafeModeReportFlowWithEncryptedPassiveReplies) 
   EXPECT_EQ(h.wx_api().requests("/cgi-bin/message/custom/send").size(), 0u);
 }
 
+// WeChat retries after 5 s while the first delivery may still be in flight: concurrent copies
+// of one request all get the same answer and the turn runs once.
+TEST(ChinaChannelsE2eTest, WechatConcurrentRetriesAreAnsweredAlikeAndProcessedOnce) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp());
+  WechatUser user;
+  const WxPost p = user.Text("报事");
+  std::vector<Reply> replies(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < replies.size(); ++i) {
+    threads.emplace_back([&, i] { replies[i] = h.Post(p.Target(), p.body, {}, "text/xml"); });
+  }
+  for (auto& t : threads) t.join();
+  for (const Reply& r : replies) {
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, replies[0].body);
+  }
+  EXPECT_TRUE(Contains(user.OpenReply(replies[0])["Content"], "请选择问题类别"));
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM inbox"), 1);
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM conversations"), 1);
+}
+
 // Flips one bit of a string.
 std::string Flip(std::string s, size_t bit) {
   s[bit / 8] = static_cast<char>(s[bit / 8] ^ (1 << (bit % 8)));
