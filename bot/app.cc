@@ -57,8 +57,22 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
   app->outbox_threads_ = options.outbox_threads;
 
   // Texts: the default locale plus every locale file the service ships.
-  LINLI_ASSIGN_OR_RETURN(app->texts_, config::Texts::Load(cfg.locale_dir, {cfg.locale, "zh-CN", "en"}));
+  auto texts = config::Texts::Load(cfg.locale_dir, {cfg.locale, "zh-CN", "en"});
+  if (!texts.ok() && texts.status().code() == StatusCode::kNotFound) {
+    // A config kept elsewhere (/etc/linli) without its own locales/: use the shipped texts.
+    GetLogger("config")->warn("{}; using the built-in texts in {}", texts.status().message(),
+                              LINLI_DEFAULT_LOCALE_DIR);
+    texts = config::Texts::Load(LINLI_DEFAULT_LOCALE_DIR, {cfg.locale, "zh-CN", "en"});
+  }
+  LINLI_ASSIGN_OR_RETURN(app->texts_, std::move(texts));
 
+  // Channels first: a bad channel config stops start-up before anything is written.
+  adapters::AdapterDeps deps{*app->clock_, *app->http_};
+  for (const auto& channel : cfg.channels) {
+    if (channel.type == "console") continue;
+    LINLI_ASSIGN_OR_RETURN(std::unique_ptr<Adapter> adapter, adapters::CreateAdapter(channel, deps));
+    app->adapters_[channel.name] = std::move(adapter);
+  }
   // Database.
   if (cfg.storage.backend != "sqlite") {
     return Status::InvalidArgument("storage.backend: only \"sqlite\" is built in");
@@ -77,13 +91,6 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
   app->services_.reset(new dialogs::Services{app->config_, app->texts_, *app->clock_});
   LINLI_ASSIGN_OR_RETURN(app->engine_, dialogs::Engine::Create(*app->services_, dialogs::AllFlows()));
 
-  // Channels.
-  adapters::AdapterDeps deps{*app->clock_, *app->http_};
-  for (const auto& channel : cfg.channels) {
-    if (channel.type == "console") continue;
-    LINLI_ASSIGN_OR_RETURN(std::unique_ptr<Adapter> adapter, adapters::CreateAdapter(channel, deps));
-    app->adapters_[channel.name] = std::move(adapter);
-  }
   app->console_ = std::make_unique<ConsoleAdapter>(options.console_out ? *options.console_out
                                                                         : std::cout);
 
