@@ -7,7 +7,11 @@
 // depend on the Telegram e2e harness.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -263,6 +267,149 @@ wx::Random16 Random() {
   return r.ok() ? *r : wx::Random16{};
 }
 
+// ---- The reference algorithm, written out independently of adapters/wechat ----
+// (protocols/wechat-official-account.md §4): what a WeChat server does, with OpenSSL only, so
+// a mistake shared by the server's crypto code and its own tests cannot hide here.
+namespace ref {
+
+std::string Sha1Hex(std::vector<std::string> parts) {
+  std::sort(parts.begin(), parts.end());
+  std::string joined;
+  for (const auto& p : parts) joined += p;
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(joined.data()), joined.size(), digest);
+  static const char* const kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : digest) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
+std::string B64Encode(const std::string& raw) {
+  std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(raw.data()),
+                                static_cast<int>(raw.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::string B64Decode(const std::string& text) {
+  std::string out(3 * text.size() / 4 + 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0) return "";
+  size_t len = static_cast<size_t>(n);
+  for (size_t i = text.size(); i > 0 && text[i - 1] == '='; --i) --len;  // padding bytes
+  out.resize(len);
+  return out;
+}
+
+// AESKey = base64_decode(EncodingAESKey + "="), 32 bytes.
+std::string AesKey(const std::string& encoding_aes_key) {
+  return B64Decode(encoding_aes_key + "=").substr(0, 32);
+}
+
+std::string Cbc(const std::string& key, const std::string& in, bool encrypt) {
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  const auto* k = reinterpret_cast<const unsigned char*>(key.data());
+  EVP_CipherInit_ex(ctx, EVP_aes_256_cbc(), nullptr, k, k /* IV = key[0..16) */, encrypt ? 1 : 0);
+  EVP_CIPHER_CTX_set_padding(ctx, 0);
+  std::string out(in.size() + 32, '\0');
+  int n = 0, m = 0;
+  EVP_CipherUpdate(ctx, reinterpret_cast<unsigned char*>(out.data()), &n,
+                   reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  EVP_CipherFinal_ex(ctx, reinterpret_cast<unsigned char*>(out.data()) + n, &m);
+  EVP_CIPHER_CTX_free(ctx);
+  out.resize(static_cast<size_t>(n + m));
+  return out;
+}
+
+// base64(AES-256-CBC(random16 | uint32 BE byte length | msg | appid | PKCS#7 to 32)).
+std::string Encrypt(const std::string& msg, const std::string& appid, const std::string& random16) {
+  std::string plain = random16;
+  const uint32_t len = static_cast<uint32_t>(msg.size());
+  for (int shift = 24; shift >= 0; shift -= 8)
+    plain.push_back(static_cast<char>((len >> shift) & 0xff));
+  plain += msg + appid;
+  const size_t pad = 32 - plain.size() % 32;
+  plain.append(pad, static_cast<char>(pad));
+  return B64Encode(Cbc(AesKey(kWxAesKey), plain, true));
+}
+
+std::string Random16() {
+  std::string r(16, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(r.data()), 16);
+  return r;
+}
+
+// The msg of an encrypted reply; "" (and a test failure) if the layout or AppID is wrong.
+std::string Decrypt(const std::string& encrypt, const std::string& appid) {
+  const std::string plain = Cbc(AesKey(kWxAesKey), B64Decode(encrypt), false);
+  if (plain.size() < 20 || plain.size() % 32 != 0) {
+    ADD_FAILURE() << "reply ciphertext has " << plain.size() << " bytes";
+    return "";
+  }
+  const size_t pad = static_cast<unsigned char>(plain.back());
+  if (pad < 1 || pad > 32) {
+    ADD_FAILURE() << "reply pad " << pad;
+    return "";
+  }
+  const std::string body = plain.substr(0, plain.size() - pad);
+  const auto* b = reinterpret_cast<const unsigned char*>(body.data());
+  const size_t len = (size_t{b[16]} << 24) | (size_t{b[17]} << 16) | (size_t{b[18]} << 8) | b[19];
+  if (20 + len > body.size()) {
+    ADD_FAILURE() << "reply msg_len " << len;
+    return "";
+  }
+  EXPECT_EQ(body.substr(20 + len), appid) << "reply AppID";
+  return body.substr(20, len);
+}
+
+// The text of <tag>...</tag>, CDATA unwrapped ("" if absent). Enough for WeChat's flat XML.
+std::string Field(const std::string& xml, const std::string& tag) {
+  const std::string open = "<" + tag + ">", close = "</" + tag + ">";
+  const size_t a = xml.find(open);
+  const size_t b = a == std::string::npos ? a : xml.find(close, a);
+  if (b == std::string::npos) return "";
+  std::string v = xml.substr(a + open.size(), b - a - open.size());
+  std::string out;
+  size_t pos = 0;
+  while (pos < v.size()) {  // concatenate CDATA sections (a "]]>" in text is split in two)
+    const size_t c = v.find("<![CDATA[", pos);
+    if (c == std::string::npos) {
+      out += v.substr(pos);
+      break;
+    }
+    out += v.substr(pos, c - pos);
+    const size_t e = v.find("]]>", c + 9);
+    out += v.substr(c + 9, e - c - 9);
+    pos = e + 3;
+  }
+  return out;
+}
+
+std::string Cdata(const std::string& tag, const std::string& value) {
+  return "<" + tag + "><![CDATA[" + value + "]]></" + tag + ">";
+}
+
+}  // namespace ref
+
+// The reference code above reproduces the official sample (vector wechat-oa-sample-aes-utf8).
+TEST(ChinaChannelsE2eTest, ReferenceAlgorithmMatchesTheOfficialVector) {
+  ASSERT_EQ(std::string(kWxAesKey), "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG");
+  EXPECT_EQ(
+      ref::Encrypt("我是中文abcd123", "wxb11529c136998cb6", "aaaabbbbccccdddd"),
+      "jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg==");
+  EXPECT_EQ(ref::Decrypt("jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+"
+                         "3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg==",
+                         "wxb11529c136998cb6"),
+            "我是中文abcd123");
+}
+
 // ---- WeChat OA, as the platform sends it ----
 
 // One encrypted POST: the query parameters and the outer XML.
@@ -276,33 +423,27 @@ struct WxPost {
 
 class WechatUser {
  public:
-  WechatUser() : crypt_(*wx::MsgCrypt::Create(kWxToken, kWxAesKey, kWxAppId)) {}
-
   // The message XML WeChat builds for a text message.
   std::string TextXml(const std::string& text, int64_t msg_id, int64_t create_time) const {
-    return wx::XmlBuilder()
-        .Text("ToUserName", kWxAccount)
-        .Text("FromUserName", kOpenId)
-        .Number("CreateTime", std::to_string(create_time))
-        .Text("MsgType", "text")
-        .Text("Content", text)
-        .Number("MsgId", std::to_string(msg_id))
-        .Build();
+    return "<xml>" + ref::Cdata("ToUserName", kWxAccount) + ref::Cdata("FromUserName", kOpenId) +
+           "<CreateTime>" + std::to_string(create_time) + "</CreateTime>" +
+           ref::Cdata("MsgType", "text") + ref::Cdata("Content", text) + "<MsgId>" +
+           std::to_string(msg_id) + "</MsgId></xml>";
   }
 
   // Encrypts like the reference (random16 | len | msg | appid), signs msg_signature over
   // token/timestamp/nonce/Encrypt and `signature` over token/timestamp/nonce.
   WxPost Encrypt(const std::string& xml, const std::string& ts, const std::string& nonce) const {
-    auto encrypt = crypt_.Encrypt(xml, Random());
-    EXPECT_TRUE(encrypt.ok());
+    const std::string encrypt = ref::Encrypt(xml, kWxAppId, ref::Random16());
     WxPost p;
-    p.query = {{"signature", wx::Sha1Signature({kWxToken, ts, nonce})},
+    p.query = {{"signature", ref::Sha1Hex({kWxToken, ts, nonce})},
                {"timestamp", ts},
                {"nonce", nonce},
                {"openid", kOpenId},
                {"encrypt_type", "aes"},
-               {"msg_signature", crypt_.Signature(ts, nonce, *encrypt)}};
-    p.body = wx::XmlBuilder().Text("ToUserName", kWxAccount).Text("Encrypt", *encrypt).Build();
+               {"msg_signature", ref::Sha1Hex({kWxToken, ts, nonce, encrypt})}};
+    p.body =
+        "<xml>" + ref::Cdata("ToUserName", kWxAccount) + ref::Cdata("Encrypt", encrypt) + "</xml>";
     return p;
   }
 
@@ -312,26 +453,25 @@ class WechatUser {
     return Encrypt(TextXml(text, msg_id, ts), std::to_string(ts), std::to_string(400000 + msg_id));
   }
 
-  // Verifies and decrypts a passive reply; returns its fields (empty on failure, with a test
-  // failure recorded).
+  // Verifies and decrypts a passive reply with the reference code; returns its fields (empty
+  // on failure, with a test failure recorded).
   std::map<std::string, std::string> OpenReply(const Reply& reply) const {
     EXPECT_EQ(reply.status, 200);
-    auto outer = wx::ParseFlatXml(reply.body);
-    EXPECT_TRUE(outer.ok()) << reply.body;
-    if (!outer.ok()) return {};
-    for (const char* f : {"Encrypt", "MsgSignature", "TimeStamp", "Nonce"}) {
-      EXPECT_EQ(outer->count(f), 1u) << f << " in " << reply.body;
-      if (outer->count(f) == 0) return {};
+    const std::string encrypt = ref::Field(reply.body, "Encrypt");
+    const std::string signature = ref::Field(reply.body, "MsgSignature");
+    const std::string ts = ref::Field(reply.body, "TimeStamp");
+    const std::string nonce = ref::Field(reply.body, "Nonce");
+    if (encrypt.empty() || signature.empty() || ts.empty() || nonce.empty()) {
+      ADD_FAILURE() << "not an encrypted reply: " << reply.body;
+      return {};
     }
-    EXPECT_TRUE(crypt_.VerifySignature(outer->at("MsgSignature"), outer->at("TimeStamp"),
-                                       outer->at("Nonce"), outer->at("Encrypt")))
-        << "reply msg_signature";
-    auto inner = crypt_.Decrypt(outer->at("Encrypt"));  // also checks the AppID at the end
-    EXPECT_TRUE(inner.ok()) << inner.status().ToString();
-    if (!inner.ok()) return {};
-    auto fields = wx::ParseFlatXml(*inner);
-    EXPECT_TRUE(fields.ok()) << *inner;
-    return fields.ok() ? *fields : std::map<std::string, std::string>{};
+    EXPECT_EQ(signature, ref::Sha1Hex({kWxToken, ts, nonce, encrypt})) << "reply msg_signature";
+    const std::string inner = ref::Decrypt(encrypt, kWxAppId);
+    std::map<std::string, std::string> fields;
+    for (const char* f : {"ToUserName", "FromUserName", "CreateTime", "MsgType", "Content"}) {
+      fields[f] = ref::Field(inner, f);
+    }
+    return fields;
   }
 
   // Sends `text` and returns the decrypted reply's Content ("" on failure).
@@ -345,10 +485,7 @@ class WechatUser {
     return fields["Content"];
   }
 
-  const wx::MsgCrypt& crypt() const { return crypt_; }
-
  private:
-  wx::MsgCrypt crypt_;
   int64_t next_msg_id_ = 24602345678900001;
 };
 
@@ -356,11 +493,10 @@ TEST(ChinaChannelsE2eTest, WechatUrlVerificationEchoes) {
   CnHarness h;
   ASSERT_TRUE(h.StartApp());
   const std::string ts = "1795568400", nonce = "1320562132", echo = "6913045842305213184";
-  const Reply ok =
-      h.Get("/webhook/wx" + Query({{"signature", wx::Sha1Signature({kWxToken, ts, nonce})},
-                                   {"timestamp", ts},
-                                   {"nonce", nonce},
-                                   {"echostr", echo}}));
+  const Reply ok = h.Get("/webhook/wx" + Query({{"signature", ref::Sha1Hex({kWxToken, ts, nonce})},
+                                                {"timestamp", ts},
+                                                {"nonce", nonce},
+                                                {"echostr", echo}}));
   EXPECT_EQ(ok.status, 200);
   EXPECT_EQ(ok.body, echo);
   const Reply bad = h.Get("/webhook/wx" + Query({{"signature", std::string(40, 'a')},
@@ -467,16 +603,12 @@ TEST(ChinaChannelsE2eTest, WechatTamperedRequestsAre401AndWriteNothing) {
     }
   }
   // Every bit of the ciphertext (decoded, flipped, re-encoded - still valid base64).
-  auto outer = wx::ParseFlatXml(good.body);
-  ASSERT_TRUE(outer.ok());
-  auto raw = wx::Base64Decode(outer->at("Encrypt"));
-  ASSERT_TRUE(raw.ok());
-  for (size_t bit = 0; bit < raw->size() * 8; bit += 3) {
+  const std::string raw = ref::B64Decode(ref::Field(good.body, "Encrypt"));
+  ASSERT_GE(raw.size(), 64u);
+  for (size_t bit = 0; bit < raw.size() * 8; bit += 3) {
     WxPost p = good;
-    p.body = wx::XmlBuilder()
-                 .Text("ToUserName", kWxAccount)
-                 .Text("Encrypt", wx::Base64Encode(Flip(*raw, bit)))
-                 .Build();
+    p.body = "<xml>" + ref::Cdata("ToUserName", kWxAccount) +
+             ref::Cdata("Encrypt", ref::B64Encode(Flip(raw, bit))) + "</xml>";
     expect_401(p, "ciphertext bit " + std::to_string(bit));
   }
   EXPECT_GT(tried, 500);
