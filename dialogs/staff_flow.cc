@@ -1,7 +1,8 @@
 // Staff commands in chat (issue 4, point 4), one one-shot flow per command, Chinese and
 // English: 工单 /tickets [filters], 受理 /accept N, 处理 /begin N, 备注 /note N 文字,
 // 公开备注 /pnote N 文字, 解决 /resolve N 说明, 暂缓 /defer N 原因|计划|YYYY-MM-DD,
-// 转办 /escalate N 原因, 指派 /assign N <user id>, 合并 /merge N M, 工单帮助 /staffhelp.
+// 转办 /escalate N 原因, 指派 /assign N <user id>, 合并 /merge N M, 摘要 /summary N 文字 (the
+// public board's summary), 工单帮助 /staffhelp.
 // (/start is Telegram's greeting and a global menu command, so "start handling" is /begin.)
 // Parsing and the reply live here; the transition, the role check and the pushes live in
 // TicketService, so the admin API gets the same rules.
@@ -325,6 +326,12 @@ std::vector<FlowSpec> StaffFlows() {
                             }
                             return TicketService::Assign(ctx.db(), ctx.services(), a, n, words[0],
                                                          ctx.now_ms());
+                          }));
+  flows.push_back(Command("staff_summary", {"/summary", "摘要", "公开摘要"}, "staff.usage.summary",
+                          true, "staff.done.summary",
+                          [](TurnContext& ctx, Actor a, int64_t n, const std::string& rest) {
+                            return TicketService::SetSummary(ctx.db(), ctx.services(), a, n, rest,
+                                                             ctx.now_ms());
                           }));
   flows.push_back(Command(
       "staff_merge", {"/merge", "合并"}, "staff.usage.merge", true, "staff.done.merge",

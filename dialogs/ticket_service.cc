@@ -498,6 +498,22 @@ StatusOr<Ticket> TicketService::Assign(storage::Database& db, const Services& s,
   return t;
 }
 
+StatusOr<Ticket> TicketService::SetSummary(storage::Database& db, const Services& s, Actor actor,
+                                           int64_t number, const std::string& summary,
+                                           int64_t now_ms) {
+  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  const std::string text = Trim(summary);
+  if (text.empty()) return UserError(StatusCode::kInvalidArgument, "staff.need_note");
+  t.public_summary = text;
+  t.updated_at_ms = now_ms;
+  LINLI_RETURN_IF_ERROR(storage::TicketStore::Update(db, t));
+  LINLI_RETURN_IF_ERROR(AddNoteEvent(
+      db, t, actor.person_id, s.texts.Get(s.config.locale, "staff.summary_note", {{"summary", text}}),
+      false, "", now_ms));
+  return t;
+}
+
 StatusOr<Ticket> TicketService::Merge(storage::Database& db, const Services& s, Actor actor,
                                       int64_t number, int64_t into_number, int64_t now_ms) {
   LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));

@@ -98,6 +98,11 @@ class TicketService {
   static StatusOr<storage::Ticket> Assign(storage::Database& db, const Services& s, Actor actor,
                                           int64_t number, const std::string& assignee,
                                           int64_t now_ms);
+  // Sets the ticket's public summary (what the public board shows instead of the resident's
+  // words; point 8). Not pushed; recorded as an internal note.
+  static StatusOr<storage::Ticket> SetSummary(storage::Database& db, const Services& s,
+                                              Actor actor, int64_t number,
+                                              const std::string& summary, int64_t now_ms);
   // Closes duplicate `number` as merged into `into_number`; its reporter is told.
   static StatusOr<storage::Ticket> Merge(storage::Database& db, const Services& s, Actor actor,
                                          int64_t number, int64_t into_number, int64_t now_ms);

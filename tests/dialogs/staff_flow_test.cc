@@ -182,6 +182,19 @@ TEST(StaffFlowTest, MergeClosesTheDuplicateAndTellsItsReporter) {
   EXPECT_THAT(DialogHarness::Text(h.Say("合并 2 1", kStaff)), HasSubstr("已关闭"));
 }
 
+TEST(StaffFlowTest, PublicSummaryIsStoredNotPushed) {
+  DialogHarness h;
+  h.Report("user-1");
+  h.TakeOutbox();
+  auto r = h.Say("摘要 1 3号楼楼道灯损坏，已安排更换", kStaff);
+  EXPECT_THAT(DialogHarness::Text(r), HasSubstr("公开摘要已更新"));
+  EXPECT_EQ(h.Ticket(1).public_summary, "3号楼楼道灯损坏，已安排更换");
+  EXPECT_TRUE(h.TakeOutbox().empty());
+  EXPECT_THAT(DialogHarness::Text(h.Say("摘要 1", kStaff)), HasSubstr("用法：摘要"));
+  EXPECT_THAT(DialogHarness::Text(h.Say("摘要 1 随便写", "user-1")), HasSubstr("只有工作人员"));
+  EXPECT_EQ(h.Ticket(1).public_summary, "3号楼楼道灯损坏，已安排更换");
+}
+
 TEST(StaffFlowTest, StaffHelpAndEnglishCommands) {
   DialogHarness h;
   h.Report("user-1");
