@@ -288,7 +288,7 @@ std::vector<FlowSpec> StaffFlows() {
                             return TicketService::AddNote(ctx.db(), ctx.services(), a, n, rest,
                                                           false, PhotoOf(ctx), ctx.now_ms());
                           }));
-  flows.push_back(Command("staff_pnote", {"/pnote", "公开备注", "进展"}, "staff.usage.pnote", true,
+  flows.push_back(Command("staff_pnote", {"/pnote", "公开备注"}, "staff.usage.pnote", true,
                           "staff.done.pnote",
                           [](TurnContext& ctx, Actor a, int64_t n, const std::string& rest) {
                             return TicketService::AddNote(ctx.db(), ctx.services(), a, n, rest,
@@ -310,7 +310,7 @@ std::vector<FlowSpec> StaffFlows() {
         return TicketService::Defer(ctx.db(), ctx.services(), a, n, parts[0], parts[1], parts[2],
                                     ctx.now_ms());
       }));
-  flows.push_back(Command("staff_escalate", {"/escalate", "转办", "上报"}, "staff.usage.escalate",
+  flows.push_back(Command("staff_escalate", {"/escalate", "转办"}, "staff.usage.escalate",
                           true, "staff.done.escalate",
                           [](TurnContext& ctx, Actor a, int64_t n, const std::string& rest) {
                             return TicketService::Escalate(ctx.db(), ctx.services(), a, n, rest,

@@ -182,6 +182,14 @@ TEST(StaffFlowTest, MergeClosesTheDuplicateAndTellsItsReporter) {
   EXPECT_THAT(DialogHarness::Text(h.Say("合并 2 1", kStaff)), HasSubstr("已关闭"));
 }
 
+// Residents' everyday words ("进展", "上报") must not hit a staff command's refusal.
+TEST(StaffFlowTest, EverydayWordsAreNotStaffCommands) {
+  DialogHarness h;
+  h.Report("user-1");
+  EXPECT_THAT(DialogHarness::Text(h.Say("上报 楼道灯坏了", "user-2")), Not(HasSubstr("只有工作人员")));
+  EXPECT_THAT(DialogHarness::Text(h.Say("进展 1", "user-1")), Not(HasSubstr("只有工作人员")));
+}
+
 TEST(StaffFlowTest, PublicSummaryIsStoredNotPushed) {
   DialogHarness h;
   h.Report("user-1");
