@@ -17,6 +17,7 @@
 #include "bot/webhook_server.h"
 #include "dialogs/engine.h"
 #include "dialogs/flows.h"
+#include "dialogs/roles.h"
 #include "dialogs/ticket_service.h"
 #include "storage/inbox_store.h"
 #include "storage/migrations.h"
@@ -84,6 +85,12 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
   LINLI_ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> db, storage::OpenSqlite(sqlite));
   LINLI_ASSIGN_OR_RETURN(int version, storage::Migrate(*db));
   GetLogger("storage")->info("database {} at schema version {}", sqlite.path, version);
+  // Roles come from the config and from the database: config staff get theirs now.
+  LINLI_ASSIGN_OR_RETURN(storage::RoleSyncResult roles,
+                         dialogs::SyncStaffFromConfig(*db, cfg, app->clock_->NowMillis()));
+  GetLogger("storage")->info("staff from config: {} listed, {} new, {} roles set, {} revoked",
+                             cfg.staff.size(), roles.persons_created, roles.roles_changed,
+                             roles.roles_revoked);
   app->queue_ = std::make_unique<storage::WriteQueue>(std::move(db),
                                                       cfg.storage.group_commit_max_batch);
 

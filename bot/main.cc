@@ -1,10 +1,12 @@
-// linli - the command line: serve, chat, migrate.
+// linli - the command line: serve, chat, migrate, roster.
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,8 +15,11 @@
 #include "bot/log.h"
 #include "config/config_loader.h"
 #include "dialogs/agenda.h"
+#include "dialogs/invite_code.h"
+#include "dialogs/roster_import.h"
 #include "storage/migrations.h"
 #include "storage/outbox_store.h"
+#include "storage/roster_store.h"
 #include "storage/sqlite_database.h"
 
 namespace {
@@ -26,6 +31,14 @@ Usage:
   linli chat    --config FILE --user ID       talk to the bot on stdin/stdout (console channel)
   linli migrate --config FILE                 apply database migrations and exit
   linli agenda  --config FILE --month YYYY-MM the month's joint-meeting agenda (Markdown)
+  linli roster import FILE.csv --config FILE [--update]
+                                              import households (all lines or none); --update
+                                              replaces area/owner/phone of existing households
+  linli roster list  --config FILE [--full]   the roster by building/unit; names and phones
+                                              masked unless --full
+  linli roster codes --config FILE [--building B]
+                                              one unused invite code per household (created if
+                                              missing), tab-separated, for printing
   linli outbox  --config FILE [--status S]    messages not yet delivered (S: pending, sending,
                                               deferred, failed or sent): id, channel, masked
                                               recipient, notice, status, attempts, age, error
@@ -41,6 +54,12 @@ struct Args {
   std::string user;
   bool json_logs = false;
   std::string status;  // outbox: --status
+  // roster
+  std::string subcommand;  // import|list|codes
+  std::string file;        // import: the CSV
+  std::string building;    // codes: --building
+  bool update = false;     // import: --update
+  bool full = false;       // list: --full
 };
 
 int Fail(const std::string& message) {
@@ -125,16 +144,26 @@ int ParseArgs(int argc, char** argv, Args* args) {
       args->json_logs = true;
     } else if (s == "--status") {
       if (!value(&args->status)) return Fail("--status needs pending|sending|deferred|failed|sent");
+    } else if (s == "--building") {
+      if (!value(&args->building)) return Fail("--building needs a building id");
+    } else if (s == "--update") {
+      args->update = true;
+    } else if (s == "--full") {
+      args->full = true;
     } else if (s.rfind("-", 0) == 0) {
       return Fail("unknown option " + s);
     } else if (args->command.empty()) {
       args->command = s;
+    } else if (args->command == "roster" && args->subcommand.empty()) {
+      args->subcommand = s;
+    } else if (args->command == "roster" && args->subcommand == "import" && args->file.empty()) {
+      args->file = s;
     } else {
       return Fail("unexpected argument " + s);
     }
   }
   if (args->command != "serve" && args->command != "chat" && args->command != "migrate" &&
-      args->command != "outbox") {
+      args->command != "roster" && args->command != "outbox") {
     return Fail(args->command.empty() ? "no command given" : "unknown command " + args->command);
   }
   if (args->config.empty()) return Fail(args->command + " needs --config FILE");
@@ -146,7 +175,112 @@ int ParseArgs(int argc, char** argv, Args* args) {
     if (!known) return Fail("--status must be pending, sending, deferred, failed or sent");
   }
   if (args->command == "chat" && args->user.empty()) return Fail("chat needs --user ID");
+  if (args->command == "roster") {
+    if (args->subcommand != "import" && args->subcommand != "list" && args->subcommand != "codes") {
+      return Fail(args->subcommand.empty() ? "roster needs import, list or codes"
+                                           : "unknown roster command " + args->subcommand);
+    }
+    if (args->subcommand == "import" && args->file.empty()) return Fail("roster import needs FILE.csv");
+    if (args->update && args->subcommand != "import") return Fail("--update is for roster import");
+    if (args->full && args->subcommand != "list") return Fail("--full is for roster list");
+    if (!args->building.empty() && args->subcommand != "codes") {
+      return Fail("--building is for roster codes");
+    }
+  } else if (args->update || args->full || !args->building.empty()) {
+    return Fail("--update, --full and --building are roster options");
+  }
   return -1;
+}
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// linli roster import|list|codes: staff tools at the console, straight on the database.
+int RunRoster(const Args& args, const linli::config::Config& config) {
+  linli::storage::SqliteOptions o;
+  o.path = config.storage.sqlite.path;
+  o.synchronous = config.storage.sqlite.synchronous;
+  o.busy_timeout_ms = config.storage.sqlite.busy_timeout_ms;
+  auto db = linli::storage::OpenSqlite(o);
+  if (!db.ok()) {
+    std::cerr << "linli: " << db.status().message() << "\n";
+    return 1;
+  }
+  if (auto version = linli::storage::Migrate(**db); !version.ok()) {
+    std::cerr << "linli: migration failed: " << version.status().message() << "\n";
+    return 1;
+  }
+  const auto& compound = config.compound;
+
+  if (args.subcommand == "import") {
+    std::ifstream in(args.file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      std::cerr << "linli: cannot read " << args.file << "\n";
+      return 1;
+    }
+    auto report = linli::dialogs::ImportRoster(**db, text.str(), compound, args.update, NowMillis());
+    if (!report.ok()) {
+      std::cerr << "linli: roster import failed: " << report.status().message() << "\n";
+      return 1;
+    }
+    if (!report->errors.empty()) {
+      for (const auto& e : report->errors) std::cerr << args.file << ": " << e << "\n";
+      std::cerr << "linli: nothing was imported (" << report->errors.size()
+                << " problem(s); fix them and import the whole file again)\n";
+      return 1;
+    }
+    std::cout << "imported " << report->inserted << " new household(s)";
+    if (args.update) std::cout << ", updated " << report->updated;
+    std::cout << " from " << args.file << "\n";
+    return 0;
+  }
+
+  if (args.subcommand == "list") {
+    auto list = linli::storage::RosterStore::List(**db);
+    if (!list.ok()) {
+      std::cerr << "linli: " << list.status().message() << "\n";
+      return 1;
+    }
+    std::cout << linli::dialogs::FormatRosterList(compound, std::move(list).value(), args.full);
+    return 0;
+  }
+
+  // codes
+  if (!args.building.empty()) {
+    bool known = false;
+    std::string ids;
+    for (const auto& b : compound.buildings) {
+      known = known || b.id == args.building;
+      ids += (ids.empty() ? "" : ", ") + b.id;
+    }
+    if (!known) {
+      std::cerr << "linli: building " << args.building << " is not in the compound (buildings: " << ids
+                << ")\n";
+      return 2;
+    }
+  }
+  auto codes = linli::storage::RosterStore::EnsureCodes(**db, args.building, NowMillis(),
+                                                        linli::dialogs::DrawInviteCode);
+  if (!codes.ok()) {
+    std::cerr << "linli: " << codes.status().message() << "\n";
+    return 1;
+  }
+  if (codes->empty()) {
+    std::cerr << "linli: no households" << (args.building.empty() ? "" : " in building " + args.building)
+              << "; import the roster first (linli roster import FILE.csv)\n";
+    return 1;
+  }
+  size_t created = 0;
+  for (const auto& c : *codes) created += c.created ? 1 : 0;
+  std::cout << linli::dialogs::FormatInviteCodes(compound, *codes);
+  std::cerr << codes->size() << " household code(s), " << created
+            << " new. Each code binds one person once; keep the sheet safe.\n";
+  return 0;
 }
 
 // "oLin****": enough for staff to tell recipients apart, not enough to identify anyone.
@@ -230,13 +364,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   linli::config::Config config = std::move(loaded).value();
-  const bool chat = args.command == "chat" || args.command == "outbox";
-  // The console keeps stdout for the conversation (and the outbox list): only warnings go to
+  // The console keeps stdout for the conversation (and roster output): only warnings go to
   // stderr there.
-  linli::SetupLogging(chat ? "warn" : config.logging.level, args.json_logs || config.logging.json);
+  const bool quiet = args.command == "chat" || args.command == "roster" || args.command == "outbox";
+  linli::SetupLogging(quiet ? "warn" : config.logging.level, args.json_logs || config.logging.json);
   setenv("TZ", config.timezone.c_str(), 1);
   tzset();
 
+  if (args.command == "roster") return RunRoster(args, config);
   if (args.command == "outbox") return RunOutbox(args, config);
 
   if (args.command == "migrate") {

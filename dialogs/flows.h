@@ -14,6 +14,13 @@ FlowSpec RatingFlow();  // 评价 /rate N 满意 (dialogs/rating_flow.cc)
 // Staff commands: 工单 /tickets, 受理 /accept, ... (dialogs/staff_flow.cc)
 std::vector<FlowSpec> StaffFlows();
 
+// Roster binding (dialogs/bind_flow.cc): 绑定 /bind <code>, 解绑 /unbind, 代绑 /bindfor <code>
+// <channel>:<user_id> (staff only), 我的信息 /me.
+FlowSpec BindFlow();
+FlowSpec UnbindFlow();
+FlowSpec BindForFlow();
+FlowSpec MeFlow();
+
 // All flows, in menu order.
 std::vector<FlowSpec> AllFlows();
 

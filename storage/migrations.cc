@@ -155,6 +155,43 @@ CREATE INDEX tickets_resolved_at ON tickets (status, resolved_at);
 CREATE INDEX tickets_created_at ON tickets (created_at);
 CREATE INDEX ticket_events_at ON ticket_events (at);
 )sql"},
+    {8, R"sql(
+CREATE TABLE households (
+  id {ID},
+  building TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  room TEXT NOT NULL,
+  area_m2 REAL NOT NULL,
+  owner_name TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (building, unit, room)
+);
+CREATE TABLE invite_codes (
+  code TEXT PRIMARY KEY,
+  household_id BIGINT NOT NULL REFERENCES households(id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  used_at BIGINT,
+  used_by_person_id BIGINT
+);
+CREATE INDEX invite_codes_household ON invite_codes (household_id, used_at);
+CREATE TABLE person_households (
+  person_id BIGINT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+  household_id BIGINT NOT NULL REFERENCES households(id) ON DELETE CASCADE,
+  bound_at BIGINT NOT NULL,
+  bound_by_person_id BIGINT NOT NULL,
+  PRIMARY KEY (person_id, household_id)
+);
+CREATE INDEX person_households_household ON person_households (household_id);
+CREATE TABLE bind_failures (
+  channel TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  window_start BIGINT NOT NULL,
+  failures INTEGER NOT NULL,
+  PRIMARY KEY (channel, user_id)
+);
+ALTER TABLE persons ADD COLUMN role_source TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

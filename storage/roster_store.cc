@@ -1,0 +1,219 @@
+#include "storage/roster_store.h"
+
+#include <string>
+#include <vector>
+
+#include "storage/store_util.h"
+
+namespace linli::storage {
+namespace {
+
+constexpr const char* kHouseholdColumns =
+    "h.id, h.building, h.unit, h.room, h.area_m2, h.owner_name, h.phone, h.created_at";
+constexpr size_t kHouseholdColumnCount = 8;
+constexpr int kDrawAttempts = 20;
+
+Household ToHousehold(const Row& r) {
+  Household h;
+  h.id = r.Int(0);
+  h.building = r.Text(1);
+  h.unit = r.Text(2);
+  h.room = r.Text(3);
+  h.area_m2 = r.Real(4);
+  h.owner_name = r.Text(5);
+  h.phone = r.Text(6);
+  h.created_at_ms = r.Int(7);
+  return h;
+}
+
+std::string Where(const Household& h) {
+  return "building " + h.building + " unit " + h.unit + " room " + h.room;
+}
+
+}  // namespace
+
+Status RosterStore::Import(Database& db, const std::vector<Household>& households, bool update,
+                           int64_t now_ms, int64_t* inserted, int64_t* updated) {
+  internal::TxScope scope(db, "roster_import");
+  LINLI_RETURN_IF_ERROR(scope.status());
+  int64_t added = 0;
+  int64_t changed = 0;
+  for (const Household& h : households) {
+    LINLI_RETURN_IF_ERROR(db.Exec(
+        "INSERT INTO households (building, unit, room, area_m2, owner_name, phone, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (building, unit, room) DO NOTHING",
+        {h.building, h.unit, h.room, h.area_m2, h.owner_name, h.phone, now_ms}));
+    if (db.changes() == 1) {
+      ++added;
+      continue;
+    }
+    if (!update) return Status::AlreadyExists("roster: " + Where(h) + " is already in the roster");
+    LINLI_RETURN_IF_ERROR(db.Exec(
+        "UPDATE households SET area_m2 = ?, owner_name = ?, phone = ? "
+        "WHERE building = ? AND unit = ? AND room = ?",
+        {h.area_m2, h.owner_name, h.phone, h.building, h.unit, h.room}));
+    ++changed;
+  }
+  LINLI_RETURN_IF_ERROR(scope.Commit());
+  if (inserted != nullptr) *inserted = added;
+  if (updated != nullptr) *updated = changed;
+  return Status::Ok();
+}
+
+StatusOr<std::optional<Household>> RosterStore::FindHousehold(Database& db,
+                                                              const std::string& building,
+                                                              const std::string& unit,
+                                                              const std::string& room) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows, db.Query(std::string("SELECT ") + kHouseholdColumns +
+                              " FROM households h WHERE h.building = ? AND h.unit = ? AND h.room = ?",
+                          {building, unit, room}));
+  if (rows.empty()) return std::optional<Household>();
+  return std::optional<Household>(ToHousehold(rows[0]));
+}
+
+StatusOr<std::optional<Household>> RosterStore::GetHousehold(Database& db, int64_t household_id) {
+  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query(std::string("SELECT ") + kHouseholdColumns +
+                                                 " FROM households h WHERE h.id = ?",
+                                             {household_id}));
+  if (rows.empty()) return std::optional<Household>();
+  return std::optional<Household>(ToHousehold(rows[0]));
+}
+
+StatusOr<std::vector<HouseholdListing>> RosterStore::List(Database& db) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows,
+      db.Query(std::string("SELECT ") + kHouseholdColumns +
+               ", (SELECT COUNT(*) FROM person_households p WHERE p.household_id = h.id) "
+               "FROM households h ORDER BY h.id"));
+  std::vector<HouseholdListing> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back({ToHousehold(r), r.Int(kHouseholdColumnCount)});
+  return out;
+}
+
+StatusOr<std::vector<HouseholdCode>> RosterStore::EnsureCodes(
+    Database& db, const std::string& building, int64_t now_ms,
+    const std::function<std::string()>& draw) {
+  internal::TxScope scope(db, "roster_codes");
+  LINLI_RETURN_IF_ERROR(scope.status());
+  std::string sql = std::string("SELECT ") + kHouseholdColumns +
+                    ", (SELECT MIN(c.code) FROM invite_codes c "
+                    "   WHERE c.household_id = h.id AND c.used_at IS NULL) FROM households h";
+  std::vector<Value> params;
+  if (!building.empty()) {
+    sql += " WHERE h.building = ?";
+    params.push_back(building);
+  }
+  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query(sql + " ORDER BY h.id", params));
+  std::vector<HouseholdCode> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) {
+    HouseholdCode hc;
+    hc.household = ToHousehold(r);
+    hc.code = r.Text(kHouseholdColumnCount);
+    for (int attempt = 0; hc.code.empty(); ++attempt) {
+      if (attempt == kDrawAttempts) return Status::Internal("roster: could not draw a free invite code");
+      const std::string candidate = draw();
+      LINLI_RETURN_IF_ERROR(db.Exec(
+          "INSERT INTO invite_codes (code, household_id, created_at) VALUES (?, ?, ?) "
+          "ON CONFLICT (code) DO NOTHING",
+          {candidate, hc.household.id, now_ms}));
+      if (db.changes() == 1) {
+        hc.code = candidate;
+        hc.created = true;
+      }
+    }
+    out.push_back(std::move(hc));
+  }
+  LINLI_RETURN_IF_ERROR(scope.Commit());
+  return out;
+}
+
+StatusOr<std::optional<Household>> RosterStore::PeekCode(Database& db, const std::string& code) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows, db.Query(std::string("SELECT ") + kHouseholdColumns +
+                              " FROM invite_codes c JOIN households h ON h.id = c.household_id "
+                              "WHERE c.code = ? AND c.used_at IS NULL",
+                          {code}));
+  if (rows.empty()) return std::optional<Household>();
+  return std::optional<Household>(ToHousehold(rows[0]));
+}
+
+StatusOr<RedeemResult> RosterStore::RedeemCode(Database& db, const std::string& code,
+                                               int64_t person_id, int64_t acted_by_person_id,
+                                               int64_t now_ms, Household* household) {
+  LINLI_ASSIGN_OR_RETURN(std::optional<Household> found, PeekCode(db, code));
+  if (!found) return RedeemResult::kInvalid;
+  if (household != nullptr) *household = *found;
+  internal::TxScope scope(db, "roster_redeem");
+  LINLI_RETURN_IF_ERROR(scope.status());
+  LINLI_ASSIGN_OR_RETURN(
+      Rows bound, db.Query("SELECT 1 FROM person_households WHERE person_id = ? AND household_id = ?",
+                           {person_id, found->id}));
+  if (!bound.empty()) return RedeemResult::kAlreadyBound;  // the scope rolls back (nothing written)
+  // Marking the code used only if it still is unused makes a concurrent redemption lose.
+  LINLI_RETURN_IF_ERROR(db.Exec(
+      "UPDATE invite_codes SET used_at = ?, used_by_person_id = ? WHERE code = ? AND used_at IS NULL",
+      {now_ms, person_id, code}));
+  if (db.changes() != 1) return RedeemResult::kInvalid;
+  LINLI_RETURN_IF_ERROR(db.Exec(
+      "INSERT INTO person_households (person_id, household_id, bound_at, bound_by_person_id) "
+      "VALUES (?, ?, ?, ?)",
+      {person_id, found->id, now_ms, acted_by_person_id}));
+  LINLI_RETURN_IF_ERROR(scope.Commit());
+  return RedeemResult::kBound;
+}
+
+StatusOr<std::vector<Binding>> RosterStore::BindingsOf(Database& db, int64_t person_id) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows, db.Query(std::string("SELECT ") + kHouseholdColumns +
+                              ", p.bound_at, p.bound_by_person_id FROM person_households p "
+                              "JOIN households h ON h.id = p.household_id "
+                              "WHERE p.person_id = ? ORDER BY p.bound_at, h.id",
+                          {person_id}));
+  std::vector<Binding> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) {
+    out.push_back({ToHousehold(r), r.Int(kHouseholdColumnCount), r.Int(kHouseholdColumnCount + 1)});
+  }
+  return out;
+}
+
+Status RosterStore::Unbind(Database& db, int64_t person_id, int64_t household_id) {
+  LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM person_households WHERE person_id = ? AND household_id = ?",
+                                {person_id, household_id}));
+  if (db.changes() == 0) return Status::NotFound("roster: no such binding");
+  return Status::Ok();
+}
+
+StatusOr<bool> RosterStore::IsVerified(Database& db, int64_t person_id) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows, db.Query("SELECT 1 FROM person_households WHERE person_id = ? LIMIT 1", {person_id}));
+  return !rows.empty();
+}
+
+StatusOr<int> RosterStore::Failures(Database& db, const std::string& channel,
+                                    const std::string& user_id, int64_t now_ms, int64_t window_ms) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows, db.Query("SELECT window_start, failures FROM bind_failures "
+                          "WHERE channel = ? AND user_id = ?",
+                          {channel, user_id}));
+  if (rows.empty() || rows[0].Int(0) + window_ms <= now_ms) return 0;
+  return static_cast<int>(rows[0].Int(1));
+}
+
+Status RosterStore::RecordFailure(Database& db, const std::string& channel,
+                                  const std::string& user_id, int64_t now_ms, int64_t window_ms) {
+  // A window that has run out starts again at this failure.
+  return db.Exec(
+      "INSERT INTO bind_failures (channel, user_id, window_start, failures) VALUES (?, ?, ?, 1) "
+      "ON CONFLICT (channel, user_id) DO UPDATE SET "
+      "failures = CASE WHEN bind_failures.window_start + ? <= ? THEN 1 "
+      "ELSE bind_failures.failures + 1 END, "
+      "window_start = CASE WHEN bind_failures.window_start + ? <= ? THEN ? "
+      "ELSE bind_failures.window_start END",
+      {channel, user_id, now_ms, window_ms, now_ms, window_ms, now_ms, now_ms});
+}
+
+}  // namespace linli::storage

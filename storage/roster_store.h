@@ -1,0 +1,104 @@
+// The compound roster (households: building -> unit -> room, with area, owner and phone),
+// the one-time invite codes staff hand out on paper, and the bindings of persons to
+// households ("绑定"). A person bound to at least one household is a verified resident.
+//
+// Owner names and phones are personal data (SECURITY.md, Privacy): callers mask them in
+// anything shown (dialogs/masking.h) and never log them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/database.h"
+
+namespace linli::storage {
+
+struct Household {
+  int64_t id = 0;
+  std::string building;    // config compound building id, e.g. "3"
+  std::string unit;        // unit id within the building, e.g. "2"
+  std::string room;        // e.g. "301"
+  double area_m2 = 0;      // exclusive floor area (专有面积)
+  std::string owner_name;  // may be empty
+  std::string phone;       // 11-digit mobile or empty
+  int64_t created_at_ms = 0;
+};
+
+// A household with how many persons are bound to it.
+struct HouseholdListing {
+  Household household;
+  int64_t bound_persons = 0;
+};
+
+// One person's binding to a household.
+struct Binding {
+  Household household;
+  int64_t bound_at_ms = 0;
+  int64_t bound_by_person_id = 0;  // 0 = the person bound themselves; else who acted for them
+};
+
+// A household with its current unused invite code.
+struct HouseholdCode {
+  Household household;
+  std::string code;
+  bool created = false;  // drawn by this call (false: an existing unused code)
+};
+
+// Outcome of a code redemption.
+enum class RedeemResult {
+  kBound,          // the code was valid; it is now used and the person is bound
+  kAlreadyBound,   // the person is already bound to the code's household; code left unused
+  kInvalid,        // no such code, or already used
+};
+
+class RosterStore {
+ public:
+  // Imports `households` (ids and created_at ignored) in one transaction: all or nothing.
+  // With `update` false an existing (building, unit, room) is kAlreadyExists naming it; with
+  // `update` true its area, owner and phone are replaced (bindings and codes stay). Sets
+  // *inserted / *updated (may be null) to the counts.
+  static Status Import(Database& db, const std::vector<Household>& households, bool update,
+                       int64_t now_ms, int64_t* inserted, int64_t* updated);
+
+  static StatusOr<std::optional<Household>> FindHousehold(Database& db, const std::string& building,
+                                                          const std::string& unit,
+                                                          const std::string& room);
+  static StatusOr<std::optional<Household>> GetHousehold(Database& db, int64_t household_id);
+  // Every household with its bound-person count, in no particular order (callers sort).
+  static StatusOr<std::vector<HouseholdListing>> List(Database& db);
+
+  // For each household (of `building` only, unless empty) returns its unused invite code,
+  // drawing one with `draw` where there is none. `draw` returns a fresh candidate code each
+  // call; a candidate already taken is discarded and another drawn (up to 20 times per
+  // household, then kInternal). One transaction.
+  static StatusOr<std::vector<HouseholdCode>> EnsureCodes(Database& db, const std::string& building,
+                                                          int64_t now_ms,
+                                                          const std::function<std::string()>& draw);
+  // The household an unused `code` belongs to, if any (nothing changes).
+  static StatusOr<std::optional<Household>> PeekCode(Database& db, const std::string& code);
+  // Redeems `code` for `person_id`: marks it used by that person and binds the person to its
+  // household, recording `acted_by_person_id` (0 = the person themselves). *household (may be
+  // null) is set for kBound and kAlreadyBound. Composes with the caller's transaction.
+  static StatusOr<RedeemResult> RedeemCode(Database& db, const std::string& code, int64_t person_id,
+                                           int64_t acted_by_person_id, int64_t now_ms,
+                                           Household* household);
+
+  // The person's bindings, oldest first.
+  static StatusOr<std::vector<Binding>> BindingsOf(Database& db, int64_t person_id);
+  // Removes one binding. kNotFound if there was none.
+  static Status Unbind(Database& db, int64_t person_id, int64_t household_id);
+  // Whether the person is bound to at least one household (a verified resident). Ticket code
+  // shows unbound reporters as unverified.
+  static StatusOr<bool> IsVerified(Database& db, int64_t person_id);
+
+  // Wrong invite codes entered by (channel, user_id) within the current window of `window_ms`.
+  static StatusOr<int> Failures(Database& db, const std::string& channel, const std::string& user_id,
+                                int64_t now_ms, int64_t window_ms);
+  static Status RecordFailure(Database& db, const std::string& channel, const std::string& user_id,
+                              int64_t now_ms, int64_t window_ms);
+};
+
+}  // namespace linli::storage

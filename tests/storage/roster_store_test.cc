@@ -1,0 +1,162 @@
+#include "storage/roster_store.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/identity_store.h"
+#include "storage/migrations.h"
+#include "storage/sqlite_database.h"
+
+namespace linli::storage {
+namespace {
+
+Household H(std::string building, std::string unit, std::string room, double area = 80) {
+  Household h;
+  h.building = std::move(building);
+  h.unit = std::move(unit);
+  h.room = std::move(room);
+  h.area_m2 = area;
+  h.owner_name = "张三";
+  h.phone = "13812341234";
+  return h;
+}
+
+class RosterStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = OpenSqlite({":memory:", "OFF", 1000});
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(db).value();
+    ASSERT_TRUE(Migrate(*db_).ok());
+  }
+  int64_t NewPerson(const std::string& user) {
+    auto p = IdentityStore::Touch(*db_, {"tg", user, user, ChatType::kPrivate}, 100);
+    EXPECT_TRUE(p.ok());
+    return p.ok() ? p->id : 0;
+  }
+  int64_t Count(const std::string& sql) {
+    auto rows = db_->Query(sql);
+    EXPECT_TRUE(rows.ok());
+    return rows.ok() ? (*rows)[0].Int(0) : -1;
+  }
+  std::string CodeOf(const std::string& room) {
+    auto codes = RosterStore::EnsureCodes(*db_, "", 1000, [this] { return "C" + std::to_string(++drawn_) + "XXXXXX"; });
+    EXPECT_TRUE(codes.ok());
+    for (const auto& c : *codes) {
+      if (c.household.room == room) return c.code;
+    }
+    return "";
+  }
+
+  std::unique_ptr<Database> db_;
+  int drawn_ = 0;
+};
+
+TEST_F(RosterStoreTest, ImportIsAllOrNothing) {
+  ASSERT_TRUE(RosterStore::Import(*db_, {H("3", "2", "301")}, false, 10, nullptr, nullptr).ok());
+  // The second household of this batch collides: the first must not stay behind.
+  Status st = RosterStore::Import(*db_, {H("3", "2", "302"), H("3", "2", "301")}, false, 20, nullptr,
+                                  nullptr);
+  EXPECT_EQ(st.code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(st.message().find("building 3 unit 2 room 301"), std::string::npos);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM households"), 1);
+  EXPECT_FALSE(db_->in_transaction());
+
+  int64_t inserted = -1;
+  int64_t updated = -1;
+  ASSERT_TRUE(RosterStore::Import(*db_, {H("3", "2", "302"), H("3", "2", "301", 99.5)}, true, 30,
+                                  &inserted, &updated)
+                  .ok());
+  EXPECT_EQ(inserted, 1);
+  EXPECT_EQ(updated, 1);
+  auto h = RosterStore::FindHousehold(*db_, "3", "2", "301");
+  ASSERT_TRUE(h.ok() && h->has_value());
+  EXPECT_DOUBLE_EQ((*h)->area_m2, 99.5);
+  EXPECT_EQ((*h)->created_at_ms, 10);
+}
+
+TEST_F(RosterStoreTest, RedeemBindsOnceAndRecordsWhoActed) {
+  ASSERT_TRUE(RosterStore::Import(*db_, {H("3", "2", "301")}, false, 10, nullptr, nullptr).ok());
+  const std::string code = CodeOf("301");
+  const int64_t resident = NewPerson("r");
+  const int64_t staff = NewPerson("s");
+  Household bound;
+  auto r = RosterStore::RedeemCode(*db_, code, resident, staff, 500, &bound);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, RedeemResult::kBound);
+  EXPECT_EQ(bound.room, "301");
+  auto again = RosterStore::RedeemCode(*db_, code, NewPerson("other"), 0, 600, nullptr);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, RedeemResult::kInvalid);
+  auto missing = RosterStore::RedeemCode(*db_, "NOPENOPE", resident, 0, 600, nullptr);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(*missing, RedeemResult::kInvalid);
+
+  auto bindings = RosterStore::BindingsOf(*db_, resident);
+  ASSERT_TRUE(bindings.ok());
+  ASSERT_EQ(bindings->size(), 1u);
+  EXPECT_EQ((*bindings)[0].bound_by_person_id, staff);
+  EXPECT_EQ((*bindings)[0].bound_at_ms, 500);
+  auto listing = RosterStore::List(*db_);
+  ASSERT_TRUE(listing.ok());
+  ASSERT_EQ(listing->size(), 1u);
+  EXPECT_EQ((*listing)[0].bound_persons, 1);
+
+  // A new code for the household; the bound person redeeming it leaves it unused.
+  const std::string second = CodeOf("301");
+  EXPECT_NE(second, code);
+  auto dup = RosterStore::RedeemCode(*db_, second, resident, 0, 700, nullptr);
+  ASSERT_TRUE(dup.ok());
+  EXPECT_EQ(*dup, RedeemResult::kAlreadyBound);
+  auto peek = RosterStore::PeekCode(*db_, second);
+  ASSERT_TRUE(peek.ok());
+  EXPECT_TRUE(peek->has_value());
+}
+
+TEST_F(RosterStoreTest, UnbindAndVerification) {
+  ASSERT_TRUE(RosterStore::Import(*db_, {H("3", "2", "301")}, false, 10, nullptr, nullptr).ok());
+  const int64_t p = NewPerson("r");
+  auto before = RosterStore::IsVerified(*db_, p);
+  ASSERT_TRUE(before.ok());
+  EXPECT_FALSE(*before);
+  Household h;
+  ASSERT_TRUE(RosterStore::RedeemCode(*db_, CodeOf("301"), p, 0, 500, &h).ok());
+  auto after = RosterStore::IsVerified(*db_, p);
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(*after);
+  ASSERT_TRUE(RosterStore::Unbind(*db_, p, h.id).ok());
+  EXPECT_EQ(RosterStore::Unbind(*db_, p, h.id).code(), StatusCode::kNotFound);
+  auto gone = RosterStore::IsVerified(*db_, p);
+  ASSERT_TRUE(gone.ok());
+  EXPECT_FALSE(*gone);
+}
+
+TEST_F(RosterStoreTest, DeletedPersonTakesItsBindingsAlong) {
+  // Person ids may be reused by SQLite; a binding left behind would verify a stranger.
+  ASSERT_TRUE(RosterStore::Import(*db_, {H("3", "2", "301")}, false, 10, nullptr, nullptr).ok());
+  const int64_t p = NewPerson("r");
+  ASSERT_TRUE(RosterStore::RedeemCode(*db_, CodeOf("301"), p, 0, 500, nullptr).ok());
+  ASSERT_TRUE(db_->Exec("DELETE FROM identities WHERE person_id = ?", {p}).ok());
+  ASSERT_TRUE(db_->Exec("DELETE FROM persons WHERE id = ?", {p}).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM person_households"), 0);
+}
+
+TEST_F(RosterStoreTest, FailuresCountWithinAWindow) {
+  constexpr int64_t kHour = 3600000;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(RosterStore::RecordFailure(*db_, "tg", "x", 1000 + i, kHour).ok());
+  auto n = RosterStore::Failures(*db_, "tg", "x", 2000, kHour);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 3);
+  auto other = RosterStore::Failures(*db_, "wx", "x", 2000, kHour);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(*other, 0);
+  auto later = RosterStore::Failures(*db_, "tg", "x", 1000 + kHour, kHour);
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(*later, 0);
+  ASSERT_TRUE(RosterStore::RecordFailure(*db_, "tg", "x", 1000 + kHour, kHour).ok());
+  auto restarted = RosterStore::Failures(*db_, "tg", "x", 1001 + kHour, kHour);
+  ASSERT_TRUE(restarted.ok());
+  EXPECT_EQ(*restarted, 1);
+}
+
+}  // namespace
+}  // namespace linli::storage
