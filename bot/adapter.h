@@ -37,21 +37,22 @@ struct SendResult {
   std::string platform_message_id;
   std::chrono::milliseconds retry_after{0};  // 0 = use the outbox backoff
   std::string error;                         // no secrets, no personal data
-  // True when this send used the recipient's contact window quota (WeChat customer-service
-  // message); the outbox then counts it in ContactWindow::sends_since.
-  bool counted_in_window = false;
+  // The contact window whose quota this send used (WeChat customer-service message); the
+  // outbox counts it for the recipient. kNone for sends outside any window (templates).
+  WindowUse window_use = WindowUse::kNone;
+  bool counted_in_window() const { return window_use != WindowUse::kNone; }
 
   static SendResult Sent(std::string id = {}) {
-    return {Outcome::kSent, std::move(id), {}, {}, false};
+    return {Outcome::kSent, std::move(id), {}, {}, WindowUse::kNone};
   }
   static SendResult Retry(std::string error, std::chrono::milliseconds after = {}) {
-    return {Outcome::kRetry, {}, after, std::move(error), false};
+    return {Outcome::kRetry, {}, after, std::move(error), WindowUse::kNone};
   }
   static SendResult Permanent(std::string error) {
-    return {Outcome::kPermanent, {}, {}, std::move(error), false};
+    return {Outcome::kPermanent, {}, {}, std::move(error), WindowUse::kNone};
   }
   static SendResult Deferred(std::string error) {
-    return {Outcome::kDeferred, {}, {}, std::move(error), false};
+    return {Outcome::kDeferred, {}, {}, std::move(error), WindowUse::kNone};
   }
 };
 

@@ -67,14 +67,20 @@ enum class OutboundKind {
   kCallbackAnswer,  // acknowledge a tapped button (Telegram answerCallbackQuery)
 };
 
-// The recipient's latest contact, as the outbox knows it when sending. Some platforms allow
-// free-form pushes only inside a window after the user's last contact (WeChat: 5 messages in
-// 48 h after a message; 3 in 1 minute after a menu click, follow or scan).
+// The recipient's latest contacts, as the outbox knows them when sending. Some platforms allow
+// free-form pushes only inside windows after the user's contact (WeChat: 5 messages in 48 h
+// after a message; 3 in 1 minute after a menu click, follow or scan). The two windows are
+// independent: a click does not shorten the window a message opened.
 struct ContactWindow {
-  int64_t last_contact_ms = 0;  // 0 = never / unknown
-  bool by_event = false;        // the contact was a click/follow/scan event, not a message
-  int sends_since = 0;          // window-counted sends since that contact
+  int64_t last_message_ms = 0;  // the user's last message; 0 = never / unknown
+  int message_sends = 0;        // sends counted against the message window since then
+  int64_t last_event_ms = 0;    // the last click/follow/scan event; 0 = never
+  int event_sends = 0;          // sends counted against the event window since then
+  bool unsubscribed = false;    // the user unfollowed: nothing may be pushed
 };
+
+// Which contact window a send used (see ContactWindow).
+enum class WindowUse { kNone, kMessage, kEvent };
 
 struct OutboundMessage {
   ConversationRef to;

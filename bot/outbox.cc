@@ -93,10 +93,14 @@ StatusOr<int> OutboxWorker::RunOnce() {
       OutboundMessage message = item.message;
       if (message.idempotency_key.empty()) message.idempotency_key = "linli-ob-" + std::to_string(item.id);
       message.window = windows[&item - items.data()];
-      try {
-        result = adapter->Send(message);
-      } catch (const std::exception& e) {
-        result = SendResult::Retry(std::string("adapter threw: ") + e.what());
+      if (message.window.unsubscribed) {
+        result = SendResult::Permanent("the recipient unsubscribed");
+      } else {
+        try {
+          result = adapter->Send(message);
+        } catch (const std::exception& e) {
+          result = SendResult::Retry(std::string("adapter threw: ") + e.what());
+        }
       }
     }
     const int64_t now = clock_.NowMillis();
@@ -107,9 +111,9 @@ StatusOr<int> OutboxWorker::RunOnce() {
         recorded = queue_.Run([&](storage::Database& db) -> Status {
           LINLI_RETURN_IF_ERROR(
               storage::OutboxStore::MarkSent(db, item.id, result.platform_message_id, now));
-          if (!result.counted_in_window) return Status::Ok();
           return storage::IdentityStore::CountWindowSend(db, item.message.to.channel,
-                                                         item.message.to.user_id);
+                                                         item.message.to.user_id,
+                                                         result.window_use);
         });
         break;
       case SendResult::Outcome::kRetry:

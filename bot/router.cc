@@ -72,16 +72,20 @@ Status Router::RunTurn(storage::Database& db, Adapter& adapter, const InboundMes
   // The user just wrote: a platform reply window opens (WeChat: 5 pushes in 48 h after a
   // message, 3 in a minute after a click/follow/scan), and messages parked outside the
   // window may go now. Unsubscribes and passive platform events open nothing.
+  const std::string& user_id = message.conversation.user_id;
   const bool opens_window = message.kind != InboundKind::kEvent || message.event == "click" ||
                             message.event == "subscribe" || message.event == "scan";
   if (opens_window) {
     LINLI_RETURN_IF_ERROR(storage::IdentityStore::RecordContact(
-        db, channel, message.conversation.user_id, now, message.kind == InboundKind::kEvent));
+        db, channel, user_id, now, message.kind == InboundKind::kEvent));
+    LINLI_ASSIGN_OR_RETURN(int64_t released,
+                           storage::OutboxStore::ReleaseDeferred(db, channel, user_id, now));
+    out->enqueued += static_cast<int>(released);
+  } else if (message.kind == InboundKind::kEvent && message.event == "unsubscribe") {
+    // Unfollowed: stop pushing. Rows still queued for this user fail at the outbox (it checks
+    // the identity before sending), so staff can see what did not reach them.
+    LINLI_RETURN_IF_ERROR(storage::IdentityStore::RecordUnsubscribe(db, channel, user_id, now));
   }
-  LINLI_ASSIGN_OR_RETURN(int64_t released,
-                         storage::OutboxStore::ReleaseDeferred(
-                             db, channel, message.conversation.user_id, now));
-  out->enqueued += static_cast<int>(released);
   return storage::InboxStore::Record(db, channel, message.platform_message_id, now, out->ack);
 }
 

@@ -10,8 +10,8 @@ namespace {
 
 constexpr const char* kPersonColumns = "id, role, tier, locale, created_at";
 constexpr const char* kIdentityColumns =
-    "channel, user_id, person_id, chat_id, chat_type, last_seen_at, window_opened_at, "
-    "window_by_event, window_sends";
+    "channel, user_id, person_id, chat_id, chat_type, last_seen_at, message_window_at, "
+    "message_window_sends, event_window_at, event_window_sends, unsubscribed_at";
 
 Person ToPerson(const Row& r) {
   Person p;
@@ -33,9 +33,11 @@ Identity ToIdentity(const Row& r) {
   id.last_conversation.chat_id = r.Text(3);
   id.last_conversation.chat_type = internal::ParseChatType(r.Text(4));
   id.last_seen_ms = r.Int(5);
-  id.window.last_contact_ms = r.Int(6);
-  id.window.by_event = r.Int(7) != 0;
-  id.window.sends_since = static_cast<int>(r.Int(8));
+  id.window.last_message_ms = r.Int(6);
+  id.window.message_sends = static_cast<int>(r.Int(7));
+  id.window.last_event_ms = r.Int(8);
+  id.window.event_sends = static_cast<int>(r.Int(9));
+  id.window.unsubscribed = r.Int(10) != 0;
   return id;
 }
 
@@ -156,17 +158,31 @@ Status IdentityStore::SetLocale(Database& db, int64_t person_id, const std::stri
 
 Status IdentityStore::RecordContact(Database& db, const std::string& channel,
                                     const std::string& user_id, int64_t now_ms, bool by_event) {
-  return db.Exec(
-      "UPDATE identities SET window_opened_at = ?, window_by_event = ?, window_sends = 0 "
-      "WHERE channel = ? AND user_id = ?",
-      {now_ms, int64_t{by_event ? 1 : 0}, channel, user_id});
+  // Any contact means the user follows the account (again).
+  return db.Exec(by_event ? "UPDATE identities SET event_window_at = ?, event_window_sends = 0, "
+                            "unsubscribed_at = 0 WHERE channel = ? AND user_id = ?"
+                          : "UPDATE identities SET message_window_at = ?, message_window_sends = 0, "
+                            "unsubscribed_at = 0 WHERE channel = ? AND user_id = ?",
+                 {now_ms, channel, user_id});
 }
 
 Status IdentityStore::CountWindowSend(Database& db, const std::string& channel,
-                                      const std::string& user_id) {
+                                      const std::string& user_id, WindowUse use) {
+  if (use == WindowUse::kNone) return Status::Ok();
+  return db.Exec(use == WindowUse::kMessage
+                     ? "UPDATE identities SET message_window_sends = message_window_sends + 1 "
+                       "WHERE channel = ? AND user_id = ?"
+                     : "UPDATE identities SET event_window_sends = event_window_sends + 1 "
+                       "WHERE channel = ? AND user_id = ?",
+                 {channel, user_id});
+}
+
+Status IdentityStore::RecordUnsubscribe(Database& db, const std::string& channel,
+                                        const std::string& user_id, int64_t now_ms) {
   return db.Exec(
-      "UPDATE identities SET window_sends = window_sends + 1 WHERE channel = ? AND user_id = ?",
-      {channel, user_id});
+      "UPDATE identities SET unsubscribed_at = ?, message_window_at = 0, event_window_at = 0 "
+      "WHERE channel = ? AND user_id = ?",
+      {now_ms, channel, user_id});
 }
 
 Status IdentityStore::MergeInto(Database& db, int64_t from_person, int64_t into_person) {

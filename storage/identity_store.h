@@ -42,13 +42,17 @@ class IdentityStore {
                         const std::string& tier);
   static Status SetLocale(Database& db, int64_t person_id, const std::string& locale);
 
-  // The user contacted us (a message, or a click/follow/scan event): a new reply window opens
-  // at `now_ms` with no sends counted. No-op for an unknown identity.
+  // The user contacted us: a message (by_event false) or a click/follow/scan event opens that
+  // kind's reply window at `now_ms` with no sends counted; the other window is kept. Clears an
+  // unsubscribe. No-op for an unknown identity.
   static Status RecordContact(Database& db, const std::string& channel,
                               const std::string& user_id, int64_t now_ms, bool by_event);
-  // One more window-counted send to (channel, user_id).
+  // One more send counted against the `use` window of (channel, user_id).
   static Status CountWindowSend(Database& db, const std::string& channel,
-                                const std::string& user_id);
+                                const std::string& user_id, WindowUse use);
+  // The user unfollowed: both windows close and nothing is pushed until they contact us again.
+  static Status RecordUnsubscribe(Database& db, const std::string& channel,
+                                  const std::string& user_id, int64_t now_ms);
 
   // Makes `from_person` one with `into_person`: its identities and everything it owns move to
   // `into_person`, and the `from_person` row is deleted. Tables that reference persons must be

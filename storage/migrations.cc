@@ -113,9 +113,11 @@ CREATE INDEX outbox_destination ON outbox (channel, chat_id, status, id);
 CREATE INDEX outbox_user ON outbox (channel, user_id, status);
 )sql"},
     {6, R"sql(
-ALTER TABLE identities ADD COLUMN window_opened_at BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE identities ADD COLUMN window_by_event INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE identities ADD COLUMN window_sends INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE identities ADD COLUMN message_window_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE identities ADD COLUMN message_window_sends INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE identities ADD COLUMN event_window_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE identities ADD COLUMN event_window_sends INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE identities ADD COLUMN unsubscribed_at BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE tickets ADD COLUMN notify_channel TEXT NOT NULL DEFAULT '';
 CREATE TABLE link_codes (
   code TEXT PRIMARY KEY,

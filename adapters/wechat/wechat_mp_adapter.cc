@@ -149,15 +149,29 @@ StatusOr<std::vector<std::pair<std::string, std::string>>> ParseTemplateFieldMap
   return out;
 }
 
+// The open customer-service window with quota left, if any: the message window (5 in 48 h)
+// first, then the event window (3 in 1 minute). A contact time in the future counts as now.
+WindowUse OpenCustomerServiceWindow(const ContactWindow& window, int64_t now_ms) {
+  auto open = [now_ms](int64_t at, int sends, int64_t span, int quota) {
+    return at > 0 && std::max<int64_t>(0, now_ms - at) < span && sends < quota;
+  };
+  if (open(window.last_message_ms, window.message_sends, kMessageWindowMs, kMessageWindowSends)) {
+    return WindowUse::kMessage;
+  }
+  if (open(window.last_event_ms, window.event_sends, kEventWindowMs, kEventWindowSends)) {
+    return WindowUse::kEvent;
+  }
+  return WindowUse::kNone;
+}
+
 bool CustomerServiceWindowOpen(const ContactWindow& window, int64_t now_ms) {
-  if (window.last_contact_ms <= 0) return false;
-  const int64_t elapsed = std::max<int64_t>(0, now_ms - window.last_contact_ms);
-  if (window.by_event) return elapsed < kEventWindowMs && window.sends_since < kEventWindowSends;
-  return elapsed < kMessageWindowMs && window.sends_since < kMessageWindowSends;
+  return OpenCustomerServiceWindow(window, now_ms) != WindowUse::kNone;
 }
 
 SendRoute ChooseSendRoute(const ContactWindow& window, int64_t now_ms, bool has_template) {
-  if (CustomerServiceWindowOpen(window, now_ms)) return SendRoute::kCustomerService;
+  if (CustomerServiceWindowOpen(window, now_ms)) {
+    return SendRoute::kCustomerService;
+  }
   return has_template ? SendRoute::kTemplate : SendRoute::kDeferred;
 }
 
@@ -411,8 +425,8 @@ SendResult WechatMpAdapter::SendCustomerService(const OutboundMessage& message,
       http_, tokens_, options_.api_base + "/cgi-bin/message/custom/send?access_token=",
       RenderCustomSendJson(message.to.user_id, text), OfficialAccountPolicy());
   if (result.outcome == SendResult::Outcome::kSent) {
-    // Every delivered customer-service message uses the user's 48 h / 5-message quota.
-    result.counted_in_window = true;
+    // Every delivered customer-service message uses the quota of the window it went in.
+    result.window_use = OpenCustomerServiceWindow(message.window, clock_.NowMillis());
     Log()->debug("channel {}: customer-service message sent", options_.name);
   } else {
     Log()->warn("channel {}: customer-service send {}: {}", options_.name,
@@ -428,7 +442,7 @@ SendResult WechatMpAdapter::SendTemplate(const OutboundMessage& message,
       RenderTemplateSendJson(message.to.user_id, tmpl, message.notice_fields,
                              message.idempotency_key),
       OfficialAccountPolicy());
-  result.counted_in_window = false;  // templates are outside the customer-service quota
+  result.window_use = WindowUse::kNone;  // templates are outside the customer-service quota
   if (result.outcome == SendResult::Outcome::kSent) {
     Log()->debug("channel {}: template message sent", options_.name);
   } else {

@@ -27,7 +27,7 @@
 //   - customer-service message (POST /cgi-bin/message/custom/send) while the user's window is
 //     open: less than 48 h after a message and fewer than 5 counted sends since, or less than
 //     1 minute after a click/follow/scan event and fewer than 3 sends; a delivered one is
-//     marked counted_in_window (the outbox counts the user's quota);
+//     marked with the window they used (the outbox counts the user's quota);
 //   - otherwise a template message (POST /cgi-bin/message/template/send) when the message is a
 //     notice and the channel configures a template for its kind (below); it does not count in
 //     the window, and carries client_msg_id = the outbox idempotency key;
@@ -88,6 +88,9 @@ inline constexpr int64_t kMessageWindowMs = 48LL * 3600 * 1000;
 inline constexpr int kMessageWindowSends = 5;
 inline constexpr int64_t kEventWindowMs = 60LL * 1000;
 inline constexpr int kEventWindowSends = 3;
+// The window a customer-service message would use now: the message window if open with quota
+// left, else the event window, else kNone. The two are independent.
+WindowUse OpenCustomerServiceWindow(const ContactWindow& window, int64_t now_ms);
 bool CustomerServiceWindowOpen(const ContactWindow& window, int64_t now_ms);
 // Customer service if the window is open, else template if `has_template`, else deferred.
 SendRoute ChooseSendRoute(const ContactWindow& window, int64_t now_ms, bool has_template);

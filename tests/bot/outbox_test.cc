@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/identity_store.h"
 #include "storage/migrations.h"
 #include "storage/outbox_store.h"
 #include "storage/sqlite_database.h"
@@ -156,6 +157,52 @@ TEST_F(OutboxTest, DeferredWaitsForTheUsersNextContact) {
   }).ok());
   EXPECT_EQ(RunOnce(), 1);
   EXPECT_EQ(StatusOf(id), "sent");
+}
+
+TEST_F(OutboxTest, NothingIsPushedToAnUnsubscribedUser) {
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+    LINLI_RETURN_IF_ERROR(storage::IdentityStore::Touch(db, {"tg", "c1", "c1", ChatType::kPrivate},
+                                                        clock_.NowMillis()).status());
+    return storage::IdentityStore::RecordUnsubscribe(db, "tg", "c1", clock_.NowMillis());
+  }).ok());
+  const int64_t id = Enqueue("c1", "status changed");
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(StatusOf(id), "failed");
+  EXPECT_TRUE(tg_.attempts().empty());  // the platform was not called
+  // Following again (any contact) lifts it.
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) {
+    return storage::IdentityStore::RecordContact(db, "tg", "c1", clock_.NowMillis(), true);
+  }).ok());
+  const int64_t next = Enqueue("c1", "welcome back");
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(StatusOf(next), "sent");
+}
+
+TEST_F(OutboxTest, WindowSendsAreCountedPerWindow) {
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+    LINLI_RETURN_IF_ERROR(storage::IdentityStore::Touch(db, {"tg", "c1", "c1", ChatType::kPrivate},
+                                                        clock_.NowMillis()).status());
+    return storage::IdentityStore::RecordContact(db, "tg", "c1", clock_.NowMillis(), false);
+  }).ok());
+  SendResult used = SendResult::Sent("m1");
+  used.window_use = WindowUse::kMessage;
+  tg_.Script({used});
+  Enqueue("c1", "one");
+  EXPECT_EQ(RunOnce(), 1);
+  Enqueue("c1", "two");
+  EXPECT_EQ(RunOnce(), 1);  // default: sent outside any window
+  ContactWindow w;
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+    LINLI_ASSIGN_OR_RETURN(auto identity, storage::IdentityStore::FindIdentity(db, "tg", "c1"));
+    if (identity) w = identity->window;
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(w.message_sends, 1);
+  EXPECT_EQ(w.event_sends, 0);
+  // The adapter saw the window as the outbox read it before the first send.
+  ASSERT_EQ(tg_.attempts().size(), 2u);
+  EXPECT_EQ(tg_.attempts()[0].window.message_sends, 0);
+  EXPECT_EQ(tg_.attempts()[1].window.message_sends, 1);
 }
 
 TEST_F(OutboxTest, InFlightRowsAreRecoveredAtStart) {

@@ -62,7 +62,7 @@ TEST_F(OutboxStoreTest, EnqueueStoresTheWholeMessage) {
   m.idempotency_key = "turn-42-reply-1";
   m.notice = "ticket_status";
   m.notice_fields = {{"number", "#12"}, {"status", "已受理"}};
-  m.window.last_contact_ms = 77;  // not stored: the outbox fills it at send time
+  m.window.last_message_ms = 77;  // not stored: the outbox fills it at send time
   const int64_t id = Enqueue(m, 1000);
   ASSERT_GT(id, 0);
 
@@ -86,7 +86,7 @@ TEST_F(OutboxStoreTest, EnqueueStoresTheWholeMessage) {
   EXPECT_EQ(item.message.idempotency_key, "turn-42-reply-1");
   EXPECT_EQ(item.message.notice, "ticket_status");
   EXPECT_EQ(item.message.notice_fields, m.notice_fields);
-  EXPECT_EQ(item.message.window.last_contact_ms, 0);
+  EXPECT_EQ(item.message.window.last_message_ms, 0);
 
   OutboundMessage answer = To("tg", "u1", "");
   answer.kind = OutboundKind::kCallbackAnswer;

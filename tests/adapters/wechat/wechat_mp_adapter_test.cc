@@ -504,9 +504,8 @@ TEST_F(WechatMpAdapterTest, AccountIdFromEncryptedMessagesWins) {
 // Inside the customer-service window: the user wrote a minute ago (see
 // wechat_mp_window_test.cc for the window rules themselves).
 OutboundMessage InWindow(OutboundMessage m, const Clock& clock) {
-  m.window.last_contact_ms = clock.NowMillis() - 60'000;
-  m.window.by_event = false;
-  m.window.sends_since = 0;
+  m.window.last_message_ms = clock.NowMillis() - 60'000;
+  m.window.message_sends = 0;
   return m;
 }
 
@@ -517,7 +516,7 @@ TEST_F(WechatMpAdapterTest, SendPostsCustomerServiceText) {
   OutboundMessage m = InWindow(Replies()[0], clock_);
   const SendResult r = a->Send(m);
   EXPECT_EQ(r.outcome, SendResult::Outcome::kSent) << r.error;
-  EXPECT_TRUE(r.counted_in_window);  // customer-service messages use the 48 h quota
+  EXPECT_TRUE(r.counted_in_window());  // customer-service messages use the 48 h quota
   const auto reqs = http_.requests();
   ASSERT_EQ(reqs.size(), 2u);
   EXPECT_EQ(reqs[0].method, "GET");
@@ -555,7 +554,7 @@ TEST_F(WechatMpAdapterTest, SendErrcodeMapping) {
     http.PushJson(200, body);
     const SendResult r = (*a)->Send(InWindow(Replies()[1], clock_));
     EXPECT_EQ(r.outcome, outcome) << body;
-    EXPECT_FALSE(r.counted_in_window);
+    EXPECT_FALSE(r.counted_in_window());
     EXPECT_EQ(r.error.find(kOpenId), std::string::npos);
     EXPECT_EQ(r.error.find("ACCESS"), std::string::npos);
   }

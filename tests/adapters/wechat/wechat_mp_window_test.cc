@@ -39,11 +39,16 @@ config::ChannelConfig Channel(bool with_template) {
   return c;
 }
 
+// One open window: the message window (by_event false) or the event window.
 ContactWindow Window(int64_t last_contact_ms, bool by_event, int sends) {
   ContactWindow w;
-  w.last_contact_ms = last_contact_ms;
-  w.by_event = by_event;
-  w.sends_since = sends;
+  if (by_event) {
+    w.last_event_ms = last_contact_ms;
+    w.event_sends = sends;
+  } else {
+    w.last_message_ms = last_contact_ms;
+    w.message_sends = sends;
+  }
   return w;
 }
 
@@ -94,6 +99,20 @@ TEST(WechatWindowTest, EventWindowIsOneMinuteAndThreeSends) {
   EXPECT_FALSE(CustomerServiceWindowOpen(Window(kNow - 1'000, true, 3), kNow));  // the 4th
   // An event window does not borrow the 48 h rule.
   EXPECT_FALSE(CustomerServiceWindowOpen(Window(kNow - kHour, true, 0), kNow));
+}
+
+// Regression: a menu click used to replace the window a message had opened.
+TEST(WechatWindowTest, MessageAndEventWindowsAreIndependent) {
+  ContactWindow w;
+  w.last_message_ms = kNow - kHour;  // wrote an hour ago
+  w.last_event_ms = kNow - 2 * 60'000;  // clicked a menu two minutes ago (window over)
+  EXPECT_EQ(OpenCustomerServiceWindow(w, kNow), WindowUse::kMessage);
+  w.message_sends = 5;  // message quota used up
+  EXPECT_EQ(OpenCustomerServiceWindow(w, kNow), WindowUse::kNone);
+  w.last_event_ms = kNow - 1000;  // a fresh click: its own 3 sends
+  EXPECT_EQ(OpenCustomerServiceWindow(w, kNow), WindowUse::kEvent);
+  w.event_sends = 3;
+  EXPECT_EQ(OpenCustomerServiceWindow(w, kNow), WindowUse::kNone);
 }
 
 TEST(WechatWindowTest, RouteOrder) {
@@ -201,7 +220,7 @@ TEST_F(WechatSendRouteTest, InsideTheMessageWindowUsesCustomerService) {
   http_.PushJson(200, R"({"errcode":0,"errmsg":"ok"})");
   const SendResult r = a->Send(Notice(Window(kNow - 47 * kHour, false, 4)));  // the 5th send
   EXPECT_EQ(r.outcome, SendResult::Outcome::kSent) << r.error;
-  EXPECT_TRUE(r.counted_in_window);
+  EXPECT_TRUE(r.counted_in_window());
   EXPECT_EQ(LastPath(), "/cgi-bin/message/custom/send");
   EXPECT_NE(http_.last_request().url.find("access_token=ACCESS"), std::string::npos);
   const auto body = nlohmann::json::parse(http_.last_request().body);
@@ -213,7 +232,7 @@ TEST_F(WechatSendRouteTest, SixthSendInTheWindowGoesAsTemplate) {
   http_.PushJson(200, R"({"errcode":0,"errmsg":"ok","msgid":200228332})");
   const SendResult r = a->Send(Notice(Window(kNow - kHour, false, 5)));
   EXPECT_EQ(r.outcome, SendResult::Outcome::kSent) << r.error;
-  EXPECT_FALSE(r.counted_in_window);  // templates are outside the quota
+  EXPECT_FALSE(r.counted_in_window());  // templates are outside the quota
   EXPECT_EQ(r.platform_message_id, "200228332");
   EXPECT_EQ(LastPath(), "/cgi-bin/message/template/send");
   const auto body = nlohmann::json::parse(http_.last_request().body);
@@ -231,13 +250,13 @@ TEST_F(WechatSendRouteTest, FortyEightHourEdgeInOrder) {
   const ContactWindow w = Window(kNow, false, 0);
   clock_.Advance(48h - 1ms);
   http_.PushJson(200, R"({"errcode":0})");
-  EXPECT_TRUE(a->Send(Notice(w)).counted_in_window);
+  EXPECT_TRUE(a->Send(Notice(w)).counted_in_window());
   EXPECT_EQ(LastPath(), "/cgi-bin/message/custom/send");
   clock_.Advance(1ms);  // exactly 48 h
   http_.PushJson(200, R"({"errcode":0})");
   const SendResult r = a->Send(Notice(w));
   EXPECT_EQ(r.outcome, SendResult::Outcome::kSent);
-  EXPECT_FALSE(r.counted_in_window);
+  EXPECT_FALSE(r.counted_in_window());
   EXPECT_EQ(LastPath(), "/cgi-bin/message/template/send");
 }
 
@@ -245,7 +264,7 @@ TEST_F(WechatSendRouteTest, OutsideTheWindowWithoutTemplateIsDeferredWithoutACal
   auto a = Make(false);
   const SendResult r = a->Send(Notice(Window(kNow - 49 * kHour, false, 0)));
   EXPECT_EQ(r.outcome, SendResult::Outcome::kDeferred);
-  EXPECT_FALSE(r.counted_in_window);
+  EXPECT_FALSE(r.counted_in_window());
   EXPECT_EQ(http_.request_count(), 0u);  // decided before calling the API (no token either)
   // A reply that is not a notice, or a notice of another kind, is deferred the same way.
   auto b = Make(true);
@@ -267,7 +286,7 @@ TEST_F(WechatSendRouteTest, EventWindowEdges) {
   http_.PushJson(200, R"({"errcode":0})");
   SendResult r = a->Send(Notice(click));
   EXPECT_EQ(r.outcome, SendResult::Outcome::kSent);
-  EXPECT_TRUE(r.counted_in_window);
+  EXPECT_TRUE(r.counted_in_window());
   EXPECT_EQ(http_.request_count(), 2u);  // token + custom/send
   EXPECT_EQ(a->Send(Notice(Window(kNow, true, 3))).outcome, SendResult::Outcome::kDeferred);
   clock_.Advance(2s);  // 61 s
@@ -282,7 +301,7 @@ TEST_F(WechatSendRouteTest, EventWindowClosedFallsBackToTemplate) {
   http_.PushJson(200, R"({"errcode":0})");
   const SendResult r = a->Send(Notice(Window(kNow, true, 0)));
   EXPECT_EQ(r.outcome, SendResult::Outcome::kSent);
-  EXPECT_FALSE(r.counted_in_window);
+  EXPECT_FALSE(r.counted_in_window());
   EXPECT_EQ(LastPath(), "/cgi-bin/message/template/send");
 }
 
@@ -297,7 +316,7 @@ TEST_F(WechatSendRouteTest, PlatformWindowErrorsAreASafetyNet) {
       http.PushJson(200, std::string(R"({"errcode":)") + code + "}");
       const SendResult r = (*a)->Send(Notice(Window(kNow - kHour, false, 0)));
       EXPECT_EQ(r.outcome, SendResult::Outcome::kDeferred) << code;
-      EXPECT_FALSE(r.counted_in_window);
+      EXPECT_FALSE(r.counted_in_window());
     }
     // With one: the template goes out in the same attempt.
     {
@@ -309,7 +328,7 @@ TEST_F(WechatSendRouteTest, PlatformWindowErrorsAreASafetyNet) {
       http.PushJson(200, R"({"errcode":0,"msgid":5})");
       const SendResult r = (*a)->Send(Notice(Window(kNow - kHour, false, 0)));
       EXPECT_EQ(r.outcome, SendResult::Outcome::kSent) << code;
-      EXPECT_FALSE(r.counted_in_window);
+      EXPECT_FALSE(r.counted_in_window());
       ASSERT_EQ(http.request_count(), 3u);
       EXPECT_NE(http.last_request().url.find("/cgi-bin/message/template/send?access_token=ACCESS"),
                 std::string::npos);
@@ -333,7 +352,7 @@ TEST_F(WechatSendRouteTest, TemplateErrors) {
     http.PushJson(200, body);
     const SendResult r = (*a)->Send(Notice(ContactWindow{}));
     EXPECT_EQ(r.outcome, outcome) << body;
-    EXPECT_FALSE(r.counted_in_window);
+    EXPECT_FALSE(r.counted_in_window());
     EXPECT_EQ(r.error.find(kOpenId), std::string::npos);
   }
   // A token error refetches once and resends the template.

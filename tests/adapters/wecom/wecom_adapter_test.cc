@@ -327,7 +327,7 @@ TEST_F(WecomAdapterTest, SendPostsAppMessageWithDuplicateCheck) {
   const SendResult r = a->Send(m);
   EXPECT_EQ(r.outcome, SendResult::Outcome::kSent) << r.error;
   EXPECT_EQ(r.platform_message_id, "MSG1");
-  EXPECT_FALSE(r.counted_in_window);  // WeCom has no reply window
+  EXPECT_FALSE(r.counted_in_window());  // WeCom has no reply window
   const auto reqs = http_.requests();
   ASSERT_EQ(reqs.size(), 2u);
   EXPECT_EQ(reqs[0].method, "GET");
