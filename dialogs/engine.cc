@@ -395,6 +395,7 @@ StatusOr<std::vector<OutboundMessage>> Engine::HandleTurn(storage::Database& db,
   }
   if (Contains(HelpTriggers(), lower)) {
     ctx.Reply(ctx.T("help.text"));
+    if (ctx.is_staff()) ctx.Reply(ctx.T("staff.help"));  // staff also see their commands
     if (flow != nullptr) {
       Prompt(ctx, *step, slots, ctx.T("dialog.resume"));
       LINLI_RETURN_IF_ERROR(finish(flow, step->name));

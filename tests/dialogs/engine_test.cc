@@ -62,6 +62,12 @@ TEST(EngineTest, UnknownTextShowsMenu) {
   EXPECT_EQ(r.back().choices.size(), 3u);  // 报事, 查进度, 帮助
 }
 
+TEST(EngineTest, HelpShowsStaffCommandsToStaffOnly) {
+  DialogHarness h;
+  EXPECT_THAT(DialogHarness::Text(h.Say("帮助", "staff-1")), HasSubstr("工作人员命令"));
+  EXPECT_THAT(DialogHarness::Text(h.Say("帮助", "user-1")), Not(HasSubstr("工作人员命令")));
+}
+
 TEST(EngineTest, MenuNumberStartsFlowWhenIdle) {
   DialogHarness h;
   auto r = h.Say("1");
