@@ -2,6 +2,7 @@
 # End-to-end benchmark of the Telegram webhook path (bench/README.md). Not part of CI.
 #
 #   bash scripts/bench.sh [extra linli_bench flags, passed to every run]
+#   LINLI_BENCH_BIN=build-x/bench/linli_bench bash scripts/bench.sh   # use that binary, no build
 #
 # Builds linli_bench, then runs:
 #   1. the default run: 64 connections, synchronous=FULL, then the noop ceiling, and the ratio;
@@ -12,8 +13,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/build.sh linli_bench
-BIN=build/bench/linli_bench
+if [ -n "${LINLI_BENCH_BIN:-}" ]; then
+  BIN=$LINLI_BENCH_BIN
+else
+  bash scripts/build.sh linli_bench
+  BIN=build/bench/linli_bench
+fi
 LOG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/linli-bench-logs.XXXXXX")
 status=0
 
