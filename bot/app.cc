@@ -8,6 +8,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "adapters/registry.h"
+#include "bot/api.h"
 #include "bot/console_channel.h"
 #include "bot/httplib_client.h"
 #include "bot/log.h"
@@ -107,6 +108,8 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
       [raw](const std::string& name) { return raw->FindAdapter(name); }, app->outbox_threads_);
   app->router_ = std::make_unique<Router>(*app->queue_, *app->engine_, *app->clock_,
                                           [raw] { raw->outbox_->Notify(); });
+  app->api_ = std::make_unique<HttpApi>(app->config_, *app->services_, *app->queue_,
+                                        [raw] { raw->outbox_->Notify(); });
   return app;
 }
 
@@ -120,6 +123,10 @@ void App::HandleHttp(HttpRequest request, std::function<void(HttpResponse)> resp
   static const std::string kWebhookPrefix = "/webhook/";
   if (request.path == "/healthz") {
     respond(HttpResponse::Json(200, "{\"status\":\"ok\"}"));
+    return;
+  }
+  if (HttpApi::Owns(request.path)) {
+    api_->Handle(std::move(request), std::move(respond));
     return;
   }
   if (request.path.rfind(kWebhookPrefix, 0) != 0) {

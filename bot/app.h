@@ -30,6 +30,7 @@ namespace storage {
 class WriteQueue;
 }
 class ConsoleAdapter;
+class HttpApi;
 class OutboxWorker;
 class Router;
 class Scheduler;
@@ -85,6 +86,7 @@ class App {
   std::map<std::string, std::unique_ptr<Adapter>> adapters_;
   std::unique_ptr<ConsoleAdapter> console_;
   std::unique_ptr<Router> router_;
+  std::unique_ptr<HttpApi> api_;  // /api/ (bot/api.h)
   std::unique_ptr<OutboxWorker> outbox_;
   std::unique_ptr<boost::asio::io_context> io_;
   std::unique_ptr<WebhookServer> server_;

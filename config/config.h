@@ -110,6 +110,12 @@ struct RatingConfig {
   int auto_close_days = 3;
 };
 
+struct AdminConfig {
+  // admin.api_token: bearer token of the admin HTTP API (/api/admin/...). Empty (the default)
+  // disables the admin API (404). At least 24 characters when set; use "${ENV}".
+  std::string api_token;
+};
+
 struct LoggingConfig {
   std::string level = "info";               // logging.level: trace|debug|info|warn|error
   bool json = false;                        // logging.json: JSON lines instead of text
@@ -132,6 +138,7 @@ struct Config {
   OutboxConfig outbox;
   SlaConfig sla;
   RatingConfig rating;
+  AdminConfig admin;
   LoggingConfig logging;
 
   std::string source_path;                  // the file this was loaded from

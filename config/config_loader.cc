@@ -698,6 +698,20 @@ void DecodeRating(Decoder& d, const json& root, RatingConfig& rating) {
   }
 }
 
+void DecodeAdmin(Decoder& d, const json& root, AdminConfig& admin) {
+  if (const json* j = d.Section(root, "", "admin", {"api_token"})) {
+    std::string token;
+    if (d.String(*j, "admin", "api_token", token, /*non_empty=*/false)) {
+      if (!token.empty() && token.size() < 24) {
+        d.Error("admin.api_token", "must be at least 24 characters when set (got " +
+                                       std::to_string(token.size()) + ")");
+      } else {
+        admin.api_token = token;
+      }
+    }
+  }
+}
+
 void DecodeLocale(Decoder& d, const json& root, const std::string& source_path, Config& cfg) {
   namespace fs = std::filesystem;
   const fs::path config_dir = fs::path(source_path).parent_path();
@@ -799,7 +813,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   Decoder d;
   d.CheckKeys(root, "", {"server", "storage", "locale", "timezone", "locale_dir", "channels",
                          "compound", "staff", "categories", "dialog", "outbox", "logging", "sla",
-                         "rating"});
+                         "rating", "admin"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
   DecodeLocale(d, root, source_path, cfg);
@@ -810,6 +824,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   DecodeSmallSections(d, root, cfg);
   DecodeSla(d, root, cfg);  // after categories: sla.categories keys must name one
   DecodeRating(d, root, cfg.rating);
+  DecodeAdmin(d, root, cfg.admin);
   if (!d.errors.empty()) return Invalid(source_path, d.errors);
   return cfg;
 }

@@ -1,0 +1,243 @@
+// The JSON API (bot/api.h) end to end against a real App on loopback: the public board never
+// shows personal data; paging and ordering; the admin API's bearer token; admin actions reach
+// the reporter on the fake Telegram Bot API.
+#include <gtest/gtest.h>
+
+#include <future>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dialogs/ticket_service.h"
+#include "storage/ticket_store.h"
+#include "storage/write_queue.h"
+#include "tests/e2e/e2e_harness.h"
+
+namespace linli::e2e {
+namespace {
+
+constexpr int64_t kUser = 5550777;
+constexpr char kAdminToken[] = "test-admin-token-0123456789abcdef";
+constexpr char kDescription[] = "楼道灯坏了SECRETWORDS晚上很黑";
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+void WithToken(config::Config& c) { c.admin.api_token = kAdminToken; }
+
+httplib::Headers Bearer(const std::string& token = kAdminToken) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+// Reports ticket #1 over the webhook (numbered category 2 = 设施维修, 3号楼2单元).
+void ReportOverWebhook(Harness& h) {
+  ASSERT_EQ(h.SendText(kUser, "报事"), 200);
+  ASSERT_EQ(h.WaitForReplies(kUser, 1).size(), 1u);
+  ASSERT_EQ(h.SendText(kUser, "2"), 200);
+  ASSERT_TRUE(Contains(h.NextReplyText(kUser), "问题在哪里"));
+  ASSERT_EQ(h.SendText(kUser, "3号楼2单元"), 200);
+  ASSERT_TRUE(Contains(h.NextReplyText(kUser), "请简单描述"));
+  ASSERT_EQ(h.SendText(kUser, kDescription), 200);
+  ASSERT_EQ(h.WaitForReplies(kUser, 1).size(), 1u);
+  ASSERT_EQ(h.SendText(kUser, "跳过"), 200);
+  ASSERT_EQ(h.WaitForReplies(kUser, 1).size(), 1u);
+  ASSERT_EQ(h.SendText(kUser, "1"), 200);
+  const std::string created = h.NextReplyText(kUser);
+  ASSERT_TRUE(Contains(created, "#1")) << created;
+}
+
+// Creates `n` more tickets by the reporter of #1 directly through the write queue.
+void CreateTickets(Harness& h, int n) {
+  std::promise<Status> done;
+  const int64_t now = h.app().clock().NowMillis();
+  const config::Config& cfg = h.app().config();
+  h.app().write_queue().Submit(
+      [n, now, &cfg](storage::Database& db) -> Status {
+        LINLI_ASSIGN_OR_RETURN(auto first, storage::TicketStore::FindByNumber(db, 1));
+        if (!first) return Status::NotFound("ticket 1");
+        for (int i = 0; i < n; ++i) {
+          storage::Ticket t;
+          t.reporter_person_id = first->reporter_person_id;
+          t.channel = "tg";
+          t.notify_channel = "tg";
+          t.category = i % 2 ? "noise" : "repair";
+          t.building = std::to_string(1 + i % 6);
+          t.unit = "3";
+          t.location_text = std::to_string(1 + i % 6) + "号楼3单元";
+          t.description = std::string("第") + std::to_string(i) + "条SECRETWORDS";
+          dialogs::TicketService::PrepareNew(cfg, t, now + 1 + i);
+          t.created_at_ms = now + 1 + i;
+          t.updated_at_ms = now + 1 + i;
+          LINLI_ASSIGN_OR_RETURN(auto stored, storage::TicketStore::Create(db, t));
+          (void)stored;
+        }
+        return Status::Ok();
+      },
+      [&done](Status st) { done.set_value(st); });
+  const Status st = done.get_future().get();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
+void ExpectNoPersonalData(const std::string& raw) {
+  EXPECT_FALSE(Contains(raw, "SECRETWORDS")) << raw;
+  EXPECT_FALSE(Contains(raw, "单元")) << raw;
+  EXPECT_FALSE(Contains(raw, std::to_string(kUser))) << raw;
+  EXPECT_FALSE(Contains(raw, "reporter")) << raw;
+  EXPECT_FALSE(Contains(raw, "\"unit\"")) << raw;
+  EXPECT_FALSE(Contains(raw, "description")) << raw;
+  EXPECT_FALSE(Contains(raw, "小张")) << raw;
+}
+
+TEST(ApiE2eTest, PublicBoardHasNoPersonalDataAndPagesNewestFirst) {
+  Harness h;
+  ASSERT_TRUE(h.StartApp());
+  ReportOverWebhook(h);
+  if (HasFatalFailure()) return;
+  CreateTickets(h, 24);
+  if (HasFatalFailure()) return;
+
+  auto first = h.Get("/api/public/tickets");
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_TRUE(Contains(first.content_type, "application/json"));
+  ExpectNoPersonalData(first.body);
+  auto j = nlohmann::json::parse(first.body);
+  EXPECT_EQ(j["page"], 1);
+  EXPECT_EQ(j["per_page"], 20);
+  EXPECT_EQ(j["total"], 25);
+  ASSERT_EQ(j["tickets"].size(), 20u);
+  EXPECT_EQ(j["tickets"][0]["number"], 25);  // newest first
+  EXPECT_EQ(j["tickets"][19]["number"], 6);
+  EXPECT_EQ(j["tickets"][0]["category"], "noise");
+
+  auto second = h.Get("/api/public/tickets?page=2&per_page=20");
+  ASSERT_EQ(second.status, 200);
+  ExpectNoPersonalData(second.body);
+  auto j2 = nlohmann::json::parse(second.body);
+  ASSERT_EQ(j2["tickets"].size(), 5u);
+  EXPECT_EQ(j2["tickets"][0]["number"], 5);
+  EXPECT_EQ(j2["tickets"][4]["number"], 1);
+
+  auto capped = nlohmann::json::parse(h.Get("/api/public/tickets?per_page=1000").body);
+  EXPECT_EQ(capped["per_page"], 100);
+  EXPECT_EQ(capped["tickets"].size(), 25u);
+  EXPECT_EQ(h.Get("/api/public/tickets?page=0").status, 400);
+  EXPECT_EQ(h.Get("/api/public/tickets?per_page=x").status, 400);
+
+  auto one = h.Get("/api/public/tickets/1");
+  ASSERT_EQ(one.status, 200) << one.body;
+  ExpectNoPersonalData(one.body);
+  auto t1 = nlohmann::json::parse(one.body);
+  EXPECT_EQ(t1["number"], 1);
+  EXPECT_EQ(t1["building"], "3");
+  EXPECT_EQ(t1["category"], "repair");
+  EXPECT_EQ(t1["category_label"], "设施维修");
+  EXPECT_EQ(t1["status"], "new");
+  EXPECT_EQ(t1["tier"], "compound");
+
+  auto missing = h.Get("/api/public/tickets/999");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_TRUE(Contains(missing.body, "\"error\""));
+  EXPECT_EQ(h.Get("/api/public/tickets/abc").status, 404);
+  EXPECT_EQ(h.Post("/api/public/tickets", "{}", {}).status, 405);
+  EXPECT_EQ(h.Get("/api/public/nothing").status, 404);
+}
+
+TEST(ApiE2eTest, AdminIsDisabledWithoutToken) {
+  Harness h;
+  ASSERT_TRUE(h.StartApp());
+  EXPECT_EQ(h.Get("/api/admin/tickets").status, 404);
+  EXPECT_EQ(h.Get("/api/admin/tickets", Bearer()).status, 404);
+  EXPECT_EQ(h.Post("/api/admin/tickets/1/accept", "{}", Bearer()).status, 404);
+}
+
+TEST(ApiE2eTest, AdminNeedsTheBearerToken) {
+  Harness h;
+  ASSERT_TRUE(h.StartApp({}, WithToken));
+  auto none = h.Get("/api/admin/tickets");
+  EXPECT_EQ(none.status, 401);
+  auto wrong = h.Get("/api/admin/tickets", Bearer("test-admin-token-0123456789abcdeX"));
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(h.Get("/api/admin/tickets", {{"Authorization", kAdminToken}}).status, 401);
+  EXPECT_EQ(h.Post("/api/admin/tickets/1/accept", "{}", {}).status, 401);
+  httplib::Client client("127.0.0.1", h.port());
+  client.set_read_timeout(15);
+  auto res = client.Get("/api/admin/tickets");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(res->get_header_value("WWW-Authenticate").rfind("Bearer", 0), 0u);
+  auto ok = h.Get("/api/admin/tickets", Bearer());
+  EXPECT_EQ(ok.status, 200) << ok.body;
+}
+
+TEST(ApiE2eTest, AdminActionsReachTheReporter) {
+  Harness h;
+  ASSERT_TRUE(h.StartApp({}, WithToken));
+  ReportOverWebhook(h);
+  if (HasFatalFailure()) return;
+
+  // Staff view: full data (unit, description).
+  auto list = h.Get("/api/admin/tickets?status=new", Bearer());
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_TRUE(Contains(list.body, "SECRETWORDS"));
+  auto lj = nlohmann::json::parse(list.body);
+  ASSERT_EQ(lj["tickets"].size(), 1u);
+  EXPECT_EQ(lj["tickets"][0]["unit"], "2");
+
+  // accept -> note (public) -> resolve: each push arrives at the fake Bot API.
+  auto accept = h.Post("/api/admin/tickets/1/accept", "", Bearer());
+  ASSERT_EQ(accept.status, 200) << accept.body;
+  EXPECT_EQ(nlohmann::json::parse(accept.body)["status"], "accepted");
+  auto pushed = h.WaitForReplies(kUser, 1);
+  ASSERT_EQ(pushed.size(), 1u);
+  EXPECT_TRUE(Contains(TextOf(pushed[0]), "#1")) << TextOf(pushed[0]);
+
+  auto note = h.Post("/api/admin/tickets/1/note",
+                     R"({"note":"电工明天上午来更换灯管","public":true})", Bearer());
+  ASSERT_EQ(note.status, 200) << note.body;
+  const std::string note_push = h.NextReplyText(kUser);
+  EXPECT_TRUE(Contains(note_push, "电工明天上午来更换灯管")) << note_push;
+
+  auto resolve = h.Post("/api/admin/tickets/1/resolve", R"({"note":"灯管已更换"})", Bearer());
+  ASSERT_EQ(resolve.status, 200) << resolve.body;
+  EXPECT_EQ(nlohmann::json::parse(resolve.body)["status"], "resolved");
+  const std::string resolve_push = h.NextReplyText(kUser);
+  EXPECT_TRUE(Contains(resolve_push, "#1")) << resolve_push;
+
+  // The public board shows the public note but not the resident's words.
+  auto pub = h.Get("/api/public/tickets/1");
+  ASSERT_EQ(pub.status, 200);
+  ExpectNoPersonalData(pub.body);
+  EXPECT_TRUE(Contains(pub.body, "电工明天上午来更换灯管")) << pub.body;
+  EXPECT_EQ(nlohmann::json::parse(pub.body)["status"], "resolved");
+
+  // Errors: bad transition 409, unknown ticket 404, bad JSON / missing field 400, 405.
+  auto again = h.Post("/api/admin/tickets/1/accept", "{}", Bearer());
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_TRUE(Contains(again.body, "\"error\""));
+  EXPECT_EQ(h.Post("/api/admin/tickets/99/accept", "{}", Bearer()).status, 404);
+  EXPECT_EQ(h.Post("/api/admin/tickets/1/note", "{not json", Bearer()).status, 400);
+  EXPECT_EQ(h.Post("/api/admin/tickets/1/note", R"({"public":true})", Bearer()).status, 400);
+  EXPECT_EQ(h.Post("/api/admin/tickets/1/defer", R"({"reason":"x"})", Bearer()).status, 400);
+  EXPECT_EQ(h.Post("/api/admin/tickets/1/fly", "{}", Bearer()).status, 404);
+  EXPECT_EQ(h.Get("/api/admin/tickets/1/accept", Bearer()).status, 405);
+
+  // Summary is shown on the public board.
+  auto summary = h.Post("/api/admin/tickets/1/summary", R"({"summary":"3号楼楼道照明已修复"})",
+                        Bearer());
+  EXPECT_EQ(summary.status, 200) << summary.body;
+  auto pub2 = h.Get("/api/public/tickets/1");
+  EXPECT_TRUE(Contains(pub2.body, "3号楼楼道照明已修复")) << pub2.body;
+
+  // Outbox listing: masked recipients, no text.
+  auto outbox = h.Get("/api/admin/outbox", Bearer());
+  ASSERT_EQ(outbox.status, 200) << outbox.body;
+  EXPECT_FALSE(Contains(outbox.body, std::to_string(kUser))) << outbox.body;
+  EXPECT_FALSE(Contains(outbox.body, "电工")) << outbox.body;
+  EXPECT_EQ(h.Get("/api/admin/outbox?status=deferred", Bearer()).status, 200);
+  EXPECT_EQ(h.Get("/api/admin/outbox?status=bogus", Bearer()).status, 400);
+}
+
+}  // namespace
+}  // namespace linli::e2e
