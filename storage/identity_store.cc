@@ -196,9 +196,19 @@ Status IdentityStore::MergeInto(Database& db, int64_t from_person, int64_t into_
   static constexpr const char* kMoves[] = {
       "UPDATE identities SET person_id = ? WHERE person_id = ?",
       "UPDATE tickets SET reporter_person_id = ? WHERE reporter_person_id = ?",
+      "UPDATE tickets SET assignee_person_id = ? WHERE assignee_person_id = ?",
       "UPDATE ticket_events SET actor_person_id = ? WHERE actor_person_id = ?",
+      "UPDATE person_households SET bound_by_person_id = ? WHERE bound_by_person_id = ?",
+      "UPDATE invite_codes SET used_by_person_id = ? WHERE used_by_person_id = ?",
   };
   for (const char* sql : kMoves) LINLI_RETURN_IF_ERROR(db.Exec(sql, {into_person, from_person}));
+  // Household bindings: keep each once (both persons may be bound to the same household).
+  LINLI_RETURN_IF_ERROR(db.Exec(
+      "INSERT INTO person_households (person_id, household_id, bound_at, bound_by_person_id) "
+      "SELECT ?, household_id, bound_at, bound_by_person_id FROM person_households "
+      "WHERE person_id = ? ON CONFLICT DO NOTHING",
+      {into_person, from_person}));
+  LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM person_households WHERE person_id = ?", {from_person}));
   // The merged person keeps the stronger role (staff stays staff).
   if (into->role == "resident" && from->role != "resident") {
     LINLI_RETURN_IF_ERROR(db.Exec("UPDATE persons SET role = ?, tier = ? WHERE id = ?",

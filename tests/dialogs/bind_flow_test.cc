@@ -213,11 +213,9 @@ TEST_F(BindFlowTest, GroupChatsNeverShowAHousehold) {
   EXPECT_THAT(reply, Not(HasSubstr("301")));
 }
 
-// Pins a bug outside this flow: IdentityStore::MergeInto (关联) does not move person_households,
-// so the merged-away person's bindings are deleted with it (ON DELETE CASCADE). Enable once
-// MergeInto copies them (INSERT ... SELECT into_person ... ON CONFLICT DO NOTHING) and moves
-// person_households.bound_by_person_id and invite_codes.used_by_person_id.
-TEST_F(BindFlowTest, DISABLED_BindingSurvivesLinkingAccounts) {
+// Regression: IdentityStore::MergeInto (关联) did not move person_households, so the
+// merged-away person's bindings were deleted with it (ON DELETE CASCADE).
+TEST_F(BindFlowTest, BindingSurvivesLinkingAccounts) {
   h_.Send(From("wx", "openid-1", "绑定 " + code_["301"]));  // bound on WeChat
   const std::string text = DialogHarness::Text(h_.Send(From("tg", "tg-1", "关联")));
   const size_t at = text.find_first_of("0123456789");
