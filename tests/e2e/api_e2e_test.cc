@@ -239,5 +239,40 @@ TEST(ApiE2eTest, AdminActionsReachTheReporter) {
   EXPECT_EQ(h.Get("/api/admin/outbox?status=bogus", Bearer()).status, 400);
 }
 
+TEST(ApiE2eTest, DeferralAndMergeOnThePublicBoard) {
+  Harness h;
+  ASSERT_TRUE(h.StartApp({}, WithToken));
+  ReportOverWebhook(h);
+  if (HasFatalFailure()) return;
+  CreateTickets(h, 1);
+  if (HasFatalFailure()) return;
+
+  auto defer = h.Post("/api/admin/tickets/1/defer",
+                      R"({"reason":"需要业主大会表决","plan":"下次业主大会讨论更换线路","until":"2099-12-31"})",
+                      Bearer());
+  ASSERT_EQ(defer.status, 200) << defer.body;
+  const std::string push = h.NextReplyText(kUser);
+  EXPECT_TRUE(Contains(push, "需要业主大会表决")) << push;
+
+  auto pub = h.Get("/api/public/tickets/1");
+  ASSERT_EQ(pub.status, 200);
+  ExpectNoPersonalData(pub.body);
+  auto j = nlohmann::json::parse(pub.body);
+  EXPECT_EQ(j["status"], "deferred");
+  EXPECT_EQ(j["deferral"]["reason"], "需要业主大会表决");
+  EXPECT_EQ(j["deferral"]["plan"], "下次业主大会讨论更换线路");
+  EXPECT_EQ(j["deferral"]["until"], "2099-12-31");
+
+  auto bad_date = h.Post("/api/admin/tickets/2/defer",
+                         R"({"reason":"r","plan":"p","until":"yesterday"})", Bearer());
+  EXPECT_EQ(bad_date.status, 400) << bad_date.body;
+
+  auto merge = h.Post("/api/admin/tickets/2/merge", R"({"into":1})", Bearer());
+  ASSERT_EQ(merge.status, 200) << merge.body;
+  auto merged = nlohmann::json::parse(h.Get("/api/public/tickets/2").body);
+  EXPECT_EQ(merged["merged_into"], 1);
+  EXPECT_EQ(h.Post("/api/admin/tickets/2/merge", R"({"into":"1"})", Bearer()).status, 400);
+}
+
 }  // namespace
 }  // namespace linli::e2e
