@@ -4,11 +4,18 @@
 #include <ostream>
 #include <random>
 
+#include "bot/outbox.h"
 #include "bot/router.h"
 
 namespace linli {
 
 SendResult ConsoleAdapter::Send(const OutboundMessage& message) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (user_.empty() || message.to.user_id != user_) {
+      return SendResult::Deferred("console user not chatting");
+    }
+  }
   if (message.kind == OutboundKind::kText) Print(message);
   return SendResult::Sent();
 }
@@ -21,8 +28,10 @@ void ConsoleAdapter::Print(const OutboundMessage& message) {
   out_ << std::flush;
 }
 
-int RunConsoleChat(Router& router, ConsoleAdapter& adapter, const Clock& clock,
-                   const std::string& user_id, std::istream& in, bool interactive) {
+int RunConsoleChat(Router& router, ConsoleAdapter& adapter, OutboxWorker& outbox,
+                   const Clock& clock, const std::string& user_id, std::istream& in,
+                   bool interactive) {
+  adapter.set_user(user_id);
   // Message ids must be unique across runs (they are the dedupe key): time + a random tag.
   std::random_device rd;
   const std::string run_tag = std::to_string(clock.NowMillis()) + "-" + std::to_string(rd() % 100000);
@@ -50,6 +59,11 @@ int RunConsoleChat(Router& router, ConsoleAdapter& adapter, const Clock& clock,
       return 1;
     }
     for (const auto& reply : outcome->replies) adapter.Print(reply);
+    // Pushes for this user (released by the turn) and anything else due.
+    for (int pass = 0; pass < 8; ++pass) {
+      auto sent = outbox.RunOnce();
+      if (!sent.ok() || *sent == 0) break;
+    }
   }
   return 0;
 }

@@ -12,6 +12,7 @@
 
 namespace linli {
 
+class OutboxWorker;
 class Router;
 
 class ConsoleAdapter final : public Adapter {
@@ -27,8 +28,14 @@ class ConsoleAdapter final : public Adapter {
   HttpResponse RenderAck(const InboundMessage&, const std::vector<OutboundMessage>&) override {
     return HttpResponse::Text(200, "");
   }
-  // Prints a proactive message (a push) to the console.
+  // Prints a push to the console if it is for the user chatting now; pushes for anyone else
+  // wait in the outbox (deferred) until that user's next console turn releases them.
   SendResult Send(const OutboundMessage& message) override;
+  // The console user of this process ("" = nobody: every push waits).
+  void set_user(std::string user_id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    user_ = std::move(user_id);
+  }
 
   // Prints one reply: its text, then its choices numbered ("  1. 环境卫生").
   void Print(const OutboundMessage& message);
@@ -37,12 +44,16 @@ class ConsoleAdapter final : public Adapter {
   const std::string name_ = "console";
   std::ostream& out_;
   std::mutex mu_;
+  std::string user_;  // guarded by mu_
 };
 
 // Reads lines from `in` until EOF or "/quit", runs each as a turn from console user `user_id`
-// and prints the replies. A line "/photo" attaches a placeholder photo (to try the photo step).
+// and prints the replies, then delivers what the outbox has due (so the user sees pushes, e.g.
+// a ticket's status changing; this process delivers other channels' due messages too, as any
+// outbox worker would). A line "/photo" attaches a placeholder photo (to try the photo step).
 // Returns the process exit code.
-int RunConsoleChat(Router& router, ConsoleAdapter& adapter, const Clock& clock,
-                   const std::string& user_id, std::istream& in, bool interactive);
+int RunConsoleChat(Router& router, ConsoleAdapter& adapter, OutboxWorker& outbox,
+                   const Clock& clock, const std::string& user_id, std::istream& in,
+                   bool interactive);
 
 }  // namespace linli

@@ -401,7 +401,7 @@ int main(int argc, char** argv) {
 
   const bool interactive = isatty(STDIN_FILENO) != 0;
   if (interactive) std::cout << "linli chat - type 帮助 for help, /quit to leave\n";
-  const int code = linli::RunConsoleChat((*app)->router(), (*app)->console(), (*app)->clock(),
-                                         args.user, std::cin, interactive);
+  const int code = linli::RunConsoleChat((*app)->router(), (*app)->console(), (*app)->outbox(),
+                                         (*app)->clock(), args.user, std::cin, interactive);
   return code;
 }
