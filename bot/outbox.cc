@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
+#include <memory>
 
 #include "bot/log.h"
 #include "storage/identity_store.h"
@@ -82,6 +84,16 @@ StatusOr<int> OutboxWorker::RunOnce() {
     return Status::Ok();
   }));
   auto log = GetLogger("outbox");
+  // Outcomes are recorded asynchronously, each as soon as its send returns: they join the
+  // write queue's next group commit instead of costing this thread a round trip per message.
+  // The next message of a destination cannot be claimed before its predecessor's outcome is
+  // committed (ClaimDue), and this pass waits for all of them before returning.
+  std::vector<std::pair<int64_t, std::future<Status>>> pending;
+  auto record = [&](storage::WriteQueue::Work work) {
+    auto promise = std::make_shared<std::promise<Status>>();
+    pending.emplace_back(0, promise->get_future());
+    queue_.Submit(std::move(work), [promise](Status st) { promise->set_value(std::move(st)); });
+  };
   for (const auto& item : items) {
     Adapter* adapter = lookup_(item.message.to.channel);
     SendResult result;
@@ -104,11 +116,10 @@ StatusOr<int> OutboxWorker::RunOnce() {
       }
     }
     const int64_t now = clock_.NowMillis();
-    Status recorded;
     switch (result.outcome) {
       case SendResult::Outcome::kSent:
         ++sent_;
-        recorded = queue_.Run([&](storage::Database& db) -> Status {
+        record([=, this](storage::Database& db) -> Status {
           LINLI_RETURN_IF_ERROR(
               storage::OutboxStore::MarkSent(db, item.id, result.platform_message_id, now));
           return storage::IdentityStore::CountWindowSend(db, item.message.to.channel,
@@ -121,7 +132,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
           ++failed_;
           log->error("outbox message {} to channel {} failed after {} attempts: {}", item.id,
                      item.message.to.channel, item.attempts, result.error);
-          recorded = queue_.Run([&](storage::Database& db) {
+          record([=, this](storage::Database& db) {
             return storage::OutboxStore::MarkFailed(db, item.id, result.error);
           });
         } else {
@@ -130,7 +141,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
                                                                : BackoffMs(item.attempts);
           log->warn("outbox message {} to channel {}: attempt {} failed ({}); retry in {} ms",
                     item.id, item.message.to.channel, item.attempts, result.error, delay);
-          recorded = queue_.Run([&](storage::Database& db) {
+          record([=, this](storage::Database& db) {
             return storage::OutboxStore::MarkRetry(db, item.id, now + delay, result.error);
           });
         }
@@ -139,22 +150,25 @@ StatusOr<int> OutboxWorker::RunOnce() {
         ++failed_;
         log->error("outbox message {} to channel {} failed permanently: {}", item.id,
                    item.message.to.channel, result.error);
-        recorded = queue_.Run([&](storage::Database& db) {
+        record([=, this](storage::Database& db) {
           return storage::OutboxStore::MarkFailed(db, item.id, result.error);
         });
         break;
       case SendResult::Outcome::kDeferred:
         log->info("outbox message {} to channel {} waits for the user's next contact: {}",
                   item.id, item.message.to.channel, result.error);
-        recorded = queue_.Run([&](storage::Database& db) {
+        record([=, this](storage::Database& db) {
           return storage::OutboxStore::MarkDeferred(db, item.id, result.error);
         });
         break;
     }
-    if (!recorded.ok()) {
+    pending.back().first = item.id;
+  }
+  for (auto& [id, done] : pending) {
+    const Status st = done.get();
+    if (!st.ok()) {
       // The row stays 'sending' and is recovered (resent) at the next start.
-      log->error("outbox message {}: could not record the outcome: {}", item.id,
-                 recorded.ToString());
+      log->error("outbox message {}: could not record the outcome: {}", id, st.ToString());
     }
   }
   return static_cast<int>(items.size());
