@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -67,6 +68,28 @@ int Fail(const std::string& message) {
   return 2;
 }
 
+// Opens the configured database and brings its schema up to date; prints the error and
+// returns nullptr on failure. `version` receives the schema version.
+std::unique_ptr<linli::storage::Database> OpenMigratedDb(const linli::config::Config& config,
+                                                         int* version = nullptr) {
+  linli::storage::SqliteOptions o;
+  o.path = config.storage.sqlite.path;
+  o.synchronous = config.storage.sqlite.synchronous;
+  o.busy_timeout_ms = config.storage.sqlite.busy_timeout_ms;
+  auto db = linli::storage::OpenSqlite(o);
+  if (!db.ok()) {
+    std::cerr << "linli: " << db.status().message() << "\n";
+    return nullptr;
+  }
+  auto migrated = linli::storage::Migrate(**db);
+  if (!migrated.ok()) {
+    std::cerr << "linli: migration failed: " << migrated.status().message() << "\n";
+    return nullptr;
+  }
+  if (version != nullptr) *version = *migrated;
+  return std::move(db).value();
+}
+
 // linli agenda --config FILE --month YYYY-MM: the monthly joint-meeting agenda as Markdown on
 // stdout (dialogs/agenda.h). Parsed apart from the other commands to stay self-contained.
 int RunAgendaCommand(int argc, char** argv) {
@@ -94,20 +117,9 @@ int RunAgendaCommand(int argc, char** argv) {
     std::cerr << "linli: " << texts.status().message() << "\n";
     return 1;
   }
-  linli::storage::SqliteOptions o;
-  o.path = config.storage.sqlite.path;
-  o.synchronous = config.storage.sqlite.synchronous;
-  o.busy_timeout_ms = config.storage.sqlite.busy_timeout_ms;
-  auto db = linli::storage::OpenSqlite(o);
-  if (!db.ok()) {
-    std::cerr << "linli: " << db.status().message() << "\n";
-    return 1;
-  }
-  if (auto v = linli::storage::Migrate(**db); !v.ok()) {
-    std::cerr << "linli: migration failed: " << v.status().message() << "\n";
-    return 1;
-  }
-  auto agenda = linli::dialogs::RenderAgenda(**db, config, *texts, month, config.locale);
+  auto db = OpenMigratedDb(config);
+  if (!db) return 1;
+  auto agenda = linli::dialogs::RenderAgenda(*db, config, *texts, month, config.locale);
   if (!agenda.ok()) {
     std::cerr << "linli: " << agenda.status().message() << "\n";
     return agenda.status().code() == linli::StatusCode::kInvalidArgument ? 2 : 1;
@@ -200,19 +212,8 @@ int64_t NowMillis() {
 
 // linli roster import|list|codes: staff tools at the console, straight on the database.
 int RunRoster(const Args& args, const linli::config::Config& config) {
-  linli::storage::SqliteOptions o;
-  o.path = config.storage.sqlite.path;
-  o.synchronous = config.storage.sqlite.synchronous;
-  o.busy_timeout_ms = config.storage.sqlite.busy_timeout_ms;
-  auto db = linli::storage::OpenSqlite(o);
-  if (!db.ok()) {
-    std::cerr << "linli: " << db.status().message() << "\n";
-    return 1;
-  }
-  if (auto version = linli::storage::Migrate(**db); !version.ok()) {
-    std::cerr << "linli: migration failed: " << version.status().message() << "\n";
-    return 1;
-  }
+  auto db = OpenMigratedDb(config);
+  if (!db) return 1;
   const auto& compound = config.compound;
 
   if (args.subcommand == "import") {
@@ -223,7 +224,7 @@ int RunRoster(const Args& args, const linli::config::Config& config) {
       std::cerr << "linli: cannot read " << args.file << "\n";
       return 1;
     }
-    auto report = linli::dialogs::ImportRoster(**db, text.str(), compound, args.update, NowMillis());
+    auto report = linli::dialogs::ImportRoster(*db, text.str(), compound, args.update, NowMillis());
     if (!report.ok()) {
       std::cerr << "linli: roster import failed: " << report.status().message() << "\n";
       return 1;
@@ -241,7 +242,7 @@ int RunRoster(const Args& args, const linli::config::Config& config) {
   }
 
   if (args.subcommand == "list") {
-    auto list = linli::storage::RosterStore::List(**db);
+    auto list = linli::storage::RosterStore::List(*db);
     if (!list.ok()) {
       std::cerr << "linli: " << list.status().message() << "\n";
       return 1;
@@ -264,7 +265,7 @@ int RunRoster(const Args& args, const linli::config::Config& config) {
       return 2;
     }
   }
-  auto codes = linli::storage::RosterStore::EnsureCodes(**db, args.building, NowMillis(),
+  auto codes = linli::storage::RosterStore::EnsureCodes(*db, args.building, NowMillis(),
                                                         linli::dialogs::DrawInviteCode);
   if (!codes.ok()) {
     std::cerr << "linli: " << codes.status().message() << "\n";
@@ -315,21 +316,10 @@ std::string OneLine(std::string s, size_t max) {
 
 // linli outbox: what waits to be delivered, for staff. Reads the database only.
 int RunOutbox(const Args& args, const linli::config::Config& config) {
-  linli::storage::SqliteOptions o;
-  o.path = config.storage.sqlite.path;
-  o.synchronous = config.storage.sqlite.synchronous;
-  o.busy_timeout_ms = config.storage.sqlite.busy_timeout_ms;
-  auto db = linli::storage::OpenSqlite(o);
-  if (!db.ok()) {
-    std::cerr << "linli: " << db.status().message() << "\n";
-    return 1;
-  }
-  if (auto version = linli::storage::Migrate(**db); !version.ok()) {
-    std::cerr << "linli: migration failed: " << version.status().message() << "\n";
-    return 1;
-  }
+  auto db = OpenMigratedDb(config);
+  if (!db) return 1;
   constexpr int kLimit = 1000;
-  auto items = linli::storage::OutboxStore::ListByStatus(**db, args.status, kLimit);
+  auto items = linli::storage::OutboxStore::ListByStatus(*db, args.status, kLimit);
   if (!items.ok()) {
     std::cerr << "linli: " << items.status().message() << "\n";
     return 1;
@@ -375,20 +365,10 @@ int main(int argc, char** argv) {
   if (args.command == "outbox") return RunOutbox(args, config);
 
   if (args.command == "migrate") {
-    linli::storage::SqliteOptions o;
-    o.path = config.storage.sqlite.path;
-    o.synchronous = config.storage.sqlite.synchronous;
-    auto db = linli::storage::OpenSqlite(o);
-    if (!db.ok()) {
-      std::cerr << "linli: " << db.status().message() << "\n";
-      return 1;
-    }
-    auto version = linli::storage::Migrate(**db);
-    if (!version.ok()) {
-      std::cerr << "linli: migration failed: " << version.status().message() << "\n";
-      return 1;
-    }
-    std::cout << "database " << o.path << " is at schema version " << *version << "\n";
+    int version = 0;
+    if (!OpenMigratedDb(config, &version)) return 1;
+    std::cout << "database " << config.storage.sqlite.path << " is at schema version " << version
+              << "\n";
     return 0;
   }
 
