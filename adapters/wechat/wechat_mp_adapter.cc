@@ -233,6 +233,13 @@ StatusOr<WechatMpOptions> WechatMpOptionsFromConfig(const config::ChannelConfig&
     LINLI_ASSIGN_OR_RETURN(o.api_base, NormalizeApiBase(channel.name, std::move(base)));
   }
   LINLI_ASSIGN_OR_RETURN(o.templates, TemplatesFromConfig(channel));
+  for (const auto& [field, value] : channel.fields) {
+    if (field.rfind("menu_", 0) != 0) continue;
+    if (field.size() == 5 || value.empty()) {
+      return FieldError(channel.name, field, "a menu entry needs a key and a command");
+    }
+    o.menu_commands[field.substr(5)] = value;
+  }
   return o;
 }
 
@@ -348,6 +355,10 @@ StatusOr<WebhookResult> WechatMpAdapter::HandlePost(const HttpRequest& request) 
   WebhookResult result;
   if (parsed.message) {
     result.message = std::move(parsed.message);
+    if (result.message->event == "click") {
+      auto cmd = options_.menu_commands.find(result.message->payload);
+      if (cmd != options_.menu_commands.end()) result.message->payload = cmd->second;
+    }
   } else {
     result.immediate = Success();
   }

@@ -110,6 +110,9 @@ struct WechatMpOptions {
   SecurityMode mode = SecurityMode::kSafe;
   std::string api_base = "https://api.weixin.qq.com";  // no trailing '/'
   std::map<std::string, NoticeTemplate> templates;     // by notice kind
+  // Custom-menu CLICK keys -> the command they run ("menu_REPORT": "/report" in the channel
+  // config). A key without an entry is passed on as it is (it may itself be a command).
+  std::map<std::string, std::string> menu_commands;
 };
 
 // Validates the channel's fields. Errors (kInvalidArgument) name channel and field, e.g.

@@ -213,6 +213,28 @@ TEST_F(WechatMpAdapterTest, OtherMethodsAreNotFound) {
   EXPECT_EQ(a->ParseWebhook(r).status().code(), StatusCode::kNotFound);
 }
 
+// --- custom menu: CLICK keys mapped to commands in the channel config ---
+
+TEST_F(WechatMpAdapterTest, MenuClickKeysMapToConfiguredCommands) {
+  config::ChannelConfig c = Channel("safe");
+  c.fields["menu_menu_report"] = "/report";
+  auto a = Make(c);
+  auto res = a->ParseWebhook(SafePost(ReadTestdata("event_click.xml")));  // EventKey menu_report
+  ASSERT_TRUE(res.ok() && res->message.has_value()) << res.status().ToString();
+  EXPECT_EQ(res->message->event, "click");
+  EXPECT_EQ(res->message->payload, "/report");
+  // Without an entry the key passes through unchanged.
+  auto plain = Make(Channel("safe"))->ParseWebhook(SafePost(ReadTestdata("event_click.xml")));
+  ASSERT_TRUE(plain.ok() && plain->message.has_value());
+  EXPECT_EQ(plain->message->payload, "menu_report");
+  // An empty command is a config error naming the field.
+  c.fields["menu_broken"] = "";
+  auto bad = WechatMpOptionsFromConfig(c);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("channels[wx].menu_broken"), std::string::npos)
+      << bad.status().message();
+}
+
 // --- POST, safe mode: every message and event type ---
 
 TEST_F(WechatMpAdapterTest, SafeModeParsesEveryTypeLikeThePlainCodec) {
