@@ -243,36 +243,16 @@ Status Me(TurnContext& ctx, const std::string& /*args*/) {
 
 }  // namespace
 
-FlowSpec BindFlow() {
-  FlowSpec flow;
-  flow.name = "bind";
-  flow.triggers = {"/bind", "绑定", "bind", "绑定房屋"};
-  flow.on_start = Bind;
-  return flow;
-}
+FlowSpec BindFlow() { return CommandFlow("bind", {"/bind", "绑定", "bind", "绑定房屋"}, Bind); }
 
 FlowSpec UnbindFlow() {
-  FlowSpec flow;
-  flow.name = "unbind";
-  flow.triggers = {"/unbind", "解绑", "unbind", "解除绑定"};
-  flow.on_start = Unbind;
-  return flow;
+  return CommandFlow("unbind", {"/unbind", "解绑", "unbind", "解除绑定"}, Unbind);
 }
 
 FlowSpec BindForFlow() {
-  FlowSpec flow;
-  flow.name = "bindfor";
-  flow.triggers = {"/bindfor", "代绑", "bindfor", "代为绑定"};
-  flow.on_start = BindFor;
-  return flow;
+  return CommandFlow("bindfor", {"/bindfor", "代绑", "bindfor", "代为绑定"}, BindFor);
 }
 
-FlowSpec MeFlow() {
-  FlowSpec flow;
-  flow.name = "me";
-  flow.triggers = {"/me", "我的信息", "/whoami", "个人信息"};
-  flow.on_start = Me;
-  return flow;
-}
+FlowSpec MeFlow() { return CommandFlow("me", {"/me", "我的信息", "/whoami", "个人信息"}, Me); }
 
 }  // namespace linli::dialogs

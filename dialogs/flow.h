@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bot/clock.h"
@@ -130,6 +131,16 @@ struct FlowSpec {
   // and adds the replies.
   std::function<Status(TurnContext&, const Slots&)> on_complete;
 };
+
+// A one-shot command flow (no steps): `on_start` runs with the text after the trigger.
+inline FlowSpec CommandFlow(std::string name, std::vector<std::string> triggers,
+                            std::function<Status(TurnContext&, const std::string&)> on_start) {
+  FlowSpec flow;
+  flow.name = std::move(name);
+  flow.triggers = std::move(triggers);
+  flow.on_start = std::move(on_start);
+  return flow;
+}
 
 // Checks flow specs: names unique, steps named and unique, every `next` names a step of the
 // flow, choice steps have options and a slot, text steps have `accept`, triggers do not

@@ -71,12 +71,6 @@ Status Rate(TurnContext& ctx, const std::string& args) {
 
 }  // namespace
 
-FlowSpec RatingFlow() {
-  FlowSpec flow;
-  flow.name = "rate";
-  flow.triggers = {"/rate", "评价", "rate"};
-  flow.on_start = Rate;
-  return flow;
-}
+FlowSpec RatingFlow() { return CommandFlow("rate", {"/rate", "评价", "rate"}, Rate); }
 
 }  // namespace linli::dialogs
