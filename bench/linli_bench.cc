@@ -51,11 +51,11 @@
 #include <thread>
 #include <vector>
 
-#include "bot/app.h"
+#include "bot/server/app.h"
 #include "bot/http.h"
-#include "bot/log.h"
-#include "bot/outbox.h"
-#include "bot/webhook_server.h"
+#include "bot/server/log.h"
+#include "bot/server/outbox.h"
+#include "bot/server/webhook_server.h"
 #include "config/config.h"
 #include "storage/outbox_store.h"
 #include "storage/sqlite_database.h"

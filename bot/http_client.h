@@ -1,4 +1,4 @@
-// Outbound HTTP seam (STYLE.md 2). Production: HttplibClient (bot/httplib_client.h);
+// Outbound HTTP seam (STYLE.md 2). Production: HttplibClient (bot/server/httplib_client.h);
 // tests: a recording fake or a real client pointed at a fake platform server on loopback.
 #pragma once
 

@@ -15,6 +15,9 @@
 
 namespace linli::config {
 
+// Values for a text's {name} placeholders.
+using TextArgs = std::map<std::string, std::string>;
+
 class Texts {
  public:
   // The locale every lookup falls back to; always loaded.

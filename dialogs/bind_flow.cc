@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "dialogs/flows.h"
-#include "dialogs/invite_code.h"
+#include "domain/people/invite_code.h"
 #include "storage/identity_store.h"
 #include "storage/outbox_store.h"
 #include "storage/roster_store.h"
@@ -75,7 +75,7 @@ Status Bind(TurnContext& ctx, const std::string& args) {
   }
   LINLI_ASSIGN_OR_RETURN(bool locked, GuessesUsedUp(ctx));
   if (locked) return Status::Ok();
-  const auto code = NormalizeInviteCode(args);
+  const auto code = domain::NormalizeInviteCode(args);
   if (!code) {
     ctx.Reply(ctx.T("bind.bad_format"));
     return Status::Ok();
@@ -106,7 +106,7 @@ Status NoticeToBound(TurnContext& ctx, const storage::Person& person,
   LINLI_ASSIGN_OR_RETURN(auto identity, storage::IdentityStore::LastUsedIdentity(ctx.db(), person.id));
   if (!identity) return Status::Ok();
   const std::string locale = person.locale.empty() ? ctx.config().locale : person.locale;
-  const auto& texts = ctx.services().texts;
+  const auto& texts = ctx.deps().texts;
   OutboundMessage notice;
   notice.to = identity->last_conversation;
   notice.text = texts.Get(
@@ -143,7 +143,7 @@ Status BindFor(TurnContext& ctx, const std::string& args) {
 
   LINLI_ASSIGN_OR_RETURN(bool locked, GuessesUsedUp(ctx));
   if (locked) return Status::Ok();
-  const auto code = NormalizeInviteCode(typed_code);
+  const auto code = domain::NormalizeInviteCode(typed_code);
   if (!code) {
     ctx.Reply(ctx.T("bind.bad_format"));
     return Status::Ok();

@@ -207,13 +207,13 @@ Status ValidateFlows(const std::vector<FlowSpec>& flows) {
   return Status::Ok();
 }
 
-StatusOr<std::unique_ptr<Engine>> Engine::Create(const Services& services,
+StatusOr<std::unique_ptr<Engine>> Engine::Create(const domain::Deps& services,
                                                  std::vector<FlowSpec> flows) {
   LINLI_RETURN_IF_ERROR(ValidateFlows(flows));
   return std::unique_ptr<Engine>(new Engine(services, std::move(flows)));
 }
 
-Engine::Engine(const Services& services, std::vector<FlowSpec> flows)
+Engine::Engine(const domain::Deps& services, std::vector<FlowSpec> flows)
     : services_(services), flows_(std::move(flows)) {}
 
 const FlowSpec* Engine::FindFlow(const std::string& name) const {

@@ -18,7 +18,7 @@ namespace linli::dialogs {
 class Engine {
  public:
   // `flows` must pass ValidateFlows (checked by Create).
-  static StatusOr<std::unique_ptr<Engine>> Create(const Services& services,
+  static StatusOr<std::unique_ptr<Engine>> Create(const domain::Deps& services,
                                                   std::vector<FlowSpec> flows);
 
   // Runs one turn for `in` against `db`, inside the caller's open transaction. Returns the
@@ -33,7 +33,7 @@ class Engine {
   const std::vector<FlowSpec>& flows() const { return flows_; }
 
  private:
-  Engine(const Services& services, std::vector<FlowSpec> flows);
+  Engine(const domain::Deps& services, std::vector<FlowSpec> flows);
 
   const FlowSpec* FindFlow(const std::string& name) const;
   const StepSpec* FindStep(const FlowSpec& flow, const std::string& name) const;
@@ -51,7 +51,7 @@ class Engine {
               const std::string& hint) const;
   std::vector<Choice> ChoicesFor(const TurnContext& ctx, const StepSpec& step) const;
 
-  const Services& services_;
+  const domain::Deps& services_;
   std::vector<FlowSpec> flows_;
 };
 

@@ -17,31 +17,25 @@
 #include "config/texts.h"
 #include "storage/database.h"
 #include "storage/identity_store.h"
+#include "domain/deps.h"
 
 namespace linli::dialogs {
 
 // Values collected by a flow's steps, persisted with the dialog state.
 using Slots = std::map<std::string, std::string>;
-using TextArgs = std::map<std::string, std::string>;
-
-// Read-only services a turn may use. Borrowed; they outlive the engine.
-struct Services {
-  const config::Config& config;
-  const config::Texts& texts;
-  const Clock& clock;
-};
+using config::TextArgs;
 
 // Everything one turn sees. Lives for one turn, on the write thread, inside the turn's
 // transaction: every write through `db` commits or rolls back with the dialog state.
 class TurnContext {
  public:
-  TurnContext(storage::Database& db, const Services& services, const InboundMessage& in,
+  TurnContext(storage::Database& db, const domain::Deps& services, const InboundMessage& in,
               storage::Person person, std::string locale)
       : db_(db), services_(services), in_(in), person_(std::move(person)),
         locale_(std::move(locale)) {}
 
   storage::Database& db() { return db_; }
-  const Services& services() const { return services_; }
+  const domain::Deps& deps() const { return services_; }
   const config::Config& config() const { return services_.config; }
   const InboundMessage& in() const { return in_; }
   const storage::Person& person() const { return person_; }
@@ -61,7 +55,7 @@ class TurnContext {
 
  private:
   storage::Database& db_;
-  const Services& services_;
+  const domain::Deps& services_;
   const InboundMessage& in_;
   storage::Person person_;
   std::string locale_;

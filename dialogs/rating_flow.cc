@@ -6,7 +6,7 @@
 
 #include "dialogs/engine.h"
 #include "dialogs/flows.h"
-#include "dialogs/ticket_service.h"
+#include "domain/tickets/ticket_service.h"
 
 namespace linli::dialogs {
 
@@ -14,7 +14,7 @@ namespace {
 
 std::vector<Choice> RatingChoices(const TurnContext& ctx, int64_t number) {
   std::vector<Choice> out;
-  for (const char* v : {kRatingSatisfied, kRatingBasic, kRatingUnsatisfied}) {
+  for (const char* v : {domain::kRatingSatisfied, domain::kRatingBasic, domain::kRatingUnsatisfied}) {
     out.push_back({ctx.T(std::string("rating.") + v), "/rate " + std::to_string(number) + " " + v});
   }
   return out;
@@ -46,17 +46,17 @@ Status Rate(TurnContext& ctx, const std::string& args) {
     rating_word = "基本满意";
     comment = TrimText(comment.substr(std::string("满意").size()));
   }
-  const std::string rating = ParseRating(rating_word);
+  const std::string rating = domain::ParseRating(rating_word);
   if (rating.empty()) {
     ctx.Reply(ctx.T("rating.ask", {{"number", std::to_string(number)}}), RatingChoices(ctx, number));
     return Status::Ok();
   }
-  auto rated = TicketService::Rate(ctx.db(), ctx.services(), Actor::Person(ctx.person().id),
+  auto rated = domain::TicketService::Rate(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id),
                                    number, rating, comment, ctx.now_ms());
   if (!rated.ok()) {
-    const std::string key = TicketService::ErrorKey(rated.status());
+    const std::string key = domain::TicketService::ErrorKey(rated.status());
     if (key.empty()) return rated.status();
-    TextArgs a = TicketService::ErrorArgs(rated.status());
+    TextArgs a = domain::TicketService::ErrorArgs(rated.status());
     if (auto it = a.find("status"); it != a.end()) it->second = ctx.T("ticket.status." + it->second);
     ctx.Reply(ctx.T(key, a));
     return Status::Ok();

@@ -2,8 +2,8 @@
 #include <string>
 
 #include "dialogs/flows.h"
-#include "dialogs/location.h"
-#include "dialogs/ticket_service.h"
+#include "domain/common/location.h"
+#include "domain/tickets/ticket_service.h"
 #include "storage/ticket_store.h"
 
 namespace linli::dialogs {
@@ -37,16 +37,16 @@ StepVerdict AcceptLocation(TurnContext& ctx, const UserInput& input, Slots& slot
     return StepVerdict::Accept();
   }
   const auto& compound = ctx.config().compound;
-  const ParsedLocation parsed = ParseLocation(input.text, compound);
+  const domain::ParsedLocation parsed = domain::ParseLocation(input.text, compound);
   std::vector<std::string> buildings;
   for (const auto& b : compound.buildings) buildings.push_back(b.id);
   switch (parsed.result) {
-    case ParsedLocation::Result::kNoBuilding:
+    case domain::ParsedLocation::Result::kNoBuilding:
       return StepVerdict::Reject("report.no_building", {{"buildings", JoinIds(buildings)}});
-    case ParsedLocation::Result::kUnknownBuilding:
+    case domain::ParsedLocation::Result::kUnknownBuilding:
       return StepVerdict::Reject("report.unknown_building",
                                  {{"building", parsed.building}, {"buildings", JoinIds(buildings)}});
-    case ParsedLocation::Result::kUnknownUnit: {
+    case domain::ParsedLocation::Result::kUnknownUnit: {
       std::vector<std::string> units;
       for (const auto& b : compound.buildings) {
         if (b.id == parsed.building) units = b.units;
@@ -55,12 +55,12 @@ StepVerdict AcceptLocation(TurnContext& ctx, const UserInput& input, Slots& slot
           "report.unknown_unit",
           {{"building", parsed.building}, {"unit", parsed.unit}, {"units", JoinIds(units)}});
     }
-    case ParsedLocation::Result::kOk:
+    case domain::ParsedLocation::Result::kOk:
       break;
   }
   slots["building"] = parsed.building;
   slots["unit"] = parsed.unit;
-  slots["location_text"] = FormatLocation(parsed.building, parsed.unit, "zh-CN");
+  slots["location_text"] = domain::FormatLocation(parsed.building, parsed.unit, "zh-CN");
   return StepVerdict::Accept();
 }
 
@@ -89,7 +89,7 @@ std::string LocationForDisplay(const TurnContext& ctx, const Slots& slots) {
   auto b = slots.find("building");
   if (b != slots.end() && !b->second.empty()) {
     auto u = slots.find("unit");
-    return FormatLocation(b->second, u == slots.end() ? "" : u->second, ctx.locale());
+    return domain::FormatLocation(b->second, u == slots.end() ? "" : u->second, ctx.locale());
   }
   auto t = slots.find("location_text");
   return t == slots.end() ? "" : t->second;
@@ -123,7 +123,7 @@ Status CreateTicket(TurnContext& ctx, const Slots& slots) {
   t.status = "new";
   t.created_at_ms = ctx.now_ms();
   t.updated_at_ms = t.created_at_ms;
-  TicketService::PrepareNew(ctx.config(), t, t.created_at_ms);  // tier and deadlines
+  domain::TicketService::PrepareNew(ctx.config(), t, t.created_at_ms);  // tier and deadlines
   LINLI_ASSIGN_OR_RETURN(storage::Ticket stored, storage::TicketStore::Create(ctx.db(), t));
   ctx.Reply(ctx.T("report.created", {{"number", std::to_string(stored.number)}}));
   return Status::Ok();

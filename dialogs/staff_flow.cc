@@ -15,8 +15,8 @@
 
 #include "dialogs/engine.h"
 #include "dialogs/flows.h"
-#include "dialogs/location.h"
-#include "dialogs/ticket_service.h"
+#include "domain/common/location.h"
+#include "domain/tickets/ticket_service.h"
 #include "storage/ticket_store.h"
 
 namespace linli::dialogs {
@@ -80,9 +80,9 @@ std::pair<int64_t, std::string> NumberAndRest(const std::string& args) {
 
 // Replies with the service's user-facing error, or passes a database error up.
 Status ReplyError(TurnContext& ctx, const Status& st) {
-  const std::string key = TicketService::ErrorKey(st);
+  const std::string key = domain::TicketService::ErrorKey(st);
   if (key.empty()) return st;
-  TextArgs args = TicketService::ErrorArgs(st);
+  TextArgs args = domain::TicketService::ErrorArgs(st);
   if (auto it = args.find("status"); it != args.end()) it->second = ctx.T("ticket.status." + it->second);
   ctx.Reply(ctx.T(key, args));
   return Status::Ok();
@@ -92,7 +92,7 @@ Status ReplyError(TurnContext& ctx, const Status& st) {
 StatusOr<bool> Allowed(TurnContext& ctx) {
   if (ctx.is_staff()) return true;
   LINLI_ASSIGN_OR_RETURN(bool staff,
-                         TicketService::IsStaff(ctx.db(), ctx.config(), ctx.person().id));
+                         domain::TicketService::IsStaff(ctx.db(), ctx.config(), ctx.person().id));
   if (!staff) ctx.Reply(ctx.T("staff.denied"));
   return staff;
 }
@@ -117,8 +117,8 @@ bool ReadFilter(const TurnContext& ctx, const std::string& word, storage::Ticket
     return l;
   }();
   for (const auto& st : AllStatuses()) {
-    if (lower == st || word == ctx.services().texts.Get("zh-CN", "ticket.status." + st) ||
-        lower == ctx.services().texts.Get("en", "ticket.status." + st)) {
+    if (lower == st || word == ctx.deps().texts.Get("zh-CN", "ticket.status." + st) ||
+        lower == ctx.deps().texts.Get("en", "ticket.status." + st)) {
       f.statuses.push_back(st);
       return true;
     }
@@ -128,16 +128,16 @@ bool ReadFilter(const TurnContext& ctx, const std::string& word, storage::Ticket
     f.statuses = AllStatuses();
     return true;
   }
-  for (const auto& tier : TicketService::Tiers()) {
-    if (lower == tier || word == ctx.services().texts.Get("zh-CN", "staff.tier_word." + tier)) {
+  for (const auto& tier : domain::TicketService::Tiers()) {
+    if (lower == tier || word == ctx.deps().texts.Get("zh-CN", "staff.tier_word." + tier)) {
       f.tier = tier;
       return true;
     }
   }
   for (const auto& c : ctx.config().categories) {
-    if (lower == c || word == ctx.services().texts.Get("zh-CN", "category." + c) ||
+    if (lower == c || word == ctx.deps().texts.Get("zh-CN", "category." + c) ||
         lower == [&] {
-          std::string l = ctx.services().texts.Get("en", "category." + c);
+          std::string l = ctx.deps().texts.Get("en", "category." + c);
           for (char& ch : l) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
           return l;
         }()) {
@@ -146,8 +146,8 @@ bool ReadFilter(const TurnContext& ctx, const std::string& word, storage::Ticket
     }
   }
   // A building: "3号楼", "3栋", "3", "b3".
-  const ParsedLocation loc = ParseLocation(word, ctx.config().compound);
-  if (loc.result == ParsedLocation::Result::kOk && loc.unit.empty()) {
+  const domain::ParsedLocation loc = domain::ParseLocation(word, ctx.config().compound);
+  if (loc.result == domain::ParsedLocation::Result::kOk && loc.unit.empty()) {
     f.building = loc.building;
     return true;
   }
@@ -177,7 +177,7 @@ Status ListTickets(TurnContext& ctx, const std::string& args) {
     text += "\n" + ctx.T("staff.list_item",
                          {{"number", std::to_string(t.number)},
                           {"category", ctx.T("category." + t.category)},
-                          {"building", t.building.empty() ? "-" : FormatLocation(t.building, "", ctx.locale())},
+                          {"building", t.building.empty() ? "-" : domain::FormatLocation(t.building, "", ctx.locale())},
                           {"status", ctx.T("ticket.status." + t.status)},
                           {"age", Age(ctx, t.created_at_ms)},
                           {"tier", ctx.T("push.tier." + t.tier)}});
@@ -187,7 +187,7 @@ Status ListTickets(TurnContext& ctx, const std::string& args) {
   return Status::Ok();
 }
 
-using Action = std::function<StatusOr<storage::Ticket>(TurnContext&, Actor, int64_t number,
+using Action = std::function<StatusOr<storage::Ticket>(TurnContext&, domain::Actor, int64_t number,
                                                        const std::string& rest)>;
 
 // A command "<trigger> N [rest]": refuses non-staff, checks syntax (usage hint on error),
@@ -206,7 +206,7 @@ FlowSpec Command(std::string name, std::vector<std::string> triggers, std::strin
       ctx.Reply(ctx.T(usage_key));
       return Status::Ok();
     }
-    auto result = action(ctx, Actor::Person(ctx.person().id), number, rest);
+    auto result = action(ctx, domain::Actor::Person(ctx.person().id), number, rest);
     if (!result.ok()) return ReplyError(ctx, result.status());
     ctx.Reply(ctx.T(done_key, {{"number", std::to_string(result->number)},
                                {"status", ctx.T("ticket.status." + result->status)},
@@ -272,77 +272,77 @@ std::vector<FlowSpec> StaffFlows() {
 
   flows.push_back(Command("staff_accept", {"/accept", "受理", "接单"}, "staff.usage.accept", false,
                           "staff.done.status",
-                          [](TurnContext& ctx, Actor a, int64_t n, const std::string&) {
-                            return TicketService::Accept(ctx.db(), ctx.services(), a, n,
+                          [](TurnContext& ctx, domain::Actor a, int64_t n, const std::string&) {
+                            return domain::TicketService::Accept(ctx.db(), ctx.deps(), a, n,
                                                          ctx.now_ms());
                           }));
   flows.push_back(Command("staff_begin", {"/begin", "处理", "开始处理"}, "staff.usage.begin", false,
                           "staff.done.status",
-                          [](TurnContext& ctx, Actor a, int64_t n, const std::string&) {
-                            return TicketService::Start(ctx.db(), ctx.services(), a, n,
+                          [](TurnContext& ctx, domain::Actor a, int64_t n, const std::string&) {
+                            return domain::TicketService::Start(ctx.db(), ctx.deps(), a, n,
                                                         ctx.now_ms());
                           }));
   flows.push_back(Command("staff_note", {"/note", "备注"}, "staff.usage.note", true,
                           "staff.done.note",
-                          [](TurnContext& ctx, Actor a, int64_t n, const std::string& rest) {
-                            return TicketService::AddNote(ctx.db(), ctx.services(), a, n, rest,
+                          [](TurnContext& ctx, domain::Actor a, int64_t n, const std::string& rest) {
+                            return domain::TicketService::AddNote(ctx.db(), ctx.deps(), a, n, rest,
                                                           false, PhotoOf(ctx), ctx.now_ms());
                           }));
   flows.push_back(Command("staff_pnote", {"/pnote", "公开备注"}, "staff.usage.pnote", true,
                           "staff.done.pnote",
-                          [](TurnContext& ctx, Actor a, int64_t n, const std::string& rest) {
-                            return TicketService::AddNote(ctx.db(), ctx.services(), a, n, rest,
+                          [](TurnContext& ctx, domain::Actor a, int64_t n, const std::string& rest) {
+                            return domain::TicketService::AddNote(ctx.db(), ctx.deps(), a, n, rest,
                                                           true, PhotoOf(ctx), ctx.now_ms());
                           }));
   flows.push_back(Command("staff_resolve", {"/resolve", "解决", "办结"}, "staff.usage.resolve", true,
                           "staff.done.resolve",
-                          [](TurnContext& ctx, Actor a, int64_t n, const std::string& rest) {
-                            return TicketService::Resolve(ctx.db(), ctx.services(), a, n, rest,
+                          [](TurnContext& ctx, domain::Actor a, int64_t n, const std::string& rest) {
+                            return domain::TicketService::Resolve(ctx.db(), ctx.deps(), a, n, rest,
                                                           ctx.now_ms());
                           }));
   flows.push_back(Command(
       "staff_defer", {"/defer", "暂缓"}, "staff.usage.defer", true, "staff.done.defer",
-      [](TurnContext& ctx, Actor a, int64_t n, const std::string& rest) -> StatusOr<storage::Ticket> {
+      [](TurnContext& ctx, domain::Actor a, int64_t n, const std::string& rest) -> StatusOr<storage::Ticket> {
         const auto parts = SplitBars(rest);
         if (parts.size() != 3 || parts[0].empty() || parts[1].empty() || parts[2].empty()) {
           return Status(StatusCode::kInvalidArgument, "staff.usage.defer");
         }
-        return TicketService::Defer(ctx.db(), ctx.services(), a, n, parts[0], parts[1], parts[2],
+        return domain::TicketService::Defer(ctx.db(), ctx.deps(), a, n, parts[0], parts[1], parts[2],
                                     ctx.now_ms());
       }));
   flows.push_back(Command("staff_escalate", {"/escalate", "转办"}, "staff.usage.escalate",
                           true, "staff.done.escalate",
-                          [](TurnContext& ctx, Actor a, int64_t n, const std::string& rest) {
-                            return TicketService::Escalate(ctx.db(), ctx.services(), a, n, rest,
+                          [](TurnContext& ctx, domain::Actor a, int64_t n, const std::string& rest) {
+                            return domain::TicketService::Escalate(ctx.db(), ctx.deps(), a, n, rest,
                                                            ctx.now_ms());
                           }));
   flows.push_back(Command("staff_assign", {"/assign", "指派"}, "staff.usage.assign", true,
                           "staff.done.assign",
-                          [](TurnContext& ctx, Actor a, int64_t n, const std::string& rest)
+                          [](TurnContext& ctx, domain::Actor a, int64_t n, const std::string& rest)
                               -> StatusOr<storage::Ticket> {
                             const auto words = Words(rest);
                             if (words.size() != 1) {
                               return Status(StatusCode::kInvalidArgument, "staff.usage.assign");
                             }
-                            return TicketService::Assign(ctx.db(), ctx.services(), a, n, words[0],
+                            return domain::TicketService::Assign(ctx.db(), ctx.deps(), a, n, words[0],
                                                          ctx.now_ms());
                           }));
   flows.push_back(Command("staff_summary", {"/summary", "摘要", "公开摘要"}, "staff.usage.summary",
                           true, "staff.done.summary",
-                          [](TurnContext& ctx, Actor a, int64_t n, const std::string& rest) {
-                            return TicketService::SetSummary(ctx.db(), ctx.services(), a, n, rest,
+                          [](TurnContext& ctx, domain::Actor a, int64_t n, const std::string& rest) {
+                            return domain::TicketService::SetSummary(ctx.db(), ctx.deps(), a, n, rest,
                                                              ctx.now_ms());
                           }));
   flows.push_back(Command(
       "staff_merge", {"/merge", "合并"}, "staff.usage.merge", true, "staff.done.merge",
-      [](TurnContext& ctx, Actor a, int64_t n, const std::string& rest) -> StatusOr<storage::Ticket> {
+      [](TurnContext& ctx, domain::Actor a, int64_t n, const std::string& rest) -> StatusOr<storage::Ticket> {
         // "合并 5 3", "合并 5 到 3", "/merge 5 into #3": the last word is the target.
         const auto words = Words(rest);
         const int64_t into = words.empty() ? 0 : ParseNumber(words.back());
         if (into <= 0 || words.size() > 2) {
           return Status(StatusCode::kInvalidArgument, "staff.usage.merge");
         }
-        return TicketService::Merge(ctx.db(), ctx.services(), a, n, into, ctx.now_ms());
+        return domain::TicketService::Merge(ctx.db(), ctx.deps(), a, n, into, ctx.now_ms());
       }));
   return flows;
 }

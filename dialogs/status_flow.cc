@@ -3,8 +3,8 @@
 #include <string>
 
 #include "dialogs/flows.h"
-#include "dialogs/location.h"
-#include "dialogs/time_format.h"
+#include "domain/common/location.h"
+#include "domain/common/time_format.h"
 #include "storage/ticket_store.h"
 
 namespace linli::dialogs {
@@ -14,7 +14,7 @@ namespace {
 constexpr int kListLimit = 10;
 
 std::string Location(const TurnContext& ctx, const storage::Ticket& t) {
-  if (!t.building.empty()) return FormatLocation(t.building, t.unit, ctx.locale());
+  if (!t.building.empty()) return domain::FormatLocation(t.building, t.unit, ctx.locale());
   return t.location_text;
 }
 
@@ -50,7 +50,7 @@ Status ShowOne(TurnContext& ctx, const std::string& arg) {
     }
     // Staff-only notes stay with staff.
     if (!e.note.empty() && (e.is_public || ctx.is_staff())) what += ": " + e.note;
-    history += ctx.T("status.history_item", {{"time", FormatLocalTime(e.at_ms, tz)}, {"event", what}});
+    history += ctx.T("status.history_item", {{"time", domain::FormatLocalTime(e.at_ms, tz)}, {"event", what}});
     history += "\n";
   }
   if (!history.empty()) history.pop_back();
@@ -58,7 +58,7 @@ Status ShowOne(TurnContext& ctx, const std::string& arg) {
                                     {"category", ctx.T("category." + ticket->category)},
                                     {"location", Location(ctx, *ticket)},
                                     {"status", ctx.T("ticket.status." + ticket->status)},
-                                    {"created", FormatLocalTime(ticket->created_at_ms, tz)},
+                                    {"created", domain::FormatLocalTime(ticket->created_at_ms, tz)},
                                     {"history", history}}));
   return Status::Ok();
 }

@@ -3,7 +3,7 @@
 // households ("绑定"). A person bound to at least one household is a verified resident.
 //
 // Owner names and phones are personal data (SECURITY.md, Privacy): callers mask them in
-// anything shown (dialogs/masking.h) and never log them.
+// anything shown (domain/common/masking.h) and never log them.
 #pragma once
 
 #include <cstdint>

@@ -93,7 +93,7 @@ class TicketStore {
                                     bool is_public, int64_t now_ms);
   static Status SetNotifyChannel(Database& db, int64_t ticket_id, const std::string& channel);
 
-  // Life cycle (used by dialogs/ticket_service, which records the events):
+  // Life cycle (used by domain/tickets/ticket_service, which records the events):
   // Writes every mutable field of `ticket` (status, updated_at and the migration-7 fields)
   // to the row with ticket.id. kNotFound for an unknown id, kInvalidArgument for an unknown
   // status or tier.

@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "adapters/json_util.h"
+#include "bot/json.h"
 #include "bot/text.h"
 
 namespace linli::adapters::dingtalk {

@@ -8,7 +8,7 @@
 
 #include "adapters/feishu/feishu_codec.h"
 #include "adapters/feishu/feishu_crypto.h"
-#include "adapters/json_util.h"
+#include "bot/json.h"
 
 namespace linli::adapters::feishu {
 

@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "adapters/feishu/feishu_crypto.h"
-#include "adapters/json_util.h"
+#include "bot/json.h"
 #include "bot/text.h"
 
 namespace linli::adapters::feishu {

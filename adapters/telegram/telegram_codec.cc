@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/json_util.h"
+#include "bot/json.h"
 
 namespace linli::adapters::telegram {
 

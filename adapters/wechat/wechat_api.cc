@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "adapters/json_util.h"
+#include "bot/json.h"
 #include "adapters/wechat/wechat_mp_codec.h"
 
 namespace linli::adapters::wechat {

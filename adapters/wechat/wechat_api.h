@@ -24,7 +24,7 @@ struct ApiReply {
   std::string invaliduser;   // WeCom message/send: "|"-separated users not reached
 };
 
-// Parses a reply body without throwing and with a depth limit (adapters/json_util.h, depth 8,
+// Parses a reply body without throwing and with a depth limit (bot/json.h, depth 8,
 // SECURITY.md "Parsers"). kInvalidArgument if it is not a (shallow) JSON object or carries
 // a non-integer errcode (never mistaken for success).
 StatusOr<ApiReply> ParseApiReply(std::string_view body);

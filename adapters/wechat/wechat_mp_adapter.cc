@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "adapters/json_util.h"
+#include "bot/json.h"
 #include "adapters/wechat/wechat_log.h"
 #include "adapters/wechat/wechat_mp_codec.h"
 #include "adapters/wechat/wechat_xml.h"

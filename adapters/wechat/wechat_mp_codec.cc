@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
-#include "adapters/json_util.h"
+#include "bot/json.h"
 #include "adapters/wechat/wechat_xml.h"
 
 namespace linli::adapters::wechat {

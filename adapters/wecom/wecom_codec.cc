@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/json_util.h"
+#include "bot/json.h"
 #include "adapters/wechat/wechat_mp_codec.h"
 
 namespace linli::adapters::wecom {

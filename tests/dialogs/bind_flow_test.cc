@@ -1,9 +1,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "dialogs/invite_code.h"
-#include "dialogs/roles.h"
-#include "dialogs/roster_import.h"
+#include "domain/people/invite_code.h"
+#include "domain/people/roles.h"
+#include "domain/people/roster_import.h"
 #include "storage/identity_store.h"
 #include "storage/roster_store.h"
 #include "tests/dialogs/dialog_harness.h"
@@ -29,9 +29,9 @@ InboundMessage From(const std::string& channel, const std::string& user, const s
 class BindFlowTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto r = ImportRoster(h_.db(), kRoster, DemoConfig().compound, false, 1000);
+    auto r = domain::ImportRoster(h_.db(), kRoster, DemoConfig().compound, false, 1000);
     ASSERT_TRUE(r.ok() && r->errors.empty());
-    auto codes = storage::RosterStore::EnsureCodes(h_.db(), "", 1000, DrawInviteCode);
+    auto codes = storage::RosterStore::EnsureCodes(h_.db(), "", 1000, domain::DrawInviteCode);
     ASSERT_TRUE(codes.ok());
     for (const auto& c : *codes) code_[c.household.room] = c.code;
   }
@@ -101,7 +101,7 @@ TEST_F(BindFlowTest, UsageAndBadFormatChangeNothing) {
 
 TEST_F(BindFlowTest, AlreadyBoundKeepsTheSecondCode) {
   h_.Say("绑定 " + code_["301"]);
-  auto again = storage::RosterStore::EnsureCodes(h_.db(), "3", 2000, DrawInviteCode);
+  auto again = storage::RosterStore::EnsureCodes(h_.db(), "3", 2000, domain::DrawInviteCode);
   ASSERT_TRUE(again.ok());
   std::string fresh;
   for (const auto& c : *again) {
@@ -135,7 +135,7 @@ TEST_F(BindFlowTest, UnbindOneAndSeveral) {
   EXPECT_TRUE(BindingsOf("tg", "user-1").empty());
 
   // Two households: the user picks one by number.
-  auto codes = storage::RosterStore::EnsureCodes(h_.db(), "", 3000, DrawInviteCode);
+  auto codes = storage::RosterStore::EnsureCodes(h_.db(), "", 3000, domain::DrawInviteCode);
   ASSERT_TRUE(codes.ok());
   for (const auto& c : *codes) h_.Say("绑定 " + c.code);
   ASSERT_EQ(BindingsOf("tg", "user-1").size(), 2u);
@@ -237,7 +237,7 @@ TEST_F(BindFlowTest, MeShowsRoleAndBindings) {
   EXPECT_THAT(reply, HasSubstr("已关联平台：1 个"));
   // Config staff, before and after the start-up sync.
   EXPECT_THAT(DialogHarness::Text(h_.Say("/me", "staff-1")), HasSubstr("身份：工作人员（网格）"));
-  ASSERT_TRUE(SyncStaffFromConfig(h_.db(), DemoConfig(), 5000).ok());
+  ASSERT_TRUE(domain::SyncStaffFromConfig(h_.db(), DemoConfig(), 5000).ok());
   EXPECT_THAT(DialogHarness::Text(h_.Say("/me", "staff-1")), HasSubstr("身份：工作人员（网格）"));
 }
 

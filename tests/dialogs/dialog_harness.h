@@ -9,7 +9,7 @@
 
 #include "dialogs/engine.h"
 #include "dialogs/flows.h"
-#include "dialogs/ticket_service.h"
+#include "domain/tickets/ticket_service.h"
 #include "storage/outbox_store.h"
 #include "storage/migrations.h"
 #include "storage/sqlite_database.h"
@@ -37,7 +37,7 @@ class DialogHarness {
     EXPECT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
     EXPECT_TRUE(storage::Migrate(*db_).ok());
-    services_ = std::make_unique<Services>(Services{config_, texts_, clock_});
+    services_ = std::make_unique<domain::Deps>(domain::Deps{config_, texts_, clock_});
     auto engine = Engine::Create(*services_, AllFlows());
     EXPECT_TRUE(engine.ok()) << engine.status().ToString();
     engine_ = std::move(engine).value();
@@ -106,12 +106,12 @@ class DialogHarness {
     return fresh;
   }
   // The scheduler's ticket job, committed like the write queue does.
-  TickResult Tick() {
+  domain::TickResult Tick() {
     EXPECT_TRUE(db_->Begin().ok());
-    auto r = TicketService::Tick(*db_, *services_, clock_.NowMillis());
+    auto r = domain::TicketService::Tick(*db_, *services_, clock_.NowMillis());
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_TRUE(db_->Commit().ok());
-    return r.ok() ? *r : TickResult{};
+    return r.ok() ? *r : domain::TickResult{};
   }
   storage::Ticket Ticket(int64_t number) {
     auto t = storage::TicketStore::FindByNumber(*db_, number);
@@ -129,7 +129,7 @@ class DialogHarness {
     auto n = storage::TicketStore::Count(*db_);
     return n.ok() ? *n : 0;
   }
-  const Services& services() const { return *services_; }
+  const domain::Deps& deps() const { return *services_; }
   const config::Config& config() const { return config_; }
 
   storage::Database& db() { return *db_; }
@@ -141,7 +141,7 @@ class DialogHarness {
   config::Texts texts_;
   testing::FakeClock clock_;
   std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<Services> services_;
+  std::unique_ptr<domain::Deps> services_;
   std::unique_ptr<Engine> engine_;
   int counter_ = 0;
   size_t seen_outbox_ = 0;

@@ -1,4 +1,4 @@
-// The JSON API (bot/api.h) end to end against a real App on loopback: the public board never
+// The JSON API (bot/server/api.h) end to end against a real App on loopback: the public board never
 // shows personal data; paging and ordering; the admin API's bearer token; admin actions reach
 // the reporter on the fake Telegram Bot API.
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "dialogs/ticket_service.h"
+#include "domain/tickets/ticket_service.h"
 #include "storage/ticket_store.h"
 #include "storage/write_queue.h"
 #include "tests/e2e/e2e_harness.h"
@@ -67,7 +67,7 @@ void CreateTickets(Harness& h, int n) {
           t.unit = "3";
           t.location_text = std::to_string(1 + i % 6) + "号楼3单元";
           t.description = std::string("第") + std::to_string(i) + "条SECRETWORDS";
-          dialogs::TicketService::PrepareNew(cfg, t, now + 1 + i);
+          domain::TicketService::PrepareNew(cfg, t, now + 1 + i);
           t.created_at_ms = now + 1 + i;
           t.updated_at_ms = now + 1 + i;
           LINLI_ASSIGN_OR_RETURN(auto stored, storage::TicketStore::Create(db, t));

@@ -30,7 +30,7 @@
 #include <utility>
 #include <vector>
 
-#include "bot/app.h"
+#include "bot/server/app.h"
 #include "config/config.h"
 #include "storage/database.h"
 #include "storage/sqlite_database.h"

@@ -1,5 +1,5 @@
 // Hostile and malformed webhook requests against the whole App: each gets its documented
-// status code (bot/webhook_server.cc, bot/app.cc, adapters/telegram/telegram_adapter.cc) and
+// status code (bot/server/webhook_server.cc, bot/server/app.cc, adapters/telegram/telegram_adapter.cc) and
 // leaves the database exactly as it was; the server keeps serving afterwards.
 #include <gtest/gtest.h>
 

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "adapters/feishu/feishu_crypto.h"
-#include "adapters/json_util.h"
+#include "bot/json.h"
 #include "adapters/registry.h"
 #include "tests/fakes/fake_clock.h"
 

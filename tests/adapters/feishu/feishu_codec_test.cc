@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "adapters/json_util.h"
+#include "bot/json.h"
 
 namespace linli::adapters::feishu {
 namespace {

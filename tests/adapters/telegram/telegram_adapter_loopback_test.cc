@@ -1,5 +1,5 @@
 // The adapter against FakeTelegramApi over real loopback sockets (STYLE.md 7). The
-// production client (bot/httplib_client.*) lives in linli_app, which this binary does not
+// production client (bot/server/httplib_client.*) lives in linli_server, which this binary does not
 // link, so a minimal cpp-httplib HttpClient is defined here.
 #include <gtest/gtest.h>
 #include <httplib.h>

@@ -1,0 +1,276 @@
+#include "bot/server/app.h"
+
+#include <csignal>
+#include <iostream>
+#include <utility>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "adapters/registry.h"
+#include "bot/server/api.h"
+#include "bot/server/console_channel.h"
+#include "bot/server/httplib_client.h"
+#include "bot/server/log.h"
+#include "bot/server/outbox.h"
+#include "bot/server/router.h"
+#include "bot/server/scheduler.h"
+#include "bot/server/webhook_server.h"
+#include "dialogs/engine.h"
+#include "dialogs/flows.h"
+#include "domain/people/roles.h"
+#include "domain/tickets/ticket_service.h"
+#include "storage/inbox_store.h"
+#include "storage/migrations.h"
+#include "storage/sqlite_database.h"
+#include "storage/write_queue.h"
+
+namespace linli {
+
+namespace {
+
+// Dedupe records are kept well past every platform's redelivery window (Telegram 24 h,
+// Feishu about 7.1 h, WeChat seconds).
+constexpr auto kInboxRetention = std::chrono::hours(24 * 7);
+
+HttpResponse ErrorResponse(int status, const std::string& message) {
+  std::string body = "{\"error\":\"";
+  for (char c : message) {
+    if (c == '"' || c == '\\') body.push_back('\\');
+    if (static_cast<unsigned char>(c) >= 0x20) body.push_back(c);
+  }
+  body += "\"}";
+  return HttpResponse::Json(status, std::move(body));
+}
+
+}  // namespace
+
+App::App(config::Config config) : config_(std::move(config)) {}
+
+App::~App() { Stop(); }
+
+StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions options) {
+  std::unique_ptr<App> app(new App(std::move(config)));
+  const config::Config& cfg = app->config_;
+  if (options.clock == nullptr) app->owned_clock_ = std::make_unique<SystemClock>();
+  app->clock_ = options.clock ? options.clock : app->owned_clock_.get();
+  if (options.http == nullptr) app->owned_http_ = std::make_unique<HttplibClient>();
+  app->http_ = options.http ? options.http : app->owned_http_.get();
+  app->outbox_threads_ = options.outbox_threads;
+
+  // Texts: the default locale plus every locale file the service ships.
+  auto texts = config::Texts::Load(cfg.locale_dir, {cfg.locale, "zh-CN", "en"});
+  if (!texts.ok() && texts.status().code() == StatusCode::kNotFound) {
+    // A config kept elsewhere (/etc/linli) without its own locales/: use the shipped texts.
+    GetLogger("config")->warn("{}; using the built-in texts in {}", texts.status().message(),
+                              LINLI_DEFAULT_LOCALE_DIR);
+    texts = config::Texts::Load(LINLI_DEFAULT_LOCALE_DIR, {cfg.locale, "zh-CN", "en"});
+  }
+  LINLI_ASSIGN_OR_RETURN(app->texts_, std::move(texts));
+
+  // Channels first: a bad channel config stops start-up before anything is written.
+  adapters::AdapterDeps deps{*app->clock_, *app->http_};
+  for (const auto& channel : cfg.channels) {
+    if (channel.type == "console") continue;
+    LINLI_ASSIGN_OR_RETURN(std::unique_ptr<Adapter> adapter, adapters::CreateAdapter(channel, deps));
+    app->adapters_[channel.name] = std::move(adapter);
+  }
+  // Database.
+  if (cfg.storage.backend != "sqlite") {
+    return Status::InvalidArgument("storage.backend: only \"sqlite\" is built in");
+  }
+  storage::SqliteOptions sqlite;
+  sqlite.path = cfg.storage.sqlite.path;
+  sqlite.synchronous = cfg.storage.sqlite.synchronous;
+  sqlite.busy_timeout_ms = cfg.storage.sqlite.busy_timeout_ms;
+  LINLI_ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> db, storage::OpenSqlite(sqlite));
+  LINLI_ASSIGN_OR_RETURN(int version, storage::Migrate(*db));
+  GetLogger("storage")->info("database {} at schema version {}", sqlite.path, version);
+  // Roles come from the config and from the database: config staff get theirs now.
+  LINLI_ASSIGN_OR_RETURN(storage::RoleSyncResult roles,
+                         domain::SyncStaffFromConfig(*db, cfg, app->clock_->NowMillis()));
+  GetLogger("storage")->info("staff from config: {} listed, {} new, {} roles set, {} revoked",
+                             cfg.staff.size(), roles.persons_created, roles.roles_changed,
+                             roles.roles_revoked);
+  app->queue_ = std::make_unique<storage::WriteQueue>(std::move(db),
+                                                      cfg.storage.group_commit_max_batch);
+
+  // Dialogs.
+  app->services_.reset(new domain::Deps{app->config_, app->texts_, *app->clock_});
+  LINLI_ASSIGN_OR_RETURN(app->engine_, dialogs::Engine::Create(*app->services_, dialogs::AllFlows()));
+
+  app->console_ = std::make_unique<ConsoleAdapter>(options.console_out ? *options.console_out
+                                                                        : std::cout);
+
+  App* raw = app.get();
+  app->outbox_ = std::make_unique<OutboxWorker>(
+      *app->queue_, *app->clock_, cfg.outbox,
+      [raw](const std::string& name) { return raw->FindAdapter(name); }, app->outbox_threads_);
+  app->router_ = std::make_unique<Router>(*app->queue_, *app->engine_, *app->clock_,
+                                          [raw] { raw->outbox_->Notify(); });
+  app->api_ = std::make_unique<HttpApi>(app->config_, *app->services_, *app->queue_,
+                                        [raw] { raw->outbox_->Notify(); });
+  return app;
+}
+
+Adapter* App::FindAdapter(const std::string& channel) {
+  if (channel == "console") return console_.get();
+  auto it = adapters_.find(channel);
+  return it == adapters_.end() ? nullptr : it->second.get();
+}
+
+void App::HandleHttp(HttpRequest request, std::function<void(HttpResponse)> respond) {
+  static const std::string kWebhookPrefix = "/webhook/";
+  if (request.path == "/healthz") {
+    respond(HttpResponse::Json(200, "{\"status\":\"ok\"}"));
+    return;
+  }
+  if (HttpApi::Owns(request.path)) {
+    api_->Handle(std::move(request), std::move(respond));
+    return;
+  }
+  if (request.path.rfind(kWebhookPrefix, 0) != 0) {
+    respond(ErrorResponse(404, "not found"));
+    return;
+  }
+  const std::string name = request.path.substr(kWebhookPrefix.size());
+  auto it = adapters_.find(name);
+  if (it == adapters_.end()) {
+    respond(ErrorResponse(404, "unknown channel"));
+    return;
+  }
+  Adapter& adapter = *it->second;
+  StatusOr<WebhookResult> parsed = Status::Internal("not parsed");
+  try {
+    parsed = adapter.ParseWebhook(request);
+  } catch (const std::exception& e) {
+    parsed = Status::InvalidArgument(std::string("unparsable request: ") + e.what());
+  }
+  if (!parsed.ok()) {
+    const Status& st = parsed.status();
+    // The reason is logged for the operator; the body says only the class of error.
+    GetLogger("http")->warn("channel {}: rejected {} request: {}", name, request.method,
+                            st.ToString());
+    int code = st.HttpStatus();
+    if (st.code() == StatusCode::kNotFound) code = 405;
+    respond(ErrorResponse(code, StatusCodeName(st.code())));
+    return;
+  }
+  if (parsed->immediate) {
+    respond(std::move(*parsed->immediate));
+    return;
+  }
+  if (!parsed->message) {
+    respond(HttpResponse::Text(200, ""));
+    return;
+  }
+  router_->Submit(adapter, std::move(*parsed->message),
+                  [respond = std::move(respond)](StatusOr<Router::TurnOutcome> outcome) {
+                    if (outcome.ok()) {
+                      respond(std::move(outcome->ack));
+                    } else {
+                      respond(ErrorResponse(503, "try again"));
+                    }
+                  });
+}
+
+Status App::Start() {
+  if (started_.exchange(true)) return Status::FailedPrecondition("already started");
+  io_ = std::make_unique<boost::asio::io_context>(1);
+  WebhookServerOptions opts;
+  opts.host = config_.server.host;
+  opts.port = static_cast<uint16_t>(config_.server.port);
+  opts.max_body_bytes = static_cast<uint64_t>(config_.server.max_body_bytes);
+  opts.max_header_bytes = static_cast<uint32_t>(config_.server.max_header_bytes);
+  opts.request_timeout = std::chrono::milliseconds(config_.server.request_timeout_ms);
+  opts.max_connections = config_.server.max_connections;
+  server_ = std::make_unique<WebhookServer>(
+      *io_, opts, [this](HttpRequest req, WebhookServer::Respond respond) {
+        HandleHttp(std::move(req), std::move(respond));
+      });
+  LINLI_RETURN_IF_ERROR(server_->Start());
+  LINLI_RETURN_IF_ERROR(outbox_->Start());
+  ScheduleJobs();
+  io_thread_ = std::thread([this] {
+    auto guard = boost::asio::make_work_guard(*io_);
+    io_->run();
+  });
+  GetLogger("http")->info("linli listening on http://{}:{} ({} channel(s))", config_.server.host,
+                          port(), adapters_.size());
+  return Status::Ok();
+}
+
+void App::ScheduleJobs() {
+  scheduler_ = std::make_unique<Scheduler>(*io_);
+  scheduler_->Every("inbox-prune", std::chrono::hours(1), [this] {
+    const int64_t before =
+        clock_->NowMillis() -
+        std::chrono::duration_cast<std::chrono::milliseconds>(kInboxRetention).count();
+    queue_->Submit(
+        [before](storage::Database& db) { return storage::InboxStore::Prune(db, before).status(); },
+        [](Status st) {
+          if (!st.ok()) GetLogger("scheduler")->warn("inbox prune failed: {}", st.ToString());
+        });
+  });
+  // Ticket deadlines and unrated tickets (domain/tickets/ticket_service.h). State lives in the
+  // database, so a restart neither skips nor repeats an escalation.
+  scheduler_->Every("tickets", std::chrono::minutes(1), [this] {
+    const int64_t now = clock_->NowMillis();
+    queue_->Submit(
+        [this, now](storage::Database& db) -> Status {
+          auto r = domain::TicketService::Tick(db, *services_, now);
+          if (!r.ok()) return r.status();
+          if (r->escalated + r->flagged + r->closed > 0) {
+            GetLogger("scheduler")->info("tickets: {} escalated, {} flagged overdue, {} closed unrated",
+                                         r->escalated, r->flagged, r->closed);
+          }
+          return Status::Ok();
+        },
+        [this](Status st) {
+          if (!st.ok()) {
+            GetLogger("scheduler")->warn("ticket tick failed: {}", st.ToString());
+          } else {
+            outbox_->Notify();  // pushes were enqueued
+          }
+        });
+  });
+}
+
+uint16_t App::port() const { return server_ ? server_->port() : 0; }
+
+void App::Stop() {
+  if (!started_.load() || stopped_.exchange(true)) {
+    if (!started_.load() && queue_) queue_->Stop();
+    return;
+  }
+  // Start() may have failed part-way (port in use): stop only what exists.
+  if (server_) server_->Stop();
+  // Let in-flight turns commit and be answered (bounded wait).
+  for (int i = 0; i < 200 && server_ && server_->requests_in_flight() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  outbox_->Stop();
+  queue_->Stop();
+  if (io_) io_->stop();
+  if (io_thread_.joinable()) io_thread_.join();
+  if (scheduler_) scheduler_->Stop();  // the io thread is gone: timers can be cancelled here
+  GetLogger("http")->info("linli stopped");
+}
+
+int App::Serve() {
+  Status st = Start();
+  if (!st.ok()) {
+    std::cerr << "linli: " << st.message() << "\n";
+    return 1;
+  }
+  boost::asio::io_context signals_io;
+  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  signals.async_wait([](const boost::system::error_code&, int signo) {
+    GetLogger("http")->info("signal {} received; shutting down", signo);
+  });
+  signals_io.run();
+  Stop();
+  return 0;
+}
+
+}  // namespace linli

@@ -1,0 +1,387 @@
+// linli - the command line: serve, chat, migrate, roster.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bot/server/app.h"
+#include "bot/server/console_channel.h"
+#include "bot/server/log.h"
+#include "config/config_loader.h"
+#include "domain/tickets/agenda.h"
+#include "domain/people/invite_code.h"
+#include "domain/people/roster_import.h"
+#include "storage/migrations.h"
+#include "storage/outbox_store.h"
+#include "storage/roster_store.h"
+#include "storage/sqlite_database.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(linli - the neighbourhood (邻里) chat-bot service
+
+Usage:
+  linli serve   --config FILE [--json-logs]   run the webhook server
+  linli chat    --config FILE --user ID       talk to the bot on stdin/stdout (console channel)
+  linli migrate --config FILE                 apply database migrations and exit
+  linli agenda  --config FILE --month YYYY-MM the month's joint-meeting agenda (Markdown)
+  linli roster import FILE.csv --config FILE [--update]
+                                              import households (all lines or none); --update
+                                              replaces area/owner/phone of existing households
+  linli roster list  --config FILE [--full]   the roster by building/unit; names and phones
+                                              masked unless --full
+  linli roster codes --config FILE [--building B]
+                                              one unused invite code per household (created if
+                                              missing), tab-separated, for printing
+  linli outbox  --config FILE [--status S]    messages not yet delivered (S: pending, sending,
+                                              deferred, failed or sent): id, channel, masked
+                                              recipient, notice, status, attempts, age, error
+  linli --version
+  linli --help
+
+Secrets in the config file may be written as ${ENV_VAR}.
+)";
+
+struct Args {
+  std::string command;
+  std::string config;
+  std::string user;
+  bool json_logs = false;
+  std::string status;  // outbox: --status
+  // roster
+  std::string subcommand;  // import|list|codes
+  std::string file;        // import: the CSV
+  std::string building;    // codes: --building
+  bool update = false;     // import: --update
+  bool full = false;       // list: --full
+};
+
+int Fail(const std::string& message) {
+  std::cerr << "linli: " << message << "\n(see linli --help)\n";
+  return 2;
+}
+
+// Opens the configured database and brings its schema up to date; prints the error and
+// returns nullptr on failure. `version` receives the schema version.
+std::unique_ptr<linli::storage::Database> OpenMigratedDb(const linli::config::Config& config,
+                                                         int* version = nullptr) {
+  linli::storage::SqliteOptions o;
+  o.path = config.storage.sqlite.path;
+  o.synchronous = config.storage.sqlite.synchronous;
+  o.busy_timeout_ms = config.storage.sqlite.busy_timeout_ms;
+  auto db = linli::storage::OpenSqlite(o);
+  if (!db.ok()) {
+    std::cerr << "linli: " << db.status().message() << "\n";
+    return nullptr;
+  }
+  auto migrated = linli::storage::Migrate(**db);
+  if (!migrated.ok()) {
+    std::cerr << "linli: migration failed: " << migrated.status().message() << "\n";
+    return nullptr;
+  }
+  if (version != nullptr) *version = *migrated;
+  return std::move(db).value();
+}
+
+// linli agenda --config FILE --month YYYY-MM: the monthly joint-meeting agenda as Markdown on
+// stdout (domain/tickets/agenda.h). Parsed apart from the other commands to stay self-contained.
+int RunAgendaCommand(int argc, char** argv) {
+  std::string config_path;
+  std::string month;
+  for (int i = 2; i < argc; ++i) {
+    const std::string s = argv[i];
+    if ((s == "--config" || s == "--month") && i + 1 < argc) {
+      (s == "--config" ? config_path : month) = argv[++i];
+    } else {
+      return Fail("agenda: unexpected argument " + s);
+    }
+  }
+  if (config_path.empty()) return Fail("agenda needs --config FILE");
+  if (month.empty()) return Fail("agenda needs --month YYYY-MM");
+  auto loaded = linli::config::LoadConfigFile(config_path);
+  if (!loaded.ok()) {
+    std::cerr << "linli: " << loaded.status().message() << "\n";
+    return 1;
+  }
+  const linli::config::Config& config = *loaded;
+  linli::SetupLogging("warn", config.logging.json);
+  auto texts = linli::config::Texts::Load(config.locale_dir, {config.locale});
+  if (!texts.ok()) {
+    std::cerr << "linli: " << texts.status().message() << "\n";
+    return 1;
+  }
+  auto db = OpenMigratedDb(config);
+  if (!db) return 1;
+  auto agenda = linli::domain::RenderAgenda(*db, config, *texts, month, config.locale);
+  if (!agenda.ok()) {
+    std::cerr << "linli: " << agenda.status().message() << "\n";
+    return agenda.status().code() == linli::StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  std::cout << *agenda;
+  return 0;
+}
+
+// Parses argv; returns a non-negative exit code when the process should stop at once.
+int ParseArgs(int argc, char** argv, Args* args) {
+  std::vector<std::string> a(argv + 1, argv + argc);
+  if (a.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    const std::string& s = a[i];
+    auto value = [&](std::string* out) -> bool {
+      if (i + 1 >= a.size() || a[i + 1].rfind("--", 0) == 0) return false;
+      *out = a[++i];
+      return true;
+    };
+    if (s == "--help" || s == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else if (s == "--version") {
+      std::cout << "linli " << LINLI_VERSION << "\n";
+      return 0;
+    } else if (s == "--config") {
+      if (!value(&args->config)) return Fail("--config needs a file");
+    } else if (s == "--user") {
+      if (!value(&args->user)) return Fail("--user needs an id");
+    } else if (s == "--json-logs") {
+      args->json_logs = true;
+    } else if (s == "--status") {
+      if (!value(&args->status)) return Fail("--status needs pending|sending|deferred|failed|sent");
+    } else if (s == "--building") {
+      if (!value(&args->building)) return Fail("--building needs a building id");
+    } else if (s == "--update") {
+      args->update = true;
+    } else if (s == "--full") {
+      args->full = true;
+    } else if (s.rfind("-", 0) == 0) {
+      return Fail("unknown option " + s);
+    } else if (args->command.empty()) {
+      args->command = s;
+    } else if (args->command == "roster" && args->subcommand.empty()) {
+      args->subcommand = s;
+    } else if (args->command == "roster" && args->subcommand == "import" && args->file.empty()) {
+      args->file = s;
+    } else {
+      return Fail("unexpected argument " + s);
+    }
+  }
+  if (args->command != "serve" && args->command != "chat" && args->command != "migrate" &&
+      args->command != "roster" && args->command != "outbox") {
+    return Fail(args->command.empty() ? "no command given" : "unknown command " + args->command);
+  }
+  if (args->config.empty()) return Fail(args->command + " needs --config FILE");
+  if (!args->status.empty()) {
+    if (args->command != "outbox") return Fail("--status is for outbox");
+    static const char* const kStatuses[] = {"pending", "sending", "deferred", "failed", "sent"};
+    bool known = false;
+    for (const char* k : kStatuses) known = known || args->status == k;
+    if (!known) return Fail("--status must be pending, sending, deferred, failed or sent");
+  }
+  if (args->command == "chat" && args->user.empty()) return Fail("chat needs --user ID");
+  if (args->command == "roster") {
+    if (args->subcommand != "import" && args->subcommand != "list" && args->subcommand != "codes") {
+      return Fail(args->subcommand.empty() ? "roster needs import, list or codes"
+                                           : "unknown roster command " + args->subcommand);
+    }
+    if (args->subcommand == "import" && args->file.empty()) return Fail("roster import needs FILE.csv");
+    if (args->update && args->subcommand != "import") return Fail("--update is for roster import");
+    if (args->full && args->subcommand != "list") return Fail("--full is for roster list");
+    if (!args->building.empty() && args->subcommand != "codes") {
+      return Fail("--building is for roster codes");
+    }
+  } else if (args->update || args->full || !args->building.empty()) {
+    return Fail("--update, --full and --building are roster options");
+  }
+  return -1;
+}
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// linli roster import|list|codes: staff tools at the console, straight on the database.
+int RunRoster(const Args& args, const linli::config::Config& config) {
+  auto db = OpenMigratedDb(config);
+  if (!db) return 1;
+  const auto& compound = config.compound;
+
+  if (args.subcommand == "import") {
+    std::ifstream in(args.file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      std::cerr << "linli: cannot read " << args.file << "\n";
+      return 1;
+    }
+    auto report = linli::domain::ImportRoster(*db, text.str(), compound, args.update, NowMillis());
+    if (!report.ok()) {
+      std::cerr << "linli: roster import failed: " << report.status().message() << "\n";
+      return 1;
+    }
+    if (!report->errors.empty()) {
+      for (const auto& e : report->errors) std::cerr << args.file << ": " << e << "\n";
+      std::cerr << "linli: nothing was imported (" << report->errors.size()
+                << " problem(s); fix them and import the whole file again)\n";
+      return 1;
+    }
+    std::cout << "imported " << report->inserted << " new household(s)";
+    if (args.update) std::cout << ", updated " << report->updated;
+    std::cout << " from " << args.file << "\n";
+    return 0;
+  }
+
+  if (args.subcommand == "list") {
+    auto list = linli::storage::RosterStore::List(*db);
+    if (!list.ok()) {
+      std::cerr << "linli: " << list.status().message() << "\n";
+      return 1;
+    }
+    std::cout << linli::domain::FormatRosterList(compound, std::move(list).value(), args.full);
+    return 0;
+  }
+
+  // codes
+  if (!args.building.empty()) {
+    bool known = false;
+    std::string ids;
+    for (const auto& b : compound.buildings) {
+      known = known || b.id == args.building;
+      ids += (ids.empty() ? "" : ", ") + b.id;
+    }
+    if (!known) {
+      std::cerr << "linli: building " << args.building << " is not in the compound (buildings: " << ids
+                << ")\n";
+      return 2;
+    }
+  }
+  auto codes = linli::storage::RosterStore::EnsureCodes(*db, args.building, NowMillis(),
+                                                        linli::domain::DrawInviteCode);
+  if (!codes.ok()) {
+    std::cerr << "linli: " << codes.status().message() << "\n";
+    return 1;
+  }
+  if (codes->empty()) {
+    std::cerr << "linli: no households" << (args.building.empty() ? "" : " in building " + args.building)
+              << "; import the roster first (linli roster import FILE.csv)\n";
+    return 1;
+  }
+  size_t created = 0;
+  for (const auto& c : *codes) created += c.created ? 1 : 0;
+  std::cout << linli::domain::FormatInviteCodes(compound, *codes);
+  std::cerr << codes->size() << " household code(s), " << created
+            << " new. Each code binds one person once; keep the sheet safe.\n";
+  return 0;
+}
+
+// "oLin****": enough for staff to tell recipients apart, not enough to identify anyone.
+std::string MaskRecipient(const std::string& id) {
+  size_t keep = 0;
+  while (keep < 4 && keep < id.size() && static_cast<unsigned char>(id[keep]) < 0x80) ++keep;
+  if (id.size() <= 4) keep = 0;
+  return id.substr(0, keep) + "****";
+}
+
+std::string FormatAge(int64_t ms) {
+  const int64_t s = ms < 0 ? 0 : ms / 1000;
+  if (s < 60) return std::to_string(s) + "s";
+  if (s < 3600) return std::to_string(s / 60) + "m";
+  if (s < 86400) return std::to_string(s / 3600) + "h" + std::to_string(s % 3600 / 60) + "m";
+  return std::to_string(s / 86400) + "d" + std::to_string(s % 86400 / 3600) + "h";
+}
+
+// `s` on one line (tabs and newlines become spaces), cut to about `max` bytes at a UTF-8
+// character boundary.
+std::string OneLine(std::string s, size_t max) {
+  for (char& c : s) {
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  }
+  if (s.size() > max) {
+    size_t cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    s = s.substr(0, cut) + "...";
+  }
+  return s;
+}
+
+// linli outbox: what waits to be delivered, for staff. Reads the database only.
+int RunOutbox(const Args& args, const linli::config::Config& config) {
+  auto db = OpenMigratedDb(config);
+  if (!db) return 1;
+  constexpr int kLimit = 1000;
+  auto items = linli::storage::OutboxStore::ListByStatus(*db, args.status, kLimit);
+  if (!items.ok()) {
+    std::cerr << "linli: " << items.status().message() << "\n";
+    return 1;
+  }
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  std::cout << "id\tchannel\trecipient\tnotice\tstatus\tattempts\tage\tlast_error\n";
+  for (const auto& item : *items) {
+    const auto& m = item.message;
+    std::cout << item.id << "\t" << OneLine(m.to.channel, 32) << "\t" << MaskRecipient(m.to.user_id)
+              << "\t" << (m.notice.empty() ? "-" : OneLine(m.notice, 32)) << "\t" << item.status
+              << "\t" << item.attempts << "\t" << FormatAge(now - item.created_at_ms) << "\t"
+              << (item.last_error.empty() ? "-" : OneLine(item.last_error, 120)) << "\n";
+  }
+  std::cerr << items->size() << " message(s)"
+            << (args.status.empty() ? " not delivered" : " " + args.status)
+            << (items->size() >= static_cast<size_t>(kLimit) ? " (first 1000 shown)" : "") << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "agenda") return RunAgendaCommand(argc, argv);
+  Args args;
+  if (int code = ParseArgs(argc, argv, &args); code >= 0) return code;
+
+  auto loaded = linli::config::LoadConfigFile(args.config);
+  if (!loaded.ok()) {
+    std::cerr << "linli: " << loaded.status().message() << "\n";  // names file and key
+    return 1;
+  }
+  linli::config::Config config = std::move(loaded).value();
+  // The console keeps stdout for the conversation (and roster output): only warnings go to
+  // stderr there.
+  const bool quiet = args.command == "chat" || args.command == "roster" || args.command == "outbox";
+  linli::SetupLogging(quiet ? "warn" : config.logging.level, args.json_logs || config.logging.json);
+  setenv("TZ", config.timezone.c_str(), 1);
+  tzset();
+
+  if (args.command == "roster") return RunRoster(args, config);
+  if (args.command == "outbox") return RunOutbox(args, config);
+
+  if (args.command == "migrate") {
+    int version = 0;
+    if (!OpenMigratedDb(config, &version)) return 1;
+    std::cout << "database " << config.storage.sqlite.path << " is at schema version " << version
+              << "\n";
+    return 0;
+  }
+
+  auto app = linli::App::Create(std::move(config));
+  if (!app.ok()) {
+    std::cerr << "linli: " << app.status().message() << "\n";
+    return 1;
+  }
+  if (args.command == "serve") return (*app)->Serve();
+
+  const bool interactive = isatty(STDIN_FILENO) != 0;
+  if (interactive) std::cout << "linli chat - type 帮助 for help, /quit to leave\n";
+  const int code = linli::RunConsoleChat((*app)->router(), (*app)->console(), (*app)->outbox(),
+                                         (*app)->clock(), args.user, std::cin, interactive);
+  return code;
+}

@@ -1,0 +1,195 @@
+#include "bot/server/outbox.h"
+
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <memory>
+
+#include "bot/server/log.h"
+#include "storage/identity_store.h"
+#include "storage/outbox_store.h"
+
+namespace linli {
+
+namespace {
+constexpr int kClaimBatch = 32;
+}
+
+OutboxWorker::OutboxWorker(storage::WriteQueue& queue, const Clock& clock,
+                           config::OutboxConfig options, AdapterLookup lookup, int threads)
+    : queue_(queue), clock_(clock), options_(options), lookup_(std::move(lookup)),
+      thread_count_(std::max(1, threads)) {}
+
+OutboxWorker::~OutboxWorker() { Stop(); }
+
+Status OutboxWorker::Start() {
+  int64_t recovered = 0;
+  LINLI_RETURN_IF_ERROR(queue_.Run([&](storage::Database& db) -> Status {
+    LINLI_ASSIGN_OR_RETURN(recovered, storage::OutboxStore::RecoverInFlight(db, clock_.NowMillis()));
+    return Status::Ok();
+  }));
+  if (recovered > 0) {
+    // The process stopped while these were being sent: they may have been delivered. Sending
+    // again is the lesser evil (nothing lost); platforms without idempotency keys may show a
+    // duplicate.
+    GetLogger("outbox")->warn("{} message(s) were in flight at the last stop; resending "
+                              "(a duplicate is possible on platforms without idempotency keys)",
+                              recovered);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  stopping_ = false;
+  for (int i = 0; i < thread_count_; ++i) threads_.emplace_back([this] { Loop(); });
+  return Status::Ok();
+}
+
+void OutboxWorker::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+void OutboxWorker::Notify() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++wakeups_;
+  }
+  cv_.notify_all();
+}
+
+int64_t OutboxWorker::BackoffMs(int attempts) const {
+  int64_t delay = options_.initial_backoff_ms;
+  for (int i = 1; i < attempts && delay < options_.max_backoff_ms; ++i) delay *= 2;
+  return std::min<int64_t>(delay, options_.max_backoff_ms);
+}
+
+StatusOr<int> OutboxWorker::RunOnce() {
+  std::vector<storage::OutboxItem> items;
+  std::vector<ContactWindow> windows;  // each recipient's reply window, read with the claim
+  LINLI_RETURN_IF_ERROR(queue_.Run([&](storage::Database& db) -> Status {
+    LINLI_ASSIGN_OR_RETURN(items, storage::OutboxStore::ClaimDue(db, clock_.NowMillis(),
+                                                                 kClaimBatch));
+    windows.assign(items.size(), ContactWindow{});
+    for (size_t i = 0; i < items.size(); ++i) {
+      const auto& to = items[i].message.to;
+      LINLI_ASSIGN_OR_RETURN(auto identity,
+                             storage::IdentityStore::FindIdentity(db, to.channel, to.user_id));
+      if (identity) windows[i] = identity->window;
+    }
+    return Status::Ok();
+  }));
+  auto log = GetLogger("outbox");
+  // Outcomes are recorded asynchronously, each as soon as its send returns: they join the
+  // write queue's next group commit instead of costing this thread a round trip per message.
+  // The next message of a destination cannot be claimed before its predecessor's outcome is
+  // committed (ClaimDue), and this pass waits for all of them before returning.
+  std::vector<std::pair<int64_t, std::future<Status>>> pending;
+  auto record = [&](storage::WriteQueue::Work work) {
+    auto promise = std::make_shared<std::promise<Status>>();
+    pending.emplace_back(0, promise->get_future());
+    queue_.Submit(std::move(work), [promise](Status st) { promise->set_value(std::move(st)); });
+  };
+  for (const auto& item : items) {
+    Adapter* adapter = lookup_(item.message.to.channel);
+    SendResult result;
+    if (adapter == nullptr) {
+      result = SendResult::Permanent("no such channel: " + item.message.to.channel);
+    } else {
+      // Stable per outbox row, so a retried send can be recognised by platforms that
+      // deduplicate (Feishu uuid).
+      OutboundMessage message = item.message;
+      if (message.idempotency_key.empty()) message.idempotency_key = "linli-ob-" + std::to_string(item.id);
+      message.window = windows[&item - items.data()];
+      if (message.window.unsubscribed) {
+        result = SendResult::Permanent("the recipient unsubscribed");
+      } else {
+        try {
+          result = adapter->Send(message);
+        } catch (const std::exception& e) {
+          result = SendResult::Retry(std::string("adapter threw: ") + e.what());
+        }
+      }
+    }
+    const int64_t now = clock_.NowMillis();
+    switch (result.outcome) {
+      case SendResult::Outcome::kSent:
+        ++sent_;
+        record([=, this](storage::Database& db) -> Status {
+          LINLI_RETURN_IF_ERROR(
+              storage::OutboxStore::MarkSent(db, item.id, result.platform_message_id, now));
+          return storage::IdentityStore::CountWindowSend(db, item.message.to.channel,
+                                                         item.message.to.user_id,
+                                                         result.window_use);
+        });
+        break;
+      case SendResult::Outcome::kRetry:
+        if (item.attempts >= options_.max_attempts) {
+          ++failed_;
+          log->error("outbox message {} to channel {} failed after {} attempts: {}", item.id,
+                     item.message.to.channel, item.attempts, result.error);
+          record([=, this](storage::Database& db) {
+            return storage::OutboxStore::MarkFailed(db, item.id, result.error);
+          });
+        } else {
+          ++retried_;
+          const int64_t delay = result.retry_after.count() > 0 ? result.retry_after.count()
+                                                               : BackoffMs(item.attempts);
+          log->warn("outbox message {} to channel {}: attempt {} failed ({}); retry in {} ms",
+                    item.id, item.message.to.channel, item.attempts, result.error, delay);
+          record([=, this](storage::Database& db) {
+            return storage::OutboxStore::MarkRetry(db, item.id, now + delay, result.error);
+          });
+        }
+        break;
+      case SendResult::Outcome::kPermanent:
+        ++failed_;
+        log->error("outbox message {} to channel {} failed permanently: {}", item.id,
+                   item.message.to.channel, result.error);
+        record([=, this](storage::Database& db) {
+          return storage::OutboxStore::MarkFailed(db, item.id, result.error);
+        });
+        break;
+      case SendResult::Outcome::kDeferred:
+        log->info("outbox message {} to channel {} waits for the user's next contact: {}",
+                  item.id, item.message.to.channel, result.error);
+        record([=, this](storage::Database& db) {
+          return storage::OutboxStore::MarkDeferred(db, item.id, result.error);
+        });
+        break;
+    }
+    pending.back().first = item.id;
+  }
+  for (auto& [id, done] : pending) {
+    const Status st = done.get();
+    if (!st.ok()) {
+      // The row stays 'sending' and is recovered (resent) at the next start.
+      log->error("outbox message {}: could not record the outcome: {}", id, st.ToString());
+    }
+  }
+  return static_cast<int>(items.size());
+}
+
+void OutboxWorker::Loop() {
+  auto log = GetLogger("outbox");
+  for (;;) {
+    uint64_t seen;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+      seen = wakeups_;
+    }
+    auto attempted = RunOnce();
+    if (!attempted.ok()) log->error("outbox pass failed: {}", attempted.status().ToString());
+    if (attempted.ok() && *attempted > 0) continue;  // more may be due right away
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_interval_ms),
+                 [&] { return stopping_ || wakeups_ != seen; });
+  }
+}
+
+}  // namespace linli

@@ -1,0 +1,120 @@
+#include "bot/server/router.h"
+
+#include <exception>
+#include <future>
+
+#include "bot/server/log.h"
+#include "storage/identity_store.h"
+#include "storage/inbox_store.h"
+#include "storage/outbox_store.h"
+
+namespace linli {
+
+Router::Router(storage::WriteQueue& queue, dialogs::Engine& engine, const Clock& clock,
+               std::function<void()> on_enqueued)
+    : queue_(queue), engine_(engine), clock_(clock), on_enqueued_(std::move(on_enqueued)) {}
+
+Status Router::RunTurn(storage::Database& db, Adapter& adapter, const InboundMessage& message,
+                       TurnOutcome* out) {
+  const std::string& channel = message.conversation.channel;
+  LINLI_ASSIGN_OR_RETURN(auto seen,
+                         storage::InboxStore::Find(db, channel, message.platform_message_id));
+  if (seen) {
+    out->ack = std::move(*seen);
+    out->duplicate = true;
+    return Status::Ok();
+  }
+
+  // The dialog's writes sit in their own savepoint: if the turn fails, they are undone and
+  // the user gets an apology, while the dedupe record still commits (a poison message is not
+  // redelivered forever).
+  LINLI_RETURN_IF_ERROR(db.Savepoint("turn"));
+  StatusOr<std::vector<OutboundMessage>> replies = Status::Internal("turn did not run");
+  try {
+    replies = engine_.HandleTurn(db, message);
+  } catch (const std::exception& e) {
+    replies = Status::Internal(std::string("exception: ") + e.what());
+  } catch (...) {
+    replies = Status::Internal("unknown exception");
+  }
+  if (replies.ok()) {
+    LINLI_RETURN_IF_ERROR(db.ReleaseSavepoint("turn"));
+    out->replies = std::move(replies).value();
+  } else {
+    if (replies.status().code() == StatusCode::kUnavailable) {
+      return replies.status();  // busy database: let the platform redeliver
+    }
+    GetLogger("router")->error("turn failed on channel {} (message {}): {}", channel,
+                               message.platform_message_id, replies.status().ToString());
+    LINLI_RETURN_IF_ERROR(db.RollbackToSavepoint("turn"));
+    LINLI_RETURN_IF_ERROR(db.ReleaseSavepoint("turn"));
+    out->replies = {engine_.Apology(message)};
+  }
+
+  const int64_t now = clock_.NowMillis();
+  if (!message.callback_id.empty()) {
+    OutboundMessage answer;
+    answer.to = message.conversation;
+    answer.kind = OutboundKind::kCallbackAnswer;
+    answer.callback_id = message.callback_id;
+    LINLI_RETURN_IF_ERROR(storage::OutboxStore::Enqueue(db, answer, now).status());
+    ++out->enqueued;
+  }
+  if (adapter.passive_replies()) {
+    out->ack = adapter.RenderAck(message, out->replies);
+  } else {
+    for (const auto& reply : out->replies) {
+      LINLI_RETURN_IF_ERROR(storage::OutboxStore::Enqueue(db, reply, now).status());
+      ++out->enqueued;
+    }
+    out->ack = adapter.RenderAck(message, {});
+  }
+  // The user just wrote: a platform reply window opens (WeChat: 5 pushes in 48 h after a
+  // message, 3 in a minute after a click/follow/scan), and messages parked outside the
+  // window may go now. Unsubscribes and passive platform events open nothing.
+  const std::string& user_id = message.conversation.user_id;
+  const bool opens_window = message.kind != InboundKind::kEvent || message.event == "click" ||
+                            message.event == "subscribe" || message.event == "scan";
+  if (opens_window) {
+    LINLI_RETURN_IF_ERROR(storage::IdentityStore::RecordContact(
+        db, channel, user_id, now, message.kind == InboundKind::kEvent));
+    LINLI_ASSIGN_OR_RETURN(int64_t released,
+                           storage::OutboxStore::ReleaseDeferred(db, channel, user_id, now));
+    out->enqueued += static_cast<int>(released);
+  } else if (message.kind == InboundKind::kEvent && message.event == "unsubscribe") {
+    // Unfollowed: stop pushing. Rows still queued for this user fail at the outbox (it checks
+    // the identity before sending), so staff can see what did not reach them.
+    LINLI_RETURN_IF_ERROR(storage::IdentityStore::RecordUnsubscribe(db, channel, user_id, now));
+  }
+  return storage::InboxStore::Record(db, channel, message.platform_message_id, now, out->ack);
+}
+
+void Router::Submit(Adapter& adapter, InboundMessage message,
+                    std::function<void(StatusOr<TurnOutcome>)> done) {
+  auto msg = std::make_shared<InboundMessage>(std::move(message));
+  auto outcome = std::make_shared<TurnOutcome>();
+  queue_.Submit(
+      [this, &adapter, msg, outcome](storage::Database& db) {
+        *outcome = TurnOutcome{};
+        return RunTurn(db, adapter, *msg, outcome.get());
+      },
+      [this, outcome, done = std::move(done)](Status status) {
+        if (!status.ok()) {
+          GetLogger("router")->warn("turn not committed: {}", status.ToString());
+          done(status);
+          return;
+        }
+        if (outcome->enqueued > 0 && on_enqueued_) on_enqueued_();
+        done(std::move(*outcome));
+      });
+}
+
+StatusOr<Router::TurnOutcome> Router::Run(Adapter& adapter, InboundMessage message) {
+  std::promise<StatusOr<TurnOutcome>> promise;
+  auto future = promise.get_future();
+  Submit(adapter, std::move(message),
+         [&promise](StatusOr<TurnOutcome> r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
+
+}  // namespace linli

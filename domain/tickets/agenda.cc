@@ -1,0 +1,174 @@
+#include "domain/tickets/agenda.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "domain/common/location.h"
+#include "domain/common/time_format.h"
+#include "storage/ticket_store.h"
+
+namespace linli::domain {
+
+namespace {
+
+constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// "YYYY-MM-DD HH:MM" read as UTC.
+int64_t ParseLocalAsUtc(const std::string& s) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0;
+  if (std::sscanf(s.c_str(), "%d-%d-%d %d:%d", &y, &mo, &d, &h, &mi) != 5) return 0;
+  return DaysFromCivil(y, mo, d) * kDayMs + (h * 60LL + mi) * 60 * 1000;
+}
+
+// Local midnight of y-m-01 in `tz` as epoch ms: the naive instant minus the zone's offset there.
+int64_t LocalMonthStart(int y, int m, const std::string& tz) {
+  const int64_t naive = DaysFromCivil(y, m, 1) * kDayMs;
+  const int64_t offset = ParseLocalAsUtc(FormatLocalTime(naive, tz)) - naive;
+  return naive - offset;
+}
+
+}  // namespace
+
+StatusOr<std::pair<int64_t, int64_t>> MonthRange(const std::string& month,
+                                                 const std::string& timezone) {
+  const bool shape = month.size() == 7 && month[4] == '-' &&
+                     std::all_of(month.begin(), month.begin() + 4,
+                                 [](char c) { return c >= '0' && c <= '9'; }) &&
+                     std::isdigit(static_cast<unsigned char>(month[5])) &&
+                     std::isdigit(static_cast<unsigned char>(month[6]));
+  const int y = shape ? std::stoi(month.substr(0, 4)) : 0;
+  const int m = shape ? std::stoi(month.substr(5, 2)) : 0;
+  if (!shape || y < 2000 || m < 1 || m > 12) {
+    return Status::InvalidArgument("month must be YYYY-MM (got \"" + month + "\")");
+  }
+  const int ny = m == 12 ? y + 1 : y;
+  const int nm = m == 12 ? 1 : m + 1;
+  return std::make_pair(LocalMonthStart(y, m, timezone), LocalMonthStart(ny, nm, timezone));
+}
+
+StatusOr<std::string> RenderAgenda(storage::Database& db, const config::Config& config,
+                                   const config::Texts& texts, const std::string& month,
+                                   const std::string& locale) {
+  LINLI_ASSIGN_OR_RETURN(auto range, MonthRange(month, config.timezone));
+  const auto [from, to] = range;
+  auto T = [&](const std::string& key, const std::map<std::string, std::string>& args = {}) {
+    return texts.Get(locale, key, args);
+  };
+
+  LINLI_ASSIGN_OR_RETURN(auto events, storage::TicketStore::EventsBetween(db, from, to));
+  std::vector<int64_t> escalated, deferred, reopened, overdue, solved;
+  std::map<int64_t, int64_t> first_resolved_at;  // ticket id -> first resolution in the month
+  auto add = [](std::vector<int64_t>& v, int64_t id) {
+    if (std::find(v.begin(), v.end(), id) == v.end()) v.push_back(id);
+  };
+  for (const auto& e : events) {
+    if (e.kind == "status" && e.to_status == "escalated") add(escalated, e.ticket_id);
+    if (e.kind == "status" && e.to_status == "deferred") add(deferred, e.ticket_id);
+    if (e.kind == "status" && e.to_status == "reopened") add(reopened, e.ticket_id);
+    // The deadline job acts as the system (actor 0): escalations and top-tier flags.
+    if (e.actor_person_id == 0 &&
+        ((e.kind == "status" && e.to_status == "escalated") || e.kind == "note")) {
+      add(overdue, e.ticket_id);
+    }
+    if (e.kind == "status" && e.to_status == "resolved") {
+      add(solved, e.ticket_id);
+      first_resolved_at.emplace(e.ticket_id, e.at_ms);
+    }
+  }
+
+  std::map<int64_t, storage::Ticket> tickets;
+  auto load = [&](int64_t id) -> StatusOr<const storage::Ticket*> {
+    auto it = tickets.find(id);
+    if (it == tickets.end()) {
+      LINLI_ASSIGN_OR_RETURN(auto t, storage::TicketStore::FindById(db, id));
+      if (!t) return static_cast<const storage::Ticket*>(nullptr);
+      it = tickets.emplace(id, std::move(*t)).first;
+    }
+    return &it->second;
+  };
+  auto item_args = [&](const storage::Ticket& t) {
+    return std::map<std::string, std::string>{
+        {"number", std::to_string(t.number)},
+        {"category", T("category." + t.category)},
+        {"building", t.building.empty() ? "-" : FormatLocation(t.building, "", locale)},
+        {"status", T("ticket.status." + t.status)},
+        {"tier", T("push.tier." + t.tier)},
+        {"reason", t.deferred_reason},
+        {"plan", t.deferred_plan},
+        {"date", t.deferred_until}};
+  };
+
+  std::string out = T("agenda.title", {{"compound", config.compound.name}, {"month", month}});
+  out += "\n\n";
+
+  // Figures.
+  LINLI_ASSIGN_OR_RETURN(auto received, storage::TicketStore::ListCreatedBetween(db, from, to));
+  out += T("agenda.figures") + "\n\n";
+  out += T("agenda.received", {{"n", std::to_string(received.size())}}) + "\n";
+  out += T("agenda.solved", {{"n", std::to_string(solved.size())}}) + "\n";
+  std::vector<double> hours;
+  for (const auto& [id, at] : first_resolved_at) {
+    LINLI_ASSIGN_OR_RETURN(const storage::Ticket* t, load(id));
+    if (t != nullptr) hours.push_back(static_cast<double>(at - t->created_at_ms) / 3.6e6);
+  }
+  if (hours.empty()) {
+    out += T("agenda.median_none") + "\n";
+  } else {
+    std::sort(hours.begin(), hours.end());
+    const size_t n = hours.size();
+    const double median = n % 2 == 1 ? hours[n / 2] : (hours[n / 2 - 1] + hours[n / 2]) / 2;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", median);
+    out += T("agenda.median", {{"hours", buf}}) + "\n";
+  }
+  LINLI_ASSIGN_OR_RETURN(auto rated, storage::TicketStore::ListRatedBetween(db, from, to));
+  std::map<std::string, int> counts;
+  for (const auto& t : rated) ++counts[t.rating];
+  if (rated.empty()) {
+    out += T("agenda.satisfaction_none") + "\n";
+  } else {
+    const int good = counts["satisfied"] + counts["basic"];
+    char rate[16];
+    std::snprintf(rate, sizeof rate, "%.0f%%", 100.0 * good / static_cast<double>(rated.size()));
+    out += T("agenda.satisfaction", {{"satisfied", std::to_string(counts["satisfied"])},
+                                     {"basic", std::to_string(counts["basic"])},
+                                     {"unsatisfied", std::to_string(counts["unsatisfied"])},
+                                     {"rate", rate}}) +
+           "\n";
+  }
+
+  auto section = [&](const std::string& title_key, const std::vector<int64_t>& ids,
+                     const std::string& item_key) -> Status {
+    out += "\n" + T(title_key) + "\n\n";
+    int shown = 0;
+    for (int64_t id : ids) {
+      LINLI_ASSIGN_OR_RETURN(const storage::Ticket* t, load(id));
+      if (t == nullptr) continue;
+      out += T(item_key, item_args(*t)) + "\n";
+      ++shown;
+    }
+    if (shown == 0) out += T("agenda.none") + "\n";
+    return Status::Ok();
+  };
+  LINLI_RETURN_IF_ERROR(section("agenda.escalated", escalated, "agenda.item"));
+  LINLI_RETURN_IF_ERROR(section("agenda.deferred", deferred, "agenda.deferred_item"));
+  LINLI_RETURN_IF_ERROR(section("agenda.reopened", reopened, "agenda.item"));
+  LINLI_RETURN_IF_ERROR(section("agenda.overdue", overdue, "agenda.item"));
+  return out;
+}
+
+}  // namespace linli::domain

@@ -1,0 +1,637 @@
+#include "domain/tickets/ticket_service.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "domain/common/location.h"
+#include "domain/common/time_format.h"
+#include "storage/identity_store.h"
+#include "storage/outbox_store.h"
+
+namespace linli::domain {
+
+namespace {
+
+using storage::Ticket;
+
+constexpr int64_t kHourMs = 3600LL * 1000;
+constexpr int64_t kDayMs = 24 * kHourMs;
+constexpr int kTickBatch = 100;
+
+// A user-facing error: the message is "<text key>;name=value;..." (see ErrorKey).
+Status UserError(StatusCode code, const std::string& key, const config::TextArgs& args = {}) {
+  std::string m = key;
+  for (const auto& [k, v] : args) m += ";" + k + "=" + v;
+  return Status(code, std::move(m));
+}
+
+bool In(const std::string& s, std::initializer_list<const char*> set) {
+  return std::any_of(set.begin(), set.end(), [&](const char* x) { return s == x; });
+}
+
+std::string Num(int64_t n) { return std::to_string(n); }
+
+std::string Trim(const std::string& s) {
+  size_t b = 0;
+  size_t e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return s.substr(b, e - b);
+}
+
+StatusOr<Ticket> Load(storage::Database& db, int64_t number) {
+  LINLI_ASSIGN_OR_RETURN(auto t, storage::TicketStore::FindByNumber(db, number));
+  if (!t) return UserError(StatusCode::kNotFound, "staff.not_found", {{"number", Num(number)}});
+  return *t;
+}
+
+Status BadState(const Ticket& t) {
+  return UserError(StatusCode::kFailedPrecondition, "staff.bad_state",
+                   {{"number", Num(t.number)}, {"status", t.status}});
+}
+
+Status RequireStaff(storage::Database& db, const Deps& s, Actor actor) {
+  if (actor.trusted) return Status::Ok();
+  LINLI_ASSIGN_OR_RETURN(bool staff, TicketService::IsStaff(db, s.config, actor.person_id));
+  if (!staff) return UserError(StatusCode::kPermissionDenied, "staff.denied");
+  return Status::Ok();
+}
+
+void ResetDeadlines(const config::Config& config, Ticket& t, int64_t now_ms) {
+  const config::SlaTimes times = config.sla.For(t.category, t.tier);
+  t.accept_due_at_ms = now_ms + times.accept_hours * kHourMs;
+  t.resolve_due_at_ms = now_ms + times.resolve_hours * kHourMs;
+  t.overdue_flagged_at_ms = 0;
+}
+
+bool KnownLocale(const Deps& s, const std::string& locale) {
+  const auto ls = s.texts.locales();
+  return !locale.empty() && std::find(ls.begin(), ls.end(), locale) != ls.end();
+}
+
+// Pushes go to a private chat with the person, never to a group the person last wrote from.
+ConversationRef PrivateRef(const storage::Identity& id) {
+  if (id.last_conversation.chat_type == ChatType::kPrivate && !id.last_conversation.chat_id.empty()) {
+    return id.last_conversation;
+  }
+  return {id.channel, id.user_id, id.user_id, ChatType::kPrivate};
+}
+
+struct Recipient {
+  ConversationRef to;
+  std::string locale;
+};
+
+StatusOr<std::string> LocaleOf(storage::Database& db, const Deps& s, int64_t person_id) {
+  LINLI_ASSIGN_OR_RETURN(auto person, storage::IdentityStore::FindPerson(db, person_id));
+  if (person && KnownLocale(s, person->locale)) return person->locale;
+  return s.config.locale;
+}
+
+// The reporter on the ticket's notify channel, else wherever they were seen last.
+StatusOr<std::optional<Recipient>> ReporterOf(storage::Database& db, const Deps& s,
+                                              const Ticket& t) {
+  std::optional<storage::Identity> identity;
+  LINLI_ASSIGN_OR_RETURN(auto user_id, storage::TicketStore::ReporterUserId(db, t));
+  if (user_id) {
+    const std::string& channel = t.notify_channel.empty() ? t.channel : t.notify_channel;
+    LINLI_ASSIGN_OR_RETURN(identity, storage::IdentityStore::FindIdentity(db, channel, *user_id));
+  }
+  if (!identity) {
+    LINLI_ASSIGN_OR_RETURN(identity,
+                           storage::IdentityStore::LastUsedIdentity(db, t.reporter_person_id));
+  }
+  if (!identity) return std::optional<Recipient>();
+  LINLI_ASSIGN_OR_RETURN(std::string locale, LocaleOf(db, s, t.reporter_person_id));
+  return std::optional<Recipient>(Recipient{PrivateRef(*identity), locale});
+}
+
+// Building only: never a unit, room or the reporter's words in a notice to staff.
+std::string BuildingText(const std::string& locale, const Ticket& t) {
+  return t.building.empty() ? "-" : FormatLocation(t.building, "", locale);
+}
+
+Status Enqueue(storage::Database& db, const Deps& s, const Ticket& t, const Recipient& r,
+               std::string text, const std::string& note, std::vector<Choice> choices,
+               int64_t now_ms) {
+  OutboundMessage m;
+  m.to = r.to;
+  m.text = std::move(text);
+  m.choices = std::move(choices);
+  m.notice = "ticket_status";
+  m.notice_fields = {{"number", Num(t.number)},
+                     {"status", s.texts.Get(r.locale, "ticket.status." + t.status)},
+                     {"note", note},
+                     {"time", FormatLocalTime(now_ms, s.config.timezone)}};
+  return storage::OutboxStore::Enqueue(db, m, now_ms).status();
+}
+
+// Tells the reporter the ticket's new status, with a note (text key + args, may be "") and,
+// for a resolved ticket, the rating choices.
+Status PushStatus(storage::Database& db, const Deps& s, const Ticket& t, int64_t now_ms,
+                  const std::string& note_key, config::TextArgs note_args = {}) {
+  LINLI_ASSIGN_OR_RETURN(auto r, ReporterOf(db, s, t));
+  if (!r) return Status::Ok();  // the reporter has no identity left to reach
+  const std::string& l = r->locale;
+  note_args["number"] = Num(t.number);
+  note_args["tier"] = s.texts.Get(l, "push.tier." + t.tier);
+  note_args["days"] = Num(s.config.rating.auto_close_days);
+  const std::string note = note_key.empty() ? "" : s.texts.Get(l, note_key, note_args);
+  std::string text = s.texts.Get(l, "push.status",
+                                 {{"number", Num(t.number)},
+                                  {"category", s.texts.Get(l, "category." + t.category)},
+                                  {"status", s.texts.Get(l, "ticket.status." + t.status)}});
+  if (!note.empty()) text += "\n" + note;
+  std::vector<Choice> choices;
+  if (t.status == "resolved") {
+    text += "\n" + s.texts.Get(l, "push.rate_ask", note_args);
+    for (const char* v : {kRatingSatisfied, kRatingBasic, kRatingUnsatisfied}) {
+      choices.push_back({s.texts.Get(l, std::string("rating.") + v),
+                         "/rate " + Num(t.number) + " " + v});
+    }
+  }
+  return Enqueue(db, s, t, *r, std::move(text), note, std::move(choices), now_ms);
+}
+
+Status PushPublicNote(storage::Database& db, const Deps& s, const Ticket& t,
+                      const std::string& note, int64_t now_ms) {
+  LINLI_ASSIGN_OR_RETURN(auto r, ReporterOf(db, s, t));
+  if (!r) return Status::Ok();
+  std::string text =
+      s.texts.Get(r->locale, "push.public_note", {{"number", Num(t.number)}, {"note", note}});
+  return Enqueue(db, s, t, *r, std::move(text), note, {}, now_ms);
+}
+
+// The configured staff of a ticket tier: compound -> grid and property, else the same name.
+bool StaffServesTier(const config::StaffMember& m, const std::string& tier) {
+  if (tier == "compound") return m.tier == "grid" || m.tier == "property";
+  return m.tier == tier;
+}
+
+StatusOr<Recipient> StaffRecipient(storage::Database& db, const Deps& s,
+                                   const config::StaffMember& m) {
+  LINLI_ASSIGN_OR_RETURN(auto identity, storage::IdentityStore::FindIdentity(db, m.channel, m.user_id));
+  if (!identity) return Recipient{{m.channel, m.user_id, m.user_id, ChatType::kPrivate}, s.config.locale};
+  LINLI_ASSIGN_OR_RETURN(std::string locale, LocaleOf(db, s, identity->person_id));
+  return Recipient{PrivateRef(*identity), locale};
+}
+
+// Notifies the configured staff of the ticket's (new) tier. `key` is a push.staff_* text.
+Status NotifyTierStaff(storage::Database& db, const Deps& s, const Ticket& t,
+                       const std::string& key, const std::string& reason, int64_t now_ms) {
+  for (const auto& m : s.config.staff) {
+    if (!StaffServesTier(m, t.tier)) continue;
+    LINLI_ASSIGN_OR_RETURN(Recipient r, StaffRecipient(db, s, m));
+    const std::string& l = r.locale;
+    std::string text = s.texts.Get(l, key,
+                                   {{"number", Num(t.number)},
+                                    {"category", s.texts.Get(l, "category." + t.category)},
+                                    {"building", BuildingText(l, t)},
+                                    {"tier", s.texts.Get(l, "push.tier." + t.tier)},
+                                    {"reason", reason}});
+    LINLI_RETURN_IF_ERROR(Enqueue(db, s, t, r, std::move(text), reason, {}, now_ms));
+  }
+  return Status::Ok();
+}
+
+// Writes `t` (already changed by the caller) and its status event from `from`.
+Status Record(storage::Database& db, Ticket& t, const std::string& from, int64_t actor,
+              const std::string& note, bool is_public, int64_t now_ms,
+              const std::string& photo_ref = "") {
+  t.updated_at_ms = now_ms;
+  LINLI_RETURN_IF_ERROR(storage::TicketStore::Update(db, t));
+  storage::TicketEvent e;
+  e.ticket_id = t.id;
+  e.at_ms = now_ms;
+  e.actor_person_id = actor;
+  e.kind = from == t.status ? "note" : "status";
+  e.from_status = from;
+  e.to_status = t.status;
+  e.note = note;
+  e.is_public = is_public;
+  e.photo_ref = photo_ref;
+  return storage::TicketStore::AddEvent(db, e);
+}
+
+Status AddNoteEvent(storage::Database& db, const Ticket& t, int64_t actor, const std::string& note,
+                    bool is_public, const std::string& photo_ref, int64_t now_ms) {
+  storage::TicketEvent e;
+  e.ticket_id = t.id;
+  e.at_ms = now_ms;
+  e.actor_person_id = actor;
+  e.kind = "note";
+  e.from_status = t.status;
+  e.to_status = t.status;
+  e.note = note;
+  e.is_public = is_public;
+  e.photo_ref = photo_ref;
+  return storage::TicketStore::AddEvent(db, e);
+}
+
+// Moves `t` one tier up with status `to_status` and fresh deadlines; the new tier's staff are
+// told, and the reporter too unless `reporter_note_key` is "" (the reporter acted and gets
+// the answer in the chat). The caller checked that a next tier exists.
+Status MoveUp(storage::Database& db, const Deps& s, Ticket& t, const std::string& to_status,
+              int64_t actor, const std::string& reason, const std::string& reporter_note_key,
+              int64_t now_ms) {
+  const std::string from = t.status;
+  const std::string old_tier = t.tier;
+  t.tier = TicketService::NextTier(t.tier);
+  t.status = to_status;
+  t.escalations += 1;
+  t.assignee_person_id = 0;
+  ResetDeadlines(s.config, t, now_ms);
+  // The reason is staff text: kept internal (the public board shows the status and tier).
+  LINLI_RETURN_IF_ERROR(
+      Record(db, t, from, actor, old_tier + " -> " + t.tier + ": " + reason, false, now_ms));
+  if (!reporter_note_key.empty()) {
+    LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, reporter_note_key));
+  }
+  return NotifyTierStaff(db, s, t, "push.staff_escalated", reason, now_ms);
+}
+
+bool ValidDate(const std::string& d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!std::isdigit(static_cast<unsigned char>(d[i]))) return false;
+  }
+  const int y = std::stoi(d.substr(0, 4));
+  const int m = std::stoi(d.substr(5, 2));
+  const int day = std::stoi(d.substr(8, 2));
+  if (y < 2000 || m < 1 || m > 12 || day < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return day <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+}  // namespace
+
+const std::vector<std::string>& TicketService::Tiers() {
+  static const auto* const k = new std::vector<std::string>{"compound", "community", "street"};
+  return *k;
+}
+
+std::string TicketService::NextTier(const std::string& tier) {
+  const auto& t = Tiers();
+  auto it = std::find(t.begin(), t.end(), tier);
+  if (it == t.end() || it + 1 == t.end()) return "";
+  return *(it + 1);
+}
+
+StatusOr<bool> TicketService::IsStaff(storage::Database& db, const config::Config& config,
+                                      int64_t person_id) {
+  if (person_id == 0) return false;
+  LINLI_ASSIGN_OR_RETURN(auto person, storage::IdentityStore::FindPerson(db, person_id));
+  if (!person) return false;
+  if (person->role == "staff" || person->role == "admin") return true;
+  for (const auto& m : config.staff) {
+    LINLI_ASSIGN_OR_RETURN(auto id, storage::IdentityStore::FindIdentity(db, m.channel, m.user_id));
+    if (id && id->person_id == person_id) return true;
+  }
+  return false;
+}
+
+void TicketService::PrepareNew(const config::Config& config, Ticket& ticket, int64_t now_ms) {
+  ticket.tier = Tiers().front();
+  ResetDeadlines(config, ticket, now_ms);
+}
+
+std::string TicketService::ErrorKey(const Status& status) {
+  const std::string m = status.message();
+  const bool user = m.rfind("staff.", 0) == 0 || m.rfind("rating.", 0) == 0;
+  if (!user || status.code() == StatusCode::kInternal) return "";
+  return m.substr(0, m.find(';'));
+}
+
+config::TextArgs TicketService::ErrorArgs(const Status& status) {
+  config::TextArgs args;
+  const std::string m = status.message();
+  size_t pos = m.find(';');
+  while (pos != std::string::npos) {
+    const size_t next = m.find(';', pos + 1);
+    const std::string part = m.substr(pos + 1, next == std::string::npos ? next : next - pos - 1);
+    const size_t eq = part.find('=');
+    if (eq != std::string::npos) args[part.substr(0, eq)] = part.substr(eq + 1);
+    pos = next;
+  }
+  return args;
+}
+
+StatusOr<Ticket> TicketService::Accept(storage::Database& db, const Deps& s, Actor actor,
+                                       int64_t number, int64_t now_ms) {
+  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  if (!In(t.status, {"new", "escalated", "reopened"})) return BadState(t);
+  const std::string from = t.status;
+  t.status = "accepted";
+  if (t.assignee_person_id == 0) t.assignee_person_id = actor.person_id;
+  LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, "", true, now_ms));
+  LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, ""));
+  return t;
+}
+
+StatusOr<Ticket> TicketService::Start(storage::Database& db, const Deps& s, Actor actor,
+                                      int64_t number, int64_t now_ms) {
+  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  if (!In(t.status, {"new", "accepted", "escalated", "reopened", "deferred"})) return BadState(t);
+  const std::string from = t.status;
+  t.status = "in_progress";
+  if (t.assignee_person_id == 0) t.assignee_person_id = actor.person_id;
+  // Back from 暂缓: the tier's clock starts again.
+  if (from == "deferred") ResetDeadlines(s.config, t, now_ms);
+  LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, "", true, now_ms));
+  LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, ""));
+  return t;
+}
+
+StatusOr<Ticket> TicketService::AddNote(storage::Database& db, const Deps& s, Actor actor,
+                                        int64_t number, const std::string& note, bool is_public,
+                                        const std::string& photo_ref, int64_t now_ms) {
+  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  const std::string text = Trim(note);
+  if (text.empty() && photo_ref.empty()) {
+    return UserError(StatusCode::kInvalidArgument, "staff.need_note");
+  }
+  LINLI_RETURN_IF_ERROR(AddNoteEvent(db, t, actor.person_id, text, is_public, photo_ref, now_ms));
+  t.updated_at_ms = now_ms;
+  LINLI_RETURN_IF_ERROR(storage::TicketStore::Update(db, t));
+  if (is_public) LINLI_RETURN_IF_ERROR(PushPublicNote(db, s, t, text, now_ms));
+  return t;
+}
+
+StatusOr<Ticket> TicketService::Resolve(storage::Database& db, const Deps& s, Actor actor,
+                                        int64_t number, const std::string& note, int64_t now_ms) {
+  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  if (!In(t.status, {"new", "accepted", "in_progress", "escalated", "reopened", "deferred"})) {
+    return BadState(t);
+  }
+  const std::string text = Trim(note);
+  if (text.empty()) return UserError(StatusCode::kInvalidArgument, "staff.need_note");
+  const std::string from = t.status;
+  t.status = "resolved";
+  t.resolved_at_ms = now_ms;
+  LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, text, true, now_ms));
+  LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, "push.note", {{"note", text}}));
+  return t;
+}
+
+StatusOr<Ticket> TicketService::Defer(storage::Database& db, const Deps& s, Actor actor,
+                                      int64_t number, const std::string& reason,
+                                      const std::string& plan, const std::string& date,
+                                      int64_t now_ms) {
+  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  if (!In(t.status, {"new", "accepted", "in_progress", "escalated", "reopened", "deferred"})) {
+    return BadState(t);
+  }
+  const std::string r = Trim(reason);
+  const std::string p = Trim(plan);
+  const std::string d = Trim(date);
+  if (r.empty() || p.empty() || d.empty()) {
+    return UserError(StatusCode::kInvalidArgument, "staff.usage.defer");
+  }
+  if (!ValidDate(d)) return UserError(StatusCode::kInvalidArgument, "staff.bad_date", {{"date", d}});
+  const std::string today = FormatLocalTime(now_ms, s.config.timezone).substr(0, 10);
+  if (d < today) return UserError(StatusCode::kInvalidArgument, "staff.past_date", {{"date", d}});
+  const std::string from = t.status;
+  t.status = "deferred";
+  t.deferred_reason = r;
+  t.deferred_plan = p;
+  t.deferred_until = d;
+  const config::TextArgs args = {{"reason", r}, {"plan", p}, {"date", d}};
+  // Reason, plan and date are public (the board shows them), in the service's language.
+  LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id,
+                               s.texts.Get(s.config.locale, "push.deferred_note", args), true,
+                               now_ms));
+  LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, "push.deferred_note", args));
+  return t;
+}
+
+StatusOr<Ticket> TicketService::Escalate(storage::Database& db, const Deps& s, Actor actor,
+                                         int64_t number, const std::string& reason,
+                                         int64_t now_ms) {
+  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  if (In(t.status, {"resolved", "closed"})) return BadState(t);
+  const std::string r = Trim(reason);
+  if (r.empty()) return UserError(StatusCode::kInvalidArgument, "staff.need_reason");
+  if (NextTier(t.tier).empty()) {
+    return UserError(StatusCode::kFailedPrecondition, "staff.top_tier", {{"number", Num(number)}});
+  }
+  LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, "escalated", actor.person_id, r, "push.escalated", now_ms));
+  return t;
+}
+
+StatusOr<Ticket> TicketService::Assign(storage::Database& db, const Deps& s, Actor actor,
+                                       int64_t number, const std::string& assignee,
+                                       int64_t now_ms) {
+  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  if (t.status == "closed") return BadState(t);
+  const std::string who = Trim(assignee);
+  if (who.empty()) return UserError(StatusCode::kInvalidArgument, "staff.usage.assign");
+  int64_t person_id = 0;
+  std::string name = who;
+  // 1. A configured staff member's user id (their identity is created if they never wrote).
+  for (const auto& m : s.config.staff) {
+    if (m.user_id != who) continue;
+    LINLI_ASSIGN_OR_RETURN(auto id, storage::IdentityStore::FindIdentity(db, m.channel, m.user_id));
+    if (id) {
+      person_id = id->person_id;
+    } else {
+      LINLI_ASSIGN_OR_RETURN(storage::Person p,
+                             storage::IdentityStore::Touch(
+                                 db, {m.channel, m.user_id, m.user_id, ChatType::kPrivate}, now_ms));
+      person_id = p.id;
+    }
+    if (!m.name.empty()) name = m.name;
+    break;
+  }
+  // 2. A staff person's identity on any configured channel.
+  if (person_id == 0) {
+    std::vector<std::string> channels = {"console"};
+    for (const auto& c : s.config.channels) channels.push_back(c.name);
+    for (const auto& ch : channels) {
+      LINLI_ASSIGN_OR_RETURN(auto id, storage::IdentityStore::FindIdentity(db, ch, who));
+      if (!id) continue;
+      LINLI_ASSIGN_OR_RETURN(bool staff, IsStaff(db, s.config, id->person_id));
+      if (staff) {
+        person_id = id->person_id;
+        break;
+      }
+    }
+  }
+  // 3. A person id.
+  if (person_id == 0 && std::all_of(who.begin(), who.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+      who.size() < 18) {
+    const int64_t id = std::stoll(who);
+    LINLI_ASSIGN_OR_RETURN(bool staff, IsStaff(db, s.config, id));
+    if (staff) person_id = id;
+  }
+  if (person_id == 0) {
+    return UserError(StatusCode::kNotFound, "staff.assignee_not_found", {{"assignee", who}});
+  }
+  t.assignee_person_id = person_id;
+  t.updated_at_ms = now_ms;
+  LINLI_RETURN_IF_ERROR(storage::TicketStore::Update(db, t));
+  LINLI_RETURN_IF_ERROR(AddNoteEvent(
+      db, t, actor.person_id,
+      s.texts.Get(s.config.locale, "staff.assigned_note", {{"name", name}}), false, "", now_ms));
+  // Tell the assignee where they can be reached.
+  LINLI_ASSIGN_OR_RETURN(auto identity, storage::IdentityStore::LastUsedIdentity(db, person_id));
+  if (identity && person_id != actor.person_id) {
+    LINLI_ASSIGN_OR_RETURN(std::string l, LocaleOf(db, s, person_id));
+    Recipient r{PrivateRef(*identity), l};
+    std::string text = s.texts.Get(l, "push.staff_assigned",
+                                   {{"number", Num(t.number)},
+                                    {"category", s.texts.Get(l, "category." + t.category)},
+                                    {"building", BuildingText(l, t)}});
+    LINLI_RETURN_IF_ERROR(Enqueue(db, s, t, r, std::move(text), "", {}, now_ms));
+  }
+  return t;
+}
+
+StatusOr<Ticket> TicketService::SetSummary(storage::Database& db, const Deps& s, Actor actor,
+                                           int64_t number, const std::string& summary,
+                                           int64_t now_ms) {
+  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  const std::string text = Trim(summary);
+  if (text.empty()) return UserError(StatusCode::kInvalidArgument, "staff.need_note");
+  t.public_summary = text;
+  t.updated_at_ms = now_ms;
+  LINLI_RETURN_IF_ERROR(storage::TicketStore::Update(db, t));
+  LINLI_RETURN_IF_ERROR(AddNoteEvent(
+      db, t, actor.person_id, s.texts.Get(s.config.locale, "staff.summary_note", {{"summary", text}}),
+      false, "", now_ms));
+  return t;
+}
+
+StatusOr<Ticket> TicketService::Merge(storage::Database& db, const Deps& s, Actor actor,
+                                      int64_t number, int64_t into_number, int64_t now_ms) {
+  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  if (number == into_number) return UserError(StatusCode::kInvalidArgument, "staff.merge_same");
+  LINLI_ASSIGN_OR_RETURN(Ticket dup, Load(db, number));
+  LINLI_ASSIGN_OR_RETURN(Ticket into, Load(db, into_number));
+  if (dup.status == "closed") return BadState(dup);
+  if (into.status == "closed") return BadState(into);
+  const std::string from = dup.status;
+  dup.status = "closed";
+  dup.merged_into = into.number;
+  const config::TextArgs args = {{"into", Num(into.number)}};
+  LINLI_RETURN_IF_ERROR(Record(db, dup, from, actor.person_id,
+                               s.texts.Get(s.config.locale, "push.merged_note", args), true,
+                               now_ms));
+  LINLI_RETURN_IF_ERROR(AddNoteEvent(
+      db, into, actor.person_id,
+      s.texts.Get(s.config.locale, "staff.merged_into_note", {{"number", Num(dup.number)}}), false,
+      "", now_ms));
+  LINLI_RETURN_IF_ERROR(PushStatus(db, s, dup, now_ms, "push.merged_note", args));
+  return dup;
+}
+
+StatusOr<Ticket> TicketService::Rate(storage::Database& db, const Deps& s, Actor actor,
+                                     int64_t number, const std::string& rating,
+                                     const std::string& comment, int64_t now_ms) {
+  LINLI_ASSIGN_OR_RETURN(auto found, storage::TicketStore::FindByNumber(db, number));
+  // Someone else's ticket reads as "not found", so numbers leak nothing.
+  if (!found || found->reporter_person_id != actor.person_id) {
+    return UserError(StatusCode::kPermissionDenied, "rating.not_found", {{"number", Num(number)}});
+  }
+  Ticket t = std::move(*found);
+  if (rating != kRatingSatisfied && rating != kRatingBasic && rating != kRatingUnsatisfied) {
+    return UserError(StatusCode::kInvalidArgument, "rating.usage", {{"number", Num(number)}});
+  }
+  if (t.status != "resolved") {
+    return UserError(StatusCode::kFailedPrecondition, "rating.not_resolved",
+                     {{"number", Num(number)}, {"status", t.status}});
+  }
+  t.rating = rating;
+  t.rating_comment = Trim(comment);
+  t.rated_at_ms = now_ms;
+  // The resident's words stay internal: the public board never shows them as they are.
+  const std::string note = s.texts.Get(s.config.locale, std::string("rating.") + rating) +
+                           (t.rating_comment.empty() ? "" : ": " + t.rating_comment);
+  if (rating != kRatingUnsatisfied) {
+    const std::string from = t.status;
+    t.status = "closed";
+    LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, note, false, now_ms));
+    return t;
+  }
+  // 退回重办: reopened, one tier up when there is one.
+  if (!NextTier(t.tier).empty()) {
+    LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, "reopened", actor.person_id, note, "", now_ms));
+    return t;
+  }
+  const std::string from = t.status;
+  t.status = "reopened";
+  t.assignee_person_id = 0;
+  ResetDeadlines(s.config, t, now_ms);
+  LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, note, false, now_ms));
+  LINLI_RETURN_IF_ERROR(NotifyTierStaff(db, s, t, "push.staff_reopened", note, now_ms));
+  return t;
+}
+
+StatusOr<TickResult> TicketService::Tick(storage::Database& db, const Deps& s,
+                                         int64_t now_ms) {
+  TickResult result;
+  LINLI_ASSIGN_OR_RETURN(auto overdue, storage::TicketStore::ListOverdue(db, now_ms, kTickBatch));
+  const std::string& l = s.config.locale;
+  for (Ticket& t : overdue) {
+    const bool accept_late = In(t.status, {"new", "escalated", "reopened"}) &&
+                             t.accept_due_at_ms > 0 && t.accept_due_at_ms <= now_ms;
+    const std::string why = s.texts.Get(l, accept_late ? "push.overdue_accept" : "push.overdue_resolve");
+    if (NextTier(t.tier).empty()) {
+      // Top tier: flag once (the flag is cleared when the deadlines are set again).
+      t.overdue_flagged_at_ms = now_ms;
+      t.updated_at_ms = now_ms;
+      LINLI_RETURN_IF_ERROR(storage::TicketStore::Update(db, t));
+      LINLI_RETURN_IF_ERROR(AddNoteEvent(db, t, 0, why, false, "", now_ms));
+      LINLI_RETURN_IF_ERROR(NotifyTierStaff(db, s, t, "push.staff_overdue", why, now_ms));
+      ++result.flagged;
+      continue;
+    }
+    LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, "escalated", 0, why, "push.overdue_escalated", now_ms));
+    ++result.escalated;
+  }
+  const int64_t cutoff = now_ms - s.config.rating.auto_close_days * kDayMs;
+  LINLI_ASSIGN_OR_RETURN(auto unrated,
+                         storage::TicketStore::ListUnratedResolvedBefore(db, cutoff, kTickBatch));
+  for (Ticket& t : unrated) {
+    const std::string from = t.status;
+    t.status = "closed";
+    LINLI_RETURN_IF_ERROR(Record(db, t, from, 0,
+                                 s.texts.Get(l, "push.auto_closed",
+                                             {{"days", Num(s.config.rating.auto_close_days)}}),
+                                 true, now_ms));
+    LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, "push.auto_closed"));
+    ++result.closed;
+  }
+  return result;
+}
+
+std::string ParseRating(const std::string& input) {
+  std::string text = Trim(input);
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (text == "1" || text == "满意" || text == "satisfied" || text == "good" || text == "yes") {
+    return kRatingSatisfied;
+  }
+  if (text == "2" || text == "基本满意" || text == "basic" || text == "basically satisfied" ||
+      text == "ok" || text == "okay") {
+    return kRatingBasic;
+  }
+  if (text == "3" || text == "不满意" || text == "unsatisfied" || text == "dissatisfied" ||
+      text == "bad" || text == "no") {
+    return kRatingUnsatisfied;
+  }
+  return "";
+}
+
+}  // namespace linli::domain

@@ -1,0 +1,224 @@
+#include "bot/server/outbox.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/identity_store.h"
+#include "storage/migrations.h"
+#include "storage/outbox_store.h"
+#include "storage/sqlite_database.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/recording_adapter.h"
+
+namespace linli {
+namespace {
+
+class OutboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = storage::OpenSqlite({":memory:", "OFF", 1000});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(storage::Migrate(**db).ok());
+    queue_ = std::make_unique<storage::WriteQueue>(std::move(db).value(), 64);
+    options_.initial_backoff_ms = 1000;
+    options_.max_backoff_ms = 8000;
+    options_.max_attempts = 4;
+    worker_ = std::make_unique<OutboxWorker>(
+        *queue_, clock_, options_,
+        [this](const std::string& ch) -> Adapter* { return ch == "tg" ? &tg_ : nullptr; }, 1);
+  }
+  void TearDown() override {
+    worker_.reset();
+    queue_->Stop();
+  }
+  int64_t Enqueue(const std::string& chat, const std::string& text, const std::string& channel = "tg") {
+    OutboundMessage m;
+    m.to = {channel, chat, chat, ChatType::kPrivate};
+    m.text = text;
+    int64_t id = 0;
+    EXPECT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+      LINLI_ASSIGN_OR_RETURN(id, storage::OutboxStore::Enqueue(db, m, clock_.NowMillis()));
+      return Status::Ok();
+    }).ok());
+    return id;
+  }
+  std::string StatusOf(int64_t id) {
+    std::string status;
+    EXPECT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+      LINLI_ASSIGN_OR_RETURN(auto item, storage::OutboxStore::Find(db, id));
+      status = item ? item->status : "missing";
+      return Status::Ok();
+    }).ok());
+    return status;
+  }
+  int RunOnce() {
+    auto n = worker_->RunOnce();
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? *n : -1;
+  }
+
+  testing::FakeClock clock_;
+  config::OutboxConfig options_;
+  testing::RecordingAdapter tg_{"tg"};
+  std::unique_ptr<storage::WriteQueue> queue_;
+  std::unique_ptr<OutboxWorker> worker_;
+};
+
+TEST_F(OutboxTest, SendsAndMarksSentWithAStableIdempotencyKey) {
+  const int64_t id = Enqueue("c1", "hello");
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(StatusOf(id), "sent");
+  ASSERT_EQ(tg_.sent().size(), 1u);
+  EXPECT_EQ(tg_.sent()[0].idempotency_key, "linli-ob-" + std::to_string(id));
+  EXPECT_EQ(RunOnce(), 0);  // nothing is sent twice
+}
+
+TEST_F(OutboxTest, RetriesWithExponentialBackoff) {
+  const int64_t id = Enqueue("c1", "hello");
+  tg_.Script({SendResult::Retry("500"), SendResult::Retry("500")});
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(StatusOf(id), "pending");
+  EXPECT_EQ(RunOnce(), 0);  // not due yet
+  clock_.Advance(std::chrono::milliseconds(999));
+  EXPECT_EQ(RunOnce(), 0);
+  clock_.Advance(std::chrono::milliseconds(1));
+  EXPECT_EQ(RunOnce(), 1);  // second attempt after 1 s, fails again
+  clock_.Advance(std::chrono::milliseconds(1999));
+  EXPECT_EQ(RunOnce(), 0);  // backoff doubled to 2 s
+  clock_.Advance(std::chrono::milliseconds(1));
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(StatusOf(id), "sent");
+  EXPECT_EQ(tg_.attempts().size(), 3u);
+  EXPECT_EQ(tg_.sent().size(), 1u);
+  // The same key on every attempt.
+  for (const auto& a : tg_.attempts()) EXPECT_EQ(a.idempotency_key, tg_.attempts()[0].idempotency_key);
+}
+
+TEST_F(OutboxTest, HonoursRetryAfter) {
+  const int64_t id = Enqueue("c1", "hello");
+  tg_.Script({SendResult::Retry("429", std::chrono::milliseconds(5000))});
+  RunOnce();
+  clock_.Advance(std::chrono::milliseconds(4999));
+  EXPECT_EQ(RunOnce(), 0);
+  clock_.Advance(std::chrono::milliseconds(1));
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(StatusOf(id), "sent");
+}
+
+TEST_F(OutboxTest, GivesUpAfterMaxAttempts) {
+  const int64_t id = Enqueue("c1", "hello");
+  tg_.Script(std::vector<SendResult>(10, SendResult::Retry("down")));
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(RunOnce(), 1);
+    clock_.Advance(std::chrono::seconds(10));
+  }
+  EXPECT_EQ(StatusOf(id), "failed");
+  EXPECT_EQ(RunOnce(), 0);
+  EXPECT_EQ(worker_->failed(), 1u);
+}
+
+TEST_F(OutboxTest, PermanentFailureAndUnknownChannelFailAtOnce) {
+  const int64_t a = Enqueue("c1", "hello");
+  const int64_t b = Enqueue("c2", "hello", "gone");
+  tg_.Script({SendResult::Permanent("400 chat not found")});
+  EXPECT_EQ(RunOnce(), 2);
+  EXPECT_EQ(StatusOf(a), "failed");
+  EXPECT_EQ(StatusOf(b), "failed");
+}
+
+TEST_F(OutboxTest, OneDestinationIsDeliveredInOrder) {
+  const int64_t first = Enqueue("c1", "first");
+  const int64_t second = Enqueue("c1", "second");
+  const int64_t other = Enqueue("c2", "other");
+  tg_.Script({SendResult::Retry("500")});
+  EXPECT_EQ(RunOnce(), 2);  // c1's first (fails) and c2's only message
+  EXPECT_EQ(StatusOf(second), "pending");
+  EXPECT_EQ(StatusOf(other), "sent");
+  EXPECT_EQ(RunOnce(), 0);  // "second" waits behind "first"
+  clock_.Advance(std::chrono::seconds(1));
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(StatusOf(first), "sent");
+  EXPECT_EQ(StatusOf(second), "sent");
+  const auto sent = tg_.sent();
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(sent[1].text, "first");
+  EXPECT_EQ(sent[2].text, "second");
+}
+
+TEST_F(OutboxTest, DeferredWaitsForTheUsersNextContact) {
+  const int64_t id = Enqueue("c1", "status changed");
+  tg_.Script({SendResult::Deferred("45015 outside window")});
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(StatusOf(id), "deferred");
+  clock_.Advance(std::chrono::hours(100));
+  EXPECT_EQ(RunOnce(), 0);
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) {
+    return storage::OutboxStore::ReleaseDeferred(db, "tg", "c1", clock_.NowMillis()).status();
+  }).ok());
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(StatusOf(id), "sent");
+}
+
+TEST_F(OutboxTest, NothingIsPushedToAnUnsubscribedUser) {
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+    LINLI_RETURN_IF_ERROR(storage::IdentityStore::Touch(db, {"tg", "c1", "c1", ChatType::kPrivate},
+                                                        clock_.NowMillis()).status());
+    return storage::IdentityStore::RecordUnsubscribe(db, "tg", "c1", clock_.NowMillis());
+  }).ok());
+  const int64_t id = Enqueue("c1", "status changed");
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(StatusOf(id), "failed");
+  EXPECT_TRUE(tg_.attempts().empty());  // the platform was not called
+  // Following again (any contact) lifts it.
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) {
+    return storage::IdentityStore::RecordContact(db, "tg", "c1", clock_.NowMillis(), true);
+  }).ok());
+  const int64_t next = Enqueue("c1", "welcome back");
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(StatusOf(next), "sent");
+}
+
+TEST_F(OutboxTest, WindowSendsAreCountedPerWindow) {
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+    LINLI_RETURN_IF_ERROR(storage::IdentityStore::Touch(db, {"tg", "c1", "c1", ChatType::kPrivate},
+                                                        clock_.NowMillis()).status());
+    return storage::IdentityStore::RecordContact(db, "tg", "c1", clock_.NowMillis(), false);
+  }).ok());
+  SendResult used = SendResult::Sent("m1");
+  used.window_use = WindowUse::kMessage;
+  tg_.Script({used});
+  Enqueue("c1", "one");
+  EXPECT_EQ(RunOnce(), 1);
+  Enqueue("c1", "two");
+  EXPECT_EQ(RunOnce(), 1);  // default: sent outside any window
+  ContactWindow w;
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+    LINLI_ASSIGN_OR_RETURN(auto identity, storage::IdentityStore::FindIdentity(db, "tg", "c1"));
+    if (identity) w = identity->window;
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(w.message_sends, 1);
+  EXPECT_EQ(w.event_sends, 0);
+  // The adapter saw the window as the outbox read it before the first send.
+  ASSERT_EQ(tg_.attempts().size(), 2u);
+  EXPECT_EQ(tg_.attempts()[0].window.message_sends, 0);
+  EXPECT_EQ(tg_.attempts()[1].window.message_sends, 1);
+}
+
+TEST_F(OutboxTest, InFlightRowsAreRecoveredAtStart) {
+  const int64_t id = Enqueue("c1", "hello");
+  // Simulate a crash mid-send: claimed, never recorded.
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) {
+    return storage::OutboxStore::ClaimDue(db, clock_.NowMillis(), 10).status();
+  }).ok());
+  EXPECT_EQ(StatusOf(id), "sending");
+  ASSERT_TRUE(worker_->Start().ok());
+  worker_->Notify();
+  for (int i = 0; i < 200 && tg_.sent().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  worker_->Stop();
+  EXPECT_EQ(StatusOf(id), "sent");
+  EXPECT_EQ(tg_.sent().size(), 1u);
+}
+
+}  // namespace
+}  // namespace linli

@@ -1,0 +1,159 @@
+#include "bot/server/router.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "dialogs/flows.h"
+#include "storage/inbox_store.h"
+#include "storage/migrations.h"
+#include "storage/outbox_store.h"
+#include "storage/sqlite_database.h"
+#include "storage/ticket_store.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/recording_adapter.h"
+
+namespace linli {
+namespace {
+
+using ::testing::HasSubstr;
+
+class RouterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (int b = 1; b <= 6; ++b) config_.compound.buildings.push_back({std::to_string(b), {"1", "2"}});
+    config_.compound.name = "测试小区";
+    auto texts = config::Texts::Load(std::string(LINLI_SOURCE_DIR) + "/config/locales", {"zh-CN", "en"});
+    ASSERT_TRUE(texts.ok());
+    texts_ = std::move(texts).value();
+    auto db = storage::OpenSqlite({":memory:", "OFF", 1000});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(storage::Migrate(**db).ok());
+    queue_ = std::make_unique<storage::WriteQueue>(std::move(db).value(), 64);
+    services_ = std::make_unique<domain::Deps>(domain::Deps{config_, texts_, clock_});
+    auto engine = dialogs::Engine::Create(*services_, dialogs::AllFlows());
+    ASSERT_TRUE(engine.ok());
+    engine_ = std::move(engine).value();
+    router_ = std::make_unique<Router>(*queue_, *engine_, clock_, [this] { ++wakeups_; });
+  }
+  void TearDown() override { queue_->Stop(); }
+
+  InboundMessage Text(const std::string& id, const std::string& text) {
+    InboundMessage m;
+    m.conversation = {"tg", "u1", "u1", ChatType::kPrivate};
+    m.platform_message_id = id;
+    m.text = text;
+    return m;
+  }
+  int64_t Count(const std::string& table) {
+    int64_t n = -1;
+    EXPECT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+      LINLI_ASSIGN_OR_RETURN(auto rows, db.Query("SELECT COUNT(*) FROM " + table));
+      n = rows.at(0).Int(0);
+      return Status::Ok();
+    }).ok());
+    return n;
+  }
+
+  config::Config config_;
+  config::Texts texts_;
+  testing::FakeClock clock_;
+  std::unique_ptr<storage::WriteQueue> queue_;
+  std::unique_ptr<domain::Deps> services_;
+  std::unique_ptr<dialogs::Engine> engine_;
+  std::unique_ptr<Router> router_;
+  std::atomic<int> wakeups_{0};
+};
+
+TEST_F(RouterTest, RepliesGoToTheOutboxAndWakeIt) {
+  testing::RecordingAdapter tg("tg");
+  auto out = router_->Run(tg, Text("u1", "报事"));
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_FALSE(out->duplicate);
+  EXPECT_EQ(out->enqueued, 1);
+  EXPECT_EQ(out->ack.body, "ok");
+  EXPECT_EQ(Count("outbox"), 1);
+  EXPECT_EQ(Count("inbox"), 1);
+  EXPECT_EQ(wakeups_.load(), 1);
+}
+
+TEST_F(RouterTest, RedeliveryIsAnsweredAlikeAndNotProcessed) {
+  testing::RecordingAdapter wx("wx", /*passive=*/true);
+  auto first = router_->Run(wx, Text("msg-1", "报事"));
+  ASSERT_TRUE(first.ok());
+  EXPECT_THAT(first->ack.body, HasSubstr("请选择问题类别"));
+  EXPECT_EQ(Count("outbox"), 0);  // passive replies travel in the response
+  auto again = router_->Run(wx, Text("msg-1", "报事"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->ack.body, first->ack.body);
+  // The step did not advance twice: "2" is still taken as the category.
+  auto next = router_->Run(wx, Text("msg-2", "2"));
+  ASSERT_TRUE(next.ok());
+  EXPECT_THAT(next->ack.body, HasSubstr("问题在哪里"));
+}
+
+TEST_F(RouterTest, ConcurrentRedeliveriesProcessOnce) {
+  testing::RecordingAdapter tg("tg");
+  std::vector<std::thread> threads;
+  std::atomic<int> duplicates{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      auto out = router_->Run(tg, Text("same", "报事"));
+      ASSERT_TRUE(out.ok());
+      if (out->duplicate) ++duplicates;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(duplicates.load(), 7);
+  EXPECT_EQ(Count("outbox"), 1);
+}
+
+TEST_F(RouterTest, FailedTurnApologisesAndLeavesNoHalfWrites) {
+  testing::RecordingAdapter wx("wx", /*passive=*/true);
+  int n = 0;
+  for (const char* s : {"报事", "2", "3-2", "水管漏水", "跳过"}) {
+    ASSERT_TRUE(router_->Run(wx, Text("m" + std::to_string(++n), s)).ok());
+  }
+  // Break the domain write: the ticket insert fails inside the turn.
+  ASSERT_TRUE(queue_->Run([](storage::Database& db) { return db.Exec("DROP TABLE ticket_events"); }).ok());
+  auto out = router_->Run(wx, Text("m-confirm", "1"));
+  ASSERT_TRUE(out.ok());
+  EXPECT_THAT(out->ack.body, HasSubstr("系统暂时出了点问题"));
+  EXPECT_EQ(Count("tickets"), 0);  // the ticket row was rolled back with the turn
+  // The conversation is still at the confirmation step (its write was rolled back too).
+  int64_t at_confirm = 0;
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+    LINLI_ASSIGN_OR_RETURN(auto rows, db.Query("SELECT COUNT(*) FROM conversations WHERE step = 'confirm'"));
+    at_confirm = rows.at(0).Int(0);
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(at_confirm, 1);
+  // The failed delivery is recorded: a redelivery gets the same apology, not a retry loop.
+  auto again = router_->Run(wx, Text("m-confirm", "1"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->duplicate);
+}
+
+TEST_F(RouterTest, TappedButtonIsAcknowledged) {
+  testing::RecordingAdapter tg("tg");
+  InboundMessage tap = Text("cb-1", "");
+  tap.kind = InboundKind::kButton;
+  tap.payload = "/report";
+  tap.callback_id = "cbq-77";
+  auto out = router_->Run(tg, tap);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->enqueued, 2);  // the callback answer and the prompt
+  std::vector<storage::OutboxItem> due;
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+    LINLI_ASSIGN_OR_RETURN(due, storage::OutboxStore::ClaimDue(db, clock_.NowMillis(), 10));
+    return Status::Ok();
+  }).ok());
+  ASSERT_EQ(due.size(), 1u);  // one destination: in order, the callback answer first
+  EXPECT_EQ(due[0].message.kind, OutboundKind::kCallbackAnswer);
+  EXPECT_EQ(due[0].message.callback_id, "cbq-77");
+}
+
+}  // namespace
+}  // namespace linli

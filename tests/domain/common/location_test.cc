@@ -1,0 +1,66 @@
+#include "domain/common/location.h"
+
+#include <gtest/gtest.h>
+
+namespace linli::dialogs {
+namespace {
+
+config::CompoundConfig Roster() {
+  config::CompoundConfig c;
+  c.name = "幸福里小区";
+  for (int b = 1; b <= 6; ++b) c.buildings.push_back({std::to_string(b), {"1", "2", "3"}});
+  c.buildings.push_back({"12", {"1"}});
+  return c;
+}
+
+TEST(ParseLocationTest, AcceptsCommonWritings) {
+  const auto roster = Roster();
+  for (const char* text : {"3号楼2单元", "3-2", "3栋2单元", "３号楼２单元", "三号楼二单元",
+                           "3幢2", "building 3 unit 2", "3号楼2单元301", "3-2-301", " 3 - 2 "}) {
+    SCOPED_TRACE(text);
+    const domain::ParsedLocation p = domain::ParseLocation(text, roster);
+    EXPECT_EQ(p.result, domain::ParsedLocation::Result::kOk);
+    EXPECT_EQ(p.building, "3");
+    EXPECT_EQ(p.unit, "2");
+  }
+}
+
+TEST(ParseLocationTest, BuildingAloneIsAccepted) {
+  const domain::ParsedLocation p = domain::ParseLocation("5号楼", Roster());
+  EXPECT_EQ(p.result, domain::ParsedLocation::Result::kOk);
+  EXPECT_EQ(p.building, "5");
+  EXPECT_EQ(p.unit, "");
+}
+
+TEST(ParseLocationTest, ChineseTensAreRead) {
+  const domain::ParsedLocation p = domain::ParseLocation("十二号楼一单元", Roster());
+  EXPECT_EQ(p.result, domain::ParsedLocation::Result::kOk);
+  EXPECT_EQ(p.building, "12");
+  EXPECT_EQ(p.unit, "1");
+}
+
+TEST(ParseLocationTest, UnknownBuildingAndUnitAreReported) {
+  const auto roster = Roster();
+  domain::ParsedLocation p = domain::ParseLocation("9号楼1单元", roster);
+  EXPECT_EQ(p.result, domain::ParsedLocation::Result::kUnknownBuilding);
+  EXPECT_EQ(p.building, "9");
+  p = domain::ParseLocation("3号楼7单元", roster);
+  EXPECT_EQ(p.result, domain::ParsedLocation::Result::kUnknownUnit);
+  EXPECT_EQ(p.unit, "7");
+  p = domain::ParseLocation("楼下花园", roster);
+  EXPECT_EQ(p.result, domain::ParsedLocation::Result::kNoBuilding);
+}
+
+TEST(ParseLocationTest, HostileInputDoesNotOverflow) {
+  const domain::ParsedLocation p = domain::ParseLocation(std::string(5000, '9') + "\xff\xfe" + "号楼", Roster());
+  EXPECT_EQ(p.result, domain::ParsedLocation::Result::kUnknownBuilding);
+}
+
+TEST(FormatLocationTest, Locales) {
+  EXPECT_EQ(domain::FormatLocation("3", "2", "zh-CN"), "3号楼2单元");
+  EXPECT_EQ(domain::FormatLocation("3", "", "zh-CN"), "3号楼");
+  EXPECT_EQ(domain::FormatLocation("3", "2", "en"), "Bldg 3 Unit 2");
+}
+
+}  // namespace
+}  // namespace linli::dialogs

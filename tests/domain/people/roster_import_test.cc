@@ -1,0 +1,309 @@
+#include "domain/people/roster_import.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "domain/people/invite_code.h"
+#include "domain/common/masking.h"
+#include "storage/migrations.h"
+#include "storage/roster_store.h"
+#include "storage/sqlite_database.h"
+#include "tests/dialogs/dialog_harness.h"
+
+namespace linli::dialogs {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string ReadTestdata(const std::string& name) {
+  std::ifstream in(std::string(LINLI_TESTDATA_DIR) + "/roster/" + name, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  EXPECT_TRUE(in.good() || in.eof()) << name;
+  return s.str();
+}
+
+config::CompoundConfig Compound() { return DemoConfig().compound; }  // buildings 1-6, units 1-3
+
+std::unique_ptr<storage::Database> MigratedDb() {
+  auto db = storage::OpenSqlite({":memory:", "OFF", 1000});
+  EXPECT_TRUE(db.ok());
+  EXPECT_TRUE(storage::Migrate(**db).ok());
+  return std::move(db).value();
+}
+
+int64_t CountHouseholds(storage::Database& db) {
+  auto rows = db.Query("SELECT COUNT(*) FROM households");
+  EXPECT_TRUE(rows.ok());
+  return rows.ok() ? (*rows)[0].Int(0) : -1;
+}
+
+// --- CSV records ---
+
+TEST(CsvTest, QuotesCommasDoubledQuotesAndLineBreaks) {
+  domain::CsvParse p = domain::ParseCsv("a,\"b,c\",\"say \"\"hi\"\"\"\n\"two\nlines\",x,\n");
+  ASSERT_TRUE(p.errors.empty()) << p.errors[0];
+  ASSERT_EQ(p.records.size(), 2u);
+  EXPECT_THAT(p.records[0].fields, ElementsAre("a", "b,c", "say \"hi\""));
+  EXPECT_EQ(p.records[0].line, 1);
+  EXPECT_THAT(p.records[1].fields, ElementsAre("two\nlines", "x", ""));
+  EXPECT_EQ(p.records[1].line, 2);
+}
+
+TEST(CsvTest, BomAndEveryLineEnd) {
+  domain::CsvParse p = domain::ParseCsv("\xEF\xBB\xBFh1,h2\r\na,b\rc,d\ne,f");
+  ASSERT_TRUE(p.errors.empty());
+  ASSERT_EQ(p.records.size(), 4u);
+  EXPECT_EQ(p.records[0].fields[0], "h1");  // the BOM is not part of the first header
+  EXPECT_EQ(p.records[2].line, 3);
+  EXPECT_THAT(p.records[3].fields, ElementsAre("e", "f"));
+  EXPECT_EQ(p.records[3].line, 4);
+}
+
+TEST(CsvTest, MalformedQuotesAreLineErrorsAndParsingGoesOn) {
+  domain::CsvParse p = domain::ParseCsv("a,b\"c\n\"x\"y,z\nok,1\n\"open,2\n");
+  ASSERT_EQ(p.errors.size(), 3u);
+  EXPECT_THAT(p.errors[0], HasSubstr("line 1: a quote inside unquoted field 2"));
+  EXPECT_THAT(p.errors[1], HasSubstr("line 2: unexpected text after the closing quote of field 1"));
+  EXPECT_THAT(p.errors[2], HasSubstr("line 4: a quoted field is not closed"));
+  ASSERT_EQ(p.records.size(), 1u);
+  EXPECT_EQ(p.records[0].line, 3);
+}
+
+// --- roster validation ---
+
+TEST(RosterCsvTest, GoodFileParses) {
+  domain::RosterParse p = domain::ParseRosterCsv(ReadTestdata("good.csv"), Compound());
+  ASSERT_TRUE(p.errors.empty()) << p.errors[0];
+  ASSERT_EQ(p.lines.size(), 5u);
+  const auto& h = p.lines[2].household;
+  EXPECT_EQ(p.lines[2].line, 4);
+  EXPECT_EQ(h.building, "1");
+  EXPECT_EQ(h.unit, "2");
+  EXPECT_EQ(h.room, "201");
+  EXPECT_DOUBLE_EQ(h.area_m2, 120.25);
+  EXPECT_EQ(h.owner_name, "欧阳娜娜");
+  EXPECT_EQ(h.phone, "13900001111");                       // spaces removed
+  EXPECT_EQ(p.lines[3].household.owner_name, "王五, 赵六");  // quoted comma
+  EXPECT_EQ(p.lines[3].household.phone, "15900002222");      // +86 removed
+  EXPECT_EQ(p.lines[4].household.owner_name, "Tom \"TJ\" Jones");
+  EXPECT_EQ(p.lines[1].household.phone, "");  // phone may be empty
+}
+
+TEST(RosterCsvTest, ExcelExportWithBomCrlfChineseHeaderAndBlankRows) {
+  domain::RosterParse p = domain::ParseRosterCsv(ReadTestdata("excel_bom_crlf.csv"), Compound());
+  ASSERT_TRUE(p.errors.empty()) << p.errors[0];
+  ASSERT_EQ(p.lines.size(), 2u);
+  EXPECT_EQ(p.lines[0].household.building, "2");
+  EXPECT_EQ(p.lines[1].household.owner_name, "陈二");
+}
+
+TEST(RosterCsvTest, EveryBadLineGetsItsOwnMessage) {
+  domain::RosterParse p = domain::ParseRosterCsv(ReadTestdata("many_errors.csv"), Compound());
+  EXPECT_TRUE(p.lines.empty());  // nothing to import when anything is wrong
+  EXPECT_THAT(p.errors,
+              ElementsAre("line 4: building 9 is not in the compound (buildings: 1, 2, 3, 4, 5, 6)",
+                          "line 5: unit 9 is not in building 3 (units: 1, 2, 3)",
+                          "line 6: room is empty",
+                          HasSubstr("line 7: area_m2 \"abc\" is not a positive number"),
+                          HasSubstr("line 8: area_m2 \"-5\" is not a positive number"),
+                          HasSubstr("line 9: area_m2 \"0\" is not a positive number"),
+                          HasSubstr("line 10: phone \"12345\" is not an 11-digit mainland mobile"),
+                          "line 11: building 1 unit 1 room 101 is already on line 2",
+                          "line 12: expected 6 fields, found 4",
+                          HasSubstr("line 13: a quoted field is not closed")));
+}
+
+TEST(RosterCsvTest, NumbersAndPhonesAreStrict) {
+  const std::string header = "building,unit,room,area_m2,owner_name,phone\n";
+  for (const char* bad : {"1e2", "89,5", "NaN", "inf", ".5", "5.", "1.2.3", "", "0.00", "10001"}) {
+    domain::RosterParse p = domain::ParseRosterCsv(header + "1,1,101,\"" + bad + "\",x,\n", Compound());
+    EXPECT_EQ(p.errors.size(), 1u) << bad;
+  }
+  for (const char* bad : {"12812341234", "1381234123", "138123412345", "2381234123a", "1381234123x"}) {
+    domain::RosterParse p = domain::ParseRosterCsv(header + "1,1,101,80,x," + bad + "\n", Compound());
+    EXPECT_EQ(p.errors.size(), 1u) << bad;
+  }
+  domain::RosterParse ok = domain::ParseRosterCsv(header + "1,1,101, 80.5 ,x,138-1234-1234\n", Compound());
+  ASSERT_TRUE(ok.errors.empty()) << ok.errors[0];
+  EXPECT_EQ(ok.lines[0].household.phone, "13812341234");
+}
+
+TEST(RosterCsvTest, HeaderProblems) {
+  EXPECT_THAT(domain::ParseRosterCsv("", Compound()).errors, ElementsAre(HasSubstr("no header line")));
+  EXPECT_THAT(domain::ParseRosterCsv("\n\n", Compound()).errors, ElementsAre(HasSubstr("no header line")));
+  // A file that starts with data: the first line is read as the header.
+  EXPECT_THAT(domain::ParseRosterCsv("1,1,101,80,x,\n", Compound()).errors[0],
+              HasSubstr("line 1: unknown column \"1\" (the first line must be the header"));
+  EXPECT_THAT(domain::ParseRosterCsv("building,unit,room,area_m2,owner_name\n1,1,101,80,x\n", Compound()).errors,
+              ElementsAre(HasSubstr("line 1: missing column(s) phone")));
+  EXPECT_THAT(domain::ParseRosterCsv("building,unit,room,area_m2,owner_name,phone\n", Compound()).errors,
+              ElementsAre(HasSubstr("no household lines")));
+  // Columns in another order are fine.
+  domain::RosterParse p = domain::ParseRosterCsv("phone,room,unit,building,owner_name,area_m2\n,101,2,3,x,80\n", Compound());
+  ASSERT_TRUE(p.errors.empty());
+  EXPECT_EQ(p.lines[0].household.building, "3");
+  EXPECT_EQ(p.lines[0].household.unit, "2");
+}
+
+TEST(RosterCsvTest, NonUtf8IsNamed) {
+  // "张" in GBK: Excel's default "CSV" on a Chinese Windows.
+  domain::RosterParse p = domain::ParseRosterCsv("building,unit,room,area_m2,owner_name,phone\n1,1,101,80,\xD5\xC5,\n",
+                                 Compound());
+  EXPECT_THAT(p.errors, ElementsAre(HasSubstr("line 2: owner_name is not valid UTF-8")));
+}
+
+// --- import ---
+
+TEST(RosterImportTest, ImportsEveryLine) {
+  auto db = MigratedDb();
+  auto r = domain::ImportRoster(*db, ReadTestdata("good.csv"), Compound(), false, 1000);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->errors.empty());
+  EXPECT_EQ(r->inserted, 5);
+  EXPECT_EQ(CountHouseholds(*db), 5);
+}
+
+TEST(RosterImportTest, ABadLastLineImportsNothing) {
+  auto db = MigratedDb();
+  auto r = domain::ImportRoster(*db, ReadTestdata("bad_last_line.csv"), Compound(), false, 1000);
+  ASSERT_TRUE(r.ok());
+  EXPECT_THAT(r->errors, ElementsAre("line 5: unit 9 is not in building 3 (units: 1, 2, 3)"));
+  EXPECT_EQ(r->inserted, 0);
+  EXPECT_EQ(CountHouseholds(*db), 0);
+}
+
+TEST(RosterImportTest, ReimportIsAnErrorUnlessUpdate) {
+  auto db = MigratedDb();
+  ASSERT_TRUE(domain::ImportRoster(*db, ReadTestdata("good.csv"), Compound(), false, 1000).ok());
+  const std::string again =
+      "building,unit,room,area_m2,owner_name,phone\n"
+      "6,3,601,70,新户,\n"
+      "1,1,101,90,张三丰,13812340000\n";
+  auto r = domain::ImportRoster(*db, again, Compound(), false, 2000);
+  ASSERT_TRUE(r.ok());
+  EXPECT_THAT(r->errors, ElementsAre("line 3: building 1 unit 1 room 101 is already in the roster "
+                                     "(use --update to replace its area, owner and phone)"));
+  EXPECT_EQ(CountHouseholds(*db), 5);  // 6-3-601 was not added either
+
+  r = domain::ImportRoster(*db, again, Compound(), true, 2000);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->errors.empty());
+  EXPECT_EQ(r->inserted, 1);
+  EXPECT_EQ(r->updated, 1);
+  auto h = storage::RosterStore::FindHousehold(*db, "1", "1", "101");
+  ASSERT_TRUE(h.ok() && h->has_value());
+  EXPECT_EQ((*h)->owner_name, "张三丰");
+  EXPECT_DOUBLE_EQ((*h)->area_m2, 90);
+}
+
+// --- masking, listing, codes ---
+
+TEST(MaskingTest, NamesKeepTheFirstCharacter) {
+  EXPECT_EQ(domain::MaskName("张三"), "张*");
+  EXPECT_EQ(domain::MaskName("张"), "张*");
+  EXPECT_EQ(domain::MaskName("欧阳娜娜"), "欧***");
+  EXPECT_EQ(domain::MaskName("Tom"), "T**");
+  EXPECT_EQ(domain::MaskName(""), "");
+}
+
+TEST(MaskingTest, PhonesKeepThreeAndFour) {
+  EXPECT_EQ(domain::MaskPhone("13812341234"), "138****1234");
+  EXPECT_EQ(domain::MaskPhone("1234"), "****");
+  EXPECT_EQ(domain::MaskPhone(""), "");
+}
+
+TEST(RosterListTest, GroupedSortedAndMaskedByDefault) {
+  auto db = MigratedDb();
+  ASSERT_TRUE(domain::ImportRoster(*db, ReadTestdata("good.csv"), Compound(), false, 1000).ok());
+  auto list = storage::RosterStore::List(*db);
+  ASSERT_TRUE(list.ok());
+  const std::string masked = domain::FormatRosterList(Compound(), *list, false);
+  EXPECT_THAT(masked, HasSubstr("5 households, 0 bound persons"));
+  EXPECT_THAT(masked, HasSubstr("Building 1\n  Unit 1\n    101  89.50 m²  owner 张*  phone 138****1234  bound 0\n"));
+  EXPECT_THAT(masked, HasSubstr("    102  76.00 m²  owner 李*  phone -  bound 0\n"));
+  EXPECT_THAT(masked, HasSubstr("owner 欧***"));
+  // Natural room order: 301 before 1201.
+  EXPECT_LT(masked.find("    301 "), masked.find("    1201 "));
+  for (const char* secret : {"张三", "13812341234", "欧阳", "王五", "15900002222"}) {
+    EXPECT_EQ(masked.find(secret), std::string::npos) << secret;
+  }
+  const std::string full = domain::FormatRosterList(Compound(), *list, true);
+  EXPECT_THAT(full, HasSubstr("owner 张三  phone 13812341234"));
+  EXPECT_THAT(full, HasSubstr("UNMASKED"));
+}
+
+TEST(InviteCodeTest, CodesUseTheUnambiguousAlphabet) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string code = domain::DrawInviteCode();
+    ASSERT_EQ(code.size(), domain::kInviteCodeLength);
+    for (char c : code) {
+      EXPECT_EQ(std::string("0O1IL").find(c), std::string::npos) << code;
+      EXPECT_NE(domain::kInviteCodeAlphabet.find(c), std::string_view::npos) << code;
+    }
+    seen.insert(code);
+  }
+  EXPECT_EQ(seen.size(), 2000u);  // 31^8 codes: a repeat here would mean a broken generator
+}
+
+TEST(InviteCodeTest, TypedCodesAreNormalized) {
+  EXPECT_EQ(domain::NormalizeInviteCode("abcd2345"), "ABCD2345");
+  EXPECT_EQ(domain::NormalizeInviteCode(" ABCD-2345 "), "ABCD2345");
+  EXPECT_EQ(domain::NormalizeInviteCode("ＡＢＣＤ２３４５"), "ABCD2345");  // full-width input method
+  EXPECT_EQ(domain::NormalizeInviteCode("ABCD 2345"), "ABCD2345");
+  EXPECT_FALSE(domain::NormalizeInviteCode("ABCD234"));
+  EXPECT_FALSE(domain::NormalizeInviteCode("ABCD23456"));
+  EXPECT_FALSE(domain::NormalizeInviteCode("ABCD0123"));  // 0 and 1 are never in a code
+  EXPECT_FALSE(domain::NormalizeInviteCode("绑定ABCD2345"));
+}
+
+TEST(RosterCodesTest, OneUnusedCodePerHouseholdStableUntilUsed) {
+  auto db = MigratedDb();
+  ASSERT_TRUE(domain::ImportRoster(*db, ReadTestdata("good.csv"), Compound(), false, 1000).ok());
+  auto first = storage::RosterStore::EnsureCodes(*db, "", 2000, domain::DrawInviteCode);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->size(), 5u);
+  std::set<std::string> codes;
+  for (const auto& c : *first) {
+    EXPECT_TRUE(c.created);
+    codes.insert(c.code);
+  }
+  EXPECT_EQ(codes.size(), 5u);
+  // Shown again, not redrawn.
+  auto second = storage::RosterStore::EnsureCodes(*db, "", 3000, domain::DrawInviteCode);
+  ASSERT_TRUE(second.ok());
+  for (const auto& c : *second) {
+    EXPECT_FALSE(c.created);
+    EXPECT_EQ(codes.count(c.code), 1u);
+  }
+  // --building filters.
+  auto b3 = storage::RosterStore::EnsureCodes(*db, "3", 3000, domain::DrawInviteCode);
+  ASSERT_TRUE(b3.ok());
+  EXPECT_EQ(b3->size(), 2u);
+  const std::string sheet = domain::FormatInviteCodes(Compound(), *b3);
+  EXPECT_THAT(sheet, HasSubstr("building\tunit\troom\tcode\n3\t2\t301\t"));
+  EXPECT_LT(sheet.find("\t301\t"), sheet.find("\t1201\t"));
+}
+
+TEST(RosterCodesTest, ATakenCandidateIsRedrawn) {
+  auto db = MigratedDb();
+  ASSERT_TRUE(domain::ImportRoster(*db, ReadTestdata("good.csv"), Compound(), false, 1000).ok());
+  // A generator that repeats itself: each household must still get a distinct code.
+  int calls = 0;
+  auto sticky = [&calls] { return std::string(++calls % 2 == 0 ? "AAAAAAAA" : "BBBBBBB") + "A"; };
+  auto r = storage::RosterStore::EnsureCodes(*db, "1", 1000, sticky);
+  EXPECT_FALSE(r.ok());  // 3 households, only 2 distinct candidates: gives up, nothing kept
+  EXPECT_EQ(r.status().code(), StatusCode::kInternal);
+  auto rows = db->Query("SELECT COUNT(*) FROM invite_codes");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0].Int(0), 0);
+}
+
+}  // namespace
+}  // namespace linli::dialogs
