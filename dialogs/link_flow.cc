@@ -10,10 +10,22 @@ namespace linli::dialogs {
 namespace {
 
 Status ShowCode(TurnContext& ctx) {
-  LINLI_ASSIGN_OR_RETURN(std::string code,
-                         domain::IssueLinkCode(ctx.db(), ctx.person().id, ctx.now_ms()));
-  ctx.Reply(ctx.T("link.code", {{"code", code},
-                                {"minutes", std::to_string(domain::kLinkCodeTtlMs / 60000)}}));
+  LINLI_ASSIGN_OR_RETURN(domain::LinkCodeOutcome outcome,
+                         domain::IssueLinkCode(ctx.db(), ctx.config(), ctx.in().conversation,
+                                               ctx.person().id, ctx.now_ms()));
+  switch (outcome.result) {
+    case domain::LinkCodeOutcome::Result::kPrivateOnly:
+      ctx.Reply(ctx.T("dialog.private_only"));
+      break;
+    case domain::LinkCodeOutcome::Result::kStaff:
+      ctx.Reply(ctx.T("link.staff"));
+      break;
+    case domain::LinkCodeOutcome::Result::kIssued:
+      ctx.Reply(ctx.T("link.code",
+                      {{"code", outcome.code},
+                       {"minutes", std::to_string(domain::kLinkCodeTtlMs / 60000)}}));
+      break;
+  }
   return Status::Ok();
 }
 
@@ -22,9 +34,8 @@ Status UseCode(TurnContext& ctx, const std::string& typed) {
   for (char c : typed) {
     if (c >= '0' && c <= '9') code.push_back(c);
   }
-  const auto& from = ctx.in().conversation;
   LINLI_ASSIGN_OR_RETURN(domain::LinkOutcome outcome,
-                         domain::RedeemLinkCode(ctx.db(), from.channel, from.user_id,
+                         domain::RedeemLinkCode(ctx.db(), ctx.config(), ctx.in().conversation,
                                                 ctx.person().id, code, ctx.now_ms()));
   switch (outcome.result) {
     case domain::LinkOutcome::Result::kLocked:
@@ -35,6 +46,12 @@ Status UseCode(TurnContext& ctx, const std::string& typed) {
       break;
     case domain::LinkOutcome::Result::kSamePerson:
       ctx.Reply(ctx.T("link.same"));
+      break;
+    case domain::LinkOutcome::Result::kPrivateOnly:
+      ctx.Reply(ctx.T("dialog.private_only"));
+      break;
+    case domain::LinkOutcome::Result::kStaff:
+      ctx.Reply(ctx.T("link.staff"));
       break;
     case domain::LinkOutcome::Result::kLinked:
       ctx.Reply(ctx.T("link.done", {{"channels", std::to_string(outcome.identities)}}));

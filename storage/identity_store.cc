@@ -209,11 +209,8 @@ Status IdentityStore::MergeInto(Database& db, int64_t from_person, int64_t into_
       "WHERE person_id = ? ON CONFLICT DO NOTHING",
       {into_person, from_person}));
   LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM person_households WHERE person_id = ?", {from_person}));
-  // The merged person keeps the stronger role (staff stays staff).
-  if (into->role == "resident" && from->role != "resident") {
-    LINLI_RETURN_IF_ERROR(db.Exec("UPDATE persons SET role = ?, tier = ? WHERE id = ?",
-                                  {from->role, from->tier, into_person}));
-  }
+  // Roles are not merged: `into_person` keeps its own role and its source, so a merge can
+  // never raise anyone's rights (domain/people/linking.h refuses links involving staff).
   LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM link_codes WHERE person_id = ?", {from_person}));
   LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM persons WHERE id = ?", {from_person}));
   return scope.Commit();

@@ -56,7 +56,8 @@ class IdentityStore {
 
   // Makes `from_person` one with `into_person`: its identities and everything it owns move to
   // `into_person`, and the `from_person` row is deleted. Tables that reference persons must be
-  // listed in the implementation (tickets, ticket events). kNotFound if either is missing.
+  // listed in the implementation (tickets, ticket events). Roles never move: `into_person`
+  // keeps its role, tier and their source. kNotFound if either is missing.
   static Status MergeInto(Database& db, int64_t from_person, int64_t into_person);
   // How many identities (channels) a person has.
   static StatusOr<int64_t> CountIdentities(Database& db, int64_t person_id);

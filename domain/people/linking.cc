@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "domain/tickets/ticket_service.h"
 #include "storage/identity_store.h"
 #include "storage/link_store.h"
 
@@ -22,21 +23,40 @@ std::string DrawCode() {
 
 }  // namespace
 
-StatusOr<std::string> IssueLinkCode(storage::Database& db, int64_t person_id, int64_t now_ms) {
+StatusOr<LinkCodeOutcome> IssueLinkCode(storage::Database& db, const config::Config& config,
+                                        const ConversationRef& from, int64_t person_id,
+                                        int64_t now_ms) {
+  LinkCodeOutcome out;
+  if (from.chat_type != ChatType::kPrivate) {
+    out.result = LinkCodeOutcome::Result::kPrivateOnly;
+    return out;
+  }
+  LINLI_ASSIGN_OR_RETURN(bool staff, TicketService::IsStaff(db, config, person_id));
+  if (staff) {
+    out.result = LinkCodeOutcome::Result::kStaff;
+    return out;
+  }
   for (int attempt = 0; attempt < 5; ++attempt) {
     std::string code = DrawCode();
     Status st = storage::LinkStore::CreateCode(db, code, person_id, now_ms, now_ms + kLinkCodeTtlMs);
     if (st.code() == StatusCode::kAlreadyExists) continue;
     LINLI_RETURN_IF_ERROR(st);
-    return code;
+    out.code = std::move(code);
+    return out;
   }
   return Status::Internal("link: could not draw a free code");
 }
 
-StatusOr<LinkOutcome> RedeemLinkCode(storage::Database& db, const std::string& channel,
-                                     const std::string& user_id, int64_t person_id,
+StatusOr<LinkOutcome> RedeemLinkCode(storage::Database& db, const config::Config& config,
+                                     const ConversationRef& from, int64_t person_id,
                                      const std::string& code, int64_t now_ms) {
+  const std::string& channel = from.channel;
+  const std::string& user_id = from.user_id;
   LinkOutcome out;
+  if (from.chat_type != ChatType::kPrivate) {
+    out.result = LinkOutcome::Result::kPrivateOnly;
+    return out;
+  }
   if (code.size() != static_cast<size_t>(kLinkCodeDigits)) {
     out.result = LinkOutcome::Result::kInvalid;  // a typo, not a guess: not counted
     return out;
@@ -57,6 +77,12 @@ StatusOr<LinkOutcome> RedeemLinkCode(storage::Database& db, const std::string& c
   }
   if (*owner == person_id) {
     out.result = LinkOutcome::Result::kSamePerson;
+    return out;
+  }
+  LINLI_ASSIGN_OR_RETURN(bool sender_staff, TicketService::IsStaff(db, config, person_id));
+  LINLI_ASSIGN_OR_RETURN(bool owner_staff, TicketService::IsStaff(db, config, *owner));
+  if (sender_staff || owner_staff) {
+    out.result = LinkOutcome::Result::kStaff;
     return out;
   }
   // This identity's person joins the person who showed the code.
