@@ -16,6 +16,7 @@
 #include "bot/server/log.h"
 #include "config/config_loader.h"
 #include "domain/tickets/agenda.h"
+#include "domain/common/masking.h"
 #include "domain/people/invite_code.h"
 #include "domain/people/roster_import.h"
 #include "storage/migrations.h"
@@ -284,14 +285,6 @@ int RunRoster(const Args& args, const linli::config::Config& config) {
   return 0;
 }
 
-// "oLin****": enough for staff to tell recipients apart, not enough to identify anyone.
-std::string MaskRecipient(const std::string& id) {
-  size_t keep = 0;
-  while (keep < 4 && keep < id.size() && static_cast<unsigned char>(id[keep]) < 0x80) ++keep;
-  if (id.size() <= 4) keep = 0;
-  return id.substr(0, keep) + "****";
-}
-
 std::string FormatAge(int64_t ms) {
   const int64_t s = ms < 0 ? 0 : ms / 1000;
   if (s < 60) return std::to_string(s) + "s";
@@ -330,7 +323,7 @@ int RunOutbox(const Args& args, const linli::config::Config& config) {
   std::cout << "id\tchannel\trecipient\tnotice\tstatus\tattempts\tage\tlast_error\n";
   for (const auto& item : *items) {
     const auto& m = item.message;
-    std::cout << item.id << "\t" << OneLine(m.to.channel, 32) << "\t" << MaskRecipient(m.to.user_id)
+    std::cout << item.id << "\t" << OneLine(m.to.channel, 32) << "\t" << linli::domain::MaskPlatformId(m.to.user_id)
               << "\t" << (m.notice.empty() ? "-" : OneLine(m.notice, 32)) << "\t" << item.status
               << "\t" << item.attempts << "\t" << FormatAge(now - item.created_at_ms) << "\t"
               << (item.last_error.empty() ? "-" : OneLine(item.last_error, 120)) << "\n";

@@ -13,6 +13,62 @@ size_t SequenceLength(unsigned char lead) {
   return 1;
 }
 
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); i += SequenceLength(static_cast<unsigned char>(s[i]))) ++n;
+  return n;
+}
+
+// The digits of a number written at `text[pos]` with optional single ' ' or '-' between
+// groups; `end` receives the byte after it. Stops at anything else.
+std::string ReadNumber(std::string_view text, size_t pos, size_t* end) {
+  std::string digits;
+  size_t i = pos;
+  while (i < text.size()) {
+    if (IsDigit(text[i])) {
+      digits.push_back(text[i++]);
+    } else if ((text[i] == ' ' || text[i] == '-') && i + 1 < text.size() && IsDigit(text[i + 1]) &&
+               !digits.empty()) {
+      ++i;
+    } else {
+      break;
+    }
+  }
+  // An ID number may end in X.
+  if ((digits.size() == 17 || digits.size() == 14) && i < text.size() &&
+      (text[i] == 'X' || text[i] == 'x')) {
+    digits.push_back('X');
+    ++i;
+  }
+  *end = i;
+  return digits;
+}
+
+bool IsMobile(const std::string& d) { return d.size() == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9'; }
+
+bool IsIdNumber(const std::string& d) {
+  if (d.size() != 18 && d.size() != 15) return false;
+  for (size_t i = 0; i + 1 < d.size(); ++i) {
+    if (!IsDigit(d[i])) return false;
+  }
+  return IsDigit(d.back()) || (d.size() == 18 && d.back() == 'X');
+}
+
+// 0 + area code (2-3 digits) + 7-8 digits, as written with a dash: "010-12345678".
+bool IsLandline(std::string_view text, size_t pos, size_t end) {
+  const std::string_view s = text.substr(pos, end - pos);
+  const size_t dash = s.find('-');
+  if (dash == std::string_view::npos || s[0] != '0' || dash < 3 || dash > 4) return false;
+  size_t local = 0;
+  for (size_t i = dash + 1; i < s.size(); ++i) {
+    if (!IsDigit(s[i])) return false;
+    ++local;
+  }
+  return local >= 7 && local <= 8;
+}
+
 }  // namespace
 
 std::string MaskName(std::string_view name) {
@@ -30,6 +86,66 @@ std::string MaskPhone(std::string_view phone) {
   if (phone.size() < 8) return std::string(phone.size(), '*');
   return std::string(phone.substr(0, 3)) + std::string(phone.size() - 7, '*') +
          std::string(phone.substr(phone.size() - 4));
+}
+
+std::string MaskIdNumber(std::string_view id) {
+  if (id.empty()) return "";
+  if (id.size() < 8) return std::string(id.size(), '*');
+  return std::string(id.substr(0, 3)) + std::string(id.size() - 5, '*') +
+         std::string(id.substr(id.size() - 2));
+}
+
+std::string MaskPlatformId(std::string_view id) {
+  size_t keep = 0;
+  while (keep < 4 && keep < id.size() && static_cast<unsigned char>(id[keep]) < 0x80) ++keep;
+  if (id.size() <= 4) keep = 0;
+  return std::string(id.substr(0, keep)) + "****";
+}
+
+MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& names) {
+  MaskedText out;
+  std::string& r = out.text;
+  r.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    if (IsDigit(text[i]) && (i == 0 || !IsDigit(text[i - 1]))) {
+      size_t end = i;
+      const std::string digits = ReadNumber(text, i, &end);
+      const bool glued = end < text.size() && IsDigit(text[end]);
+      if (!glued && IsMobile(digits)) {
+        r += MaskPhone(digits);
+        out.changed = true;
+      } else if (!glued && IsIdNumber(digits)) {
+        r += MaskIdNumber(digits);
+        out.changed = true;
+      } else if (!glued && IsLandline(text, i, end)) {
+        const std::string_view s = text.substr(i, end - i);
+        const size_t dash = s.find('-');
+        r += std::string(s.substr(0, dash + 1)) + std::string(s.size() - dash - 1 - 2, '*') +
+             std::string(s.substr(s.size() - 2));
+        out.changed = true;
+      } else {
+        r.append(text.substr(i, end - i));
+      }
+      i = end;
+      continue;
+    }
+    bool matched = false;
+    for (const auto& name : names) {
+      if (CodePoints(name) < 2) continue;
+      if (text.compare(i, name.size(), name) == 0) {
+        r += MaskName(name);
+        i += name.size();
+        out.changed = matched = true;
+        break;
+      }
+    }
+    if (matched) continue;
+    const size_t n = std::min(SequenceLength(static_cast<unsigned char>(text[i])), text.size() - i);
+    r.append(text.substr(i, n));
+    i += n;
+  }
+  return out;
 }
 
 }  // namespace linli::domain

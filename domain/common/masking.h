@@ -1,8 +1,11 @@
-// Masking of personal data for display (SECURITY.md, Privacy: 张*, 138****1234). Pure.
+// The one masking module (SECURITY.md, Privacy; issue 8 point 2). Everything rendered for a
+// group chat and every public field (public notes, deferral reason and plan, summaries, the
+// agenda, the board) passes through it. Pure; UTF-8 in, UTF-8 out; never throws.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace linli::domain {
 
@@ -13,5 +16,28 @@ std::string MaskName(std::string_view name);
 // Keeps the first 3 and last 4 digits of a phone number: "13812341234" -> "138****1234".
 // Shorter numbers (fewer than 8 characters) become all '*'. "" stays "".
 std::string MaskPhone(std::string_view phone);
+
+// A PRC resident ID number (18 characters: 17 digits and a digit or X; or the old 15-digit
+// form): keeps the first 3 and the last 2 - "110105199001011234" -> "110*************34".
+// Anything else of that length is masked the same way. "" stays "".
+std::string MaskIdNumber(std::string_view id);
+
+// A platform user id (openid, Telegram id) shown to staff: enough to tell recipients apart,
+// not enough to identify anyone - up to the first 4 ASCII characters then "****"
+// ("oLinAbcdef" -> "oLin****"); ids of 4 characters or fewer become "****".
+std::string MaskPlatformId(std::string_view id);
+
+struct MaskedText {
+  std::string text;
+  bool changed = false;  // something was masked: tell the staff member who wrote it
+};
+
+// Free text (a staff note about to be published, a resident's description shown outside the
+// assigned staff): masks mainland mobile numbers (11 digits starting 1[3-9], also written with
+// spaces or dashes as 3-4-4), landline numbers (0 + 2-3 digit area code, '-' and 7-8 digits),
+// 18- and 15-character ID numbers, and every name in `names` (roster owner names, staff names;
+// names of one character are ignored) wherever they appear. Digit runs that are part of a
+// longer run (an order number) are left alone unless they are exactly an ID number's length.
+MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& names = {});
 
 }  // namespace linli::domain

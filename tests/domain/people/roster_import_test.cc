@@ -202,21 +202,7 @@ TEST(RosterImportTest, ReimportIsAnErrorUnlessUpdate) {
   EXPECT_DOUBLE_EQ((*h)->area_m2, 90);
 }
 
-// --- masking, listing, codes ---
-
-TEST(MaskingTest, NamesKeepTheFirstCharacter) {
-  EXPECT_EQ(domain::MaskName("张三"), "张*");
-  EXPECT_EQ(domain::MaskName("张"), "张*");
-  EXPECT_EQ(domain::MaskName("欧阳娜娜"), "欧***");
-  EXPECT_EQ(domain::MaskName("Tom"), "T**");
-  EXPECT_EQ(domain::MaskName(""), "");
-}
-
-TEST(MaskingTest, PhonesKeepThreeAndFour) {
-  EXPECT_EQ(domain::MaskPhone("13812341234"), "138****1234");
-  EXPECT_EQ(domain::MaskPhone("1234"), "****");
-  EXPECT_EQ(domain::MaskPhone(""), "");
-}
+// --- listing, codes (masking: tests/domain/common/masking_test.cc) ---
 
 TEST(RosterListTest, GroupedSortedAndMaskedByDefault) {
   auto db = MigratedDb();

@@ -1,0 +1,62 @@
+#include "domain/common/masking.h"
+
+#include <gtest/gtest.h>
+
+namespace linli::domain {
+namespace {
+
+TEST(MaskingTest, NamesKeepTheFirstCharacter) {
+  EXPECT_EQ(MaskName("张三"), "张*");
+  EXPECT_EQ(MaskName("张"), "张*");
+  EXPECT_EQ(MaskName("欧阳娜娜"), "欧***");
+  EXPECT_EQ(MaskName("Tom"), "T**");
+  EXPECT_EQ(MaskName(""), "");
+}
+
+TEST(MaskingTest, PhonesKeepThreeAndFour) {
+  EXPECT_EQ(MaskPhone("13812341234"), "138****1234");
+  EXPECT_EQ(MaskPhone("1234"), "****");
+  EXPECT_EQ(MaskPhone(""), "");
+}
+
+TEST(MaskingTest, IdNumbersKeepThreeAndTwo) {
+  EXPECT_EQ(MaskIdNumber("110105199001011234"), "110*************34");
+  EXPECT_EQ(MaskIdNumber("11010519900101123X"), "110*************3X");
+  EXPECT_EQ(MaskIdNumber(""), "");
+}
+
+TEST(MaskingTest, PlatformIdsKeepFourAsciiCharacters) {
+  EXPECT_EQ(MaskPlatformId("oLinAbcdef123"), "oLin****");
+  EXPECT_EQ(MaskPlatformId("700000001"), "7000****");
+  EXPECT_EQ(MaskPlatformId("1234"), "****");
+  EXPECT_EQ(MaskPlatformId(""), "****");
+}
+
+// The finding of issue 8: a public note published a name and a phone number as typed.
+TEST(MaskingTest, FreeTextMasksPhonesIdsAndKnownNames) {
+  const MaskedText m = MaskFreeText("已联系业主张伟国 13812345678", {"张伟国"});
+  EXPECT_EQ(m.text, "已联系业主张** 138****5678");
+  EXPECT_TRUE(m.changed);
+
+  EXPECT_EQ(MaskFreeText("电话138-1234-5678，身份证110105199001011234").text,
+            "电话138****5678，身份证110*************34");
+  EXPECT_EQ(MaskFreeText("请拨 010-12345678").text, "请拨 010-******78");
+  EXPECT_EQ(MaskFreeText("tel:13912345678.").text, "tel:139****5678.");
+}
+
+TEST(MaskingTest, FreeTextLeavesOrdinaryNumbersAlone) {
+  for (const char* s : {"3号楼2单元301室", "工单 #12 已处理", "订单号 1381234567890123",
+                        "2026-12-31 前完成", "价格 12.5 元", ""}) {
+    const MaskedText m = MaskFreeText(s, {"张"});  // one-character names are ignored
+    EXPECT_EQ(m.text, s);
+    EXPECT_FALSE(m.changed) << s;
+  }
+}
+
+TEST(MaskingTest, FreeTextKeepsInvalidUtf8Bytes) {
+  const std::string bad = "a\xff\xfe 13812345678";
+  EXPECT_EQ(MaskFreeText(bad).text, "a\xff\xfe 138****5678");
+}
+
+}  // namespace
+}  // namespace linli::domain
