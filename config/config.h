@@ -116,6 +116,19 @@ struct AdminConfig {
   std::string api_token;
 };
 
+// Abuse limits (issue 8): generous for people, tight for scripts.
+struct LimitsConfig {
+  // limits.messages_per_minute: per identity; beyond it one "please wait" and then silence
+  // (nothing processed) until a minute has passed since the window's first message.
+  int messages_per_minute = 20;
+  // limits.tickets_per_household_per_day: new tickets in 24 hours by all members of a bound
+  // household together.
+  int tickets_per_household_per_day = 10;
+  // limits.tickets_per_unbound_per_day: new tickets in 24 hours by a person bound to no
+  // household.
+  int tickets_per_unbound_per_day = 3;
+};
+
 struct LoggingConfig {
   std::string level = "info";               // logging.level: trace|debug|info|warn|error
   bool json = false;                        // logging.json: JSON lines instead of text
@@ -139,6 +152,7 @@ struct Config {
   SlaConfig sla;
   RatingConfig rating;
   AdminConfig admin;
+  LimitsConfig limits;
   LoggingConfig logging;
 
   std::string source_path;                  // the file this was loaded from

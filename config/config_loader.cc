@@ -692,6 +692,18 @@ void DecodeSla(Decoder& d, const json& root, Config& cfg) {
   }
 }
 
+void DecodeLimits(Decoder& d, const json& root, LimitsConfig& limits) {
+  if (const json* j = d.Section(root, "", "limits",
+                                {"messages_per_minute", "tickets_per_household_per_day",
+                                 "tickets_per_unbound_per_day"})) {
+    d.Integer(*j, "limits", "messages_per_minute", limits.messages_per_minute, 1, 10000);
+    d.Integer(*j, "limits", "tickets_per_household_per_day", limits.tickets_per_household_per_day,
+              1, 10000);
+    d.Integer(*j, "limits", "tickets_per_unbound_per_day", limits.tickets_per_unbound_per_day, 1,
+              10000);
+  }
+}
+
 void DecodeRating(Decoder& d, const json& root, RatingConfig& rating) {
   if (const json* j = d.Section(root, "", "rating", {"auto_close_days"})) {
     d.Integer(*j, "rating", "auto_close_days", rating.auto_close_days, 1, 365);
@@ -813,7 +825,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   Decoder d;
   d.CheckKeys(root, "", {"server", "storage", "locale", "timezone", "locale_dir", "channels",
                          "compound", "staff", "categories", "dialog", "outbox", "logging", "sla",
-                         "rating", "admin"});
+                         "rating", "admin", "limits"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
   DecodeLocale(d, root, source_path, cfg);
@@ -825,6 +837,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   DecodeSla(d, root, cfg);  // after categories: sla.categories keys must name one
   DecodeRating(d, root, cfg.rating);
   DecodeAdmin(d, root, cfg.admin);
+  DecodeLimits(d, root, cfg.limits);
   if (!d.errors.empty()) return Invalid(source_path, d.errors);
   return cfg;
 }

@@ -330,6 +330,15 @@ OutboundMessage Engine::Apology(const InboundMessage& in) const {
   return m;
 }
 
+OutboundMessage Engine::Notice(const InboundMessage& in, std::string_view key) const {
+  OutboundMessage m;
+  m.to = in.conversation;
+  const std::string locale =
+      in.language.rfind("en", 0) == 0 && services_.texts.Has("en", key) ? "en" : services_.config.locale;
+  m.text = services_.texts.Get(locale, key);
+  return m;
+}
+
 StatusOr<std::vector<OutboundMessage>> Engine::HandleTurn(storage::Database& db,
                                                           const InboundMessage& in) {
   const int64_t now = services_.clock.NowMillis();

@@ -29,6 +29,9 @@ class Engine {
 
   // The apology sent when a turn failed unexpectedly, in the sender's language.
   OutboundMessage Apology(const InboundMessage& in) const;
+  // A one-line notice (text `key`) to the sender of `in`, outside any flow, in the service's
+  // language (the router's "please wait" when a sender is over the message limit).
+  OutboundMessage Notice(const InboundMessage& in, std::string_view key) const;
 
   const std::vector<FlowSpec>& flows() const { return flows_; }
 

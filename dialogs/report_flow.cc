@@ -3,7 +3,9 @@
 
 #include "dialogs/flows.h"
 #include "domain/common/location.h"
+#include "domain/people/abuse_limits.h"
 #include "domain/tickets/ticket_service.h"
+#include "storage/roster_store.h"
 #include "storage/ticket_store.h"
 
 namespace linli::dialogs {
@@ -111,6 +113,15 @@ Status CreateTicket(TurnContext& ctx, const Slots& slots) {
     auto it = slots.find(k);
     return it == slots.end() ? std::string() : it->second;
   };
+  LINLI_ASSIGN_OR_RETURN(bool may, domain::MayOpenTicket(ctx.db(), ctx.config(), ctx.person().id,
+                                                         ctx.now_ms()));
+  if (!may) {
+    LINLI_ASSIGN_OR_RETURN(bool bound, storage::RosterStore::IsVerified(ctx.db(), ctx.person().id));
+    const auto& limits = ctx.config().limits;
+    ctx.Reply(ctx.T("report.limit", {{"limit", std::to_string(bound ? limits.tickets_per_household_per_day
+                                                                     : limits.tickets_per_unbound_per_day)}}));
+    return Status::Ok();
+  }
   storage::Ticket t;
   t.reporter_person_id = ctx.person().id;
   t.channel = ctx.in().conversation.channel;

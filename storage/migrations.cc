@@ -194,6 +194,15 @@ CREATE TABLE bind_failures (
 );
 ALTER TABLE persons ADD COLUMN role_source TEXT NOT NULL DEFAULT '';
 )sql"},
+    {9, R"sql(
+CREATE TABLE rate_counters (
+  key TEXT PRIMARY KEY,
+  window_start BIGINT NOT NULL,
+  window_end BIGINT NOT NULL,
+  hits BIGINT NOT NULL
+);
+CREATE INDEX rate_counters_end ON rate_counters (window_end);
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

@@ -322,4 +322,18 @@ StatusOr<std::vector<TicketEvent>> TicketStore::EventsBetween(Database& db, int6
   return out;
 }
 
+StatusOr<int64_t> TicketStore::CountCreatedSince(Database& db, int64_t person_id,
+                                                 int64_t since_ms, bool household_members) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows,
+      household_members
+          ? db.Query("SELECT COUNT(*) FROM tickets WHERE created_at >= ? AND reporter_person_id IN "
+                     "(SELECT m.person_id FROM person_households m WHERE m.household_id IN "
+                     "(SELECT household_id FROM person_households WHERE person_id = ?))",
+                     {since_ms, person_id})
+          : db.Query("SELECT COUNT(*) FROM tickets WHERE reporter_person_id = ? AND created_at >= ?",
+                     {person_id, since_ms}));
+  return rows.empty() ? int64_t{0} : rows[0].Int(0);
+}
+
 }  // namespace linli::storage

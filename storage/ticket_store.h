@@ -119,6 +119,10 @@ class TicketStore {
                                                         int64_t to_ms);
   static StatusOr<std::vector<TicketEvent>> EventsBetween(Database& db, int64_t from_ms,
                                                           int64_t to_ms);
+  // Tickets created at or after `since_ms` by `person_id` - or, with `household_members`, by
+  // anyone bound to a household `person_id` is bound to (abuse limits).
+  static StatusOr<int64_t> CountCreatedSince(Database& db, int64_t person_id, int64_t since_ms,
+                                             bool household_members);
 };
 
 }  // namespace linli::storage

@@ -107,7 +107,7 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
       *app->queue_, *app->clock_, cfg.outbox,
       [raw](const std::string& name) { return raw->FindAdapter(name); }, app->outbox_threads_);
   app->router_ = std::make_unique<Router>(*app->queue_, *app->engine_, *app->clock_,
-                                          [raw] { raw->outbox_->Notify(); });
+                                          [raw] { raw->outbox_->Notify(); }, cfg.limits);
   app->api_ = std::make_unique<HttpApi>(app->config_, *app->services_, *app->queue_,
                                         [raw] { raw->outbox_->Notify(); });
   return app;

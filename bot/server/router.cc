@@ -4,6 +4,7 @@
 #include <future>
 
 #include "bot/server/log.h"
+#include "domain/people/abuse_limits.h"
 #include "storage/identity_store.h"
 #include "storage/inbox_store.h"
 #include "storage/outbox_store.h"
@@ -11,8 +12,9 @@
 namespace linli {
 
 Router::Router(storage::WriteQueue& queue, dialogs::Engine& engine, const Clock& clock,
-               std::function<void()> on_enqueued)
-    : queue_(queue), engine_(engine), clock_(clock), on_enqueued_(std::move(on_enqueued)) {}
+               std::function<void()> on_enqueued, config::LimitsConfig limits)
+    : queue_(queue), engine_(engine), clock_(clock), on_enqueued_(std::move(on_enqueued)),
+      limits_(limits) {}
 
 Status Router::RunTurn(storage::Database& db, Adapter& adapter, const InboundMessage& message,
                        TurnOutcome* out) {
@@ -23,6 +25,16 @@ Status Router::RunTurn(storage::Database& db, Adapter& adapter, const InboundMes
     out->ack = std::move(*seen);
     out->duplicate = true;
     return Status::Ok();
+  }
+
+  // Too many turns from this identity: one "please wait", then silence; nothing processed.
+  LINLI_ASSIGN_OR_RETURN(domain::Admission admission,
+                         domain::AdmitTurn(db, limits_, message, clock_.NowMillis()));
+  if (admission != domain::Admission::kAdmit) {
+    if (admission == domain::Admission::kSlowDown) {
+      out->replies = {engine_.Notice(message, "dialog.slow_down")};
+    }
+    return Finish(db, adapter, message, out);
   }
 
   // The dialog's writes sit in their own savepoint: if the turn fails, they are undone and
@@ -50,7 +62,12 @@ Status Router::RunTurn(storage::Database& db, Adapter& adapter, const InboundMes
     LINLI_RETURN_IF_ERROR(db.ReleaseSavepoint("turn"));
     out->replies = {engine_.Apology(message)};
   }
+  return Finish(db, adapter, message, out);
+}
 
+Status Router::Finish(storage::Database& db, Adapter& adapter, const InboundMessage& message,
+                      TurnOutcome* out) {
+  const std::string& channel = message.conversation.channel;
   const int64_t now = clock_.NowMillis();
   if (!message.callback_id.empty()) {
     OutboundMessage answer;

@@ -12,6 +12,7 @@
 #include "bot/adapter.h"
 #include "bot/clock.h"
 #include "bot/message.h"
+#include "config/config.h"
 #include "dialogs/engine.h"
 #include "storage/write_queue.h"
 
@@ -28,8 +29,9 @@ class Router {
 
   // Borrowed; all outlive the router. `on_enqueued` is called (on the write thread) after a
   // commit that added outbox rows - it should only wake the outbox.
+  // `limits`: the per-identity message limit (domain/people/abuse_limits.h).
   Router(storage::WriteQueue& queue, dialogs::Engine& engine, const Clock& clock,
-         std::function<void()> on_enqueued);
+         std::function<void()> on_enqueued, config::LimitsConfig limits = {});
 
   // Queues the turn; `done` runs on the write thread after the commit with the outcome, or
   // with a non-OK status when nothing was committed (the platform should redeliver: 503).
@@ -41,11 +43,16 @@ class Router {
  private:
   Status RunTurn(storage::Database& db, Adapter& adapter, const InboundMessage& message,
                  TurnOutcome* out);
+  // The end of every turn that was not a redelivery: the replies into the outbox (or the
+  // acknowledgement), the contact window, the dedupe record.
+  Status Finish(storage::Database& db, Adapter& adapter, const InboundMessage& message,
+                TurnOutcome* out);
 
   storage::WriteQueue& queue_;
   dialogs::Engine& engine_;
   const Clock& clock_;
   std::function<void()> on_enqueued_;
+  const config::LimitsConfig limits_;
 };
 
 }  // namespace linli

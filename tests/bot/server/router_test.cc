@@ -155,5 +155,32 @@ TEST_F(RouterTest, TappedButtonIsAcknowledged) {
   EXPECT_EQ(due[0].message.callback_id, "cbq-77");
 }
 
+// Issue 8, point 9: beyond the per-identity limit one "please wait", then silence; nothing of
+// a refused turn reaches the dialogs (no state, no ticket), and the limit lifts after a minute.
+TEST_F(RouterTest, OverTheMessageLimitNothingIsProcessed) {
+  testing::RecordingAdapter tg("tg");
+  for (int i = 0; i < 20; ++i) {
+    auto out = router_->Run(tg, Text("m" + std::to_string(i), "你好"));
+    ASSERT_TRUE(out.ok());
+    ASSERT_EQ(out->replies.size(), 1u) << i;
+  }
+  auto slow = router_->Run(tg, Text("m20", "报事"));
+  ASSERT_TRUE(slow.ok());
+  ASSERT_EQ(slow->replies.size(), 1u);
+  EXPECT_THAT(slow->replies[0].text, HasSubstr("请稍后再试"));
+  EXPECT_EQ(Count("conversations"), 0);  // 报事 did not start a flow
+  auto silent = router_->Run(tg, Text("m21", "报事"));
+  ASSERT_TRUE(silent.ok());
+  EXPECT_TRUE(silent->replies.empty());
+  EXPECT_EQ(Count("conversations"), 0);
+  EXPECT_EQ(Count("inbox"), 22);  // refused turns are still deduped
+
+  clock_.Advance(std::chrono::seconds(61));
+  auto again = router_->Run(tg, Text("m22", "报事"));
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->replies.size(), 1u);
+  EXPECT_EQ(Count("conversations"), 1);
+}
+
 }  // namespace
 }  // namespace linli
