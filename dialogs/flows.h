@@ -21,6 +21,12 @@ FlowSpec UnbindFlow();
 FlowSpec BindForFlow();
 FlowSpec MeFlow();
 
+// Residents' data (dialogs/privacy_flow.cc): 我的数据 /mydata, 导出我的数据 /export,
+// 注销 /erase (with a confirmation).
+FlowSpec MyDataFlow();
+FlowSpec ExportFlow();
+FlowSpec EraseFlow();
+
 // All flows, in menu order.
 std::vector<FlowSpec> AllFlows();
 

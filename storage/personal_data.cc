@@ -1,0 +1,149 @@
+#include "storage/personal_data.h"
+
+#include <algorithm>
+
+#include "storage/store_util.h"
+
+namespace linli::storage {
+
+namespace {
+
+// The person's identities, for tables keyed by (channel, user_id).
+constexpr const char* kIdentities = "SELECT channel, user_id FROM identities WHERE person_id = ?";
+
+// conversations.key and pending_questions.conversation_key are "channel|chat_id|user_id".
+std::string ByConversationKey(const std::string& table, const std::string& column) {
+  return "DELETE FROM " + table + " WHERE EXISTS (SELECT 1 FROM identities i WHERE " +
+         "i.person_id = ? AND substr(" + column + ", 1, length(i.channel) + 1) = i.channel || '|' " +
+         "AND substr(" + column + ", length(" + column + ") - length(i.user_id)) = '|' || i.user_id)";
+}
+
+std::vector<PersonalTable> BuildMap() {
+  const std::string by_identity = std::string("(channel, user_id) IN (") + kIdentities + ")";
+  return {
+      {"ticket_events", "actor_person_id", {"note", "photo_ref"},
+       "SELECT e.at, e.kind, e.from_status, e.to_status, e.note FROM ticket_events e "
+       "JOIN tickets t ON t.id = e.ticket_id WHERE t.reporter_person_id = ? AND e.is_public = 1 "
+       "ORDER BY e.id",
+       {"UPDATE ticket_events SET note = '', photo_ref = '' WHERE actor_person_id = ?",
+        "UPDATE ticket_events SET actor_person_id = 0 WHERE actor_person_id = ?"},
+       "the public history of the person's tickets is exported; what the person wrote (ratings' "
+       "comments) is erased and the events lose their actor; staff notes stay"},
+      {"tickets", "reporter_person_id",
+       {"unit", "location_text", "description", "photo_ref", "rating_comment"},
+       "SELECT number, created_at, category, building, unit, location_text, description, "
+       "status, rating, rating_comment FROM tickets WHERE reporter_person_id = ? ORDER BY number",
+       {"UPDATE tickets SET unit = '', location_text = '', description = '', photo_ref = '', "
+        "rating_comment = '', reporter_person_id = 0 WHERE reporter_person_id = ?",
+        "UPDATE tickets SET assignee_person_id = 0 WHERE assignee_person_id = ?"},
+       "kept for statistics (category, building, status, dates, rating) without the reporter, "
+       "the unit, the resident's words or photos"},
+      {"invite_codes", "used_by_person_id", {"used_by_person_id"}, "",
+       {"UPDATE invite_codes SET used_by_person_id = NULL WHERE used_by_person_id = ?"},
+       "codes the person used lose the link to the person"},
+      {"person_households", "person_id", {"person_id", "bound_by_person_id"},
+       "SELECT h.building, h.unit, h.room, b.bound_at FROM person_households b "
+       "JOIN households h ON h.id = b.household_id WHERE b.person_id = ? ORDER BY b.bound_at",
+       {"UPDATE person_households SET bound_by_person_id = 0 WHERE bound_by_person_id = ?",
+        "DELETE FROM person_households WHERE person_id = ?"},
+       "the person's household bindings are exported and deleted"},
+      {"households", "", {"owner_name", "phone"}, "", {},
+       "the property company's roster (owner names and phones), kept by staff with `linli "
+       "roster`; a person's export shows the bound households, erasure unbinds them"},
+      {"link_codes", "person_id", {"code"}, "", {"DELETE FROM link_codes WHERE person_id = ?"},
+       "one-time codes; deleted"},
+      {"link_failures", "identity", {"user_id"}, "",
+       {"DELETE FROM link_failures WHERE " + by_identity}, "wrong-code counters; deleted"},
+      {"bind_failures", "identity", {"user_id"}, "",
+       {"DELETE FROM bind_failures WHERE " + by_identity}, "wrong-code counters; deleted"},
+      {"rate_counters", "identity", {"key"}, "",
+       {"DELETE FROM rate_counters WHERE key IN (SELECT 'turns|' || channel || '|' || user_id "
+        "FROM identities WHERE person_id = ?)"},
+       "message-rate counters; deleted"},
+      {"conversations", "identity", {"key", "slots_json"}, "",
+       {ByConversationKey("conversations", "key")},
+       "unfinished dialogs (what the person was typing); deleted"},
+      {"outbox", "identity", {"user_id", "chat_id", "payload"},
+       "SELECT channel, status, created_at, sent_at FROM outbox WHERE " + by_identity +
+           " ORDER BY id",
+       {"DELETE FROM outbox WHERE " + by_identity},
+       "messages to the person (pruned after the retention period); deleted"},
+      {"identities", "person_id", {"channel", "user_id", "chat_id"},
+       "SELECT channel, user_id, chat_type, last_seen_at FROM identities WHERE person_id = ? "
+       "ORDER BY channel",
+       {"DELETE FROM identities WHERE person_id = ?"},
+       "the person's accounts on each platform; deleted, so the next message is a new person"},
+      {"persons", "persons.id", {"locale"},
+       "SELECT id, role, tier, locale, created_at FROM persons WHERE id = ?",
+       {"DELETE FROM persons WHERE id = ?"}, "the person; deleted"},
+      {"inbox", "", {"ack_body"}, "", {},
+       "redelivery answers (may quote a reply), no person column; pruned after 7 days"},
+      {"schema_migrations", "", {}, "", {}, "no personal data"},
+  };
+}
+
+std::vector<Value> PersonParams(const std::string& sql, int64_t person_id) {
+  return std::vector<Value>(static_cast<size_t>(std::count(sql.begin(), sql.end(), '?')),
+                            Value{person_id});
+}
+
+StatusOr<bool> PersonExists(Database& db, int64_t person_id) {
+  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query("SELECT 1 FROM persons WHERE id = ?", {person_id}));
+  return !rows.empty();
+}
+
+// The column names of a SELECT's list, for the export's headings.
+std::vector<std::string> SelectColumns(const std::string& sql) {
+  std::vector<std::string> out;
+  const size_t from = sql.find(" FROM ");
+  std::string list = sql.substr(7, from - 7);
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    std::string col = list.substr(start, comma - start);
+    col.erase(0, col.find_first_not_of(' '));
+    col.erase(col.find_last_not_of(' ') + 1);
+    if (const size_t dot = col.find('.'); dot != std::string::npos) col = col.substr(dot + 1);
+    out.push_back(col);
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<PersonalTable>& PersonalDataMap() {
+  static const auto* const kMap = new std::vector<PersonalTable>(BuildMap());
+  return *kMap;
+}
+
+StatusOr<std::vector<ExportSection>> PersonalData::Export(Database& db, int64_t person_id) {
+  LINLI_ASSIGN_OR_RETURN(bool exists, PersonExists(db, person_id));
+  if (!exists) return Status::NotFound("privacy: no person " + std::to_string(person_id));
+  std::vector<ExportSection> out;
+  for (const auto& t : PersonalDataMap()) {
+    if (t.export_sql.empty()) continue;
+    ExportSection section;
+    section.table = t.table;
+    section.columns = SelectColumns(t.export_sql);
+    LINLI_ASSIGN_OR_RETURN(section.rows, db.Query(t.export_sql, PersonParams(t.export_sql, person_id)));
+    out.push_back(std::move(section));
+  }
+  return out;
+}
+
+Status PersonalData::Erase(Database& db, int64_t person_id) {
+  LINLI_ASSIGN_OR_RETURN(bool exists, PersonExists(db, person_id));
+  if (!exists) return Status::NotFound("privacy: no person " + std::to_string(person_id));
+  internal::TxScope scope(db, "personal_erase");
+  LINLI_RETURN_IF_ERROR(scope.status());
+  for (const auto& t : PersonalDataMap()) {
+    for (const auto& sql : t.erase_sql) {
+      LINLI_RETURN_IF_ERROR(db.Exec(sql, PersonParams(sql, person_id)));
+    }
+  }
+  return scope.Commit();
+}
+
+}  // namespace linli::storage
