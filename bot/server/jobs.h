@@ -35,8 +35,9 @@ struct Job {
   // period is tried again later. Database work only (pushes go to the durable outbox); must
   // not block on anything else and must not throw.
   std::function<Status(storage::Database&, const JobTick&)> run;
-  // Optional: called on the write-queue thread after that unit committed (e.g. wake the
-  // outbox for the pushes it enqueued). Keep it short.
+  // Optional: called once that unit committed with a run (not when the period was found done
+  // already), on the write-queue thread (from Scheduler::RunDue, on its caller's thread); e.g.
+  // wake the outbox for the pushes the run enqueued. Keep it short.
   std::function<void()> committed;
 };
 

@@ -81,6 +81,30 @@ TEST(TimeZoneTest, FooterRuleCoversYearsAfterTheListedTransitions) {
   EXPECT_EQ(z->OffsetAt(SecondsFromCivil({2040, 1, 1, 12, 0, 0})), -5 * kHour);
   auto berlin = Zone("Europe/Berlin");
   EXPECT_EQ(berlin->OffsetAt(SecondsFromCivil({2099, 8, 1, 0, 0, 0})), 2 * kHour);
+  // Southern hemisphere: daylight time spans the new year.
+  auto sydney = Zone("Australia/Sydney");
+  EXPECT_EQ(sydney->OffsetAt(SecondsFromCivil({2040, 1, 15, 0, 0, 0})), 11 * kHour);
+  EXPECT_EQ(sydney->OffsetAt(SecondsFromCivil({2040, 7, 15, 0, 0, 0})), 10 * kHour);
+}
+
+TEST(TimeZoneTest, FooterRuleAgreesWithTheListedTransitions) {
+  // The same zone from its rule alone (a TZif file with no transitions, only the footer).
+  auto listed = Zone("America/New_York");
+  auto rule = ParsePosixTz("EST5EDT,M3.2.0,M11.1.0");
+  ASSERT_TRUE(rule.ok());
+  std::string bytes(44, '\0');
+  bytes.replace(0, 5, "TZif2");
+  bytes[39] = 1;  // typecnt = 1
+  bytes[43] = 4;  // charcnt = 4
+  bytes += std::string("\xff\xff\xb9\xb0\0\0EST\0", 10);  // -18000, not dst, "EST"
+  std::string v2 = bytes + bytes;  // the v1 block, then the v2 block (no transitions: alike)
+  v2 += "\nEST5EDT,M3.2.0,M11.1.0\n";
+  auto from_rule = TimeZone::FromTzif("NY rule", v2);
+  ASSERT_TRUE(from_rule.ok()) << from_rule.status().ToString();
+  for (int64_t t = SecondsFromCivil({2026, 1, 1, 0, 0, 0}); t < SecondsFromCivil({2028, 1, 1, 0, 0, 0});
+       t += 1800) {
+    ASSERT_EQ(from_rule->OffsetAt(t), listed->OffsetAt(t)) << t;
+  }
 }
 
 TEST(PosixTzTest, ParsesFixedAndRuleZones) {
