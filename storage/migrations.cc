@@ -195,6 +195,14 @@ CREATE TABLE bind_failures (
 ALTER TABLE persons ADD COLUMN role_source TEXT NOT NULL DEFAULT '';
 )sql"},
     {9, R"sql(
+CREATE TABLE job_runs (
+  name TEXT PRIMARY KEY,
+  last_period_start BIGINT NOT NULL,
+  last_run_at BIGINT NOT NULL,
+  runs BIGINT NOT NULL
+);
+)sql"},
+    {13, R"sql(
 CREATE TABLE rate_counters (
   key TEXT PRIMARY KEY,
   window_start BIGINT NOT NULL,

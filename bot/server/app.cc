@@ -11,6 +11,7 @@
 #include "bot/server/api.h"
 #include "bot/server/console_channel.h"
 #include "bot/server/httplib_client.h"
+#include "bot/server/jobs.h"
 #include "bot/server/log.h"
 #include "bot/server/outbox.h"
 #include "bot/server/router.h"
@@ -18,9 +19,9 @@
 #include "bot/server/webhook_server.h"
 #include "dialogs/engine.h"
 #include "dialogs/flows.h"
+#include "domain/common/time_zone.h"
 #include "domain/people/roles.h"
 #include "domain/tickets/ticket_service.h"
-#include "storage/inbox_store.h"
 #include "storage/migrations.h"
 #include "storage/sqlite_database.h"
 #include "storage/write_queue.h"
@@ -28,10 +29,6 @@
 namespace linli {
 
 namespace {
-
-// Dedupe records are kept well past every platform's redelivery window (Telegram 24 h,
-// Feishu about 7.1 h, WeChat seconds).
-constexpr auto kInboxRetention = std::chrono::hours(24 * 7);
 
 HttpResponse ErrorResponse(int status, const std::string& message) {
   std::string body = "{\"error\":\"";
@@ -201,39 +198,18 @@ Status App::Start() {
 }
 
 void App::ScheduleJobs() {
-  scheduler_ = std::make_unique<Scheduler>(*io_);
-  scheduler_->Every("inbox-prune", std::chrono::hours(1), [this] {
-    const int64_t before =
-        clock_->NowMillis() -
-        std::chrono::duration_cast<std::chrono::milliseconds>(kInboxRetention).count();
-    queue_->Submit(
-        [before](storage::Database& db) { return storage::InboxStore::Prune(db, before).status(); },
-        [](Status st) {
-          if (!st.ok()) GetLogger("scheduler")->warn("inbox prune failed: {}", st.ToString());
-        });
-  });
-  // Ticket deadlines and unrated tickets (domain/tickets/ticket_service.h). State lives in the
-  // database, so a restart neither skips nor repeats an escalation.
-  scheduler_->Every("tickets", std::chrono::minutes(1), [this] {
-    const int64_t now = clock_->NowMillis();
-    queue_->Submit(
-        [this, now](storage::Database& db) -> Status {
-          auto r = domain::TicketService::Tick(db, *services_, now);
-          if (!r.ok()) return r.status();
-          if (r->escalated + r->flagged + r->closed > 0) {
-            GetLogger("scheduler")->info("tickets: {} escalated, {} flagged overdue, {} closed unrated",
-                                         r->escalated, r->flagged, r->closed);
-          }
-          return Status::Ok();
-        },
-        [this](Status st) {
-          if (!st.ok()) {
-            GetLogger("scheduler")->warn("ticket tick failed: {}", st.ToString());
-          } else {
-            outbox_->Notify();  // pushes were enqueued
-          }
-        });
-  });
+  // The configured zone for daily/monthly jobs (config validation rejects a bad name first).
+  auto zone = domain::LoadTimeZone(config_.timezone);
+  if (!zone.ok()) {
+    GetLogger("scheduler")->warn("{}; scheduling in UTC", zone.status().message());
+    zone = std::make_shared<const domain::TimeZone>(domain::TimeZone::Utc());
+  }
+  scheduler_ = std::make_unique<Scheduler>(*io_, *queue_, *clock_, *zone);
+  for (Job& job : ServerJobs(JobDeps{*services_, [this] { outbox_->Notify(); }})) {
+    Status st = scheduler_->Add(std::move(job));
+    if (!st.ok()) GetLogger("scheduler")->error("{}", st.message());
+  }
+  scheduler_->Start();
 }
 
 uint16_t App::port() const { return server_ ? server_->port() : 0; }

@@ -1,44 +1,86 @@
-// Periodic background jobs on the io_context (inbox pruning now; digests, SLA escalation and
-// vote deadlines later). A job is a tick: it reads "what is due at clock.Now()" from the
-// database and acts, so state lives in the database and a restart neither skips nor repeats
-// work; tests call Tick() directly with a FakeClock instead of waiting for timers.
+// Runs the jobs list (bot/server/jobs.h) on the io_context: each job's timer is armed from the
+// pure domain::NextRun, and a due job submits one write-queue unit that (1) reads the job's
+// last completed period (storage/job_store.h), (2) runs the job unless that period is done,
+// (3) records the period - all in one transaction, so a crash can neither run a period twice
+// nor lose it. A job whose period came due while the service was down runs once at Start()
+// (missed periods collapse into one run); a restart inside a period runs nothing again.
+//
+// Threading: Add/Start/Stop on one thread before/after the io_context runs, or on its thread;
+// timer handlers run on the io_context thread and never block it (database work goes to the
+// write queue; its completion is posted back). RunDue is for tests: it blocks on the write
+// queue, so never call it from the io_context or write-queue thread. Destroy the scheduler
+// only after the io_context thread has stopped and the write queue has drained (App::Stop).
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "bot/clock.h"
+#include "bot/server/jobs.h"
+#include "bot/status.h"
+#include "domain/common/time_zone.h"
+
 namespace boost::asio {
 class io_context;
+}
+namespace linli::storage {
+class WriteQueue;
 }
 
 namespace linli {
 
 class Scheduler {
  public:
-  using Job = std::function<void()>;
+  struct Options {
+    // Timers re-check at least this often, so a wall-clock jump (or a FakeClock advanced by a
+    // test) is noticed within it.
+    std::chrono::milliseconds max_wait{std::chrono::minutes(1)};
+    // After a failed run the period is tried again this much later.
+    std::chrono::milliseconds retry_delay{std::chrono::minutes(1)};
+  };
 
-  explicit Scheduler(boost::asio::io_context& io);
+  // Borrows io, queue and clock. `zone` is the configured timezone for daily/monthly jobs.
+  Scheduler(boost::asio::io_context& io, storage::WriteQueue& queue, const Clock& clock,
+            std::shared_ptr<const domain::TimeZone> zone, Options options);
+  Scheduler(boost::asio::io_context& io, storage::WriteQueue& queue, const Clock& clock,
+            std::shared_ptr<const domain::TimeZone> zone)
+      : Scheduler(io, queue, clock, std::move(zone), Options{}) {}
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  // Runs `job` every `interval` (first run after `interval`) on the io_context thread. The
-  // job must not block: submit database work to the write queue.
-  void Every(std::string name, std::chrono::milliseconds interval, Job job);
-  // Runs every job once now, on the calling thread (tests).
-  void TickAll();
-  // Cancels the timers. Idempotent.
+  // Adds a job. kInvalidArgument for an empty name or no `run`, kAlreadyExists for a name
+  // added before. Jobs added after Start() are armed at once.
+  Status Add(Job job);
+  // Arms every job: one that is due now (never ran, or missed while down) is submitted at
+  // once. Idempotent.
+  void Start();
+  // Tests: runs, on the calling thread, every job due at `now_ms` (one unit each, waiting for
+  // its commit) instead of waiting on timers. Returns how many jobs ran their period; a job
+  // whose period the database already records is not run and not counted. The first error
+  // of a job's unit is returned after the other jobs were tried.
+  StatusOr<int> RunDue(int64_t now_ms);
+  // Cancels the timers; later completions are ignored. Idempotent.
   void Stop();
 
  private:
   struct Entry;
+  struct Outcome;
   void Arm(const std::shared_ptr<Entry>& entry);
+  void Wait(const std::shared_ptr<Entry>& entry, std::chrono::milliseconds delay);
+  void SubmitRun(const std::shared_ptr<Entry>& entry, int64_t now_ms);
+  void Absorb(Entry& entry, const Outcome& outcome);
 
   boost::asio::io_context& io_;
+  storage::WriteQueue& queue_;
+  const Clock& clock_;
+  std::shared_ptr<const domain::TimeZone> zone_;
+  Options options_;
   std::vector<std::shared_ptr<Entry>> entries_;
+  bool started_ = false;
   bool stopped_ = false;
 };
 

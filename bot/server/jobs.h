@@ -1,0 +1,61 @@
+// Scheduled jobs as data: a Job is a name, a Schedule (domain/common/schedule.h) and the work
+// of one period. ServerJobs() is THE list the server runs; adding a job (a daily digest at
+// 08:30, a monthly agenda, closing a vote "once at" its deadline) is one entry there plus its
+// test. The scheduler (bot/server/scheduler.h) decides when; a job only says what.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "bot/status.h"
+#include "domain/common/schedule.h"
+#include "storage/database.h"
+
+namespace linli {
+
+namespace domain {
+struct Deps;
+}
+
+// One run: the period it covers and the clock's reading when it was started.
+struct JobTick {
+  domain::Period period;
+  int64_t now_ms = 0;
+};
+
+struct Job {
+  // Unique; the key of the job's progress in the database (storage/job_store.h). Renaming a
+  // job makes it new (it runs at once for its current period).
+  std::string name;
+  domain::Schedule schedule;
+  // The work of one period. Runs on the write-queue thread inside the unit that also records
+  // the period as done, so both commit or neither does: non-OK rolls back both and the
+  // period is tried again later. Database work only (pushes go to the durable outbox); must
+  // not block on anything else and must not throw.
+  std::function<Status(storage::Database&, const JobTick&)> run;
+  // Optional: called once that unit committed with a run (not when the period was found done
+  // already), on the write-queue thread (from Scheduler::RunDue, on its caller's thread); e.g.
+  // wake the outbox for the pushes the run enqueued. Keep it short.
+  std::function<void()> committed;
+};
+
+// What the server's jobs use. Borrowed; must outlive the scheduler.
+struct JobDeps {
+  const domain::Deps& services;
+  std::function<void()> notify_outbox;  // wakes the outbox worker
+};
+
+// How long inbound dedupe records are kept (the inbox-prune job): well past every platform's
+// redelivery window (Telegram 24 h, Feishu about 7.1 h, WeChat seconds).
+inline constexpr int64_t kInboxRetentionMs = int64_t{7} * 24 * 3600 * 1000;
+
+// The server's jobs, in the order they are armed:
+//   inbox-prune  every 1h  drops inbound dedupe records older than kInboxRetentionMs;
+//   tickets      every 1m  ticket deadlines: escalation, overdue flags, and auto-closing of
+//                          unrated resolved tickets (domain::TicketService::Tick does all three
+//                          in one pass, so they stay one job).
+std::vector<Job> ServerJobs(const JobDeps& deps);
+
+}  // namespace linli

@@ -1,0 +1,111 @@
+#include "bot/server/jobs.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <set>
+
+#include "bot/server/scheduler.h"
+#include "config/config.h"
+#include "config/texts.h"
+#include "domain/deps.h"
+#include "storage/inbox_store.h"
+#include "storage/job_store.h"
+#include "storage/migrations.h"
+#include "storage/sqlite_database.h"
+#include "storage/write_queue.h"
+#include "tests/fakes/fake_clock.h"
+
+namespace linli {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using std::chrono::minutes;
+
+class JobsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = storage::OpenSqlite(storage::SqliteOptions{":memory:"});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(storage::Migrate(**db).ok());
+    queue_ = std::make_unique<storage::WriteQueue>(std::move(db).value(), 16);
+    jobs_ = ServerJobs(JobDeps{deps_, [this] { ++notified_; }});
+  }
+  void TearDown() override { queue_->Stop(); }
+
+  const Job* Find(const std::string& name) const {
+    for (const Job& j : jobs_) {
+      if (j.name == name) return &j;
+    }
+    return nullptr;
+  }
+
+  config::Config config_;
+  config::Texts texts_;
+  testing::FakeClock clock_;
+  domain::Deps deps_{config_, texts_, clock_};
+  std::unique_ptr<storage::WriteQueue> queue_;
+  std::vector<Job> jobs_;
+  int notified_ = 0;
+};
+
+TEST_F(JobsTest, TheListNamesEachJobOnceWithItsSchedule) {
+  std::set<std::string> names;
+  for (const Job& j : jobs_) {
+    EXPECT_TRUE(names.insert(j.name).second) << j.name;
+    EXPECT_TRUE(j.run) << j.name;
+  }
+  ASSERT_NE(Find("inbox-prune"), nullptr);
+  ASSERT_NE(Find("tickets"), nullptr);
+  EXPECT_EQ(Find("inbox-prune")->schedule, domain::Schedule::Every(hours(1)));
+  EXPECT_EQ(Find("tickets")->schedule, domain::Schedule::Every(minutes(1)));
+}
+
+TEST_F(JobsTest, InboxPruneDropsRecordsOlderThanTheRetention) {
+  const int64_t now = clock_.NowMillis();
+  const Job* prune = Find("inbox-prune");
+  ASSERT_NE(prune, nullptr);
+  Status st = queue_->Run([&](storage::Database& db) -> Status {
+    const HttpResponse ack = HttpResponse::Text(200, "ok");
+    LINLI_RETURN_IF_ERROR(storage::InboxStore::Record(db, "tg", "old", now - kInboxRetentionMs - 1, ack));
+    LINLI_RETURN_IF_ERROR(storage::InboxStore::Record(db, "tg", "new", now - kInboxRetentionMs + 60'000, ack));
+    LINLI_RETURN_IF_ERROR(prune->run(db, JobTick{{now, now + 3600'000}, now}));
+    LINLI_ASSIGN_OR_RETURN(int64_t left, storage::InboxStore::Count(db));
+    EXPECT_EQ(left, 1);
+    LINLI_ASSIGN_OR_RETURN(auto kept, storage::InboxStore::Find(db, "tg", "new"));
+    EXPECT_TRUE(kept.has_value());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_F(JobsTest, TheListRunsUnderTheSchedulerOncePerPeriodAndWakesTheOutbox) {
+  boost::asio::io_context io;
+  Scheduler scheduler(io, *queue_, clock_, nullptr);
+  for (Job& j : ServerJobs(JobDeps{deps_, [this] { ++notified_; }})) {
+    ASSERT_TRUE(scheduler.Add(std::move(j)).ok());
+  }
+  const int64_t t0 = clock_.NowMillis();  // 01:00:00 UTC: both jobs' periods begin now
+  auto run = [&](int64_t at) {
+    auto n = scheduler.RunDue(at);
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return n.ok() ? *n : -1;
+  };
+  EXPECT_EQ(run(t0), 2);
+  EXPECT_EQ(notified_, 1);  // the ticket tick enqueues pushes; the prune does not
+  EXPECT_EQ(run(t0 + 30'000), 0);
+  EXPECT_EQ(run(t0 + 60'000), 1);  // tickets only
+  EXPECT_EQ(notified_, 2);
+  EXPECT_EQ(run(t0 + milliseconds(hours(1)).count()), 2);
+  Status st = queue_->Run([](storage::Database& db) -> Status {
+    LINLI_ASSIGN_OR_RETURN(auto all, storage::JobStore::List(db));
+    EXPECT_EQ(all.size(), 2u);
+    for (const auto& r : all) EXPECT_EQ(r.runs, r.name == "tickets" ? 3 : 2) << r.name;
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+}  // namespace
+}  // namespace linli
