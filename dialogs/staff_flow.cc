@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,7 +18,6 @@
 #include "dialogs/flows.h"
 #include "domain/common/location.h"
 #include "domain/tickets/ticket_actions.h"
-#include "domain/tickets/ticket_service.h"
 #include "storage/ticket_store.h"
 
 namespace linli::dialogs {
