@@ -268,22 +268,25 @@ StatusOr<std::vector<Ticket>> TicketStore::List(Database& db, const TicketFilter
 }
 
 StatusOr<std::vector<Ticket>> TicketStore::ListOverdue(Database& db, int64_t now_ms, int limit) {
+  using S = TicketStatus;
   return ListWhere(
       db,
       "overdue_flagged_at = 0 AND ("
-      "(status IN ('new', 'escalated', 'reopened') AND accept_due_at > 0 AND accept_due_at <= ?) "
-      "OR (status IN ('new', 'accepted', 'in_progress', 'escalated', 'reopened') "
+      "(status IN (?, ?, ?) AND accept_due_at > 0 AND accept_due_at <= ?) "
+      "OR (status IN (?, ?, ?, ?, ?) "
       "AND resolve_due_at > 0 AND resolve_due_at <= ?)) ORDER BY id LIMIT ?",
-      {now_ms, now_ms, int64_t{limit}});
+      {NameOf(S::kNew), NameOf(S::kEscalated), NameOf(S::kReopened), now_ms, NameOf(S::kNew),
+       NameOf(S::kAccepted), NameOf(S::kInProgress), NameOf(S::kEscalated), NameOf(S::kReopened),
+       now_ms, int64_t{limit}});
 }
 
 StatusOr<std::vector<Ticket>> TicketStore::ListUnratedResolvedBefore(Database& db,
                                                                      int64_t resolved_before_ms,
                                                                      int limit) {
   return ListWhere(db,
-                   "status = 'resolved' AND rated_at < resolved_at AND resolved_at <= ? "
+                   "status = ? AND rated_at < resolved_at AND resolved_at <= ? "
                    "ORDER BY id LIMIT ?",
-                   {resolved_before_ms, int64_t{limit}});
+                   {NameOf(TicketStatus::kResolved), resolved_before_ms, int64_t{limit}});
 }
 
 StatusOr<std::optional<std::string>> TicketStore::ReporterUserId(Database& db,
