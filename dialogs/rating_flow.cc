@@ -63,9 +63,10 @@ Status Rate(TurnContext& ctx, const std::string& args) {
   }
   const TextArgs a = {{"number", std::to_string(number)},
                       {"rating", ctx.T("rating." + rating)},
-                      {"status", ctx.T("ticket.status." + rated->status)},
-                      {"tier", ctx.T("push.tier." + rated->tier)}};
-  ctx.Reply(ctx.T(rated->status == "closed" ? "rating.closed" : "rating.reopened", a));
+                      {"status", ctx.T("ticket.status." + storage::NameOf(rated->status))},
+                      {"tier", ctx.T("push.tier." + storage::NameOf(rated->tier))}};
+  ctx.Reply(ctx.T(rated->status == storage::TicketStatus::kClosed ? "rating.closed" : "rating.reopened",
+                  a));
   return Status::Ok();
 }
 

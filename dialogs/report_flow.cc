@@ -131,7 +131,7 @@ Status CreateTicket(TurnContext& ctx, const Slots& slots) {
   t.location_text = get("location_text");
   t.description = get("description");
   t.photo_ref = get("photo");
-  t.status = "new";
+  t.status = storage::TicketStatus::kNew;
   t.created_at_ms = ctx.now_ms();
   t.updated_at_ms = t.created_at_ms;
   domain::TicketService::PrepareNew(ctx.config(), t, t.created_at_ms);  // tier and deadlines

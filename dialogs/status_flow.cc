@@ -57,7 +57,7 @@ Status ShowOne(TurnContext& ctx, const std::string& arg) {
   ctx.Reply(ctx.T("status.detail", {{"number", std::to_string(ticket->number)},
                                     {"category", ctx.T("category." + ticket->category)},
                                     {"location", Location(ctx, *ticket)},
-                                    {"status", ctx.T("ticket.status." + ticket->status)},
+                                    {"status", ctx.T("ticket.status." + storage::NameOf(ticket->status))},
                                     {"created", domain::FormatLocalTime(ticket->created_at_ms, tz)},
                                     {"history", history}}));
   return Status::Ok();
@@ -75,7 +75,7 @@ Status ShowList(TurnContext& ctx) {
     text += "\n" + ctx.T("status.list_item", {{"number", std::to_string(t.number)},
                                                {"category", ctx.T("category." + t.category)},
                                                {"location", Location(ctx, t)},
-                                               {"status", ctx.T("ticket.status." + t.status)}});
+                                               {"status", ctx.T("ticket.status." + storage::NameOf(t.status))}});
   }
   text += "\n" + ctx.T("status.list_footer");
   ctx.Reply(std::move(text));

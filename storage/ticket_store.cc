@@ -17,14 +17,10 @@ constexpr const char* kTicketColumns =
 constexpr const char* kEventColumns =
     "id, ticket_id, at, actor_person_id, kind, from_status, to_status, note, is_public, photo_ref";
 
-bool ValidTier(const std::string& t) {
-  return t == "compound" || t == "community" || t == "street";
-}
-
-bool ValidStatus(const std::string& s) {
-  return s == "new" || s == "accepted" || s == "in_progress" || s == "resolved" ||
-         s == "closed" || s == "deferred" || s == "escalated" || s == "reopened";
-}
+bool ValidTier(Tier t) { return !Name(t).empty(); }
+bool ValidStatus(TicketStatus s) { return !Name(s).empty(); }
+std::string Bad(TicketStatus s) { return std::to_string(static_cast<int>(s)); }
+std::string Bad(Tier t) { return std::to_string(static_cast<int>(t)); }
 
 Ticket ToTicket(const Row& r) {
   Ticket t;
@@ -38,11 +34,13 @@ Ticket ToTicket(const Row& r) {
   t.location_text = r.Text(7);
   t.description = r.Text(8);
   t.photo_ref = r.Text(9);
-  t.status = r.Text(10);
+  // Only this store writes these columns, from the enums; a name written by hand that is
+  // none of them reads as the default.
+  t.status = ParseTicketStatus(r.Text(10)).value_or(TicketStatus::kNew);
   t.created_at_ms = r.Int(11);
   t.updated_at_ms = r.Int(12);
   t.notify_channel = r.Text(13);
-  t.tier = r.Text(14);
+  t.tier = ParseTier(r.Text(14)).value_or(Tier::kCompound);
   t.assignee_person_id = r.Int(15);
   t.public_summary = r.Text(16);
   t.deferred_reason = r.Text(17);
@@ -106,12 +104,11 @@ StatusOr<std::optional<Ticket>> FindWhere(Database& db, const char* where, int64
 
 StatusOr<Ticket> TicketStore::Create(Database& db, Ticket ticket) {
   if (!ValidStatus(ticket.status)) {
-    return Status::InvalidArgument("ticket: unknown status '" + ticket.status + "'");
+    return Status::InvalidArgument("ticket: unknown status " + Bad(ticket.status));
   }
   if (ticket.updated_at_ms == 0) ticket.updated_at_ms = ticket.created_at_ms;
-  if (ticket.tier.empty()) ticket.tier = "compound";
   if (!ValidTier(ticket.tier)) {
-    return Status::InvalidArgument("ticket: unknown tier '" + ticket.tier + "'");
+    return Status::InvalidArgument("ticket: unknown tier " + Bad(ticket.tier));
   }
 
   internal::TxScope scope(db, "ticket_create");
@@ -128,9 +125,9 @@ StatusOr<Ticket> TicketStore::Create(Database& db, Ticket ticket) {
                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                {ticket.number, ticket.reporter_person_id, ticket.channel, ticket.category,
                 ticket.building, ticket.unit, ticket.location_text, ticket.description,
-                ticket.photo_ref, ticket.status, ticket.created_at_ms, ticket.updated_at_ms,
+                ticket.photo_ref, NameOf(ticket.status), ticket.created_at_ms, ticket.updated_at_ms,
                 ticket.notify_channel.empty() ? ticket.channel : ticket.notify_channel,
-                ticket.tier.empty() ? std::string("compound") : ticket.tier,
+                NameOf(ticket.tier),
                 ticket.accept_due_at_ms, ticket.resolve_due_at_ms}));
   if (ids.empty()) return Status::Internal("ticket: INSERT RETURNING gave no row");
   ticket.id = ids[0].Int(0);
@@ -140,7 +137,7 @@ StatusOr<Ticket> TicketStore::Create(Database& db, Ticket ticket) {
   created.at_ms = ticket.created_at_ms;
   created.actor_person_id = ticket.reporter_person_id;
   created.kind = "created";
-  created.to_status = ticket.status;
+  created.to_status = NameOf(ticket.status);
   created.is_public = true;
   LINLI_RETURN_IF_ERROR(InsertEvent(db, created));
   LINLI_RETURN_IF_ERROR(scope.Commit());
@@ -195,10 +192,10 @@ StatusOr<int64_t> TicketStore::Count(Database& db) {
 }
 
 StatusOr<Ticket> TicketStore::SetStatus(Database& db, int64_t ticket_id,
-                                        const std::string& to_status, int64_t actor_person_id,
+                                        TicketStatus to_status, int64_t actor_person_id,
                                         const std::string& note, bool is_public, int64_t now_ms) {
   if (!ValidStatus(to_status)) {
-    return Status::InvalidArgument("ticket: unknown status '" + to_status + "'");
+    return Status::InvalidArgument("ticket: unknown status " + Bad(to_status));
   }
   internal::TxScope scope(db, "ticket_status");
   LINLI_RETURN_IF_ERROR(scope.status());
@@ -211,13 +208,13 @@ StatusOr<Ticket> TicketStore::SetStatus(Database& db, int64_t ticket_id,
   event.at_ms = now_ms;
   event.actor_person_id = actor_person_id;
   event.kind = "status";
-  event.from_status = ticket.status;
-  event.to_status = to_status;
+  event.from_status = NameOf(ticket.status);
+  event.to_status = NameOf(to_status);
   event.note = note;
   event.is_public = is_public;
 
   LINLI_RETURN_IF_ERROR(db.Exec("UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?",
-                                {to_status, now_ms, ticket_id}));
+                                {NameOf(to_status), now_ms, ticket_id}));
   LINLI_RETURN_IF_ERROR(InsertEvent(db, event));
   LINLI_RETURN_IF_ERROR(scope.Commit());
   ticket.status = to_status;
@@ -230,15 +227,15 @@ Status TicketStore::SetNotifyChannel(Database& db, int64_t ticket_id, const std:
 }
 
 Status TicketStore::Update(Database& db, const Ticket& t) {
-  if (!ValidStatus(t.status)) return Status::InvalidArgument("ticket: unknown status '" + t.status + "'");
-  if (!ValidTier(t.tier)) return Status::InvalidArgument("ticket: unknown tier '" + t.tier + "'");
+  if (!ValidStatus(t.status)) return Status::InvalidArgument("ticket: unknown status " + Bad(t.status));
+  if (!ValidTier(t.tier)) return Status::InvalidArgument("ticket: unknown tier " + Bad(t.tier));
   LINLI_RETURN_IF_ERROR(db.Exec(
       "UPDATE tickets SET status = ?, updated_at = ?, tier = ?, assignee_person_id = ?, "
       "public_summary = ?, deferred_reason = ?, deferred_plan = ?, deferred_until = ?, "
       "accept_due_at = ?, resolve_due_at = ?, resolved_at = ?, rating = ?, rating_comment = ?, "
       "rated_at = ?, merged_into = ?, escalations = ?, overdue_flagged_at = ?, "
       "notify_channel = ? WHERE id = ?",
-      {t.status, t.updated_at_ms, t.tier, t.assignee_person_id, t.public_summary,
+      {NameOf(t.status), t.updated_at_ms, NameOf(t.tier), t.assignee_person_id, t.public_summary,
        t.deferred_reason, t.deferred_plan, t.deferred_until, t.accept_due_at_ms,
        t.resolve_due_at_ms, t.resolved_at_ms, t.rating, t.rating_comment, t.rated_at_ms,
        t.merged_into, int64_t{t.escalations}, t.overdue_flagged_at_ms, t.notify_channel, t.id}));
@@ -271,22 +268,25 @@ StatusOr<std::vector<Ticket>> TicketStore::List(Database& db, const TicketFilter
 }
 
 StatusOr<std::vector<Ticket>> TicketStore::ListOverdue(Database& db, int64_t now_ms, int limit) {
+  using S = TicketStatus;
   return ListWhere(
       db,
       "overdue_flagged_at = 0 AND ("
-      "(status IN ('new', 'escalated', 'reopened') AND accept_due_at > 0 AND accept_due_at <= ?) "
-      "OR (status IN ('new', 'accepted', 'in_progress', 'escalated', 'reopened') "
+      "(status IN (?, ?, ?) AND accept_due_at > 0 AND accept_due_at <= ?) "
+      "OR (status IN (?, ?, ?, ?, ?) "
       "AND resolve_due_at > 0 AND resolve_due_at <= ?)) ORDER BY id LIMIT ?",
-      {now_ms, now_ms, int64_t{limit}});
+      {NameOf(S::kNew), NameOf(S::kEscalated), NameOf(S::kReopened), now_ms, NameOf(S::kNew),
+       NameOf(S::kAccepted), NameOf(S::kInProgress), NameOf(S::kEscalated), NameOf(S::kReopened),
+       now_ms, int64_t{limit}});
 }
 
 StatusOr<std::vector<Ticket>> TicketStore::ListUnratedResolvedBefore(Database& db,
                                                                      int64_t resolved_before_ms,
                                                                      int limit) {
   return ListWhere(db,
-                   "status = 'resolved' AND rated_at < resolved_at AND resolved_at <= ? "
+                   "status = ? AND rated_at < resolved_at AND resolved_at <= ? "
                    "ORDER BY id LIMIT ?",
-                   {resolved_before_ms, int64_t{limit}});
+                   {NameOf(TicketStatus::kResolved), resolved_before_ms, int64_t{limit}});
 }
 
 StatusOr<std::optional<std::string>> TicketStore::ReporterUserId(Database& db,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "storage/database.h"
+#include "storage/ticket_state.h"
 
 namespace linli::storage {
 
@@ -22,7 +23,7 @@ struct Ticket {
   std::string location_text; // normalized text, e.g. "3号楼2单元", or a place label
   std::string description;   // the resident's words (never published as-is)
   std::string photo_ref;     // platform media id, may be empty
-  std::string status = "new";  // new|accepted|in_progress|resolved|closed|deferred|escalated|reopened
+  TicketStatus status = TicketStatus::kNew;  // stored by name (storage/ticket_state.h)
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
   // The channel the reporter last used for this ticket: pushes about it go there (a person
@@ -30,7 +31,7 @@ struct Ticket {
   std::string notify_channel;
 
   // Life cycle (migration 7). Times are epoch ms, 0 = not set.
-  std::string tier = "compound";   // compound|community|street: who handles it now
+  Tier tier = Tier::kCompound;     // who handles it now
   int64_t assignee_person_id = 0;  // 0 = nobody in particular
   std::string public_summary;      // staff-written, publishable summary
   std::string deferred_reason;     // 暂缓: why,
@@ -61,6 +62,7 @@ struct TicketEvent {
 };
 
 // Filters for TicketStore::List; empty fields match everything.
+// Names are the stored ones (storage/ticket_state.h); an unknown name matches nothing.
 struct TicketFilter {
   std::vector<std::string> statuses;
   std::string building;
@@ -84,19 +86,18 @@ class TicketStore {
 
   // Added with the implementation (not in the first contract):
   static StatusOr<std::optional<Ticket>> FindById(Database& db, int64_t id);
-  // Moves ticket `ticket_id` to `to_status` (one of the statuses listed on Ticket::status),
-  // sets updated_at and records a "status" event (from -> to, actor, note, is_public), all
-  // atomically. Returns the updated ticket. kNotFound for an unknown ticket,
-  // kInvalidArgument for an unknown status.
-  static StatusOr<Ticket> SetStatus(Database& db, int64_t ticket_id, const std::string& to_status,
+  // Moves ticket `ticket_id` to `to_status`, sets updated_at and records a "status" event
+  // (from -> to, actor, note, is_public), all atomically. Returns the updated ticket.
+  // kNotFound for an unknown ticket, kInvalidArgument for a value outside the enum.
+  static StatusOr<Ticket> SetStatus(Database& db, int64_t ticket_id, TicketStatus to_status,
                                     int64_t actor_person_id, const std::string& note,
                                     bool is_public, int64_t now_ms);
   static Status SetNotifyChannel(Database& db, int64_t ticket_id, const std::string& channel);
 
   // Life cycle (used by domain/tickets/ticket_service, which records the events):
   // Writes every mutable field of `ticket` (status, updated_at and the migration-7 fields)
-  // to the row with ticket.id. kNotFound for an unknown id, kInvalidArgument for an unknown
-  // status or tier.
+  // to the row with ticket.id. kNotFound for an unknown id, kInvalidArgument for a status or
+  // tier outside its enum.
   static Status Update(Database& db, const Ticket& ticket);
   // Tickets matching `filter`, oldest first (the longest waiting on top), at most limit.
   static StatusOr<std::vector<Ticket>> List(Database& db, const TicketFilter& filter);

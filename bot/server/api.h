@@ -8,12 +8,20 @@
 //                                                  assign|merge|summary, JSON body
 //   GET  /api/admin/outbox?status=deferred
 //
+// The paths, methods and authentication are rows of the route table (bot/server/routes.h);
+// this class is their handlers. The action routes are built from the ticket action list
+// (domain/tickets/ticket_actions.h), as the staff chat commands are; an action's refusal is
+// {"error": "<the sentence staff see in chat, in config.locale>", "code": "<text key>"} with
+// 400 (bad argument), 404 (no such ticket/assignee) or 409 (state does not allow it).
+// A body that is not a JSON object or lacks a field is 400 {"error": "missing field: x"}.
+//
 // Every database access goes through the write queue; responses are sent from its `done`
 // callback, never blocking the io thread. Times are epoch milliseconds (UTC); dates chosen by
 // staff (deferred_until) are "YYYY-MM-DD" in config.timezone.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 
 #include "bot/http.h"
@@ -25,27 +33,36 @@ struct Config;
 }
 namespace domain {
 struct Deps;
+struct TicketAction;
 }
 namespace storage {
 class WriteQueue;
 }
 
+// As in bot/server/routes.h (not included here: the wiring's headers stay light).
+using RouteParams = std::map<std::string, std::string>;
+using Respond = std::function<void(HttpResponse)>;
+
 class HttpApi {
  public:
-  using Respond = std::function<void(HttpResponse)>;
-
   // `on_pushes` is called after an admin action committed (wakes the outbox).
   HttpApi(const config::Config& config, const domain::Deps& services,
           storage::WriteQueue& queue, std::function<void()> on_pushes);
 
-  // True for paths this API serves ("/api" and below).
-  static bool Owns(const std::string& path);
-  void Handle(HttpRequest request, Respond respond);
+  // Route handlers (ServerRoutes in routes.cc). The router has matched the method and
+  // checked the bearer key; {n} is the ticket number from the path.
+  void PublicTicketList(HttpRequest request, RouteParams params, Respond respond);
+  void PublicTicketOne(HttpRequest request, RouteParams params, Respond respond);
+  void AdminTicketList(HttpRequest request, RouteParams params, Respond respond);
+  void AdminTicketOne(HttpRequest request, RouteParams params, Respond respond);
+  void AdminOutbox(HttpRequest request, RouteParams params, Respond respond);
+  // POST /api/admin/tickets/{n}/<action.name>: runs `action` as a trusted caller.
+  void RunTicketAction(const domain::TicketAction& action, HttpRequest request, RouteParams params,
+                    Respond respond);
+  // POST /api/admin/tickets/{n}/{action} for a name no action has: 404 "unknown action".
+  void AdminUnknownAction(HttpRequest request, RouteParams params, Respond respond);
 
  private:
-  void HandlePublic(const HttpRequest& request, const std::string& rest, Respond respond);
-  void HandleAdmin(const HttpRequest& request, const std::string& rest, Respond respond);
-  bool Authorized(const HttpRequest& request) const;
 
   const config::Config& config_;
   const domain::Deps& services_;

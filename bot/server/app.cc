@@ -15,6 +15,7 @@
 #include "bot/server/log.h"
 #include "bot/server/outbox.h"
 #include "bot/server/router.h"
+#include "bot/server/routes.h"
 #include "bot/server/scheduler.h"
 #include "bot/server/webhook_server.h"
 #include "dialogs/engine.h"
@@ -63,7 +64,8 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
                               LINLI_DEFAULT_LOCALE_DIR);
     texts = config::Texts::Load(LINLI_DEFAULT_LOCALE_DIR, {cfg.locale, "zh-CN", "en"});
   }
-  LINLI_ASSIGN_OR_RETURN(app->texts_, std::move(texts));
+  if (!texts.ok()) return texts.status();  // (not the macro: GCC 12 -O2 false maybe-uninitialized)
+  app->texts_ = std::move(texts).value();
 
   // Channels first: a bad channel config stops start-up before anything is written.
   adapters::AdapterDeps deps{*app->clock_, *app->http_};
@@ -107,6 +109,7 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
                                           [raw] { raw->outbox_->Notify(); }, cfg.limits);
   app->api_ = std::make_unique<HttpApi>(app->config_, *app->services_, *app->queue_,
                                         [raw] { raw->outbox_->Notify(); });
+  LINLI_RETURN_IF_ERROR(raw->BuildRoutes());
   return app;
 }
 
@@ -116,21 +119,30 @@ Adapter* App::FindAdapter(const std::string& channel) {
   return it == adapters_.end() ? nullptr : it->second.get();
 }
 
-void App::HandleHttp(HttpRequest request, std::function<void(HttpResponse)> respond) {
-  static const std::string kWebhookPrefix = "/webhook/";
-  if (request.path == "/healthz") {
+Status App::BuildRoutes() {
+  StatusOr<RouteTable> routes = RouteTable::Create(Routes(), config_.admin.api_token);
+  if (!routes.ok()) return routes.status();
+  routes_ = std::make_unique<RouteTable>(std::move(routes).value());
+  return Status::Ok();
+}
+
+std::vector<Route> App::Routes() {
+  ServerHandlers server;
+  server.healthz = [](HttpRequest, RouteParams, Respond respond) {
     respond(HttpResponse::Json(200, "{\"status\":\"ok\"}"));
-    return;
-  }
-  if (HttpApi::Owns(request.path)) {
-    api_->Handle(std::move(request), std::move(respond));
-    return;
-  }
-  if (request.path.rfind(kWebhookPrefix, 0) != 0) {
-    respond(ErrorResponse(404, "not found"));
-    return;
-  }
-  const std::string name = request.path.substr(kWebhookPrefix.size());
+  };
+  server.webhook = [this](HttpRequest request, RouteParams params, Respond respond) {
+    HandleWebhook(std::move(request), params["channel"], std::move(respond));
+  };
+  return ServerRoutes(server, *api_);
+}
+
+void App::HandleHttp(HttpRequest request, std::function<void(HttpResponse)> respond) {
+  routes_->Dispatch(std::move(request), std::move(respond));
+}
+
+void App::HandleWebhook(HttpRequest request, const std::string& name,
+                        std::function<void(HttpResponse)> respond) {
   auto it = adapters_.find(name);
   if (it == adapters_.end()) {
     respond(ErrorResponse(404, "unknown channel"));

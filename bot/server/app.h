@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "bot/adapter.h"
 #include "bot/clock.h"
@@ -35,6 +36,8 @@ class ConsoleAdapter;
 class HttpApi;
 class OutboxWorker;
 class Router;
+class RouteTable;
+struct Route;
 class Scheduler;
 class WebhookServer;
 
@@ -74,7 +77,12 @@ class App {
  private:
   explicit App(config::Config config);
   void ScheduleJobs();
+  // Every request goes through the route table (bot/server/routes.h).
   void HandleHttp(HttpRequest request, std::function<void(HttpResponse)> respond);
+  std::vector<Route> Routes();
+  Status BuildRoutes();
+  void HandleWebhook(HttpRequest request, const std::string& channel,
+                     std::function<void(HttpResponse)> respond);
 
   config::Config config_;
   std::unique_ptr<Clock> owned_clock_;
@@ -89,6 +97,7 @@ class App {
   std::unique_ptr<ConsoleAdapter> console_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpApi> api_;  // /api/ (bot/server/api.h)
+  std::unique_ptr<RouteTable> routes_;
   std::unique_ptr<OutboxWorker> outbox_;
   std::unique_ptr<boost::asio::io_context> io_;
   std::unique_ptr<WebhookServer> server_;

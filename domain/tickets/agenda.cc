@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -75,16 +76,19 @@ StatusOr<std::string> RenderAgenda(storage::Database& db, const config::Config& 
   auto add = [](std::vector<int64_t>& v, int64_t id) {
     if (std::find(v.begin(), v.end(), id) == v.end()) v.push_back(id);
   };
+  using storage::TicketStatus;
   for (const auto& e : events) {
-    if (e.kind == "status" && e.to_status == "escalated") add(escalated, e.ticket_id);
-    if (e.kind == "status" && e.to_status == "deferred") add(deferred, e.ticket_id);
-    if (e.kind == "status" && e.to_status == "reopened") add(reopened, e.ticket_id);
+    // A status event's new status; nullopt for other events.
+    const std::optional<TicketStatus> to =
+        e.kind == "status" ? storage::ParseTicketStatus(e.to_status) : std::nullopt;
+    if (to == TicketStatus::kEscalated) add(escalated, e.ticket_id);
+    if (to == TicketStatus::kDeferred) add(deferred, e.ticket_id);
+    if (to == TicketStatus::kReopened) add(reopened, e.ticket_id);
     // The deadline job acts as the system (actor 0): escalations and top-tier flags.
-    if (e.actor_person_id == 0 &&
-        ((e.kind == "status" && e.to_status == "escalated") || e.kind == "note")) {
+    if (e.actor_person_id == 0 && (to == TicketStatus::kEscalated || e.kind == "note")) {
       add(overdue, e.ticket_id);
     }
-    if (e.kind == "status" && e.to_status == "resolved") {
+    if (to == TicketStatus::kResolved) {
       add(solved, e.ticket_id);
       first_resolved_at.emplace(e.ticket_id, e.at_ms);
     }
@@ -105,8 +109,8 @@ StatusOr<std::string> RenderAgenda(storage::Database& db, const config::Config& 
         {"number", std::to_string(t.number)},
         {"category", T("category." + t.category)},
         {"building", t.building.empty() ? "-" : FormatLocation(t.building, "", locale)},
-        {"status", T("ticket.status." + t.status)},
-        {"tier", T("push.tier." + t.tier)},
+        {"status", T("ticket.status." + storage::NameOf(t.status))},
+        {"tier", T("push.tier." + storage::NameOf(t.tier))},
         {"reason", t.deferred_reason},
         {"plan", t.deferred_plan},
         {"date", t.deferred_until}};

@@ -16,7 +16,11 @@ namespace linli::domain {
 
 namespace {
 
+using storage::In;
+using storage::NameOf;
 using storage::Ticket;
+using storage::TicketStatus;
+using storage::Tier;
 
 constexpr int64_t kHourMs = 3600LL * 1000;
 constexpr int64_t kDayMs = 24 * kHourMs;
@@ -27,10 +31,6 @@ Status UserError(StatusCode code, const std::string& key, const config::TextArgs
   std::string m = key;
   for (const auto& [k, v] : args) m += ";" + k + "=" + v;
   return Status(code, std::move(m));
-}
-
-bool In(const std::string& s, std::initializer_list<const char*> set) {
-  return std::any_of(set.begin(), set.end(), [&](const char* x) { return s == x; });
 }
 
 std::string Num(int64_t n) { return std::to_string(n); }
@@ -51,7 +51,7 @@ StatusOr<Ticket> Load(storage::Database& db, int64_t number) {
 
 Status BadState(const Ticket& t) {
   return UserError(StatusCode::kFailedPrecondition, "staff.bad_state",
-                   {{"number", Num(t.number)}, {"status", t.status}});
+                   {{"number", Num(t.number)}, {"status", NameOf(t.status)}});
 }
 
 Status RequireStaff(storage::Database& db, const Deps& s, Actor actor) {
@@ -62,7 +62,7 @@ Status RequireStaff(storage::Database& db, const Deps& s, Actor actor) {
 }
 
 void ResetDeadlines(const config::Config& config, Ticket& t, int64_t now_ms) {
-  const config::SlaTimes times = config.sla.For(t.category, t.tier);
+  const config::SlaTimes times = config.sla.For(t.category, NameOf(t.tier));
   t.accept_due_at_ms = now_ms + times.accept_hours * kHourMs;
   t.resolve_due_at_ms = now_ms + times.resolve_hours * kHourMs;
   t.overdue_flagged_at_ms = 0;
@@ -124,7 +124,7 @@ Status Enqueue(storage::Database& db, const Deps& s, const Ticket& t, const Reci
   m.choices = std::move(choices);
   m.notice = "ticket_status";
   m.notice_fields = {{"number", Num(t.number)},
-                     {"status", s.texts.Get(r.locale, "ticket.status." + t.status)},
+                     {"status", s.texts.Get(r.locale, "ticket.status." + NameOf(t.status))},
                      {"note", note},
                      {"time", FormatLocalTime(now_ms, s.config.timezone)}};
   return storage::OutboxStore::Enqueue(db, m, now_ms).status();
@@ -138,16 +138,16 @@ Status PushStatus(storage::Database& db, const Deps& s, const Ticket& t, int64_t
   if (!r) return Status::Ok();  // the reporter has no identity left to reach
   const std::string& l = r->locale;
   note_args["number"] = Num(t.number);
-  note_args["tier"] = s.texts.Get(l, "push.tier." + t.tier);
+  note_args["tier"] = s.texts.Get(l, "push.tier." + NameOf(t.tier));
   note_args["days"] = Num(s.config.rating.auto_close_days);
   const std::string note = note_key.empty() ? "" : s.texts.Get(l, note_key, note_args);
   std::string text = s.texts.Get(l, "push.status",
                                  {{"number", Num(t.number)},
                                   {"category", s.texts.Get(l, "category." + t.category)},
-                                  {"status", s.texts.Get(l, "ticket.status." + t.status)}});
+                                  {"status", s.texts.Get(l, "ticket.status." + NameOf(t.status))}});
   if (!note.empty()) text += "\n" + note;
   std::vector<Choice> choices;
-  if (t.status == "resolved") {
+  if (t.status == TicketStatus::kResolved) {
     text += "\n" + s.texts.Get(l, "push.rate_ask", note_args);
     for (const char* v : {kRatingSatisfied, kRatingBasic, kRatingUnsatisfied}) {
       choices.push_back({s.texts.Get(l, std::string("rating.") + v),
@@ -167,9 +167,9 @@ Status PushPublicNote(storage::Database& db, const Deps& s, const Ticket& t,
 }
 
 // The configured staff of a ticket tier: compound -> grid and property, else the same name.
-bool StaffServesTier(const config::StaffMember& m, const std::string& tier) {
-  if (tier == "compound") return m.tier == "grid" || m.tier == "property";
-  return m.tier == tier;
+bool StaffServesTier(const config::StaffMember& m, Tier tier) {
+  if (tier == Tier::kCompound) return m.tier == "grid" || m.tier == "property";
+  return m.tier == storage::Name(tier);
 }
 
 StatusOr<Recipient> StaffRecipient(storage::Database& db, const Deps& s,
@@ -191,7 +191,7 @@ Status NotifyTierStaff(storage::Database& db, const Deps& s, const Ticket& t,
                                    {{"number", Num(t.number)},
                                     {"category", s.texts.Get(l, "category." + t.category)},
                                     {"building", BuildingText(l, t)},
-                                    {"tier", s.texts.Get(l, "push.tier." + t.tier)},
+                                    {"tier", s.texts.Get(l, "push.tier." + NameOf(t.tier))},
                                     {"reason", reason}});
     LINLI_RETURN_IF_ERROR(Enqueue(db, s, t, r, std::move(text), reason, {}, now_ms));
   }
@@ -199,7 +199,7 @@ Status NotifyTierStaff(storage::Database& db, const Deps& s, const Ticket& t,
 }
 
 // Writes `t` (already changed by the caller) and its status event from `from`.
-Status Record(storage::Database& db, Ticket& t, const std::string& from, int64_t actor,
+Status Record(storage::Database& db, Ticket& t, TicketStatus from, int64_t actor,
               const std::string& note, bool is_public, int64_t now_ms,
               const std::string& photo_ref = "") {
   t.updated_at_ms = now_ms;
@@ -209,8 +209,8 @@ Status Record(storage::Database& db, Ticket& t, const std::string& from, int64_t
   e.at_ms = now_ms;
   e.actor_person_id = actor;
   e.kind = from == t.status ? "note" : "status";
-  e.from_status = from;
-  e.to_status = t.status;
+  e.from_status = NameOf(from);
+  e.to_status = NameOf(t.status);
   e.note = note;
   e.is_public = is_public;
   e.photo_ref = photo_ref;
@@ -224,8 +224,8 @@ Status AddNoteEvent(storage::Database& db, const Ticket& t, int64_t actor, const
   e.at_ms = now_ms;
   e.actor_person_id = actor;
   e.kind = "note";
-  e.from_status = t.status;
-  e.to_status = t.status;
+  e.from_status = NameOf(t.status);
+  e.to_status = NameOf(t.status);
   e.note = note;
   e.is_public = is_public;
   e.photo_ref = photo_ref;
@@ -235,19 +235,20 @@ Status AddNoteEvent(storage::Database& db, const Ticket& t, int64_t actor, const
 // Moves `t` one tier up with status `to_status` and fresh deadlines; the new tier's staff are
 // told, and the reporter too unless `reporter_note_key` is "" (the reporter acted and gets
 // the answer in the chat). The caller checked that a next tier exists.
-Status MoveUp(storage::Database& db, const Deps& s, Ticket& t, const std::string& to_status,
+Status MoveUp(storage::Database& db, const Deps& s, Ticket& t, TicketStatus to_status,
               int64_t actor, const std::string& reason, const std::string& reporter_note_key,
               int64_t now_ms) {
-  const std::string from = t.status;
-  const std::string old_tier = t.tier;
-  t.tier = TicketService::NextTier(t.tier);
+  const TicketStatus from = t.status;
+  const Tier old_tier = t.tier;
+  t.tier = storage::NextTier(t.tier).value_or(t.tier);
   t.status = to_status;
   t.escalations += 1;
   t.assignee_person_id = 0;
   ResetDeadlines(s.config, t, now_ms);
   // The reason is staff text: kept internal (the public board shows the status and tier).
   LINLI_RETURN_IF_ERROR(
-      Record(db, t, from, actor, old_tier + " -> " + t.tier + ": " + reason, false, now_ms));
+      Record(db, t, from, actor, NameOf(old_tier) + " -> " + NameOf(t.tier) + ": " + reason, false,
+             now_ms));
   if (!reporter_note_key.empty()) {
     LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, reporter_note_key));
   }
@@ -270,18 +271,6 @@ bool ValidDate(const std::string& d) {
 
 }  // namespace
 
-const std::vector<std::string>& TicketService::Tiers() {
-  static const auto* const k = new std::vector<std::string>{"compound", "community", "street"};
-  return *k;
-}
-
-std::string TicketService::NextTier(const std::string& tier) {
-  const auto& t = Tiers();
-  auto it = std::find(t.begin(), t.end(), tier);
-  if (it == t.end() || it + 1 == t.end()) return "";
-  return *(it + 1);
-}
-
 StatusOr<bool> TicketService::IsStaff(storage::Database& db, const config::Config& config,
                                       int64_t person_id) {
   if (person_id == 0) return false;
@@ -296,7 +285,7 @@ StatusOr<bool> TicketService::IsStaff(storage::Database& db, const config::Confi
 }
 
 void TicketService::PrepareNew(const config::Config& config, Ticket& ticket, int64_t now_ms) {
-  ticket.tier = Tiers().front();
+  ticket.tier = storage::kAllTiers.front();
   ResetDeadlines(config, ticket, now_ms);
 }
 
@@ -325,9 +314,11 @@ StatusOr<Ticket> TicketService::Accept(storage::Database& db, const Deps& s, Act
                                        int64_t number, int64_t now_ms) {
   LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
-  if (!In(t.status, {"new", "escalated", "reopened"})) return BadState(t);
-  const std::string from = t.status;
-  t.status = "accepted";
+  if (!In(t.status, {TicketStatus::kNew, TicketStatus::kEscalated, TicketStatus::kReopened})) {
+    return BadState(t);
+  }
+  const TicketStatus from = t.status;
+  t.status = TicketStatus::kAccepted;
   if (t.assignee_person_id == 0) t.assignee_person_id = actor.person_id;
   LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, "", true, now_ms));
   LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, ""));
@@ -338,12 +329,15 @@ StatusOr<Ticket> TicketService::Start(storage::Database& db, const Deps& s, Acto
                                       int64_t number, int64_t now_ms) {
   LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
-  if (!In(t.status, {"new", "accepted", "escalated", "reopened", "deferred"})) return BadState(t);
-  const std::string from = t.status;
-  t.status = "in_progress";
+  if (!In(t.status, {TicketStatus::kNew, TicketStatus::kAccepted, TicketStatus::kEscalated,
+                     TicketStatus::kReopened, TicketStatus::kDeferred})) {
+    return BadState(t);
+  }
+  const TicketStatus from = t.status;
+  t.status = TicketStatus::kInProgress;
   if (t.assignee_person_id == 0) t.assignee_person_id = actor.person_id;
   // Back from 暂缓: the tier's clock starts again.
-  if (from == "deferred") ResetDeadlines(s.config, t, now_ms);
+  if (from == TicketStatus::kDeferred) ResetDeadlines(s.config, t, now_ms);
   LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, "", true, now_ms));
   LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, ""));
   return t;
@@ -369,13 +363,14 @@ StatusOr<Ticket> TicketService::Resolve(storage::Database& db, const Deps& s, Ac
                                         int64_t number, const std::string& note, int64_t now_ms) {
   LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
-  if (!In(t.status, {"new", "accepted", "in_progress", "escalated", "reopened", "deferred"})) {
+  if (!In(t.status, {TicketStatus::kNew, TicketStatus::kAccepted, TicketStatus::kInProgress,
+                     TicketStatus::kEscalated, TicketStatus::kReopened, TicketStatus::kDeferred})) {
     return BadState(t);
   }
   const std::string text = Trim(note);
   if (text.empty()) return UserError(StatusCode::kInvalidArgument, "staff.need_note");
-  const std::string from = t.status;
-  t.status = "resolved";
+  const TicketStatus from = t.status;
+  t.status = TicketStatus::kResolved;
   t.resolved_at_ms = now_ms;
   LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, text, true, now_ms));
   LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, "push.note", {{"note", text}}));
@@ -388,7 +383,8 @@ StatusOr<Ticket> TicketService::Defer(storage::Database& db, const Deps& s, Acto
                                       int64_t now_ms) {
   LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
-  if (!In(t.status, {"new", "accepted", "in_progress", "escalated", "reopened", "deferred"})) {
+  if (!In(t.status, {TicketStatus::kNew, TicketStatus::kAccepted, TicketStatus::kInProgress,
+                     TicketStatus::kEscalated, TicketStatus::kReopened, TicketStatus::kDeferred})) {
     return BadState(t);
   }
   const std::string r = Trim(reason);
@@ -400,8 +396,8 @@ StatusOr<Ticket> TicketService::Defer(storage::Database& db, const Deps& s, Acto
   if (!ValidDate(d)) return UserError(StatusCode::kInvalidArgument, "staff.bad_date", {{"date", d}});
   const std::string today = FormatLocalTime(now_ms, s.config.timezone).substr(0, 10);
   if (d < today) return UserError(StatusCode::kInvalidArgument, "staff.past_date", {{"date", d}});
-  const std::string from = t.status;
-  t.status = "deferred";
+  const TicketStatus from = t.status;
+  t.status = TicketStatus::kDeferred;
   t.deferred_reason = r;
   t.deferred_plan = p;
   t.deferred_until = d;
@@ -419,13 +415,13 @@ StatusOr<Ticket> TicketService::Escalate(storage::Database& db, const Deps& s, A
                                          int64_t now_ms) {
   LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
-  if (In(t.status, {"resolved", "closed"})) return BadState(t);
+  if (In(t.status, {TicketStatus::kResolved, TicketStatus::kClosed})) return BadState(t);
   const std::string r = Trim(reason);
   if (r.empty()) return UserError(StatusCode::kInvalidArgument, "staff.need_reason");
-  if (NextTier(t.tier).empty()) {
+  if (!storage::NextTier(t.tier)) {
     return UserError(StatusCode::kFailedPrecondition, "staff.top_tier", {{"number", Num(number)}});
   }
-  LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, "escalated", actor.person_id, r, "push.escalated", now_ms));
+  LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, TicketStatus::kEscalated, actor.person_id, r, "push.escalated", now_ms));
   return t;
 }
 
@@ -434,7 +430,7 @@ StatusOr<Ticket> TicketService::Assign(storage::Database& db, const Deps& s, Act
                                        int64_t now_ms) {
   LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
-  if (t.status == "closed") return BadState(t);
+  if (t.status == TicketStatus::kClosed) return BadState(t);
   const std::string who = Trim(assignee);
   if (who.empty()) return UserError(StatusCode::kInvalidArgument, "staff.usage.assign");
   int64_t person_id = 0;
@@ -520,10 +516,10 @@ StatusOr<Ticket> TicketService::Merge(storage::Database& db, const Deps& s, Acto
   if (number == into_number) return UserError(StatusCode::kInvalidArgument, "staff.merge_same");
   LINLI_ASSIGN_OR_RETURN(Ticket dup, Load(db, number));
   LINLI_ASSIGN_OR_RETURN(Ticket into, Load(db, into_number));
-  if (dup.status == "closed") return BadState(dup);
-  if (into.status == "closed") return BadState(into);
-  const std::string from = dup.status;
-  dup.status = "closed";
+  if (dup.status == TicketStatus::kClosed) return BadState(dup);
+  if (into.status == TicketStatus::kClosed) return BadState(into);
+  const TicketStatus from = dup.status;
+  dup.status = TicketStatus::kClosed;
   dup.merged_into = into.number;
   const config::TextArgs args = {{"into", Num(into.number)}};
   LINLI_RETURN_IF_ERROR(Record(db, dup, from, actor.person_id,
@@ -549,9 +545,9 @@ StatusOr<Ticket> TicketService::Rate(storage::Database& db, const Deps& s, Actor
   if (rating != kRatingSatisfied && rating != kRatingBasic && rating != kRatingUnsatisfied) {
     return UserError(StatusCode::kInvalidArgument, "rating.usage", {{"number", Num(number)}});
   }
-  if (t.status != "resolved") {
+  if (t.status != TicketStatus::kResolved) {
     return UserError(StatusCode::kFailedPrecondition, "rating.not_resolved",
-                     {{"number", Num(number)}, {"status", t.status}});
+                     {{"number", Num(number)}, {"status", NameOf(t.status)}});
   }
   t.rating = rating;
   t.rating_comment = Trim(comment);
@@ -560,18 +556,18 @@ StatusOr<Ticket> TicketService::Rate(storage::Database& db, const Deps& s, Actor
   const std::string note = s.texts.Get(s.config.locale, std::string("rating.") + rating) +
                            (t.rating_comment.empty() ? "" : ": " + t.rating_comment);
   if (rating != kRatingUnsatisfied) {
-    const std::string from = t.status;
-    t.status = "closed";
+    const TicketStatus from = t.status;
+    t.status = TicketStatus::kClosed;
     LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, note, false, now_ms));
     return t;
   }
   // 退回重办: reopened, one tier up when there is one.
-  if (!NextTier(t.tier).empty()) {
-    LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, "reopened", actor.person_id, note, "", now_ms));
+  if (storage::NextTier(t.tier)) {
+    LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, TicketStatus::kReopened, actor.person_id, note, "", now_ms));
     return t;
   }
-  const std::string from = t.status;
-  t.status = "reopened";
+  const TicketStatus from = t.status;
+  t.status = TicketStatus::kReopened;
   t.assignee_person_id = 0;
   ResetDeadlines(s.config, t, now_ms);
   LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, note, false, now_ms));
@@ -585,10 +581,11 @@ StatusOr<TickResult> TicketService::Tick(storage::Database& db, const Deps& s,
   LINLI_ASSIGN_OR_RETURN(auto overdue, storage::TicketStore::ListOverdue(db, now_ms, kTickBatch));
   const std::string& l = s.config.locale;
   for (Ticket& t : overdue) {
-    const bool accept_late = In(t.status, {"new", "escalated", "reopened"}) &&
+    const bool accept_late =
+        In(t.status, {TicketStatus::kNew, TicketStatus::kEscalated, TicketStatus::kReopened}) &&
                              t.accept_due_at_ms > 0 && t.accept_due_at_ms <= now_ms;
     const std::string why = s.texts.Get(l, accept_late ? "push.overdue_accept" : "push.overdue_resolve");
-    if (NextTier(t.tier).empty()) {
+    if (!storage::NextTier(t.tier)) {
       // Top tier: flag once (the flag is cleared when the deadlines are set again).
       t.overdue_flagged_at_ms = now_ms;
       t.updated_at_ms = now_ms;
@@ -598,15 +595,15 @@ StatusOr<TickResult> TicketService::Tick(storage::Database& db, const Deps& s,
       ++result.flagged;
       continue;
     }
-    LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, "escalated", 0, why, "push.overdue_escalated", now_ms));
+    LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, TicketStatus::kEscalated, 0, why, "push.overdue_escalated", now_ms));
     ++result.escalated;
   }
   const int64_t cutoff = now_ms - s.config.rating.auto_close_days * kDayMs;
   LINLI_ASSIGN_OR_RETURN(auto unrated,
                          storage::TicketStore::ListUnratedResolvedBefore(db, cutoff, kTickBatch));
   for (Ticket& t : unrated) {
-    const std::string from = t.status;
-    t.status = "closed";
+    const TicketStatus from = t.status;
+    t.status = TicketStatus::kClosed;
     LINLI_RETURN_IF_ERROR(Record(db, t, from, 0,
                                  s.texts.Get(l, "push.auto_closed",
                                              {{"days", Num(s.config.rating.auto_close_days)}}),

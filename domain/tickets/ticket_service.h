@@ -45,11 +45,6 @@ struct TickResult {
 
 class TicketService {
  public:
-  // Tiers in escalation order.
-  static const std::vector<std::string>& Tiers();
-  // The tier above `tier`, "" at the top (street).
-  static std::string NextTier(const std::string& tier);
-
   // Whether `person_id` is staff: persons.role staff/admin, or one of the person's identities
   // is listed in config.staff.
   static StatusOr<bool> IsStaff(storage::Database& db, const config::Config& config,

@@ -32,8 +32,8 @@ TEST(RatingFlowTest, UnsatisfiedReopensAndEscalatesOneTier) {
   EXPECT_THAT(DialogHarness::Text(r), HasSubstr("退回重办"));
   EXPECT_THAT(DialogHarness::Text(r), HasSubstr("社区"));
   const storage::Ticket t = h.Ticket(1);
-  EXPECT_EQ(t.status, "reopened");
-  EXPECT_EQ(t.tier, "community");
+  EXPECT_EQ(t.status, storage::TicketStatus::kReopened);
+  EXPECT_EQ(t.tier, storage::Tier::kCommunity);
   EXPECT_EQ(t.rating, "unsatisfied");
   EXPECT_EQ(t.rating_comment, "还是漏水");
   EXPECT_EQ(t.escalations, 1);
@@ -50,7 +50,7 @@ TEST(RatingFlowTest, UnsatisfiedReopensAndEscalatesOneTier) {
   EXPECT_EQ(pushes[1].choices.size(), 3u);
   r = h.Tap("/rate 1 basic", "user-1");
   EXPECT_THAT(DialogHarness::Text(r), HasSubstr("基本满意"));
-  EXPECT_EQ(h.Ticket(1).status, "closed");
+  EXPECT_EQ(h.Ticket(1).status, storage::TicketStatus::kClosed);
 }
 
 TEST(RatingFlowTest, NumbersAndWordsWork) {
@@ -75,7 +75,7 @@ TEST(RatingFlowTest, OnlyTheReporterRatesAndOnlyAResolvedTicket) {
   EXPECT_THAT(DialogHarness::Text(r), HasSubstr("没有找到您的 #1"));
   r = h.Say("评价 1 满意", kStaff);  // staff are not the reporter either
   EXPECT_THAT(DialogHarness::Text(r), HasSubstr("没有找到您的 #1"));
-  EXPECT_EQ(h.Ticket(1).status, "resolved");
+  EXPECT_EQ(h.Ticket(1).status, storage::TicketStatus::kResolved);
   EXPECT_EQ(h.Ticket(1).rating, "");
   EXPECT_TRUE(h.TakeOutbox().empty());
   EXPECT_THAT(DialogHarness::Text(h.Say("评价", "user-1")), HasSubstr("用法"));
@@ -86,11 +86,11 @@ TEST(RatingFlowTest, UnratedTicketClosesAfterAutoCloseDays) {
   ReportAndResolve(h);
   h.clock().Advance(std::chrono::hours(72) - std::chrono::minutes(1));
   EXPECT_EQ(h.Tick().closed, 0);
-  EXPECT_EQ(h.Ticket(1).status, "resolved");
+  EXPECT_EQ(h.Ticket(1).status, storage::TicketStatus::kResolved);
   h.clock().Advance(std::chrono::minutes(2));
   EXPECT_EQ(h.Tick().closed, 1);
   const storage::Ticket t = h.Ticket(1);
-  EXPECT_EQ(t.status, "closed");
+  EXPECT_EQ(t.status, storage::TicketStatus::kClosed);
   EXPECT_EQ(t.rating, "");
   auto pushes = h.TakeOutbox();
   ASSERT_EQ(pushes.size(), 1u);

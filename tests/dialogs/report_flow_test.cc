@@ -39,7 +39,7 @@ TEST(ReportFlowTest, WholeFlowByNumbersCreatesTicket) {
   EXPECT_EQ((*ticket)->building, "3");
   EXPECT_EQ((*ticket)->unit, "2");
   EXPECT_EQ((*ticket)->description, "楼道灯坏了，晚上很黑");
-  EXPECT_EQ((*ticket)->status, "new");
+  EXPECT_EQ((*ticket)->status, storage::TicketStatus::kNew);
   EXPECT_EQ((*ticket)->photo_ref, "");
   // The flow is over: the conversation state is gone.
   auto state = storage::ConversationStore::Load(h.db(), DialogHarness::Conversation("user-1").Key());

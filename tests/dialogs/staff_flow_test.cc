@@ -40,9 +40,9 @@ TEST(StaffFlowTest, ResidentCannotRunStaffCommands) {
     auto r = h.Say(cmd, "user-2");
     EXPECT_THAT(DialogHarness::Text(r), HasSubstr("只有工作人员")) << cmd;
   }
-  EXPECT_EQ(h.Ticket(1).status, "new");
-  EXPECT_EQ(h.Ticket(2).status, "new");
-  EXPECT_EQ(h.Ticket(1).tier, "compound");
+  EXPECT_EQ(h.Ticket(1).status, storage::TicketStatus::kNew);
+  EXPECT_EQ(h.Ticket(2).status, storage::TicketStatus::kNew);
+  EXPECT_EQ(h.Ticket(1).tier, storage::Tier::kCompound);
   EXPECT_EQ(h.Ticket(1).assignee_person_id, 0);
   EXPECT_TRUE(h.TakeOutbox().empty());
 }
@@ -91,7 +91,7 @@ TEST(StaffFlowTest, BadSyntaxGivesTheCommandsUsage) {
   EXPECT_THAT(DialogHarness::Text(h.Say("合并 1 1", kStaff)), HasSubstr("自己"));
   EXPECT_THAT(DialogHarness::Text(h.Say("受理 7", kStaff)), HasSubstr("没有找到 #7"));
   EXPECT_THAT(DialogHarness::Text(h.Say("/assign 1", kStaff)), HasSubstr("用法：指派"));
-  EXPECT_EQ(h.Ticket(1).status, "new");
+  EXPECT_EQ(h.Ticket(1).status, storage::TicketStatus::kNew);
   // Full-width digits and '#' are numbers too.
   EXPECT_THAT(DialogHarness::Text(h.Say("受理 #１", kStaff)), HasSubstr("已受理"));
 }
@@ -103,7 +103,7 @@ TEST(StaffFlowTest, DeferralWithPlanReachesTheReporter) {
   auto r = h.Say("暂缓 1 需业委会表决｜下月业主大会表决|2026-12-31", kStaff);
   EXPECT_THAT(DialogHarness::Text(r), HasSubstr("已暂缓"));
   const storage::Ticket t = h.Ticket(1);
-  EXPECT_EQ(t.status, "deferred");
+  EXPECT_EQ(t.status, storage::TicketStatus::kDeferred);
   EXPECT_EQ(t.deferred_reason, "需业委会表决");
   EXPECT_EQ(t.deferred_plan, "下月业主大会表决");
   EXPECT_EQ(t.deferred_until, "2026-12-31");
@@ -125,8 +125,8 @@ TEST(StaffFlowTest, EscalationNotifiesTheNewTiersStaffAndTheReporter) {
   h.TakeOutbox();
   auto r = h.Say("转办 1 涉及市政管网", kStaff);
   EXPECT_THAT(DialogHarness::Text(r), HasSubstr("已转至社区"));
-  EXPECT_EQ(h.Ticket(1).tier, "community");
-  EXPECT_EQ(h.Ticket(1).status, "escalated");
+  EXPECT_EQ(h.Ticket(1).tier, storage::Tier::kCommunity);
+  EXPECT_EQ(h.Ticket(1).status, storage::TicketStatus::kEscalated);
   auto pushes = h.TakeOutbox();
   ASSERT_EQ(To(pushes, "user-1").size(), 1u);
   EXPECT_THAT(To(pushes, "user-1")[0].text, HasSubstr("社区"));
@@ -141,7 +141,7 @@ TEST(StaffFlowTest, EscalationNotifiesTheNewTiersStaffAndTheReporter) {
   // The community accepts; then on to the street; then no further.
   EXPECT_THAT(DialogHarness::Text(h.Say("受理 1", "comm-1")), HasSubstr("已受理"));
   h.Say("转办 1 需街道协调", "comm-1");
-  EXPECT_EQ(h.Ticket(1).tier, "street");
+  EXPECT_EQ(h.Ticket(1).tier, storage::Tier::kStreet);
   EXPECT_EQ(To(h.TakeOutbox(), "street-1").size(), 1u);
   EXPECT_THAT(DialogHarness::Text(h.Say("转办 1 再上", "street-1")), HasSubstr("无法再转办"));
 }
@@ -172,9 +172,9 @@ TEST(StaffFlowTest, MergeClosesTheDuplicateAndTellsItsReporter) {
   h.TakeOutbox();
   auto r = h.Say("合并 2 到 1", kStaff);
   EXPECT_THAT(DialogHarness::Text(r), HasSubstr("合并关闭"));
-  EXPECT_EQ(h.Ticket(2).status, "closed");
+  EXPECT_EQ(h.Ticket(2).status, storage::TicketStatus::kClosed);
   EXPECT_EQ(h.Ticket(2).merged_into, 1);
-  EXPECT_EQ(h.Ticket(1).status, "new");
+  EXPECT_EQ(h.Ticket(1).status, storage::TicketStatus::kNew);
   auto pushes = h.TakeOutbox();
   ASSERT_EQ(pushes.size(), 1u);
   EXPECT_EQ(pushes[0].to.user_id, "user-2");
@@ -214,7 +214,7 @@ TEST(StaffFlowTest, StaffHelpAndEnglishCommands) {
   EXPECT_THAT(DialogHarness::Text(h.Send(in)), HasSubstr("/escalate N reason"));
   in.text = "/begin 1";
   EXPECT_THAT(DialogHarness::Text(h.Send(in)), HasSubstr("in progress"));
-  EXPECT_EQ(h.Ticket(1).status, "in_progress");
+  EXPECT_EQ(h.Ticket(1).status, storage::TicketStatus::kInProgress);
 }
 
 }  // namespace

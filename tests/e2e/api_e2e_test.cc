@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/tickets/ticket_actions.h"
 #include "domain/tickets/ticket_service.h"
 #include "storage/ticket_store.h"
 #include "storage/write_queue.h"
@@ -272,6 +273,55 @@ TEST(ApiE2eTest, DeferralAndMergeOnThePublicBoard) {
   auto merged = nlohmann::json::parse(h.Get("/api/public/tickets/2").body);
   EXPECT_EQ(merged["merged_into"], 1);
   EXPECT_EQ(h.Post("/api/admin/tickets/2/merge", R"({"into":"1"})", Bearer()).status, 400);
+}
+
+// Issue 7: POST /api/admin/tickets/<n>/<action> is built from the action list - every action
+// in it answers (none 404/405), an unknown one is 404 - and a refusal's body is the sentence
+// staff see in chat for the same refusal, with the text key as "code" (it was the raw key
+// "staff.bad_state;number=1;status=resolved").
+TEST(ApiE2eTest, AdminActionsAreTheListAndRefuseLikeChat) {
+  constexpr int64_t kStaffUser = 5550888;
+  Harness h;
+  ASSERT_TRUE(h.StartApp({}, [](config::Config& c) {
+    WithToken(c);
+    c.staff.push_back({"tg", std::to_string(kStaffUser), "王网格", "grid", "staff"});
+  }));
+  ReportOverWebhook(h);
+  if (HasFatalFailure()) return;
+  CreateTickets(h, 1);
+  if (HasFatalFailure()) return;
+
+  for (const auto& action : domain::TicketActions()) {
+    // An empty body: 200, or 400 naming the missing field - never "no such route".
+    auto r = h.Post("/api/admin/tickets/2/" + action.name, "{}", Bearer());
+    EXPECT_TRUE(r.status == 200 || r.status == 400) << action.name << ": " << r.status << r.body;
+    if (r.status == 400) {
+      EXPECT_TRUE(Contains(r.body, "missing field")) << action.name << r.body;
+    }
+    EXPECT_EQ(h.Get("/api/admin/tickets/2/" + action.name, Bearer()).status, 405) << action.name;
+  }
+  auto unknown = h.Post("/api/admin/tickets/1/fly", "{}", Bearer());
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(nlohmann::json::parse(unknown.body)["error"], "unknown action");
+
+  ASSERT_EQ(h.Post("/api/admin/tickets/1/resolve", R"({"note":"灯管已更换"})", Bearer()).status,
+            200);
+  auto again = h.Post("/api/admin/tickets/1/accept", "{}", Bearer());
+  ASSERT_EQ(again.status, 409) << again.body;
+  auto body = nlohmann::json::parse(again.body);
+  EXPECT_EQ(body["code"], "staff.bad_state");
+  const std::string api_text = body["error"];
+  EXPECT_FALSE(Contains(api_text, "status=")) << api_text;
+  EXPECT_TRUE(Contains(api_text, "已解决")) << api_text;
+
+  ASSERT_EQ(h.SendText(kStaffUser, "受理 1"), 200);
+  EXPECT_EQ(h.NextReplyText(kStaffUser), api_text);
+
+  // Not found reads the same too (404 kept).
+  auto missing = h.Post("/api/admin/tickets/99/accept", "{}", Bearer());
+  ASSERT_EQ(missing.status, 404);
+  ASSERT_EQ(h.SendText(kStaffUser, "受理 99"), 200);
+  EXPECT_EQ(h.NextReplyText(kStaffUser), nlohmann::json::parse(missing.body)["error"]);
 }
 
 }  // namespace

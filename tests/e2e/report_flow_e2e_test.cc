@@ -98,7 +98,7 @@ TEST(ReportFlowE2eTest, WholeFlowOverTheWebhookCreatesTicketOne) {
   EXPECT_EQ(t.unit, "2");
   EXPECT_EQ(t.description, "楼道灯坏了，晚上很黑");
   EXPECT_EQ(t.photo_ref, "");
-  EXPECT_EQ(t.status, "new");
+  EXPECT_EQ(t.status, storage::TicketStatus::kNew);
   auto count = storage::TicketStore::Count(*db);
   ASSERT_TRUE(count.ok());
   EXPECT_EQ(*count, 1);

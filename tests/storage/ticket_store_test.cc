@@ -58,7 +58,7 @@ TEST_F(TicketStoreTest, CreateAssignsSequentialNumbersAndStoresEveryField) {
   EXPECT_EQ(t.location_text, "3号楼2单元");
   EXPECT_EQ(t.description, "楼道灯坏了");
   EXPECT_EQ(t.photo_ref, "file-1");
-  EXPECT_EQ(t.status, "new");
+  EXPECT_EQ(t.status, storage::TicketStatus::kNew);
   EXPECT_EQ(t.created_at_ms, 3000);
   EXPECT_EQ(t.updated_at_ms, 3000);
 
@@ -105,7 +105,7 @@ TEST_F(TicketStoreTest, CreateIsAtomicInsideACallersTransaction) {
 
 TEST_F(TicketStoreTest, CreateRejectsAnUnknownStatus) {
   Ticket t = Sample(1, 1);
-  t.status = "lost";
+  t.status = static_cast<TicketStatus>(99);  // no such status (was the name "lost")
   EXPECT_EQ(TicketStore::Create(*db_, t).status().code(), StatusCode::kInvalidArgument);
 }
 
@@ -139,13 +139,13 @@ TEST_F(TicketStoreTest, EventsAreRecordedOldestFirst) {
   note.is_public = false;
   ASSERT_TRUE(TicketStore::AddEvent(*db_, note).ok());
 
-  auto moved = TicketStore::SetStatus(*db_, t->id, "accepted", 9, "物业已接单", true, 300);
+  auto moved = TicketStore::SetStatus(*db_, t->id, TicketStatus::kAccepted, 9, "物业已接单", true, 300);
   ASSERT_TRUE(moved.ok()) << moved.status().ToString();
-  EXPECT_EQ(moved->status, "accepted");
+  EXPECT_EQ(moved->status, storage::TicketStatus::kAccepted);
   EXPECT_EQ(moved->updated_at_ms, 300);
   auto stored = TicketStore::FindByNumber(*db_, t->number);
   ASSERT_TRUE(stored.ok() && stored->has_value());
-  EXPECT_EQ((*stored)->status, "accepted");
+  EXPECT_EQ((*stored)->status, storage::TicketStatus::kAccepted);
   EXPECT_EQ((*stored)->updated_at_ms, 300);
   EXPECT_EQ((*stored)->created_at_ms, 100);
 
@@ -176,11 +176,11 @@ TEST_F(TicketStoreTest, EventAndStatusChangeNeedAnExistingTicket) {
   e.ticket_id = 12345;
   e.kind = "note";
   EXPECT_EQ(TicketStore::AddEvent(*db_, e).code(), StatusCode::kNotFound);
-  EXPECT_EQ(TicketStore::SetStatus(*db_, 12345, "closed", 0, "", false, 1).status().code(),
+  EXPECT_EQ(TicketStore::SetStatus(*db_, 12345, TicketStatus::kClosed, 0, "", false, 1).status().code(),
             StatusCode::kNotFound);
   auto t = TicketStore::Create(*db_, Sample(1, 1));
   ASSERT_TRUE(t.ok());
-  EXPECT_EQ(TicketStore::SetStatus(*db_, t->id, "teleported", 0, "", false, 1).status().code(),
+  EXPECT_EQ(TicketStore::SetStatus(*db_, t->id, static_cast<TicketStatus>(42), 0, "", false, 1).status().code(),
             StatusCode::kInvalidArgument);
   e.ticket_id = t->id;
   e.kind = "";

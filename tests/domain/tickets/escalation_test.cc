@@ -52,8 +52,8 @@ TEST(EscalationTest, OverdueTicketEscalatesExactlyOnceAcrossARestart) {
   EXPECT_EQ(h.Tick().escalated, 0);
 
   const storage::Ticket t = h.Ticket(1);
-  EXPECT_EQ(t.tier, "community");
-  EXPECT_EQ(t.status, "escalated");
+  EXPECT_EQ(t.tier, storage::Tier::kCommunity);
+  EXPECT_EQ(t.status, storage::TicketStatus::kEscalated);
   EXPECT_EQ(t.escalations, 1);
   EXPECT_EQ(StatusEventsTo(h, 1, "escalated"), 1);
   auto pushes = h.TakeOutbox();
@@ -73,10 +73,10 @@ TEST(EscalationTest, CategoryDeadlinesAndTheTopTierIsFlaggedOnce) {
   h.TakeOutbox();
   h.clock().Advance(std::chrono::hours(2));
   EXPECT_EQ(h.Tick().escalated, 1);
-  EXPECT_EQ(h.Ticket(1).tier, "community");
+  EXPECT_EQ(h.Ticket(1).tier, storage::Tier::kCommunity);
   h.clock().Advance(std::chrono::hours(2));
   EXPECT_EQ(h.Tick().escalated, 1);
-  EXPECT_EQ(h.Ticket(1).tier, "street");
+  EXPECT_EQ(h.Ticket(1).tier, storage::Tier::kStreet);
   h.TakeOutbox();
   h.clock().Advance(std::chrono::hours(2));
   domain::TickResult r = h.Tick();
@@ -85,7 +85,7 @@ TEST(EscalationTest, CategoryDeadlinesAndTheTopTierIsFlaggedOnce) {
   EXPECT_EQ(h.Tick().flagged, 0);
   h.clock().Advance(std::chrono::hours(30));
   EXPECT_EQ(h.Tick().flagged, 0);
-  EXPECT_EQ(h.Ticket(1).tier, "street");
+  EXPECT_EQ(h.Ticket(1).tier, storage::Tier::kStreet);
   auto pushes = h.TakeOutbox();
   EXPECT_EQ(CountTo(pushes, "street-1"), 1);
   EXPECT_EQ(CountTo(pushes, "user-1"), 0);  // nothing changed for the reporter
@@ -101,8 +101,8 @@ TEST(EscalationTest, AcceptedTicketsWaitForTheResolveDeadlineAndDeferredOnesDoNo
   EXPECT_EQ(h.Tick().escalated, 0);  // #1 accepted in time; #2 deferred
   h.clock().Advance(std::chrono::hours(72 - 25));
   EXPECT_EQ(h.Tick().escalated, 1);  // #1 not resolved within 72 h
-  EXPECT_EQ(h.Ticket(1).tier, "community");
-  EXPECT_EQ(h.Ticket(2).tier, "compound");
+  EXPECT_EQ(h.Ticket(1).tier, storage::Tier::kCommunity);
+  EXPECT_EQ(h.Ticket(2).tier, storage::Tier::kCompound);
 }
 
 // A real restart: the database file is closed and opened again between ticks.
@@ -150,7 +150,7 @@ TEST(EscalationTest, ReopenedDatabaseFileDoesNotEscalateAgain) {
     EXPECT_EQ(r->escalated, 0);
     auto t = storage::TicketStore::FindByNumber(db, 1);
     ASSERT_TRUE(t.ok() && t->has_value());
-    EXPECT_EQ((*t)->tier, "community");
+    EXPECT_EQ((*t)->tier, storage::Tier::kCommunity);
     auto pushes = db.Query("SELECT COUNT(*) FROM outbox WHERE user_id = 'user-1'");
     ASSERT_TRUE(pushes.ok());
     EXPECT_EQ((*pushes)[0].Int(0), 1);

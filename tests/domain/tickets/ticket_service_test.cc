@@ -37,13 +37,13 @@ TEST(TicketServiceTest, ReportAcceptNoteResolveRateClosePushesEachStepToTheRepor
   DialogHarness h;
   const int64_t n = h.Report("user-1");
   ASSERT_EQ(n, 1);
-  EXPECT_EQ(h.Ticket(1).tier, "compound");
+  EXPECT_EQ(h.Ticket(1).tier, storage::Tier::kCompound);
   EXPECT_GT(h.Ticket(1).accept_due_at_ms, h.clock().NowMillis());
   h.TakeOutbox();  // nothing pushed by the report itself
 
   auto r = h.Say("受理 1", kStaff);
   EXPECT_THAT(DialogHarness::Text(r), HasSubstr("已受理"));
-  EXPECT_EQ(h.Ticket(1).status, "accepted");
+  EXPECT_EQ(h.Ticket(1).status, storage::TicketStatus::kAccepted);
   auto pushes = h.TakeOutbox();
   ASSERT_EQ(pushes.size(), 1u);
   EXPECT_EQ(pushes[0].to.user_id, "user-1");
@@ -89,7 +89,7 @@ TEST(TicketServiceTest, ReportAcceptNoteResolveRateClosePushesEachStepToTheRepor
   r = h.Tap(pushes[0].choices[0].payload, "user-1");
   EXPECT_THAT(DialogHarness::Text(r), HasSubstr("感谢您的评价"));
   const storage::Ticket t = h.Ticket(1);
-  EXPECT_EQ(t.status, "closed");
+  EXPECT_EQ(t.status, storage::TicketStatus::kClosed);
   EXPECT_EQ(t.rating, "satisfied");
   EXPECT_GT(t.resolved_at_ms, 0);
   EXPECT_GE(t.rated_at_ms, t.resolved_at_ms);
@@ -120,7 +120,7 @@ TEST(TicketServiceTest, ResidentIsRefusedByTheServiceItselfAndNothingChanges) {
     EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
     EXPECT_EQ(domain::TicketService::ErrorKey(r.status()), "staff.denied");
   }
-  EXPECT_EQ(h.Ticket(1).status, "new");
+  EXPECT_EQ(h.Ticket(1).status, storage::TicketStatus::kNew);
   EXPECT_TRUE(h.TakeOutbox().empty());
   auto events = storage::TicketStore::Events(h.db(), h.Ticket(1).id);
   ASSERT_TRUE(events.ok());
@@ -187,14 +187,14 @@ TEST(TicketServiceTest, EscalationStopsAtTheStreetTier) {
     return InTx(h, [&] { return domain::TicketService::Escalate(h.db(), h.deps(), sys, 1, "big", now); });
   };
   ASSERT_TRUE(up().ok());
-  EXPECT_EQ(h.Ticket(1).tier, "community");
+  EXPECT_EQ(h.Ticket(1).tier, storage::Tier::kCommunity);
   ASSERT_TRUE(up().ok());
-  EXPECT_EQ(h.Ticket(1).tier, "street");
+  EXPECT_EQ(h.Ticket(1).tier, storage::Tier::kStreet);
   EXPECT_EQ(h.Ticket(1).escalations, 2);
   auto r = up();
   EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(domain::TicketService::ErrorKey(r.status()), "staff.top_tier");
-  EXPECT_EQ(h.Ticket(1).tier, "street");
+  EXPECT_EQ(h.Ticket(1).tier, storage::Tier::kStreet);
 }
 
 TEST(TicketServiceTest, ParseRating) {
