@@ -35,22 +35,27 @@ void CheckTimezone(const Config& config, const std::string& zoneinfo_dir,
 
 void CheckCategories(const Config& config, const Texts& texts, std::vector<std::string>& errors) {
   constexpr std::string_view kPrefix = "category.";
-  for (const std::string& locale : texts.locales()) {
-    std::vector<std::string> labelled;
-    for (const std::string& key : texts.KeysWithPrefix(locale, kPrefix)) {
-      labelled.push_back(key.substr(kPrefix.size()));
-    }
-    for (size_t i = 0; i < config.categories.size(); ++i) {
-      const std::string& id = config.categories[i];
-      if (texts.Has(locale, std::string(kPrefix) + id)) continue;
-      std::string error = "categories[" + std::to_string(i) + "]: " + Quote(id) +
-                          " has no label " + Quote(std::string(kPrefix) + id) + " in " +
-                          texts.path(locale);
-      if (std::string guess = ClosestMatch(id, labelled); !guess.empty()) {
-        error += " (did you mean " + guess + "?)";
+  const std::vector<std::string> locales = texts.locales();
+  for (size_t i = 0; i < config.categories.size(); ++i) {
+    const std::string& id = config.categories[i];
+    const std::string key = std::string(kPrefix) + id;
+    std::string files;  // the locale files without the label
+    std::string guess;  // the closest labelled id in the first of them
+    for (const std::string& locale : locales) {
+      if (texts.Has(locale, key)) continue;
+      files += (files.empty() ? "" : ", ") + texts.path(locale);
+      if (!guess.empty()) continue;
+      std::vector<std::string> labelled;
+      for (const std::string& k : texts.KeysWithPrefix(locale, kPrefix)) {
+        labelled.push_back(k.substr(kPrefix.size()));
       }
-      errors.push_back(std::move(error));
+      guess = ClosestMatch(id, labelled);
     }
+    if (files.empty()) continue;
+    std::string error = "categories[" + std::to_string(i) + "]: " + Quote(id) + " has no label " +
+                        Quote(key) + " in " + files;
+    if (!guess.empty()) error += " (did you mean " + guess + "?)";
+    errors.push_back(std::move(error));
   }
 }
 

@@ -36,10 +36,11 @@ struct CheckContext {
 //   timezone: "Beijing" is not an IANA time zone (did you mean Asia/Shanghai?)
 //       - not a TZif file under zoneinfo_dir; the hint is SuggestTimeZone (time_zones.h),
 //         left out when there is no guess; a missing database says so and names tzdata.
-//   categories[3]: "elevator" has no label "category.elevator" in <locale file> (did you
-//       mean repair?)
+//   categories[3]: "repiar" has no label "category.repiar" in <locale file>[, <locale file>]
+//       (did you mean repair?)
 //       - checked in every locale of `texts` (the fallback does not count: that locale's
-//         residents would see another language); the hint is the closest label id there.
+//         residents would see another language); one line per category naming each locale
+//         file without the label; the hint is the closest labelled id, left out if none is.
 //   channels[tg].type: unknown type "telegrm" (did you mean telegram?)
 //   channels[tg].secret_tokn: unknown key (did you mean secret_token?)
 //       - without a close key the hint lists the known keys of the type.
