@@ -1,5 +1,5 @@
 // THE list of adapters: adding a platform = one folder under adapters/ + one line in
-// registry.cc + its tests.
+// registry.cc (its type, factory and channel keys) + its tests.
 #pragma once
 
 #include <memory>
