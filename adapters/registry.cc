@@ -16,24 +16,37 @@ namespace {
 using Factory = std::function<StatusOr<std::unique_ptr<Adapter>>(const config::ChannelConfig&,
                                                                  const AdapterDeps&)>;
 
+struct Platform {
+  std::string type;
+  Factory factory;
+  // The keys of its channels[] entry besides name, type and api_base - the "Config fields"
+  // of the adapter's header. A key not here stops start-up (config/config_check.h).
+  config::ChannelKeys keys;
+};
+
 // One line per platform.
-const std::vector<std::pair<std::string, Factory>>& Factories() {
-  static const auto* const kFactories = new std::vector<std::pair<std::string, Factory>>{
-      {"feishu", &feishu::CreateFeishuAdapter},
-      {"dingtalk_bot", &dingtalk::CreateDingTalkAdapter},
-      {"telegram", &telegram::CreateTelegramAdapter},
-      {"wechat_mp", &wechat::CreateWechatMpAdapter},
-      {"wecom_app", &wecom::CreateWecomAppAdapter},
+const std::vector<Platform>& Platforms() {
+  static const auto* const kPlatforms = new std::vector<Platform>{
+      {"feishu", &feishu::CreateFeishuAdapter,
+       {{"app_id", "app_secret", "verification_token", "encrypt_key"}, {}}},
+      {"dingtalk_bot", &dingtalk::CreateDingTalkAdapter,
+       {{"app_key", "app_secret", "robot_code", "session_webhook_prefix"}, {}}},
+      {"telegram", &telegram::CreateTelegramAdapter,
+       {{"token", "secret_token", "bot_username", "timeout_ms"}, {}}},
+      {"wechat_mp", &wechat::CreateWechatMpAdapter,
+       {{"token", "app_id", "app_secret", "encoding_aes_key", "mode"}, {"menu_", "template_"}}},
+      {"wecom_app", &wecom::CreateWecomAppAdapter,
+       {{"corp_id", "agent_id", "secret", "token", "encoding_aes_key"}, {}}},
   };
-  return *kFactories;
+  return *kPlatforms;
 }
 
 }  // namespace
 
 StatusOr<std::unique_ptr<Adapter>> CreateAdapter(const config::ChannelConfig& channel,
                                                  const AdapterDeps& deps) {
-  for (const auto& [type, factory] : Factories()) {
-    if (type == channel.type) return factory(channel, deps);
+  for (const Platform& p : Platforms()) {
+    if (p.type == channel.type) return p.factory(channel, deps);
   }
   std::string known;
   for (const auto& t : KnownAdapterTypes()) known += (known.empty() ? "" : ", ") + t;
@@ -43,7 +56,13 @@ StatusOr<std::unique_ptr<Adapter>> CreateAdapter(const config::ChannelConfig& ch
 
 std::vector<std::string> KnownAdapterTypes() {
   std::vector<std::string> out;
-  for (const auto& f : Factories()) out.push_back(f.first);
+  for (const Platform& p : Platforms()) out.push_back(p.type);
+  return out;
+}
+
+config::ChannelKeysByType KnownChannelKeys() {
+  config::ChannelKeysByType out;
+  for (const Platform& p : Platforms()) out[p.type] = p.keys;
   return out;
 }
 

@@ -1,5 +1,5 @@
 // THE list of adapters: adding a platform = one folder under adapters/ + one line in
-// registry.cc + its tests.
+// registry.cc (its type, factory and channel keys) + its tests.
 #pragma once
 
 #include <memory>
@@ -11,6 +11,7 @@
 #include "bot/http_client.h"
 #include "bot/status.h"
 #include "config/config.h"
+#include "config/config_check.h"
 
 namespace linli::adapters {
 
@@ -27,5 +28,9 @@ StatusOr<std::unique_ptr<Adapter>> CreateAdapter(const config::ChannelConfig& ch
 
 // The types CreateAdapter accepts ("console" is built by the app, not here).
 std::vector<std::string> KnownAdapterTypes();
+
+// The channels[] keys each type of KnownAdapterTypes() accepts besides name, type and
+// api_base, for the whole-config check (config/config_check.h). Without "console".
+config::ChannelKeysByType KnownChannelKeys();
 
 }  // namespace linli::adapters

@@ -1,5 +1,5 @@
-// The typed configuration. Loaded from one JSON file (comments allowed, ${ENV_VAR}
-// substitution) by LoadConfigFile (config/config_loader.h), validated before anything starts.
+// The typed configuration. Loaded from one JSON file (comments allowed, ${ENV_VAR} substitution)
+// by LoadConfigFile (config_loader.h) and checked whole (config_check.h) by every command.
 // Defaults here are the documented defaults; config/linli.example.json shows every key.
 #pragma once
 
@@ -33,8 +33,8 @@ struct StorageConfig {
   int group_commit_max_batch = 256;         // storage.group_commit_max_batch
 };
 
-// One messaging channel. Platform fields are kept as strings (numbers and booleans are
-// formatted) and validated by the adapter factory, which names channel and field on error.
+// One messaging channel. Platform fields are kept as strings; a key its type does not declare
+// (adapters/registry.cc) stops start-up, and the adapter factory validates the values.
 struct ChannelConfig {
   std::string name;                         // channels[].name: unique, [a-z0-9_-]+
   std::string type;                         // channels[].type: "telegram", "wechat_mp", ...
@@ -138,7 +138,7 @@ struct Config {
   ServerConfig server;
   StorageConfig storage;
   std::string locale = "zh-CN";             // locale: default language of replies
-  std::string timezone = "Asia/Shanghai";   // timezone (IANA name)
+  std::string timezone = "Asia/Shanghai";   // timezone (IANA name in the system tz database)
   std::string locale_dir;                   // locale_dir: default "<config dir>/locales"
   std::vector<ChannelConfig> channels;
   CompoundConfig compound;

@@ -113,6 +113,23 @@ std::vector<std::string> Texts::locales() const {
   return out;
 }
 
+std::vector<std::string> Texts::KeysWithPrefix(std::string_view locale,
+                                               std::string_view prefix) const {
+  std::vector<std::string> out;
+  auto t = tables_.find(locale);
+  if (t == tables_.end()) return out;
+  for (auto it = t->second.lower_bound(prefix);
+       it != t->second.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    out.push_back(it->first);
+  }
+  return out;
+}
+
+std::string Texts::path(std::string_view locale) const {
+  auto it = paths_.find(locale);
+  return it == paths_.end() ? std::string() : it->second;
+}
+
 Status Texts::CheckComplete(const std::vector<std::string>& required_keys) const {
   std::string msg;
   for (const auto& [locale, table] : tables_) {

@@ -45,6 +45,13 @@ class Texts {
   // The loaded locales, sorted.
   std::vector<std::string> locales() const;
 
+  // The keys `locale` itself defines that start with `prefix`, sorted; empty for a locale
+  // not loaded.
+  std::vector<std::string> KeysWithPrefix(std::string_view locale, std::string_view prefix) const;
+
+  // The file `locale` was loaded from; empty for a locale not loaded.
+  std::string path(std::string_view locale) const;
+
   // OK if every loaded locale defines every key of `required_keys`; otherwise
   // FailedPrecondition listing each missing "<locale file>: missing key "<key>"", one per line.
   Status CheckComplete(const std::vector<std::string>& required_keys) const;

@@ -3,7 +3,7 @@
 set -euo pipefail
 PKGS=(g++ cmake ninja-build pkg-config libboost-dev libboost-system-dev libcpp-httplib-dev
       nlohmann-json3-dev libspdlog-dev libsqlite3-dev libssl-dev libtinyxml2-dev libgtest-dev
-      libgmock-dev)
+      libgmock-dev tzdata)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -17,14 +17,15 @@
 #include "bot/server/router.h"
 #include "bot/server/routes.h"
 #include "bot/server/scheduler.h"
+#include "bot/server/startup.h"
 #include "bot/server/webhook_server.h"
 #include "dialogs/engine.h"
 #include "dialogs/flows.h"
 #include "domain/common/time_zone.h"
 #include "domain/people/roles.h"
 #include "domain/tickets/ticket_service.h"
-#include "storage/migrations.h"
-#include "storage/sqlite_database.h"
+#include "storage/inbox_store.h"
+#include "storage/open_database.h"
 #include "storage/write_queue.h"
 
 namespace linli {
@@ -56,16 +57,11 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
   app->http_ = options.http ? options.http : app->owned_http_.get();
   app->outbox_threads_ = options.outbox_threads;
 
-  // Texts: the default locale plus every locale file the service ships.
-  auto texts = config::Texts::Load(cfg.locale_dir, {cfg.locale, "zh-CN", "en"});
-  if (!texts.ok() && texts.status().code() == StatusCode::kNotFound) {
-    // A config kept elsewhere (/etc/linli) without its own locales/: use the shipped texts.
-    GetLogger("config")->warn("{}; using the built-in texts in {}", texts.status().message(),
-                              LINLI_DEFAULT_LOCALE_DIR);
-    texts = config::Texts::Load(LINLI_DEFAULT_LOCALE_DIR, {cfg.locale, "zh-CN", "en"});
-  }
+  // Texts, then the whole-config check (bot/server/startup.h): the same as every command's.
+  auto texts = LoadTexts(cfg);
   if (!texts.ok()) return texts.status();  // (not the macro: GCC 12 -O2 false maybe-uninitialized)
   app->texts_ = std::move(texts).value();
+  LINLI_RETURN_IF_ERROR(CheckLoadedConfig(cfg, app->texts_));
 
   // Channels first: a bad channel config stops start-up before anything is written.
   adapters::AdapterDeps deps{*app->clock_, *app->http_};
@@ -74,17 +70,12 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
     LINLI_ASSIGN_OR_RETURN(std::unique_ptr<Adapter> adapter, adapters::CreateAdapter(channel, deps));
     app->adapters_[channel.name] = std::move(adapter);
   }
-  // Database.
-  if (cfg.storage.backend != "sqlite") {
-    return Status::InvalidArgument("storage.backend: only \"sqlite\" is built in");
-  }
-  storage::SqliteOptions sqlite;
-  sqlite.path = cfg.storage.sqlite.path;
-  sqlite.synchronous = cfg.storage.sqlite.synchronous;
-  sqlite.busy_timeout_ms = cfg.storage.sqlite.busy_timeout_ms;
-  LINLI_ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> db, storage::OpenSqlite(sqlite));
-  LINLI_ASSIGN_OR_RETURN(int version, storage::Migrate(*db));
-  GetLogger("storage")->info("database {} at schema version {}", sqlite.path, version);
+  // Database, through the one door.
+  LINLI_ASSIGN_OR_RETURN(storage::OpenedDatabase opened,
+                         storage::OpenDatabase(DatabaseOptionsFor(cfg.storage)));
+  std::unique_ptr<storage::Database> db = std::move(opened.db);
+  GetLogger("storage")->info("database {} at schema version {}", cfg.storage.sqlite.path,
+                             opened.schema_version);
   // Roles come from the config and from the database: config staff get theirs now.
   LINLI_ASSIGN_OR_RETURN(storage::RoleSyncResult roles,
                          domain::SyncStaffFromConfig(*db, cfg, app->clock_->NowMillis()));

@@ -14,15 +14,14 @@
 #include "bot/server/app.h"
 #include "bot/server/console_channel.h"
 #include "bot/server/log.h"
-#include "config/config_loader.h"
+#include "bot/server/startup.h"
 #include "domain/tickets/agenda.h"
 #include "domain/common/masking.h"
 #include "domain/people/invite_code.h"
 #include "domain/people/roster_import.h"
-#include "storage/migrations.h"
+#include "storage/open_database.h"
 #include "storage/outbox_store.h"
 #include "storage/roster_store.h"
-#include "storage/sqlite_database.h"
 
 namespace {
 
@@ -69,26 +68,15 @@ int Fail(const std::string& message) {
   return 2;
 }
 
-// Opens the configured database and brings its schema up to date; prints the error and
-// returns nullptr on failure. `version` receives the schema version.
-std::unique_ptr<linli::storage::Database> OpenMigratedDb(const linli::config::Config& config,
-                                                         int* version = nullptr) {
-  linli::storage::SqliteOptions o;
-  o.path = config.storage.sqlite.path;
-  o.synchronous = config.storage.sqlite.synchronous;
-  o.busy_timeout_ms = config.storage.sqlite.busy_timeout_ms;
-  auto db = linli::storage::OpenSqlite(o);
-  if (!db.ok()) {
-    std::cerr << "linli: " << db.status().message() << "\n";
-    return nullptr;
-  }
-  auto migrated = linli::storage::Migrate(**db);
-  if (!migrated.ok()) {
-    std::cerr << "linli: migration failed: " << migrated.status().message() << "\n";
-    return nullptr;
-  }
-  if (version != nullptr) *version = *migrated;
-  return std::move(db).value();
+// Prints "linli: <message>" for a failure that is not a usage error; returns exit code 1.
+int Error(const linli::Status& status) {
+  std::cerr << "linli: " << status.message() << "\n";
+  return 1;
+}
+
+// The configured database, migrated (storage/open_database.h), or the error.
+linli::StatusOr<linli::storage::OpenedDatabase> OpenDatabase(const linli::config::Config& config) {
+  return linli::storage::OpenDatabase(linli::DatabaseOptionsFor(config.storage));
 }
 
 // linli agenda --config FILE --month YYYY-MM: the monthly joint-meeting agenda as Markdown on
@@ -106,21 +94,14 @@ int RunAgendaCommand(int argc, char** argv) {
   }
   if (config_path.empty()) return Fail("agenda needs --config FILE");
   if (month.empty()) return Fail("agenda needs --month YYYY-MM");
-  auto loaded = linli::config::LoadConfigFile(config_path);
-  if (!loaded.ok()) {
-    std::cerr << "linli: " << loaded.status().message() << "\n";
-    return 1;
-  }
-  const linli::config::Config& config = *loaded;
+  auto checked = linli::LoadAndValidate(config_path);  // names file, key and hint
+  if (!checked.ok()) return Error(checked.status());
+  const linli::config::Config& config = checked->config;
   linli::SetupLogging("warn", config.logging.json);
-  auto texts = linli::config::Texts::Load(config.locale_dir, {config.locale});
-  if (!texts.ok()) {
-    std::cerr << "linli: " << texts.status().message() << "\n";
-    return 1;
-  }
-  auto db = OpenMigratedDb(config);
-  if (!db) return 1;
-  auto agenda = linli::domain::RenderAgenda(*db, config, *texts, month, config.locale);
+  auto db = OpenDatabase(config);
+  if (!db.ok()) return Error(db.status());
+  auto agenda =
+      linli::domain::RenderAgenda(*db->db, config, checked->texts, month, config.locale);
   if (!agenda.ok()) {
     std::cerr << "linli: " << agenda.status().message() << "\n";
     return agenda.status().code() == linli::StatusCode::kInvalidArgument ? 2 : 1;
@@ -213,8 +194,9 @@ int64_t NowMillis() {
 
 // linli roster import|list|codes: staff tools at the console, straight on the database.
 int RunRoster(const Args& args, const linli::config::Config& config) {
-  auto db = OpenMigratedDb(config);
-  if (!db) return 1;
+  auto opened = OpenDatabase(config);
+  if (!opened.ok()) return Error(opened.status());
+  linli::storage::Database* db = opened->db.get();
   const auto& compound = config.compound;
 
   if (args.subcommand == "import") {
@@ -309,8 +291,9 @@ std::string OneLine(std::string s, size_t max) {
 
 // linli outbox: what waits to be delivered, for staff. Reads the database only.
 int RunOutbox(const Args& args, const linli::config::Config& config) {
-  auto db = OpenMigratedDb(config);
-  if (!db) return 1;
+  auto opened = OpenDatabase(config);
+  if (!opened.ok()) return Error(opened.status());
+  linli::storage::Database* db = opened->db.get();
   constexpr int kLimit = 1000;
   auto items = linli::storage::OutboxStore::ListByStatus(*db, args.status, kLimit);
   if (!items.ok()) {
@@ -341,12 +324,9 @@ int main(int argc, char** argv) {
   Args args;
   if (int code = ParseArgs(argc, argv, &args); code >= 0) return code;
 
-  auto loaded = linli::config::LoadConfigFile(args.config);
-  if (!loaded.ok()) {
-    std::cerr << "linli: " << loaded.status().message() << "\n";  // names file and key
-    return 1;
-  }
-  linli::config::Config config = std::move(loaded).value();
+  auto checked = linli::LoadAndValidate(args.config);  // names file, key and hint
+  if (!checked.ok()) return Error(checked.status());
+  linli::config::Config config = std::move(checked->config);
   // The console keeps stdout for the conversation (and roster output): only warnings go to
   // stderr there.
   const bool quiet = args.command == "chat" || args.command == "roster" || args.command == "outbox";
@@ -358,10 +338,10 @@ int main(int argc, char** argv) {
   if (args.command == "outbox") return RunOutbox(args, config);
 
   if (args.command == "migrate") {
-    int version = 0;
-    if (!OpenMigratedDb(config, &version)) return 1;
-    std::cout << "database " << config.storage.sqlite.path << " is at schema version " << version
-              << "\n";
+    auto opened = OpenDatabase(config);
+    if (!opened.ok()) return Error(opened.status());
+    std::cout << "database " << config.storage.sqlite.path << " is at schema version "
+              << opened->schema_version << "\n";
     return 0;
   }
 

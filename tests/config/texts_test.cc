@@ -180,5 +180,16 @@ TEST(TextsTest, ShippedLocaleFilesLoad) {
   ASSERT_TRUE(t.ok()) << t.status().ToString();
 }
 
+TEST(TextsTest, KeysWithPrefixAndPathAreThoseOfTheLocaleItself) {
+  Texts t = LoadOk({"zh-CN", "en"});
+  EXPECT_EQ(t.KeysWithPrefix("en", "report."),
+            (std::vector<std::string>{"report.ask_category", "report.done"}));
+  EXPECT_EQ(t.KeysWithPrefix("zh-CN", "only"), (std::vector<std::string>{"only_zh"}));
+  EXPECT_TRUE(t.KeysWithPrefix("en", "only").empty());  // no fallback
+  EXPECT_TRUE(t.KeysWithPrefix("fr", "").empty());      // not loaded
+  EXPECT_EQ(t.path("en"), kDir + "/en.json");
+  EXPECT_EQ(t.path("fr"), "");
+}
+
 }  // namespace
 }  // namespace linli::config

@@ -3,24 +3,15 @@
 #include <gtest/gtest.h>
 
 #include "bot/message.h"
-#include "storage/migrations.h"
-#include "storage/sqlite_database.h"
+#include "tests/storage/store_test.h"
 
 namespace linli::storage {
 namespace {
 
-class ConversationStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto db = OpenSqlite(SqliteOptions{":memory:"});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(Migrate(*db_).ok());
-  }
-  std::unique_ptr<Database> db_;
-};
+class ConversationStoreTest : public StoreTest {};
+LINLI_STORE_TEST_BACKENDS(ConversationStoreTest);
 
-TEST_F(ConversationStoreTest, SaveLoadOverwriteClear) {
+TEST_P(ConversationStoreTest, SaveLoadOverwriteClear) {
   const std::string key = ConversationRef{"tg", "u1", "c1", ChatType::kPrivate}.Key();
   auto none = ConversationStore::Load(*db_, key);
   ASSERT_TRUE(none.ok());
@@ -69,7 +60,7 @@ TEST_F(ConversationStoreTest, SaveLoadOverwriteClear) {
   EXPECT_EQ((*still)->flow, "");
 }
 
-TEST_F(ConversationStoreTest, EmptyKeyIsRejected) {
+TEST_P(ConversationStoreTest, EmptyKeyIsRejected) {
   EXPECT_EQ(ConversationStore::Save(*db_, "", DialogState{}).code(), StatusCode::kInvalidArgument);
 }
 

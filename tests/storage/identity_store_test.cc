@@ -2,20 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/migrations.h"
-#include "storage/sqlite_database.h"
+#include "tests/storage/store_test.h"
 
 namespace linli::storage {
 namespace {
 
-class IdentityStoreTest : public ::testing::Test {
+class IdentityStoreTest : public StoreTest {
  protected:
-  void SetUp() override {
-    auto db = OpenSqlite(SqliteOptions{":memory:"});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(Migrate(*db_).ok());
-  }
   static ConversationRef Ref(std::string channel, std::string user, std::string chat,
                              ChatType type = ChatType::kPrivate) {
     ConversationRef r;
@@ -25,10 +18,10 @@ class IdentityStoreTest : public ::testing::Test {
     r.chat_type = type;
     return r;
   }
-  std::unique_ptr<Database> db_;
 };
+LINLI_STORE_TEST_BACKENDS(IdentityStoreTest);
 
-TEST_F(IdentityStoreTest, FirstTouchCreatesAResidentAndLaterTouchesFindIt) {
+TEST_P(IdentityStoreTest, FirstTouchCreatesAResidentAndLaterTouchesFindIt) {
   auto first = IdentityStore::Touch(*db_, Ref("tg", "u1", "u1"), 1000);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_GT(first->id, 0);
@@ -51,7 +44,7 @@ TEST_F(IdentityStoreTest, FirstTouchCreatesAResidentAndLaterTouchesFindIt) {
   EXPECT_EQ((*count)[0].Int(0), 2);
 }
 
-TEST_F(IdentityStoreTest, TouchRemembersTheLastConversation) {
+TEST_P(IdentityStoreTest, TouchRemembersTheLastConversation) {
   auto p = IdentityStore::Touch(*db_, Ref("tg", "u1", "u1"), 1000);
   ASSERT_TRUE(p.ok());
   ASSERT_TRUE(IdentityStore::Touch(*db_, Ref("tg", "u1", "-100200", ChatType::kGroup), 2000).ok());
@@ -74,7 +67,7 @@ TEST_F(IdentityStoreTest, TouchRemembersTheLastConversation) {
   EXPECT_FALSE(missing->has_value());
 }
 
-TEST_F(IdentityStoreTest, TouchInsideAnOpenTransactionUsesASavepoint) {
+TEST_P(IdentityStoreTest, TouchInsideAnOpenTransactionUsesASavepoint) {
   ASSERT_TRUE(db_->Begin().ok());
   auto p = IdentityStore::Touch(*db_, Ref("wx", "openid", "openid"), 5);
   ASSERT_TRUE(p.ok());
@@ -85,14 +78,14 @@ TEST_F(IdentityStoreTest, TouchInsideAnOpenTransactionUsesASavepoint) {
   EXPECT_FALSE(id->has_value());  // rolled back with the caller's transaction
 }
 
-TEST_F(IdentityStoreTest, TouchRejectsAnIncompleteReference) {
+TEST_P(IdentityStoreTest, TouchRejectsAnIncompleteReference) {
   EXPECT_EQ(IdentityStore::Touch(*db_, Ref("", "u", "u"), 1).status().code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(IdentityStore::Touch(*db_, Ref("tg", "", "c"), 1).status().code(),
             StatusCode::kInvalidArgument);
 }
 
-TEST_F(IdentityStoreTest, LastUsedIdentityIsTheMostRecentlySeen) {
+TEST_P(IdentityStoreTest, LastUsedIdentityIsTheMostRecentlySeen) {
   auto p = IdentityStore::Touch(*db_, Ref("tg", "u1", "u1"), 1000);
   ASSERT_TRUE(p.ok());
   // Link a second channel identity to the same person (as an account-linking flow would).
@@ -117,7 +110,7 @@ TEST_F(IdentityStoreTest, LastUsedIdentityIsTheMostRecentlySeen) {
   EXPECT_FALSE(none->has_value());
 }
 
-TEST_F(IdentityStoreTest, SetRoleAndLocale) {
+TEST_P(IdentityStoreTest, SetRoleAndLocale) {
   auto p = IdentityStore::Touch(*db_, Ref("tg", "u1", "u1"), 1000);
   ASSERT_TRUE(p.ok());
   ASSERT_TRUE(IdentityStore::SetRole(*db_, p->id, "staff", "property").ok());

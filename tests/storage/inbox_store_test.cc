@@ -2,24 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/migrations.h"
-#include "storage/sqlite_database.h"
+#include "tests/storage/store_test.h"
 
 namespace linli::storage {
 namespace {
 
-class InboxStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto db = OpenSqlite(SqliteOptions{":memory:"});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(Migrate(*db_).ok());
-  }
-  std::unique_ptr<Database> db_;
-};
+class InboxStoreTest : public StoreTest {};
+LINLI_STORE_TEST_BACKENDS(InboxStoreTest);
 
-TEST_F(InboxStoreTest, RecordTwiceIsAlreadyExistsAndFindReturnsTheStoredAck) {
+TEST_P(InboxStoreTest, RecordTwiceIsAlreadyExistsAndFindReturnsTheStoredAck) {
   HttpResponse ack = HttpResponse::Text(200, "success");
   ack.content_type = "application/xml";
   ack.body = "<xml><Content><![CDATA[收到]]></Content></xml>";
@@ -48,7 +39,7 @@ TEST_F(InboxStoreTest, RecordTwiceIsAlreadyExistsAndFindReturnsTheStoredAck) {
   EXPECT_EQ(*count, 2);
 }
 
-TEST_F(InboxStoreTest, DuplicateInsideATransactionLeavesItUsable) {
+TEST_P(InboxStoreTest, DuplicateInsideATransactionLeavesItUsable) {
   ASSERT_TRUE(InboxStore::Record(*db_, "tg", "1", 1, HttpResponse::Text(200, "ok")).ok());
   ASSERT_TRUE(db_->Begin().ok());
   EXPECT_EQ(InboxStore::Record(*db_, "tg", "1", 2, HttpResponse::Text(200, "ok")).code(),
@@ -60,7 +51,7 @@ TEST_F(InboxStoreTest, DuplicateInsideATransactionLeavesItUsable) {
   EXPECT_EQ(*count, 2);
 }
 
-TEST_F(InboxStoreTest, PruneDeletesOnlyOlderRecords) {
+TEST_P(InboxStoreTest, PruneDeletesOnlyOlderRecords) {
   for (int64_t t : {100, 200, 300, 400}) {
     ASSERT_TRUE(
         InboxStore::Record(*db_, "tg", std::to_string(t), t, HttpResponse::Text(200, "")).ok());

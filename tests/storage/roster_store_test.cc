@@ -3,8 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/identity_store.h"
-#include "storage/migrations.h"
-#include "storage/sqlite_database.h"
+#include "tests/storage/store_test.h"
 
 namespace linli::storage {
 namespace {
@@ -20,14 +19,8 @@ Household H(std::string building, std::string unit, std::string room, double are
   return h;
 }
 
-class RosterStoreTest : public ::testing::Test {
+class RosterStoreTest : public StoreTest {
  protected:
-  void SetUp() override {
-    auto db = OpenSqlite({":memory:", "OFF", 1000});
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(db).value();
-    ASSERT_TRUE(Migrate(*db_).ok());
-  }
   int64_t NewPerson(const std::string& user) {
     auto p = IdentityStore::Touch(*db_, {"tg", user, user, ChatType::kPrivate}, 100);
     EXPECT_TRUE(p.ok());
@@ -47,11 +40,11 @@ class RosterStoreTest : public ::testing::Test {
     return "";
   }
 
-  std::unique_ptr<Database> db_;
   int drawn_ = 0;
 };
+LINLI_STORE_TEST_BACKENDS(RosterStoreTest);
 
-TEST_F(RosterStoreTest, ImportIsAllOrNothing) {
+TEST_P(RosterStoreTest, ImportIsAllOrNothing) {
   ASSERT_TRUE(RosterStore::Import(*db_, {H("3", "2", "301")}, false, 10, nullptr, nullptr).ok());
   // The second household of this batch collides: the first must not stay behind.
   Status st = RosterStore::Import(*db_, {H("3", "2", "302"), H("3", "2", "301")}, false, 20, nullptr,
@@ -74,7 +67,7 @@ TEST_F(RosterStoreTest, ImportIsAllOrNothing) {
   EXPECT_EQ((*h)->created_at_ms, 10);
 }
 
-TEST_F(RosterStoreTest, RedeemBindsOnceAndRecordsWhoActed) {
+TEST_P(RosterStoreTest, RedeemBindsOnceAndRecordsWhoActed) {
   ASSERT_TRUE(RosterStore::Import(*db_, {H("3", "2", "301")}, false, 10, nullptr, nullptr).ok());
   const std::string code = CodeOf("301");
   const int64_t resident = NewPerson("r");
@@ -112,7 +105,7 @@ TEST_F(RosterStoreTest, RedeemBindsOnceAndRecordsWhoActed) {
   EXPECT_TRUE(peek->has_value());
 }
 
-TEST_F(RosterStoreTest, UnbindAndVerification) {
+TEST_P(RosterStoreTest, UnbindAndVerification) {
   ASSERT_TRUE(RosterStore::Import(*db_, {H("3", "2", "301")}, false, 10, nullptr, nullptr).ok());
   const int64_t p = NewPerson("r");
   auto before = RosterStore::IsVerified(*db_, p);
@@ -130,7 +123,7 @@ TEST_F(RosterStoreTest, UnbindAndVerification) {
   EXPECT_FALSE(*gone);
 }
 
-TEST_F(RosterStoreTest, DeletedPersonTakesItsBindingsAlong) {
+TEST_P(RosterStoreTest, DeletedPersonTakesItsBindingsAlong) {
   // Person ids may be reused by SQLite; a binding left behind would verify a stranger.
   ASSERT_TRUE(RosterStore::Import(*db_, {H("3", "2", "301")}, false, 10, nullptr, nullptr).ok());
   const int64_t p = NewPerson("r");
@@ -140,7 +133,7 @@ TEST_F(RosterStoreTest, DeletedPersonTakesItsBindingsAlong) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM person_households"), 0);
 }
 
-TEST_F(RosterStoreTest, FailuresCountWithinAWindow) {
+TEST_P(RosterStoreTest, FailuresCountWithinAWindow) {
   constexpr int64_t kHour = 3600000;
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(RosterStore::RecordFailure(*db_, "tg", "x", 1000 + i, kHour).ok());
   auto n = RosterStore::Failures(*db_, "tg", "x", 2000, kHour);

@@ -2,20 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/migrations.h"
-#include "storage/sqlite_database.h"
+#include "tests/storage/store_test.h"
 
 namespace linli::storage {
 namespace {
 
-class TicketStoreTest : public ::testing::Test {
+class TicketStoreTest : public StoreTest {
  protected:
-  void SetUp() override {
-    auto db = OpenSqlite(SqliteOptions{":memory:"});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(Migrate(*db_).ok());
-  }
   static Ticket Sample(int64_t reporter, int64_t at_ms) {
     Ticket t;
     t.reporter_person_id = reporter;
@@ -29,10 +22,10 @@ class TicketStoreTest : public ::testing::Test {
     t.created_at_ms = at_ms;
     return t;
   }
-  std::unique_ptr<Database> db_;
 };
+LINLI_STORE_TEST_BACKENDS(TicketStoreTest);
 
-TEST_F(TicketStoreTest, CreateAssignsSequentialNumbersAndStoresEveryField) {
+TEST_P(TicketStoreTest, CreateAssignsSequentialNumbersAndStoresEveryField) {
   for (int64_t i = 1; i <= 5; ++i) {
     Ticket in = Sample(7, 1000 * i);
     in.id = 99;      // ignored
@@ -71,7 +64,7 @@ TEST_F(TicketStoreTest, CreateAssignsSequentialNumbersAndStoresEveryField) {
   EXPECT_FALSE(missing->has_value());
 }
 
-TEST_F(TicketStoreTest, NumberIsUniqueAndCreateContinuesAfterTheMaximum) {
+TEST_P(TicketStoreTest, NumberIsUniqueAndCreateContinuesAfterTheMaximum) {
   ASSERT_TRUE(TicketStore::Create(*db_, Sample(1, 1)).ok());
   ASSERT_TRUE(TicketStore::Create(*db_, Sample(1, 2)).ok());
   // The unique index guards the number even against a writer that bypasses Create.
@@ -86,7 +79,7 @@ TEST_F(TicketStoreTest, NumberIsUniqueAndCreateContinuesAfterTheMaximum) {
   EXPECT_EQ(next->number, 3);
 }
 
-TEST_F(TicketStoreTest, CreateIsAtomicInsideACallersTransaction) {
+TEST_P(TicketStoreTest, CreateIsAtomicInsideACallersTransaction) {
   ASSERT_TRUE(db_->Begin().ok());
   auto t = TicketStore::Create(*db_, Sample(1, 1));
   ASSERT_TRUE(t.ok());
@@ -103,13 +96,13 @@ TEST_F(TicketStoreTest, CreateIsAtomicInsideACallersTransaction) {
   EXPECT_EQ(again->number, 1);
 }
 
-TEST_F(TicketStoreTest, CreateRejectsAnUnknownStatus) {
+TEST_P(TicketStoreTest, CreateRejectsAnUnknownStatus) {
   Ticket t = Sample(1, 1);
   t.status = static_cast<TicketStatus>(99);  // no such status (was the name "lost")
   EXPECT_EQ(TicketStore::Create(*db_, t).status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST_F(TicketStoreTest, ListByReporterIsNewestFirstAndLimited) {
+TEST_P(TicketStoreTest, ListByReporterIsNewestFirstAndLimited) {
   for (int64_t i = 1; i <= 4; ++i) ASSERT_TRUE(TicketStore::Create(*db_, Sample(10, i)).ok());
   ASSERT_TRUE(TicketStore::Create(*db_, Sample(11, 5)).ok());
   auto list = TicketStore::ListByReporter(*db_, 10, 3);
@@ -127,7 +120,7 @@ TEST_F(TicketStoreTest, ListByReporterIsNewestFirstAndLimited) {
   EXPECT_TRUE(none->empty());
 }
 
-TEST_F(TicketStoreTest, EventsAreRecordedOldestFirst) {
+TEST_P(TicketStoreTest, EventsAreRecordedOldestFirst) {
   auto t = TicketStore::Create(*db_, Sample(3, 100));
   ASSERT_TRUE(t.ok());
   TicketEvent note;
@@ -171,7 +164,7 @@ TEST_F(TicketStoreTest, EventsAreRecordedOldestFirst) {
   EXPECT_LT(e[1].id, e[2].id);
 }
 
-TEST_F(TicketStoreTest, EventAndStatusChangeNeedAnExistingTicket) {
+TEST_P(TicketStoreTest, EventAndStatusChangeNeedAnExistingTicket) {
   TicketEvent e;
   e.ticket_id = 12345;
   e.kind = "note";

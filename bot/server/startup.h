@@ -1,0 +1,46 @@
+// What every command does before it runs (serve, chat, migrate, agenda, roster, outbox): load
+// the config file and check it whole, the same way on every path, and open the database
+// through the one door (storage/open_database.h). A bad config stops start-up with one line
+// per problem naming the file, the key and a hint; nothing has been written by then.
+#pragma once
+
+#include <string>
+
+#include "bot/status.h"
+#include "config/config.h"
+#include "config/config_check.h"
+#include "config/config_loader.h"
+#include "config/texts.h"
+#include "storage/open_database.h"
+
+namespace linli {
+
+// A config that passed the whole check, with the texts it was checked against.
+struct CheckedConfig {
+  config::Config config;
+  config::Texts texts;
+};
+
+// The one validation entry point of the command line: LoadConfigFile (syntax, types, ranges,
+// unknown sections), then LoadTexts and CheckLoadedConfig. Errors as those; every message
+// names the file.
+StatusOr<CheckedConfig> LoadAndValidate(const std::string& path,
+                                        const config::GetenvFn& getenv = ::getenv);
+
+// The texts the service serves: the default locale plus every locale file the service ships
+// ("zh-CN", "en"), from config.locale_dir; a config kept elsewhere without its own locales/
+// (NotFound) falls back to the shipped texts, with a warning. Errors as config::Texts::Load.
+StatusOr<config::Texts> LoadTexts(const config::Config& config);
+
+// config::CheckConfig with the channel keys of the adapter registry (plus "console", which
+// takes none) and the system tz database (config::DefaultZoneInfoDir()). App::Create runs it
+// too, so a Config built in code is held to the same rules as a file.
+Status CheckLoadedConfig(const config::Config& config, const config::Texts& texts);
+
+// The registry's channel keys plus "console".
+config::ChannelKeysByType ChannelKeysOfAllTypes();
+
+// The storage part of the config in storage's own terms.
+storage::DatabaseOptions DatabaseOptionsFor(const config::StorageConfig& storage);
+
+}  // namespace linli

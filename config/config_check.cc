@@ -1,0 +1,117 @@
+#include "config/config_check.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "config/did_you_mean.h"
+#include "config/time_zones.h"
+
+namespace linli::config {
+
+namespace {
+
+std::string Quote(const std::string& s) { return "\"" + s + "\""; }
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+void CheckTimezone(const Config& config, const std::string& zoneinfo_dir,
+                   std::vector<std::string>& errors) {
+  if (IsTimeZone(config.timezone, zoneinfo_dir)) return;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(zoneinfo_dir, ec)) {
+    errors.push_back("timezone: cannot check " + Quote(config.timezone) +
+                     ": no time zone database at " + zoneinfo_dir + " (install tzdata)");
+    return;
+  }
+  std::string error = "timezone: " + Quote(config.timezone) + " is not an IANA time zone";
+  const std::string guess = SuggestTimeZone(config.timezone, ListTimeZones(zoneinfo_dir));
+  error += guess.empty() ? " (such as Asia/Shanghai)" : " (did you mean " + guess + "?)";
+  errors.push_back(std::move(error));
+}
+
+void CheckCategories(const Config& config, const Texts& texts, std::vector<std::string>& errors) {
+  constexpr std::string_view kPrefix = "category.";
+  const std::vector<std::string> locales = texts.locales();
+  for (size_t i = 0; i < config.categories.size(); ++i) {
+    const std::string& id = config.categories[i];
+    const std::string key = std::string(kPrefix) + id;
+    std::string files;  // the locale files without the label
+    std::string guess;  // the closest labelled id in the first of them
+    for (const std::string& locale : locales) {
+      if (texts.Has(locale, key)) continue;
+      files += (files.empty() ? "" : ", ") + texts.path(locale);
+      if (!guess.empty()) continue;
+      std::vector<std::string> labelled;
+      for (const std::string& k : texts.KeysWithPrefix(locale, kPrefix)) {
+        labelled.push_back(k.substr(kPrefix.size()));
+      }
+      guess = ClosestMatch(id, labelled);
+    }
+    if (files.empty()) continue;
+    std::string error = "categories[" + std::to_string(i) + "]: " + Quote(id) + " has no label " +
+                        Quote(key) + " in " + files;
+    if (!guess.empty()) error += " (did you mean " + guess + "?)";
+    errors.push_back(std::move(error));
+  }
+}
+
+bool KnownKey(const std::string& key, const ChannelKeys& known) {
+  if (std::find(known.keys.begin(), known.keys.end(), key) != known.keys.end()) return true;
+  return std::any_of(known.prefixes.begin(), known.prefixes.end(), [&key](const std::string& p) {
+    return key.size() > p.size() && key.compare(0, p.size(), p) == 0;
+  });
+}
+
+void CheckChannels(const Config& config, const ChannelKeysByType& channel_keys,
+                   std::vector<std::string>& errors) {
+  std::vector<std::string> types;
+  for (const auto& [type, keys] : channel_keys) types.push_back(type);
+  for (const ChannelConfig& channel : config.channels) {
+    const std::string path = "channels[" + channel.name + "]";
+    auto known = channel_keys.find(channel.type);
+    if (known == channel_keys.end()) {
+      std::string error = path + ".type: unknown type " + Quote(channel.type);
+      const std::string guess = ClosestMatch(channel.type, types);
+      error += guess.empty() ? " (known: " + JoinNames(types) + ")" : " (did you mean " + guess + "?)";
+      errors.push_back(std::move(error));
+      continue;
+    }
+    for (const auto& [key, value] : channel.fields) {
+      if (KnownKey(key, known->second)) continue;
+      std::string error = path + "." + key + ": unknown key";
+      const std::string guess = ClosestMatch(key, known->second.keys);
+      if (!guess.empty()) {
+        error += " (did you mean " + guess + "?)";
+      } else {
+        std::vector<std::string> all = known->second.keys;
+        for (const std::string& p : known->second.prefixes) all.push_back(p + "...");
+        error += all.empty() ? " (" + channel.type + " takes none)"
+                             : " (known: " + JoinNames(all) + ")";
+      }
+      errors.push_back(std::move(error));
+    }
+  }
+}
+
+}  // namespace
+
+Status CheckConfig(const Config& config, const CheckContext& context) {
+  std::vector<std::string> errors;
+  CheckTimezone(config, context.zoneinfo_dir, errors);
+  CheckCategories(config, context.texts, errors);
+  CheckChannels(config, context.channel_keys, errors);
+  if (errors.empty()) return Status::Ok();
+  std::string message;
+  for (const std::string& e : errors) {
+    if (!message.empty()) message += "\n";
+    if (!config.source_path.empty()) message += config.source_path + ": ";
+    message += e;
+  }
+  return Status::InvalidArgument(std::move(message));
+}
+
+}  // namespace linli::config

@@ -1,0 +1,44 @@
+// The one door to the database: OpenDatabase is the only code that knows the backends. The
+// server (App) and every CLI command open their database here, so a backend added later
+// (PostgreSQL) is one branch in open_database.cc plus its options below, and no caller changes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bot/status.h"
+#include "storage/database.h"
+#include "storage/sqlite_database.h"
+
+namespace linli::storage {
+
+// What to open, in storage's own terms (the wiring builds it from config::StorageConfig).
+struct DatabaseOptions {
+  std::string backend = "sqlite";  // one of KnownBackends(); "postgresql" is reserved
+  SqliteOptions sqlite;            // backend "sqlite"
+  std::string postgresql_dsn;      // backend "postgresql" (not built yet)
+};
+
+// An open connection whose schema is at LatestSchemaVersion().
+struct OpenedDatabase {
+  std::unique_ptr<Database> db;
+  int schema_version = 0;
+};
+
+// Opens the configured backend and applies every pending migration (storage/migrations.h).
+// Errors, each message starting with the config key it concerns:
+//   kInvalidArgument     unknown backend: "storage.backend: unknown backend \"x\" (known:
+//                        sqlite)", or a bad backend option (as OpenSqlite)
+//   kFailedPrecondition  a known backend this binary was built without:
+//                        "storage.backend: \"postgresql\" is not built into this binary (known:
+//                        sqlite)"
+//   kUnavailable         the database cannot be opened (the message names the path)
+//   other codes          a failed migration: "migration failed: ..."
+// The returned Database is not thread-safe (database.h); the caller owns it.
+StatusOr<OpenedDatabase> OpenDatabase(const DatabaseOptions& options);
+
+// The backends OpenDatabase can open in this build, in the order they are listed in errors.
+std::vector<std::string> KnownBackends();
+
+}  // namespace linli::storage

@@ -1,0 +1,87 @@
+#include "storage/open_database.h"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "storage/migrations.h"
+
+namespace linli::storage {
+namespace {
+
+TEST(OpenDatabaseTest, SqliteComesBackMigratedToTheLatestVersion) {
+  DatabaseOptions o;
+  o.sqlite.path = ":memory:";
+  auto opened = OpenDatabase(o);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  ASSERT_NE(opened->db, nullptr);
+  EXPECT_EQ(opened->schema_version, LatestSchemaVersion());
+  EXPECT_EQ(opened->db->dialect(), "sqlite");
+  auto rows = opened->db->Query("SELECT COUNT(*) FROM schema_migrations");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ((*rows)[0].Int(0), LatestSchemaVersion());
+}
+
+TEST(OpenDatabaseTest, AnUnknownBackendIsNamedWithTheKnownOnes) {
+  DatabaseOptions o;
+  o.backend = "x";
+  o.sqlite.path = ":memory:";
+  auto opened = OpenDatabase(o);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(opened.status().message(), "storage.backend: unknown backend \"x\" (known: sqlite)");
+}
+
+TEST(OpenDatabaseTest, PostgresqlIsReportedAsNotBuilt) {
+  DatabaseOptions o;
+  o.backend = "postgresql";
+  o.postgresql_dsn = "postgresql://localhost/linli_test";
+  auto opened = OpenDatabase(o);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(opened.status().message(),
+            "storage.backend: \"postgresql\" is not built into this binary (known: sqlite)");
+}
+
+TEST(OpenDatabaseTest, ABadSqliteOptionIsTheBackendsError) {
+  DatabaseOptions o;
+  o.sqlite.path = ":memory:";
+  o.sqlite.synchronous = "SOMETIMES";
+  EXPECT_EQ(OpenDatabase(o).status().code(), StatusCode::kInvalidArgument);
+  o.sqlite.synchronous = "FULL";
+  o.sqlite.path = "/nonexistent-linli-dir/sub/db.sqlite";
+  auto opened = OpenDatabase(o);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(opened.status().message().find(o.sqlite.path), std::string::npos);
+}
+
+TEST(OpenDatabaseTest, ReopeningAFileDatabaseKeepsItsVersion) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("linli_open_db_" + std::to_string(::getpid())))
+          .string();
+  std::filesystem::create_directories(dir);
+  DatabaseOptions o;
+  o.sqlite.path = dir + "/linli.db";
+  {
+    auto first = OpenDatabase(o);
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    ASSERT_TRUE(first->db->Exec("CREATE TABLE kept (x BIGINT)").ok());
+    ASSERT_TRUE(first->db->Exec("INSERT INTO kept VALUES (7)").ok());
+  }
+  auto second = OpenDatabase(o);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->schema_version, LatestSchemaVersion());
+  auto rows = second->db->Query("SELECT x FROM kept");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].Int(0), 7);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+}  // namespace
+}  // namespace linli::storage
