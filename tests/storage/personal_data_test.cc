@@ -5,25 +5,25 @@
 #include <set>
 
 #include "storage/identity_store.h"
-#include "storage/migrations.h"
-#include "storage/sqlite_database.h"
-#include "storage/ticket_store.h"
+#include "tests/storage/store_test.h"
 
 namespace linli::storage {
 namespace {
 
-std::unique_ptr<Database> Migrated() {
-  auto db = OpenSqlite({":memory:", "OFF", 1000});
-  EXPECT_TRUE(db.ok());
-  EXPECT_TRUE(Migrate(**db).ok());
-  return std::move(db).value();
+class PersonalDataTest : public StoreTest {};
+LINLI_STORE_TEST_BACKENDS(PersonalDataTest);
+
+// The tables of the schema, by the backend's catalogue.
+std::string TablesSql(const Database& db) {
+  if (db.dialect() == "sqlite") {
+    return "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+  }
+  return "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()";
 }
 
 // A migration that adds a table must say, in the map, whether and how it holds personal data.
-TEST(PersonalDataTest, TheMapListsEveryTableOfTheSchema) {
-  auto db = Migrated();
-  auto rows = db->Query(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+TEST_P(PersonalDataTest, TheMapListsEveryTableOfTheSchema) {
+  auto rows = db_->Query(TablesSql(*db_));
   ASSERT_TRUE(rows.ok());
   std::set<std::string> schema;
   for (const auto& r : *rows) schema.insert(r.Text(0));
@@ -41,8 +41,8 @@ TEST(PersonalDataTest, TheMapListsEveryTableOfTheSchema) {
   }
 }
 
-TEST(PersonalDataTest, EveryStatementOfTheMapRuns) {
-  auto db = Migrated();
+TEST_P(PersonalDataTest, EveryStatementOfTheMapRuns) {
+  Database* db = db_.get();
   auto p = IdentityStore::Touch(*db, {"tg", "u1", "u1", ChatType::kPrivate}, 1000);
   ASSERT_TRUE(p.ok());
   auto exported = PersonalData::Export(*db, p->id);
