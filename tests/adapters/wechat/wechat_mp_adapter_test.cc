@@ -254,6 +254,7 @@ TEST_F(WechatMpAdapterTest, SafeModeParsesEveryTypeLikeThePlainCodec) {
     EXPECT_EQ(m.kind, e.kind) << file;
     EXPECT_EQ(m.text, e.text) << file;
     EXPECT_EQ(m.event, e.event) << file;
+    EXPECT_NE(m.event == EventKind::kNone, m.kind == InboundKind::kEvent) << file;
     EXPECT_EQ(m.payload, e.payload) << file;
     EXPECT_EQ(m.platform_message_id, e.platform_message_id) << file;
     EXPECT_EQ(m.attachments.size(), e.attachments.size()) << file;
