@@ -419,7 +419,9 @@ StatusOr<storage::Person> Engine::LoadState(Turn& turn) const {
 Status Engine::Save(const Turn& turn, const Outcome& outcome) const {
   // The next message after a push answers its question or drops it (events do neither).
   if (turn.question && !outcome.answered) {
-    LINLI_RETURN_IF_ERROR(storage::QuestionStore::Drop(turn.db, turn.key, turn.now));
+    // Only the question this turn saw: one asked by this turn itself stays.
+    LINLI_RETURN_IF_ERROR(
+        storage::QuestionStore::Drop(turn.db, turn.key, turn.question->asked_at_ms + 1));
   }
   if (outcome.keep_state) return Status::Ok();
   if (outcome.flow == nullptr || outcome.step.empty()) {
@@ -588,7 +590,7 @@ StatusOr<std::optional<Engine::Outcome>> Engine::Answer(TurnContext& ctx, Turn& 
   entry.value = q.options[static_cast<size_t>(idx)].value;
   turn.slots.clear();
   // Dropped first: the answering flow may ask a new question.
-  LINLI_RETURN_IF_ERROR(storage::QuestionStore::Drop(turn.db, turn.key, turn.now + 1));
+  LINLI_RETURN_IF_ERROR(storage::QuestionStore::Drop(turn.db, turn.key, q.asked_at_ms + 1));
   LINLI_ASSIGN_OR_RETURN(Outcome o, RunEntry(ctx, turn, *flow, entry));
   o.answered = true;
   return std::optional<Outcome>(o);
