@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace linli {
@@ -36,8 +37,43 @@ struct Attachment {
 enum class InboundKind {
   kMessage,  // a user typed or sent something
   kButton,   // a choice was tapped (payload set)
-  kEvent,    // a platform event (event set): subscribe, unsubscribe, click, scan
+  kEvent,    // a platform event (`event` set)
 };
+
+// Platform events, set by the adapters. A new kind goes here, in EventKindName, and in the
+// adapter that maps it; flows declare the events they enter on (dialogs/flow.h).
+enum class EventKind {
+  kNone,         // not an event (kMessage, kButton)
+  kSubscribe,    // followed the account / added the bot (payload: QR scene, if any)
+  kUnsubscribe,  // unfollowed: nothing may be pushed any more
+  kClick,        // a custom-menu item was clicked (payload: the menu key or its command)
+  kScan,         // scanned a parametrised QR code while following (payload: the scene)
+  kView,         // opened a menu link (payload: the URL)
+  kLocation,     // reported its location (attachment: the coordinates)
+};
+
+// The lowercase name of an event ("subscribe"); "" for kNone. For logs and tests.
+constexpr std::string_view EventKindName(EventKind kind) {
+  switch (kind) {
+    case EventKind::kNone: return "";
+    case EventKind::kSubscribe: return "subscribe";
+    case EventKind::kUnsubscribe: return "unsubscribe";
+    case EventKind::kClick: return "click";
+    case EventKind::kScan: return "scan";
+    case EventKind::kView: return "view";
+    case EventKind::kLocation: return "location";
+  }
+  return "";
+}
+
+// The event named `lower` (as EventKindName spells it); kNone for an unknown name.
+constexpr EventKind ParseEventKind(std::string_view lower) {
+  for (EventKind k : {EventKind::kSubscribe, EventKind::kUnsubscribe, EventKind::kClick,
+                      EventKind::kScan, EventKind::kView, EventKind::kLocation}) {
+    if (EventKindName(k) == lower) return k;
+  }
+  return EventKind::kNone;
+}
 
 struct InboundMessage {
   ConversationRef conversation;
@@ -51,7 +87,7 @@ struct InboundMessage {
   // a wish by replying to its card.
   std::string reply_to;
   std::string payload;      // button payload or menu/event key
-  std::string event;        // "subscribe", "unsubscribe", "click", "scan" for kEvent
+  EventKind event = EventKind::kNone;  // for kEvent
   std::string callback_id;  // platform callback id to acknowledge (Telegram callback_query.id)
   std::string language;     // user's language hint ("zh", "en"); may be empty
   int64_t timestamp_ms = 0;  // platform send time, 0 if unknown
@@ -88,6 +124,12 @@ struct OutboundMessage {
   std::string text;
   std::vector<Choice> choices;  // rendered as buttons, or numbered text where none exist
   std::string reply_to;         // platform message id to reply to, may be empty
+  // A card: a message the bot may later see replied to (a wish card, a vote notice). When
+  // `card_kind` is set, the outbox records the sent message's platform id with (card_kind,
+  // card_ref) in the card references (storage/card_store.h), so a reply to it reaches the
+  // flow that declares that card kind. Empty for ordinary messages.
+  std::string card_kind;
+  std::string card_ref;
   std::string callback_id;      // for kCallbackAnswer
   std::string idempotency_key;  // stable per outbox row; adapters with idempotent send APIs
                                 // use it (Feishu uuid, WeCom duplicate check)

@@ -34,4 +34,19 @@ std::string TrimText(std::string_view s) {
   return std::string(s);
 }
 
+std::string RenderNumberedChoices(std::string_view text, const std::vector<Choice>& choices,
+                                  const NumberedChoicesStyle& style) {
+  std::string out(text);
+  for (size_t i = 0; i < choices.size(); ++i) {
+    if (i > 0) {
+      out.push_back('\n');
+    } else if (!out.empty()) {
+      out.append(style.gap);
+    }
+    out.append(style.indent);
+    out += std::to_string(i + 1) + ". " + choices[i].label;
+  }
+  return out;
+}
+
 }  // namespace linli

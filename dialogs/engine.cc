@@ -8,8 +8,10 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "storage/card_store.h"
 #include "storage/conversation_store.h"
 #include "storage/identity_store.h"
+#include "storage/question_store.h"
 
 namespace linli::dialogs {
 
@@ -145,6 +147,9 @@ void TurnContext::Reply(std::string text, std::vector<Choice> choices) {
 Status ValidateFlows(const std::vector<FlowSpec>& flows) {
   std::set<std::string> names;
   std::set<std::string> triggers;
+  std::set<std::string> card_kinds;
+  std::set<std::string> question_kinds;
+  std::set<EventKind> events;
   for (const auto* global : {&HelpTriggers(), &CancelTriggers(), &MenuTriggers()}) {
     for (const auto& t : *global) triggers.insert(AsciiLower(t));
   }
@@ -153,8 +158,33 @@ Status ValidateFlows(const std::vector<FlowSpec>& flows) {
     if (!names.insert(flow.name).second) {
       return Status::InvalidArgument("flow \"" + flow.name + "\" is declared twice");
     }
-    if (flow.triggers.empty()) {
+    const EntryPoints& entry = flow.entry;
+    const bool has_entry =
+        !entry.card_kinds.empty() || !entry.question_kinds.empty() || !entry.events.empty();
+    if (flow.triggers.empty() && !has_entry) {
       return Status::InvalidArgument("flow \"" + flow.name + "\" has no trigger");
+    }
+    if (has_entry && !flow.on_entry) {
+      return Status::InvalidArgument("flow \"" + flow.name + "\" has entry points but no on_entry");
+    }
+    for (const auto& k : entry.card_kinds) {
+      if (k.empty() || !card_kinds.insert(k).second) {
+        return Status::InvalidArgument("flow \"" + flow.name + "\": card kind \"" + k +
+                                       "\" is empty or declared by another flow");
+      }
+    }
+    for (const auto& k : entry.question_kinds) {
+      if (k.empty() || !question_kinds.insert(k).second) {
+        return Status::InvalidArgument("flow \"" + flow.name + "\": question kind \"" + k +
+                                       "\" is empty or declared by another flow");
+      }
+    }
+    for (EventKind e : entry.events) {
+      if (e == EventKind::kNone || !events.insert(e).second) {
+        return Status::InvalidArgument("flow \"" + flow.name + "\": event \"" +
+                                       std::string(EventKindName(e)) +
+                                       "\" is none or declared by another flow");
+      }
     }
     for (const auto& t : flow.triggers) {
       if (!triggers.insert(AsciiLower(t)).second) {
@@ -163,7 +193,7 @@ Status ValidateFlows(const std::vector<FlowSpec>& flows) {
       }
     }
     if (flow.steps.empty()) {
-      if (!flow.on_start) {
+      if (!flow.triggers.empty() && !flow.on_start) {
         return Status::InvalidArgument("flow \"" + flow.name + "\" has neither steps nor on_start");
       }
       continue;
@@ -186,6 +216,14 @@ Status ValidateFlows(const std::vector<FlowSpec>& flows) {
       if (!step.next.empty() && steps.count(step.next) == 0) {
         return Status::InvalidArgument(where + "next step \"" + step.next + "\" does not exist");
       }
+      for (const auto& target : step.may_goto) {
+        if (steps.count(target) == 0) {
+          return Status::InvalidArgument(where + "goto step \"" + target + "\" does not exist");
+        }
+      }
+      if (step.route && step.may_goto.empty()) {
+        return Status::InvalidArgument(where + "a route needs may_goto");
+      }
       if (step.prompt_key.empty()) return Status::InvalidArgument(where + "no prompt");
       switch (step.input) {
         case InputKind::kChoice:
@@ -197,7 +235,7 @@ Status ValidateFlows(const std::vector<FlowSpec>& flows) {
           if (!step.accept) return Status::InvalidArgument(where + "a text step needs accept");
           break;
         case InputKind::kConfirm:
-          if (!step.next.empty()) {
+          if (!step.next.empty() || !step.may_goto.empty()) {
             return Status::InvalidArgument(where + "a confirm step completes the flow; no next");
           }
           break;
@@ -339,90 +377,183 @@ OutboundMessage Engine::Notice(const InboundMessage& in, std::string_view key) c
   return m;
 }
 
-StatusOr<std::vector<OutboundMessage>> Engine::HandleTurn(storage::Database& db,
-                                                          const InboundMessage& in) {
-  const int64_t now = services_.clock.NowMillis();
-  LINLI_ASSIGN_OR_RETURN(storage::Person person,
-                         storage::IdentityStore::Touch(db, in.conversation, now));
-  const std::string key = in.conversation.Key();
-  LINLI_ASSIGN_OR_RETURN(std::optional<storage::DialogState> loaded,
-                         storage::ConversationStore::Load(db, key));
-  storage::DialogState state = loaded.value_or(storage::DialogState{});
-  const std::string locale = PickLocale(in, person, state.locale);
-  TurnContext ctx(db, services_, in, person, locale);
+// One turn's state, from LoadState to Save.
+struct Engine::Turn {
+  Turn(storage::Database& d, const InboundMessage& m, int64_t t) : db(d), in(m), now(t) {}
+  storage::Database& db;
+  const InboundMessage& in;
+  const int64_t now;
+  std::string key;     // the conversation's dialog-state key
+  bool had_state = false;
+  std::string locale;
+  Slots slots;
+  const FlowSpec* flow = nullptr;  // the flow the user is in (null = idle or expired)
+  const StepSpec* step = nullptr;  // its current step
+  bool expired = false;            // a flow was abandoned by the session timeout
+  UserInput input;
+  std::optional<storage::PendingQuestion> question;  // pending on this conversation
+};
 
-  Slots slots = SlotsFromJson(state.slots_json.empty() ? "{}" : state.slots_json);
-  const FlowSpec* flow = state.flow.empty() ? nullptr : FindFlow(state.flow);
-  const StepSpec* step = flow ? FindStep(*flow, state.step) : nullptr;
-  bool expired = false;
-  if (flow != nullptr && step == nullptr) flow = nullptr;  // flow changed across a deploy
+StatusOr<storage::Person> Engine::LoadState(Turn& turn) const {
+  const InboundMessage& in = turn.in;
+  LINLI_ASSIGN_OR_RETURN(storage::Person person,
+                         storage::IdentityStore::Touch(turn.db, in.conversation, turn.now));
+  turn.key = in.conversation.Key();
+  LINLI_ASSIGN_OR_RETURN(std::optional<storage::DialogState> loaded,
+                         storage::ConversationStore::Load(turn.db, turn.key));
+  turn.had_state = loaded.has_value();
+  storage::DialogState state = loaded.value_or(storage::DialogState{});
+  turn.locale = PickLocale(in, person, state.locale);
+  turn.slots = SlotsFromJson(state.slots_json.empty() ? "{}" : state.slots_json);
+  turn.flow = state.flow.empty() ? nullptr : FindFlow(state.flow);
+  turn.step = turn.flow ? FindStep(*turn.flow, state.step) : nullptr;
+  if (turn.flow != nullptr && turn.step == nullptr) turn.flow = nullptr;  // changed by a deploy
   const int64_t timeout_ms =
       static_cast<int64_t>(services_.config.dialog.session_timeout_minutes) * 60 * 1000;
-  if (flow != nullptr && now - state.updated_at_ms > timeout_ms) {
-    expired = true;
-    flow = nullptr;
-    step = nullptr;
+  if (turn.flow != nullptr && turn.now - state.updated_at_ms > timeout_ms) {
+    turn.expired = true;
+    turn.flow = nullptr;
+    turn.step = nullptr;
   }
-
-  auto finish = [&](const FlowSpec* f, const std::string& step_name) -> Status {
-    if (f == nullptr || step_name.empty()) {
-      if (loaded) return storage::ConversationStore::Clear(db, key);
-      return Status::Ok();
-    }
-    storage::DialogState next;
-    next.flow = f->name;
-    next.step = step_name;
-    next.slots_json = SlotsToJson(slots);
-    next.locale = locale;
-    next.updated_at_ms = now;
-    return storage::ConversationStore::Save(db, key, next);
-  };
-
-  UserInput input;
-  input.from_button = in.kind == InboundKind::kButton;
-  input.text = TrimText(input.from_button ? in.payload : in.text);
-  input.attachments = in.attachments;
-
-  if (in.kind == InboundKind::kEvent) {
-    if (in.event == "subscribe") {
-      SendMenu(ctx, "event.welcome");
-      LINLI_RETURN_IF_ERROR(finish(nullptr, ""));
-      return ctx.TakeReplies();
-    }
-    if (in.event != "click" && in.event != "scan") return ctx.TakeReplies();  // nothing to say
-    input.text = TrimText(in.payload);  // a menu key names a command, e.g. "/report"
+  if (in.kind != InboundKind::kEvent) {
+    LINLI_ASSIGN_OR_RETURN(turn.question,
+                           storage::QuestionStore::Pending(turn.db, turn.key, turn.now));
   }
+  turn.input.from_button = in.kind == InboundKind::kButton;
+  turn.input.text = TrimText(turn.input.from_button ? in.payload : in.text);
+  turn.input.attachments = in.attachments;
+  return person;
+}
 
-  if (expired) ctx.Reply(ctx.T("dialog.expired"));
-  const std::string lower = AsciiLower(input.text);
+Status Engine::Save(const Turn& turn, const Outcome& outcome) const {
+  // The next message after a push answers its question or drops it (events do neither).
+  if (turn.question && !outcome.answered) {
+    // Only the question this turn saw: one asked by this turn itself stays.
+    LINLI_RETURN_IF_ERROR(
+        storage::QuestionStore::Drop(turn.db, turn.key, turn.question->asked_at_ms + 1));
+  }
+  if (outcome.keep_state) return Status::Ok();
+  if (outcome.flow == nullptr || outcome.step.empty()) {
+    if (turn.had_state) return storage::ConversationStore::Clear(turn.db, turn.key);
+    return Status::Ok();
+  }
+  storage::DialogState next;
+  next.flow = outcome.flow->name;
+  next.step = outcome.step;
+  next.slots_json = SlotsToJson(turn.slots);
+  next.locale = turn.locale;
+  next.updated_at_ms = turn.now;
+  return storage::ConversationStore::Save(turn.db, turn.key, next);
+}
 
-  if (Contains(CancelTriggers(), lower)) {
-    ctx.Reply(ctx.T(flow ? "dialog.cancelled" : "dialog.nothing_to_cancel"));
+StatusOr<std::vector<OutboundMessage>> Engine::HandleTurn(storage::Database& db,
+                                                          const InboundMessage& in) {
+  Turn turn(db, in, services_.clock.NowMillis());
+  LINLI_ASSIGN_OR_RETURN(storage::Person person, LoadState(turn));
+  TurnContext ctx(db, services_, in, std::move(person), turn.locale);
+  LINLI_ASSIGN_OR_RETURN(Outcome outcome, Dispatch(ctx, turn));
+  LINLI_RETURN_IF_ERROR(Save(turn, outcome));
+  return ctx.TakeReplies();
+}
+
+StatusOr<Engine::Outcome> Engine::Dispatch(TurnContext& ctx, Turn& turn) const {
+  if (turn.in.kind == InboundKind::kEvent) {
+    LINLI_ASSIGN_OR_RETURN(std::optional<Outcome> handled, HandleEvent(ctx, turn));
+    if (handled) return *handled;
+  }
+  if (turn.expired) ctx.Reply(ctx.T("dialog.expired"));
+  if (std::optional<Outcome> handled = GlobalCommand(ctx, turn)) return *handled;
+  LINLI_ASSIGN_OR_RETURN(std::optional<Outcome> picked, PickFlow(ctx, turn));
+  if (picked) return *picked;
+  if (turn.flow == nullptr) {
+    if (!turn.expired) ctx.Reply(ctx.T("dialog.unknown"));
     SendMenu(ctx, "menu.intro");
-    LINLI_RETURN_IF_ERROR(finish(nullptr, ""));
-    return ctx.TakeReplies();
+    return Outcome::Idle();
+  }
+  return JudgeStep(ctx, turn);
+}
+
+StatusOr<std::optional<Engine::Outcome>> Engine::HandleEvent(TurnContext& ctx, Turn& turn) const {
+  const InboundMessage& in = turn.in;
+  for (const auto& flow : flows_) {
+    const auto& events = flow.entry.events;
+    if (std::find(events.begin(), events.end(), in.event) == events.end()) continue;
+    Entry entry;
+    entry.kind = Entry::Kind::kEvent;
+    entry.ref = in.payload;
+    entry.value = in.payload;
+    entry.event = in.event;
+    turn.slots.clear();
+    LINLI_ASSIGN_OR_RETURN(Outcome o, RunEntry(ctx, turn, flow, entry));
+    return std::optional<Outcome>(o);
+  }
+  if (in.event == EventKind::kSubscribe) {
+    SendMenu(ctx, "event.welcome");
+    return std::optional<Outcome>(Outcome::Idle());
+  }
+  if (in.event != EventKind::kClick && in.event != EventKind::kScan) {
+    return std::optional<Outcome>(Outcome::Keep());  // nothing to say
+  }
+  turn.input.text = TrimText(in.payload);  // a menu key names a command, e.g. "/report"
+  return std::optional<Outcome>();
+}
+
+std::optional<Engine::Outcome> Engine::GlobalCommand(TurnContext& ctx, Turn& turn) const {
+  const std::string lower = AsciiLower(turn.input.text);
+  if (Contains(CancelTriggers(), lower)) {
+    ctx.Reply(ctx.T(turn.flow ? "dialog.cancelled" : "dialog.nothing_to_cancel"));
+    SendMenu(ctx, "menu.intro");
+    return Outcome::Idle();
   }
   if (Contains(HelpTriggers(), lower)) {
     ctx.Reply(ctx.T("help.text"));
     if (ctx.is_staff()) ctx.Reply(ctx.T("staff.help"));  // staff also see their commands
-    if (flow != nullptr) {
-      Prompt(ctx, *step, slots, ctx.T("dialog.resume"));
-      LINLI_RETURN_IF_ERROR(finish(flow, step->name));
-    } else {
-      SendMenu(ctx, "menu.intro");
-      LINLI_RETURN_IF_ERROR(finish(nullptr, ""));
+    if (turn.flow != nullptr) {
+      Prompt(ctx, *turn.step, turn.slots, ctx.T("dialog.resume"));
+      return Outcome::At(turn.flow, turn.step->name);
     }
-    return ctx.TakeReplies();
+    SendMenu(ctx, "menu.intro");
+    return Outcome::Idle();
   }
   if (Contains(MenuTriggers(), lower)) {
     SendMenu(ctx, "menu.intro");
-    LINLI_RETURN_IF_ERROR(finish(nullptr, ""));
-    return ctx.TakeReplies();
+    return Outcome::Idle();
+  }
+  return std::nullopt;
+}
+
+StatusOr<std::optional<Engine::Outcome>> Engine::PickFlow(TurnContext& ctx, Turn& turn) const {
+  const InboundMessage& in = turn.in;
+  const UserInput& input = turn.input;
+  // A reply to a card the database knows goes to the flow of that card kind.
+  if (!in.reply_to.empty()) {
+    const std::string& chat_id =
+        in.conversation.chat_id.empty() ? in.conversation.user_id : in.conversation.chat_id;
+    LINLI_ASSIGN_OR_RETURN(std::optional<storage::CardRef> card,
+                           storage::CardStore::Find(turn.db, in.conversation.channel, chat_id,
+                                                    in.reply_to));
+    if (card) {
+      if (const FlowSpec* flow = FlowForCard(card->kind)) {
+        Entry entry;
+        entry.kind = Entry::Kind::kCardReply;
+        entry.name = card->kind;
+        entry.ref = card->ref;
+        entry.value = input.text;
+        turn.slots.clear();
+        LINLI_ASSIGN_OR_RETURN(Outcome o, RunEntry(ctx, turn, *flow, entry));
+        return std::optional<Outcome>(o);
+      }
+    }
   }
 
   std::string args;
   const FlowSpec* triggered = MatchTrigger(input.text, &args);
-  if (triggered == nullptr && flow == nullptr && !input.text.empty()) {
+  if (triggered == nullptr && turn.flow == nullptr && turn.question && !input.text.empty()) {
+    // Idle after a push that asked something: its number, label or button answers it.
+    LINLI_ASSIGN_OR_RETURN(std::optional<Outcome> answered, Answer(ctx, turn));
+    if (answered) return answered;
+  }
+  if (triggered == nullptr && turn.flow == nullptr && !input.text.empty()) {
     // Idle: a number or a label picks from the main menu (WeChat has no buttons).
     std::vector<std::string> payloads;
     std::vector<std::string> labels;
@@ -436,36 +567,67 @@ StatusOr<std::vector<OutboundMessage>> Engine::HandleTurn(storage::Database& db,
     const int picked = MatchOption(input.text, payloads, labels);
     if (picked >= 0) triggered = menu[picked];
   }
+  if (triggered == nullptr) return std::optional<Outcome>();
 
-  if (triggered != nullptr) {
-    slots.clear();
-    if (triggered->steps.empty()) {
-      LINLI_RETURN_IF_ERROR(triggered->on_start(ctx, args));
-      LINLI_RETURN_IF_ERROR(finish(nullptr, ""));
-      return ctx.TakeReplies();
-    }
-    LINLI_ASSIGN_OR_RETURN(std::string entered,
-                           Enter(ctx, *triggered, triggered->steps.front().name, slots));
-    LINLI_RETURN_IF_ERROR(finish(triggered, entered));
-    return ctx.TakeReplies();
+  turn.slots.clear();
+  if (triggered->steps.empty()) {
+    LINLI_RETURN_IF_ERROR(triggered->on_start(ctx, args));
+    return std::optional<Outcome>(Outcome::Idle());
   }
+  LINLI_ASSIGN_OR_RETURN(std::string entered,
+                         Enter(ctx, *triggered, triggered->steps.front().name, turn.slots));
+  return std::optional<Outcome>(Outcome::At(triggered, entered));
+}
 
-  if (flow == nullptr) {
-    if (!expired) ctx.Reply(ctx.T("dialog.unknown"));
-    SendMenu(ctx, "menu.intro");
-    LINLI_RETURN_IF_ERROR(finish(nullptr, ""));
-    return ctx.TakeReplies();
+StatusOr<std::optional<Engine::Outcome>> Engine::Answer(TurnContext& ctx, Turn& turn) const {
+  const storage::PendingQuestion& q = *turn.question;
+  const FlowSpec* flow = FlowForQuestion(q.kind);
+  if (flow == nullptr) return std::optional<Outcome>();  // no flow answers it (any more)
+  std::vector<std::string> payloads;
+  std::vector<std::string> labels;
+  for (const auto& o : q.options) {
+    // An option without a button matches by number and label only.
+    payloads.push_back(o.payload.empty() ? std::string("\x01") : o.payload);
+    labels.push_back(o.label);
   }
+  const int idx = MatchOption(turn.input.text, payloads, labels);
+  if (idx < 0) return std::optional<Outcome>();
+  Entry entry;
+  entry.kind = Entry::Kind::kAnswer;
+  entry.name = q.kind;
+  entry.ref = q.ref;
+  entry.value = q.options[static_cast<size_t>(idx)].value;
+  turn.slots.clear();
+  // Dropped first: the answering flow may ask a new question.
+  LINLI_RETURN_IF_ERROR(storage::QuestionStore::Drop(turn.db, turn.key, q.asked_at_ms + 1));
+  LINLI_ASSIGN_OR_RETURN(Outcome o, RunEntry(ctx, turn, *flow, entry));
+  o.answered = true;
+  return std::optional<Outcome>(o);
+}
 
-  // In a flow: the current step judges the input.
+StatusOr<Engine::Outcome> Engine::RunEntry(TurnContext& ctx, Turn& turn, const FlowSpec& flow,
+                                           const Entry& entry) const {
+  LINLI_ASSIGN_OR_RETURN(std::string step, flow.on_entry(ctx, entry, turn.slots));
+  if (step.empty()) return Outcome::Idle();
+  if (FindStep(flow, step) == nullptr) {
+    return Status::Internal("flow " + flow.name + ": entry point chose unknown step " + step);
+  }
+  LINLI_ASSIGN_OR_RETURN(std::string entered, Enter(ctx, flow, step, turn.slots));
+  return Outcome::At(&flow, entered);
+}
+
+StatusOr<Engine::Outcome> Engine::JudgeStep(TurnContext& ctx, Turn& turn) const {
+  const FlowSpec* flow = turn.flow;
+  const StepSpec* step = turn.step;
+  Slots& slots = turn.slots;
+  UserInput& input = turn.input;
   if (input.from_button) {
     std::string button_step;
     std::string value;
     if (ParseStepPayload(input.text, &button_step, &value)) {
       if (button_step != step->name) {
         Prompt(ctx, *step, slots, ctx.T("dialog.stale_button"));
-        LINLI_RETURN_IF_ERROR(finish(flow, step->name));
-        return ctx.TakeReplies();
+        return Outcome::At(flow, step->name);
       }
       input.text = value;
     }
@@ -498,8 +660,7 @@ StatusOr<std::vector<OutboundMessage>> Engine::HandleTurn(storage::Database& db,
       if (no) {
         ctx.Reply(ctx.T("dialog.cancelled"));
         SendMenu(ctx, "menu.intro");
-        LINLI_RETURN_IF_ERROR(finish(nullptr, ""));
-        return ctx.TakeReplies();
+        return Outcome::Idle();
       }
       verdict = yes ? StepVerdict::Accept() : StepVerdict::Reject("dialog.confirm_hint");
       break;
@@ -518,13 +679,39 @@ StatusOr<std::vector<OutboundMessage>> Engine::HandleTurn(storage::Database& db,
 
   if (!verdict.accepted) {
     Prompt(ctx, *step, slots, ctx.T(verdict.hint_key, verdict.hint_args));
-    LINLI_RETURN_IF_ERROR(finish(flow, step->name));
-    return ctx.TakeReplies();
+    return Outcome::At(flow, step->name);
   }
-  std::string next = step->input == InputKind::kConfirm ? std::string() : step->next;
+  LINLI_ASSIGN_OR_RETURN(std::string next, NextStep(ctx, *flow, *step, verdict, slots));
   LINLI_ASSIGN_OR_RETURN(std::string entered, Enter(ctx, *flow, next, slots));
-  LINLI_RETURN_IF_ERROR(finish(flow, entered));
-  return ctx.TakeReplies();
+  return Outcome::At(flow, entered);
+}
+
+StatusOr<std::string> Engine::NextStep(const TurnContext& ctx, const FlowSpec& flow,
+                                       const StepSpec& step, const StepVerdict& verdict,
+                                       const Slots& slots) const {
+  if (step.input == InputKind::kConfirm) return std::string();
+  std::string chosen = verdict.goto_step;
+  if (chosen.empty() && step.route) chosen = step.route(ctx, slots);
+  if (chosen.empty()) return step.next;
+  if (std::find(step.may_goto.begin(), step.may_goto.end(), chosen) == step.may_goto.end()) {
+    return Status::Internal("flow " + flow.name + ", step " + step.name + ": goto \"" + chosen +
+                            "\" is not in may_goto");
+  }
+  return chosen;
+}
+
+const FlowSpec* Engine::FlowForCard(const std::string& kind) const {
+  for (const auto& f : flows_) {
+    if (Contains(f.entry.card_kinds, kind)) return &f;
+  }
+  return nullptr;
+}
+
+const FlowSpec* Engine::FlowForQuestion(const std::string& kind) const {
+  for (const auto& f : flows_) {
+    if (Contains(f.entry.question_kinds, kind)) return &f;
+  }
+  return nullptr;
 }
 
 }  // namespace linli::dialogs

@@ -1,9 +1,18 @@
 // The dialog engine: interprets declared flows (dialogs/flow.h) one turn at a time. State per
 // conversation lives in the conversations table and is written in the caller's transaction,
 // so a restart mid-flow resumes where the user was and a failed turn leaves nothing behind.
+//
+// Pushed questions (storage/question_store.h): when the conversation is idle, a message that
+// no trigger claims and that matches an option of the question pending there (its button
+// payload, its number "1", or its label "满意") answers it: the flow declaring the question's
+// kind runs with the option's value, and the question is dropped. Any other message (a trigger
+// word like 报事, a global command, a step's answer in a running flow, unknown text) goes on as
+// without a question, and the question is dropped too: only the message right after a push
+// can answer it by number, so a later "1" picks from the menu again. Events leave it pending.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +46,46 @@ class Engine {
 
  private:
   Engine(const domain::Deps& services, std::vector<FlowSpec> flows);
+
+  // The stages of a turn: LoadState, then Dispatch (an event's entry point, the global
+  // commands, PickFlow - a card reply, a trigger, the answer to a pending question, a menu
+  // pick - or JudgeStep for the current step), then Save.
+  struct Turn;
+  // Where the conversation stands after a turn.
+  struct Outcome {
+    const FlowSpec* flow = nullptr;  // null or `step` "" = idle
+    std::string step;
+    bool keep_state = false;  // leave the stored state as it was (an event with nothing to say)
+    bool answered = false;    // the turn answered the pending question
+    static Outcome Idle() { return {}; }
+    static Outcome Keep() { return {nullptr, {}, true, false}; }
+    static Outcome At(const FlowSpec* f, std::string s) { return {f, std::move(s), false, false}; }
+  };
+  // Touches the sender's identity and loads the dialog state, the locale, the pending question
+  // (not for events) and the normalized input into `turn`. Returns the sender.
+  StatusOr<storage::Person> LoadState(Turn& turn) const;
+  StatusOr<Outcome> Dispatch(TurnContext& ctx, Turn& turn) const;
+  // Events: a flow's event entry point, the welcome on subscribe, nothing for passive events;
+  // nullopt for a click or scan, whose payload then goes on as typed text.
+  StatusOr<std::optional<Outcome>> HandleEvent(TurnContext& ctx, Turn& turn) const;
+  // 取消 / 帮助 / 菜单 in any state; nullopt for anything else.
+  std::optional<Outcome> GlobalCommand(TurnContext& ctx, Turn& turn) const;
+  // Starts a flow for a card reply, a trigger, an answer or a menu pick; nullopt if none.
+  StatusOr<std::optional<Outcome>> PickFlow(TurnContext& ctx, Turn& turn) const;
+  // The pending question's answer, if the input is one of its options.
+  StatusOr<std::optional<Outcome>> Answer(TurnContext& ctx, Turn& turn) const;
+  StatusOr<Outcome> RunEntry(TurnContext& ctx, Turn& turn, const FlowSpec& flow,
+                             const Entry& entry) const;
+  // The current step judges the input and the flow moves on (next, Goto or route).
+  StatusOr<Outcome> JudgeStep(TurnContext& ctx, Turn& turn) const;
+  StatusOr<std::string> NextStep(const TurnContext& ctx, const FlowSpec& flow,
+                                 const StepSpec& step, const StepVerdict& verdict,
+                                 const Slots& slots) const;
+  // Writes the dialog state (and drops an unanswered pending question) in the turn's
+  // transaction.
+  Status Save(const Turn& turn, const Outcome& outcome) const;
+  const FlowSpec* FlowForCard(const std::string& kind) const;
+  const FlowSpec* FlowForQuestion(const std::string& kind) const;
 
   const FlowSpec* FindFlow(const std::string& name) const;
   const StepSpec* FindStep(const FlowSpec& flow, const std::string& name) const;

@@ -1,7 +1,9 @@
 // Flows are declared as data (python-telegram-bot's ConversationHandler, Rasa forms): entry
-// triggers, ordered steps each with a prompt, an input kind, validation and a transition, and
-// a completion handler doing the domain writes. The engine (dialogs/engine.h) interprets them;
-// ValidateFlows rejects unknown step names and colliding triggers at start-up.
+// triggers and entry points (a reply to a card, the answer to a pushed question, a platform
+// event), ordered steps each with a prompt, an input kind, validation and a transition (the
+// fixed `next`, or a declared Goto), and a completion handler doing the domain writes. The
+// engine (dialogs/engine.h) interprets them; ValidateFlows rejects unknown step names, Goto
+// targets and colliding triggers or entry points at start-up.
 #pragma once
 
 #include <functional>
@@ -86,11 +88,15 @@ struct StepVerdict {
   bool accepted = false;
   std::string hint_key;  // for a rejection: text key explaining what is expected
   TextArgs hint_args;
+  std::string goto_step;  // accepted, and the next step is this one instead of `next`
 
-  static StepVerdict Accept() { return {true, {}, {}}; }
+  static StepVerdict Accept() { return {true, {}, {}, {}}; }
   static StepVerdict Reject(std::string key, TextArgs args = {}) {
-    return {false, std::move(key), std::move(args)};
+    return {false, std::move(key), std::move(args), {}};
   }
+  // Accepts and continues at `step`, which must be in the step's `may_goto` (the engine fails
+  // the turn with kInternal otherwise; ValidateFlows checks `may_goto` names real steps).
+  static StepVerdict Goto(std::string step) { return {true, {}, {}, std::move(step)}; }
 };
 
 struct StepSpec {
@@ -111,6 +117,35 @@ struct StepSpec {
   std::function<bool(const Slots&)> skip_if;
   // Name of the next step; "" = the flow is complete (kConfirm steps complete on confirm).
   std::string next;
+  // Branching: the steps `accept` (via StepVerdict::Goto) or `route` may choose instead of
+  // `next`. Every name must be a step of the flow; a Goto elsewhere fails the turn (kInternal).
+  std::vector<std::string> may_goto;
+  // kChoice and kText: after the input is accepted, picks the next step from the slots; ""
+  // = `next`. Needs `may_goto`. A Goto from `accept` wins over `route`.
+  std::function<std::string(const TurnContext&, const Slots&)> route;
+};
+
+// Ways into a flow other than its trigger words (python-telegram-bot's entry points). Each
+// card kind, question kind and event may be declared by one flow only.
+struct EntryPoints {
+  // A reply to a bot message the database knows as a card of one of these kinds
+  // (storage/card_store.h); handled before trigger matching.
+  std::vector<std::string> card_kinds;
+  // The answer (by number, label or button) to a pending pushed question of one of these
+  // kinds (storage/question_store.h).
+  std::vector<std::string> question_kinds;
+  // These platform events.
+  std::vector<EventKind> events;
+};
+
+// Why a flow is entered through an entry point.
+struct Entry {
+  enum class Kind { kCardReply, kAnswer, kEvent };
+  Kind kind = Kind::kCardReply;
+  std::string name;   // the card or question kind; "" for an event
+  std::string ref;    // the card's or question's ref id; the event's payload for an event
+  std::string value;  // kAnswer: the chosen option's value; kCardReply: the reply's text
+  EventKind event = EventKind::kNone;
 };
 
 struct FlowSpec {
@@ -124,6 +159,11 @@ struct FlowSpec {
   // Stepped flows: runs when the last step is done (or confirmed); does the domain writes
   // and adds the replies.
   std::function<Status(TurnContext&, const Slots&)> on_complete;
+  // Entry points (optional) and what runs for them: may reply and fill slots, and returns the
+  // step to enter ("" = nothing more; the conversation is idle after the turn). Returning a
+  // step the flow does not declare fails the turn (kInternal).
+  EntryPoints entry;
+  std::function<StatusOr<std::string>(TurnContext&, const Entry&, Slots&)> on_entry;
 };
 
 // A one-shot command flow (no steps): `on_start` runs with the text after the trigger.
@@ -136,9 +176,11 @@ inline FlowSpec CommandFlow(std::string name, std::vector<std::string> triggers,
   return flow;
 }
 
-// Checks flow specs: names unique, steps named and unique, every `next` names a step of the
-// flow, choice steps have options and a slot, text steps have `accept`, triggers do not
-// collide across flows or with the global commands. kInvalidArgument names the problem.
+// Checks flow specs: names unique, steps named and unique, every `next` and `may_goto` names a
+// step of the flow, `route` comes with `may_goto`, choice steps have options and a slot, text
+// steps have `accept`, triggers do not collide across flows or with the global commands, a flow
+// has a trigger or an entry point, entry points come with `on_entry` and no card kind,
+// question kind or event is declared by two flows. kInvalidArgument names the problem.
 Status ValidateFlows(const std::vector<FlowSpec>& flows);
 
 // The global commands every state understands.

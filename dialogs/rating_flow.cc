@@ -1,11 +1,13 @@
 // 评价 /rate: the reporter rates a resolved ticket. The resolve push carries buttons whose
 // payloads are "/rate <number> <satisfied|basic|unsatisfied>" (<= 64 bytes); typed forms work
 // too: "评价 12 满意", "评价 12 3", "/rate 12 不满意 还是漏水" (the rest is a comment).
-// "评价 12" alone shows the choices again.
+// "评价 12" alone shows the choices again. Right after the resolve push, a bare "1" / "满意"
+// answers its pending question (FlowSpec::entry.question_kinds).
 #include <string>
 
 #include "dialogs/engine.h"
 #include "dialogs/flows.h"
+#include "domain/tickets/rating_question.h"
 #include "domain/tickets/ticket_service.h"
 
 namespace linli::dialogs {
@@ -70,8 +72,20 @@ Status Rate(TurnContext& ctx, const std::string& args) {
   return Status::Ok();
 }
 
+// The answer to the rating question pushed by TicketService::Resolve (domain/tickets/
+// rating_question.h): "1" or "满意" right after the push rates that ticket.
+StatusOr<std::string> Answer(TurnContext& ctx, const Entry& entry, Slots&) {
+  LINLI_RETURN_IF_ERROR(Rate(ctx, entry.ref + " " + entry.value));
+  return std::string();
+}
+
 }  // namespace
 
-FlowSpec RatingFlow() { return CommandFlow("rate", {"/rate", "评价", "rate"}, Rate); }
+FlowSpec RatingFlow() {
+  FlowSpec flow = CommandFlow("rate", {"/rate", "评价", "rate"}, Rate);
+  flow.entry.question_kinds = {domain::kRatingQuestionKind};
+  flow.on_entry = Answer;
+  return flow;
+}
 
 }  // namespace linli::dialogs

@@ -202,6 +202,32 @@ CREATE TABLE job_runs (
   runs BIGINT NOT NULL
 );
 )sql"},
+    // Card references: which bot message (platform id, per channel and chat) shows what, so a
+    // reply to it reaches the flow that handles that kind of card.
+    {10, R"sql(
+CREATE TABLE card_refs (
+  channel TEXT NOT NULL,
+  chat_id TEXT NOT NULL,
+  platform_message_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (channel, chat_id, platform_message_id)
+);
+CREATE INDEX card_refs_created_at ON card_refs (created_at);
+)sql"},
+    // Pushed questions: at most one pending per private conversation (ConversationRef::Key()).
+    {11, R"sql(
+CREATE TABLE pending_questions (
+  conversation_key TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  options TEXT NOT NULL,
+  asked_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX pending_questions_expires_at ON pending_questions (expires_at);
+)sql"},
     {13, R"sql(
 CREATE TABLE rate_counters (
   key TEXT PRIMARY KEY,

@@ -38,6 +38,8 @@ StatusOr<std::string> EncodePayload(const OutboundMessage& m) {
         {"callback_id", m.callback_id},
         {"idempotency_key", m.idempotency_key},
         {"notice", m.notice},
+        {"card_kind", m.card_kind},
+        {"card_ref", m.card_ref},
         {"notice_fields", m.notice_fields},  // `window` is filled at send time, not stored
     };
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -69,6 +71,8 @@ Status DecodePayload(const std::string& text, OutboundMessage* m) {
   m->callback_id = StringField(j, "callback_id");
   m->idempotency_key = StringField(j, "idempotency_key");
   m->notice = StringField(j, "notice");
+  m->card_kind = StringField(j, "card_kind");
+  m->card_ref = StringField(j, "card_ref");
   m->notice_fields.clear();
   auto fields = j.find("notice_fields");
   if (fields != j.end() && fields->is_object()) {

@@ -112,12 +112,7 @@ StatusOr<DecodedCallback> DecodeCallback(std::string_view body, const std::strin
 }
 
 std::string RenderText(const OutboundMessage& message) {
-  std::string text = message.text;
-  for (size_t i = 0; i < message.choices.size(); ++i) {
-    text += (i == 0 ? (text.empty() ? "" : "\n\n") : "\n");
-    text += std::to_string(i + 1) + ". " + message.choices[i].label;
-  }
-  return text;
+  return RenderNumberedChoices(message.text, message.choices);
 }
 
 std::string BuildWebhookTextBody(const OutboundMessage& message) {

@@ -202,12 +202,7 @@ StatusOr<std::optional<InboundMessage>> DecodeMessageReceive(const json& body,
 }
 
 std::string RenderText(const OutboundMessage& message) {
-  std::string text = message.text;
-  for (size_t i = 0; i < message.choices.size(); ++i) {
-    text += (i == 0 ? (text.empty() ? "" : "\n\n") : "\n");
-    text += std::to_string(i + 1) + ". " + message.choices[i].label;
-  }
-  return text;
+  return RenderNumberedChoices(message.text, message.choices);
 }
 
 std::string SendUuid(const OutboundMessage& message) {

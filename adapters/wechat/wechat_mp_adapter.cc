@@ -355,7 +355,7 @@ StatusOr<WebhookResult> WechatMpAdapter::HandlePost(const HttpRequest& request) 
   WebhookResult result;
   if (parsed.message) {
     result.message = std::move(parsed.message);
-    if (result.message->event == "click") {
+    if (result.message->event == EventKind::kClick) {
       auto cmd = options_.menu_commands.find(result.message->payload);
       if (cmd != options_.menu_commands.end()) result.message->payload = cmd->second;
     }

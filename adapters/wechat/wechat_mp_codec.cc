@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "bot/json.h"
+#include "bot/text.h"
 #include "adapters/wechat/wechat_xml.h"
 
 namespace linli::adapters::wechat {
@@ -85,12 +86,7 @@ StatusOr<double> ParseCoordinate(std::string_view s, const std::string& key, dou
 }
 
 // Events that become a turn; names as WeChat (upper case) and WeCom (lower case) send them.
-const char* KnownEvent(const std::string& lower) {
-  for (const char* e : {"subscribe", "unsubscribe", "click", "scan", "view", "location"}) {
-    if (lower == e) return e;
-  }
-  return nullptr;
-}
+EventKind KnownEvent(const std::string& lower) { return ParseEventKind(lower); }
 
 void AppendUtf8(std::string& out, uint32_t cp) {
   if (cp < 0x80) {
@@ -132,16 +128,16 @@ StatusOr<ParsedInbound> ParseInboundFields(const std::map<std::string, std::stri
 
   if (msg_type == "event") {
     LINLI_ASSIGN_OR_RETURN(std::string event, Required(f, "Event"));
-    const char* known = KnownEvent(Lower(Trim(event)));
-    if (known == nullptr) return out;  // acknowledged, no turn
+    const EventKind known = KnownEvent(Lower(Trim(event)));
+    if (known == EventKind::kNone) return out;  // acknowledged, no turn
     m.kind = InboundKind::kEvent;
     m.event = known;
     m.platform_message_id = "ev:" + out.from_user + ":" + std::to_string(out.create_time);
     m.payload = Optional(f, "EventKey");
-    if (m.event == "subscribe" && m.payload.rfind("qrscene_", 0) == 0) {
+    if (m.event == EventKind::kSubscribe && m.payload.rfind("qrscene_", 0) == 0) {
       m.payload.erase(0, 8);
     }
-    if (m.event == "location") {
+    if (m.event == EventKind::kLocation) {
       LINLI_ASSIGN_OR_RETURN(std::string lat, Required(f, "Latitude"));
       LINLI_ASSIGN_OR_RETURN(std::string lon, Required(f, "Longitude"));
       Attachment a;
@@ -259,12 +255,7 @@ std::string RenderText(const std::vector<OutboundMessage>& messages) {
   std::string out;
   for (const auto& m : messages) {
     if (m.kind != OutboundKind::kText) continue;
-    std::string part = m.text;
-    int n = 0;
-    for (const auto& c : m.choices) {
-      if (!part.empty()) part.push_back('\n');
-      part += std::to_string(++n) + ". " + c.label;
-    }
+    const std::string part = RenderNumberedChoices(m.text, m.choices, {.gap = "\n"});
     if (part.empty()) continue;
     if (!out.empty()) out.append("\n\n");
     out.append(part);

@@ -38,7 +38,7 @@ struct ParsedInbound {
 //   voice -> kVoice ref=MediaId label=Recognition; video/shortvideo -> kVideo ref=MediaId;
 //   location -> kLocation lat=Location_X lon=Location_Y label=Label; link -> kLink ref=Url
 //   label=Title; other message types -> kMessage with no text (the dialogs ask again);
-//   event subscribe/unsubscribe/CLICK/SCAN/VIEW/LOCATION -> kEvent with the lowercase name,
+//   event subscribe/unsubscribe/CLICK/SCAN/VIEW/LOCATION -> kEvent with that EventKind,
 //   payload=EventKey ("qrscene_" stripped for subscribe), LOCATION adds a kLocation
 //   attachment from Latitude/Longitude; other events -> no message.
 // platform_message_id = MsgId, or "ev:" + FromUserName + ":" + CreateTime for events.

@@ -6,6 +6,7 @@
 
 #include "bot/server/outbox.h"
 #include "bot/server/router.h"
+#include "bot/text.h"
 
 namespace linli {
 
@@ -23,8 +24,9 @@ SendResult ConsoleAdapter::Send(const OutboundMessage& message) {
 void ConsoleAdapter::Print(const OutboundMessage& message) {
   std::lock_guard<std::mutex> lock(mu_);
   out_ << message.text << "\n";
-  int n = 0;
-  for (const auto& c : message.choices) out_ << "  " << ++n << ". " << c.label << "\n";
+  if (!message.choices.empty()) {
+    out_ << RenderNumberedChoices("", message.choices, {.gap = "", .indent = "  "}) << "\n";
+  }
   out_ << std::flush;
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "bot/server/log.h"
+#include "storage/card_store.h"
 #include "storage/identity_store.h"
 #include "storage/outbox_store.h"
 
@@ -122,6 +123,16 @@ StatusOr<int> OutboxWorker::RunOnce() {
         record([=, this](storage::Database& db) -> Status {
           LINLI_RETURN_IF_ERROR(
               storage::OutboxStore::MarkSent(db, item.id, result.platform_message_id, now));
+          // A card: remember which sent message shows it, so a reply to it finds its flow.
+          // Platforms that return no message id (WeChat customer-service sends) record none.
+          if (!item.message.card_kind.empty() && !result.platform_message_id.empty()) {
+            LINLI_RETURN_IF_ERROR(storage::CardStore::Record(
+                db, {item.message.to.channel,
+                     item.message.to.chat_id.empty() ? item.message.to.user_id
+                                                     : item.message.to.chat_id,
+                     result.platform_message_id, item.message.card_kind, item.message.card_ref,
+                     now}));
+          }
           return storage::IdentityStore::CountWindowSend(db, item.message.to.channel,
                                                          item.message.to.user_id,
                                                          result.window_use);

@@ -90,15 +90,17 @@ Status Router::Finish(storage::Database& db, Adapter& adapter, const InboundMess
   // message, 3 in a minute after a click/follow/scan), and messages parked outside the
   // window may go now. Unsubscribes and passive platform events open nothing.
   const std::string& user_id = message.conversation.user_id;
-  const bool opens_window = message.kind != InboundKind::kEvent || message.event == "click" ||
-                            message.event == "subscribe" || message.event == "scan";
+  const bool opens_window = message.kind != InboundKind::kEvent ||
+                            message.event == EventKind::kClick ||
+                            message.event == EventKind::kSubscribe ||
+                            message.event == EventKind::kScan;
   if (opens_window) {
     LINLI_RETURN_IF_ERROR(storage::IdentityStore::RecordContact(
         db, channel, user_id, now, message.kind == InboundKind::kEvent));
     LINLI_ASSIGN_OR_RETURN(int64_t released,
                            storage::OutboxStore::ReleaseDeferred(db, channel, user_id, now));
     out->enqueued += static_cast<int>(released);
-  } else if (message.kind == InboundKind::kEvent && message.event == "unsubscribe") {
+  } else if (message.kind == InboundKind::kEvent && message.event == EventKind::kUnsubscribe) {
     // Unfollowed: stop pushing. Rows still queued for this user fail at the outbox (it checks
     // the identity before sending), so staff can see what did not reach them.
     LINLI_RETURN_IF_ERROR(storage::IdentityStore::RecordUnsubscribe(db, channel, user_id, now));

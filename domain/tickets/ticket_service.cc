@@ -9,6 +9,7 @@
 
 #include "domain/common/location.h"
 #include "domain/common/time_format.h"
+#include "domain/tickets/rating_question.h"
 #include "storage/identity_store.h"
 #include "storage/outbox_store.h"
 
@@ -374,6 +375,11 @@ StatusOr<Ticket> TicketService::Resolve(storage::Database& db, const Deps& s, Ac
   t.resolved_at_ms = now_ms;
   LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, text, true, now_ms));
   LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, "push.note", {{"note", text}}));
+  // The push asks for a rating: a bare "1" or "满意" answers it where there are no buttons.
+  LINLI_ASSIGN_OR_RETURN(auto reporter, ReporterOf(db, s, t));
+  if (reporter) {
+    LINLI_RETURN_IF_ERROR(AskRating(db, s, reporter->to, reporter->locale, t.number, now_ms));
+  }
   return t;
 }
 

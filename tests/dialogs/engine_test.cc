@@ -147,12 +147,12 @@ TEST(EngineTest, SubscribeEventWelcomes) {
   DialogHarness h;
   InboundMessage in;
   in.kind = InboundKind::kEvent;
-  in.event = "subscribe";
+  in.event = EventKind::kSubscribe;
   auto r = h.Send(in);
   EXPECT_THAT(DialogHarness::Text(r), HasSubstr("欢迎关注幸福里小区"));
-  in.event = "unsubscribe";
+  in.event = EventKind::kUnsubscribe;
   EXPECT_TRUE(h.Send(in).empty());
-  in.event = "click";
+  in.event = EventKind::kClick;
   in.payload = "/report";
   EXPECT_THAT(DialogHarness::Text(h.Send(in)), HasSubstr("请选择问题类别"));
 }

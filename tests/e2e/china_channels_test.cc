@@ -73,6 +73,9 @@ constexpr char kWcSecret[] = "wc-app-secret";
 constexpr char kWcToken[] = "wecomToken";
 constexpr char kWcAesKey[] = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 
+// The admin HTTP API (staff actions on tickets).
+constexpr char kAdminToken[] = "cn-e2e-admin-token-0123456789abcdef";
+
 // DingTalk robot "dd".
 constexpr char kDdAppKey[] = "dingappkey0001";
 constexpr char kDdSecret[] = "dd-app-secret-0001";
@@ -170,6 +173,7 @@ class CnHarness {
     c.outbox.max_backoff_ms = 400;
     c.outbox.poll_interval_ms = 20;
     c.logging.level = "warn";
+    c.admin.api_token = kAdminToken;
     AppOptions options;
     options.clock = &clock_;
     auto created = App::Create(std::move(c), options);
@@ -1132,6 +1136,55 @@ TEST(ChinaChannelsE2eTest, DeferredWechatNoticeIsListedForStaff) {
   auto none = storage::OutboxStore::ListByStatus(*db, "failed", 10);
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->empty());
+}
+
+// The WeChat rating trap (issue 7): the "please rate #N" push is numbered text (no buttons),
+// and a bare "1" used to start a new report (the main menu's first entry). Now the push leaves
+// a pending question on the reporter's conversation: "1" or "满意" right after it rates.
+TEST(ChinaChannelsE2eTest, WechatRatingPushIsAnsweredByItsNumberOrLabel) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp());
+  WechatUser user;
+  const httplib::Headers admin = {{"Authorization", std::string("Bearer ") + kAdminToken}};
+  size_t pushes = 0;
+  auto report_and_resolve = [&](int64_t number) -> std::string {
+    for (const char* s : {"报事", "2", "3号楼2单元", "楼道灯坏了，晚上很黑", "跳过"}) user.Say(h, s);
+    EXPECT_TRUE(Contains(user.Say(h, "1"), "#" + std::to_string(number)));
+    const std::string base = "/api/admin/tickets/" + std::to_string(number);
+    EXPECT_EQ(h.Post(base + "/accept", "", admin, "application/json").status, 200);
+    const Reply resolved =
+        h.Post(base + "/resolve", R"({"note":"灯管已更换"})", admin, "application/json");
+    EXPECT_EQ(resolved.status, 200) << resolved.body;
+    pushes += 2;  // accepted, resolved: customer-service messages inside the 48 h window
+    EXPECT_TRUE(h.wx_api().WaitForDelivered(kCustomSend, pushes, kWait));
+    const auto sent = h.wx_api().delivered(kCustomSend);
+    return sent.size() >= pushes ? sent[pushes - 1].body["text"].value("content", "") : "";
+  };
+
+  const std::string push = report_and_resolve(1);
+  EXPECT_TRUE(Contains(push, "#1")) << push;
+  EXPECT_TRUE(Contains(push, "\n1. 满意\n2. 基本满意\n3. 不满意")) << push;  // no buttons here
+  const std::string rated = user.Say(h, "1");
+  EXPECT_TRUE(Contains(rated, "感谢您的评价（满意）！#1 已关闭")) << rated;
+  EXPECT_FALSE(Contains(rated, "请选择问题类别")) << rated;  // not a new report
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM tickets"), 1);
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM tickets WHERE number = 1 AND status = 'closed' AND "
+                    "rating = 'satisfied'"),
+            1);
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM pending_questions"), 0);
+  // Answered: the next "1" picks from the menu again (a new report).
+  EXPECT_TRUE(Contains(user.Say(h, "1"), "请选择问题类别"));
+  EXPECT_TRUE(Contains(user.Say(h, "取消"), "已取消"));
+
+  // The label works too.
+  const std::string push2 = report_and_resolve(2);
+  EXPECT_TRUE(Contains(push2, "#2")) << push2;
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM pending_questions"), 1);
+  const std::string rated2 = user.Say(h, "满意");
+  EXPECT_TRUE(Contains(rated2, "#2 已关闭")) << rated2;
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM tickets WHERE number = 2 AND status = 'closed' AND "
+                    "rating = 'satisfied'"),
+            1);
 }
 
 }  // namespace

@@ -55,6 +55,8 @@ TEST_P(OutboxStoreTest, EnqueueStoresTheWholeMessage) {
   m.idempotency_key = "turn-42-reply-1";
   m.notice = "ticket_status";
   m.notice_fields = {{"number", "#12"}, {"status", "已受理"}};
+  m.card_kind = "wish";
+  m.card_ref = "12";
   m.window.last_message_ms = 77;  // not stored: the outbox fills it at send time
   const int64_t id = Enqueue(m, 1000);
   ASSERT_GT(id, 0);
@@ -79,6 +81,8 @@ TEST_P(OutboxStoreTest, EnqueueStoresTheWholeMessage) {
   EXPECT_EQ(item.message.idempotency_key, "turn-42-reply-1");
   EXPECT_EQ(item.message.notice, "ticket_status");
   EXPECT_EQ(item.message.notice_fields, m.notice_fields);
+  EXPECT_EQ(item.message.card_kind, "wish");
+  EXPECT_EQ(item.message.card_ref, "12");
   EXPECT_EQ(item.message.window.last_message_ms, 0);
 
   OutboundMessage answer = To("tg", "u1", "");

@@ -221,7 +221,7 @@ TEST_F(WechatMpAdapterTest, MenuClickKeysMapToConfiguredCommands) {
   auto a = Make(c);
   auto res = a->ParseWebhook(SafePost(ReadTestdata("event_click.xml")));  // EventKey menu_report
   ASSERT_TRUE(res.ok() && res->message.has_value()) << res.status().ToString();
-  EXPECT_EQ(res->message->event, "click");
+  EXPECT_EQ(res->message->event, EventKind::kClick);
   EXPECT_EQ(res->message->payload, "/report");
   // Without an entry the key passes through unchanged.
   auto plain = Make(Channel("safe"))->ParseWebhook(SafePost(ReadTestdata("event_click.xml")));
@@ -254,6 +254,7 @@ TEST_F(WechatMpAdapterTest, SafeModeParsesEveryTypeLikeThePlainCodec) {
     EXPECT_EQ(m.kind, e.kind) << file;
     EXPECT_EQ(m.text, e.text) << file;
     EXPECT_EQ(m.event, e.event) << file;
+    EXPECT_NE(m.event == EventKind::kNone, m.kind == InboundKind::kEvent) << file;
     EXPECT_EQ(m.payload, e.payload) << file;
     EXPECT_EQ(m.platform_message_id, e.platform_message_id) << file;
     EXPECT_EQ(m.attachments.size(), e.attachments.size()) << file;
@@ -271,7 +272,7 @@ TEST_F(WechatMpAdapterTest, SafeModeSpotChecks) {
   auto sub = a->ParseWebhook(SafePost(ReadTestdata("event_subscribe_qrscene.xml")));
   ASSERT_TRUE(sub.ok());
   EXPECT_EQ(sub->message->kind, InboundKind::kEvent);
-  EXPECT_EQ(sub->message->event, "subscribe");
+  EXPECT_EQ(sub->message->event, EventKind::kSubscribe);
   EXPECT_EQ(sub->message->payload, "building3");
   EXPECT_EQ(sub->message->platform_message_id, std::string("ev:") + kOpenId + ":1714112451");
 }

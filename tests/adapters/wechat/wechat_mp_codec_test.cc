@@ -110,7 +110,7 @@ TEST(WechatMpCodec, Events) {
     const InboundMessage m = Parse(c.file);
     ExpectPrivateConversation(m);
     EXPECT_EQ(m.kind, InboundKind::kEvent) << c.file;
-    EXPECT_EQ(m.event, c.event) << c.file;
+    EXPECT_EQ(EventKindName(m.event), c.event) << c.file;
     EXPECT_EQ(m.payload, c.payload) << c.file;
     EXPECT_EQ(m.platform_message_id, ev + c.id) << c.file;
   }

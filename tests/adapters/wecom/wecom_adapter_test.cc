@@ -264,7 +264,7 @@ TEST_F(WecomAdapterTest, EventsAndIgnoredEvents) {
   ASSERT_TRUE(click.ok()) << click.status().ToString();
   ASSERT_TRUE(click->message.has_value());
   EXPECT_EQ(click->message->kind, InboundKind::kEvent);
-  EXPECT_EQ(click->message->event, "click");
+  EXPECT_EQ(click->message->event, EventKind::kClick);
   EXPECT_EQ(click->message->payload, "staff_tickets");
   EXPECT_EQ(click->message->platform_message_id, "ev:zhangsan:1409659900");
   EXPECT_EQ(click->message->conversation.user_id, "zhangsan");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/card_store.h"
 #include "storage/identity_store.h"
 #include "storage/migrations.h"
 #include "storage/outbox_store.h"
@@ -70,6 +71,45 @@ TEST_F(OutboxTest, SendsAndMarksSentWithAStableIdempotencyKey) {
   ASSERT_EQ(tg_.sent().size(), 1u);
   EXPECT_EQ(tg_.sent()[0].idempotency_key, "linli-ob-" + std::to_string(id));
   EXPECT_EQ(RunOnce(), 0);  // nothing is sent twice
+}
+
+// A card (OutboundMessage::card_kind) is recorded with the platform id of the sent message,
+// so a reply to it can be routed; ordinary messages and sends without an id record nothing.
+TEST_F(OutboxTest, SentCardsAreRecordedWithTheirPlatformMessageId) {
+  OutboundMessage card;
+  card.to = {"tg", "u1", "group-9", ChatType::kGroup};
+  card.text = "心愿 #12";
+  card.card_kind = "wish";
+  card.card_ref = "12";
+  OutboundMessage no_id = card;
+  no_id.card_ref = "13";
+  auto send = [&](const OutboundMessage& m, SendResult result) {
+    tg_.Script({result});
+    ASSERT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+      return storage::OutboxStore::Enqueue(db, m, clock_.NowMillis()).status();
+    }).ok());
+    EXPECT_EQ(RunOnce(), 1);
+  };
+  send(card, SendResult::Sent("pm-card"));
+  send(no_id, SendResult::Sent(""));
+  OutboundMessage ordinary;
+  ordinary.to = {"tg", "c1", "c1", ChatType::kPrivate};
+  ordinary.text = "plain";
+  send(ordinary, SendResult::Sent("pm-plain"));
+  std::optional<storage::CardRef> found, plain;
+  int64_t cards = -1;
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+    LINLI_ASSIGN_OR_RETURN(found, storage::CardStore::Find(db, "tg", "group-9", "pm-card"));
+    LINLI_ASSIGN_OR_RETURN(plain, storage::CardStore::Find(db, "tg", "c1", "pm-plain"));
+    LINLI_ASSIGN_OR_RETURN(auto rows, db.Query("SELECT COUNT(*) FROM card_refs"));
+    cards = rows[0].Int(0);
+    return Status::Ok();
+  }).ok());
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->kind, "wish");
+  EXPECT_EQ(found->ref, "12");
+  EXPECT_FALSE(plain.has_value());
+  EXPECT_EQ(cards, 1);
 }
 
 TEST_F(OutboxTest, RetriesWithExponentialBackoff) {

@@ -1,0 +1,59 @@
+#include "storage/card_store.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/migrations.h"
+#include "storage/sqlite_database.h"
+
+namespace linli::storage {
+namespace {
+
+class CardStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = OpenSqlite(SqliteOptions{":memory:"});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+    ASSERT_TRUE(Migrate(*db_).ok());
+  }
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(CardStoreTest, RecordFindReplacePrune) {
+  ASSERT_TRUE(CardStore::Record(*db_, {"fs", "oc_group", "om_1", "wish", "7", 100}).ok());
+  auto found = CardStore::Find(*db_, "fs", "oc_group", "om_1");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->kind, "wish");
+  EXPECT_EQ((*found)->ref, "7");
+  EXPECT_EQ((*found)->created_at_ms, 100);
+  // The key is (channel, chat, message id): other chats and channels do not see it.
+  for (auto [ch, chat] : {std::pair{"fs", "oc_other"}, std::pair{"tg", "oc_group"}}) {
+    auto other = CardStore::Find(*db_, ch, chat, "om_1");
+    ASSERT_TRUE(other.ok());
+    EXPECT_FALSE(other->has_value()) << ch << " " << chat;
+  }
+  ASSERT_TRUE(CardStore::Record(*db_, {"fs", "oc_group", "om_1", "vote", "3", 200}).ok());
+  found = CardStore::Find(*db_, "fs", "oc_group", "om_1");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->kind, "vote");
+  EXPECT_EQ((*found)->ref, "3");
+  ASSERT_TRUE(CardStore::Record(*db_, {"fs", "oc_group", "om_2", "wish", "8", 300}).ok());
+  auto pruned = CardStore::PruneBefore(*db_, 250);
+  ASSERT_TRUE(pruned.ok());
+  EXPECT_EQ(*pruned, 1);
+  found = CardStore::Find(*db_, "fs", "oc_group", "om_1");
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(found->has_value());
+}
+
+TEST_F(CardStoreTest, RejectsIncompleteCards) {
+  EXPECT_EQ(CardStore::Record(*db_, {"fs", "c", "", "wish", "1", 1}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(CardStore::Record(*db_, {"fs", "c", "m", "", "1", 1}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(CardStore::Record(*db_, {"", "c", "m", "wish", "1", 1}).code(),
+            StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace linli::storage
