@@ -129,6 +129,12 @@ struct LimitsConfig {
   int tickets_per_unbound_per_day = 3;
 };
 
+// How long data is kept (PIPL: minimise what is stored).
+struct RetentionConfig {
+  int outbox_sent_days = 30;  // retention.outbox_sent_days: sent messages and their texts
+  int card_refs_days = 90;    // retention.card_refs_days: which bot message showed what
+};
+
 struct LoggingConfig {
   std::string level = "info";               // logging.level: trace|debug|info|warn|error
   bool json = false;                        // logging.json: JSON lines instead of text
@@ -153,6 +159,7 @@ struct Config {
   RatingConfig rating;
   AdminConfig admin;
   LimitsConfig limits;
+  RetentionConfig retention;
   LoggingConfig logging;
 
   std::string source_path;                  // the file this was loaded from

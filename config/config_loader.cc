@@ -704,6 +704,13 @@ void DecodeLimits(Decoder& d, const json& root, LimitsConfig& limits) {
   }
 }
 
+void DecodeRetention(Decoder& d, const json& root, RetentionConfig& retention) {
+  if (const json* j = d.Section(root, "", "retention", {"outbox_sent_days", "card_refs_days"})) {
+    d.Integer(*j, "retention", "outbox_sent_days", retention.outbox_sent_days, 1, 3650);
+    d.Integer(*j, "retention", "card_refs_days", retention.card_refs_days, 1, 3650);
+  }
+}
+
 void DecodeRating(Decoder& d, const json& root, RatingConfig& rating) {
   if (const json* j = d.Section(root, "", "rating", {"auto_close_days"})) {
     d.Integer(*j, "rating", "auto_close_days", rating.auto_close_days, 1, 365);
@@ -825,7 +832,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   Decoder d;
   d.CheckKeys(root, "", {"server", "storage", "locale", "timezone", "locale_dir", "channels",
                          "compound", "staff", "categories", "dialog", "outbox", "logging", "sla",
-                         "rating", "admin", "limits"});
+                         "rating", "admin", "limits", "retention"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
   DecodeLocale(d, root, source_path, cfg);
@@ -838,6 +845,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   DecodeRating(d, root, cfg.rating);
   DecodeAdmin(d, root, cfg.admin);
   DecodeLimits(d, root, cfg.limits);
+  DecodeRetention(d, root, cfg.retention);
   if (!d.errors.empty()) return Invalid(source_path, d.errors);
   return cfg;
 }

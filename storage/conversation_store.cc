@@ -37,4 +37,9 @@ Status ConversationStore::Clear(Database& db, const std::string& key) {
   return db.Exec("DELETE FROM conversations WHERE key = ?", {key});
 }
 
+StatusOr<int64_t> ConversationStore::PruneIdle(Database& db, int64_t before_ms) {
+  LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM conversations WHERE updated_at < ?", {before_ms}));
+  return db.changes();
+}
+
 }  // namespace linli::storage

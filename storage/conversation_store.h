@@ -23,6 +23,8 @@ class ConversationStore {
   static StatusOr<std::optional<DialogState>> Load(Database& db, const std::string& key);
   static Status Save(Database& db, const std::string& key, const DialogState& state);
   static Status Clear(Database& db, const std::string& key);
+  // Drops dialog states last written before `before_ms` (abandoned flows). Returns how many.
+  static StatusOr<int64_t> PruneIdle(Database& db, int64_t before_ms);
 };
 
 }  // namespace linli::storage

@@ -282,4 +282,10 @@ StatusOr<std::vector<OutboxItem>> OutboxStore::ListByStatus(Database& db, const 
   return out;
 }
 
+StatusOr<int64_t> OutboxStore::PruneSent(Database& db, int64_t before_ms) {
+  LINLI_RETURN_IF_ERROR(
+      db.Exec("DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?", {before_ms}));
+  return db.changes();
+}
+
 }  // namespace linli::storage

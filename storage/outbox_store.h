@@ -57,6 +57,8 @@ class OutboxStore {
   // not 'sent' (what staff look at: pending, sending, deferred, failed). For `linli outbox`.
   static StatusOr<std::vector<OutboxItem>> ListByStatus(Database& db, const std::string& status,
                                                         int limit);
+  // Deletes sent messages (and their texts) sent before `before_ms`. Returns how many.
+  static StatusOr<int64_t> PruneSent(Database& db, int64_t before_ms);
 };
 
 }  // namespace linli::storage

@@ -63,6 +63,9 @@ std::vector<PersonalTable> BuildMap() {
       {"conversations", "identity", {"key", "slots_json"}, "",
        {ByConversationKey("conversations", "key")},
        "unfinished dialogs (what the person was typing); deleted"},
+      {"pending_questions", "identity", {"conversation_key", "ref"}, "",
+       {ByConversationKey("pending_questions", "conversation_key")},
+       "questions pushed to the person awaiting an answer; deleted"},
       {"outbox", "identity", {"user_id", "chat_id", "payload"},
        "SELECT channel, status, created_at, sent_at FROM outbox WHERE " + by_identity +
            " ORDER BY id",
@@ -79,6 +82,10 @@ std::vector<PersonalTable> BuildMap() {
       {"inbox", "", {"ack_body"}, "", {},
        "redelivery answers (may quote a reply), no person column; pruned after 7 days"},
       {"schema_migrations", "", {}, "", {}, "no personal data"},
+      {"job_runs", "", {}, "", {}, "scheduled jobs' progress; no personal data"},
+      {"card_refs", "", {}, "", {},
+       "which bot message in a chat shows what (cards carry no personal data); pruned after "
+       "retention.card_refs_days"},
   };
 }
 

@@ -5,7 +5,12 @@
 #include "bot/server/log.h"
 #include "domain/deps.h"
 #include "domain/tickets/ticket_service.h"
+#include "storage/card_store.h"
+#include "storage/conversation_store.h"
 #include "storage/inbox_store.h"
+#include "storage/outbox_store.h"
+#include "storage/question_store.h"
+#include "storage/rate_store.h"
 
 namespace linli {
 
@@ -20,6 +25,27 @@ std::vector<Job> ServerJobs(const JobDeps& deps) {
       domain::Schedule::Every(hours(1)),
       [](storage::Database& db, const JobTick& tick) {
         return storage::InboxStore::Prune(db, tick.now_ms - kInboxRetentionMs).status();
+      },
+      nullptr,
+  });
+
+  // Retention (PIPL: keep no more than needed): sent messages and their texts, abandoned
+  // dialogs, ended rate windows, expired pushed questions, old card references.
+  jobs.push_back(Job{
+      "retention",
+      domain::Schedule::Every(hours(1)),
+      [&services](storage::Database& db, const JobTick& tick) -> Status {
+        const config::Config& c = services.config;
+        constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
+        const int64_t now = tick.now_ms;
+        LINLI_RETURN_IF_ERROR(
+            storage::OutboxStore::PruneSent(db, now - c.retention.outbox_sent_days * kDayMs).status());
+        LINLI_RETURN_IF_ERROR(storage::ConversationStore::PruneIdle(
+                                  db, now - int64_t{c.dialog.session_timeout_minutes} * 60 * 1000)
+                                  .status());
+        LINLI_RETURN_IF_ERROR(storage::RateStore::Prune(db, now).status());
+        LINLI_RETURN_IF_ERROR(storage::QuestionStore::PruneExpired(db, now).status());
+        return storage::CardStore::PruneBefore(db, now - c.retention.card_refs_days * kDayMs).status();
       },
       nullptr,
   });

@@ -53,6 +53,9 @@ inline constexpr int64_t kInboxRetentionMs = int64_t{7} * 24 * 3600 * 1000;
 
 // The server's jobs, in the order they are armed:
 //   inbox-prune  every 1h  drops inbound dedupe records older than kInboxRetentionMs;
+//   retention    every 1h  sent messages after retention.outbox_sent_days, dialogs idle past
+//                          the session timeout, ended rate windows, expired pushed questions,
+//                          card references after retention.card_refs_days;
 //   tickets      every 1m  ticket deadlines: escalation, overdue flags, and auto-closing of
 //                          unrated resolved tickets (domain::TicketService::Tick does all three
 //                          in one pass, so they stay one job).

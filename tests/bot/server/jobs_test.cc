@@ -10,6 +10,8 @@
 #include "config/texts.h"
 #include "domain/deps.h"
 #include "storage/inbox_store.h"
+#include "storage/outbox_store.h"
+#include "storage/conversation_store.h"
 #include "storage/job_store.h"
 #include "storage/migrations.h"
 #include "storage/sqlite_database.h"
@@ -80,27 +82,70 @@ TEST_F(JobsTest, InboxPruneDropsRecordsOlderThanTheRetention) {
   EXPECT_TRUE(st.ok()) << st.ToString();
 }
 
+// Issue 8 point 8: sent messages and their texts go after retention.outbox_sent_days,
+// abandoned dialogs after the session timeout; pending messages stay.
+TEST_F(JobsTest, RetentionPrunesSentMessagesAndIdleDialogs) {
+  const int64_t now = clock_.NowMillis();
+  const Job* retention = Find("retention");
+  ASSERT_NE(retention, nullptr);
+  EXPECT_EQ(retention->schedule, domain::Schedule::Every(hours(1)));
+  constexpr int64_t kDay = int64_t{24} * 3600 * 1000;
+  Status st = queue_->Run([&](storage::Database& db) -> Status {
+    OutboundMessage m;
+    m.to = {"tg", "u1", "u1", ChatType::kPrivate};
+    m.text = "old";
+    LINLI_ASSIGN_OR_RETURN(int64_t old_id, storage::OutboxStore::Enqueue(db, m, now - 31 * kDay));
+    LINLI_RETURN_IF_ERROR(storage::OutboxStore::MarkSent(db, old_id, "p1", now - 31 * kDay));
+    LINLI_ASSIGN_OR_RETURN(int64_t recent_id, storage::OutboxStore::Enqueue(db, m, now - 2 * kDay));
+    LINLI_RETURN_IF_ERROR(storage::OutboxStore::MarkSent(db, recent_id, "p2", now - 2 * kDay));
+    LINLI_ASSIGN_OR_RETURN(int64_t pending_id, storage::OutboxStore::Enqueue(db, m, now - 40 * kDay));
+    storage::DialogState idle;
+    idle.flow = "report";
+    idle.step = "location";
+    idle.slots_json = "{}";
+    idle.updated_at_ms = now - 31 * 60 * 1000;
+    LINLI_RETURN_IF_ERROR(storage::ConversationStore::Save(db, "tg|u1|u1", idle));
+    storage::DialogState fresh = idle;
+    fresh.updated_at_ms = now - 60 * 1000;
+    LINLI_RETURN_IF_ERROR(storage::ConversationStore::Save(db, "tg|u2|u2", fresh));
+
+    LINLI_RETURN_IF_ERROR(retention->run(db, JobTick{{now, now + 3600'000}, now}));
+    LINLI_ASSIGN_OR_RETURN(auto old_row, storage::OutboxStore::Find(db, old_id));
+    LINLI_ASSIGN_OR_RETURN(auto recent_row, storage::OutboxStore::Find(db, recent_id));
+    LINLI_ASSIGN_OR_RETURN(auto pending_row, storage::OutboxStore::Find(db, pending_id));
+    EXPECT_FALSE(old_row.has_value());
+    EXPECT_TRUE(recent_row.has_value());
+    EXPECT_TRUE(pending_row.has_value());
+    LINLI_ASSIGN_OR_RETURN(auto idle_left, storage::ConversationStore::Load(db, "tg|u1|u1"));
+    LINLI_ASSIGN_OR_RETURN(auto fresh_left, storage::ConversationStore::Load(db, "tg|u2|u2"));
+    EXPECT_FALSE(idle_left.has_value());
+    EXPECT_TRUE(fresh_left.has_value());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
 TEST_F(JobsTest, TheListRunsUnderTheSchedulerOncePerPeriodAndWakesTheOutbox) {
   boost::asio::io_context io;
   Scheduler scheduler(io, *queue_, clock_, nullptr);
   for (Job& j : ServerJobs(JobDeps{deps_, [this] { ++notified_; }})) {
     ASSERT_TRUE(scheduler.Add(std::move(j)).ok());
   }
-  const int64_t t0 = clock_.NowMillis();  // 01:00:00 UTC: both jobs' periods begin now
+  const int64_t t0 = clock_.NowMillis();  // 01:00:00 UTC: every job's period begins now
   auto run = [&](int64_t at) {
     auto n = scheduler.RunDue(at);
     EXPECT_TRUE(n.ok()) << n.status().ToString();
     return n.ok() ? *n : -1;
   };
-  EXPECT_EQ(run(t0), 2);
-  EXPECT_EQ(notified_, 1);  // the ticket tick enqueues pushes; the prune does not
+  EXPECT_EQ(run(t0), 3);
+  EXPECT_EQ(notified_, 1);  // the ticket tick enqueues pushes; the prunes do not
   EXPECT_EQ(run(t0 + 30'000), 0);
   EXPECT_EQ(run(t0 + 60'000), 1);  // tickets only
   EXPECT_EQ(notified_, 2);
-  EXPECT_EQ(run(t0 + milliseconds(hours(1)).count()), 2);
+  EXPECT_EQ(run(t0 + milliseconds(hours(1)).count()), 3);
   Status st = queue_->Run([](storage::Database& db) -> Status {
     LINLI_ASSIGN_OR_RETURN(auto all, storage::JobStore::List(db));
-    EXPECT_EQ(all.size(), 2u);
+    EXPECT_EQ(all.size(), 3u);
     for (const auto& r : all) EXPECT_EQ(r.runs, r.name == "tickets" ? 3 : 2) << r.name;
     return Status::Ok();
   });
