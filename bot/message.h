@@ -4,9 +4,12 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "bot/replay_claim.h"
 
 namespace linli {
 
@@ -91,6 +94,10 @@ struct InboundMessage {
   std::string callback_id;  // platform callback id to acknowledge (Telegram callback_query.id)
   std::string language;     // user's language hint ("zh", "en"); may be empty
   int64_t timestamp_ms = 0;  // platform send time, 0 if unknown
+  // Set by adapters whose signature does not cover the body (DingTalk): the router records it
+  // in the turn's transaction and refuses the turn if the key was seen with another body
+  // (bot/replay_claim.h).
+  std::optional<ReplayClaim> replay_claim;
 };
 
 struct Choice {

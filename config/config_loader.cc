@@ -1,6 +1,7 @@
 #include "config/config_loader.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -60,18 +61,6 @@ std::pair<size_t, size_t> LineColumn(std::string_view text, size_t offset) {
     }
   }
   return {line, col};
-}
-
-// nlohmann's what() is "[json.exception.parse_error.101] parse error at line 1, column 2:
-// syntax error ..."; keep only the part after the position.
-std::string ParseErrorDetail(const std::string& what) {
-  size_t pos = what.find("column ");
-  if (pos != std::string::npos) pos = what.find(": ", pos);
-  if (pos == std::string::npos) {
-    pos = what.find("] ");
-    return pos == std::string::npos ? what : what.substr(pos + 2);
-  }
-  return what.substr(pos + 2);
 }
 
 // Tracks the key path during a SAX-callback parse to report duplicate keys, which nlohmann
@@ -721,9 +710,12 @@ void DecodeAdmin(Decoder& d, const json& root, AdminConfig& admin) {
   if (const json* j = d.Section(root, "", "admin", {"api_token"})) {
     std::string token;
     if (d.String(*j, "admin", "api_token", token, /*non_empty=*/false)) {
-      if (!token.empty() && token.size() < 24) {
-        d.Error("admin.api_token", "must be at least 24 characters when set (got " +
-                                       std::to_string(token.size()) + ")");
+      // Spaces do not count: a token of blanks (or a short one padded out) is no secret.
+      const auto strong = static_cast<size_t>(std::count_if(
+          token.begin(), token.end(), [](unsigned char c) { return std::isspace(c) == 0; }));
+      if (!token.empty() && strong < 24) {
+        d.Error("admin.api_token", "must be at least 24 characters when set, not counting "
+                                   "whitespace (got " + std::to_string(strong) + ")");
       } else {
         admin.api_token = token;
       }
@@ -801,13 +793,14 @@ StatusOr<nlohmann::json> ParseJsonWithComments(std::string_view text,
         },
         /*allow_exceptions=*/true, /*ignore_comments=*/true);
   } catch (const json::parse_error& e) {
-    // e.byte is the 1-based index of the last character read: the offending one.
+    // e.byte is the 1-based index of the last character read: the offending one. The
+    // parser's own message is not used: it quotes the text it read ("last read: '...'"),
+    // which may be a secret on that line. File, line and column are enough to find it.
     const auto [line, col] = LineColumn(text, e.byte == 0 ? 0 : e.byte - 1);
     return Status::InvalidArgument(where + ":" + std::to_string(line) + ":" +
-                                   std::to_string(col) + ": invalid JSON: " +
-                                   ParseErrorDetail(e.what()));
-  } catch (const json::exception& e) {
-    return Status::InvalidArgument(where + ": invalid JSON: " + ParseErrorDetail(e.what()));
+                                   std::to_string(col) + ": invalid JSON");
+  } catch (const json::exception&) {
+    return Status::InvalidArgument(where + ": invalid JSON");
   }
   if (!tracker.errors().empty()) return Invalid(where, tracker.errors());
   return doc;

@@ -50,13 +50,16 @@ StatusOr<Config> LoadConfigFile(const std::string& path, const GetenvFn& getenv 
 // Parses and validates `text`. `source_path` prefixes every message and locates the default
 // locale_dir; it may be empty (then locale_dir defaults to "locales"). On success the result
 // has source_path set and locale_dir resolved. InvalidArgument on a syntax error
-// ("<source>:<line>:<col>: invalid JSON: ...", column counted in characters) or on any
-// validation error (one line per problem, "<source>: <key path>: <problem>").
+// ("<source>:<line>:<col>: invalid JSON", column counted in characters; nothing of the text
+// read is quoted, as it may be a secret) or on any validation error (one line per problem,
+// "<source>: <key path>: <problem>"). admin.api_token, when not empty, needs at least 24
+// characters other than whitespace.
 StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_path,
                              const GetenvFn& getenv = ::getenv);
 
 // Parses JSON text with comments, rejecting duplicate keys within one object. Errors are
-// InvalidArgument naming `source_path` and the line:column (syntax) or key path (duplicate).
+// InvalidArgument naming `source_path` and the line:column (syntax; never the text read) or
+// key path (duplicate).
 // Shared by the config loader and Texts (locale files); never throws.
 StatusOr<nlohmann::json> ParseJsonWithComments(std::string_view text,
                                                const std::string& source_path);

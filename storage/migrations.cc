@@ -228,6 +228,20 @@ CREATE TABLE pending_questions (
 );
 CREATE INDEX pending_questions_expires_at ON pending_questions (expires_at);
 )sql"},
+    // Signed header pairs seen on platforms whose signature does not cover the body
+    // (DingTalk), kept until their window closes so a replay with another body is refused
+    // after a restart too (storage/seen_signature_store.h). No personal data: the key is a
+    // timestamp and an HMAC, the digest a SHA-256 of the body.
+    {12, R"sql(
+CREATE TABLE seen_signatures (
+  channel TEXT NOT NULL,
+  signature_key TEXT NOT NULL,
+  body_digest TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (channel, signature_key)
+);
+CREATE INDEX seen_signatures_expires ON seen_signatures (expires_at);
+)sql"},
     {13, R"sql(
 CREATE TABLE rate_counters (
   key TEXT PRIMARY KEY,
@@ -308,6 +322,12 @@ Status Apply(Database& db, const Migration& m, const std::string& id_column) {
 }  // namespace
 
 int LatestSchemaVersion() { return std::end(kMigrations)[-1].version; }
+
+std::vector<int> SchemaVersions() {
+  std::vector<int> out;
+  for (const Migration& m : kMigrations) out.push_back(m.version);
+  return out;
+}
 
 StatusOr<int> Migrate(Database& db) {
   if (db.in_transaction()) {

@@ -2,6 +2,8 @@
 // its own transaction and is recorded in schema_migrations(version, applied_at).
 #pragma once
 
+#include <vector>
+
 #include "storage/database.h"
 
 namespace linli::storage {
@@ -10,5 +12,8 @@ namespace linli::storage {
 StatusOr<int> Migrate(Database& db);
 // The newest version this build knows.
 int LatestSchemaVersion();
+// Every version this build knows, ascending (numbers are assigned per change, so a build may
+// lack some below the newest until the changes that own them are merged).
+std::vector<int> SchemaVersions();
 
 }  // namespace linli::storage

@@ -83,6 +83,9 @@ std::vector<PersonalTable> BuildMap() {
        "redelivery answers (may quote a reply), no person column; pruned after 7 days"},
       {"schema_migrations", "", {}, "", {}, "no personal data"},
       {"job_runs", "", {}, "", {}, "scheduled jobs' progress; no personal data"},
+      {"seen_signatures", "", {}, "", {},
+       "signed timestamps and body digests of DingTalk callbacks for their one-hour window; no "
+       "personal data"},
       {"card_refs", "", {}, "", {},
        "which bot message in a chat shows what (cards carry no personal data); pruned after "
        "retention.card_refs_days"},

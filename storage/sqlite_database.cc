@@ -1,6 +1,9 @@
 #include "storage/sqlite_database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -243,6 +246,26 @@ class SqliteDatabase final : public Database {
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
+// The database holds residents' names and phones: a new file is created 0600 before SQLite
+// opens it. SQLite gives the -wal and -shm files the mode of the database file, so the three
+// are private. An existing file keeps its mode (an operator may have chosen it) but a mode
+// that lets group or others read it is logged. Paths SQLite does not treat as plain files
+// (":memory:", "file:" URIs) are left to it; so is a path that cannot be created here (the
+// open below then reports it).
+void CreatePrivateIfMissing(const std::string& path) {
+  if (path == ":memory:" || path.rfind("file:", 0) == 0) return;
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    internal::Logger()->warn(
+        "sqlite: {} is accessible by group or others (mode {:o}); it holds personal data: "
+        "chmod 600 it (its -wal and -shm files follow the database's mode)",
+        path, st.st_mode & 0777);
+  }
+  ::close(fd);
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<Database>> OpenSqlite(const SqliteOptions& options) {
@@ -256,6 +279,7 @@ StatusOr<std::unique_ptr<Database>> OpenSqlite(const SqliteOptions& options) {
     return Status::InvalidArgument("sqlite: busy_timeout_ms must be >= 0");
   }
 
+  CreatePrivateIfMissing(options.path);
   sqlite3* raw = nullptr;
   // NOMUTEX: a connection is used by one thread at a time (database.h), so SQLite's own
   // per-connection mutex is pure overhead.

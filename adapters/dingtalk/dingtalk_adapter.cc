@@ -132,6 +132,13 @@ StatusOr<WebhookResult> DingTalkAdapter::ParseWebhook(const HttpRequest& request
 
   auto decoded = DecodeCallback(request.body, options_.name);
   if (!decoded.ok()) return decoded.status();
+  // The cache above covers this process; the claim makes the pair outlive a restart: the
+  // router records it in the turn's transaction and refuses the turn if the pair is already
+  // there with another body (bot/replay_claim.h).
+  const std::string digest = BodyDigestHex(request.body);
+  if (digest.empty()) return Status::Internal("cannot digest the callback body");
+  decoded->message.replay_claim =
+      ReplayClaim{timestamp + "\n" + sign, digest, *ts_ms + kMaxSkewMs};
   if (!decoded->session_webhook.empty()) {
     if (decoded->session_webhook.rfind(options_.session_webhook_prefix, 0) == 0) {
       sessions_.Put(decoded->message.conversation.chat_id, decoded->session_webhook,

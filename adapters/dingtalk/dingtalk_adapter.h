@@ -94,8 +94,14 @@ class DingTalkAdapter final : public Adapter {
 
   // POST only (else kNotFound). kUnauthenticated: missing/malformed `timestamp` or `sign`
   // headers, |now - timestamp| > 1 h, a wrong sign, or a (timestamp, sign) pair already
-  // accepted (replay). kInvalidArgument: malformed or too deep JSON, missing ids. Stores the
-  // conversation's sessionWebhook for Send.
+  // accepted by this process with another body (replay; the same body is a redelivery and
+  // passes). kInvalidArgument: malformed or too deep JSON, missing ids. Stores the
+  // conversation's sessionWebhook for Send. The message carries a ReplayClaim
+  // (bot/replay_claim.h: key "<timestamp>\n<sign>", the body's SHA-256, expiry timestamp +
+  // 1 h) that the router records in the turn's transaction, so a replay with another body is
+  // refused (401) after a restart too. The sign depends on the timestamp and the secret only:
+  // two callbacks of one robot in the same millisecond share a pair and cannot be told from a
+  // replay - the second is refused; robots with their own secrets (channels) never collide.
   StatusOr<WebhookResult> ParseWebhook(const HttpRequest& request) override;
 
   // DingTalk's docs do not confirm replies in the HTTP response, so none: replies go through

@@ -43,6 +43,22 @@ std::string CustomRobotQuerySuffix(std::string_view timestamp_ms, std::string_vi
          "&sign=" + CustomRobotSign(timestamp_ms, secret);
 }
 
+std::string BodyDigestHex(std::string_view body) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int len = 0;
+  if (EVP_Digest(body.data(), body.size(), digest.data(), &len, EVP_sha256(), nullptr) != 1) {
+    return {};
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * len);
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 15]);
+  }
+  return out;
+}
+
 bool ReplayCache::Insert(int64_t timestamp_ms, std::string_view sign, std::string_view body,
                          int64_t now_ms) {
   std::string key = std::to_string(timestamp_ms);

@@ -30,6 +30,9 @@ std::string CustomRobotSign(std::string_view timestamp_ms, std::string_view secr
 // "&timestamp=<ms>&sign=<CustomRobotSign>", appended to the robot/send?access_token=... URL.
 std::string CustomRobotQuerySuffix(std::string_view timestamp_ms, std::string_view secret);
 
+// Lowercase hex SHA-256 of `body` (the digest a ReplayClaim carries, bot/replay_claim.h).
+std::string BodyDigestHex(std::string_view body);
+
 // Remembers accepted (timestamp, sign) pairs until their timestamp leaves the acceptance
 // window, so a captured header pair cannot be replayed with another body. Bounded: when
 // `capacity` live entries exist, the one expiring soonest is dropped (only verified requests

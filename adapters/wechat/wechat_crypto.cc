@@ -94,6 +94,16 @@ bool SignatureMatches(std::string_view computed, std::string_view received) {
   return CRYPTO_memcmp(computed.data(), received.data(), computed.size()) == 0;
 }
 
+bool TimestampWithinSkew(std::string_view timestamp, int64_t now_s, int64_t max_skew_s) {
+  if (timestamp.empty() || timestamp.size() > 12) return false;
+  int64_t ts = 0;
+  for (char c : timestamp) {
+    if (c < '0' || c > '9') return false;
+    ts = ts * 10 + (c - '0');
+  }
+  return ts >= now_s - max_skew_s && ts <= now_s + max_skew_s;
+}
+
 bool IsValidEncodingAesKey(std::string_view s) {
   return s.size() == 43 && std::all_of(s.begin(), s.end(), IsAsciiAlnum);
 }

@@ -27,6 +27,17 @@ std::string Sha1Signature(std::initializer_list<std::string_view> parts);
 // Lengths are not secret; a length mismatch returns false at once.
 bool SignatureMatches(std::string_view computed, std::string_view received);
 
+// Largest accepted |now - timestamp| of a signed callback, either direction. WeChat OA and
+// WeCom sign `timestamp`: without this bound a captured request could be replayed once the
+// inbound dedupe (7 days) has forgotten its message id (SECURITY.md). The platforms' own
+// retries (3 within about 15 s) reuse the first timestamp and stay far inside.
+inline constexpr int64_t kMaxTimestampSkewSeconds = 300;
+
+// True if `timestamp` is 1..12 decimal digits (epoch seconds, nothing else) within
+// `max_skew_s` of `now_s` in either direction.
+bool TimestampWithinSkew(std::string_view timestamp, int64_t now_s,
+                         int64_t max_skew_s = kMaxTimestampSkewSeconds);
+
 // Decodes an EncodingAESKey: exactly 43 characters of [A-Za-z0-9] (the platform's own
 // alphabet; '+' and '/' never occur). The key is base64(key32) without its '=': the last
 // character carries 2 spare bits, which are ignored (WeCom's sample key has them set), so

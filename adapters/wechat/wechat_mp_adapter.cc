@@ -319,6 +319,9 @@ StatusOr<WebhookResult> WechatMpAdapter::HandlePost(const HttpRequest& request) 
   const std::string& signature = request.Query("signature");
   const bool encrypted_request = request.Query("encrypt_type") == "aes";
   if (timestamp.empty() || nonce.empty()) return Status::Unauthenticated("missing signature");
+  if (!TimestampWithinSkew(timestamp, clock_.NowSeconds())) {
+    return Status::Unauthenticated("timestamp more than 300 s from now");
+  }
   const bool signature_ok =
       !signature.empty() &&
       SignatureMatches(Sha1Signature({options_.token, timestamp, nonce}), signature);
@@ -328,7 +331,12 @@ StatusOr<WebhookResult> WechatMpAdapter::HandlePost(const HttpRequest& request) 
   if (options_.mode == SecurityMode::kSafe && !encrypted_request) {
     return Status::Unauthenticated("safe mode requires encrypt_type=aes");
   }
-  if (options_.mode != SecurityMode::kPlain && encrypted_request) {
+  // Compatible mode reads only the encrypted part: its plaintext copy is covered by nothing
+  // but `signature`, which a captured request lets anyone reuse with another body.
+  if (options_.mode == SecurityMode::kCompatible && !encrypted_request) {
+    return Status::Unauthenticated("compatible mode requires encrypt_type=aes");
+  }
+  if (options_.mode != SecurityMode::kPlain) {
     const std::string& msg_signature = request.Query("msg_signature");
     if (msg_signature.empty()) return Status::Unauthenticated("missing msg_signature");
     // `signature` is redundant here (msg_signature covers more) but must not be wrong.
@@ -344,8 +352,8 @@ StatusOr<WebhookResult> WechatMpAdapter::HandlePost(const HttpRequest& request) 
     LINLI_ASSIGN_OR_RETURN(plaintext, crypt_->Decrypt(it->second));
     authenticated_body = true;
   } else {
-    // Plain mode, or compatible mode without encryption: only `signature`, which does not
-    // cover the body.
+    // Plain mode: only `signature`, which does not cover the body (unauthenticated beyond
+    // the token; see the header).
     if (!signature_ok) return Status::Unauthenticated("bad signature");
     plaintext = request.body;
   }

@@ -6,14 +6,21 @@
 //   app_secret        required; used only to fetch the access_token
 //   encoding_aes_key  43 chars of [A-Za-z0-9]; required in safe and compatible mode
 //   mode              "safe" (default) | "compatible" | "plain" - plain only when written out,
-//                     because its `signature` does not cover the body (SECURITY.md)
+//                     because its `signature` does not cover the body (SECURITY.md).
+//                     PLAIN MODE IS UNAUTHENTICATED BEYOND THE TOKEN: `signature` is
+//                     sha1(token, timestamp, nonce) and says nothing about the body, so anyone
+//                     who sees one request (a proxy, a log) can send any message as any user
+//                     for 5 minutes with its query string. `linli serve` warns at start for
+//                     such a channel. Use it only to try things out.
 //   api_base          default https://api.weixin.qq.com
 //
-// Inbound: GET answers the URL check (echostr, plain text); POST verifies `signature`
-// (plain, or compatible without encrypt_type) or `msg_signature` over Encrypt (safe requires
-// encrypt_type=aes), decrypts and checks the AppID, then maps the XML (wechat_mp_codec.h).
-// Timestamps are not checked for age: WeChat retries reuse them; dedupe is by
-// platform_message_id downstream.
+// Inbound: GET answers the URL check (echostr, plain text); POST refuses a `timestamp` more
+// than 300 s from the clock in either direction (every mode; WeChat's retries reuse the first
+// timestamp, within seconds), then verifies `signature` (plain mode) or `msg_signature` over
+// Encrypt (safe and compatible mode both require encrypt_type=aes and read ONLY the Encrypt
+// element: compatible mode's plaintext copy is ignored), decrypts and checks the AppID, then
+// maps the XML (wechat_mp_codec.h). Dedupe is by platform_message_id downstream. The GET
+// check is not bounded in time: it only echoes the challenge and writes nothing.
 //
 // Replies are passive: RenderAck answers in the webhook response (encrypted in safe and
 // compatible mode; "success" when there is nothing to say). The reply's FromUserName is the

@@ -123,6 +123,9 @@ StatusOr<WebhookResult> WecomAppAdapter::HandlePost(const HttpRequest& request) 
   if (msg_signature.empty() || timestamp.empty() || nonce.empty()) {
     return Status::Unauthenticated("missing msg_signature");
   }
+  if (!wechat::TimestampWithinSkew(timestamp, clock_.NowSeconds())) {
+    return Status::Unauthenticated("timestamp more than 300 s from now");
+  }
   LINLI_ASSIGN_OR_RETURN(auto outer, wechat::ParseFlatXml(request.body));
   auto it = outer.find("Encrypt");
   if (it == outer.end() || it->second.empty()) {

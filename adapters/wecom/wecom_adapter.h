@@ -10,9 +10,11 @@
 //
 // Inbound (always encrypted, protocols/wecom.md): GET verifies msg_signature over
 // [token, timestamp, nonce, echostr], decrypts echostr, checks the CorpID and answers the
-// plaintext (text/plain, no newline). POST verifies msg_signature over Encrypt, decrypts,
-// checks the CorpID and maps the XML like the Official Account (FromUserName = member
-// UserID). Timestamps are not checked for age (retries reuse them).
+// plaintext (text/plain, no newline). POST refuses a `timestamp` more than 300 s from the
+// clock in either direction (a captured request must not be replayable once the dedupe has
+// forgotten it; retries reuse the first timestamp, within seconds), verifies msg_signature
+// over Encrypt, decrypts, checks the CorpID and maps the XML like the Official Account
+// (FromUserName = member UserID). The GET check is not bounded in time: it writes nothing.
 // Replies are passive and encrypted (ToUserName = member, FromUserName = CorpID); nothing
 // to say -> empty 200 body. Send uses POST /cgi-bin/message/send with duplicate check.
 #pragma once

@@ -168,6 +168,8 @@ void App::HandleWebhook(HttpRequest request, const std::string& name,
                   [respond = std::move(respond)](StatusOr<Router::TurnOutcome> outcome) {
                     if (outcome.ok()) {
                       respond(std::move(outcome->ack));
+                    } else if (outcome.status().code() == StatusCode::kUnauthenticated) {
+                      respond(ErrorResponse(401, StatusCodeName(StatusCode::kUnauthenticated)));
                     } else {
                       respond(ErrorResponse(503, "try again"));
                     }

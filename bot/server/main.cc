@@ -15,6 +15,8 @@
 #include "bot/server/console_channel.h"
 #include "bot/server/log.h"
 #include "bot/server/startup.h"
+#include "bot/server/startup_checks.h"
+#include "config/config_loader.h"
 #include "domain/tickets/agenda.h"
 #include "domain/common/masking.h"
 #include "domain/people/invite_code.h"
@@ -333,6 +335,11 @@ int main(int argc, char** argv) {
   linli::SetupLogging(quiet ? "warn" : config.logging.level, args.json_logs || config.logging.json);
   setenv("TZ", config.timezone.c_str(), 1);
   tzset();
+  if (args.command == "serve") {
+    for (const std::string& w : linli::StartupWarningsForFile(config)) {
+      linli::GetLogger("config")->warn("{}", w);
+    }
+  }
 
   if (args.command == "roster") return RunRoster(args, config);
   if (args.command == "outbox") return RunOutbox(args, config);

@@ -8,6 +8,7 @@
 #include "storage/identity_store.h"
 #include "storage/inbox_store.h"
 #include "storage/outbox_store.h"
+#include "storage/seen_signature_store.h"
 
 namespace linli {
 
@@ -19,6 +20,19 @@ Router::Router(storage::WriteQueue& queue, dialogs::Engine& engine, const Clock&
 Status Router::RunTurn(storage::Database& db, Adapter& adapter, const InboundMessage& message,
                        TurnOutcome* out) {
   const std::string& channel = message.conversation.channel;
+  if (message.replay_claim) {
+    // Before the dedupe: a forged body may carry any message id (bot/replay_claim.h).
+    const ReplayClaim& claim = *message.replay_claim;
+    LINLI_ASSIGN_OR_RETURN(
+        auto verdict,
+        storage::SeenSignatureStore::Claim(db, channel, claim.key, claim.body_digest,
+                                           claim.expires_ms, clock_.NowMillis()));
+    if (verdict == storage::SeenSignatureStore::Verdict::kOtherBody) {
+      GetLogger("router")->warn("channel {}: replayed signature with another body refused",
+                                channel);
+      return Status::Unauthenticated("replayed signature with another body");
+    }
+  }
   LINLI_ASSIGN_OR_RETURN(auto seen,
                          storage::InboxStore::Find(db, channel, message.platform_message_id));
   if (seen) {

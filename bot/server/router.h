@@ -34,7 +34,9 @@ class Router {
          std::function<void()> on_enqueued, config::LimitsConfig limits = {});
 
   // Queues the turn; `done` runs on the write thread after the commit with the outcome, or
-  // with a non-OK status when nothing was committed (the platform should redeliver: 503).
+  // with a non-OK status when nothing was committed: kUnauthenticated when the message's
+  // ReplayClaim was already recorded with another body (a replay: answer 401), otherwise the
+  // platform should redeliver (503).
   void Submit(Adapter& adapter, InboundMessage message,
               std::function<void(StatusOr<TurnOutcome>)> done);
   // Blocking variant (console, tests). Must not be called on the write thread.

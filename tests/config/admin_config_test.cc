@@ -51,5 +51,19 @@ TEST(ConfigAdminTest, ErrorsNameTheKey) {
   EXPECT_THAT(unknown.status().message(), HasSubstr("admin.token: unknown key"));
 }
 
+// Issue 8: a token of blanks, or a short one padded with spaces, passed the length check.
+TEST(ConfigAdminTest, WhitespaceDoesNotCountTowardsTheTokenLength) {
+  for (const std::string& token :
+       {std::string(30, ' '), std::string(R"(\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t)"),
+        std::string("short-token") + std::string(20, ' '), std::string("a b c d e f g h i j k l m n")}) {
+    auto c = Parse(R"({"admin": {"api_token": ")" + token + R"("}})");
+    ASSERT_FALSE(c.ok()) << "accepted '" << token << "'";
+    EXPECT_THAT(c.status().message(), HasSubstr("admin.api_token: must be at least 24 characters"));
+    EXPECT_THAT(c.status().message(), HasSubstr("whitespace"));
+  }
+  // 24 non-space characters are enough, with or without spaces between them.
+  EXPECT_TRUE(Parse(R"({"admin": {"api_token": "0123 4567 89ab cdef ghij klmn"}})").ok());
+}
+
 }  // namespace
 }  // namespace linli::config

@@ -179,6 +179,35 @@ TEST(ConfigSyntaxTest, SyntaxErrorNamesFileLineAndColumn) {
   EXPECT_THAT(cfg.status().message(), Not(HasSubstr("json.exception")));
 }
 
+// Issue 8: a syntax error echoed the text it read ("last read: '...'"), which on a secret's
+// line is the secret. The message now says file, line and column only.
+TEST(ConfigSyntaxTest, SyntaxErrorNeverEchoesTheTextRead) {
+  const std::string secret = "tg-SECRET-7f3a9c1e5b";
+  for (const std::string& text : {
+           // an invalid literal right after the secret
+           "{\n  \"channels\": [{\"name\": \"tg\", \"type\": \"telegram\",\n    \"token\": \"" +
+               secret + "\" oops}]\n}",
+           // the secret unquoted: an invalid literal of its own
+           "{\"admin\": {\"api_token\": " + secret + "}}",
+           // an unterminated string holding the secret
+           "{\"admin\": {\"api_token\": \"" + secret + "\n}}",
+           // a missing comma after the secret
+           "{\"admin\": {\"api_token\": \"" + secret + "\" \"x\": 1}}",
+       }) {
+    StatusOr<Config> cfg = Parse(text);
+    ASSERT_FALSE(cfg.ok()) << text;
+    const std::string m = cfg.status().message();
+    EXPECT_THAT(m, Not(HasSubstr("SECRET"))) << m;
+    EXPECT_THAT(m, Not(HasSubstr("7f3a9c"))) << m;
+    EXPECT_THAT(m, Not(HasSubstr("last read"))) << m;
+    EXPECT_THAT(m, ::testing::MatchesRegex("/etc/linli/linli\\.json:[0-9]+:[0-9]+: invalid JSON"))
+        << m;
+  }
+  // Still at the right place: the "oops" on line 3.
+  EXPECT_THAT(Parse("{\n\"a\":\n \"" + secret + "\" oops}").status().message(),
+              HasSubstr("linli.json:3:"));
+}
+
 TEST(ConfigSyntaxTest, ColumnCountsCharactersNotBytes) {
   // "幸福里" is 9 bytes but 3 characters: x is character 28 of line 2 (byte 34).
   StatusOr<Config> cfg = Parse("{\n\"compound\": {\"name\": \"幸福里\" x}}");

@@ -452,9 +452,11 @@ class WechatUser {
     return p;
   }
 
-  WxPost Text(const std::string& text) {
+  // A text message sent at `now_s` (the harness clock's default start unless given): WeChat
+  // signs its current time, and the server refuses one more than 300 s off (issue 8).
+  WxPost Text(const std::string& text, int64_t now_s = 1795568400) {
     const int64_t msg_id = next_msg_id_++;
-    const int64_t ts = 1795568400 + msg_id % 100000;
+    const int64_t ts = now_s + msg_id % 100;
     return Encrypt(TextXml(text, msg_id, ts), std::to_string(ts), std::to_string(400000 + msg_id));
   }
 
@@ -481,7 +483,7 @@ class WechatUser {
 
   // Sends `text` and returns the decrypted reply's Content ("" on failure).
   std::string Say(CnHarness& h, const std::string& text) {
-    const WxPost p = Text(text);
+    const WxPost p = Text(text, h.clock().NowSeconds());
     const Reply r = h.Post(p.Target(), p.body, {}, "text/xml");
     auto fields = OpenReply(r);
     EXPECT_EQ(fields["ToUserName"], openid_);
@@ -668,6 +670,42 @@ TEST(ChinaChannelsE2eTest, WechatTamperedRequestsAre401AndWriteNothing) {
   // The untampered request still works afterwards (nothing was recorded for its MsgId).
   const Reply ok = h.Post(good.Target(), good.body, {}, "text/xml");
   EXPECT_TRUE(Contains(user.OpenReply(ok)["Content"], "请选择问题类别"));
+}
+
+// Issue 8: a correctly signed and encrypted request with an old timestamp was accepted, so a
+// captured request could be replayed once the 7-day dedupe had forgotten it. A timestamp
+// 10 minutes off (either way) is now 401 and writes nothing.
+TEST(ChinaChannelsE2eTest, WechatRequestTenMinutesOldIs401AndWritesNothing) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp());
+  WechatUser user;
+  const WxPost captured = user.Text("你好", h.clock().NowSeconds());
+  ASSERT_TRUE(Contains(user.OpenReply(h.Post(captured.Target(), captured.body, {}, "text/xml"))
+                           ["Content"], "1. "));
+  const auto before = h.RowCounts();
+
+  const int64_t now = h.clock().NowSeconds();
+  const std::string xml = user.TextXml("报事", 24602345678999999, now - 600);
+  const WxPost old = user.Encrypt(xml, std::to_string(now - 600), "555001");
+  const Reply r_old = h.Post(old.Target(), old.body, {}, "text/xml");
+  EXPECT_EQ(r_old.status, 401);
+  EXPECT_FALSE(Contains(r_old.body, "Encrypt"));
+  const WxPost future = user.Encrypt(xml, std::to_string(now + 600), "555002");
+  EXPECT_EQ(h.Post(future.Target(), future.body, {}, "text/xml").status, 401);
+  EXPECT_EQ(h.RowCounts(), before);
+
+  // The captured request replayed eight days later (past the inbox dedupe window): 401.
+  h.clock().Advance(24h * 8);
+  EXPECT_EQ(h.Post(captured.Target(), captured.body, {}, "text/xml").status, 401);
+  EXPECT_EQ(h.RowCounts(), before);
+
+  // The same message signed now is processed: nothing was recorded for its MsgId.
+  const int64_t later = h.clock().NowSeconds();
+  const WxPost fresh = user.Encrypt(user.TextXml("报事", 24602345678999999, later),
+                                    std::to_string(later), "555003");
+  const Reply ok = h.Post(fresh.Target(), fresh.body, {}, "text/xml");
+  EXPECT_TRUE(Contains(user.OpenReply(ok)["Content"], "请选择问题类别"));
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM inbox"), before.at("inbox") + 1);
 }
 
 // ---- WeChat pushes: inside and outside the customer-service window ----
@@ -1108,6 +1146,66 @@ TEST(ChinaChannelsE2eTest, DingTalkSignedCallbackRepliesViaSessionWebhook) {
   std::this_thread::sleep_for(kQuiet);
   EXPECT_EQ(h.dd_api().delivered().size(), 1u);
   EXPECT_EQ(h.RowCounts(), after);
+}
+
+// Issue 8: DingTalk's sign covers only the timestamp, and the seen (timestamp, sign) pairs
+// were kept in memory: after a restart the same headers carried another body in. They are now
+// recorded with the turn (seen_signatures), so the replay is 401 after a restart too.
+TEST(ChinaChannelsE2eTest, DingTalkReplayWithAnotherBodyAfterARestartIs401) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp());
+  const int64_t now = h.clock().NowMillis();
+  const std::string webhook = h.dd_api().AddSession("sess-replay");
+  auto callback = [&](const std::string& msg_id, const std::string& staff,
+                      const std::string& text) {
+    return json{{"conversationId", "cidPrivateLi4=="},
+                {"conversationType", "1"},
+                {"msgId", msg_id},
+                {"msgtype", "text"},
+                {"text", {{"content", text}}},
+                {"senderId", "$:LWCP_v1:$" + staff},
+                {"senderStaffId", staff},
+                {"senderNick", "李四"},
+                {"createAt", now},
+                {"sessionWebhook", webhook},
+                {"sessionWebhookExpiredTime", now + 5400000}}
+        .dump();
+  };
+  const std::string genuine = callback("msgDdGenuine1", "staff_li4", "报事");
+  const std::string forged = callback("msgDdForged1", "staff_wang5", "我的信息");
+  const std::string ts = std::to_string(now);
+  const httplib::Headers headers = {{"timestamp", ts},
+                                    {"sign", adapters::dingtalk::CallbackSign(ts, kDdSecret)}};
+
+  ASSERT_EQ(h.Post("/webhook/dd", genuine, headers, "application/json").status, 200);
+  ASSERT_TRUE(h.dd_api().WaitForDelivered(1, kWait));
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM seen_signatures"), 1);
+  // Before a restart: refused.
+  EXPECT_EQ(h.Post("/webhook/dd", forged, headers, "application/json").status, 401);
+  const auto before = h.RowCounts();
+
+  h.StopApp();
+  ASSERT_TRUE(h.StartApp());  // the same database: what a restart keeps
+  h.clock().Advance(10min);   // still inside DingTalk's one-hour window
+
+  // The identical redelivery is accepted and deduplicated by msgId: nothing new.
+  EXPECT_EQ(h.Post("/webhook/dd", genuine, headers, "application/json").status, 200);
+  // Another body under the captured headers: 401, and nothing written.
+  EXPECT_EQ(h.Post("/webhook/dd", forged, headers, "application/json").status, 401);
+  std::this_thread::sleep_for(kQuiet);
+  EXPECT_EQ(h.RowCounts(), before);
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM seen_signatures"), 1);
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM inbox WHERE platform_message_id = 'msgDdForged1'"), 0);
+  EXPECT_EQ(h.dd_api().delivered().size(), 1u);
+
+  // A new genuine callback (its own timestamp) still goes through after the restart.
+  const std::string ts2 = std::to_string(h.clock().NowMillis());
+  EXPECT_EQ(h.Post("/webhook/dd", callback("msgDdGenuine2", "staff_li4", "帮助"),
+                   {{"timestamp", ts2}, {"sign", adapters::dingtalk::CallbackSign(ts2, kDdSecret)}},
+                   "application/json")
+                .status,
+            200);
+  EXPECT_TRUE(h.dd_api().WaitForDelivered(2, kWait));
 }
 
 // ---- staff view of the outbox ----

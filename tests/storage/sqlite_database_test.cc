@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <string>
@@ -313,6 +314,41 @@ TEST(SqliteDatabaseTest, DataSurvivesReopen) {
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].Text(0), "kept");
+}
+
+// Issue 8: linli.db, -wal and -shm were created 0644 (world-readable) though they hold the
+// roster's names and phones. With the usual umask 022 they must now be 0600.
+TEST(SqliteDatabaseTest, FreshDatabaseAndItsWalAndShmAreCreated0600) {
+  TempDir dir;
+  const mode_t old_umask = ::umask(022);
+  const std::string path = dir.File("linli.db");
+  {
+    auto db = Open(path);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(db->Exec("CREATE TABLE t (x TEXT)").ok());
+    ASSERT_TRUE(db->Exec("INSERT INTO t (x) VALUES ('张伟国 13812345678')").ok());
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      struct stat st {};
+      ASSERT_EQ(::stat((path + suffix).c_str(), &st), 0) << suffix << " missing";
+      EXPECT_EQ(st.st_mode & 0777, 0600u) << "linli.db" << suffix;
+    }
+  }
+  // An existing file keeps the mode its operator gave it.
+  const std::string other = dir.File("shared.db");
+  {
+    auto db = Open(other);
+    ASSERT_TRUE(db);
+  }
+  ASSERT_EQ(::chmod(other.c_str(), 0640), 0);
+  {
+    auto db = Open(other);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(db->Exec("CREATE TABLE t (x TEXT)").ok());
+  }
+  struct stat st {};
+  ASSERT_EQ(::stat(other.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0640u);
+  ::umask(old_umask);
 }
 
 }  // namespace

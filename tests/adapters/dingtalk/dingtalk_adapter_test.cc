@@ -256,6 +256,52 @@ TEST_F(DingTalkAdapterTest, ReplayedHeadersWithAnotherBodyAreRejected) {
   EXPECT_EQ(adapter_->ParseWebhook(first).status().code(), StatusCode::kUnauthenticated);
 }
 
+// Issue 8: the seen pairs lived only in this cache, so a restart forgot them. Every accepted
+// callback now carries a ReplayClaim for the router to record durably: same key for the
+// same headers, the body's digest, expiry = timestamp + 1 h.
+TEST_F(DingTalkAdapterTest, AcceptedCallbacksCarryADurableReplayClaim) {
+  const HttpRequest first = Callback(ReadTestdata("callback_group_text.json"));
+  auto a = adapter_->ParseWebhook(first);
+  ASSERT_TRUE(a.ok() && a->message.has_value());
+  ASSERT_TRUE(a->message->replay_claim.has_value());
+  const ReplayClaim& claim = *a->message->replay_claim;
+  EXPECT_EQ(claim.key, std::to_string(kNowMs) + "\n" + first.Header("sign"));
+  EXPECT_EQ(claim.body_digest, BodyDigestHex(first.body));
+  EXPECT_EQ(claim.body_digest.size(), 64u);
+  EXPECT_EQ(claim.expires_ms, kNowMs + DingTalkAdapter::kMaxSkewMs);
+
+  // After a restart (a new adapter: empty cache) the forged body passes the adapter, but its
+  // claim has the same key with another digest: the router refuses it (router_test.cc,
+  // china_channels_test.cc).
+  auto restarted = Make(Channel());
+  HttpRequest forged = first;
+  forged.body = ReadTestdata("callback_private_text.json");
+  auto f = restarted->ParseWebhook(forged);
+  ASSERT_TRUE(f.ok() && f->message.has_value());
+  ASSERT_TRUE(f->message->replay_claim.has_value());
+  EXPECT_EQ(f->message->replay_claim->key, claim.key);
+  EXPECT_NE(f->message->replay_claim->body_digest, claim.body_digest);
+  // ...and within one process the cache still refuses it at once.
+  EXPECT_EQ(restarted->ParseWebhook(first).status().code(), StatusCode::kUnauthenticated);
+}
+
+// Two robots (channels with their own secrets) whose callbacks carry the same millisecond
+// have different signs, so both are accepted and their claims never collide. (One robot's
+// callbacks in one millisecond share the pair: see DingTalkAdapter::ParseWebhook.)
+TEST_F(DingTalkAdapterTest, TwoRobotsInTheSameMillisecondAreBothAccepted) {
+  config::ChannelConfig other = Channel();
+  other.name = "dd2";
+  other.fields["app_secret"] = "anotherRobotSecret-0123456789";
+  auto second = Make(other);
+  HttpRequest r2 = Callback(ReadTestdata("callback_private_text.json"));
+  r2.headers["sign"] = CallbackSign(std::to_string(kNowMs), "anotherRobotSecret-0123456789");
+  auto a = adapter_->ParseWebhook(Callback(ReadTestdata("callback_group_text.json")));
+  auto b = second->ParseWebhook(r2);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_NE(a->message->replay_claim->key, b->message->replay_claim->key);
+}
+
 TEST_F(DingTalkAdapterTest, MalformedAndDeepBodiesAreInvalidArgument) {
   int64_t ts = kNowMs;
   for (const std::string& body :

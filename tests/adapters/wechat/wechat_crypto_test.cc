@@ -510,5 +510,19 @@ TEST(WechatCrypto, SecureRandomIsNotConstant) {
   EXPECT_EQ(n->size(), 10u);
 }
 
+// Issue 8: the age bound of signed callbacks (wechat_mp_adapter, wecom_adapter).
+TEST(WechatCrypto, TimestampWithinSkew) {
+  EXPECT_TRUE(TimestampWithinSkew("1000", 1000));
+  EXPECT_TRUE(TimestampWithinSkew("700", 1000));
+  EXPECT_TRUE(TimestampWithinSkew("1300", 1000));
+  EXPECT_FALSE(TimestampWithinSkew("699", 1000));
+  EXPECT_FALSE(TimestampWithinSkew("1301", 1000));
+  EXPECT_TRUE(TimestampWithinSkew("990", 1000, 10));
+  EXPECT_FALSE(TimestampWithinSkew("989", 1000, 10));
+  for (const char* bad : {"", "+1000", "1000 ", "1e3", "0x3e8", "9999999999999"}) {
+    EXPECT_FALSE(TimestampWithinSkew(bad, 1000)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace linli::adapters::wechat

@@ -407,18 +407,72 @@ TEST_F(WechatMpAdapterTest, PlainModeChecksSignature) {
   }
 }
 
-TEST_F(WechatMpAdapterTest, CompatibleModeAcceptsBothForms) {
+// Issue 8: compatible mode accepted a plaintext POST judged by `signature` alone, which does
+// not cover the body: a captured query string was reused with another body. It now reads
+// only the encrypted part, like safe mode.
+TEST_F(WechatMpAdapterTest, CompatibleModeReadsOnlyTheEncryptedPart) {
   auto a = Make(Channel("compatible"));
   auto enc = a->ParseWebhook(SafePost(ReadTestdata("text.xml")));
   ASSERT_TRUE(enc.ok()) << enc.status().ToString();
   EXPECT_EQ(enc->message->text, "3号楼电梯坏了");
-  auto plain = a->ParseWebhook(PlainPost(ReadTestdata("voice.xml")));
-  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
-  EXPECT_EQ(plain->message->attachments.at(0).label, "楼道灯不亮");
+  // A plaintext POST with a valid `signature`: refused.
+  EXPECT_EQ(a->ParseWebhook(PlainPost(ReadTestdata("voice.xml"))).status().code(),
+            StatusCode::kUnauthenticated);
+  // The compatible-mode body carries plaintext fields beside Encrypt: they are ignored, even
+  // when they say something else than the ciphertext.
+  HttpRequest both = SafePost(ReadTestdata("text.xml"));
+  auto outer = ParseFlatXml(both.body);
+  ASSERT_TRUE(outer.ok());
+  both.body = XmlBuilder()
+                  .Text("ToUserName", kAccount)
+                  .Text("FromUserName", "oForgedUser0000000000000000")
+                  .Number("CreateTime", "1714112445")
+                  .Text("MsgType", "text")
+                  .Text("Content", "伪造的内容")
+                  .Number("MsgId", "99999999999999999")
+                  .Text("Encrypt", outer->at("Encrypt"))
+                  .Build();
+  auto read = a->ParseWebhook(both);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->message->text, "3号楼电梯坏了");
+  EXPECT_EQ(read->message->conversation.user_id, kOpenId);
+  EXPECT_EQ(read->message->platform_message_id, "24602345678901234");
   // An encrypted request is judged by msg_signature even if `signature` is absent.
   auto bad = SafePost(ReadTestdata("text.xml"));
   bad.query["msg_signature"][3] ^= 1;
   EXPECT_EQ(a->ParseWebhook(bad).status().code(), StatusCode::kUnauthenticated);
+}
+
+// Issue 8: safe-mode requests with a 2017 timestamp were accepted, so a captured request
+// could be replayed once the 7-day dedupe had forgotten it. Every mode now refuses a
+// timestamp more than 300 s from the clock, in either direction.
+TEST_F(WechatMpAdapterTest, TimestampsMoreThanFiveMinutesFromNowAreRefusedInEveryMode) {
+  const int64_t now = clock_.NowSeconds();
+  for (const char* mode : {"safe", "compatible", "plain"}) {
+    auto a = Make(Channel(mode));
+    auto post = [&](int64_t ts) {
+      const std::string t = std::to_string(ts);
+      return std::string(mode) == "plain" ? PlainPost(ReadTestdata("text.xml"), t)
+                                          : SafePost(ReadTestdata("text.xml"), kAppId, t);
+    };
+    for (int64_t ts : {now - 300, now + 300, now}) {
+      auto r = a->ParseWebhook(post(ts));
+      EXPECT_TRUE(r.ok()) << mode << " " << ts - now << ": " << r.status().ToString();
+    }
+    for (int64_t ts : {now - 301, now + 301, now - 600, int64_t{1500000000}, int64_t{0}}) {
+      auto r = a->ParseWebhook(post(ts));
+      EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated) << mode << " " << ts - now;
+    }
+    // A timestamp that is not plain decimal seconds is refused too (even if signed).
+    for (const std::string& ts : {std::to_string(now * 1000), " " + std::to_string(now),
+                                  std::to_string(now) + "x", std::string("-1")}) {
+      HttpRequest r = std::string(mode) == "plain"
+                          ? PlainPost(ReadTestdata("text.xml"), ts)
+                          : SafePost(ReadTestdata("text.xml"), kAppId, ts);
+      EXPECT_EQ(a->ParseWebhook(r).status().code(), StatusCode::kUnauthenticated)
+          << mode << " '" << ts << "'";
+    }
+  }
 }
 
 // --- RenderAck ---
@@ -514,12 +568,14 @@ TEST_F(WechatMpAdapterTest, AccountIdFromEncryptedMessagesWins) {
   EXPECT_EQ(a->RenderAck(FromUser(), Replies()).body, "success");
   std::string forged = ReadTestdata("text.xml");
   forged.replace(forged.find(kAccount), std::string(kAccount).size(), "gh_forged000000");
-  ASSERT_TRUE(a->ParseWebhook(PlainPost(forged)).ok());
-  EXPECT_EQ(wx->account_id(), "gh_forged000000");
+  // Compatible mode reads only the encrypted part (issue 8): a plaintext body cannot even
+  // propose an account id any more.
+  EXPECT_EQ(a->ParseWebhook(PlainPost(forged)).status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(wx->account_id(), "");
   ASSERT_TRUE(a->ParseWebhook(SafePost(ReadTestdata("text.xml"))).ok());
-  EXPECT_EQ(wx->account_id(), kAccount);  // authenticated value replaces the plaintext one
-  ASSERT_TRUE(a->ParseWebhook(PlainPost(forged)).ok());
-  EXPECT_EQ(wx->account_id(), kAccount);  // and is not replaced again
+  EXPECT_EQ(wx->account_id(), kAccount);  // learnt from the authenticated message
+  EXPECT_EQ(a->ParseWebhook(PlainPost(forged)).status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(wx->account_id(), kAccount);  // and is not replaced
 }
 
 // --- Send (customer-service API) ---

@@ -88,7 +88,8 @@ HttpRequest OfficialPost() {
   return r;
 }
 
-HttpRequest EncryptedPost(const std::string& plain_xml, const std::string& receive_id = kCorpId) {
+HttpRequest EncryptedPost(const std::string& plain_xml, const std::string& receive_id = kCorpId,
+                          const std::string& ts = "1409659900") {
   auto crypt = MsgCrypt::Create(kToken, kAesKey, receive_id);
   EXPECT_TRUE(crypt.ok());
   Random16 r{};
@@ -96,8 +97,8 @@ HttpRequest EncryptedPost(const std::string& plain_xml, const std::string& recei
   const std::string encrypt = *crypt->Encrypt(plain_xml, r);
   HttpRequest req;
   req.method = "POST";
-  req.query = {{"msg_signature", crypt->Signature("1409659900", "42", encrypt)},
-               {"timestamp", "1409659900"},
+  req.query = {{"msg_signature", crypt->Signature(ts, "42", encrypt)},
+               {"timestamp", ts},
                {"nonce", "42"}};
   req.body = XmlBuilder()
                  .Text("ToUserName", kCorpId)
@@ -256,6 +257,24 @@ TEST_F(WecomAdapterTest, PostRejections) {
   HttpRequest put = good;
   put.method = "DELETE";
   EXPECT_EQ(a->ParseWebhook(put).status().code(), StatusCode::kNotFound);
+}
+
+// Issue 8: WeCom signs `timestamp` but its age was not checked, so a captured request could
+// be replayed once the dedupe had forgotten it. More than 300 s off either way: 401.
+TEST_F(WecomAdapterTest, TimestampsMoreThanFiveMinutesFromNowAreRefused) {
+  auto a = Make();
+  const int64_t now = clock_.NowSeconds();
+  for (int64_t ts : {now - 300, now + 300}) {
+    auto r = a->ParseWebhook(EncryptedPost(ReadTestdata("text.xml"), kCorpId, std::to_string(ts)));
+    EXPECT_TRUE(r.ok()) << ts - now << ": " << r.status().ToString();
+  }
+  for (int64_t ts : {now - 301, now + 301, now - 600, int64_t{1300000000}}) {
+    auto r = a->ParseWebhook(EncryptedPost(ReadTestdata("text.xml"), kCorpId, std::to_string(ts)));
+    EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated) << ts - now;
+  }
+  // The official sample, correctly signed, ten minutes later.
+  clock_.Advance(std::chrono::minutes(10));
+  EXPECT_EQ(a->ParseWebhook(OfficialPost()).status().code(), StatusCode::kUnauthenticated);
 }
 
 TEST_F(WecomAdapterTest, EventsAndIgnoredEvents) {

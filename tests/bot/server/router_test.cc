@@ -180,6 +180,49 @@ TEST_F(RouterTest, OverTheMessageLimitNothingIsProcessed) {
   ASSERT_TRUE(again.ok());
   ASSERT_EQ(again->replies.size(), 1u);
   EXPECT_EQ(Count("conversations"), 1);
+
+// Issue 8: DingTalk's sign covers only the timestamp. The seen (timestamp, sign) pairs were
+// kept in memory only, so after a restart the same pair with another body was accepted. The
+// router now records the message's ReplayClaim in the turn's transaction.
+TEST_F(RouterTest, ReplayClaimWithAnotherBodyIsRefusedAndWritesNothing) {
+  testing::RecordingAdapter dd("dd");
+  auto claimed = [&](const std::string& id, const std::string& text, const std::string& digest) {
+    InboundMessage m = Text(id, text);
+    m.conversation.channel = "dd";
+    m.replay_claim = ReplayClaim{"1795568400000\nsig=", digest, clock_.NowMillis() + 3600000};
+    return m;
+  };
+  auto first = router_->Run(dd, claimed("msg-1", "报事", "digest-a"));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_FALSE(first->duplicate);
+  const int64_t inbox = Count("inbox"), outbox = Count("outbox"), conversations = Count("conversations");
+
+  // Another body under the same pair, with a fresh message id: refused, nothing written.
+  auto forged = router_->Run(dd, claimed("msg-forged", "你好", "digest-b"));
+  ASSERT_FALSE(forged.ok());
+  EXPECT_EQ(forged.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(Count("inbox"), inbox);
+  EXPECT_EQ(Count("outbox"), outbox);
+  EXPECT_EQ(Count("conversations"), conversations);
+
+  // The identical redelivery passes the claim and is deduplicated by its message id.
+  auto again = router_->Run(dd, claimed("msg-1", "报事", "digest-a"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->ack.body, first->ack.body);
+
+  // A new router over the same database (what a restart keeps): still refused.
+  Router restarted(*queue_, *engine_, clock_, [] {});
+  EXPECT_EQ(restarted.Run(dd, claimed("msg-forged", "你好", "digest-b")).status().code(),
+            StatusCode::kUnauthenticated);
+  // Other pairs (another timestamp, another robot) are unaffected.
+  InboundMessage other = claimed("msg-2", "2", "digest-c");
+  other.replay_claim->key = "1795568400001\nsig2=";
+  EXPECT_TRUE(restarted.Run(dd, other).ok());
+  // Once the window has closed the record is gone; the adapter's own window check refuses
+  // such a timestamp before a claim is ever made.
+  clock_.Advance(std::chrono::hours(2));
+  EXPECT_TRUE(restarted.Run(dd, claimed("msg-3", "帮助", "digest-d")).ok());
 }
 
 }  // namespace
