@@ -11,6 +11,7 @@
 #include "bot/server/api.h"
 #include "bot/server/console_channel.h"
 #include "bot/server/httplib_client.h"
+#include "bot/server/locale_dir.h"
 #include "bot/server/log.h"
 #include "bot/server/outbox.h"
 #include "bot/server/router.h"
@@ -58,15 +59,9 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
   app->http_ = options.http ? options.http : app->owned_http_.get();
   app->outbox_threads_ = options.outbox_threads;
 
-  // Texts: the default locale plus every locale file the service ships.
-  auto texts = config::Texts::Load(cfg.locale_dir, {cfg.locale, "zh-CN", "en"});
-  if (!texts.ok() && texts.status().code() == StatusCode::kNotFound) {
-    // A config kept elsewhere (/etc/linli) without its own locales/: use the shipped texts.
-    GetLogger("config")->warn("{}; using the built-in texts in {}", texts.status().message(),
-                              LINLI_DEFAULT_LOCALE_DIR);
-    texts = config::Texts::Load(LINLI_DEFAULT_LOCALE_DIR, {cfg.locale, "zh-CN", "en"});
-  }
-  LINLI_ASSIGN_OR_RETURN(app->texts_, std::move(texts));
+  // Texts: the default locale plus every locale file the service ships; a config kept
+  // elsewhere (/etc/linli) without its own locales/ uses the installed ones (locale_dir.h).
+  LINLI_ASSIGN_OR_RETURN(app->texts_, LoadTexts(cfg));
 
   // Channels first: a bad channel config stops start-up before anything is written.
   adapters::AdapterDeps deps{*app->clock_, *app->http_};

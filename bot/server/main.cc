@@ -13,6 +13,7 @@
 
 #include "bot/server/app.h"
 #include "bot/server/console_channel.h"
+#include "bot/server/locale_dir.h"
 #include "bot/server/log.h"
 #include "config/config_loader.h"
 #include "domain/tickets/agenda.h"
@@ -112,7 +113,7 @@ int RunAgendaCommand(int argc, char** argv) {
   }
   const linli::config::Config& config = *loaded;
   linli::SetupLogging("warn", config.logging.json);
-  auto texts = linli::config::Texts::Load(config.locale_dir, {config.locale});
+  auto texts = linli::LoadTexts(config);
   if (!texts.ok()) {
     std::cerr << "linli: " << texts.status().message() << "\n";
     return 1;
