@@ -99,7 +99,14 @@ std::string Texts::Get(std::string_view locale, std::string_view key,
                        const std::map<std::string, std::string>& args) const {
   const std::string* text = Find(locale, key);
   if (text == nullptr) text = Find(kFallbackLocale, key);
-  if (text == nullptr) return "[" + std::string(key) + "]";
+  if (text == nullptr) {
+    // Appended, not `"[" + std::string(key)`: GCC 12 at -O3 inlines that operator+ into a
+    // memcpy it wrongly reports as overlapping (-Werror=restrict, GCC bug 105329).
+    std::string missing;
+    missing.reserve(key.size() + 2);
+    missing.append("[").append(key).append("]");
+    return missing;
+  }
   return Format(*text, args);
 }
 

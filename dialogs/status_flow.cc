@@ -72,12 +72,16 @@ Status ShowList(TurnContext& ctx) {
   }
   std::string text = ctx.T("status.list_header");
   for (const auto& t : tickets) {
-    text += "\n" + ctx.T("status.list_item", {{"number", std::to_string(t.number)},
-                                               {"category", ctx.T("category." + t.category)},
-                                               {"location", Location(ctx, t)},
-                                               {"status", ctx.T("ticket.status." + storage::NameOf(t.status))}});
+    // `text += "\n"; text += ...`, not `"\n" + ...`: GCC 12 at -O3 reports that operator+ as
+    // an overlapping memcpy (-Werror=restrict false positive, GCC bug 105329).
+    text += "\n";
+    text += ctx.T("status.list_item", {{"number", std::to_string(t.number)},
+                                       {"category", ctx.T("category." + t.category)},
+                                       {"location", Location(ctx, t)},
+                                       {"status", ctx.T("ticket.status." + storage::NameOf(t.status))}});
   }
-  text += "\n" + ctx.T("status.list_footer");
+  text += "\n";
+  text += ctx.T("status.list_footer");
   ctx.Reply(std::move(text));
   return Status::Ok();
 }

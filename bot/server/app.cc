@@ -12,6 +12,7 @@
 #include "bot/server/console_channel.h"
 #include "bot/server/httplib_client.h"
 #include "bot/server/jobs.h"
+#include "bot/server/locale_dir.h"
 #include "bot/server/log.h"
 #include "bot/server/outbox.h"
 #include "bot/server/router.h"

@@ -13,6 +13,7 @@
 
 #include "bot/server/app.h"
 #include "bot/server/console_channel.h"
+#include "bot/server/locale_dir.h"
 #include "bot/server/log.h"
 #include "bot/server/startup.h"
 #include "bot/server/startup_checks.h"

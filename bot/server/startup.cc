@@ -1,5 +1,7 @@
 #include "bot/server/startup.h"
 
+#include "bot/server/locale_dir.h"
+
 #include <mutex>
 #include <utility>
 
@@ -14,21 +16,6 @@ StatusOr<CheckedConfig> LoadAndValidate(const std::string& path, const config::G
   LINLI_ASSIGN_OR_RETURN(config::Texts texts, LoadTexts(loaded));
   LINLI_RETURN_IF_ERROR(CheckLoadedConfig(loaded, texts));
   return CheckedConfig{std::move(loaded), std::move(texts)};
-}
-
-StatusOr<config::Texts> LoadTexts(const config::Config& cfg) {
-  auto texts = config::Texts::Load(cfg.locale_dir, {cfg.locale, "zh-CN", "en"});
-  if (!texts.ok() && texts.status().code() == StatusCode::kNotFound) {
-    // A config kept elsewhere (/etc/linli) without its own locales/: use the shipped texts.
-    // Said once per process, though the command line and App::Create both load the texts.
-    static std::once_flag warned;
-    std::call_once(warned, [&texts] {
-      GetLogger("config")->warn("{}; using the built-in texts in {}", texts.status().message(),
-                                LINLI_DEFAULT_LOCALE_DIR);
-    });
-    texts = config::Texts::Load(LINLI_DEFAULT_LOCALE_DIR, {cfg.locale, "zh-CN", "en"});
-  }
-  return texts;
 }
 
 config::ChannelKeysByType ChannelKeysOfAllTypes() {

@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "config/config_check.h"
 #include "config/config_loader.h"
+#include "bot/server/locale_dir.h"
 #include "config/texts.h"
 #include "storage/open_database.h"
 
@@ -27,10 +28,7 @@ struct CheckedConfig {
 StatusOr<CheckedConfig> LoadAndValidate(const std::string& path,
                                         const config::GetenvFn& getenv = ::getenv);
 
-// The texts the service serves: the default locale plus every locale file the service ships
-// ("zh-CN", "en"), from config.locale_dir; a config kept elsewhere without its own locales/
-// (NotFound) falls back to the shipped texts, with a warning. Errors as config::Texts::Load.
-StatusOr<config::Texts> LoadTexts(const config::Config& config);
+// The texts come from LoadTexts (bot/server/locale_dir.h): the one locale lookup.
 
 // config::CheckConfig with the channel keys of the adapter registry (plus "console", which
 // takes none) and the system tz database (config::DefaultZoneInfoDir()). App::Create runs it

@@ -1,7 +1,5 @@
 #include "domain/common/location.h"
 
-#include <optional>
-
 namespace linli::domain {
 
 namespace {
@@ -52,14 +50,17 @@ int ChineseDigit(char32_t cp) {
 // Extracts up to `max` numbers from the text, in order.
 std::vector<long> ExtractNumbers(std::string_view text, size_t max) {
   std::vector<long> out;
-  std::optional<long> arabic;  // current run of ASCII/full-width digits
-  std::optional<long> chinese; // current run of Chinese numerals
+  // Not std::optional<long>: GCC 12 at -O3 reports the optionals as maybe-uninitialized
+  // inside `flush` (a false positive, GCC bug 80635). Numbers are never negative.
+  constexpr long kNone = -1;
+  long arabic = kNone;   // current run of ASCII/full-width digits
+  long chinese = kNone;  // current run of Chinese numerals
   long chinese_tens = -1;
   auto flush = [&]() {
-    if (arabic && out.size() < max) out.push_back(*arabic);
-    if (chinese && out.size() < max) out.push_back(*chinese);
-    arabic.reset();
-    chinese.reset();
+    if (arabic != kNone && out.size() < max) out.push_back(arabic);
+    if (chinese != kNone && out.size() < max) out.push_back(chinese);
+    arabic = kNone;
+    chinese = kNone;
     chinese_tens = -1;
   };
   size_t i = 0;
@@ -69,17 +70,17 @@ std::vector<long> ExtractNumbers(std::string_view text, size_t max) {
     if (cp >= U'0' && cp <= U'9') digit = static_cast<int>(cp - U'0');
     if (cp >= U'０' && cp <= U'９') digit = static_cast<int>(cp - U'０');
     if (digit >= 0) {
-      if (chinese) flush();
-      if (arabic && *arabic > 100000) continue;  // absurdly long: stop growing
-      arabic = (arabic ? *arabic * 10 : 0) + digit;
+      if (chinese != kNone) flush();
+      if (arabic != kNone && arabic > 100000) continue;  // absurdly long: stop growing
+      arabic = (arabic != kNone ? arabic * 10 : 0) + digit;
       continue;
     }
     const int cd = ChineseDigit(cp);
     if (cd >= 0 || cp == U'十') {
-      if (arabic) flush();
+      if (arabic != kNone) flush();
       if (cp == U'十') {
         // 十 = 10, 二十 = 20, 十二 = 12, 二十三 = 23
-        chinese_tens = chinese ? *chinese : 1;
+        chinese_tens = chinese != kNone ? chinese : 1;
         chinese = chinese_tens * 10;
       } else if (chinese_tens >= 0) {
         chinese = chinese_tens * 10 + cd;  // 二十三
@@ -88,7 +89,7 @@ std::vector<long> ExtractNumbers(std::string_view text, size_t max) {
         flush();  // "二十三" complete; a further numeral starts a new number
         chinese = cd;
       } else {
-        chinese = (chinese ? *chinese * 10 : 0) + cd;  // 三二 reads as 32, like digits
+        chinese = (chinese != kNone ? chinese * 10 : 0) + cd;  // 三二 reads as 32, like digits
       }
       continue;
     }

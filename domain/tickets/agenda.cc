@@ -157,7 +157,11 @@ StatusOr<std::string> RenderAgenda(storage::Database& db, const config::Config& 
 
   auto section = [&](const std::string& title_key, const std::vector<int64_t>& ids,
                      const std::string& item_key) -> Status {
-    out += "\n" + T(title_key) + "\n\n";
+    // Appended piecewise: `"\n" + T(...)` trips GCC 12's -Werror=restrict false positive at
+    // -O3 (GCC bug 105329).
+    out += "\n";
+    out += T(title_key);
+    out += "\n\n";
     int shown = 0;
     for (int64_t id : ids) {
       LINLI_ASSIGN_OR_RETURN(const storage::Ticket* t, load(id));

@@ -28,7 +28,7 @@ class PushedQuestionTest : public ::testing::Test {
   // Reports as the WeChat resident; staff accept and resolve it. Returns the resolve push.
   OutboundMessage ReportAndResolve(int64_t number) {
     for (const char* s : {"报事", "2", "3号楼2单元", "楼道灯坏了，晚上很黑", "跳过", "1"}) Say(s);
-    EXPECT_EQ(h_.Ticket(number).status, "new");
+    EXPECT_EQ(h_.Ticket(number).status, storage::TicketStatus::kNew);
     h_.Say("受理 " + std::to_string(number), "staff-1");
     h_.Say("解决 " + std::to_string(number) + " 已更换灯泡", "staff-1");
     auto pushes = h_.TakeOutbox();
@@ -69,7 +69,7 @@ TEST_F(PushedQuestionTest, TypingTheNumberRatesInsteadOfStartingAReport) {
   EXPECT_THAT(r, HasSubstr("感谢您的评价（满意）！#1 已关闭"));
   EXPECT_THAT(r, Not(HasSubstr("请选择问题类别")));
   EXPECT_EQ(Tickets(), 1);
-  EXPECT_EQ(h_.Ticket(1).status, "closed");
+  EXPECT_EQ(h_.Ticket(1).status, storage::TicketStatus::kClosed);
   EXPECT_EQ(h_.Ticket(1).rating, "satisfied");
   EXPECT_FALSE(Pending().has_value());
   // Answered: "1" is the menu's 报事 again.
@@ -85,7 +85,7 @@ TEST_F(PushedQuestionTest, TheLabelAndOtherNumbersWork) {
   EXPECT_EQ(h_.Ticket(2).rating, "basic");
   ReportAndResolve(3);
   EXPECT_THAT(Say("３"), HasSubstr("#3 已退回重办"));  // a full-width digit
-  EXPECT_EQ(h_.Ticket(3).status, "reopened");
+  EXPECT_EQ(h_.Ticket(3).status, storage::TicketStatus::kReopened);
 }
 
 TEST_F(PushedQuestionTest, TheTypedCommandKeepsWorking) {
@@ -101,7 +101,7 @@ TEST_F(PushedQuestionTest, ATriggerWordStartsItsFlowAndDropsTheQuestion) {
   EXPECT_FALSE(Pending().has_value());
   // "1" now answers the report flow's category step, not the question.
   EXPECT_THAT(Say("1"), HasSubstr("问题在哪里"));
-  EXPECT_EQ(h_.Ticket(1).status, "resolved");
+  EXPECT_EQ(h_.Ticket(1).status, storage::TicketStatus::kResolved);
   EXPECT_THAT(Say("取消"), HasSubstr("已取消"));
   // The rating by command still works afterwards.
   EXPECT_THAT(Say("评价 1 满意"), HasSubstr("#1 已关闭"));
@@ -112,7 +112,7 @@ TEST_F(PushedQuestionTest, UnknownTextGoesOnAsTodayAndDropsTheQuestion) {
   EXPECT_THAT(Say("谢谢"), HasSubstr("没有听懂"));
   EXPECT_FALSE(Pending().has_value());
   EXPECT_THAT(Say("1"), HasSubstr("请选择问题类别"));
-  EXPECT_EQ(h_.Ticket(1).status, "resolved");
+  EXPECT_EQ(h_.Ticket(1).status, storage::TicketStatus::kResolved);
 }
 
 TEST_F(PushedQuestionTest, ButtonsAnswerOnPlatformsWithButtons) {

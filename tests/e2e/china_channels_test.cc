@@ -261,7 +261,9 @@ class CnHarness {
 std::string Query(const std::vector<std::pair<std::string, std::string>>& params) {
   std::string q;
   for (const auto& [k, v] : params) {
-    q += (q.empty() ? "?" : "&") + PercentEncode(k) + "=" + PercentEncode(v);
+    // Appended piecewise: `"?" + PercentEncode(k)` trips GCC 12 -O3's -Werror=restrict false
+    // positive (GCC bug 105329).
+    q.append(q.empty() ? "?" : "&").append(PercentEncode(k)).append("=").append(PercentEncode(v));
   }
   return q;
 }

@@ -2,23 +2,19 @@
 // 127.0.0.1 (ephemeral port) answering POST /robot/sendBySession?session=S like
 // oapi.dingtalk.com: {"errcode":0,"errmsg":"ok"} for a session the test registered with
 // AddSession, {"errcode":300001,"errmsg":"session not found"} (HTTP 200) otherwise. Every
-// request is recorded. Thread-safe; raised pool, keep-alive, TCP_NODELAY (SECURITY.md).
+// request is recorded. Thread-safe; serving, recording and scripting are FakePlatformServer's
+// (tests/fakes/fake_platform_server.h).
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
-namespace httplib {
-class Server;
-}
+#include "tests/fakes/fake_platform_server.h"
 
 namespace linli::testing {
 
@@ -36,8 +32,8 @@ class FakeDingTalkApi {
   FakeDingTalkApi(const FakeDingTalkApi&) = delete;
   FakeDingTalkApi& operator=(const FakeDingTalkApi&) = delete;
 
-  void Stop();  // idempotent
-  int port() const { return port_; }
+  void Stop() { server_.Stop(); }  // idempotent
+  int port() const { return server_.port(); }
   std::string base() const;  // "http://127.0.0.1:<port>/"
   // The sessionWebhook URL for `session` (registered as valid).
   std::string AddSession(const std::string& session);
@@ -46,16 +42,15 @@ class FakeDingTalkApi {
   std::vector<Request> delivered() const;  // errcode 0
   bool WaitForDelivered(size_t n, std::chrono::milliseconds timeout) const;
 
+  // Every exchange with its headers and query.
+  const FakePlatformServer& server() const { return server_; }
+
  private:
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
-  int listen_socket_ = -1;
+  FakeResponse HandleSend(const FakeRequest& request) const;
 
   mutable std::mutex mu_;
-  mutable std::condition_variable cv_;
   std::set<std::string> sessions_;
-  std::vector<Request> requests_;
+  FakePlatformServer server_;  // last: stopped before the state its routes use goes
 };
 
 }  // namespace linli::testing

@@ -1,10 +1,5 @@
 #include "tests/fakes/fake_feishu_api.h"
 
-#include <httplib.h>
-#include <sys/socket.h>
-
-#include <cstdio>
-#include <cstdlib>
 #include <utility>
 
 namespace linli::testing {
@@ -13,7 +8,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+constexpr char kTokenPath[] = "/open-apis/auth/v3/tenant_access_token/internal";
+constexpr char kCreatePath[] = "/open-apis/im/v1/messages";
+constexpr char kReplyPattern[] = R"(/open-apis/im/v1/messages/([^/]+)/reply)";
 
 std::string StringOf(const json& j, const char* key) {
   if (!j.is_object()) return "";
@@ -21,72 +18,67 @@ std::string StringOf(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+std::string BearerOf(const FakeRequest& request) {
+  const std::string authorization = request.header("Authorization");
+  const std::string prefix = "Bearer ";
+  return authorization.rfind(prefix, 0) == 0 ? authorization.substr(prefix.size()) : "";
+}
+
+// Feishu answers with a `code`; it, and what the fake decided about the message, are noted
+// for requests().
+FakeResponse Answer(int status, const json& body, bool duplicate = false,
+                    const std::string& message_id = "") {
+  FakeResponse r =
+      FakeResponse::Json(status, body.dump(-1, ' ', false, json::error_handler_t::replace));
+  r.note = {{"code", body.value("code", int64_t{0})},
+            {"duplicate", duplicate},
+            {"message_id", message_id}};
+  return r;
+}
+
+FakeFeishuApi::Request ToRequest(const FakeExchange& e) {
+  using Kind = FakeFeishuApi::Request::Kind;
+  FakeFeishuApi::Request r;
+  const FakeRequest& req = e.request;
+  r.kind = req.path == kTokenPath    ? Kind::kToken
+           : req.path == kCreatePath ? Kind::kCreate
+                                     : Kind::kReply;
+  if (r.kind != Kind::kToken) r.token = BearerOf(req);
+  if (r.kind == Kind::kReply && req.matches.size() > 1) r.reply_to = req.matches[1];
+  if (r.kind == Kind::kCreate) r.receive_id_type = req.param("receive_id_type");
+  r.raw_body = req.body;
+  r.body = req.json;
+  const json& note = e.response.note;
+  r.code = note.value("code", int64_t{0});
+  r.duplicate = note.value("duplicate", false);
+  r.message_id = note.value("message_id", std::string());
+  return r;
+}
+
+bool IsDelivered(const FakeExchange& e) {
+  const FakeFeishuApi::Request r = ToRequest(e);
+  return r.kind != FakeFeishuApi::Request::Kind::kToken && r.code == 0 && !r.duplicate;
+}
+
 }  // namespace
 
 FakeFeishuApi::FakeFeishuApi(std::string app_id, std::string app_secret)
     : app_id_(std::move(app_id)),
       app_secret_(std::move(app_secret)),
-      server_(std::make_unique<httplib::Server>()) {
-  server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
-  server_->set_keep_alive_max_count(100000);
-  server_->set_tcp_nodelay(true);
-  server_->set_socket_options([this](socket_t sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-    listen_socket_ = sock;
-  });
-  server_->set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        res.status = 500;
-        res.set_content(R"({"code":500,"msg":"internal error"})", "application/json");
-      });
-  server_->Post("/open-apis/auth/v3/tenant_access_token/internal",
-                [this](const httplib::Request& req, httplib::Response& res) {
-                  res.set_content(HandleToken(req.body), "application/json");
-                });
-  server_->Post(
-      "/open-apis/im/v1/messages", [this](const httplib::Request& req, httplib::Response& res) {
-        Request r;
-        r.kind = Request::Kind::kCreate;
-        r.receive_id_type = req.get_param_value("receive_id_type");
-        r.raw_body = req.body;
-        auto [status, body] = HandleSend(std::move(r), req.get_header_value("Authorization"));
-        res.status = status;
-        res.set_content(body, "application/json");
-      });
-  server_->Post(R"(/open-apis/im/v1/messages/([^/]+)/reply)", [this](const httplib::Request& req,
-                                                                     httplib::Response& res) {
-    Request r;
-    r.kind = Request::Kind::kReply;
-    r.reply_to = req.matches[1];
-    r.raw_body = req.body;
-    auto [status, body] = HandleSend(std::move(r), req.get_header_value("Authorization"));
-    res.status = status;
-    res.set_content(body, "application/json");
-  });
-
-  port_ = server_->bind_to_any_port("127.0.0.1");
-  if (port_ <= 0) {
-    std::fprintf(stderr, "FakeFeishuApi: cannot bind 127.0.0.1\n");
-    std::abort();
-  }
-  if (listen_socket_ >= 0) ::listen(listen_socket_, 1024);
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!server_->is_running() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+      server_({.name = "FakeFeishuApi", .error_body = R"({"code":500,"msg":"internal error"})"}) {
+  const auto check = [this](const FakeRequest& req) { return CheckToken(req); };
+  server_.AddRoute(
+      {"POST", kTokenPath, nullptr, [this](const FakeRequest& req) { return HandleToken(req); }});
+  server_.AddRoute({"POST", kCreatePath, check,
+                    [this](const FakeRequest& req) { return HandleSend(req, false); }});
+  server_.AddRoute({"POST", kReplyPattern, check,
+                    [this](const FakeRequest& req) { return HandleSend(req, true); }});
+  server_.Start();
 }
 
 FakeFeishuApi::~FakeFeishuApi() { Stop(); }
 
-void FakeFeishuApi::Stop() {
-  if (!thread_.joinable()) return;
-  server_->stop();
-  thread_.join();
-}
-
-std::string FakeFeishuApi::api_base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string FakeFeishuApi::api_base() const { return server_.base_url(); }
 
 void FakeFeishuApi::ExpireTokens() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -98,95 +90,70 @@ std::vector<std::string> FakeFeishuApi::issued_tokens() const {
   return issued_;
 }
 
-void FakeFeishuApi::Record(Request r) {
-  requests_.push_back(std::move(r));
-  cv_.notify_all();
-}
-
-std::string FakeFeishuApi::HandleToken(const std::string& body) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Request r;
-  r.kind = Request::Kind::kToken;
-  r.raw_body = body;
-  r.body = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  json answer;
-  if (StringOf(r.body, "app_id") != app_id_ || StringOf(r.body, "app_secret") != app_secret_) {
-    r.code = 10014;
-    answer = {{"code", 10014}, {"msg", "app secret invalid"}};
-  } else {
-    const std::string token = "t-fake-" + std::to_string(next_token_++);
+FakeResponse FakeFeishuApi::HandleToken(const FakeRequest& request) {
+  if (StringOf(request.json, "app_id") != app_id_ ||
+      StringOf(request.json, "app_secret") != app_secret_) {
+    return Answer(200, {{"code", 10014}, {"msg", "app secret invalid"}});
+  }
+  std::string token;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    token = "t-fake-" + std::to_string(next_token_++);
     issued_.push_back(token);
     valid_.insert(token);
-    answer = {{"code", 0}, {"msg", "ok"}, {"tenant_access_token", token}, {"expire", 7200}};
   }
-  Record(std::move(r));
-  return Dump(answer);
+  return Answer(200,
+                {{"code", 0}, {"msg", "ok"}, {"tenant_access_token", token}, {"expire", 7200}});
 }
 
-std::pair<int, std::string> FakeFeishuApi::HandleSend(Request r, const std::string& authorization) {
+std::optional<FakeResponse> FakeFeishuApi::CheckToken(const FakeRequest& request) const {
   std::lock_guard<std::mutex> lock(mu_);
-  r.body = json::parse(r.raw_body, nullptr, /*allow_exceptions=*/false);
-  const std::string prefix = "Bearer ";
-  r.token = authorization.rfind(prefix, 0) == 0 ? authorization.substr(prefix.size()) : "";
-  int status = 200;
-  json answer;
-  if (valid_.count(r.token) == 0) {
-    status = 400;
-    r.code = 99991663;
-    answer = {{"code", 99991663}, {"msg", "Invalid access token for authorization."}};
-  } else if (!r.body.is_object() || StringOf(r.body, "msg_type").empty() ||
-             StringOf(r.body, "content").empty() ||
-             (r.kind == Request::Kind::kCreate &&
-              (r.receive_id_type.empty() || StringOf(r.body, "receive_id").empty()))) {
-    status = 400;
-    r.code = 230001;
-    answer = {{"code", 230001}, {"msg", "Your request contains an invalid request parameter."}};
-  } else {
-    const std::string uuid = StringOf(r.body, "uuid");
+  if (valid_.count(BearerOf(request)) != 0) return std::nullopt;
+  return Answer(400, {{"code", 99991663}, {"msg", "Invalid access token for authorization."}});
+}
+
+FakeResponse FakeFeishuApi::HandleSend(const FakeRequest& request, bool reply) {
+  const json& body = request.json;
+  if (!body.is_object() || StringOf(body, "msg_type").empty() ||
+      StringOf(body, "content").empty() ||
+      (!reply &&
+       (request.param("receive_id_type").empty() || StringOf(body, "receive_id").empty()))) {
+    return Answer(
+        400, {{"code", 230001}, {"msg", "Your request contains an invalid request parameter."}});
+  }
+  const std::string uuid = StringOf(body, "uuid");
+  bool duplicate = false;
+  std::string message_id;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
     auto seen = uuid.empty() ? uuids_.end() : uuids_.find(uuid);
     if (seen != uuids_.end()) {
-      r.duplicate = true;
-      r.message_id = seen->second;
+      duplicate = true;
+      message_id = seen->second;
     } else {
-      r.message_id = "om_fake_" + std::to_string(next_message_++);
-      if (!uuid.empty()) uuids_[uuid] = r.message_id;
+      message_id = "om_fake_" + std::to_string(next_message_++);
+      if (!uuid.empty()) uuids_[uuid] = message_id;
     }
-    json data = {{"message_id", r.message_id}, {"msg_type", StringOf(r.body, "msg_type")}};
-    if (r.kind == Request::Kind::kReply) data["parent_id"] = r.reply_to;
-    answer = {{"code", 0}, {"msg", "success"}, {"data", data}};
   }
-  Record(std::move(r));
-  return {status, Dump(answer)};
+  json data = {{"message_id", message_id}, {"msg_type", StringOf(body, "msg_type")}};
+  if (reply) data["parent_id"] = request.matches[1];
+  return Answer(200, {{"code", 0}, {"msg", "success"}, {"data", data}}, duplicate, message_id);
 }
 
 std::vector<FakeFeishuApi::Request> FakeFeishuApi::requests() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return requests_;
+  return MapExchanges(server_.exchanges(), ToRequest);
 }
 
 std::vector<FakeFeishuApi::Request> FakeFeishuApi::delivered() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<Request> out;
-  for (const auto& r : requests_) {
-    if (r.kind != Request::Kind::kToken && r.code == 0 && !r.duplicate) out.push_back(r);
-  }
-  return out;
+  return MapExchanges(server_.exchanges(IsDelivered), ToRequest);
 }
 
 bool FakeFeishuApi::WaitForDelivered(size_t n, std::chrono::milliseconds timeout) const {
-  std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, timeout, [&] {
-    size_t count = 0;
-    for (const auto& r : requests_) {
-      count += (r.kind != Request::Kind::kToken && r.code == 0 && !r.duplicate) ? 1 : 0;
-    }
-    return count >= n;
-  });
+  return server_.WaitForRequests(n, IsDelivered, timeout);
 }
 
 bool FakeFeishuApi::WaitForRequests(size_t n, std::chrono::milliseconds timeout) const {
-  std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, timeout, [&] { return requests_.size() >= n; });
+  return server_.WaitForRequests(n, timeout);
 }
 
 }  // namespace linli::testing

@@ -13,26 +13,22 @@
 //        A uuid seen before answers the first message's id again and is marked `duplicate`
 //        (Feishu's one-hour idempotency).
 //
-// Every request on these paths is recorded, in arrival order. Thread-safe; raised pool,
-// keep-alive and TCP_NODELAY like the other fakes (SECURITY.md).
+// Every request on these paths is recorded, in arrival order. Thread-safe; serving, recording
+// and scripting are FakePlatformServer's (tests/fakes/fake_platform_server.h).
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
-namespace httplib {
-class Server;
-}
+#include "tests/fakes/fake_platform_server.h"
 
 namespace linli::testing {
 
@@ -56,8 +52,8 @@ class FakeFeishuApi {
   FakeFeishuApi(const FakeFeishuApi&) = delete;
   FakeFeishuApi& operator=(const FakeFeishuApi&) = delete;
 
-  void Stop();  // idempotent
-  int port() const { return port_; }
+  void Stop() { server_.Stop(); }  // idempotent
+  int port() const { return server_.port(); }
   std::string api_base() const;  // "http://127.0.0.1:<port>"
 
   // Every token issued so far stops working.
@@ -71,26 +67,23 @@ class FakeFeishuApi {
   bool WaitForDelivered(size_t n, std::chrono::milliseconds timeout) const;
   bool WaitForRequests(size_t n, std::chrono::milliseconds timeout) const;
 
+  // Every exchange with its headers and query.
+  const FakePlatformServer& server() const { return server_; }
+
  private:
-  void Record(Request r);
-  std::string HandleToken(const std::string& body);
-  std::pair<int, std::string> HandleSend(Request r, const std::string& authorization);
+  FakeResponse HandleToken(const FakeRequest& request);
+  std::optional<FakeResponse> CheckToken(const FakeRequest& request) const;
+  FakeResponse HandleSend(const FakeRequest& request, bool reply);
 
   const std::string app_id_;
   const std::string app_secret_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
-  int listen_socket_ = -1;
-
   mutable std::mutex mu_;
-  mutable std::condition_variable cv_;
-  std::vector<Request> requests_;
   std::vector<std::string> issued_;
   std::set<std::string> valid_;
   std::map<std::string, std::string> uuids_;  // uuid -> message_id
   int64_t next_token_ = 1;
   int64_t next_message_ = 1;
+  FakePlatformServer server_;  // last: stopped before the state its routes use goes
 };
 
 }  // namespace linli::testing

@@ -6,26 +6,19 @@
 // ...>,"date":...,"chat":{...},"text":...}}; any other method -> {"ok":true,"result":true}.
 // A token other than the expected one -> 401 {"ok":false,"error_code":401,
 // "description":"Unauthorized"} and the request is NOT recorded (see unauthorized_count()).
-// Thread-safe: the server runs on its own pool (SECURITY.md: a raised pool, keep-alive count
-// and TCP_NODELAY, so the fake is not the bottleneck of a load test).
+// Thread-safe; serving, recording and scripting are FakePlatformServer's
+// (tests/fakes/fake_platform_server.h).
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
-#include <map>
-#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
-namespace httplib {
-class Server;
-}
+#include "tests/fakes/fake_platform_server.h"
 
 namespace linli::testing {
 
@@ -48,9 +41,9 @@ class FakeTelegramApi {
   FakeTelegramApi& operator=(const FakeTelegramApi&) = delete;
 
   // Stops the server and joins its thread. Idempotent.
-  void Stop();
+  void Stop() { server_.Stop(); }
 
-  int port() const { return port_; }
+  int port() const { return server_.port(); }
   // "http://127.0.0.1:<port>": the channel's api_base.
   std::string api_base() const;
 
@@ -73,29 +66,17 @@ class FakeTelegramApi {
   // The message_id of the last successful sendMessage (0 if none).
   int64_t last_message_id() const;
 
+  // Every exchange with its headers and query, the refused ones too.
+  const FakePlatformServer& server() const { return server_; }
+
  private:
-  struct Failure {
-    int http_status;
-    std::string body;
-  };
-  void Handle(const std::string& token, const std::string& method, const std::string& http_method,
-              const std::string& content_type, const std::string& body, int* status,
-              std::string* response_body);
+  FakeResponse Answer(const FakeRequest& request);
 
   const std::string expected_token_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
-  int listen_socket_ = -1;
-
   mutable std::mutex mu_;
-  mutable std::condition_variable cv_;
-  std::vector<Request> requests_;
-  std::map<std::string, std::deque<Failure>> failures_;
-  size_t unauthorized_ = 0;
   int64_t next_message_id_ = 1;
   int64_t last_message_id_ = 0;
-  std::chrono::milliseconds delay_{0};
+  FakePlatformServer server_;  // last: stopped before the state its routes use goes
 };
 
 }  // namespace linli::testing

@@ -1,10 +1,5 @@
 #include "tests/fakes/fake_wechat_api.h"
 
-#include <httplib.h>
-#include <sys/socket.h>
-
-#include <cstdio>
-#include <cstdlib>
 #include <utility>
 
 namespace linli::testing {
@@ -13,72 +8,70 @@ using nlohmann::json;
 
 namespace {
 
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+constexpr char kTokenPath[] = "/cgi-bin/token";
+constexpr char kWecomTokenPath[] = "/cgi-bin/gettoken";
+constexpr const char* kSendPaths[] = {"/cgi-bin/message/custom/send",
+                                      "/cgi-bin/message/template/send", "/cgi-bin/message/send"};
+
+// WeChat answers HTTP 200 with an errcode; the errcode is noted for requests().
+FakeResponse Answer(int64_t errcode, const json& body) {
+  FakeResponse r =
+      FakeResponse::Json(200, body.dump(-1, ' ', false, json::error_handler_t::replace));
+  r.note = errcode;
+  return r;
+}
+
+FakeResponse Error(int64_t errcode, const std::string& errmsg) {
+  return Answer(errcode, {{"errcode", errcode}, {"errmsg", errmsg}});
+}
+
+int64_t ErrcodeOf(const FakeExchange& e) {
+  return e.response.note.is_number_integer() ? e.response.note.get<int64_t>() : 0;
+}
+
+bool IsDelivered(const FakeExchange& e, std::string_view path) {
+  return e.request.path == path && ErrcodeOf(e) == 0;
+}
+
+FakeWechatApi::Request ToRequest(const FakeExchange& e) {
+  FakeWechatApi::Request r;
+  r.path = e.request.path;
+  r.access_token = e.request.param("access_token");
+  r.raw_body = e.request.body;
+  r.body = e.request.json;
+  r.errcode = ErrcodeOf(e);
+  return r;
+}
 
 }  // namespace
 
 FakeWechatApi::FakeWechatApi(std::string app_id, std::string secret)
     : app_id_(std::move(app_id)),
       secret_(std::move(secret)),
-      server_(std::make_unique<httplib::Server>()) {
-  // SECURITY.md: raise the pool and keep-alive count, TCP_NODELAY, and the listen backlog.
-  server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
-  server_->set_keep_alive_max_count(100000);
-  server_->set_tcp_nodelay(true);
-  server_->set_socket_options([this](socket_t sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-    listen_socket_ = sock;
-  });
-  server_->set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        res.status = 500;
-        res.set_content(R"({"errcode":-1,"errmsg":"system error"})", "application/json");
-      });
-  server_->Get("/cgi-bin/token", [this](const httplib::Request& req, httplib::Response& res) {
-    res.set_content(HandleToken(req.get_param_value("appid"), req.get_param_value("secret"), false),
-                    "application/json");
-  });
-  server_->Get("/cgi-bin/gettoken", [this](const httplib::Request& req, httplib::Response& res) {
-    res.set_content(
-        HandleToken(req.get_param_value("corpid"), req.get_param_value("corpsecret"), true),
-        "application/json");
-  });
-  const auto send = [this](const httplib::Request& req, httplib::Response& res) {
-    res.set_content(HandleSend(req.path, req.get_param_value("access_token"), req.body),
-                    "application/json");
-  };
-  server_->Post("/cgi-bin/message/custom/send", send);
-  server_->Post("/cgi-bin/message/template/send", send);
-  server_->Post("/cgi-bin/message/send", send);
-
-  port_ = server_->bind_to_any_port("127.0.0.1");
-  if (port_ <= 0) {
-    std::fprintf(stderr, "FakeWechatApi: cannot bind 127.0.0.1\n");
-    std::abort();
+      server_(
+          {.name = "FakeWechatApi", .error_body = R"({"errcode":-1,"errmsg":"system error"})"}) {
+  server_.AddRoute({"GET", kTokenPath, nullptr, [this](const FakeRequest& req) {
+                      return HandleToken(req.param("appid"), req.param("secret"), false);
+                    }});
+  server_.AddRoute({"GET", kWecomTokenPath, nullptr, [this](const FakeRequest& req) {
+                      return HandleToken(req.param("corpid"), req.param("corpsecret"), true);
+                    }});
+  for (const char* path : kSendPaths) {
+    server_.AddRoute(
+        {"POST", path,
+         [this](const FakeRequest& req) { return CheckToken(req.param("access_token")); },
+         [this](const FakeRequest& req) { return HandleSend(req); }});
   }
-  if (listen_socket_ >= 0) ::listen(listen_socket_, 1024);
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!server_->is_running() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  server_.Start();
 }
 
 FakeWechatApi::~FakeWechatApi() { Stop(); }
 
-void FakeWechatApi::Stop() {
-  if (!thread_.joinable()) return;
-  server_->stop();
-  thread_.join();
-}
-
-std::string FakeWechatApi::api_base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string FakeWechatApi::api_base() const { return server_.base_url(); }
 
 void FakeWechatApi::FailNext(const std::string& path, int count, int64_t errcode,
                              std::string errmsg) {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (int i = 0; i < count; ++i) failures_[path].push_back({errcode, errmsg});
+  server_.FailNext(path, count, Error(errcode, errmsg));
 }
 
 void FakeWechatApi::ExpireTokens() {
@@ -87,107 +80,75 @@ void FakeWechatApi::ExpireTokens() {
   valid_tokens_.clear();
 }
 
-std::string FakeWechatApi::HandleToken(const std::string& id, const std::string& secret,
-                                       bool wecom) {
-  std::lock_guard<std::mutex> lock(mu_);
-  ++token_fetches_;
-  Request r;
-  r.path = wecom ? "/cgi-bin/gettoken" : "/cgi-bin/token";
-  json answer;
+FakeResponse FakeWechatApi::HandleToken(const std::string& id, const std::string& secret,
+                                        bool wecom) {
   if (id != app_id_ || secret != secret_) {
-    r.errcode = wecom ? 40001 : 40125;
-    answer = {{"errcode", r.errcode},
-              {"errmsg", wecom ? "invalid credential" : "invalid appsecret"}};
-  } else {
-    const std::string token = "ACCESS_" + std::to_string(next_token_++);
-    valid_tokens_.insert(token);
-    answer = {{"access_token", token}, {"expires_in", 7200}};
-    if (wecom) {
-      answer["errcode"] = 0;
-      answer["errmsg"] = "ok";
-    }
+    return wecom ? Error(40001, "invalid credential") : Error(40125, "invalid appsecret");
   }
-  requests_.push_back(std::move(r));
-  cv_.notify_all();
-  return Dump(answer);
+  std::string token;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    token = "ACCESS_" + std::to_string(next_token_++);
+    valid_tokens_.insert(token);
+  }
+  json answer = {{"access_token", token}, {"expires_in", 7200}};
+  if (wecom) {
+    answer["errcode"] = 0;
+    answer["errmsg"] = "ok";
+  }
+  return Answer(0, answer);
 }
 
-std::string FakeWechatApi::HandleSend(const std::string& path, const std::string& token,
-                                      const std::string& body) {
+std::optional<FakeResponse> FakeWechatApi::CheckToken(const std::string& token) const {
   std::lock_guard<std::mutex> lock(mu_);
-  Request r;
-  r.path = path;
-  r.access_token = token;
-  r.raw_body = body;
-  r.body = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  json answer;
-  if (valid_tokens_.count(token) == 0) {
-    r.errcode = expired_tokens_.count(token) ? 42001 : 40001;
-    ++rejected_;
-    answer = {{"errcode", r.errcode},
-              {"errmsg", r.errcode == 42001 ? "access_token expired" : "invalid credential"}};
-  } else if (auto& queue = failures_[path]; !queue.empty()) {
-    r.errcode = queue.front().errcode;
-    answer = {{"errcode", r.errcode}, {"errmsg", queue.front().errmsg}};
-    queue.pop_front();
-  } else if (!r.body.is_object()) {
-    r.errcode = 47001;
-    answer = {{"errcode", 47001}, {"errmsg", "data format error"}};
-  } else {
-    answer = {{"errcode", 0}, {"errmsg", "ok"}};
-    if (path != "/cgi-bin/message/custom/send") answer["msgid"] = next_msgid_++;
+  if (valid_tokens_.count(token) != 0) return std::nullopt;
+  if (expired_tokens_.count(token) != 0) return Error(42001, "access_token expired");
+  return Error(40001, "invalid credential");
+}
+
+FakeResponse FakeWechatApi::HandleSend(const FakeRequest& request) {
+  if (!request.json.is_object()) return Error(47001, "data format error");
+  json answer = {{"errcode", 0}, {"errmsg", "ok"}};
+  if (request.path != "/cgi-bin/message/custom/send") {
+    std::lock_guard<std::mutex> lock(mu_);
+    answer["msgid"] = next_msgid_++;
   }
-  requests_.push_back(std::move(r));
-  cv_.notify_all();
-  return Dump(answer);
+  return Answer(0, answer);
 }
 
 std::vector<FakeWechatApi::Request> FakeWechatApi::requests() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return requests_;
+  return MapExchanges(server_.exchanges(), ToRequest);
 }
 
 std::vector<FakeWechatApi::Request> FakeWechatApi::requests(std::string_view path) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<Request> out;
-  for (const auto& r : requests_) {
-    if (r.path == path) out.push_back(r);
-  }
-  return out;
+  return MapExchanges(
+      server_.exchanges([path](const FakeExchange& e) { return e.request.path == path; }),
+      ToRequest);
 }
 
 std::vector<FakeWechatApi::Request> FakeWechatApi::delivered(std::string_view path) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<Request> out;
-  for (const auto& r : requests_) {
-    if (r.path == path && r.errcode == 0) out.push_back(r);
-  }
-  return out;
+  return MapExchanges(
+      server_.exchanges([path](const FakeExchange& e) { return IsDelivered(e, path); }), ToRequest);
 }
 
 size_t FakeWechatApi::token_fetches() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return token_fetches_;
+  return server_.Count([](const FakeExchange& e) {
+    return e.request.path == kTokenPath || e.request.path == kWecomTokenPath;
+  });
 }
 
 size_t FakeWechatApi::rejected_token_uses() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return rejected_;
+  return server_.Count([](const FakeExchange& e) { return e.refused(); });
 }
 
 bool FakeWechatApi::WaitForDelivered(std::string_view path, size_t n,
                                      std::chrono::milliseconds timeout) const {
-  std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, timeout, [&] {
-    size_t count = 0;
-    for (const auto& r : requests_) count += (r.path == path && r.errcode == 0) ? 1 : 0;
-    return count >= n;
-  });
+  return server_.WaitForRequests(
+      n, [path](const FakeExchange& e) { return IsDelivered(e, path); }, timeout);
 }
 
 bool FakeWechatApi::WaitForRequests(size_t n, std::chrono::milliseconds timeout) const {
-  std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, timeout, [&] { return requests_.size() >= n; });
+  return server_.WaitForRequests(n, timeout);
 }
 
 }  // namespace linli::testing

@@ -14,26 +14,21 @@
 //           ExpireTokens) and the request is recorded with that errcode.
 //
 // Every request on these paths is recorded (also the rejected ones), in arrival order.
-// Thread-safe; the server runs on a raised pool with keep-alive and TCP_NODELAY (SECURITY.md).
+// Thread-safe; serving, recording and scripting are FakePlatformServer's
+// (tests/fakes/fake_platform_server.h).
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
-#include <map>
-#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
-namespace httplib {
-class Server;
-}
+#include "tests/fakes/fake_platform_server.h"
 
 namespace linli::testing {
 
@@ -53,8 +48,8 @@ class FakeWechatApi {
   FakeWechatApi(const FakeWechatApi&) = delete;
   FakeWechatApi& operator=(const FakeWechatApi&) = delete;
 
-  void Stop();  // idempotent
-  int port() const { return port_; }
+  void Stop() { server_.Stop(); }  // idempotent
+  int port() const { return server_.port(); }
   std::string api_base() const;  // "http://127.0.0.1:<port>"
 
   // The next `count` authorised calls to `path` are answered with `errcode` (and no effect).
@@ -73,32 +68,22 @@ class FakeWechatApi {
   // Waits until at least `n` requests (any path, any answer) arrived. False on timeout.
   bool WaitForRequests(size_t n, std::chrono::milliseconds timeout) const;
 
+  // Every exchange with its headers and query.
+  const FakePlatformServer& server() const { return server_; }
+
  private:
-  struct Failure {
-    int64_t errcode;
-    std::string errmsg;
-  };
-  std::string HandleToken(const std::string& id, const std::string& secret, bool wecom);
-  std::string HandleSend(const std::string& path, const std::string& token,
-                         const std::string& body);
+  FakeResponse HandleToken(const std::string& id, const std::string& secret, bool wecom);
+  std::optional<FakeResponse> CheckToken(const std::string& token) const;
+  FakeResponse HandleSend(const FakeRequest& request);
 
   const std::string app_id_;
   const std::string secret_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
-  int listen_socket_ = -1;
-
   mutable std::mutex mu_;
-  mutable std::condition_variable cv_;
-  std::vector<Request> requests_;
   std::set<std::string> valid_tokens_;
   std::set<std::string> expired_tokens_;
-  std::map<std::string, std::deque<Failure>> failures_;
-  size_t token_fetches_ = 0;
-  size_t rejected_ = 0;
   int64_t next_token_ = 1;
   int64_t next_msgid_ = 1000;
+  FakePlatformServer server_;  // last: stopped before the state its routes use goes
 };
 
 }  // namespace linli::testing

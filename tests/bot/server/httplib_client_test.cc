@@ -1,7 +1,6 @@
 // HttplibClient against a real httplib::Server on loopback (STYLE.md 7).
 #include "bot/server/httplib_client.h"
 
-#include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,36 +14,28 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/fakes/fake_platform_server.h"
 
 namespace linli {
 namespace {
 
 using namespace std::chrono_literals;
 
-// A cpp-httplib server on 127.0.0.1:<ephemeral>, stopped by its destructor.
-class FakeApi {
- public:
-  FakeApi() {
-    server_.set_tcp_nodelay(true);
-    server_.set_keep_alive_max_count(1000);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 200 && !server_.is_running(); ++i) std::this_thread::sleep_for(5ms);
-  }
-  ~FakeApi() {
-    server_.stop();
-    thread_.join();
-  }
-  httplib::Server& server() { return server_; }
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
+using testing::FakePlatformServer;
+using testing::FakeRequest;
+using testing::FakeResponse;
 
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-};
+std::string Url(const FakePlatformServer& api, const std::string& path) {
+  return api.base_url() + path;
+}
+
+FakeResponse Text(int status, std::string body) {
+  FakeResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  r.content_type = "text/plain";
+  return r;
+}
 
 // A loopback port with nothing listening on it.
 int ClosedPort() {
@@ -98,23 +89,25 @@ TEST(ParseHttpUrlTest, RejectsMalformedUrlsWithoutQuotingThem) {
 }
 
 TEST(HttplibClientTest, PostBodyRoundTrip) {
-  FakeApi api;
+  FakePlatformServer api;
   std::mutex mu;
   std::string seen_path, seen_body, seen_type, seen_header, seen_agent;
-  api.server().Post(R"(/bot\d+:\w+/sendMessage)", [&](const httplib::Request& req,
-                                                      httplib::Response& res) {
-    std::lock_guard<std::mutex> lock(mu);
-    seen_path = req.path;
-    seen_body = req.body;
-    seen_type = req.get_header_value("Content-Type");
-    seen_header = req.get_header_value("X-Trace");
-    seen_agent = req.get_header_value("User-Agent");
-    res.set_header("X-Reply", "1");
-    res.set_content(R"({"ok":true,"echo":)" + req.body + "}", "application/json");
-  });
+  api.AddRoute({"POST", R"(/bot\d+:\w+/sendMessage)", nullptr, [&](const FakeRequest& req) {
+                  std::lock_guard<std::mutex> lock(mu);
+                  seen_path = req.path;
+                  seen_body = req.body;
+                  seen_type = req.header("Content-Type");
+                  seen_header = req.header("X-Trace");
+                  seen_agent = req.header("User-Agent");
+                  FakeResponse res =
+                      FakeResponse::Json(200, R"({"ok":true,"echo":)" + req.body + "}");
+                  res.headers.emplace_back("X-Reply", "1");
+                  return res;
+                }});
+  api.Start();
   HttplibClient client;
   HttpClientRequest req;
-  req.url = api.url("/bot123:ABC/sendMessage");
+  req.url = Url(api, "/bot123:ABC/sendMessage");
   req.headers.emplace_back("X-Trace", "t-1");
   req.body = R"({"chat_id":1,"text":"你好"})";
   auto res = client.Send(req);
@@ -134,30 +127,29 @@ TEST(HttplibClientTest, PostBodyRoundTrip) {
 }
 
 TEST(HttplibClientTest, GetSendsQueryAsGiven) {
-  FakeApi api;
+  FakePlatformServer api;
   std::string seen;
-  api.server().Get("/gettoken", [&](const httplib::Request& req, httplib::Response& res) {
-    seen = req.get_param_value("corpsecret");
-    res.set_content("{}", "application/json");
-  });
+  api.AddRoute({"GET", "/gettoken", nullptr, [&](const FakeRequest& req) {
+                  seen = req.param("corpsecret");
+                  return FakeResponse::Json(200, "{}");
+                }});
+  api.Start();
   HttplibClient client;
   HttpClientRequest req;
   req.method = "GET";
-  req.url = api.url("/gettoken?corpid=c&corpsecret=a%2Bb%26c");
+  req.url = Url(api, "/gettoken?corpid=c&corpsecret=a%2Bb%26c");
   auto res = client.Send(req);
   ASSERT_TRUE(res.ok()) << res.status().ToString();
   EXPECT_EQ(seen, "a+b&c");
 }
 
 TEST(HttplibClientTest, ServerErrorIsAResponseNotAnError) {
-  FakeApi api;
-  api.server().Post("/x", [](const httplib::Request&, httplib::Response& res) {
-    res.status = 500;
-    res.set_content("boom", "text/plain");
-  });
+  FakePlatformServer api;
+  api.AddRoute({"POST", "/x", nullptr, [](const FakeRequest&) { return Text(500, "boom"); }});
+  api.Start();
   HttplibClient client;
   HttpClientRequest req;
-  req.url = api.url("/x");
+  req.url = Url(api, "/x");
   auto res = client.Send(req);
   ASSERT_TRUE(res.ok()) << res.status().ToString();
   EXPECT_EQ(res->status, 500);
@@ -178,14 +170,16 @@ TEST(HttplibClientTest, ConnectionRefusedIsUnavailable) {
 }
 
 TEST(HttplibClientTest, SlowServerIsDeadlineExceeded) {
-  FakeApi api;
-  api.server().Post("/slow", [](const httplib::Request&, httplib::Response& res) {
-    std::this_thread::sleep_for(700ms);
-    res.set_content("late", "text/plain");
-  });
+  FakePlatformServer api;
+  api.AddRoute({"POST", "/slow", nullptr, [](const FakeRequest&) {
+                  FakeResponse res = Text(200, "late");
+                  res.delay = 700ms;
+                  return res;
+                }});
+  api.Start();
   HttplibClient client;
   HttpClientRequest req;
-  req.url = api.url("/slow");
+  req.url = Url(api, "/slow");
   req.timeout = 200ms;
   const auto start = std::chrono::steady_clock::now();
   auto res = client.Send(req);
@@ -205,39 +199,40 @@ TEST(HttplibClientTest, BadUrlIsInvalidArgument) {
 }
 
 TEST(HttplibClientTest, OversizedResponseIsResourceExhausted) {
-  FakeApi api;
-  api.server().Get("/big", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(std::string(5000, 'x'), "text/plain");
-  });
+  FakePlatformServer api;
+  api.AddRoute({"GET", "/big", nullptr,
+                [](const FakeRequest&) { return Text(200, std::string(5000, 'x')); }});
+  api.Start();
   HttplibClientOptions options;
   options.max_response_bytes = 1000;
   HttplibClient client(options);
   HttpClientRequest req;
   req.method = "GET";
-  req.url = api.url("/big");
+  req.url = Url(api, "/big");
   auto res = client.Send(req);
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.status().code(), StatusCode::kResourceExhausted) << res.status().ToString();
 }
 
 TEST(HttplibClientTest, ReusesKeepAliveConnectionsAndIsThreadSafe) {
-  FakeApi api;
+  FakePlatformServer api;
   std::mutex mu;
   std::set<int> ports;
   std::atomic<int> calls{0};
-  api.server().Post("/echo", [&](const httplib::Request& req, httplib::Response& res) {
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      ports.insert(req.remote_port);
-    }
-    ++calls;
-    res.set_content(req.body, "text/plain");
-  });
+  api.AddRoute({"POST", "/echo", nullptr, [&](const FakeRequest& req) {
+                  {
+                    std::lock_guard<std::mutex> lock(mu);
+                    ports.insert(req.remote_port);
+                  }
+                  ++calls;
+                  return Text(200, req.body);
+                }});
+  api.Start();
   HttplibClient client;
   // Sequential calls share one connection.
   for (int i = 0; i < 5; ++i) {
     HttpClientRequest req;
-    req.url = api.url("/echo");
+    req.url = Url(api, "/echo");
     req.body = "seq" + std::to_string(i);
     auto res = client.Send(req);
     ASSERT_TRUE(res.ok()) << res.status().ToString();
@@ -254,7 +249,7 @@ TEST(HttplibClientTest, ReusesKeepAliveConnectionsAndIsThreadSafe) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 20; ++i) {
         HttpClientRequest req;
-        req.url = api.url("/echo");
+        req.url = Url(api, "/echo");
         req.body = std::to_string(t) + "-" + std::to_string(i);
         auto res = client.Send(req);
         if (!res.ok() || res->body != req.body) ++failures;

@@ -180,6 +180,7 @@ TEST_F(RouterTest, OverTheMessageLimitNothingIsProcessed) {
   ASSERT_TRUE(again.ok());
   ASSERT_EQ(again->replies.size(), 1u);
   EXPECT_EQ(Count("conversations"), 1);
+}
 
 // Issue 8: DingTalk's sign covers only the timestamp. The seen (timestamp, sign) pairs were
 // kept in memory only, so after a restart the same pair with another body was accepted. The
