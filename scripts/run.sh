@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh linli
-exec ./build/bot/linli serve --config "${LINLI_CONFIG:-config/linli.example.json}"
+exec ./build/bot/server/linli serve --config "${LINLI_CONFIG:-config/linli.example.json}"

@@ -69,7 +69,7 @@ StatusOr<config::Texts> LoadTexts(const config::Config& config) {
   LINLI_ASSIGN_OR_RETURN(std::string dir, FindLocaleDir(dirs.InOrder(), WantedLocales(config)));
   auto log = GetLogger("config");
   if (dir == dirs.configured) {
-    log->info("texts from {}", dir);
+    log->debug("texts from {}", dir);
   } else if (dir == dirs.source) {
     log->warn("no locale files in {}; using the source tree's texts in {} (not installed?)",
               dirs.configured, dir);

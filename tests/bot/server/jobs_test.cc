@@ -95,9 +95,10 @@ TEST_F(JobsTest, RetentionPrunesSentMessagesAndIdleDialogs) {
     m.to = {"tg", "u1", "u1", ChatType::kPrivate};
     m.text = "old";
     LINLI_ASSIGN_OR_RETURN(int64_t old_id, storage::OutboxStore::Enqueue(db, m, now - 31 * kDay));
-    LINLI_RETURN_IF_ERROR(storage::OutboxStore::MarkSent(db, old_id, "p1", now - 31 * kDay));
+    const char* kSent = "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?";
+    LINLI_RETURN_IF_ERROR(db.Exec(kSent, {now - 31 * kDay, old_id}));
     LINLI_ASSIGN_OR_RETURN(int64_t recent_id, storage::OutboxStore::Enqueue(db, m, now - 2 * kDay));
-    LINLI_RETURN_IF_ERROR(storage::OutboxStore::MarkSent(db, recent_id, "p2", now - 2 * kDay));
+    LINLI_RETURN_IF_ERROR(db.Exec(kSent, {now - 2 * kDay, recent_id}));
     LINLI_ASSIGN_OR_RETURN(int64_t pending_id, storage::OutboxStore::Enqueue(db, m, now - 40 * kDay));
     storage::DialogState idle;
     idle.flow = "report";
