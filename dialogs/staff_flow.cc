@@ -150,7 +150,8 @@ std::string PhotoOf(const TurnContext& ctx) {
 
 // The chat command "<word> N [arguments]" of `action`: refuses those its authority does not
 // allow, reads the arguments (usage hint on error), runs the action, replies with the
-// command's done key (args: number, status, tier, rest).
+// command's done key (args: number, status, tier, rest), plus the staff.masked line when its
+// published text will be masked.
 FlowSpec Command(const domain::TicketAction& action, const domain::ChatCommand& command) {
   FlowSpec flow;
   flow.name = command.flow;
@@ -168,11 +169,16 @@ FlowSpec Command(const domain::TicketAction& action, const domain::ChatCommand& 
     auto result = action.run(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id), number,
                              *args, ctx.now_ms());
     if (!result.ok()) return ReplyError(ctx, result.status());
-    ctx.Reply(ctx.T(command.done_key,
-                    {{"number", std::to_string(result->number)},
-                     {"status", ctx.T("ticket.status." + storage::NameOf(result->status))},
-                     {"tier", ctx.T("push.tier." + storage::NameOf(result->tier))},
-                     {"rest", rest}}));
+    LINLI_ASSIGN_OR_RETURN(bool masked,
+                           domain::MaskedOnPublication(ctx.db(), ctx.deps(), action, *args));
+    std::string reply = ctx.T(command.done_key,
+                              {{"number", std::to_string(result->number)},
+                               {"status", ctx.T("ticket.status." + storage::NameOf(result->status))},
+                               {"tier", ctx.T("push.tier." + storage::NameOf(result->tier))},
+                               {"rest", rest}});
+    // What staff typed is published masked: they are told so.
+    if (masked) reply += "\n" + ctx.T("staff.masked");
+    ctx.Reply(reply);
     return Status::Ok();
   };
   return flow;

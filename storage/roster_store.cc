@@ -92,6 +92,17 @@ StatusOr<std::vector<HouseholdListing>> RosterStore::List(Database& db) {
   return out;
 }
 
+StatusOr<std::vector<std::string>> RosterStore::OwnerNames(Database& db) {
+  LINLI_ASSIGN_OR_RETURN(Rows rows,
+                         db.Query("SELECT DISTINCT owner_name FROM households "
+                                  "WHERE owner_name IS NOT NULL AND owner_name <> '' "
+                                  "ORDER BY owner_name"));
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(r.Text(0));
+  return out;
+}
+
 StatusOr<std::vector<HouseholdCode>> RosterStore::EnsureCodes(
     Database& db, const std::string& building, int64_t now_ms,
     const std::function<std::string()>& draw) {

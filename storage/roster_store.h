@@ -69,6 +69,9 @@ class RosterStore {
   static StatusOr<std::optional<Household>> GetHousehold(Database& db, int64_t household_id);
   // Every household with its bound-person count, in no particular order (callers sort).
   static StatusOr<std::vector<HouseholdListing>> List(Database& db);
+  // The distinct non-empty owner names of all households, sorted (one cheap query; the
+  // masking module's known names).
+  static StatusOr<std::vector<std::string>> OwnerNames(Database& db);
 
   // For each household (of `building` only, unless empty) returns its unused invite code,
   // drawing one with `draw` where there is none. `draw` returns a fresh candidate code each

@@ -13,7 +13,9 @@
 #include "bot/status.h"
 #include "config/config.h"
 #include "config/texts.h"
+#include "domain/common/masking.h"
 #include "domain/deps.h"
+#include "domain/people/privacy.h"
 #include "domain/tickets/public_ticket.h"
 #include "domain/tickets/ticket_actions.h"
 #include "storage/database.h"
@@ -146,12 +148,6 @@ json AdminTicketJson(const domain::Deps& s, const storage::Ticket& t,
   return j;
 }
 
-// "12345678" -> "12****78"; short ids are fully masked.
-std::string MaskId(const std::string& id) {
-  if (id.size() <= 4) return std::string(id.size(), '*');
-  return id.substr(0, 2) + std::string(id.size() - 4, '*') + id.substr(id.size() - 2);
-}
-
 // Runs `work` on the DB thread; it fills `*out` on success. Answers from `done`.
 using ApiWork = std::function<Status(storage::Database&, HttpResponse&)>;
 
@@ -264,7 +260,7 @@ void HttpApi::AdminOutbox(HttpRequest request, RouteParams, Respond respond) {
         for (const auto& it : items) {
           arr.push_back(json{{"id", it.id},
                              {"channel", it.message.to.channel},
-                             {"recipient", MaskId(it.message.to.user_id.empty()
+                             {"recipient", domain::MaskPlatformId(it.message.to.user_id.empty()
                                                       ? it.message.to.chat_id
                                                       : it.message.to.user_id)},
                              {"notice", it.message.notice},
@@ -342,6 +338,46 @@ void HttpApi::AdminUnknownAction(HttpRequest, RouteParams params, Respond respon
   respond(JsonError(404, "unknown action"));
 }
 
+void HttpApi::AdminPersonExport(HttpRequest, RouteParams params, Respond respond) {
+  const auto id = ParsePositive(params["id"]);
+  if (!id) {
+    respond(JsonError(404, "no such person"));
+    return;
+  }
+  const domain::Deps& s = services_;
+  Run(s, queue_,
+      [id = *id](storage::Database& db, HttpResponse& out) -> Status {
+        auto exported = domain::PersonalExportJson(db, id);
+        if (exported.status().code() == StatusCode::kNotFound) {
+          return Status::NotFound("no such person");
+        }
+        LINLI_RETURN_IF_ERROR(exported.status());
+        out = HttpResponse::Json(200, *exported);
+        return Status::Ok();
+      },
+      std::move(respond));
+}
+
+void HttpApi::AdminPersonErase(HttpRequest, RouteParams params, Respond respond) {
+  const auto id = ParsePositive(params["id"]);
+  if (!id) {
+    respond(JsonError(404, "no such person"));
+    return;
+  }
+  GetLogger("api")->info("admin api: erase person {}", *id);
+  const domain::Deps& s = services_;
+  Run(s, queue_,
+      [id = *id](storage::Database& db, HttpResponse& out) -> Status {
+        // One unit: a failure rolls the whole erasure back.
+        Status st = domain::ErasePerson(db, id);
+        if (st.code() == StatusCode::kNotFound) return Status::NotFound("no such person");
+        LINLI_RETURN_IF_ERROR(st);
+        out = HttpResponse::Json(200, DumpJson(json{{"person_id", id}, {"erased", true}}));
+        return Status::Ok();
+      },
+      std::move(respond));
+}
+
 void HttpApi::RunTicketAction(const domain::TicketAction& action, HttpRequest request,
                               RouteParams params, Respond respond) {
   const auto number = ParsePositive(params["n"]);
@@ -379,7 +415,10 @@ void HttpApi::RunTicketAction(const domain::TicketAction& action, HttpRequest re
         LINLI_ASSIGN_OR_RETURN(storage::Ticket t, action.run(db, s, domain::Actor::System(), n,
                                                              args, s.clock.NowMillis()));
         LINLI_ASSIGN_OR_RETURN(auto events, storage::TicketStore::Events(db, t.id));
-        out = HttpResponse::Json(200, DumpJson(AdminTicketJson(s, t, &events)));
+        LINLI_ASSIGN_OR_RETURN(bool masked, domain::MaskedOnPublication(db, s, action, args));
+        json j = AdminTicketJson(s, t, &events);
+        j["masked"] = masked;  // what staff sent is published masked
+        out = HttpResponse::Json(200, DumpJson(j));
         return Status::Ok();
       },
       std::move(respond), on_pushes_);

@@ -7,6 +7,8 @@
 //   POST /api/admin/tickets/<number>/<action>      accept|start|note|resolve|defer|escalate|
 //                                                  assign|merge|summary, JSON body
 //   GET  /api/admin/outbox?status=deferred
+//   GET  /api/admin/persons/<id>/export            everything the personal-data map exports
+//   POST /api/admin/persons/<id>/erase             erases the person (PIPL; issue 8 point 8)
 //
 // The paths, methods and authentication are rows of the route table (bot/server/routes.h);
 // this class is their handlers. The action routes are built from the ticket action list
@@ -56,7 +58,15 @@ class HttpApi {
   void AdminTicketList(HttpRequest request, RouteParams params, Respond respond);
   void AdminTicketOne(HttpRequest request, RouteParams params, Respond respond);
   void AdminOutbox(HttpRequest request, RouteParams params, Respond respond);
-  // POST /api/admin/tickets/{n}/<action.name>: runs `action` as a trusted caller.
+  // GET /api/admin/persons/{id}/export: 200 with domain::PersonalExportJson; 404 {"error":
+  // "no such person"} for an unknown (or erased) person.
+  void AdminPersonExport(HttpRequest request, RouteParams params, Respond respond);
+  // POST /api/admin/persons/{id}/erase: domain::ErasePerson as one write-queue unit (all or
+  // nothing); 200 {"person_id": id, "erased": true}; 404 for an unknown person. The person's
+  // tickets stay, without a link to them.
+  void AdminPersonErase(HttpRequest request, RouteParams params, Respond respond);
+  // POST /api/admin/tickets/{n}/<action.name>: runs `action` as a trusted caller; the answer
+  // is the ticket with "masked": true when its published text will be masked.
   void RunTicketAction(const domain::TicketAction& action, HttpRequest request, RouteParams params,
                     Respond respond);
   // POST /api/admin/tickets/{n}/{action} for a name no action has: 404 "unknown action".

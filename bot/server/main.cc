@@ -1,4 +1,4 @@
-// linli - the command line: serve, chat, migrate, roster.
+// linli - the command line: serve, chat, migrate, roster, outbox, agenda, privacy.
 #include <unistd.h>
 
 #include <chrono>
@@ -21,7 +21,9 @@
 #include "domain/tickets/agenda.h"
 #include "domain/common/masking.h"
 #include "domain/people/invite_code.h"
+#include "domain/people/privacy.h"
 #include "domain/people/roster_import.h"
+#include "storage/identity_store.h"
 #include "storage/open_database.h"
 #include "storage/outbox_store.h"
 #include "storage/roster_store.h"
@@ -46,6 +48,12 @@ Usage:
   linli outbox  --config FILE [--status S]    messages not yet delivered (S: pending, sending,
                                               deferred, failed or sent): id, channel, masked
                                               recipient, notice, status, attempts, age, error
+  linli privacy export --config FILE (--person ID | --channel C --user U)
+                                              everything Linli holds about the person (JSON)
+  linli privacy erase  --config FILE (--person ID | --channel C --user U) [--yes]
+                                              erases the person for good (identities, names,
+                                              phones, their texts; tickets kept unlinked);
+                                              refuses without --yes
   linli --version
   linli --help
 
@@ -110,6 +118,93 @@ int RunAgendaCommand(int argc, char** argv) {
     return agenda.status().code() == linli::StatusCode::kInvalidArgument ? 2 : 1;
   }
   std::cout << *agenda;
+  return 0;
+}
+
+// linli privacy export|erase --config FILE (--person ID | --channel C --user U) [--yes]: the
+// admin's side of residents' rights (domain/people/privacy.h). Export prints
+// PersonalExportJson; erase runs ErasePerson in one transaction and only with --yes.
+int RunPrivacyCommand(int argc, char** argv) {
+  const std::string sub = argc > 2 ? argv[2] : "";
+  if (sub != "export" && sub != "erase") return Fail("privacy needs export or erase");
+  std::string config_path, person, channel, user;
+  bool yes = false;
+  for (int i = 3; i < argc; ++i) {
+    const std::string s = argv[i];
+    if (s == "--yes" && sub == "erase") {
+      yes = true;
+    } else if ((s == "--config" || s == "--person" || s == "--channel" || s == "--user") &&
+               i + 1 < argc) {
+      std::string& into = s == "--config" ? config_path
+                          : s == "--person" ? person
+                          : s == "--channel" ? channel
+                                             : user;
+      into = argv[++i];
+    } else {
+      return Fail("privacy " + sub + ": unexpected argument " + s);
+    }
+  }
+  if (config_path.empty()) return Fail("privacy " + sub + " needs --config FILE");
+  const bool by_id = !person.empty() && channel.empty() && user.empty();
+  const bool by_user = person.empty() && !channel.empty() && !user.empty();
+  if (!by_id && !by_user) {
+    return Fail("privacy " + sub + " needs --person ID or --channel C --user U");
+  }
+  int64_t person_id = 0;
+  if (!person.empty()) {
+    char* end = nullptr;
+    person_id = std::strtoll(person.c_str(), &end, 10);
+    if (*end != '\0' || person_id <= 0) return Fail("--person must be a positive number");
+  }
+  auto checked = linli::LoadAndValidate(config_path);  // names file, key and hint
+  if (!checked.ok()) return Error(checked.status());
+  const linli::config::Config& config = checked->config;
+  linli::SetupLogging("warn", config.logging.json);
+  auto opened = OpenDatabase(config);
+  if (!opened.ok()) return Error(opened.status());
+  linli::storage::Database& db = *opened->db;
+  if (person_id == 0) {
+    auto identity = linli::storage::IdentityStore::FindIdentity(db, channel, user);
+    if (!identity.ok()) return Error(identity.status());
+    if (!*identity) {
+      std::cerr << "linli: no person with user " << user << " on channel " << channel << "\n";
+      return 1;
+    }
+    person_id = (*identity)->person_id;
+  }
+  const std::string who = "person " + std::to_string(person_id);
+  if (sub == "export") {
+    auto exported = linli::domain::PersonalExportJson(db, person_id);
+    if (!exported.ok()) {
+      std::cerr << "linli: " << (exported.status().code() == linli::StatusCode::kNotFound
+                                     ? "no " + who
+                                     : exported.status().message())
+                << "\n";
+      return 1;
+    }
+    std::cout << *exported << "\n";
+    return 0;
+  }
+  if (!yes) {
+    std::cerr << "linli: privacy erase removes " << who
+              << " for good: identities unbound, names, phones and their texts erased, tickets "
+                 "kept without a link to them. Nothing was changed; add --yes to do it "
+                 "(`linli privacy export` first saves what is held).\n";
+    return 2;
+  }
+  linli::Status st = db.Begin();
+  if (st.ok()) st = linli::domain::ErasePerson(db, person_id);
+  if (st.ok()) {
+    st = db.Commit();
+  } else if (db.in_transaction()) {
+    (void)db.Rollback();
+  }
+  if (!st.ok()) {
+    std::cerr << "linli: " << (st.code() == linli::StatusCode::kNotFound ? "no " + who : st.message())
+              << "\n";
+    return 1;
+  }
+  std::cout << who << " erased; their tickets are kept without a link to them\n";
   return 0;
 }
 
@@ -324,6 +419,7 @@ int RunOutbox(const Args& args, const linli::config::Config& config) {
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "agenda") return RunAgendaCommand(argc, argv);
+  if (argc > 1 && std::string(argv[1]) == "privacy") return RunPrivacyCommand(argc, argv);
   Args args;
   if (int code = ParseArgs(argc, argv, &args); code >= 0) return code;
 

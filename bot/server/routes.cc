@@ -201,6 +201,8 @@ std::vector<Route> ServerRoutes(const ServerHandlers& server, HttpApi& api) {
       {{"GET"}, "/api/admin/tickets", A::kBearerKey, bind(&HttpApi::AdminTicketList)},
       {{"GET"}, "/api/admin/tickets/{n}", A::kBearerKey, bind(&HttpApi::AdminTicketOne)},
       {{"GET"}, "/api/admin/outbox", A::kBearerKey, bind(&HttpApi::AdminOutbox)},
+      {{"GET"}, "/api/admin/persons/{id}/export", A::kBearerKey, bind(&HttpApi::AdminPersonExport)},
+      {{"POST"}, "/api/admin/persons/{id}/erase", A::kBearerKey, bind(&HttpApi::AdminPersonErase)},
       // Any other action name: 404 "unknown action".
       {{"POST"}, "/api/admin/tickets/{n}/{action}", A::kBearerKey, bind(&HttpApi::AdminUnknownAction)},
   };

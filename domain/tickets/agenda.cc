@@ -8,6 +8,7 @@
 #include <set>
 #include <vector>
 
+#include "domain/common/known_names.h"
 #include "domain/common/location.h"
 #include "domain/common/time_format.h"
 #include "storage/ticket_store.h"
@@ -70,6 +71,12 @@ StatusOr<std::string> RenderAgenda(storage::Database& db, const config::Config& 
     return texts.Get(locale, key, args);
   };
 
+  // The agenda is published: staff-written texts pass the masking module.
+  LINLI_ASSIGN_OR_RETURN(const std::vector<std::string> known_names, KnownNames(db, config));
+  auto published = [&known_names](const std::string& text) {
+    return MaskFreeText(text, known_names).text;
+  };
+
   LINLI_ASSIGN_OR_RETURN(auto events, storage::TicketStore::EventsBetween(db, from, to));
   std::vector<int64_t> escalated, deferred, reopened, overdue, solved;
   std::map<int64_t, int64_t> first_resolved_at;  // ticket id -> first resolution in the month
@@ -111,8 +118,8 @@ StatusOr<std::string> RenderAgenda(storage::Database& db, const config::Config& 
         {"building", t.building.empty() ? "-" : FormatLocation(t.building, "", locale)},
         {"status", T("ticket.status." + storage::NameOf(t.status))},
         {"tier", T("push.tier." + storage::NameOf(t.tier))},
-        {"reason", t.deferred_reason},
-        {"plan", t.deferred_plan},
+        {"reason", published(t.deferred_reason)},
+        {"plan", published(t.deferred_plan)},
         {"date", t.deferred_until}};
   };
 

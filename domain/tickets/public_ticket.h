@@ -61,11 +61,14 @@ struct PublicTicketPage {
 std::string CategoryLabel(const Deps& deps, const std::string& locale, const std::string& id);
 
 // Pure: the projection of `ticket` with its history `events` (oldest first). Labels are in
-// config.locale.
+// config.locale. Every staff-written text (public notes, the deferral's reason and plan, the
+// public summary) passes the masking module with `known_names` (domain/common/known_names.h):
+// phones, ID numbers and those names are published masked, whatever staff typed.
 PublicTicket ToPublicTicket(const Deps& deps, const storage::Ticket& ticket,
-                            const std::vector<storage::TicketEvent>& events);
+                            const std::vector<storage::TicketEvent>& events,
+                            const std::vector<std::string>& known_names);
 
-// Loads ticket `number` and its history: nullopt for no such ticket; database errors as is.
+// Loads ticket `number` and its history (masked with KnownNames): nullopt for no such ticket; database errors as is.
 StatusOr<std::optional<PublicTicket>> LoadPublicTicket(storage::Database& db, const Deps& deps,
                                                        int64_t number);
 // Page `page` (from 1) of `per_page` tickets, newest first (created_at, then number).

@@ -4,6 +4,8 @@
 
 #include "bot/json.h"
 #include "bot/text.h"
+#include "domain/common/known_names.h"
+#include "domain/common/masking.h"
 #include "domain/tickets/ticket_service.h"
 
 namespace linli::domain {
@@ -119,6 +121,33 @@ std::vector<TicketAction> BuildActions() {
 const std::vector<TicketAction>& TicketActions() {
   static const auto* const k = new std::vector<TicketAction>(BuildActions());
   return *k;
+}
+
+std::vector<std::string> PublishedTexts(const TicketAction& action, const ActionArgs& args) {
+  switch (action.param.kind) {
+    case ParamKind::kNote:
+      if (args.is_public) return {args.text};
+      return {};
+    case ParamKind::kDeferral:
+      return {args.reason, args.plan};
+    case ParamKind::kText:
+      // resolve's note is public (the board and the push); escalate's reason is internal.
+      if (action.name == "resolve" || action.name == "summary") return {args.text};
+      return {};
+    default:
+      return {};
+  }
+}
+
+StatusOr<bool> MaskedOnPublication(storage::Database& db, const Deps& deps,
+                                   const TicketAction& action, const ActionArgs& args) {
+  const std::vector<std::string> texts = PublishedTexts(action, args);
+  if (texts.empty()) return false;
+  LINLI_ASSIGN_OR_RETURN(const std::vector<std::string> names, KnownNames(db, deps.config));
+  for (const auto& text : texts) {
+    if (MaskFreeText(text, names).changed) return true;
+  }
+  return false;
 }
 
 const TicketAction* FindTicketAction(std::string_view name) {

@@ -101,6 +101,17 @@ const TicketAction* FindTicketAction(std::string_view name);
 StatusOr<bool> Authorized(storage::Database& db, const Deps& deps, Actor actor,
                           Authority authority);
 
+// The staff-written texts running `action` with `args` publishes (the board, the agenda, the
+// push to the reporter): a public note, the resolution note, the deferral's reason and plan,
+// the public summary. Empty for actions whose text stays internal (note without public,
+// escalate's reason) or that take none. Pure.
+std::vector<std::string> PublishedTexts(const TicketAction& action, const ActionArgs& args);
+// Whether the masking module changes any of PublishedTexts (with KnownNames): staff are told
+// (chat: the staff.masked line after the reply; API: "masked": true). What was typed is
+// stored as typed; it is masked on publication. Database errors as is. Read-only.
+StatusOr<bool> MaskedOnPublication(storage::Database& db, const Deps& deps,
+                                   const TicketAction& action, const ActionArgs& args);
+
 // Reads the arguments from chat: `rest` is the text after the number, `photo_ref` a photo
 // sent with the message ("" if none). kInvalidArgument with message `command.usage_key`
 // (a user-facing key, see DescribeRefusal) when they are missing or malformed.

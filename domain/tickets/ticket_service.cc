@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "domain/common/known_names.h"
 #include "domain/common/location.h"
 #include "domain/common/time_format.h"
 #include "domain/tickets/rating_question.h"
@@ -158,10 +159,19 @@ Status PushStatus(storage::Database& db, const Deps& s, const Ticket& t, int64_t
   return Enqueue(db, s, t, *r, std::move(text), note, std::move(choices), now_ms);
 }
 
+// Staff text as pushed to the reporter: masked as on the public board (the reporter is a
+// private recipient, but other people's names and phones must not reach them either). Staff
+// are told (staff.masked, TicketAction's MaskedOnPublication).
+StatusOr<std::string> Published(storage::Database& db, const Deps& s, const std::string& text) {
+  LINLI_ASSIGN_OR_RETURN(MaskedText m, MaskForPublic(db, s.config, text));
+  return std::move(m.text);
+}
+
 Status PushPublicNote(storage::Database& db, const Deps& s, const Ticket& t,
-                      const std::string& note, int64_t now_ms) {
+                      const std::string& typed, int64_t now_ms) {
   LINLI_ASSIGN_OR_RETURN(auto r, ReporterOf(db, s, t));
   if (!r) return Status::Ok();
+  LINLI_ASSIGN_OR_RETURN(const std::string note, Published(db, s, typed));
   std::string text =
       s.texts.Get(r->locale, "push.public_note", {{"number", Num(t.number)}, {"note", note}});
   return Enqueue(db, s, t, *r, std::move(text), note, {}, now_ms);
@@ -374,7 +384,8 @@ StatusOr<Ticket> TicketService::Resolve(storage::Database& db, const Deps& s, Ac
   t.status = TicketStatus::kResolved;
   t.resolved_at_ms = now_ms;
   LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, text, true, now_ms));
-  LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, "push.note", {{"note", text}}));
+  LINLI_ASSIGN_OR_RETURN(const std::string pushed, Published(db, s, text));
+  LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, "push.note", {{"note", pushed}}));
   // The push asks for a rating: a bare "1" or "满意" answers it where there are no buttons.
   LINLI_ASSIGN_OR_RETURN(auto reporter, ReporterOf(db, s, t));
   if (reporter) {
@@ -412,7 +423,10 @@ StatusOr<Ticket> TicketService::Defer(storage::Database& db, const Deps& s, Acto
   LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id,
                                s.texts.Get(s.config.locale, "push.deferred_note", args), true,
                                now_ms));
-  LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, "push.deferred_note", args));
+  LINLI_ASSIGN_OR_RETURN(const std::string pushed_reason, Published(db, s, r));
+  LINLI_ASSIGN_OR_RETURN(const std::string pushed_plan, Published(db, s, p));
+  LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, "push.deferred_note",
+                                   {{"reason", pushed_reason}, {"plan", pushed_plan}, {"date", d}}));
   return t;
 }
 

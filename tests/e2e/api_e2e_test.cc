@@ -3,6 +3,7 @@
 // the reporter on the fake Telegram Bot API.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <future>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 
 #include "domain/tickets/ticket_actions.h"
 #include "domain/tickets/ticket_service.h"
+#include "storage/roster_store.h"
 #include "storage/ticket_store.h"
 #include "storage/write_queue.h"
 #include "tests/e2e/e2e_harness.h"
@@ -81,6 +83,25 @@ void CreateTickets(Harness& h, int n) {
       [&done](Status st) { done.set_value(st); });
   const Status st = done.get_future().get();
   ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
+// Runs `work` as one write-queue unit and waits for its commit.
+void InQueue(Harness& h, std::function<Status(storage::Database&)> work) {
+  std::promise<Status> done;
+  h.app().write_queue().Submit(std::move(work), [&done](Status st) { done.set_value(st); });
+  const Status st = done.get_future().get();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
+storage::Ticket TicketOne(Harness& h) {
+  storage::Ticket out;
+  InQueue(h, [&out](storage::Database& db) -> Status {
+    LINLI_ASSIGN_OR_RETURN(auto t, storage::TicketStore::FindByNumber(db, 1));
+    if (!t) return Status::NotFound("ticket 1");
+    out = *t;
+    return Status::Ok();
+  });
+  return out;
 }
 
 void ExpectNoPersonalData(const std::string& raw) {
@@ -324,6 +345,99 @@ TEST(ApiE2eTest, AdminActionsAreTheListAndRefuseLikeChat) {
   ASSERT_EQ(missing.status, 404);
   ASSERT_EQ(h.SendText(kStaffUser, "受理 99"), 200);
   EXPECT_EQ(h.NextReplyText(kStaffUser), nlohmann::json::parse(missing.body)["error"]);
+}
+
+}  // namespace
+}  // namespace linli::e2e
+
+namespace linli::e2e {
+namespace {
+
+// Regression (issue 8): a public note "已联系业主张伟国 13812345678" (张伟国 a roster owner) was
+// published as typed on the board and in the push. Now masked there, kept as typed for staff,
+// and the API answer says so.
+TEST(ApiE2eTest, PublicNoteIsPublishedMaskedAndTheAnswerSaysSo) {
+  Harness h;
+  ASSERT_TRUE(h.StartApp({}, WithToken));
+  ReportOverWebhook(h);
+  if (HasFatalFailure()) return;
+  InQueue(h, [](storage::Database& db) {
+    storage::Household owner;
+    owner.building = "3";
+    owner.unit = "2";
+    owner.room = "301";
+    owner.area_m2 = 90;
+    owner.owner_name = "张伟国";
+    owner.phone = "13812341234";
+    return storage::RosterStore::Import(db, {owner}, false, 1, nullptr, nullptr);
+  });
+  if (HasFatalFailure()) return;
+
+  auto note = h.Post("/api/admin/tickets/1/note",
+                     R"({"note":"已联系业主张伟国 13812345678","public":true})", Bearer());
+  ASSERT_EQ(note.status, 200) << note.body;
+  EXPECT_EQ(nlohmann::json::parse(note.body)["masked"], true) << note.body;
+  const std::string push = h.NextReplyText(kUser);
+  EXPECT_TRUE(Contains(push, "已联系业主张** 138****5678")) << push;
+  EXPECT_FALSE(Contains(push, "13812345678")) << push;
+
+  auto pub = h.Get("/api/public/tickets/1");
+  ASSERT_EQ(pub.status, 200) << pub.body;
+  EXPECT_TRUE(Contains(pub.body, "已联系业主张** 138****5678")) << pub.body;
+  EXPECT_FALSE(Contains(pub.body, "13812345678")) << pub.body;
+  EXPECT_FALSE(Contains(pub.body, "张伟国")) << pub.body;
+  auto board = h.Get("/api/public/tickets");
+  ASSERT_EQ(board.status, 200);
+  EXPECT_FALSE(Contains(board.body, "13812345678")) << board.body;
+
+  // Staff's internal view keeps what was typed.
+  auto admin = h.Get("/api/admin/tickets/1", Bearer());
+  ASSERT_EQ(admin.status, 200);
+  EXPECT_TRUE(Contains(admin.body, "已联系业主张伟国 13812345678")) << admin.body;
+
+  // Nothing to mask: "masked": false.
+  auto plain = h.Post("/api/admin/tickets/1/note", R"({"note":"已派电工","public":true})", Bearer());
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  EXPECT_EQ(nlohmann::json::parse(plain.body)["masked"], false) << plain.body;
+}
+
+TEST(ApiE2eTest, AdminExportsAndErasesAPerson) {
+  Harness h;
+  ASSERT_TRUE(h.StartApp({}, WithToken));
+  ReportOverWebhook(h);
+  if (HasFatalFailure()) return;
+  const int64_t person = TicketOne(h).reporter_person_id;
+  ASSERT_GT(person, 0);
+  const std::string base = "/api/admin/persons/" + std::to_string(person);
+
+  EXPECT_EQ(h.Get(base + "/export").status, 401);
+  EXPECT_EQ(h.Post(base + "/erase", "", {}).status, 401);
+  EXPECT_EQ(h.Get(base + "/erase", Bearer()).status, 405);
+  EXPECT_EQ(h.Get("/api/admin/persons/999999/export", Bearer()).status, 404);
+  EXPECT_EQ(h.Get("/api/admin/persons/abc/export", Bearer()).status, 404);
+  EXPECT_EQ(h.Post("/api/admin/persons/999999/erase", "", Bearer()).status, 404);
+
+  auto exported = h.Get(base + "/export", Bearer());
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  auto j = nlohmann::json::parse(exported.body);
+  EXPECT_EQ(j["person_id"], person);
+  ASSERT_EQ(j["tables"]["tickets"].size(), 1u) << exported.body;
+  EXPECT_EQ(j["tables"]["tickets"][0]["number"], 1);
+  EXPECT_EQ(j["tables"]["tickets"][0]["description"], kDescription);
+  EXPECT_TRUE(Contains(exported.body, std::to_string(kUser))) << exported.body;  // the identity
+
+  auto erased = h.Post(base + "/erase", "", Bearer());
+  ASSERT_EQ(erased.status, 200) << erased.body;
+  EXPECT_EQ(nlohmann::json::parse(erased.body)["erased"], true);
+  EXPECT_EQ(h.Get(base + "/export", Bearer()).status, 404);
+  EXPECT_EQ(h.Post(base + "/erase", "", Bearer()).status, 404);
+
+  // The ticket stays, for statistics, without the reporter or their words.
+  const storage::Ticket t = TicketOne(h);
+  EXPECT_EQ(t.number, 1);
+  EXPECT_EQ(t.reporter_person_id, 0);
+  EXPECT_EQ(t.description, "");
+  EXPECT_EQ(h.Get("/api/public/tickets/1").status, 200);
 }
 
 }  // namespace

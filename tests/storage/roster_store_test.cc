@@ -44,6 +44,22 @@ class RosterStoreTest : public StoreTest {
 };
 LINLI_STORE_TEST_BACKENDS(RosterStoreTest);
 
+TEST_P(RosterStoreTest, OwnerNamesAreDistinctNonEmptyAndSorted) {
+  auto none = RosterStore::OwnerNames(*db_);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  Household a = H("1", "1", "101");
+  a.owner_name = "王五";
+  Household b = H("1", "1", "102");  // 张三
+  Household c = H("1", "1", "103");  // 张三 again
+  Household d = H("1", "1", "104");
+  d.owner_name = "";
+  ASSERT_TRUE(RosterStore::Import(*db_, {a, b, c, d}, false, 10, nullptr, nullptr).ok());
+  auto names = RosterStore::OwnerNames(*db_);
+  ASSERT_TRUE(names.ok());
+  EXPECT_EQ(*names, (std::vector<std::string>{"张三", "王五"}));
+}
+
 TEST_P(RosterStoreTest, ImportIsAllOrNothing) {
   ASSERT_TRUE(RosterStore::Import(*db_, {H("3", "2", "301")}, false, 10, nullptr, nullptr).ok());
   // The second household of this batch collides: the first must not stay behind.

@@ -197,7 +197,7 @@ TEST(StartupTest, EveryCommandValidatesTheSameWay) {
   ScratchDir dir;
   const std::vector<std::vector<std::string>> commands = {
       {"serve"},        {"chat", "--user", "u1"}, {"migrate"},         {"agenda", "--month", "2026-11"},
-      {"roster", "list"}, {"roster", "codes"},  {"outbox"},
+      {"roster", "list"}, {"roster", "codes"},  {"outbox"},          {"privacy", "export", "--person", "1"},
   };
   for (const auto& [name, fragment] : BadFragments()) {
     const std::string file = dir.WriteConfig(name + ".json", fragment);

@@ -238,3 +238,55 @@ TEST(TicketActionsTest, MalformedChatArgumentsGiveTheUsageAndMissingJsonFieldsAr
 
 }  // namespace
 }  // namespace linli::dialogs
+
+namespace linli::dialogs {
+namespace {
+
+// Which texts an action publishes decides the "masked" notice (issue 8 point 2): a public
+// note, the resolution, the deferral's reason and plan, the summary; never an internal note
+// or escalate's reason (those stay internal, unmasked, without a notice).
+TEST(TicketActionsTest, PublishedTextsAreThePublicOnes) {
+  ActionArgs a;
+  a.text = "T";
+  a.reason = "R";
+  a.plan = "P";
+  a.until = "2099-01-01";
+  using V = std::vector<std::string>;
+  EXPECT_EQ(domain::PublishedTexts(*domain::FindTicketAction("note"), a), V{});
+  a.is_public = true;
+  EXPECT_EQ(domain::PublishedTexts(*domain::FindTicketAction("note"), a), V{"T"});
+  EXPECT_EQ(domain::PublishedTexts(*domain::FindTicketAction("resolve"), a), V{"T"});
+  EXPECT_EQ(domain::PublishedTexts(*domain::FindTicketAction("summary"), a), V{"T"});
+  EXPECT_EQ(domain::PublishedTexts(*domain::FindTicketAction("defer"), a), (V{"R", "P"}));
+  for (const char* internal : {"escalate", "accept", "start", "assign", "merge"}) {
+    EXPECT_EQ(domain::PublishedTexts(*domain::FindTicketAction(internal), a), V{}) << internal;
+  }
+}
+
+TEST(TicketActionsTest, MaskedOnPublicationOnlyWhenThePublishedTextChanges) {
+  DialogHarness h;  // config.staff: 王网格
+  ActionArgs a;
+  a.is_public = true;
+  a.text = "已派电工上门";
+  const TicketAction& note = *domain::FindTicketAction("note");
+  auto plain = domain::MaskedOnPublication(h.db(), h.deps(), note, a);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(*plain);
+  a.text = "王网格已上门";
+  auto named = domain::MaskedOnPublication(h.db(), h.deps(), note, a);
+  ASSERT_TRUE(named.ok());
+  EXPECT_TRUE(*named);
+  a.is_public = false;  // internal: nothing published, nothing to tell
+  auto internal = domain::MaskedOnPublication(h.db(), h.deps(), note, a);
+  ASSERT_TRUE(internal.ok());
+  EXPECT_FALSE(*internal);
+  ActionArgs d;
+  d.reason = "等待维修";
+  d.plan = "联系13812345678";
+  auto defer = domain::MaskedOnPublication(h.db(), h.deps(), *domain::FindTicketAction("defer"), d);
+  ASSERT_TRUE(defer.ok());
+  EXPECT_TRUE(*defer);
+}
+
+}  // namespace
+}  // namespace linli::dialogs

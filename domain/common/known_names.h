@@ -1,0 +1,26 @@
+// The names the masking module masks in published text (issue 8 point 2): every roster owner
+// name and every config.staff display name. One helper for every publishing path (the public
+// board, the agenda, pushes, the "masked" notice staff get), so they all mask the same names.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/status.h"
+#include "config/config.h"
+#include "domain/common/masking.h"
+#include "storage/database.h"
+
+namespace linli::domain {
+
+// The roster's owner names (one query) and config.staff's names; empty ones left out, each
+// once, longest first (so a longer name wins over its prefix). Database errors as is.
+// Read-only.
+StatusOr<std::vector<std::string>> KnownNames(storage::Database& db, const config::Config& config);
+
+// MaskFreeText(text, KnownNames(db, config)): `text` as it may be published.
+StatusOr<MaskedText> MaskForPublic(storage::Database& db, const config::Config& config,
+                                   std::string_view text);
+
+}  // namespace linli::domain
