@@ -65,6 +65,15 @@ class Engine {
   // (not for events) and the normalized input into `turn`. Returns the sender.
   StatusOr<storage::Person> LoadState(Turn& turn) const;
   StatusOr<Outcome> Dispatch(TurnContext& ctx, Turn& turn) const;
+  // Whether `flow` (called with `args`) is private-only here: a group chat and kPrivateOnly,
+  // or kAnywhere whose private_when holds.
+  bool PrivateHere(const TurnContext& ctx, const FlowSpec& flow, const std::string& args) const;
+  // When PrivateHere: replies the neutral dialog.private_only (with the private chat's link
+  // where the platform has one) and returns true; the caller then runs nothing of the flow.
+  bool RefuseHere(TurnContext& ctx, const FlowSpec& flow, const std::string& args) const;
+  // In a private chat, "/start <flow name>" (a Telegram deep link from RefuseHere's answer)
+  // becomes the flow's first trigger.
+  void StartParameter(const TurnContext& ctx, Turn& turn) const;
   // Events: a flow's event entry point, the welcome on subscribe, nothing for passive events;
   // nullopt for a click or scan, whose payload then goes on as typed text.
   StatusOr<std::optional<Outcome>> HandleEvent(TurnContext& ctx, Turn& turn) const;

@@ -145,6 +145,10 @@ Status CreateTicket(TurnContext& ctx, const Slots& slots) {
 FlowSpec ReportFlow() {
   FlowSpec flow;
   flow.name = "report";
+  // The whole flow, not only its confirmation (which echoes the description and the unit):
+  // the location and description asked for are as personal, and a half-done report in a
+  // group has nothing it may show there.
+  flow.where = Where::kPrivateOnly;
   flow.triggers = {"/report", "报事", "report", "报修", "投诉"};
   flow.menu_label_key = "menu.report";
 
