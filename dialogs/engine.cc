@@ -366,6 +366,12 @@ StatusOr<std::string> Engine::Enter(TurnContext& ctx, const FlowSpec& flow, std:
       step_name = step->next;
       continue;
     }
+    if (step->private_only && ctx.in_group()) {
+      // Its prompt would show the group what is personal: the flow ends here, unsaved.
+      ReplyPrivateOnly(ctx, flow);
+      slots.clear();
+      return std::string();
+    }
     Prompt(ctx, *step, slots, "");
     return step_name;
   }
@@ -474,11 +480,15 @@ bool Engine::PrivateHere(const TurnContext& ctx, const FlowSpec& flow,
   return flow.private_when && flow.private_when(ctx, args);
 }
 
-bool Engine::RefuseHere(TurnContext& ctx, const FlowSpec& flow, const std::string& args) const {
-  if (!PrivateHere(ctx, flow, args)) return false;
+void Engine::ReplyPrivateOnly(TurnContext& ctx, const FlowSpec& flow) const {
   // The start parameter names the flow: tapped, the private chat starts it (StartParameter).
   const auto url = domain::PrivateChatUrl(ctx.config(), ctx.in().conversation, flow.name);
   ctx.Reply(url ? ctx.T("dialog.private_only_link", {{"url", *url}}) : ctx.T("dialog.private_only"));
+}
+
+bool Engine::RefuseHere(TurnContext& ctx, const FlowSpec& flow, const std::string& args) const {
+  if (!PrivateHere(ctx, flow, args)) return false;
+  ReplyPrivateOnly(ctx, flow);
   return true;
 }
 
@@ -494,7 +504,8 @@ void Engine::StartParameter(const TurnContext& ctx, Turn& turn) const {
 StatusOr<Engine::Outcome> Engine::Dispatch(TurnContext& ctx, Turn& turn) const {
   // A private-only flow left running in a group (state from before a deploy) is not resumed
   // there: the message goes on as in an idle conversation, and Save drops the state.
-  if (turn.flow != nullptr && PrivateHere(ctx, *turn.flow, "")) {
+  if (turn.flow != nullptr &&
+      (PrivateHere(ctx, *turn.flow, "") || (ctx.in_group() && turn.step->private_only))) {
     turn.flow = nullptr;
     turn.step = nullptr;
   }

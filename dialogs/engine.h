@@ -71,6 +71,7 @@ class Engine {
   // When PrivateHere: replies the neutral dialog.private_only (with the private chat's link
   // where the platform has one) and returns true; the caller then runs nothing of the flow.
   bool RefuseHere(TurnContext& ctx, const FlowSpec& flow, const std::string& args) const;
+  void ReplyPrivateOnly(TurnContext& ctx, const FlowSpec& flow) const;
   // In a private chat, "/start <flow name>" (a Telegram deep link from RefuseHere's answer)
   // becomes the flow's first trigger.
   void StartParameter(const TurnContext& ctx, Turn& turn) const;
@@ -105,7 +106,8 @@ class Engine {
                          const std::string& state_locale) const;
   void SendMenu(TurnContext& ctx, const std::string& intro_key) const;
   // Enters `step_name` of `flow` (skipping steps whose skip_if holds) and prompts for it.
-  // Returns the step entered, or "" when the flow completed.
+  // Returns the step entered, or "" when the flow completed - or, for a private_only step in
+  // a group, ended with the private-only answer (on_complete not run, nothing kept).
   StatusOr<std::string> Enter(TurnContext& ctx, const FlowSpec& flow, std::string step_name,
                               Slots& slots) const;
   void Prompt(TurnContext& ctx, const StepSpec& step, const Slots& slots,

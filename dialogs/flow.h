@@ -126,6 +126,10 @@ struct StepSpec {
   // kChoice and kText: after the input is accepted, picks the next step from the slots; ""
   // = `next`. Needs `may_goto`. A Goto from `accept` wins over `route`.
   std::function<std::string(const TurnContext&, const Slots&)> route;
+  // The step's prompt shows what is personal (a confirmation echoing the description and the
+  // unit): in a group, entering it ends the flow with the private-only answer instead
+  // (FlowSpec::where), on_complete not run and the state dropped.
+  bool private_only = false;
 };
 
 // Ways into a flow other than its trigger words (python-telegram-bot's entry points). Each

@@ -135,7 +135,7 @@ TEST_F(EngineWhereTest, ResidentCommandsArePrivateOnlyInAGroup) {
   const int64_t number = h_.Report("resident");  // privately, through the harness's engine
   ASSERT_EQ(number, 1);
   const std::vector<std::string> commands = {
-      "报事", "进度", "进度 1", "评价 1 满意", "关联", "绑定 ABCD1234", "解绑", "我的信息",
+      "进度", "进度 1", "评价 1 满意", "关联", "绑定 ABCD1234", "解绑", "我的信息",
       "我的数据", "导出我的数据", "注销", "代绑 ABCD1234 tg:resident"};
   for (const auto& cmd : commands) {
     const std::string reply = Turn(InGroup("resident", cmd));
@@ -175,6 +175,22 @@ TEST_F(EngineWhereTest, StaffStatusInAGroupShowsThePublicViewOnly) {
   EXPECT_EQ(h_.Ticket(1).status, storage::TicketStatus::kAccepted);
 }
 
+// The report flow's confirmation echoes the description and the unit: in a group the flow
+// ends there with the private-only answer, no ticket and no state.
+TEST_F(EngineWhereTest, ReportConfirmationIsNeverShownInAGroup) {
+  std::string last;
+  for (const char* s : {"报事", "2", "3号楼2单元", "楼道灯坏了，晚上很黑", "跳过"}) {
+    last = Turn(InGroup("resident", s));
+  }
+  EXPECT_THAT(last, HasSubstr("请私聊我办理"));
+  EXPECT_THAT(last, HasSubstr("https://t.me/linli_bot?start=report"));
+  EXPECT_THAT(last, Not(HasSubstr("楼道灯")));
+  EXPECT_THAT(last, Not(HasSubstr("2单元")));
+  EXPECT_EQ(Count(h_.db(), "SELECT COUNT(*) FROM conversations"), 0);
+  EXPECT_THAT(Turn(InGroup("resident", "1")), Not(HasSubstr("#1")));
+  EXPECT_EQ(Count(h_.db(), "SELECT COUNT(*) FROM tickets"), 0);
+}
+
 class EngineWhereNoLinkTest : public EngineWhereTest {
  protected:
   EngineWhereNoLinkTest() : EngineWhereTest(WithTelegramUsername("")) {}
@@ -200,7 +216,7 @@ TEST(ValidateWhereTest, EveryFlowMustDeclareWhereItRuns) {
     EXPECT_NE(f.where, Where::kUndeclared) << f.name;
   }
   for (const char* name : {"link", "bind", "bindfor", "unbind", "me", "mydata", "export", "erase",
-                           "rate", "report"}) {
+                           "rate"}) {
     bool found = false;
     for (const auto& f : AllFlows()) {
       if (f.name == name) {
