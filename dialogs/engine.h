@@ -9,6 +9,11 @@
 // word like 报事, a global command, a step's answer in a running flow, unknown text) goes on as
 // without a question, and the question is dropped too: only the message right after a push
 // can answer it by number, so a later "1" picks from the menu again. Events leave it pending.
+//
+// Where (FlowSpec::where, StepSpec::private_only): in a group a private-only flow - by trigger,
+// menu pick, card reply, answer or event - runs nothing and gets the neutral private-only
+// answer; a private-only step ends its flow there; a private-only flow's stored state is not
+// resumed in a group. In a private chat "/start <flow>" (the Telegram deep link) starts it.
 #pragma once
 
 #include <memory>
