@@ -11,6 +11,7 @@
 
 #include "dialogs/flows.h"
 #include "domain/people/invite_code.h"
+#include "domain/people/private_conversation.h"
 #include "storage/identity_store.h"
 #include "storage/outbox_store.h"
 #include "storage/roster_store.h"
@@ -33,14 +34,6 @@ StatusOr<bool> GuessesUsedUp(TurnContext& ctx) {
                                                                       ctx.now_ms(), kFailureWindowMs));
   if (failures < kMaxFailures) return false;
   ctx.Reply(ctx.T("bind.locked"));
-  return true;
-}
-
-// Bindings name the household: in a group chat that would tell the group where the sender
-// lives (and a code typed there is seen by all), so these commands are for private chats.
-bool RefusedInGroup(TurnContext& ctx) {
-  if (ctx.in().conversation.chat_type != ChatType::kGroup) return false;
-  ctx.Reply(ctx.T("bind.private_only"));
   return true;
 }
 
@@ -68,7 +61,6 @@ std::vector<std::string> Words(const std::string& text) {
 }
 
 Status Bind(TurnContext& ctx, const std::string& args) {
-  if (RefusedInGroup(ctx)) return Status::Ok();
   if (args.empty()) {
     ctx.Reply(ctx.T("bind.usage"));
     return Status::Ok();
@@ -99,8 +91,9 @@ Status Bind(TurnContext& ctx, const std::string& args) {
   return Status::Ok();
 }
 
-// Tells the person a staff member bound for that it happened, on the channel they last used,
-// in their language, through the outbox (same transaction as the binding).
+// Tells the person a staff member bound for that it happened, in the private chat on the
+// channel they last used (never a group: the notice names their home), in their language,
+// through the outbox (same transaction as the binding).
 Status NoticeToBound(TurnContext& ctx, const storage::Person& person,
                      const storage::Household& household) {
   LINLI_ASSIGN_OR_RETURN(auto identity, storage::IdentityStore::LastUsedIdentity(ctx.db(), person.id));
@@ -108,7 +101,7 @@ Status NoticeToBound(TurnContext& ctx, const storage::Person& person,
   const std::string locale = person.locale.empty() ? ctx.config().locale : person.locale;
   const auto& texts = ctx.deps().texts;
   OutboundMessage notice;
-  notice.to = identity->last_conversation;
+  notice.to = domain::PrivateRef(*identity);
   notice.text = texts.Get(
       locale, "bind.for_notice",
       {{"location", texts.Get(locale, "bind.location",
@@ -190,7 +183,6 @@ std::string BindingList(const TurnContext& ctx, const std::vector<storage::Bindi
 }
 
 Status Unbind(TurnContext& ctx, const std::string& args) {
-  if (RefusedInGroup(ctx)) return Status::Ok();
   LINLI_ASSIGN_OR_RETURN(auto bindings, storage::RosterStore::BindingsOf(ctx.db(), ctx.person().id));
   if (bindings.empty()) {
     ctx.Reply(ctx.T("bind.unbind_none"));
@@ -215,7 +207,6 @@ Status Unbind(TurnContext& ctx, const std::string& args) {
 }
 
 Status Me(TurnContext& ctx, const std::string& /*args*/) {
-  if (RefusedInGroup(ctx)) return Status::Ok();
   std::string role = ctx.person().role;
   std::string tier = ctx.person().tier;
   if (role != "staff" && role != "admin") {
@@ -243,16 +234,23 @@ Status Me(TurnContext& ctx, const std::string& /*args*/) {
 
 }  // namespace
 
-FlowSpec BindFlow() { return CommandFlow("bind", {"/bind", "绑定", "bind", "绑定房屋"}, Bind); }
+// Bindings name the household: in a group chat that would tell the group where the sender
+// lives (and a code typed there is seen by all), so all four are private-only (the engine
+// refuses them in groups before anything runs).
+FlowSpec BindFlow() {
+  return CommandFlow("bind", Where::kPrivateOnly, {"/bind", "绑定", "bind", "绑定房屋"}, Bind);
+}
 
 FlowSpec UnbindFlow() {
-  return CommandFlow("unbind", {"/unbind", "解绑", "unbind", "解除绑定"}, Unbind);
+  return CommandFlow("unbind", Where::kPrivateOnly, {"/unbind", "解绑", "unbind", "解除绑定"}, Unbind);
 }
 
 FlowSpec BindForFlow() {
-  return CommandFlow("bindfor", {"/bindfor", "代绑", "bindfor", "代为绑定"}, BindFor);
+  return CommandFlow("bindfor", Where::kPrivateOnly, {"/bindfor", "代绑", "bindfor", "代为绑定"}, BindFor);
 }
 
-FlowSpec MeFlow() { return CommandFlow("me", {"/me", "我的信息", "/whoami", "个人信息"}, Me); }
+FlowSpec MeFlow() {
+  return CommandFlow("me", Where::kPrivateOnly, {"/me", "我的信息", "/whoami", "个人信息"}, Me);
+}
 
 }  // namespace linli::dialogs

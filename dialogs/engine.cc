@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "domain/people/private_conversation.h"
 #include "storage/card_store.h"
 #include "storage/conversation_store.h"
 #include "storage/identity_store.h"
@@ -242,6 +243,16 @@ Status ValidateFlows(const std::vector<FlowSpec>& flows) {
       }
     }
   }
+  // Last, so the structural problems above are reported first.
+  for (const auto& flow : flows) {
+    if (flow.where == Where::kUndeclared) {
+      return Status::InvalidArgument("flow \"" + flow.name +
+                                     "\" does not declare where it runs (private only or anywhere)");
+    }
+    if (flow.private_when && flow.where != Where::kAnywhere) {
+      return Status::InvalidArgument("flow \"" + flow.name + "\": private_when needs kAnywhere");
+    }
+  }
   return Status::Ok();
 }
 
@@ -355,6 +366,12 @@ StatusOr<std::string> Engine::Enter(TurnContext& ctx, const FlowSpec& flow, std:
       step_name = step->next;
       continue;
     }
+    if (step->private_only && ctx.in_group()) {
+      // Its prompt would show the group what is personal: the flow ends here, unsaved.
+      ReplyPrivateOnly(ctx, flow);
+      slots.clear();
+      return std::string();
+    }
     Prompt(ctx, *step, slots, "");
     return step_name;
   }
@@ -456,7 +473,43 @@ StatusOr<std::vector<OutboundMessage>> Engine::HandleTurn(storage::Database& db,
   return ctx.TakeReplies();
 }
 
+bool Engine::PrivateHere(const TurnContext& ctx, const FlowSpec& flow,
+                         const std::string& args) const {
+  if (!ctx.in_group()) return false;
+  if (flow.where == Where::kPrivateOnly) return true;
+  return flow.private_when && flow.private_when(ctx, args);
+}
+
+void Engine::ReplyPrivateOnly(TurnContext& ctx, const FlowSpec& flow) const {
+  // The start parameter names the flow: tapped, the private chat starts it (StartParameter).
+  const auto url = domain::PrivateChatUrl(ctx.config(), ctx.in().conversation, flow.name);
+  ctx.Reply(url ? ctx.T("dialog.private_only_link", {{"url", *url}}) : ctx.T("dialog.private_only"));
+}
+
+bool Engine::RefuseHere(TurnContext& ctx, const FlowSpec& flow, const std::string& args) const {
+  if (!PrivateHere(ctx, flow, args)) return false;
+  ReplyPrivateOnly(ctx, flow);
+  return true;
+}
+
+void Engine::StartParameter(const TurnContext& ctx, Turn& turn) const {
+  if (ctx.in_group()) return;
+  const std::string lower = AsciiLower(turn.input.text);
+  const std::string prefix = "/start ";
+  if (lower.rfind(prefix, 0) != 0) return;
+  const FlowSpec* flow = FindFlow(TrimText(turn.input.text.substr(prefix.size())));
+  if (flow != nullptr && !flow->triggers.empty()) turn.input.text = flow->triggers.front();
+}
+
 StatusOr<Engine::Outcome> Engine::Dispatch(TurnContext& ctx, Turn& turn) const {
+  // A private-only flow left running in a group (state from before a deploy) is not resumed
+  // there: the message goes on as in an idle conversation, and Save drops the state.
+  if (turn.flow != nullptr &&
+      (PrivateHere(ctx, *turn.flow, "") || (ctx.in_group() && turn.step->private_only))) {
+    turn.flow = nullptr;
+    turn.step = nullptr;
+  }
+  StartParameter(ctx, turn);
   if (turn.in.kind == InboundKind::kEvent) {
     LINLI_ASSIGN_OR_RETURN(std::optional<Outcome> handled, HandleEvent(ctx, turn));
     if (handled) return *handled;
@@ -570,6 +623,7 @@ StatusOr<std::optional<Engine::Outcome>> Engine::PickFlow(TurnContext& ctx, Turn
   if (triggered == nullptr) return std::optional<Outcome>();
 
   turn.slots.clear();
+  if (RefuseHere(ctx, *triggered, args)) return std::optional<Outcome>(Outcome::Idle());
   if (triggered->steps.empty()) {
     LINLI_RETURN_IF_ERROR(triggered->on_start(ctx, args));
     return std::optional<Outcome>(Outcome::Idle());
@@ -607,6 +661,7 @@ StatusOr<std::optional<Engine::Outcome>> Engine::Answer(TurnContext& ctx, Turn& 
 
 StatusOr<Engine::Outcome> Engine::RunEntry(TurnContext& ctx, Turn& turn, const FlowSpec& flow,
                                            const Entry& entry) const {
+  if (RefuseHere(ctx, flow, entry.value)) return Outcome::Idle();
   LINLI_ASSIGN_OR_RETURN(std::string step, flow.on_entry(ctx, entry, turn.slots));
   if (step.empty()) return Outcome::Idle();
   if (FindStep(flow, step) == nullptr) {

@@ -9,6 +9,11 @@
 // word like 报事, a global command, a step's answer in a running flow, unknown text) goes on as
 // without a question, and the question is dropped too: only the message right after a push
 // can answer it by number, so a later "1" picks from the menu again. Events leave it pending.
+//
+// Where (FlowSpec::where, StepSpec::private_only): in a group a private-only flow - by trigger,
+// menu pick, card reply, answer or event - runs nothing and gets the neutral private-only
+// answer; a private-only step ends its flow there; a private-only flow's stored state is not
+// resumed in a group. In a private chat "/start <flow>" (the Telegram deep link) starts it.
 #pragma once
 
 #include <memory>
@@ -65,6 +70,16 @@ class Engine {
   // (not for events) and the normalized input into `turn`. Returns the sender.
   StatusOr<storage::Person> LoadState(Turn& turn) const;
   StatusOr<Outcome> Dispatch(TurnContext& ctx, Turn& turn) const;
+  // Whether `flow` (called with `args`) is private-only here: a group chat and kPrivateOnly,
+  // or kAnywhere whose private_when holds.
+  bool PrivateHere(const TurnContext& ctx, const FlowSpec& flow, const std::string& args) const;
+  // When PrivateHere: replies the neutral dialog.private_only (with the private chat's link
+  // where the platform has one) and returns true; the caller then runs nothing of the flow.
+  bool RefuseHere(TurnContext& ctx, const FlowSpec& flow, const std::string& args) const;
+  void ReplyPrivateOnly(TurnContext& ctx, const FlowSpec& flow) const;
+  // In a private chat, "/start <flow name>" (a Telegram deep link from RefuseHere's answer)
+  // becomes the flow's first trigger.
+  void StartParameter(const TurnContext& ctx, Turn& turn) const;
   // Events: a flow's event entry point, the welcome on subscribe, nothing for passive events;
   // nullopt for a click or scan, whose payload then goes on as typed text.
   StatusOr<std::optional<Outcome>> HandleEvent(TurnContext& ctx, Turn& turn) const;
@@ -96,7 +111,8 @@ class Engine {
                          const std::string& state_locale) const;
   void SendMenu(TurnContext& ctx, const std::string& intro_key) const;
   // Enters `step_name` of `flow` (skipping steps whose skip_if holds) and prompts for it.
-  // Returns the step entered, or "" when the flow completed.
+  // Returns the step entered, or "" when the flow completed - or, for a private_only step in
+  // a group, ended with the private-only answer (on_complete not run, nothing kept).
   StatusOr<std::string> Enter(TurnContext& ctx, const FlowSpec& flow, std::string step_name,
                               Slots& slots) const;
   void Prompt(TurnContext& ctx, const StepSpec& step, const Slots& slots,

@@ -45,6 +45,9 @@ class TurnContext {
   int64_t now_ms() const { return services_.clock.NowMillis(); }
   // Whether the sender is staff (config or database role).
   bool is_staff() const;
+  // Whether the turn comes from a group chat: what a flow shows there passes the group rules
+  // (FlowSpec::where).
+  bool in_group() const { return in_.conversation.chat_type != ChatType::kPrivate; }
 
   // A localized text.
   std::string T(std::string_view key, const TextArgs& args = {}) const {
@@ -123,6 +126,10 @@ struct StepSpec {
   // kChoice and kText: after the input is accepted, picks the next step from the slots; ""
   // = `next`. Needs `may_goto`. A Goto from `accept` wins over `route`.
   std::function<std::string(const TurnContext&, const Slots&)> route;
+  // The step's prompt shows what is personal (a confirmation echoing the description and the
+  // unit): in a group, entering it ends the flow with the private-only answer instead
+  // (FlowSpec::where), on_complete not run and the state dropped.
+  bool private_only = false;
 };
 
 // Ways into a flow other than its trigger words (python-telegram-bot's entry points). Each
@@ -148,8 +155,28 @@ struct Entry {
   EventKind event = EventKind::kNone;
 };
 
+// Where a flow may run (issue 8: a group chat must not be a way to personal data). Every flow
+// declares it; there is no default: ValidateFlows rejects kUndeclared, so a new flow cannot
+// start in groups by accident.
+enum class Where {
+  kUndeclared,
+  // Private chats only. In a group the engine runs nothing of the flow (no on_start, step,
+  // on_complete or on_entry; no state written) and answers with one neutral line,
+  // dialog.private_only - with the link that opens the private chat where the platform has
+  // one (domain/people/private_conversation.h) - and nothing personal.
+  kPrivateOnly,
+  // Private chats and groups. In a group (TurnContext::in_group) the flow shows only what the
+  // group rules allow: building level, public notes; never a unit, room, description, internal
+  // note or phone. `private_when` may make single calls private-only.
+  kAnywhere,
+};
+
 struct FlowSpec {
   std::string name;                   // "report"
+  Where where = Where::kUndeclared;   // where it may run (required)
+  // kAnywhere only, optional: true when this call (sender, text after the trigger) is handled
+  // as kPrivateOnly, e.g. a resident's own 进度 in a group while staff may use it there.
+  std::function<bool(const TurnContext&, const std::string& args)> private_when;
   std::vector<std::string> triggers;  // "/report", "报事", "report" - matched case-insensitively
                                       // on the first word; the rest is passed as args
   std::string menu_label_key;         // label in the main menu ("" = not in the menu)
@@ -167,10 +194,11 @@ struct FlowSpec {
 };
 
 // A one-shot command flow (no steps): `on_start` runs with the text after the trigger.
-inline FlowSpec CommandFlow(std::string name, std::vector<std::string> triggers,
+inline FlowSpec CommandFlow(std::string name, Where where, std::vector<std::string> triggers,
                             std::function<Status(TurnContext&, const std::string&)> on_start) {
   FlowSpec flow;
   flow.name = std::move(name);
+  flow.where = where;
   flow.triggers = std::move(triggers);
   flow.on_start = std::move(on_start);
   return flow;
@@ -180,7 +208,9 @@ inline FlowSpec CommandFlow(std::string name, std::vector<std::string> triggers,
 // step of the flow, `route` comes with `may_goto`, choice steps have options and a slot, text
 // steps have `accept`, triggers do not collide across flows or with the global commands, a flow
 // has a trigger or an entry point, entry points come with `on_entry` and no card kind,
-// question kind or event is declared by two flows. kInvalidArgument names the problem.
+// question kind or event is declared by two flows, and (checked after all of that) every flow
+// declares `where`, and only kAnywhere flows have `private_when`. kInvalidArgument names the
+// problem.
 Status ValidateFlows(const std::vector<FlowSpec>& flows);
 
 // The global commands every state understands.

@@ -1,5 +1,7 @@
 // 关联 /link: one person, many channels (domain/people/linking.h). "关联" shows a one-time code;
-// "关联 <code>" sent from another channel makes both identities one person.
+// "关联 <code>" sent from another channel makes both identities one person. Private-only: the
+// engine refuses it in groups; domain/people/linking.h refuses group refs again (defence in
+// depth), which the kPrivateOnly cases below answer.
 #include <string>
 
 #include "dialogs/flows.h"
@@ -63,7 +65,7 @@ Status UseCode(TurnContext& ctx, const std::string& typed) {
 }  // namespace
 
 FlowSpec LinkFlow() {
-  return CommandFlow("link", {"/link", "关联", "link", "关联账号"},
+  return CommandFlow("link", Where::kPrivateOnly, {"/link", "关联", "link", "关联账号"},
                      [](TurnContext& ctx, const std::string& args) {
                        return args.empty() ? ShowCode(ctx) : UseCode(ctx, args);
                      });

@@ -1,4 +1,5 @@
-// Residents' rights over their data (domain/people/privacy.h), private chats only:
+// Residents' rights over their data (domain/people/privacy.h), private chats only (declared
+// Where::kPrivateOnly, enforced by the engine):
 // 我的数据 /mydata - what Linli holds about the sender; 导出我的数据 /export - all of it as text
 // through the outbox; 注销 /erase - after a confirmation, the sender is erased and the next
 // message starts a new, empty person.
@@ -11,14 +12,7 @@ namespace linli::dialogs {
 
 namespace {
 
-bool RefusedInGroup(TurnContext& ctx) {
-  if (ctx.in().conversation.chat_type == ChatType::kPrivate) return false;
-  ctx.Reply(ctx.T("dialog.private_only"));
-  return true;
-}
-
 Status MyData(TurnContext& ctx, const std::string&) {
-  if (RefusedInGroup(ctx)) return Status::Ok();
   LINLI_ASSIGN_OR_RETURN(std::string text, domain::RenderPersonalSummary(
                                                ctx.db(), ctx.deps(), ctx.person().id, ctx.locale()));
   ctx.Reply(std::move(text));
@@ -26,7 +20,6 @@ Status MyData(TurnContext& ctx, const std::string&) {
 }
 
 Status Export(TurnContext& ctx, const std::string&) {
-  if (RefusedInGroup(ctx)) return Status::Ok();
   LINLI_ASSIGN_OR_RETURN(std::string text, domain::RenderPersonalExport(
                                                ctx.db(), ctx.deps(), ctx.person().id, ctx.locale()));
   ctx.Reply(std::move(text));
@@ -34,7 +27,6 @@ Status Export(TurnContext& ctx, const std::string&) {
 }
 
 Status Erase(TurnContext& ctx, const Slots&) {
-  if (RefusedInGroup(ctx)) return Status::Ok();
   LINLI_RETURN_IF_ERROR(domain::ErasePerson(ctx.db(), ctx.person().id));
   ctx.Reply(ctx.T("privacy.erased"));
   return Status::Ok();
@@ -43,16 +35,17 @@ Status Erase(TurnContext& ctx, const Slots&) {
 }  // namespace
 
 FlowSpec MyDataFlow() {
-  return CommandFlow("mydata", {"/mydata", "我的数据", "查看我的数据", "mydata"}, MyData);
+  return CommandFlow("mydata", Where::kPrivateOnly, {"/mydata", "我的数据", "查看我的数据", "mydata"}, MyData);
 }
 
 FlowSpec ExportFlow() {
-  return CommandFlow("export", {"/export", "导出我的数据", "导出数据"}, Export);
+  return CommandFlow("export", Where::kPrivateOnly, {"/export", "导出我的数据", "导出数据"}, Export);
 }
 
 FlowSpec EraseFlow() {
   FlowSpec flow;
   flow.name = "erase";
+  flow.where = Where::kPrivateOnly;
   flow.triggers = {"/erase", "注销", "注销账号", "删除我的数据"};
   StepSpec confirm;
   confirm.name = "confirm";

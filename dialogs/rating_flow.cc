@@ -2,7 +2,8 @@
 // payloads are "/rate <number> <satisfied|basic|unsatisfied>" (<= 64 bytes); typed forms work
 // too: "评价 12 满意", "评价 12 3", "/rate 12 不满意 还是漏水" (the rest is a comment).
 // "评价 12" alone shows the choices again. Right after the resolve push, a bare "1" / "满意"
-// answers its pending question (FlowSpec::entry.question_kinds).
+// answers its pending question (FlowSpec::entry.question_kinds). Private-only: a rating is the
+// reporter's, and its reply names the ticket's state.
 #include <string>
 
 #include "dialogs/engine.h"
@@ -82,7 +83,7 @@ StatusOr<std::string> Answer(TurnContext& ctx, const Entry& entry, Slots&) {
 }  // namespace
 
 FlowSpec RatingFlow() {
-  FlowSpec flow = CommandFlow("rate", {"/rate", "评价", "rate"}, Rate);
+  FlowSpec flow = CommandFlow("rate", Where::kPrivateOnly, {"/rate", "评价", "rate"}, Rate);
   flow.entry.question_kinds = {domain::kRatingQuestionKind};
   flow.on_entry = Answer;
   return flow;

@@ -145,6 +145,10 @@ Status CreateTicket(TurnContext& ctx, const Slots& slots) {
 FlowSpec ReportFlow() {
   FlowSpec flow;
   flow.name = "report";
+  // May start in a group (the prompts there ask, they show nothing of the resident's), but
+  // its confirmation echoes the description and the unit: that step is private-only, so in a
+  // group the report ends there with the private-only answer and no ticket.
+  flow.where = Where::kAnywhere;
   flow.triggers = {"/report", "报事", "report", "报修", "投诉"};
   flow.menu_label_key = "menu.report";
 
@@ -189,6 +193,7 @@ FlowSpec ReportFlow() {
   confirm.input = InputKind::kConfirm;
   confirm.prompt_key = "report.confirm";
   confirm.prompt_args = ConfirmArgs;
+  confirm.private_only = true;
 
   flow.steps = {category, location, description, photo, confirm};
   flow.on_complete = CreateTicket;

@@ -155,6 +155,9 @@ std::string PhotoOf(const TurnContext& ctx) {
 FlowSpec Command(const domain::TicketAction& action, const domain::ChatCommand& command) {
   FlowSpec flow;
   flow.name = command.flow;
+  // Staff work groups: the replies name the number, status and tier only (and echo what the
+  // staff member typed there).
+  flow.where = Where::kAnywhere;
   flow.triggers = command.words;
   flow.on_start = [&action, &command](TurnContext& ctx, const std::string& text) -> Status {
     LINLI_ASSIGN_OR_RETURN(bool allowed, Allowed(ctx, action.authority));
@@ -191,6 +194,7 @@ std::vector<FlowSpec> StaffFlows() {
 
   FlowSpec list;
   list.name = "staff_tickets";
+  list.where = Where::kAnywhere;  // building level only (ListTickets)
   list.triggers = {"/tickets", "工单", "tickets", "工单列表"};
   list.on_start = [](TurnContext& ctx, const std::string& args) -> Status {
     LINLI_ASSIGN_OR_RETURN(bool allowed, Allowed(ctx));
@@ -201,6 +205,7 @@ std::vector<FlowSpec> StaffFlows() {
 
   FlowSpec help;
   help.name = "staff_help";
+  help.where = Where::kAnywhere;
   help.triggers = {"/staffhelp", "工单帮助", "staffhelp"};
   help.on_start = [](TurnContext& ctx, const std::string&) -> Status {
     LINLI_ASSIGN_OR_RETURN(bool allowed, Allowed(ctx));

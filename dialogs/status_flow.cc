@@ -1,10 +1,15 @@
 // 进度 /status: the sender's tickets, or one ticket with its history ("进度 12").
+// Where: the resident's own list and tickets are private-only (the engine refuses them in a
+// group); staff may ask "进度 12" in a (work) group and see there only the public projection
+// (domain/tickets/public_ticket.h: building, category, status, public notes - never the unit,
+// room, description, an internal note or a phone); in a private chat staff see it all.
 #include <cstdlib>
 #include <string>
 
 #include "dialogs/flows.h"
 #include "domain/common/location.h"
 #include "domain/common/time_format.h"
+#include "domain/tickets/public_ticket.h"
 #include "storage/ticket_store.h"
 
 namespace linli::dialogs {
@@ -18,12 +23,48 @@ std::string Location(const TurnContext& ctx, const storage::Ticket& t) {
   return t.location_text;
 }
 
+// Staff in a group: the public projection only.
+Status ShowPublic(TurnContext& ctx, int64_t number) {
+  LINLI_ASSIGN_OR_RETURN(auto ticket, domain::LoadPublicTicket(ctx.db(), ctx.deps(), number));
+  if (!ticket) {
+    ctx.Reply(ctx.T("status.not_found", {{"number", std::to_string(number)}}));
+    return Status::Ok();
+  }
+  const std::string& tz = ctx.config().timezone;
+  std::string history = ctx.T("status.history_item",
+                              {{"time", domain::FormatLocalTime(ticket->created_at_ms, tz)},
+                               {"event", ctx.T("ticket.event.created")}});
+  for (const auto& n : ticket->public_notes) {
+    std::string what = n.status.empty()
+                           ? ctx.T("ticket.event." + n.kind)
+                           : ctx.T("ticket.event.status", {{"status", ctx.T("ticket.status." + n.status)}});
+    what += ": ";
+    what += n.note;
+    history += "\n";
+    history += ctx.T("status.history_item", {{"time", domain::FormatLocalTime(n.at_ms, tz)}, {"event", what}});
+  }
+  const std::string building =
+      ticket->building.empty() ? "-" : domain::FormatLocation(ticket->building, "", ctx.locale());
+  ctx.Reply(ctx.T("status.detail", {{"number", std::to_string(ticket->number)},
+                                    {"category", ctx.T("category." + ticket->category)},
+                                    {"location", building},
+                                    {"status", ctx.T("ticket.status." + storage::NameOf(ticket->status))},
+                                    {"created", domain::FormatLocalTime(ticket->created_at_ms, tz)},
+                                    {"history", history}}));
+  return Status::Ok();
+}
+
 Status ShowOne(TurnContext& ctx, const std::string& arg) {
   char* end = nullptr;
   const long long number = std::strtoll(arg.c_str(), &end, 10);
   if (end == arg.c_str() || *end != '\0' || number <= 0) {
     ctx.Reply(ctx.T("status.bad_number"));
     return Status::Ok();
+  }
+  // Only staff get here from a group (FlowSpec::private_when below); checked again.
+  if (ctx.in_group()) {
+    if (!ctx.is_staff()) return Status::Internal("status: a resident's ticket in a group");
+    return ShowPublic(ctx, number);
   }
   LINLI_ASSIGN_OR_RETURN(auto ticket, storage::TicketStore::FindByNumber(ctx.db(), number));
   // Residents see only their own tickets; "not found" either way, so numbers leak nothing.
@@ -91,6 +132,10 @@ Status ShowList(TurnContext& ctx) {
 FlowSpec StatusFlow() {
   FlowSpec flow;
   flow.name = "status";
+  flow.where = Where::kAnywhere;
+  flow.private_when = [](const TurnContext& ctx, const std::string& args) {
+    return args.empty() || !ctx.is_staff();
+  };
   flow.triggers = {"/status", "进度", "status", "查询", "我的报事"};
   flow.menu_label_key = "menu.status";
   flow.on_start = [](TurnContext& ctx, const std::string& args) {

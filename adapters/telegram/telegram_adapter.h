@@ -7,7 +7,9 @@
 //                 echoed by Telegram in X-Telegram-Bot-Api-Secret-Token.
 //   api_base      optional, default "https://api.telegram.org" (tests point it at a fake).
 //   bot_username  optional. The bot's @username without '@'; when set, commands addressed
-//                 to other bots in groups ("/report@other_bot") are ignored.
+//                 to other bots in groups ("/report@other_bot") are ignored, and a
+//                 private-only command in a group is answered with the link
+//                 https://t.me/<bot_username>?start=<flow> (domain/people/private_conversation.h).
 //   timeout_ms    optional, default 10000: timeout of one Bot API call.
 #pragma once
 

@@ -10,6 +10,7 @@
 #include "domain/common/known_names.h"
 #include "domain/common/location.h"
 #include "domain/common/time_format.h"
+#include "domain/people/private_conversation.h"
 #include "domain/tickets/rating_question.h"
 #include "storage/identity_store.h"
 #include "storage/outbox_store.h"
@@ -73,14 +74,6 @@ void ResetDeadlines(const config::Config& config, Ticket& t, int64_t now_ms) {
 bool KnownLocale(const Deps& s, const std::string& locale) {
   const auto ls = s.texts.locales();
   return !locale.empty() && std::find(ls.begin(), ls.end(), locale) != ls.end();
-}
-
-// Pushes go to a private chat with the person, never to a group the person last wrote from.
-ConversationRef PrivateRef(const storage::Identity& id) {
-  if (id.last_conversation.chat_type == ChatType::kPrivate && !id.last_conversation.chat_id.empty()) {
-    return id.last_conversation;
-  }
-  return {id.channel, id.user_id, id.user_id, ChatType::kPrivate};
 }
 
 struct Recipient {

@@ -172,6 +172,32 @@ TEST_F(BindFlowTest, StaffBindsForAnElderlyResident) {
   EXPECT_THAT(DialogHarness::Text(h_.Say("我的信息", "grandma")), HasSubstr("3号楼2单元302室（工作人员代绑）"));
 }
 
+// Regression (issue 8, personal data into groups): 代绑's notice "已为您绑定房屋：…" went to the
+// resident's last conversation, which may be a group; and 代绑 typed in a group posted the room.
+TEST_F(BindFlowTest, BindForNoticeGoesToThePrivateChatOnly) {
+  InboundMessage in_group = From("tg", "grandma", "你好");
+  in_group.conversation.chat_id = "-100777";
+  in_group.conversation.chat_type = ChatType::kGroup;
+  h_.Send(in_group);  // she last wrote in the building's group
+  h_.Say("你好", "staff-1");
+  InboundMessage staff_group = From("tg", "staff-1", "代绑 " + code_["302"] + " tg:grandma");
+  staff_group.conversation.chat_id = "-100777";
+  staff_group.conversation.chat_type = ChatType::kGroup;
+  const std::string refused = DialogHarness::Text(h_.Send(staff_group));
+  EXPECT_THAT(refused, HasSubstr("请私聊"));
+  EXPECT_THAT(refused, Not(HasSubstr("302")));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM person_households"), 0);
+
+  h_.Say("代绑 " + code_["302"] + " tg:grandma", "staff-1");  // privately: bound
+  ASSERT_EQ(BindingsOf("tg", "grandma").size(), 1u);
+  auto outbox = h_.Outbox();
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_THAT(outbox[0].text, HasSubstr("3号楼2单元302室"));
+  EXPECT_EQ(outbox[0].to.chat_type, ChatType::kPrivate);
+  EXPECT_EQ(outbox[0].to.chat_id, "grandma");
+  EXPECT_EQ(outbox[0].to.user_id, "grandma");
+}
+
 TEST_F(BindFlowTest, ResidentCannotBindForOthers) {
   h_.Say("你好", "grandma");
   const std::string reply =

@@ -31,6 +31,7 @@ StepSpec TextStep(std::string name, std::string slot, std::string next = "") {
 FlowSpec BranchFlow() {
   FlowSpec f;
   f.name = "branch";
+  f.where = Where::kAnywhere;
   f.triggers = {"/branch"};
   StepSpec kind;
   kind.name = "kind";
@@ -57,6 +58,7 @@ FlowSpec BranchFlow() {
 FlowSpec RouteFlow() {
   FlowSpec f;
   f.name = "route";
+  f.where = Where::kAnywhere;
   f.triggers = {"/route"};
   StepSpec size;
   size.name = "size";
@@ -83,6 +85,7 @@ FlowSpec RouteFlow() {
 FlowSpec ClaimFlow() {
   FlowSpec f;
   f.name = "claim";
+  f.where = Where::kAnywhere;
   f.entry.card_kinds = {"wish"};
   f.entry.events = {EventKind::kScan};
   f.on_entry = [](TurnContext& ctx, const Entry& e, Slots& slots) -> StatusOr<std::string> {
