@@ -29,7 +29,10 @@ std::string Section(const std::string& md, const std::string& title) {
 }
 
 TEST(AgendaTest, MonthWithEveryKindOfTicket) {
-  DialogHarness h;  // clock: 2026-11-25 09:00 Asia/Shanghai
+  // #4 goes up to the community, whose staff then owns it (issue 8: authority by tier).
+  config::Config c = DemoConfig();
+  c.staff.push_back({"tg", "staff-c", "李社区", "community", "staff"});
+  DialogHarness h(c);  // clock: 2026-11-25 09:00 Asia/Shanghai
   for (const char* user : {"user-1", "user-2", "user-3", "user-4", "user-5"}) h.Report(user);
   h.Say("受理 1", kStaff);
   h.Say("暂缓 3 需业委会表决|下月业主大会表决|2026-12-31", kStaff);
@@ -40,7 +43,7 @@ TEST(AgendaTest, MonthWithEveryKindOfTicket) {
   h.clock().Advance(std::chrono::hours(10));
   h.Say("解决 2 已疏通", kStaff);
   h.Say("评价 2 不满意 还是漏水", "user-2");
-  h.Say("受理 4", kStaff);
+  h.Say("受理 4", "staff-c");
   h.clock().Advance(std::chrono::hours(5));  // +25 h: #5 was never accepted
   EXPECT_EQ(h.Tick().escalated, 1);
 
