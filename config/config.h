@@ -110,10 +110,30 @@ struct RatingConfig {
   int auto_close_days = 3;
 };
 
+// One named key of the admin HTTP API (issue 8): the events it causes record `name` as the
+// actor, and its actions run with the authority of `tier` (domain/tickets/authority.h).
+struct AdminApiKey {
+  std::string name;   // admin.api_keys[].name: required, unique, not "system" (the scheduler),
+                      // not "admin" when api_token is set
+  std::string token;  // admin.api_keys[].token: required, >= 24 non-space characters, "${ENV}"
+  std::string tier;   // admin.api_keys[].tier: required, grid|property|community|street|admin
+};
+
 struct AdminConfig {
-  // admin.api_token: bearer token of the admin HTTP API (/api/admin/...). Empty (the default)
-  // disables the admin API (404). At least 24 characters when set; use "${ENV}".
+  // admin.api_token: bearer token of the admin HTTP API (/api/admin/...). At least 24
+  // characters when set; use "${ENV}". It is one key named "admin" with tier admin.
   std::string api_token;
+  // admin.api_keys: further named keys. With neither api_token nor api_keys (the default) the
+  // admin API is disabled (404). Tokens must differ from each other and from api_token.
+  std::vector<AdminApiKey> api_keys;
+
+  // Every key: api_token first (as {"admin", api_token, "admin"}) when set, then api_keys.
+  std::vector<AdminApiKey> AllKeys() const {
+    std::vector<AdminApiKey> all;
+    if (!api_token.empty()) all.push_back({"admin", api_token, "admin"});
+    all.insert(all.end(), api_keys.begin(), api_keys.end());
+    return all;
+  }
 };
 
 // Abuse limits (issue 8): generous for people, tight for scripts.

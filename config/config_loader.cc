@@ -706,20 +706,77 @@ void DecodeRating(Decoder& d, const json& root, RatingConfig& rating) {
   }
 }
 
+// Spaces do not count: a token of blanks (or a short one padded out) is no secret.
+size_t StrongChars(const std::string& token) {
+  return static_cast<size_t>(std::count_if(
+      token.begin(), token.end(), [](unsigned char c) { return std::isspace(c) == 0; }));
+}
+
 void DecodeAdmin(Decoder& d, const json& root, AdminConfig& admin) {
-  if (const json* j = d.Section(root, "", "admin", {"api_token"})) {
-    std::string token;
-    if (d.String(*j, "admin", "api_token", token, /*non_empty=*/false)) {
-      // Spaces do not count: a token of blanks (or a short one padded out) is no secret.
-      const auto strong = static_cast<size_t>(std::count_if(
-          token.begin(), token.end(), [](unsigned char c) { return std::isspace(c) == 0; }));
-      if (!token.empty() && strong < 24) {
-        d.Error("admin.api_token", "must be at least 24 characters when set, not counting "
-                                   "whitespace (got " + std::to_string(strong) + ")");
-      } else {
-        admin.api_token = token;
+  const json* j = d.Section(root, "", "admin", {"api_token", "api_keys"});
+  if (j == nullptr) return;
+  std::string token;
+  if (d.String(*j, "admin", "api_token", token, /*non_empty=*/false)) {
+    const size_t strong = StrongChars(token);
+    if (!token.empty() && strong < 24) {
+      d.Error("admin.api_token", "must be at least 24 characters when set, not counting "
+                                 "whitespace (got " + std::to_string(strong) + ")");
+    } else {
+      admin.api_token = token;
+    }
+  }
+  const json* arr = d.Array(*j, "admin", "api_keys");
+  if (arr == nullptr) return;
+  std::map<std::string, size_t> names;
+  std::map<std::string, size_t> tokens;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string path = Index("admin.api_keys", i);
+    const json& k = (*arr)[i];
+    if (!k.is_object()) {
+      d.Error(path, "must be an object (got " + Describe(k) + ")");
+      continue;
+    }
+    d.CheckKeys(k, path, {"name", "token", "tier"});
+    AdminApiKey key;
+    bool ok = d.RequiredString(k, path, "name", key.name);
+    if (ok && !admin.api_token.empty() && key.name == "admin") {
+      d.Error(path + ".name", "\"admin\" is the name of admin.api_token");
+      ok = false;
+    } else if (ok && key.name == "system") {
+      // Events name the deadline job "system"; the agenda's overdue list relies on it.
+      d.Error(path + ".name", "\"system\" is reserved for the scheduler");
+      ok = false;
+    } else if (ok) {
+      if (auto [it, inserted] = names.emplace(key.name, i); !inserted) {
+        d.Error(path + ".name", "duplicate key name (also " + Index("admin.api_keys", it->second) + ")");
+        ok = false;
       }
     }
+    if (d.RequiredString(k, path, "token", key.token)) {
+      const size_t strong = StrongChars(key.token);
+      if (strong < 24) {
+        d.Error(path + ".token", "must be at least 24 characters, not counting whitespace (got " +
+                                     std::to_string(strong) + ")");
+        ok = false;
+      } else if (key.token == admin.api_token) {
+        d.Error(path + ".token", "must differ from admin.api_token");
+        ok = false;
+      } else if (auto [it, inserted] = tokens.emplace(key.token, i); !inserted) {
+        d.Error(path + ".token", "same token as " + Index("admin.api_keys", it->second));
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+    if (k.find("tier") == k.end()) {
+      d.Error(path + ".tier", "is required");
+      ok = false;
+    } else {
+      key.tier = "";
+      d.Enum(k, path, "tier", key.tier, {"grid", "property", "community", "street", "admin"});
+      if (key.tier.empty()) ok = false;
+    }
+    if (ok) admin.api_keys.push_back(std::move(key));
   }
 }
 

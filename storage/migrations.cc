@@ -251,6 +251,13 @@ CREATE TABLE rate_counters (
 );
 CREATE INDEX rate_counters_end ON rate_counters (window_end);
 )sql"},
+    // Who acted, by name (issue 8): a staff member's display name, an admin API key's name,
+    // "system" for the scheduler; '' for residents and for events written before. A rating
+    // event carries its rating, so every rating counts (not only a ticket's last one).
+    {14, R"sql(
+ALTER TABLE ticket_events ADD COLUMN actor_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE ticket_events ADD COLUMN rating TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

@@ -28,7 +28,9 @@ std::vector<PersonalTable> BuildMap() {
        {"UPDATE ticket_events SET note = '', photo_ref = '' WHERE actor_person_id = ?",
         "UPDATE ticket_events SET actor_person_id = 0 WHERE actor_person_id = ?"},
        "the public history of the person's tickets is exported; what the person wrote (ratings' "
-       "comments) is erased and the events lose their actor; staff notes stay"},
+       "comments) is erased and the events lose their actor; staff notes stay. actor_name is no "
+       "person column: it holds only staff display names, admin key names or \"system\", "
+       "never a resident's name; rating (of a rating event) is kept like tickets.rating"},
       {"tickets", "reporter_person_id",
        {"unit", "location_text", "description", "photo_ref", "rating_comment"},
        "SELECT number, created_at, category, building, unit, location_text, description, "

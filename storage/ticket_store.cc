@@ -15,7 +15,7 @@ constexpr const char* kTicketColumns =
     "accept_due_at, resolve_due_at, resolved_at, rating, rating_comment, rated_at, merged_into, "
     "escalations, overdue_flagged_at";
 constexpr const char* kEventColumns =
-    "id, ticket_id, at, actor_person_id, kind, from_status, to_status, note, is_public, photo_ref";
+    "id, ticket_id, at, actor_person_id, kind, from_status, to_status, note, is_public, photo_ref, actor_name, rating";
 
 bool ValidTier(Tier t) { return !Name(t).empty(); }
 bool ValidStatus(TicketStatus s) { return !Name(s).empty(); }
@@ -70,15 +70,17 @@ TicketEvent ToEvent(const Row& r) {
   e.note = r.Text(7);
   e.is_public = r.Int(8) != 0;
   e.photo_ref = r.Text(9);
+  e.actor_name = r.Text(10);
+  e.rating = r.Text(11);
   return e;
 }
 
 Status InsertEvent(Database& db, const TicketEvent& e) {
   return db.Exec(
       "INSERT INTO ticket_events (ticket_id, at, actor_person_id, kind, from_status, to_status, "
-      "note, is_public, photo_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "note, is_public, photo_ref, actor_name, rating) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {e.ticket_id, e.at_ms, e.actor_person_id, e.kind, e.from_status, e.to_status, e.note,
-       int64_t{e.is_public ? 1 : 0}, e.photo_ref});
+       int64_t{e.is_public ? 1 : 0}, e.photo_ref, e.actor_name, e.rating});
 }
 
 StatusOr<std::vector<Ticket>> ListWhere(Database& db, const std::string& where_and_order,

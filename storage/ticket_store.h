@@ -59,6 +59,12 @@ struct TicketEvent {
   std::string note;
   bool is_public = false;
   std::string photo_ref;        // optional photo with the event (migration 7)
+  // Who acted, by name (migration 14): a staff member's display name (config.staff name, else
+  // "staff #<person id>"), an admin API key's name, "system" for the scheduler. Never a
+  // resident's name: '' for the reporter's own events (created, rating) and older rows.
+  std::string actor_name;
+  // The rating of a rating event (satisfied|basic|unsatisfied, migration 14), else ''.
+  std::string rating;
 };
 
 // Filters for TicketStore::List; empty fields match everything.

@@ -10,6 +10,7 @@
 
 #include "bot/json.h"
 #include "bot/server/log.h"
+#include "bot/server/routes.h"
 #include "bot/status.h"
 #include "config/config.h"
 #include "config/texts.h"
@@ -136,12 +137,14 @@ json AdminTicketJson(const domain::Deps& s, const storage::Ticket& t,
     for (const auto& e : *events) {
       arr.push_back(json{{"at_ms", e.at_ms},
                          {"actor_person_id", e.actor_person_id},
+                         {"actor_name", e.actor_name},
                          {"kind", e.kind},
                          {"from_status", e.from_status},
                          {"to_status", e.to_status},
                          {"note", e.note},
                          {"public", e.is_public},
-                         {"photo_ref", e.photo_ref}});
+                         {"photo_ref", e.photo_ref},
+                         {"rating", e.rating}});
     }
     j["events"] = std::move(arr);
   }
@@ -405,15 +408,17 @@ void HttpApi::RunTicketAction(const domain::TicketAction& action, HttpRequest re
     return;
   }
   const int64_t n = *number;
-  GetLogger("api")->info("admin api: {} on ticket #{}", action.name, n);
+  // The bearer key that authenticated the caller acts, with its name and tier (the service
+  // applies the authority table, domain/tickets/authority.h).
+  domain::Actor actor = domain::Actor::ApiKey(params[kRouteKeyName], params[kRouteKeyTier]);
+  GetLogger("api")->info("admin api: {} on ticket #{} by key {}", action.name, n, actor.key_name);
   const domain::Deps& s = services_;
   Run(
       s, queue_,
-      [&s, &action, n, args = std::move(args).value()](storage::Database& db,
-                                                       HttpResponse& out) -> Status {
-        // The bearer key authenticated the caller: a trusted actor (the authority rule skips).
-        LINLI_ASSIGN_OR_RETURN(storage::Ticket t, action.run(db, s, domain::Actor::System(), n,
-                                                             args, s.clock.NowMillis()));
+      [&s, &action, n, actor = std::move(actor), args = std::move(args).value()](
+          storage::Database& db, HttpResponse& out) -> Status {
+        LINLI_ASSIGN_OR_RETURN(storage::Ticket t,
+                               action.run(db, s, actor, n, args, s.clock.NowMillis()));
         LINLI_ASSIGN_OR_RETURN(auto events, storage::TicketStore::Events(db, t.id));
         LINLI_ASSIGN_OR_RETURN(bool masked, domain::MaskedOnPublication(db, s, action, args));
         json j = AdminTicketJson(s, t, &events);

@@ -112,7 +112,7 @@ Adapter* App::FindAdapter(const std::string& channel) {
 }
 
 Status App::BuildRoutes() {
-  StatusOr<RouteTable> routes = RouteTable::Create(Routes(), config_.admin.api_token);
+  StatusOr<RouteTable> routes = RouteTable::Create(Routes(), config_.admin.AllKeys());
   if (!routes.ok()) return routes.status();
   routes_ = std::make_unique<RouteTable>(std::move(routes).value());
   return Status::Ok();

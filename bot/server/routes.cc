@@ -67,22 +67,44 @@ bool AllowsMethod(const Route& r, std::string_view method) {
 
 bool BearerAuthorized(const HttpRequest& request, const std::string& key) {
   if (key.empty()) return false;
+  return FindBearerKey(request, {{"admin", key, "admin"}}) != nullptr;
+}
+
+const config::AdminApiKey* FindBearerKey(const HttpRequest& request,
+                                         const std::vector<config::AdminApiKey>& keys) {
   const std::string& header = request.Header("Authorization");
   static const std::string kBearer = "Bearer ";
   if (header.size() <= kBearer.size() || header.compare(0, kBearer.size(), kBearer) != 0) {
-    return false;
+    return nullptr;
   }
-  // Compare digests in constant time, so neither the content nor the length of the
-  // configured key leaks through timing.
+  // Compare digests in constant time, so neither the content nor the length of a configured
+  // token leaks through timing; every key is compared, whichever matches.
   const std::string given = header.substr(kBearer.size());
   unsigned char a[SHA256_DIGEST_LENGTH];
-  unsigned char b[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(given.data()), given.size(), a);
-  SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), b);
-  return CRYPTO_memcmp(a, b, sizeof a) == 0;
+  const config::AdminApiKey* found = nullptr;
+  for (const auto& key : keys) {
+    unsigned char b[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(key.token.data()), key.token.size(), b);
+    const bool match = !key.token.empty() && CRYPTO_memcmp(a, b, sizeof a) == 0;
+    if (match && found == nullptr) found = &key;
+  }
+  return found;
 }
 
 StatusOr<RouteTable> RouteTable::Create(std::vector<Route> routes, std::string bearer_key) {
+  std::vector<config::AdminApiKey> keys;
+  if (!bearer_key.empty()) keys.push_back({"admin", std::move(bearer_key), "admin"});
+  return Create(std::move(routes), std::move(keys));
+}
+
+StatusOr<RouteTable> RouteTable::Create(std::vector<Route> routes,
+                                        std::vector<config::AdminApiKey> keys) {
+  for (const auto& k : keys) {
+    if (k.name.empty() || k.token.empty()) {
+      return Status::InvalidArgument("admin api key: a key needs a name and a token");
+    }
+  }
   std::vector<Compiled> compiled;
   for (auto& r : routes) {
     const std::string& p = r.pattern;
@@ -99,7 +121,7 @@ StatusOr<RouteTable> RouteTable::Create(std::vector<Route> routes, std::string b
       const bool open = s.find('{') != std::string::npos;
       const bool close = s.find('}') != std::string::npos;
       if (open || close) {
-        if (!IsParam(s) || s.size() == 2 || s.find('{', 1) != std::string::npos) {
+        if (!IsParam(s) || s.size() == 2 || s.find('{', 1) != std::string::npos || s[1] == '@') {
           return bad("malformed parameter " + s);
         }
       } else {
@@ -117,7 +139,7 @@ StatusOr<RouteTable> RouteTable::Create(std::vector<Route> routes, std::string b
     c.route = std::move(r);
     compiled.push_back(std::move(c));
   }
-  return RouteTable(std::move(compiled), std::move(bearer_key));
+  return RouteTable(std::move(compiled), std::move(keys));
 }
 
 RouteTable::Match RouteTable::Find(std::string_view method, std::string_view path) const {
@@ -163,16 +185,19 @@ void RouteTable::Dispatch(HttpRequest request, Respond respond) const {
     }
   }
   if (auth == RouteAuth::kBearerKey) {
-    if (bearer_key_.empty()) {
+    if (keys_.empty()) {
       respond(JsonError(404, "not found"));
       return;
     }
-    if (!BearerAuthorized(request, bearer_key_)) {
+    const config::AdminApiKey* key = FindBearerKey(request, keys_);
+    if (key == nullptr) {
       HttpResponse r = JsonError(401, "unauthorized");
       r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"linli-admin\"");
       respond(std::move(r));
       return;
     }
+    m.params[kRouteKeyName] = key->name;
+    m.params[kRouteKeyTier] = key->tier;
   } else if (auth == RouteAuth::kStaffSession) {
     respond(JsonError(401, "unauthorized"));
     return;

@@ -12,9 +12,12 @@
 // Answers the router gives itself (JSON bodies {"error": ...}):
 //   404 "not found"           no pattern matches the path; or the path's route needs the
 //                             bearer key and none is configured (the admin API is off)
-//   401 "unauthorized"        kBearerKey route without "Authorization: Bearer <key>" (compared
-//                             in constant time; the answer carries WWW-Authenticate) or a
+//   401 "unauthorized"        kBearerKey route without "Authorization: Bearer <token>" of one
+//                             of the configured keys (compared in constant time against
+//                             every key; the answer carries WWW-Authenticate) or a
 //                             kStaffSession route (no sessions yet)
+// A kBearerKey handler finds the key that authenticated the request in its params, under
+// kRouteKeyName and kRouteKeyTier (its actions run with that key's name and tier).
 //   405 "method not allowed"  the path is known but not for this method; Allow lists the
 //                             methods it has. Authentication is checked first, so the methods
 //                             of the admin API are not told to strangers.
@@ -30,6 +33,7 @@
 
 #include "bot/http.h"
 #include "bot/status.h"
+#include "config/config.h"
 
 namespace linli {
 
@@ -37,12 +41,15 @@ class HttpApi;
 
 enum class RouteAuth {
   kPublic,        // anyone (webhooks check their platform's signature themselves)
-  kBearerKey,     // the configured admin key (config.admin.api_token)
+  kBearerKey,     // one of the configured admin keys (config.admin AllKeys())
   kStaffSession,  // a signed-in staff member (the web console, later); refused until then
 };
 
-// Parameter segments of the matched path by name: "{n}" -> "12".
+// Parameter segments of the matched path by name: "{n}" -> "12"; for kBearerKey routes also
+// the key's name and tier under these names (no pattern may use a parameter starting "@").
 using RouteParams = std::map<std::string, std::string>;
+inline constexpr char kRouteKeyName[] = "@key_name";
+inline constexpr char kRouteKeyTier[] = "@key_tier";
 using Respond = std::function<void(HttpResponse)>;
 // Must call `respond` exactly once, now or later (from any thread).
 using RouteHandler = std::function<void(HttpRequest request, RouteParams params, Respond respond)>;
@@ -56,10 +63,14 @@ struct Route {
 
 class RouteTable {
  public:
-  // `bearer_key` is what kBearerKey routes compare against; "" switches them off (404).
+  // `keys` are what kBearerKey routes compare against; none switches them off (404).
   // kInvalidArgument names the route when a pattern is malformed (not starting with "/", an
-  // empty segment, an unclosed or empty "{}") or two rows have the same pattern and a
-  // method in common.
+  // empty segment, an unclosed or empty "{}", a parameter starting "@") or two rows have the
+  // same pattern and a method in common; kInvalidArgument too for a key without a name or
+  // token.
+  static StatusOr<RouteTable> Create(std::vector<Route> routes,
+                                     std::vector<config::AdminApiKey> keys);
+  // One key named "admin" with tier admin (none if `bearer_key` is "").
   static StatusOr<RouteTable> Create(std::vector<Route> routes, std::string bearer_key);
 
   struct Match {
@@ -81,16 +92,21 @@ class RouteTable {
     std::vector<std::string> segments;  // "{n}" kept as is
     int literals = 0;
   };
-  RouteTable(std::vector<Compiled> routes, std::string bearer_key)
-      : routes_(std::move(routes)), bearer_key_(std::move(bearer_key)) {}
+  RouteTable(std::vector<Compiled> routes, std::vector<config::AdminApiKey> keys)
+      : routes_(std::move(routes)), keys_(std::move(keys)) {}
 
   std::vector<Compiled> routes_;
-  std::string bearer_key_;
+  std::vector<config::AdminApiKey> keys_;
 };
 
 // Whether `request` carries "Authorization: Bearer <key>". Constant time in the key's content
 // and length (digests are compared). False when `key` is empty.
 bool BearerAuthorized(const HttpRequest& request, const std::string& key);
+// The key among `keys` whose token `request` carries as "Authorization: Bearer <token>", or
+// nullptr. Compares the digest against every key (no early exit), in constant time in each
+// token's content and length.
+const config::AdminApiKey* FindBearerKey(const HttpRequest& request,
+                                         const std::vector<config::AdminApiKey>& keys);
 
 // The server's handlers that live outside the JSON API.
 struct ServerHandlers {

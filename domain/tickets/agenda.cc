@@ -80,22 +80,58 @@ StatusOr<std::string> RenderAgenda(storage::Database& db, const config::Config& 
   LINLI_ASSIGN_OR_RETURN(auto events, storage::TicketStore::EventsBetween(db, from, to));
   std::vector<int64_t> escalated, deferred, reopened, overdue, solved;
   std::map<int64_t, int64_t> first_resolved_at;  // ticket id -> first resolution in the month
+  // Who acted, per section and ticket (see ActorLabel), in order of first appearance.
+  std::map<std::string, std::map<int64_t, std::vector<std::string>>> actors;
+  std::map<std::string, int> counts;  // ratings given in the month, every rating event
+  std::set<int64_t> rated_by_event;
   auto add = [](std::vector<int64_t>& v, int64_t id) {
     if (std::find(v.begin(), v.end(), id) == v.end()) v.push_back(id);
   };
   using storage::TicketStatus;
+  // Who acted, as the agenda may say it: a staff member as "staff" (their names are never
+  // shown to residents), an admin API key by its name, the deadline job as "system"; nothing
+  // for the reporter (rating) and for events written before names were recorded.
+  auto actor_label = [&](const storage::TicketEvent& e) -> std::string {
+    if (e.actor_name.empty()) return "";
+    if (e.actor_person_id != 0) return T("agenda.by_staff");
+    if (e.actor_name == "system") return T("agenda.by_system");
+    return e.actor_name;
+  };
+  auto note_actor = [&](const std::string& section, const storage::TicketEvent& e) {
+    const std::string label = actor_label(e);
+    if (label.empty()) return;
+    auto& v = actors[section][e.ticket_id];
+    if (std::find(v.begin(), v.end(), label) == v.end()) v.push_back(label);
+  };
   for (const auto& e : events) {
     // A status event's new status; nullopt for other events.
-    const std::optional<TicketStatus> to =
-        e.kind == "status" ? storage::ParseTicketStatus(e.to_status) : std::nullopt;
-    if (to == TicketStatus::kEscalated) add(escalated, e.ticket_id);
-    if (to == TicketStatus::kDeferred) add(deferred, e.ticket_id);
-    if (to == TicketStatus::kReopened) add(reopened, e.ticket_id);
-    // The deadline job acts as the system (actor 0): escalations and top-tier flags.
-    if (e.actor_person_id == 0 && (to == TicketStatus::kEscalated || e.kind == "note")) {
-      add(overdue, e.ticket_id);
+    // (Compared by name: an std::optional here trips GCC 12's -Wmaybe-uninitialized.)
+    const std::string to_name = e.kind == "status" ? e.to_status : "";
+    auto to_is = [&to_name](TicketStatus st) { return to_name == storage::Name(st); };
+    if (to_is(TicketStatus::kEscalated)) {
+      add(escalated, e.ticket_id);
+      note_actor("escalated", e);
     }
-    if (to == TicketStatus::kResolved) {
+    if (to_is(TicketStatus::kDeferred)) {
+      add(deferred, e.ticket_id);
+      note_actor("deferred", e);
+    }
+    if (to_is(TicketStatus::kReopened)) {
+      add(reopened, e.ticket_id);
+      note_actor("reopened", e);
+    }
+    // Overdue: only what the deadline job wrote (the system actor, by name: an admin API key
+    // also has no person id): its escalations and its top-tier flags.
+    const bool sla = e.actor_person_id == 0 && e.actor_name == "system";
+    if (sla && (to_is(TicketStatus::kEscalated) || e.kind == "note")) {
+      add(overdue, e.ticket_id);
+      note_actor("overdue", e);
+    }
+    if (!e.rating.empty()) {
+      ++counts[e.rating];
+      rated_by_event.insert(e.ticket_id);
+    }
+    if (to_is(TicketStatus::kResolved)) {
       add(solved, e.ticket_id);
       first_resolved_at.emplace(e.ticket_id, e.at_ms);
     }
@@ -146,15 +182,20 @@ StatusOr<std::string> RenderAgenda(storage::Database& db, const config::Config& 
     std::snprintf(buf, sizeof buf, "%.1f", median);
     out += T("agenda.median", {{"hours", buf}}) + "\n";
   }
+  // Every rating event counts (不满意 then 满意 is one of each); a ticket rated in the month
+  // before rating events were recorded (migration 14) counts its stored rating once.
   LINLI_ASSIGN_OR_RETURN(auto rated, storage::TicketStore::ListRatedBetween(db, from, to));
-  std::map<std::string, int> counts;
-  for (const auto& t : rated) ++counts[t.rating];
-  if (rated.empty()) {
+  for (const auto& t : rated) {
+    if (rated_by_event.count(t.id) == 0 && !t.rating.empty()) ++counts[t.rating];
+  }
+  int ratings = 0;
+  for (const auto& [rating, n] : counts) ratings += n;
+  if (ratings == 0) {
     out += T("agenda.satisfaction_none") + "\n";
   } else {
     const int good = counts["satisfied"] + counts["basic"];
     char rate[16];
-    std::snprintf(rate, sizeof rate, "%.0f%%", 100.0 * good / static_cast<double>(rated.size()));
+    std::snprintf(rate, sizeof rate, "%.0f%%", 100.0 * good / static_cast<double>(ratings));
     out += T("agenda.satisfaction", {{"satisfied", std::to_string(counts["satisfied"])},
                                      {"basic", std::to_string(counts["basic"])},
                                      {"unsatisfied", std::to_string(counts["unsatisfied"])},
@@ -162,8 +203,9 @@ StatusOr<std::string> RenderAgenda(storage::Database& db, const config::Config& 
            "\n";
   }
 
-  auto section = [&](const std::string& title_key, const std::vector<int64_t>& ids,
+  auto section = [&](const std::string& name, const std::vector<int64_t>& ids,
                      const std::string& item_key) -> Status {
+    const std::string title_key = "agenda." + name;
     // Appended piecewise: `"\n" + T(...)` trips GCC 12's -Werror=restrict false positive at
     // -O3 (GCC bug 105329).
     out += "\n";
@@ -174,15 +216,20 @@ StatusOr<std::string> RenderAgenda(storage::Database& db, const config::Config& 
       LINLI_ASSIGN_OR_RETURN(const storage::Ticket* t, load(id));
       if (t == nullptr) continue;
       out += T(item_key, item_args(*t)) + "\n";
+      if (const auto& by = actors[name][id]; !by.empty()) {
+        std::string names;
+        for (const auto& n : by) names += (names.empty() ? "" : T("agenda.by_separator")) + n;
+        out += T("agenda.by", {{"names", names}}) + "\n";
+      }
       ++shown;
     }
     if (shown == 0) out += T("agenda.none") + "\n";
     return Status::Ok();
   };
-  LINLI_RETURN_IF_ERROR(section("agenda.escalated", escalated, "agenda.item"));
-  LINLI_RETURN_IF_ERROR(section("agenda.deferred", deferred, "agenda.deferred_item"));
-  LINLI_RETURN_IF_ERROR(section("agenda.reopened", reopened, "agenda.item"));
-  LINLI_RETURN_IF_ERROR(section("agenda.overdue", overdue, "agenda.item"));
+  LINLI_RETURN_IF_ERROR(section("escalated", escalated, "agenda.item"));
+  LINLI_RETURN_IF_ERROR(section("deferred", deferred, "agenda.deferred_item"));
+  LINLI_RETURN_IF_ERROR(section("reopened", reopened, "agenda.item"));
+  LINLI_RETURN_IF_ERROR(section("overdue", overdue, "agenda.item"));
   return out;
 }
 

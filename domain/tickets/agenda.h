@@ -18,9 +18,12 @@ namespace linli::domain {
 //
 // Sections: tickets escalated in the month (by staff or by deadline), deferred in the month
 // (with reason, plan and expected date), reopened in the month (rated 不满意), overdue in the
-// month (escalated or flagged by the deadline job). Figures: received (created in the month),
-// solved (resolved in the month), the median hours from report to its first resolution in the
-// month, and the ratings given in the month (满意率 = (满意 + 基本满意) / all ratings).
+// month (escalated or flagged by the deadline job: only its events, by the "system" actor).
+// Each item says who acted ("经办"): staff as 工作人员 (never their names), an admin API key
+// by its name, the deadline job as 系统. Figures: received (created in the month), solved
+// (resolved in the month), the median hours from report to its first resolution in the month,
+// and every rating given in the month, each rating event once (满意率 = (满意 + 基本满意) /
+// all ratings).
 StatusOr<std::string> RenderAgenda(storage::Database& db, const config::Config& config,
                                    const config::Texts& texts, const std::string& month,
                                    const std::string& locale);

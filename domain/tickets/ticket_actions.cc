@@ -6,6 +6,7 @@
 #include "bot/text.h"
 #include "domain/common/known_names.h"
 #include "domain/common/masking.h"
+#include "domain/tickets/authority.h"
 #include "domain/tickets/ticket_service.h"
 
 namespace linli::domain {
@@ -159,10 +160,11 @@ const TicketAction* FindTicketAction(std::string_view name) {
 
 StatusOr<bool> Authorized(storage::Database& db, const Deps& deps, Actor actor,
                           Authority authority) {
-  if (actor.trusted) return true;
   switch (authority) {
-    case Authority::kStaff:
-      return TicketService::IsStaff(db, deps.config, actor.person_id);
+    case Authority::kStaff: {
+      LINLI_ASSIGN_OR_RETURN(auto standing, StandingOf(db, deps.config, actor));
+      return standing.has_value();
+    }
   }
   return false;
 }
@@ -272,6 +274,9 @@ std::optional<Refusal> DescribeRefusal(const config::Texts& texts, const std::st
   config::TextArgs args = TicketService::ErrorArgs(status);
   if (auto it = args.find("status"); it != args.end()) {
     it->second = texts.Get(locale, "ticket.status." + it->second);
+  }
+  if (auto it = args.find("tier"); it != args.end()) {
+    it->second = texts.Get(locale, "push.tier." + it->second);
   }
   return Refusal{key, texts.Get(locale, key, args)};
 }

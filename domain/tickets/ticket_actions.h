@@ -65,8 +65,9 @@ struct ActionArgs {
   bool operator==(const ActionArgs&) const = default;
 };
 
-// Who may run an action. Trusted actors (the admin API key, the system) skip the check.
-// Today every action is staff-only; the tier-authority table plugs in here.
+// Who may run an action. kStaff: staff (a staff person, an admin API key, the system); which
+// ticket tiers each may act on is the table in domain/tickets/authority.h, which the service
+// applies to every action (the front ends pre-check only staff-ness with Authorized()).
 enum class Authority { kStaff };
 
 // One chat command of an action. An action may have several (备注 / 公开备注 differ in the
@@ -96,8 +97,9 @@ const std::vector<TicketAction>& TicketActions();
 // The action named `name`, or nullptr (an unknown action: the API answers 404).
 const TicketAction* FindTicketAction(std::string_view name);
 
-// Whether `actor` may run actions of `authority`: true for trusted actors, else per the rule
-// (kStaff: TicketService::IsStaff). Database errors as is.
+// Whether `actor` may run actions of `authority` at all: kStaff: the system, an API key with a
+// known tier, a staff person (StandingOf in domain/tickets/authority.h). The tier of the
+// ticket is judged by the service. Database errors as is.
 StatusOr<bool> Authorized(storage::Database& db, const Deps& deps, Actor actor,
                           Authority authority);
 
@@ -121,8 +123,8 @@ StatusOr<ActionArgs> ArgsFromChat(const TicketAction& action, const ChatCommand&
 // a required field is absent, empty or of the wrong type (the API answers 400 with it).
 StatusOr<ActionArgs> ArgsFromJson(const TicketAction& action, const nlohmann::json& body);
 
-// A refusal staff see: the text key ("staff.bad_state") and the sentence in `locale`, with a
-// status argument shown by its localized label. The chat command and the API show the same.
+// A refusal staff see: the text key ("staff.bad_state", "staff.tier_denied") and the sentence
+// in `locale`, with a status or tier argument shown by its localized label. The chat command and the API show the same.
 struct Refusal {
   std::string code;
   std::string text;

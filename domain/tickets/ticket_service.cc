@@ -11,6 +11,7 @@
 #include "domain/common/location.h"
 #include "domain/common/time_format.h"
 #include "domain/people/private_conversation.h"
+#include "domain/tickets/authority.h"
 #include "domain/tickets/rating_question.h"
 #include "storage/identity_store.h"
 #include "storage/outbox_store.h"
@@ -57,12 +58,28 @@ Status BadState(const Ticket& t) {
                    {{"number", Num(t.number)}, {"status", NameOf(t.status)}});
 }
 
-Status RequireStaff(storage::Database& db, const Deps& s, Actor actor) {
-  if (actor.trusted) return Status::Ok();
-  LINLI_ASSIGN_OR_RETURN(bool staff, TicketService::IsStaff(db, s.config, actor.person_id));
-  if (!staff) return UserError(StatusCode::kPermissionDenied, "staff.denied");
-  return Status::Ok();
+// Who acts, as recorded on an event: the person (0 for a key or the system) and the name.
+struct By {
+  int64_t person_id = 0;
+  std::string name;
+};
+
+// The acting staff member's standing; kPermissionDenied "staff.denied" for anyone not staff.
+StatusOr<StaffStanding> RequireStaff(storage::Database& db, const Deps& s, const Actor& actor) {
+  LINLI_ASSIGN_OR_RETURN(auto standing, StandingOf(db, s.config, actor));
+  if (!standing) return UserError(StatusCode::kPermissionDenied, "staff.denied");
+  return *standing;
 }
+
+// The authority table's verdict on `action` for ticket `t` (domain/tickets/authority.h).
+// Checked after the ticket is loaded and before anything else, so a refusal changes nothing.
+Status RequireTier(const StaffStanding& who, const Ticket& t, std::string_view action) {
+  if (MayAct(who.tier, t.tier, action)) return Status::Ok();
+  return UserError(StatusCode::kPermissionDenied, "staff.tier_denied",
+                   {{"number", Num(t.number)}, {"tier", NameOf(t.tier)}});
+}
+
+By ByStaff(const Actor& actor, const StaffStanding& who) { return {actor.person_id, who.name}; }
 
 void ResetDeadlines(const config::Config& config, Ticket& t, int64_t now_ms) {
   const config::SlaTimes times = config.sla.For(t.category, NameOf(t.tier));
@@ -203,30 +220,33 @@ Status NotifyTierStaff(storage::Database& db, const Deps& s, const Ticket& t,
 }
 
 // Writes `t` (already changed by the caller) and its status event from `from`.
-Status Record(storage::Database& db, Ticket& t, TicketStatus from, int64_t actor,
+Status Record(storage::Database& db, Ticket& t, TicketStatus from, const By& actor,
               const std::string& note, bool is_public, int64_t now_ms,
-              const std::string& photo_ref = "") {
+              const std::string& photo_ref = "", const std::string& rating = "") {
   t.updated_at_ms = now_ms;
   LINLI_RETURN_IF_ERROR(storage::TicketStore::Update(db, t));
   storage::TicketEvent e;
   e.ticket_id = t.id;
   e.at_ms = now_ms;
-  e.actor_person_id = actor;
+  e.actor_person_id = actor.person_id;
+  e.actor_name = actor.name;
   e.kind = from == t.status ? "note" : "status";
   e.from_status = NameOf(from);
   e.to_status = NameOf(t.status);
   e.note = note;
   e.is_public = is_public;
   e.photo_ref = photo_ref;
+  e.rating = rating;
   return storage::TicketStore::AddEvent(db, e);
 }
 
-Status AddNoteEvent(storage::Database& db, const Ticket& t, int64_t actor, const std::string& note,
+Status AddNoteEvent(storage::Database& db, const Ticket& t, const By& actor, const std::string& note,
                     bool is_public, const std::string& photo_ref, int64_t now_ms) {
   storage::TicketEvent e;
   e.ticket_id = t.id;
   e.at_ms = now_ms;
-  e.actor_person_id = actor;
+  e.actor_person_id = actor.person_id;
+  e.actor_name = actor.name;
   e.kind = "note";
   e.from_status = NameOf(t.status);
   e.to_status = NameOf(t.status);
@@ -240,8 +260,8 @@ Status AddNoteEvent(storage::Database& db, const Ticket& t, int64_t actor, const
 // told, and the reporter too unless `reporter_note_key` is "" (the reporter acted and gets
 // the answer in the chat). The caller checked that a next tier exists.
 Status MoveUp(storage::Database& db, const Deps& s, Ticket& t, TicketStatus to_status,
-              int64_t actor, const std::string& reason, const std::string& reporter_note_key,
-              int64_t now_ms) {
+              const By& actor, const std::string& reason, const std::string& reporter_note_key,
+              int64_t now_ms, const std::string& rating = "") {
   const TicketStatus from = t.status;
   const Tier old_tier = t.tier;
   t.tier = storage::NextTier(t.tier).value_or(t.tier);
@@ -252,7 +272,7 @@ Status MoveUp(storage::Database& db, const Deps& s, Ticket& t, TicketStatus to_s
   // The reason is staff text: kept internal (the public board shows the status and tier).
   LINLI_RETURN_IF_ERROR(
       Record(db, t, from, actor, NameOf(old_tier) + " -> " + NameOf(t.tier) + ": " + reason, false,
-             now_ms));
+             now_ms, "", rating));
   if (!reporter_note_key.empty()) {
     LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, reporter_note_key));
   }
@@ -316,23 +336,27 @@ config::TextArgs TicketService::ErrorArgs(const Status& status) {
 
 StatusOr<Ticket> TicketService::Accept(storage::Database& db, const Deps& s, Actor actor,
                                        int64_t number, int64_t now_ms) {
-  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(StaffStanding actor_standing, RequireStaff(db, s, actor));
+  const By by = ByStaff(actor, actor_standing);
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  LINLI_RETURN_IF_ERROR(RequireTier(actor_standing, t, "accept"));
   if (!In(t.status, {TicketStatus::kNew, TicketStatus::kEscalated, TicketStatus::kReopened})) {
     return BadState(t);
   }
   const TicketStatus from = t.status;
   t.status = TicketStatus::kAccepted;
   if (t.assignee_person_id == 0) t.assignee_person_id = actor.person_id;
-  LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, "", true, now_ms));
+  LINLI_RETURN_IF_ERROR(Record(db, t, from, by, "", true, now_ms));
   LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, ""));
   return t;
 }
 
 StatusOr<Ticket> TicketService::Start(storage::Database& db, const Deps& s, Actor actor,
                                       int64_t number, int64_t now_ms) {
-  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(StaffStanding actor_standing, RequireStaff(db, s, actor));
+  const By by = ByStaff(actor, actor_standing);
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  LINLI_RETURN_IF_ERROR(RequireTier(actor_standing, t, "start"));
   if (!In(t.status, {TicketStatus::kNew, TicketStatus::kAccepted, TicketStatus::kEscalated,
                      TicketStatus::kReopened, TicketStatus::kDeferred})) {
     return BadState(t);
@@ -342,7 +366,7 @@ StatusOr<Ticket> TicketService::Start(storage::Database& db, const Deps& s, Acto
   if (t.assignee_person_id == 0) t.assignee_person_id = actor.person_id;
   // Back from 暂缓: the tier's clock starts again.
   if (from == TicketStatus::kDeferred) ResetDeadlines(s.config, t, now_ms);
-  LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, "", true, now_ms));
+  LINLI_RETURN_IF_ERROR(Record(db, t, from, by, "", true, now_ms));
   LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, ""));
   return t;
 }
@@ -350,13 +374,15 @@ StatusOr<Ticket> TicketService::Start(storage::Database& db, const Deps& s, Acto
 StatusOr<Ticket> TicketService::AddNote(storage::Database& db, const Deps& s, Actor actor,
                                         int64_t number, const std::string& note, bool is_public,
                                         const std::string& photo_ref, int64_t now_ms) {
-  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(StaffStanding actor_standing, RequireStaff(db, s, actor));
+  const By by = ByStaff(actor, actor_standing);
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  LINLI_RETURN_IF_ERROR(RequireTier(actor_standing, t, "note"));
   const std::string text = Trim(note);
   if (text.empty() && photo_ref.empty()) {
     return UserError(StatusCode::kInvalidArgument, "staff.need_note");
   }
-  LINLI_RETURN_IF_ERROR(AddNoteEvent(db, t, actor.person_id, text, is_public, photo_ref, now_ms));
+  LINLI_RETURN_IF_ERROR(AddNoteEvent(db, t, by, text, is_public, photo_ref, now_ms));
   t.updated_at_ms = now_ms;
   LINLI_RETURN_IF_ERROR(storage::TicketStore::Update(db, t));
   if (is_public) LINLI_RETURN_IF_ERROR(PushPublicNote(db, s, t, text, now_ms));
@@ -365,8 +391,10 @@ StatusOr<Ticket> TicketService::AddNote(storage::Database& db, const Deps& s, Ac
 
 StatusOr<Ticket> TicketService::Resolve(storage::Database& db, const Deps& s, Actor actor,
                                         int64_t number, const std::string& note, int64_t now_ms) {
-  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(StaffStanding actor_standing, RequireStaff(db, s, actor));
+  const By by = ByStaff(actor, actor_standing);
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  LINLI_RETURN_IF_ERROR(RequireTier(actor_standing, t, "resolve"));
   if (!In(t.status, {TicketStatus::kNew, TicketStatus::kAccepted, TicketStatus::kInProgress,
                      TicketStatus::kEscalated, TicketStatus::kReopened, TicketStatus::kDeferred})) {
     return BadState(t);
@@ -376,7 +404,7 @@ StatusOr<Ticket> TicketService::Resolve(storage::Database& db, const Deps& s, Ac
   const TicketStatus from = t.status;
   t.status = TicketStatus::kResolved;
   t.resolved_at_ms = now_ms;
-  LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, text, true, now_ms));
+  LINLI_RETURN_IF_ERROR(Record(db, t, from, by, text, true, now_ms));
   LINLI_ASSIGN_OR_RETURN(const std::string pushed, Published(db, s, text));
   LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, "push.note", {{"note", pushed}}));
   // The push asks for a rating: a bare "1" or "满意" answers it where there are no buttons.
@@ -391,8 +419,10 @@ StatusOr<Ticket> TicketService::Defer(storage::Database& db, const Deps& s, Acto
                                       int64_t number, const std::string& reason,
                                       const std::string& plan, const std::string& date,
                                       int64_t now_ms) {
-  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(StaffStanding actor_standing, RequireStaff(db, s, actor));
+  const By by = ByStaff(actor, actor_standing);
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  LINLI_RETURN_IF_ERROR(RequireTier(actor_standing, t, "defer"));
   if (!In(t.status, {TicketStatus::kNew, TicketStatus::kAccepted, TicketStatus::kInProgress,
                      TicketStatus::kEscalated, TicketStatus::kReopened, TicketStatus::kDeferred})) {
     return BadState(t);
@@ -413,7 +443,7 @@ StatusOr<Ticket> TicketService::Defer(storage::Database& db, const Deps& s, Acto
   t.deferred_until = d;
   const config::TextArgs args = {{"reason", r}, {"plan", p}, {"date", d}};
   // Reason, plan and date are public (the board shows them), in the service's language.
-  LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id,
+  LINLI_RETURN_IF_ERROR(Record(db, t, from, by,
                                s.texts.Get(s.config.locale, "push.deferred_note", args), true,
                                now_ms));
   LINLI_ASSIGN_OR_RETURN(const std::string pushed_reason, Published(db, s, r));
@@ -426,23 +456,27 @@ StatusOr<Ticket> TicketService::Defer(storage::Database& db, const Deps& s, Acto
 StatusOr<Ticket> TicketService::Escalate(storage::Database& db, const Deps& s, Actor actor,
                                          int64_t number, const std::string& reason,
                                          int64_t now_ms) {
-  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(StaffStanding actor_standing, RequireStaff(db, s, actor));
+  const By by = ByStaff(actor, actor_standing);
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  LINLI_RETURN_IF_ERROR(RequireTier(actor_standing, t, "escalate"));
   if (In(t.status, {TicketStatus::kResolved, TicketStatus::kClosed})) return BadState(t);
   const std::string r = Trim(reason);
   if (r.empty()) return UserError(StatusCode::kInvalidArgument, "staff.need_reason");
   if (!storage::NextTier(t.tier)) {
     return UserError(StatusCode::kFailedPrecondition, "staff.top_tier", {{"number", Num(number)}});
   }
-  LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, TicketStatus::kEscalated, actor.person_id, r, "push.escalated", now_ms));
+  LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, TicketStatus::kEscalated, by, r, "push.escalated", now_ms));
   return t;
 }
 
 StatusOr<Ticket> TicketService::Assign(storage::Database& db, const Deps& s, Actor actor,
                                        int64_t number, const std::string& assignee,
                                        int64_t now_ms) {
-  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(StaffStanding actor_standing, RequireStaff(db, s, actor));
+  const By by = ByStaff(actor, actor_standing);
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  LINLI_RETURN_IF_ERROR(RequireTier(actor_standing, t, "assign"));
   if (t.status == TicketStatus::kClosed) return BadState(t);
   const std::string who = Trim(assignee);
   if (who.empty()) return UserError(StatusCode::kInvalidArgument, "staff.usage.assign");
@@ -491,7 +525,7 @@ StatusOr<Ticket> TicketService::Assign(storage::Database& db, const Deps& s, Act
   t.updated_at_ms = now_ms;
   LINLI_RETURN_IF_ERROR(storage::TicketStore::Update(db, t));
   LINLI_RETURN_IF_ERROR(AddNoteEvent(
-      db, t, actor.person_id,
+      db, t, by,
       s.texts.Get(s.config.locale, "staff.assigned_note", {{"name", name}}), false, "", now_ms));
   // Tell the assignee where they can be reached.
   LINLI_ASSIGN_OR_RETURN(auto identity, storage::IdentityStore::LastUsedIdentity(db, person_id));
@@ -510,36 +544,42 @@ StatusOr<Ticket> TicketService::Assign(storage::Database& db, const Deps& s, Act
 StatusOr<Ticket> TicketService::SetSummary(storage::Database& db, const Deps& s, Actor actor,
                                            int64_t number, const std::string& summary,
                                            int64_t now_ms) {
-  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(StaffStanding actor_standing, RequireStaff(db, s, actor));
+  const By by = ByStaff(actor, actor_standing);
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
+  LINLI_RETURN_IF_ERROR(RequireTier(actor_standing, t, "summary"));
   const std::string text = Trim(summary);
   if (text.empty()) return UserError(StatusCode::kInvalidArgument, "staff.need_note");
   t.public_summary = text;
   t.updated_at_ms = now_ms;
   LINLI_RETURN_IF_ERROR(storage::TicketStore::Update(db, t));
   LINLI_RETURN_IF_ERROR(AddNoteEvent(
-      db, t, actor.person_id, s.texts.Get(s.config.locale, "staff.summary_note", {{"summary", text}}),
+      db, t, by, s.texts.Get(s.config.locale, "staff.summary_note", {{"summary", text}}),
       false, "", now_ms));
   return t;
 }
 
 StatusOr<Ticket> TicketService::Merge(storage::Database& db, const Deps& s, Actor actor,
                                       int64_t number, int64_t into_number, int64_t now_ms) {
-  LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(StaffStanding actor_standing, RequireStaff(db, s, actor));
+  const By by = ByStaff(actor, actor_standing);
   if (number == into_number) return UserError(StatusCode::kInvalidArgument, "staff.merge_same");
   LINLI_ASSIGN_OR_RETURN(Ticket dup, Load(db, number));
   LINLI_ASSIGN_OR_RETURN(Ticket into, Load(db, into_number));
+  // Merging acts on both tickets: the authority is needed over each.
+  LINLI_RETURN_IF_ERROR(RequireTier(actor_standing, dup, "merge"));
+  LINLI_RETURN_IF_ERROR(RequireTier(actor_standing, into, "merge"));
   if (dup.status == TicketStatus::kClosed) return BadState(dup);
   if (into.status == TicketStatus::kClosed) return BadState(into);
   const TicketStatus from = dup.status;
   dup.status = TicketStatus::kClosed;
   dup.merged_into = into.number;
   const config::TextArgs args = {{"into", Num(into.number)}};
-  LINLI_RETURN_IF_ERROR(Record(db, dup, from, actor.person_id,
+  LINLI_RETURN_IF_ERROR(Record(db, dup, from, by,
                                s.texts.Get(s.config.locale, "push.merged_note", args), true,
                                now_ms));
   LINLI_RETURN_IF_ERROR(AddNoteEvent(
-      db, into, actor.person_id,
+      db, into, by,
       s.texts.Get(s.config.locale, "staff.merged_into_note", {{"number", Num(dup.number)}}), false,
       "", now_ms));
   LINLI_RETURN_IF_ERROR(PushStatus(db, s, dup, now_ms, "push.merged_note", args));
@@ -555,6 +595,8 @@ StatusOr<Ticket> TicketService::Rate(storage::Database& db, const Deps& s, Actor
     return UserError(StatusCode::kPermissionDenied, "rating.not_found", {{"number", Num(number)}});
   }
   Ticket t = std::move(*found);
+  // The reporter acted: the event names no one (a resident's name is never recorded).
+  const By by{actor.person_id, ""};
   if (rating != kRatingSatisfied && rating != kRatingBasic && rating != kRatingUnsatisfied) {
     return UserError(StatusCode::kInvalidArgument, "rating.usage", {{"number", Num(number)}});
   }
@@ -571,19 +613,19 @@ StatusOr<Ticket> TicketService::Rate(storage::Database& db, const Deps& s, Actor
   if (rating != kRatingUnsatisfied) {
     const TicketStatus from = t.status;
     t.status = TicketStatus::kClosed;
-    LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, note, false, now_ms));
+    LINLI_RETURN_IF_ERROR(Record(db, t, from, by, note, false, now_ms, "", rating));
     return t;
   }
   // 退回重办: reopened, one tier up when there is one.
   if (storage::NextTier(t.tier)) {
-    LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, TicketStatus::kReopened, actor.person_id, note, "", now_ms));
+    LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, TicketStatus::kReopened, by, note, "", now_ms, rating));
     return t;
   }
   const TicketStatus from = t.status;
   t.status = TicketStatus::kReopened;
   t.assignee_person_id = 0;
   ResetDeadlines(s.config, t, now_ms);
-  LINLI_RETURN_IF_ERROR(Record(db, t, from, actor.person_id, note, false, now_ms));
+  LINLI_RETURN_IF_ERROR(Record(db, t, from, by, note, false, now_ms, "", rating));
   LINLI_RETURN_IF_ERROR(NotifyTierStaff(db, s, t, "push.staff_reopened", note, now_ms));
   return t;
 }
@@ -591,6 +633,7 @@ StatusOr<Ticket> TicketService::Rate(storage::Database& db, const Deps& s, Actor
 StatusOr<TickResult> TicketService::Tick(storage::Database& db, const Deps& s,
                                          int64_t now_ms) {
   TickResult result;
+  const By system{0, "system"};
   LINLI_ASSIGN_OR_RETURN(auto overdue, storage::TicketStore::ListOverdue(db, now_ms, kTickBatch));
   const std::string& l = s.config.locale;
   for (Ticket& t : overdue) {
@@ -603,12 +646,12 @@ StatusOr<TickResult> TicketService::Tick(storage::Database& db, const Deps& s,
       t.overdue_flagged_at_ms = now_ms;
       t.updated_at_ms = now_ms;
       LINLI_RETURN_IF_ERROR(storage::TicketStore::Update(db, t));
-      LINLI_RETURN_IF_ERROR(AddNoteEvent(db, t, 0, why, false, "", now_ms));
+      LINLI_RETURN_IF_ERROR(AddNoteEvent(db, t, system, why, false, "", now_ms));
       LINLI_RETURN_IF_ERROR(NotifyTierStaff(db, s, t, "push.staff_overdue", why, now_ms));
       ++result.flagged;
       continue;
     }
-    LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, TicketStatus::kEscalated, 0, why, "push.overdue_escalated", now_ms));
+    LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, TicketStatus::kEscalated, system, why, "push.overdue_escalated", now_ms));
     ++result.escalated;
   }
   const int64_t cutoff = now_ms - s.config.rating.auto_close_days * kDayMs;
@@ -617,7 +660,7 @@ StatusOr<TickResult> TicketService::Tick(storage::Database& db, const Deps& s,
   for (Ticket& t : unrated) {
     const TicketStatus from = t.status;
     t.status = TicketStatus::kClosed;
-    LINLI_RETURN_IF_ERROR(Record(db, t, from, 0,
+    LINLI_RETURN_IF_ERROR(Record(db, t, from, system,
                                  s.texts.Get(l, "push.auto_closed",
                                              {{"days", Num(s.config.rating.auto_close_days)}}),
                                  true, now_ms));

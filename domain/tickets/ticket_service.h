@@ -1,7 +1,8 @@
 // The ticket life cycle (issue 4): every staff action, the reporter's rating and the deadline
 // tick go through here, whatever the front end (chat commands, the admin HTTP API, the
 // scheduler). Each call validates the transition, checks the actor's role itself (never
-// trusting the caller's front end), writes the ticket, its history event and the pushes to
+// trusting the caller's front end), writes the ticket, its history event (with who acted by
+// name: TicketEvent::actor_name) and the pushes to
 // the reporter (outbox) in the caller's open transaction: on an error the caller rolls back
 // and nothing of the call remains.
 //
@@ -10,7 +11,10 @@
 // moves up compound -> community -> street); reopened (rated 不满意).
 //
 // Errors (user-facing ones carry a text key in `message()`, see TicketService::ErrorKey):
-//   kPermissionDenied   the actor is not staff (staff actions) / not the reporter (Rate)
+//   kPermissionDenied   the actor is not staff ("staff.denied"), or its tier may not run the
+//                       action on the ticket's tier ("staff.tier_denied", the table in
+//                       domain/tickets/authority.h; checked before anything is written) /
+//                       not the reporter (Rate)
 //   kNotFound           no such ticket (or assignee)
 //   kFailedPrecondition the ticket's state does not allow the action (e.g. already closed,
 //                       already at the top tier)

@@ -65,5 +65,41 @@ TEST(ConfigAdminTest, WhitespaceDoesNotCountTowardsTheTokenLength) {
   EXPECT_TRUE(Parse(R"({"admin": {"api_token": "0123 4567 89ab cdef ghij klmn"}})").ok());
 }
 
+// Named keys (issue 8): each with a unique name, a strong distinct token and a tier; the single
+// api_token is the key "admin" with tier admin.
+TEST(AdminConfigTest, NamedApiKeys) {
+  auto c = Parse(R"({"admin": {"api_token": "0123456789abcdefghijklmn", "api_keys": [
+      {"name": "dashboard", "token": "dashboard-0123456789abcdef", "tier": "street"},
+      {"name": "grid-office", "token": "grid-office-0123456789abc", "tier": "grid"}]}})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const auto all = c->admin.AllKeys();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].name, "admin");
+  EXPECT_EQ(all[0].tier, "admin");
+  EXPECT_EQ(all[1].name, "dashboard");
+  EXPECT_EQ(all[1].tier, "street");
+  EXPECT_EQ(all[2].tier, "grid");
+  auto bad = [](const std::string& keys) {
+    auto r = Parse(R"({"admin": {"api_token": "0123456789abcdefghijklmn", "api_keys": )" + keys +
+                   "}}");
+    return r.ok() ? std::string("ok") : r.status().message();
+  };
+  EXPECT_THAT(bad(R"([{"name": "a", "token": "short", "tier": "grid"}])"),
+              HasSubstr("admin.api_keys[0].token: must be at least 24 characters"));
+  EXPECT_THAT(bad(R"([{"name": "a", "token": "aaaaaaaaaaaaaaaaaaaaaaaa", "tier": "boss"}])"),
+              HasSubstr("admin.api_keys[0].tier: must be one of"));
+  EXPECT_THAT(bad(R"([{"name": "a", "token": "aaaaaaaaaaaaaaaaaaaaaaaa"}])"),
+              HasSubstr("admin.api_keys[0].tier: is required"));
+  EXPECT_THAT(bad(R"([{"name": "a", "token": "aaaaaaaaaaaaaaaaaaaaaaaa", "tier": "grid"},
+                      {"name": "a", "token": "bbbbbbbbbbbbbbbbbbbbbbbb", "tier": "grid"}])"),
+              HasSubstr("admin.api_keys[1].name: duplicate key name"));
+  EXPECT_THAT(bad(R"([{"name": "admin", "token": "aaaaaaaaaaaaaaaaaaaaaaaa", "tier": "grid"}])"),
+              HasSubstr("admin.api_keys[0].name"));
+  EXPECT_THAT(bad(R"([{"name": "system", "token": "aaaaaaaaaaaaaaaaaaaaaaaa", "tier": "grid"}])"),
+              HasSubstr("reserved"));
+  EXPECT_THAT(bad(R"([{"name": "b", "token": "0123456789abcdefghijklmn", "tier": "grid"}])"),
+              HasSubstr("must differ from admin.api_token"));
+}
+
 }  // namespace
 }  // namespace linli::config

@@ -16,10 +16,15 @@ constexpr char kKey[] = "route-test-key-0123456789";
 // Handlers that record what reached them.
 struct Recorder {
   std::string last;  // "<name> <param=value>..."
+  std::string key;   // "<key name>/<key tier>" of the last call
   RouteHandler Handler(const std::string& name) {
     return [this, name](HttpRequest, RouteParams params, Respond respond) {
       last = name;
-      for (const auto& [k, v] : params) last += " " + k + "=" + v;
+      key = params[kRouteKeyName] + "/" + params[kRouteKeyTier];
+      // Path parameters only; the key that authenticated is in `key`.
+      for (const auto& [k, v] : params) {
+        if (k[0] != '@') last += " " + k + "=" + v;
+      }
       respond(HttpResponse::Json(200, "{}"));
     };
   }
@@ -170,6 +175,36 @@ TEST_F(RoutesTest, MalformedTablesAreRefused) {
                                   {{"POST"}, "/a", RouteAuth::kPublic, h}},
                                  kKey)
                   .ok());
+}
+
+// Named keys (issue 8): each token finds its own key, whose name and tier reach the handler;
+// a token of none is 401; the single api_token form is the key "admin" with tier admin.
+TEST_F(RoutesTest, NamedKeysReachTheHandlerWithTheirNameAndTier) {
+  const std::string dash = "dashboard-token-0123456789abc";
+  const std::string grid = "grid-office-token-0123456789";
+  auto t = RouteTable::Create(
+      {{{"GET"}, "/api/admin/tickets/{n}", RouteAuth::kBearerKey, rec_.Handler("one")}},
+      std::vector<config::AdminApiKey>{{"admin", kKey, "admin"},
+                                       {"dashboard", dash, "street"},
+                                       {"grid-office", grid, "grid"}});
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(Call(*t, Req("GET", "/api/admin/tickets/4", "Bearer " + dash)).status, 200);
+  EXPECT_EQ(rec_.last, "one n=4");
+  EXPECT_EQ(rec_.key, "dashboard/street");
+  EXPECT_EQ(Call(*t, Req("GET", "/api/admin/tickets/4", "Bearer " + grid)).status, 200);
+  EXPECT_EQ(rec_.key, "grid-office/grid");
+  EXPECT_EQ(Call(*t, Req("GET", "/api/admin/tickets/4", Bearer())).status, 200);
+  EXPECT_EQ(rec_.key, "admin/admin");
+  rec_.last.clear();
+  EXPECT_EQ(Call(*t, Req("GET", "/api/admin/tickets/4", "Bearer " + dash + "x")).status, 401);
+  EXPECT_EQ(rec_.last, "");
+  // The one-token form.
+  RouteTable single = Table();
+  EXPECT_EQ(Call(single, Req("GET", "/api/admin/tickets/4", Bearer())).status, 200);
+  EXPECT_EQ(rec_.key, "admin/admin");
+  // A pattern may not use the names the router sets.
+  EXPECT_FALSE(RouteTable::Create({{{"GET"}, "/a/{@key_name}", RouteAuth::kPublic,
+                                    rec_.Handler("x")}}, kKey).ok());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "domain/tickets/ticket_service.h"
 #include "tests/dialogs/dialog_harness.h"
 
 namespace linli::dialogs {
@@ -29,7 +30,10 @@ std::string Section(const std::string& md, const std::string& title) {
 }
 
 TEST(AgendaTest, MonthWithEveryKindOfTicket) {
-  DialogHarness h;  // clock: 2026-11-25 09:00 Asia/Shanghai
+  // #4 goes up to the community, whose staff then owns it (issue 8: authority by tier).
+  config::Config c = DemoConfig();
+  c.staff.push_back({"tg", "staff-c", "李社区", "community", "staff"});
+  DialogHarness h(c);  // clock: 2026-11-25 09:00 Asia/Shanghai
   for (const char* user : {"user-1", "user-2", "user-3", "user-4", "user-5"}) h.Report(user);
   h.Say("受理 1", kStaff);
   h.Say("暂缓 3 需业委会表决|下月业主大会表决|2026-12-31", kStaff);
@@ -40,7 +44,7 @@ TEST(AgendaTest, MonthWithEveryKindOfTicket) {
   h.clock().Advance(std::chrono::hours(10));
   h.Say("解决 2 已疏通", kStaff);
   h.Say("评价 2 不满意 还是漏水", "user-2");
-  h.Say("受理 4", kStaff);
+  h.Say("受理 4", "staff-c");
   h.clock().Advance(std::chrono::hours(5));  // +25 h: #5 was never accepted
   EXPECT_EQ(h.Tick().escalated, 1);
 
@@ -72,6 +76,43 @@ TEST(AgendaTest, MonthWithEveryKindOfTicket) {
   for (const char* secret : {"2单元", "user-", "楼道灯坏了", "还是漏水", "王网格"}) {
     EXPECT_THAT(text, Not(HasSubstr(secret))) << secret;
   }
+}
+
+// Regressions (issue 8): an API key's escalation is no overdue (only the deadline job's events
+// are), and a ticket rated 不满意 then 满意 counts both ratings (it showed 100%). Each item
+// says who acted: staff as 工作人员 (never the name), a key by its name, the job as 系统.
+TEST(AgendaTest, OverdueIsTheDeadlineJobsAndEveryRatingCounts) {
+  config::Config c = DemoConfig();
+  c.staff.push_back({"tg", "staff-c", "李社区", "community", "staff"});
+  DialogHarness h(c);
+  h.Report("user-1");
+  h.Report("user-2");
+  ASSERT_TRUE(h.db().Begin().ok());
+  auto up = domain::TicketService::Escalate(h.db(), h.deps(),
+                                            domain::Actor::ApiKey("dashboard", "street"), 2,
+                                            "需要社区协调", h.clock().NowMillis());
+  ASSERT_TRUE(up.ok()) << up.status().ToString();
+  ASSERT_TRUE(h.db().Commit().ok());
+  h.Say("解决 1 已更换灯泡", kStaff);
+  h.Say("评价 1 不满意 还是不亮", "user-1");  // reopened at the community
+  h.Say("解决 1 又换了一次", "staff-c");
+  h.Say("评价 1 满意", "user-1");
+  auto md = domain::RenderAgenda(h.db(), h.config(), ShippedTexts(), "2026-11", "zh-CN");
+  ASSERT_TRUE(md.ok()) << md.status().ToString();
+  EXPECT_THAT(*md, HasSubstr("满意 1，基本满意 0，不满意 1（满意率 50%）"));
+  EXPECT_THAT(Section(*md, "## 超时的工单"), Not(HasSubstr("#2 ")));
+  const std::string escalated = Section(*md, "## 转办的工单");
+  EXPECT_THAT(escalated, HasSubstr("#2 "));
+  EXPECT_THAT(escalated, HasSubstr("经办：dashboard"));
+  EXPECT_THAT(*md, Not(HasSubstr("王网格")));
+  EXPECT_THAT(*md, Not(HasSubstr("李社区")));
+  // The deadline job's escalation is overdue, by 系统.
+  h.clock().Advance(std::chrono::hours(24 * 5));  // still November
+  EXPECT_GE(h.Tick().escalated, 1);
+  md = domain::RenderAgenda(h.db(), h.config(), ShippedTexts(), "2026-11", "zh-CN");
+  ASSERT_TRUE(md.ok());
+  const std::string overdue = Section(*md, "## 超时的工单");
+  EXPECT_THAT(overdue, HasSubstr("经办：系统（超时）"));
 }
 
 TEST(AgendaTest, OtherMonthsAreEmptyAndEnglishWorks) {
