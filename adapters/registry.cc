@@ -4,10 +4,13 @@
 #include <utility>
 
 #include "adapters/dingtalk/dingtalk_adapter.h"
+#include "adapters/dingtalk_robot/dingtalk_robot_adapter.h"
 #include "adapters/feishu/feishu_adapter.h"
+#include "adapters/feishu_robot/feishu_robot_adapter.h"
 #include "adapters/telegram/telegram_adapter.h"
 #include "adapters/wechat/wechat_mp_adapter.h"
 #include "adapters/wecom/wecom_adapter.h"
+#include "adapters/wecom_robot/wecom_robot_adapter.h"
 
 namespace linli::adapters {
 
@@ -37,6 +40,11 @@ const std::vector<Platform>& Platforms() {
        {{"token", "app_id", "app_secret", "encoding_aes_key", "mode"}, {"menu_", "template_"}}},
       {"wecom_app", &wecom::CreateWecomAppAdapter,
        {{"corp_id", "agent_id", "secret", "token", "encoding_aes_key"}, {}}},
+      // Send-only group robots (adapters/robot/robot_parts.h).
+      {"wecom_robot", &wecom_robot::CreateWecomRobotAdapter, {{"key"}, {}}},
+      {"dingtalk_robot", &dingtalk_robot::CreateDingTalkRobotAdapter,
+       {{"access_token", "secret"}, {}}},
+      {"feishu_robot", &feishu_robot::CreateFeishuRobotAdapter, {{"token", "secret"}, {}}},
   };
   return *kPlatforms;
 }

@@ -25,6 +25,21 @@ struct WebhookResult {
   std::optional<InboundMessage> message;
 };
 
+// A platform's sending budget: at most `messages` requests in any rolling `window`.
+struct SendBudget {
+  int messages = 0;
+  std::chrono::milliseconds window{0};
+};
+
+// How the outbox paces the sends to a destination (Adapter::Pace).
+struct SendPace {
+  // Destinations with the same key share the budgets and any block a rate-limit answer
+  // imposes: a group robot uses its channel name (one robot = one group, whatever the chat
+  // id), a Telegram group "<channel>|<chat id>". Empty: not paced.
+  std::string key;
+  std::vector<SendBudget> budgets;  // each must have room for a request
+};
+
 // Outcome of one send attempt.
 struct SendResult {
   enum class Outcome {
@@ -41,6 +56,15 @@ struct SendResult {
   // outbox counts it for the recipient. kNone for sends outside any window (templates).
   WindowUse window_use = WindowUse::kNone;
   bool counted_in_window() const { return window_use != WindowUse::kNone; }
+  // With kRetry: not a failure but "not now" - the platform answered with its rate-limit code
+  // (DingTalk 130101, Feishu 11232, WeCom 45009, Telegram 429) or the send used up
+  // OutboundMessage::send_allowance with parts left. The outbox moves the message's due time
+  // (retry_after, and no earlier than the destination's budget allows), blocks the whole pace
+  // key for retry_after, and does not count the attempt against max_attempts.
+  bool rate_limited = false;
+  // Platform requests this call made (each counts against the destination's budget): 1 for
+  // most sends, one per part for a long text split into several messages, 0 for none.
+  int requests = 1;
 
   static SendResult Sent(std::string id = {}) {
     return {Outcome::kSent, std::move(id), {}, {}, WindowUse::kNone};
@@ -53,6 +77,12 @@ struct SendResult {
   }
   static SendResult Deferred(std::string error) {
     return {Outcome::kDeferred, {}, {}, std::move(error), WindowUse::kNone};
+  }
+  // kRetry with rate_limited; `after` 0 = as soon as the destination's budget allows.
+  static SendResult RateLimited(std::string error, std::chrono::milliseconds after = {}) {
+    SendResult r = Retry(std::move(error), after);
+    r.rate_limited = true;
+    return r;
   }
 };
 
@@ -84,8 +114,19 @@ class Adapter {
                                  const std::vector<OutboundMessage>& replies) = 0;
 
   // Sends one message. Blocking; called from the outbox thread only, never on the event loop.
-  // Must be thread-safe (tokens are refreshed inside).
+  // Must be thread-safe (tokens are refreshed inside). Makes at most
+  // message.send_allowance platform requests when that is set (> 0); a message needing more
+  // (a long text in parts) sends what it may, remembers how far it got (by
+  // message.idempotency_key) and answers SendResult::RateLimited, so the next call continues
+  // with the next part.
   virtual SendResult Send(const OutboundMessage& message) = 0;
+
+  // The platform's rate limits for sends to `to`, enforced by the outbox (bot/server/outbox.h:
+  // a message over budget waits, it is never dropped). Default: not paced. Thread-safe, cheap.
+  virtual SendPace Pace(const ConversationRef& /*to*/) const { return {}; }
+  // How many platform requests Send(message) makes when nothing fails (the parts still to
+  // send of a long text). Default 1. Thread-safe, cheap.
+  virtual int RequestsFor(const OutboundMessage& /*message*/) const { return 1; }
 };
 
 }  // namespace linli

@@ -146,6 +146,9 @@ struct OutboundMessage {
   std::string notice;
   std::map<std::string, std::string> notice_fields;
   ContactWindow window;  // filled by the outbox just before Send; not stored
+  // At most this many platform requests now (the destination's budget, Adapter::Pace);
+  // 0 = no limit. Filled by the outbox just before Send; not stored.
+  int send_allowance = 0;
 };
 
 }  // namespace linli

@@ -54,6 +54,7 @@ void Walk(const json& j, const std::string& path, std::vector<std::string>& out)
 
 bool IsSecretKeyName(std::string_view key) {
   const std::string k = Lower(key);
+  if (k == "key") return true;  // a WeCom group robot's webhook key (its only credential)
   for (const char* part : {"secret", "token", "password", "passwd"}) {
     if (k.find(part) != std::string::npos) return true;
   }

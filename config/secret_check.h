@@ -13,7 +13,8 @@ namespace linli::config {
 
 // True for key names that hold secrets, case-insensitively: those containing "secret",
 // "token", "password" or "passwd", or ending in "aes_key", "encrypt_key", "private_key" or
-// "api_key" (so "app_key", DingTalk's public AppKey, is not one).
+// "api_key" (so "app_key", DingTalk's public AppKey, is not one), and exactly "key" (a WeCom
+// group robot's webhook key).
 bool IsSecretKeyName(std::string_view key);
 
 // The key paths ("admin.api_token", "channels[0].token") of every secret-named key (anywhere

@@ -12,11 +12,12 @@ using ::testing::IsEmpty;
 TEST(SecretCheckTest, SecretKeyNames) {
   for (const char* k : {"token", "secret_token", "app_secret", "secret", "encoding_aes_key",
                         "encrypt_key", "verification_token", "api_token", "API_TOKEN",
-                        "password", "db_passwd", "private_key", "api_key"}) {
+                        "password", "db_passwd", "private_key", "api_key", "key"}) {
     EXPECT_TRUE(IsSecretKeyName(k)) << k;
   }
   for (const char* k : {"app_key", "app_id", "corp_id", "agent_id", "name", "type", "mode",
-                        "api_base", "robot_code", "template_ticket_status", "menu_REPORT"}) {
+                        "api_base", "robot_code", "template_ticket_status", "menu_REPORT",
+                        "keyword"}) {
     EXPECT_FALSE(IsSecretKeyName(k)) << k;
   }
 }
