@@ -207,6 +207,14 @@ Status OutboxStore::MarkRetry(Database& db, int64_t id, int64_t next_attempt_at_
                        {next_attempt_at_ms, error, id});
 }
 
+Status OutboxStore::MarkPaced(Database& db, int64_t id, int64_t next_attempt_at_ms,
+                              const std::string& error) {
+  return UpdateSending(db, id,
+                       "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, "
+                       "attempts = MAX(attempts - 1, 0) WHERE id = ? AND status = 'sending'",
+                       {next_attempt_at_ms, error, id});
+}
+
 Status OutboxStore::MarkFailed(Database& db, int64_t id, const std::string& error) {
   return UpdateSending(db, id,
                        "UPDATE outbox SET status = 'failed', last_error = ? "

@@ -38,6 +38,11 @@ class OutboxStore {
   // Back to 'pending', due at `next_attempt_at_ms`.
   static Status MarkRetry(Database& db, int64_t id, int64_t next_attempt_at_ms,
                           const std::string& error);
+  // Back to 'pending', due at `next_attempt_at_ms`, and the claim's attempt given back: a
+  // send held by the destination's rate limit (the outbox's pacing, a platform's rate-limit
+  // answer) is not a failed attempt and never brings the message nearer max_attempts.
+  static Status MarkPaced(Database& db, int64_t id, int64_t next_attempt_at_ms,
+                          const std::string& error);
   static Status MarkFailed(Database& db, int64_t id, const std::string& error);
   // Parked until the user next contacts us (ReleaseDeferred).
   static Status MarkDeferred(Database& db, int64_t id, const std::string& error);

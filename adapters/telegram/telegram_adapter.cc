@@ -124,4 +124,9 @@ StatusOr<std::unique_ptr<Adapter>> CreateTelegramAdapter(const config::ChannelCo
   return std::unique_ptr<Adapter>(std::move(adapter));
 }
 
+SendPace TelegramAdapter::Pace(const ConversationRef& to) const {
+  if (to.chat_type != ChatType::kGroup || to.chat_id.empty()) return {};
+  return {name_ + "|" + to.chat_id, {{kGroupMessagesPerMinute, std::chrono::minutes(1)}}};
+}
+
 }  // namespace linli::adapters::telegram

@@ -57,6 +57,11 @@ class TelegramAdapter final : public Adapter {
   // idempotency key). Thread-safe: no mutable state.
   SendResult Send(const OutboundMessage& message) override;
 
+  // Group chats: kGroupMessagesPerMinute per rolling minute per group (telegram.md: 20/min per
+  // group), key "<channel>|<chat id>". Private chats are not paced here (a 429 still defers).
+  SendPace Pace(const ConversationRef& to) const override;
+  static constexpr int kGroupMessagesPerMinute = 20;
+
  private:
   TelegramAdapter(std::string name, std::string token, std::string secret, std::string api_base,
                   std::string bot_username, std::chrono::milliseconds timeout, HttpClient& http);

@@ -449,7 +449,7 @@ SendResult DecodeSendResponse(std::string_view method, const StatusOr<HttpRespon
   if (code == 429) {
     int64_t seconds = parameters != nullptr ? GetInt64(*parameters, "retry_after").value_or(0) : 0;
     seconds = std::clamp<int64_t>(seconds, 0, 24 * 3600);
-    return SendResult::Retry(error, std::chrono::seconds(seconds));
+    return SendResult::RateLimited(error, std::chrono::seconds(seconds));
   }
   if (code >= 500) return SendResult::Retry(error);
   if (code >= 400) {

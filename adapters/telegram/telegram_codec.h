@@ -69,7 +69,8 @@ StatusOr<ApiCall> EncodeSend(const OutboundMessage& message);
 // Maps the outcome of one Bot API call (transport result + HTTP response) to a SendResult:
 //  transport kUnavailable -> kRetry; kDeadlineExceeded -> kRetry (the message may have been
 //  delivered: the caller logs a possible duplicate); kInvalidArgument (bad URL) -> kPermanent;
-//  HTTP 429 -> kRetry with parameters.retry_after seconds; 5xx -> kRetry; other 4xx
+//  HTTP 429 -> kRetry, rate_limited, with parameters.retry_after seconds (the outbox defers
+//  the message without counting the attempt); 5xx -> kRetry; other 4xx
 //  (400 bad request, 401 bad token, 403 blocked by the user, 404) -> kPermanent;
 //  ok:true -> kSent with result.message_id (empty for results without one, e.g. true);
 //  ok:false with status 200 -> mapped by error_code the same way. A 2xx body that is not a

@@ -98,9 +98,11 @@ StatusOr<int> OutboxWorker::RunOnce() {
   for (const auto& item : items) {
     Adapter* adapter = lookup_(item.message.to.channel);
     SendResult result;
+    SendPace pace;
     if (adapter == nullptr) {
       result = SendResult::Permanent("no such channel: " + item.message.to.channel);
     } else {
+      pace = adapter->Pace(item.message.to);
       // Stable per outbox row, so a retried send can be recognised by platforms that
       // deduplicate (Feishu uuid).
       OutboundMessage message = item.message;
@@ -109,14 +111,53 @@ StatusOr<int> OutboxWorker::RunOnce() {
       if (message.window.unsubscribed) {
         result = SendResult::Permanent("the recipient unsubscribed");
       } else {
+        const int wanted = pace.key.empty() ? 0 : adapter->RequestsFor(message);
+        const int64_t reserved_at = clock_.NowMillis();
+        SendPacer::Grant grant{0, reserved_at};
+        if (wanted > 0) grant = pacer_.Reserve(pace, reserved_at, wanted);
+        if (wanted > 0 && grant.granted == 0) {
+          // Over budget: not sent now, due when the budget has room.
+          ++paced_;
+          const int64_t due = grant.next_free_ms;
+          record([=](storage::Database& db) {
+            return storage::OutboxStore::MarkPaced(db, item.id, due, "waiting for the send budget");
+          });
+          pending.back().first = item.id;
+          continue;
+        }
+        message.send_allowance = wanted > 0 ? grant.granted : 0;
         try {
           result = adapter->Send(message);
         } catch (const std::exception& e) {
           result = SendResult::Retry(std::string("adapter threw: ") + e.what());
         }
+        if (wanted > 0) {
+          pacer_.Settle(pace.key, reserved_at, grant.granted, std::max(0, result.requests),
+                        clock_.NowMillis());
+        }
       }
     }
     const int64_t now = clock_.NowMillis();
+    if (result.outcome == SendResult::Outcome::kRetry && result.rate_limited) {
+      // Not a failure: the platform's (or our) rate limit. Wait, never drop, never count it.
+      ++paced_;
+      int64_t due = now + std::max<int64_t>(0, result.retry_after.count());
+      if (!pace.key.empty()) {
+        if (result.retry_after.count() > 0) pacer_.Block(pace.key, due);
+        due = std::max(due, pacer_.NextFree(pace, now));
+      }
+      // "Too fast" without a time and with room in the budget: the first backoff step, so a
+      // platform that keeps refusing is not hammered.
+      if (due <= now) due = now + BackoffMs(1);
+      log->warn("outbox message {} to channel {} rate limited ({}); due again in {} ms, not "
+                "counted as an attempt",
+                item.id, item.message.to.channel, result.error, due - now);
+      record([=](storage::Database& db) {
+        return storage::OutboxStore::MarkPaced(db, item.id, due, result.error);
+      });
+      pending.back().first = item.id;
+      continue;
+    }
     switch (result.outcome) {
       case SendResult::Outcome::kSent:
         ++sent_;

@@ -3,6 +3,17 @@
 // network errors and 5xx, the platform's retry_after on 429, park until the user's next
 // contact when a platform's reply window is closed, give up after max_attempts. Messages to
 // one destination go out in order. Sends run on worker threads, never on the event loop.
+//
+// Pacing: before a send the adapter's Pace for the destination is asked (Adapter::Pace: e.g.
+// 20 per rolling minute per group robot, 20/min per Telegram group) and the SendPacer
+// (outbox_pacer.h) reserves what the budget allows now; the message's send_allowance says
+// how many requests it may make. A message over budget is not sent: its due time moves to
+// when the budget has room (MarkPaced). A rate-limited answer (SendResult::rate_limited:
+// DingTalk 130101, Feishu 11232, WeCom 45009, Telegram 429, or an allowance used up with
+// parts left) moves the due time by its retry_after (blocking the whole pace key that long -
+// DingTalk: the robot for 10 minutes) and no earlier than the budget allows. Neither counts
+// as a failed attempt; nothing is dropped for pacing, and since only a destination's oldest
+// message is ever due, its order holds.
 #pragma once
 
 #include <atomic>
@@ -15,6 +26,7 @@
 
 #include "bot/adapter.h"
 #include "bot/clock.h"
+#include "bot/server/outbox_pacer.h"
 #include "config/config.h"
 #include "storage/write_queue.h"
 
@@ -47,6 +59,8 @@ class OutboxWorker {
   uint64_t sent() const { return sent_.load(); }
   uint64_t retried() const { return retried_.load(); }
   uint64_t failed() const { return failed_.load(); }
+  // Sends held back by pacing or a platform's rate limit (not failures).
+  uint64_t paced() const { return paced_.load(); }
 
  private:
   void Loop();
@@ -66,6 +80,8 @@ class OutboxWorker {
   std::atomic<uint64_t> sent_{0};
   std::atomic<uint64_t> retried_{0};
   std::atomic<uint64_t> failed_{0};
+  std::atomic<uint64_t> paced_{0};
+  SendPacer pacer_;
 };
 
 }  // namespace linli

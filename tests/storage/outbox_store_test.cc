@@ -283,6 +283,24 @@ TEST_P(OutboxStoreTest, MarkRequiresAClaimedRow) {
   EXPECT_EQ(StatusOf(id), "pending");
 }
 
+// A paced send (rate limit) moves the due time and gives the claim's attempt back; the
+// destination's order holds meanwhile.
+TEST_P(OutboxStoreTest, MarkPacedMovesTheDueTimeWithoutCountingAnAttempt) {
+  const int64_t first = Enqueue(To("robot", "g", ""), 100);
+  const int64_t second = Enqueue(To("robot", "g", ""), 100);
+  EXPECT_THAT(ClaimIds(100), ElementsAre(first));
+  ASSERT_TRUE(OutboxStore::MarkPaced(*db_, first, 60100, "errcode 45009").ok());
+  auto item = OutboxStore::Find(*db_, first);
+  ASSERT_TRUE(item.ok() && item->has_value());
+  EXPECT_EQ((*item)->status, "pending");
+  EXPECT_EQ((*item)->attempts, 0);
+  EXPECT_EQ((*item)->next_attempt_at_ms, 60100);
+  EXPECT_EQ((*item)->last_error, "errcode 45009");
+  EXPECT_THAT(ClaimIds(60099), IsEmpty());  // `second` waits behind `first`
+  EXPECT_THAT(ClaimIds(60100), ElementsAre(first));
+  EXPECT_EQ(OutboxStore::MarkPaced(*db_, second, 1, "e").code(), StatusCode::kFailedPrecondition);
+}
+
 TEST_P(OutboxStoreTest, CountByStatusAndNextDueAt) {
   auto empty = OutboxStore::NextDueAt(*db_);
   ASSERT_TRUE(empty.ok());

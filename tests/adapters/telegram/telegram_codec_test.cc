@@ -412,6 +412,7 @@ TEST(TelegramResponseTest, TooManyRequestsUsesRetryAfter) {
           R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}})"));
   EXPECT_EQ(r.outcome, SendResult::Outcome::kRetry);
   EXPECT_EQ(r.retry_after, std::chrono::seconds(7));
+  EXPECT_TRUE(r.rate_limited);  // deferred by the outbox, not counted as a failed attempt
   EXPECT_NE(r.error.find("429"), std::string::npos);
   // Without parameters: the outbox backoff.
   const SendResult r2 = DecodeSendResponse("sendMessage", Http(429, R"({"ok":false})"));
