@@ -156,6 +156,26 @@ TEST_F(OutboxTest, GivesUpAfterMaxAttempts) {
   EXPECT_EQ(worker_->failed(), 1u);
 }
 
+// A rate-limited answer (Telegram 429, robot 45009/130101/11232) is not a failed attempt: far
+// more of them than max_attempts (4 here) still end in a delivery, each waiting retry_after.
+TEST_F(OutboxTest, RateLimitedAnswersDeferWithoutCountingAnAttempt) {
+  const int64_t id = Enqueue("c1", "hello");
+  tg_.Script(std::vector<SendResult>(
+      10, SendResult::RateLimited("HTTP 429", std::chrono::milliseconds(3000))));
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(RunOnce(), 1);
+    EXPECT_EQ(StatusOf(id), "pending");
+    clock_.Advance(std::chrono::milliseconds(2999));
+    EXPECT_EQ(RunOnce(), 0);  // retry_after holds
+    clock_.Advance(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(StatusOf(id), "sent");
+  EXPECT_EQ(worker_->failed(), 0u);
+  EXPECT_EQ(worker_->paced(), 10u);
+  EXPECT_EQ(worker_->retried(), 0u);
+}
+
 TEST_F(OutboxTest, PermanentFailureAndUnknownChannelFailAtOnce) {
   const int64_t a = Enqueue("c1", "hello");
   const int64_t b = Enqueue("c2", "hello", "gone");
