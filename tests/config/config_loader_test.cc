@@ -838,6 +838,52 @@ TEST(ConfigExampleTest, ShowsTheDocumentedDefaults) {
   EXPECT_EQ(ex->locale_dir, def->locale_dir);
 }
 
+// The group-robot samples (the second commented block of channels) parse once both blocks
+// are uncommented, with their secrets from the environment, and each secret is named when
+// its variable is missing.
+TEST(ConfigExampleTest, CommentedRobotSamplesAreValid) {
+  std::string text = ReadFile(kExamplePath);
+  size_t from = text.find("\"channels\": [");
+  ASSERT_NE(from, std::string::npos);
+  for (int block = 0; block < 2; ++block) {
+    const size_t open = text.find("/*", from);
+    ASSERT_NE(open, std::string::npos);
+    text.erase(open, 2);
+    const size_t close = text.find("*/", open);
+    ASSERT_NE(close, std::string::npos);
+    text.erase(close, 2);
+    from = close;
+  }
+  FakeEnv env;
+  for (const char* var :
+       {"LINLI_TG_TOKEN", "LINLI_TG_SECRET", "LINLI_WX_APPID", "LINLI_WX_SECRET",
+        "LINLI_WX_TOKEN", "LINLI_WX_AESKEY", "LINLI_WECOM_CORPID", "LINLI_WECOM_SECRET",
+        "LINLI_WECOM_TOKEN", "LINLI_WECOM_AESKEY", "LINLI_FEISHU_APPID", "LINLI_FEISHU_SECRET",
+        "LINLI_FEISHU_VTOKEN", "LINLI_FEISHU_ENCRYPT_KEY", "LINLI_DING_APP_KEY",
+        "LINLI_DING_APP_SECRET", "LINLI_WECOM_ROBOT_KEY", "LINLI_DING_ROBOT_TOKEN",
+        "LINLI_DING_ROBOT_SECRET", "LINLI_FEISHU_ROBOT_TOKEN", "LINLI_FEISHU_ROBOT_SECRET"}) {
+    env.vars[var] = std::string("value-of-") + var;
+  }
+  StatusOr<Config> cfg = ParseConfig(text, kExamplePath, env.fn());
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  ASSERT_EQ(cfg->channels.size(), 8u);
+  EXPECT_EQ(cfg->channels[5].type, "wecom_robot");
+  EXPECT_EQ(cfg->channels[5].Field("key"), "value-of-LINLI_WECOM_ROBOT_KEY");
+  EXPECT_EQ(cfg->channels[5].api_base, "https://qyapi.weixin.qq.com");
+  EXPECT_EQ(cfg->channels[6].type, "dingtalk_robot");
+  EXPECT_EQ(cfg->channels[6].Field("access_token"), "value-of-LINLI_DING_ROBOT_TOKEN");
+  EXPECT_EQ(cfg->channels[6].Field("secret"), "value-of-LINLI_DING_ROBOT_SECRET");
+  EXPECT_EQ(cfg->channels[7].type, "feishu_robot");
+  EXPECT_EQ(cfg->channels[7].Field("token"), "value-of-LINLI_FEISHU_ROBOT_TOKEN");
+  EXPECT_EQ(cfg->channels[7].api_base, "https://open.feishu.cn");
+
+  env.vars.erase("LINLI_WECOM_ROBOT_KEY");
+  StatusOr<Config> missing = ParseConfig(text, kExamplePath, env.fn());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.status().message(),
+              HasSubstr("channels[5].key: environment variable LINLI_WECOM_ROBOT_KEY is not set"));
+}
+
 // The commented-out channel samples must be valid once uncommented and their secrets set.
 TEST(ConfigExampleTest, CommentedChannelSamplesAreValid) {
   std::string text = ReadFile(kExamplePath);

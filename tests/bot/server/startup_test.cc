@@ -120,6 +120,46 @@ TEST(StartupTest, TheExamplesChannelSamplesPassOnceUncommented) {
   EXPECT_EQ(checked->config.channels.size(), 5u);
 }
 
+// The group-robot samples too: their keys are the ones adapters/registry.cc declares, and a
+// misspelt one is named with a hint.
+TEST(StartupTest, TheExamplesRobotSamplesPassOnceUncommented) {
+  std::string text = ReadFile(kExamplePath);
+  size_t from = text.find("\"channels\": [");
+  ASSERT_NE(from, std::string::npos);
+  for (int block = 0; block < 2; ++block) {
+    const size_t open = text.find("/*", from);
+    ASSERT_NE(open, std::string::npos);
+    text.erase(open, 2);
+    const size_t close = text.find("*/", open);
+    ASSERT_NE(close, std::string::npos);
+    text.erase(close, 2);
+    from = close;
+  }
+  ScratchDir dir;
+  const std::string file = dir.path() + "/linli.json";
+  std::ofstream(file, std::ios::binary) << text;
+  auto env = [](const char* name) -> const char* {
+    static const std::string kValue = "value";
+    return std::string(name).rfind("LINLI_", 0) == 0 ? kValue.c_str() : nullptr;
+  };
+  auto checked = LoadAndValidate(file, env);
+  ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+  ASSERT_EQ(checked->config.channels.size(), 8u);
+
+  const std::string typo = dir.path() + "/typo.json";
+  const std::string needle = "\"access_token\": \"${LINLI_DING_ROBOT_TOKEN}\"";
+  const size_t at = text.find(needle);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, needle.size(), "\"acess_token\": \"${LINLI_DING_ROBOT_TOKEN}\"");
+  std::ofstream(typo, std::ios::binary) << text;
+  auto bad = LoadAndValidate(typo, env);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find(
+                "channels[ding_staff].acess_token: unknown key (did you mean access_token?)"),
+            std::string::npos)
+      << bad.status().message();
+}
+
 TEST(StartupTest, LoadAndValidateNamesTheFileTheKeyAndTheHint) {
   ScratchDir dir;
   const std::map<std::string, std::string> expected = {
