@@ -131,6 +131,18 @@ TEST_F(TelegramAdapterTest, RegistryBuildsTelegram) {
 
 // ---- ParseWebhook ----
 
+// Telegram allows about 20 messages a minute into one group: each group chat is paced on its
+// own; private chats are not paced here (a 429 still defers them, rate_limited).
+TEST_F(TelegramAdapterTest, GroupChatsArePacedAt20PerMinuteEach) {
+  const SendPace group = adapter_->Pace({"tg", "u1", "-1001", ChatType::kGroup});
+  EXPECT_EQ(group.key, "tg|-1001");
+  ASSERT_EQ(group.budgets.size(), 1u);
+  EXPECT_EQ(group.budgets[0].messages, 20);
+  EXPECT_EQ(group.budgets[0].window, std::chrono::minutes(1));
+  EXPECT_EQ(adapter_->Pace({"tg", "u1", "-1002", ChatType::kGroup}).key, "tg|-1002");
+  EXPECT_TRUE(adapter_->Pace({"tg", "u1", "u1", ChatType::kPrivate}).key.empty());
+}
+
 TEST_F(TelegramAdapterTest, ParsesVerifiedWebhook) {
   auto r = adapter_->ParseWebhook(Webhook(ReadTestdata("text_private.json")));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
