@@ -149,9 +149,11 @@ StatusOr<int> OutboxWorker::RunOnce() {
       // "Too fast" without a time and with room in the budget: the first backoff step, so a
       // platform that keeps refusing is not hammered.
       if (due <= now) due = now + BackoffMs(1);
-      log->warn("outbox message {} to channel {} rate limited ({}); due again in {} ms, not "
-                "counted as an attempt",
-                item.id, item.message.to.channel, result.error, due - now);
+      // A platform's refusal is worth a warning; a long text waiting for its budget is not.
+      log->log(result.retry_after.count() > 0 ? spdlog::level::warn : spdlog::level::info,
+               "outbox message {} to channel {} rate limited ({}); due again in {} ms, not "
+               "counted as an attempt",
+               item.id, item.message.to.channel, result.error, due - now);
       record([=](storage::Database& db) {
         return storage::OutboxStore::MarkPaced(db, item.id, due, result.error);
       });
