@@ -112,8 +112,10 @@ struct RecountReport {
   // receipts; thresholds applied by the rule (ApplyRule).
   RuleResult recounted;
   std::map<std::string, int64_t> ballots;  // per option, counted from the file
-  // True when per-option area and headcount were recounted from choices (open ballots, and
-  // secret informal matters, whose headcount is the ballots), false when only checked.
+  // True when the per-option totals the rule decides on were recounted from the file: open
+  // ballots (area and headcount from the choices) and secret informal matters (headcount =
+  // the receipts' ballots; area is not part of that rule). False: secret Art. 278 matters,
+  // whose per-option area and headcount are the announced ones, checked for consistency.
   bool per_option_recounted = false;
   std::vector<std::string> mismatches;  // each difference in words; empty: re-counts as announced
   bool ok() const { return mismatches.empty(); }
