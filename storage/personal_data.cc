@@ -49,9 +49,11 @@ std::vector<PersonalTable> BuildMap() {
        {"UPDATE person_households SET bound_by_person_id = 0 WHERE bound_by_person_id = ?",
         "DELETE FROM person_households WHERE person_id = ?"},
        "the person's household bindings are exported and deleted"},
-      {"households", "", {"owner_name", "phone"}, "", {},
-       "the property company's roster (owner names and phones), kept by staff with `linli "
-       "roster`; a person's export shows the bound households, erasure unbinds them"},
+      {"households", "", {"owner_name", "phone", "owner_key"}, "", {},
+       "the property company's roster (owner names and phones; owner_key, the phone or the "
+       "file's owner id that groups one owner's units for the decision rule), kept by staff "
+       "with `linli roster`; a person's export shows the bound households, erasure unbinds "
+       "them"},
       {"link_codes", "person_id", {"code"}, "", {"DELETE FROM link_codes WHERE person_id = ?"},
        "one-time codes; deleted"},
       {"link_failures", "identity", {"user_id"}, "",
