@@ -155,6 +155,46 @@ struct RetentionConfig {
   int card_refs_days = 90;    // retention.card_refs_days: which bot message showed what
 };
 
+// wishes: micro-wishes (微心愿, issue 9).
+struct WishesConfig {
+  // wishes.categories: ids of wish categories; labels come from the locale files
+  // ("wish.category.<id>"). Default: 生活帮扶, 就医陪护, 维修, 代购, 其他.
+  std::vector<std::string> categories = {"life", "medical", "repair", "shopping", "other"};
+  // wishes.require_approval: a new wish waits for staff (待审核: 通过 N / 驳回 N 原因) before
+  // its card is posted to the groups.
+  bool require_approval = true;
+  int points_per_wish = 10;      // wishes.points_per_wish: credited to each helper on confirm
+  int points_per_hour = 0;       // wishes.points_per_hour: x the hours a helper reported
+  int auto_confirm_days = 3;     // wishes.auto_confirm_days: done but unconfirmed -> confirmed
+  int claim_reminder_days = 2;   // wishes.claim_reminder_days: claim without progress -> reminder
+  int claim_release_days = 4;    // wishes.claim_release_days: -> released (> reminder days)
+};
+
+// groups[]: a group chat the bot posts to (volunteer groups, building groups). Groups are
+// public: only what the group rules allow is posted (building level, masked text).
+struct GroupConfig {
+  std::string name;                     // groups[].name: unique, for logs and staff
+  std::string channel;                  // groups[].channel: a configured channel's name
+  std::string chat_id;                  // groups[].chat_id: the platform's chat id
+  std::vector<std::string> posts;       // groups[].posts: what is posted there: "wishes"
+  std::vector<std::string> buildings;   // groups[].buildings: only these buildings' (empty = all)
+
+  bool Posts(const std::string& kind) const {
+    for (const auto& p : posts) {
+      if (p == kind) return true;
+    }
+    return false;
+  }
+  // Whether something about `building` ("" = unknown) is posted here.
+  bool Serves(const std::string& building) const {
+    if (buildings.empty()) return true;
+    for (const auto& b : buildings) {
+      if (b == building) return true;
+    }
+    return false;
+  }
+};
+
 struct LoggingConfig {
   std::string level = "info";               // logging.level: trace|debug|info|warn|error
   bool json = false;                        // logging.json: JSON lines instead of text
@@ -180,6 +220,8 @@ struct Config {
   AdminConfig admin;
   LimitsConfig limits;
   RetentionConfig retention;
+  WishesConfig wishes;
+  std::vector<GroupConfig> groups;
   LoggingConfig logging;
 
   std::string source_path;                  // the file this was loaded from

@@ -258,6 +258,61 @@ CREATE INDEX rate_counters_end ON rate_counters (window_end);
 ALTER TABLE ticket_events ADD COLUMN actor_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE ticket_events ADD COLUMN rating TEXT NOT NULL DEFAULT '';
 )sql"},
+    // Micro-wishes (issue 9): the wish, its claims (one row per helper; UNIQUE (wish, person)
+    // and the conditional insert in WishStore::Claim decide a race) and its history.
+    // requester_* is whom it is for: a person, or a roster household (代许愿); posted_by is who
+    // typed it (the requester or staff acting for them). contact_* is what the wish recorded
+    // for the helper (given privately only).
+    {16, R"sql(
+CREATE TABLE wishes (
+  id {ID},
+  requester_person_id BIGINT NOT NULL DEFAULT 0,
+  requester_household_id BIGINT NOT NULL DEFAULT 0,
+  posted_by_person_id BIGINT NOT NULL DEFAULT 0,
+  channel TEXT NOT NULL,
+  category TEXT NOT NULL,
+  text TEXT NOT NULL,
+  building TEXT NOT NULL DEFAULT '',
+  contact_name TEXT NOT NULL DEFAULT '',
+  contact_phone TEXT NOT NULL DEFAULT '',
+  contact_unit TEXT NOT NULL DEFAULT '',
+  deadline TEXT NOT NULL DEFAULT '',
+  helpers_needed BIGINT NOT NULL DEFAULT 1,
+  status TEXT NOT NULL,
+  reject_reason TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  done_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX wishes_status ON wishes (status, id);
+CREATE INDEX wishes_requester ON wishes (requester_person_id, id);
+CREATE TABLE wish_claims (
+  id {ID},
+  wish_id BIGINT NOT NULL REFERENCES wishes(id) ON DELETE CASCADE,
+  person_id BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  hours_tenths BIGINT NOT NULL DEFAULT 0,
+  photo_ref TEXT NOT NULL DEFAULT '',
+  claimed_at BIGINT NOT NULL,
+  progress_at BIGINT NOT NULL,
+  reminded_at BIGINT NOT NULL DEFAULT 0,
+  done_at BIGINT NOT NULL DEFAULT 0,
+  ended_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX wish_claims_person ON wish_claims (wish_id, person_id);
+CREATE INDEX wish_claims_status ON wish_claims (status, progress_at);
+CREATE TABLE wish_events (
+  id {ID},
+  wish_id BIGINT NOT NULL REFERENCES wishes(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  actor_person_id BIGINT NOT NULL DEFAULT 0,
+  actor_name TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  at BIGINT NOT NULL
+);
+CREATE INDEX wish_events_wish ON wish_events (wish_id, id);
+CREATE INDEX card_refs_kind_ref ON card_refs (kind, ref);
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

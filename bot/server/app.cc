@@ -20,6 +20,7 @@
 #include "bot/server/scheduler.h"
 #include "bot/server/startup.h"
 #include "bot/server/webhook_server.h"
+#include "bot/server/wish_api.h"
 #include "dialogs/engine.h"
 #include "dialogs/flows.h"
 #include "domain/common/time_zone.h"
@@ -101,6 +102,8 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
                                           [raw] { raw->outbox_->Notify(); }, cfg.limits);
   app->api_ = std::make_unique<HttpApi>(app->config_, *app->services_, *app->queue_,
                                         [raw] { raw->outbox_->Notify(); });
+  app->wish_api_ = std::make_unique<WishApi>(*app->services_, *app->queue_,
+                                             [raw] { raw->outbox_->Notify(); });
   LINLI_RETURN_IF_ERROR(raw->BuildRoutes());
   return app;
 }
@@ -126,7 +129,7 @@ std::vector<Route> App::Routes() {
   server.webhook = [this](HttpRequest request, RouteParams params, Respond respond) {
     HandleWebhook(std::move(request), params["channel"], std::move(respond));
   };
-  return ServerRoutes(server, *api_);
+  return ServerRoutes(server, *api_, *wish_api_);
 }
 
 void App::HandleHttp(HttpRequest request, std::function<void(HttpResponse)> respond) {
