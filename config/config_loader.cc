@@ -758,7 +758,8 @@ void DecodeWishes(Decoder& d, const json& root, WishesConfig& w) {
 }
 
 // What a group may be posted: "wishes" (issue 9; later kinds add their names here).
-constexpr std::initializer_list<std::string_view> kGroupPosts = {"wishes"};
+constexpr std::string_view kGroupPosts[] = {"wishes"};
+constexpr const char* kGroupPostsText = "wishes";
 
 void DecodeGroups(Decoder& d, const json& root, const Config& cfg,
                   std::vector<GroupConfig>& groups) {
@@ -794,12 +795,12 @@ void DecodeGroups(Decoder& d, const json& root, const Config& cfg,
     ok = d.RequiredString(g, path, "chat_id", group.chat_id) && ok;
     DecodeIdList(d, g, path, "posts", /*non_empty=*/true, group.posts);
     if (Decoder::Find(g, "posts") == nullptr) {
-      d.Error(path + ".posts", "is required (what is posted there: " + OneOf(kGroupPosts) + ")");
+      d.Error(path + ".posts", "is required (what is posted there: " + std::string(kGroupPostsText) + ")");
       ok = false;
     }
     for (const auto& p : group.posts) {
-      if (std::find(kGroupPosts.begin(), kGroupPosts.end(), p) == kGroupPosts.end()) {
-        d.Error(path + ".posts", "unknown kind " + Quote(p) + " (one of " + OneOf(kGroupPosts) + ")");
+      if (std::find(std::begin(kGroupPosts), std::end(kGroupPosts), p) == std::end(kGroupPosts)) {
+        d.Error(path + ".posts", "unknown kind " + Quote(p) + " (one of " + kGroupPostsText + ")");
         ok = false;
       }
     }
