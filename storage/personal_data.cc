@@ -40,6 +40,19 @@ std::vector<PersonalTable> BuildMap() {
         "UPDATE tickets SET assignee_person_id = 0 WHERE assignee_person_id = ?"},
        "kept for statistics (category, building, status, dates, rating) without the reporter, "
        "the unit, the resident's words or photos"},
+      {"volunteers", "person_id", {"display_name", "organisation", "skills", "buildings"},
+       "SELECT display_name, organisation, skills, buildings, status, source, registered_at, "
+       "confirmed_at FROM volunteers WHERE person_id = ?",
+       {"DELETE FROM volunteers WHERE person_id = ?"},
+       "the volunteer's registration (报到: display name, organisation, skills, buildings); "
+       "exported and deleted. confirmed_by holds a staff name, never the volunteer's"},
+      {"points_ledger", "person_id", {"person_id", "note", "idem_key"},
+       "SELECT id, created_at, amount, reason, ref, note FROM points_ledger WHERE person_id = ? "
+       "ORDER BY id",
+       {"UPDATE points_ledger SET person_id = 0, note = '', idem_key = NULL WHERE person_id = ?"},
+       "the person's points entries are exported; erasure keeps them for the totals without the "
+       "person (person_id 0), the staff's note or the key naming the person - the one change "
+       "ever made to this append-only ledger"},
       {"invite_codes", "used_by_person_id", {"used_by_person_id"}, "",
        {"UPDATE invite_codes SET used_by_person_id = NULL WHERE used_by_person_id = ?"},
        "codes the person used lose the link to the person"},
