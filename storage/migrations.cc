@@ -294,6 +294,31 @@ CREATE UNIQUE INDEX points_ledger_idem_key ON points_ledger (idem_key);
 CREATE INDEX points_ledger_person ON points_ledger (person_id, id);
 CREATE INDEX points_ledger_created ON points_ledger (created_at);
 )sql"},
+    // Redemptions (兑换, issue 9): a request holds the points (a "redeem_hold" ledger entry) and
+    // one unit of the item's stock; staff mark it given or cancel it (a "redeem_release" entry,
+    // the stock back). catalogue_stock.configured is the config's stock when last synced, so
+    // raising the config's stock adds the difference; stock -1 = unlimited.
+    {19, R"sql(
+CREATE TABLE redemptions (
+  id {ID},
+  person_id BIGINT NOT NULL,
+  item_id TEXT NOT NULL,
+  cost BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  hold_entry_id BIGINT NOT NULL DEFAULT 0,
+  release_entry_id BIGINT NOT NULL DEFAULT 0,
+  requested_at BIGINT NOT NULL,
+  closed_at BIGINT NOT NULL DEFAULT 0,
+  closed_by TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX redemptions_status ON redemptions (status, id);
+CREATE INDEX redemptions_person ON redemptions (person_id, id);
+CREATE TABLE catalogue_stock (
+  item_id TEXT PRIMARY KEY,
+  stock BIGINT NOT NULL,
+  configured BIGINT NOT NULL
+);
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

@@ -53,6 +53,13 @@ std::vector<PersonalTable> BuildMap() {
        "the person's points entries are exported; erasure keeps them for the totals without the "
        "person (person_id 0), the staff's note or the key naming the person - the one change "
        "ever made to this append-only ledger"},
+      {"redemptions", "person_id", {"person_id"},
+       "SELECT id, item_id, cost, status, requested_at, closed_at FROM redemptions "
+       "WHERE person_id = ? ORDER BY id",
+       {"UPDATE redemptions SET person_id = 0 WHERE person_id = ?"},
+       "what the person exchanged points for; exported, and kept for the stock count without "
+       "the person. closed_by holds a staff name"},
+      {"catalogue_stock", "", {}, "", {}, "stock of the redemption catalogue; no personal data"},
       {"invite_codes", "used_by_person_id", {"used_by_person_id"}, "",
        {"UPDATE invite_codes SET used_by_person_id = NULL WHERE used_by_person_id = ?"},
        "codes the person used lose the link to the person"},
