@@ -63,6 +63,36 @@ struct StaffMember {
   std::string role = "staff";               // staff[].role: staff|admin
 };
 
+// One config `volunteers` entry (issue 9): an active volunteer from the start, synced at every
+// start like staff (a volunteer removed from the list stops being one; volunteers who
+// registered by chat or were set by staff are left alone).
+struct VolunteerMember {
+  std::string channel;       // volunteers[].channel (a configured channel or "console")
+  std::string user_id;       // volunteers[].user_id
+  std::string name;          // volunteers[].name: the display name groups see (required)
+  std::string organisation;  // volunteers[].organisation: workplace / party branch, may be ""
+};
+
+// One item of the redemption catalogue (points.catalogue[]).
+struct CatalogueItem {
+  std::string id;                             // id: [a-z0-9_-], unique; what 兑换 <item> names
+  std::map<std::string, std::string> labels;  // label: {"zh-CN": "...", "en": "..."}, or
+  std::string label_key;                      // label_key: a text key of the locale files
+  int64_t cost = 0;                           // cost: points, >= 1
+  int64_t stock = -1;                         // stock: how many there are, -1 = unlimited
+};
+
+struct PointsConfig {
+  // points.catalogue: what points can be exchanged for. Empty (the default): 兑换 says so.
+  std::vector<CatalogueItem> catalogue;
+  // points.exchange_day: day of the month (1..28) when requested items are handed out.
+  // Requests are accepted every day and hold the points at once; the reply names the next
+  // exchange day.
+  int exchange_day = 15;
+  // points.leaderboard_size: how many volunteers 最美志愿者 shows.
+  int leaderboard_size = 10;
+};
+
 struct DialogConfig {
   int session_timeout_minutes = 30;         // dialog.session_timeout_minutes
 };
@@ -209,6 +239,8 @@ struct Config {
   std::vector<ChannelConfig> channels;
   CompoundConfig compound;
   std::vector<StaffMember> staff;
+  std::vector<VolunteerMember> volunteers;  // volunteers: see VolunteerMember
+  PointsConfig points;
   // categories: ids of report categories; labels come from the locale files
   // ("category.<id>"). Default: the eight of issue 2.
   std::vector<std::string> categories = {"sanitation", "repair", "parking",  "pets",

@@ -557,6 +557,86 @@ void DecodeStaff(Decoder& d, const json& root, const std::vector<ChannelConfig>&
   }
 }
 
+void DecodeVolunteers(Decoder& d, const json& root, const std::vector<ChannelConfig>& channels,
+                      std::vector<VolunteerMember>& volunteers) {
+  const json* arr = d.Array(root, "", "volunteers");
+  if (arr == nullptr) return;
+  std::map<std::pair<std::string, std::string>, size_t> seen;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string path = Index("volunteers", i);
+    const json& v = (*arr)[i];
+    if (!v.is_object()) {
+      d.Error(path, "must be an object (got " + Describe(v) + ")");
+      continue;
+    }
+    d.CheckKeys(v, path, {"channel", "user_id", "name", "organisation"});
+    VolunteerMember m;
+    if (d.RequiredString(v, path, "channel", m.channel) && m.channel != "console" &&
+        std::none_of(channels.begin(), channels.end(),
+                     [&](const ChannelConfig& c) { return c.name == m.channel; })) {
+      d.Error(path + ".channel",
+              "no channel named " + Quote(m.channel) + " (configure it in channels, or use \"console\")");
+    }
+    if (d.RequiredString(v, path, "user_id", m.user_id)) {
+      if (auto [it, inserted] = seen.emplace(std::make_pair(m.channel, m.user_id), i); !inserted) {
+        d.Error(path + ".user_id",
+                "duplicate volunteer (also " + Index("volunteers", it->second) + ")");
+      }
+    }
+    d.RequiredString(v, path, "name", m.name);
+    d.String(v, path, "organisation", m.organisation, /*non_empty=*/false);
+    volunteers.push_back(std::move(m));
+  }
+}
+
+void DecodePoints(Decoder& d, const json& root, PointsConfig& points) {
+  const json* j = d.Section(root, "", "points", {"catalogue", "exchange_day", "leaderboard_size"});
+  if (j == nullptr) return;
+  d.Integer(*j, "points", "exchange_day", points.exchange_day, 1, 28);
+  d.Integer(*j, "points", "leaderboard_size", points.leaderboard_size, 1, 100);
+  const json* arr = d.Array(*j, "points", "catalogue");
+  if (arr == nullptr) return;
+  std::map<std::string, size_t> seen;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string path = Index("points.catalogue", i);
+    const json& c = (*arr)[i];
+    if (!c.is_object()) {
+      d.Error(path, "must be an object (got " + Describe(c) + ")");
+      continue;
+    }
+    d.CheckKeys(c, path, {"id", "label", "label_key", "cost", "stock"});
+    CatalogueItem item;
+    if (d.RequiredString(c, path, "id", item.id)) {
+      if (!IsId(item.id, 64, /*allow_dash=*/true)) {
+        d.Error(path + ".id", "must be lowercase letters, digits, '_' or '-' (got " + Quote(item.id) + ")");
+      } else if (auto [it, inserted] = seen.emplace(item.id, i); !inserted) {
+        d.Error(path + ".id", "duplicate item (also " + Index("points.catalogue", it->second) + ")");
+      }
+    }
+    if (const json* label = Decoder::Find(c, "label")) {
+      if (!label->is_object() || label->empty()) {
+        d.Error(path + ".label", "must be an object of locale -> text (got " + Describe(*label) + ")");
+      } else {
+        for (const auto& [locale, text] : label->items()) {
+          if (!text.is_string() || text.get<std::string>().empty()) {
+            d.Error(path + ".label." + locale, "must be a non-empty string");
+          } else {
+            item.labels[locale] = text.get<std::string>();
+          }
+        }
+      }
+    }
+    d.String(c, path, "label_key", item.label_key, /*non_empty=*/true);
+    if (item.labels.empty() && item.label_key.empty() && Decoder::Find(c, "label") == nullptr) {
+      d.Error(path + ".label", "is required (or label_key)");
+    }
+    if (Decoder::Find(c, "cost") == nullptr) d.Error(path + ".cost", "is required");
+    d.Integer(c, path, "cost", item.cost, 1, 1000000);
+    d.Integer(c, path, "stock", item.stock, -1, 1000000);
+    points.catalogue.push_back(std::move(item));
+  }
+}
+
 void DecodeCategories(Decoder& d, const json& root, std::vector<std::string>& categories) {
   const json* arr = d.Array(root, "", "categories");
   if (arr == nullptr) return;
@@ -1005,13 +1085,16 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   Decoder d;
   d.CheckKeys(root, "", {"server", "storage", "locale", "timezone", "locale_dir", "channels",
                          "compound", "staff", "categories", "dialog", "outbox", "logging", "sla",
-                         "rating", "admin", "limits", "retention", "wishes", "groups"});
+                         "rating", "admin", "limits", "retention", "wishes", "groups",
+                         "volunteers", "points"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
   DecodeLocale(d, root, source_path, cfg);
   DecodeChannels(d, root, cfg.channels);
   DecodeCompound(d, root, cfg.compound);
   DecodeStaff(d, root, cfg.channels, cfg.staff);
+  DecodeVolunteers(d, root, cfg.channels, cfg.volunteers);
+  DecodePoints(d, root, cfg.points);
   DecodeCategories(d, root, cfg.categories);
   DecodeSmallSections(d, root, cfg);
   DecodeSla(d, root, cfg);  // after categories: sla.categories keys must name one

@@ -63,6 +63,26 @@ std::vector<PersonalTable> BuildMap() {
         "UPDATE wishes SET posted_by_person_id = 0 WHERE posted_by_person_id = ?"},
        "kept for statistics (category, building, status, dates) without the requester, their "
        "words or their contact details"},
+      {"volunteers", "person_id", {"display_name", "organisation", "skills", "buildings"},
+       "SELECT display_name, organisation, skills, buildings, status, source, registered_at, "
+       "confirmed_at FROM volunteers WHERE person_id = ?",
+       {"DELETE FROM volunteers WHERE person_id = ?"},
+       "the volunteer's registration (报到: display name, organisation, skills, buildings); "
+       "exported and deleted. confirmed_by holds a staff name, never the volunteer's"},
+      {"points_ledger", "person_id", {"person_id", "note", "idem_key"},
+       "SELECT id, created_at, amount, reason, ref, note FROM points_ledger WHERE person_id = ? "
+       "ORDER BY id",
+       {"UPDATE points_ledger SET person_id = 0, note = '', idem_key = NULL WHERE person_id = ?"},
+       "the person's points entries are exported; erasure keeps them for the totals without the "
+       "person (person_id 0), the staff's note or the key naming the person - the one change "
+       "ever made to this append-only ledger"},
+      {"redemptions", "person_id", {"person_id"},
+       "SELECT id, item_id, cost, status, requested_at, closed_at FROM redemptions "
+       "WHERE person_id = ? ORDER BY id",
+       {"UPDATE redemptions SET person_id = 0 WHERE person_id = ?"},
+       "what the person exchanged points for; exported, and kept for the stock count without "
+       "the person. closed_by holds a staff name"},
+      {"catalogue_stock", "", {}, "", {}, "stock of the redemption catalogue; no personal data"},
       {"invite_codes", "used_by_person_id", {"used_by_person_id"}, "",
        {"UPDATE invite_codes SET used_by_person_id = NULL WHERE used_by_person_id = ?"},
        "codes the person used lose the link to the person"},
