@@ -4,6 +4,7 @@
 // them. Both private-only: the confirmation echoes the wish and, for 代许愿, whom it is for.
 #include <string>
 
+#include "bot/text.h"
 #include "dialogs/flows.h"
 #include "domain/common/location.h"
 #include "domain/common/time_format.h"

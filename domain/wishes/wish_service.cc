@@ -125,7 +125,7 @@ Status PushRequesterSide(storage::Database& db, const Deps& s, const Wish& w,
 
 // The wish's text as a group may read it: the masking module with the known names and the
 // requester's own name.
-StatusOr<std::string> MaskedText(storage::Database& db, const Deps& s, const Wish& w) {
+StatusOr<std::string> PublicWishText(storage::Database& db, const Deps& s, const Wish& w) {
   LINLI_ASSIGN_OR_RETURN(std::vector<std::string> names, KnownNames(db, s.config));
   if (!w.contact_name.empty()) names.push_back(w.contact_name);
   std::sort(names.begin(), names.end(),
@@ -153,7 +153,7 @@ ConversationRef GroupRef(const std::string& channel, const std::string& chat_id)
 // Posts the card to every configured group that takes wishes of the wish's building. The
 // outbox records each sent card (storage/card_store.h), so replies to it reach the wish flow.
 Status PostCards(storage::Database& db, const Deps& s, const Wish& w, int64_t now_ms) {
-  LINLI_ASSIGN_OR_RETURN(std::string masked, MaskedText(db, s, w));
+  LINLI_ASSIGN_OR_RETURN(std::string masked, PublicWishText(db, s, w));
   const std::string text = WishCardText(s, s.config.locale, w, masked, {});
   for (const auto& g : s.config.groups) {
     if (!g.Posts("wishes") || !g.Serves(w.building)) continue;
@@ -172,7 +172,7 @@ Status PostCards(storage::Database& db, const Deps& s, const Wish& w, int64_t no
 // was recorded (a platform that returns no message id).
 Status UpdateCards(storage::Database& db, const Deps& s, const Wish& w,
                    const std::string& follow_up_key, int64_t now_ms) {
-  LINLI_ASSIGN_OR_RETURN(std::string masked, MaskedText(db, s, w));
+  LINLI_ASSIGN_OR_RETURN(std::string masked, PublicWishText(db, s, w));
   LINLI_ASSIGN_OR_RETURN(std::vector<std::string> holders, Holders(db, w.number));
   const std::string& l = s.config.locale;
   const std::string text = WishCardText(s, l, w, masked, holders);
