@@ -48,7 +48,7 @@ StatusOr<std::string> Lines(TurnContext& ctx, const std::vector<storage::Wish>& 
                          {{"number", std::to_string(w.number)},
                           {"category", ctx.T("wish.category." + w.category)},
                           {"building", w.building.empty() ? "-" : domain::FormatLocation(w.building, "", ctx.locale())},
-                          {"text", domain::MaskFreeText(w.text, all).text},
+                          {"text", domain::MaskDoorNumbers(domain::MaskFreeText(w.text, all).text)},
                           {"deadline", w.deadline.empty() ? ctx.T("wish.no_deadline") : w.deadline},
                           {"count", std::to_string(holding.size())},
                           {"helpers", std::to_string(w.helpers_needed)},

@@ -130,7 +130,7 @@ StatusOr<std::string> PublicWishText(storage::Database& db, const Deps& s, const
   if (!w.contact_name.empty()) names.push_back(w.contact_name);
   std::sort(names.begin(), names.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-  return MaskFreeText(w.text, names).text;
+  return MaskDoorNumbers(MaskFreeText(w.text, names).text);
 }
 
 // Display names of the helpers holding the wish (active, done or confirmed claims).
