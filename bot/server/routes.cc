@@ -12,6 +12,7 @@
 #include "bot/json.h"
 #include "bot/server/api.h"
 #include "domain/tickets/ticket_actions.h"
+#include "domain/volunteers/points_actions.h"
 
 namespace linli {
 
@@ -231,6 +232,14 @@ std::vector<Route> ServerRoutes(const ServerHandlers& server, HttpApi& api) {
       // Any other action name: 404 "unknown action".
       {{"POST"}, "/api/admin/tickets/{n}/{action}", A::kBearerKey, bind(&HttpApi::AdminUnknownAction)},
   };
+  routes.push_back({{"GET"}, "/api/admin/points/{id}", A::kBearerKey, bind(&HttpApi::AdminPoints)});
+  for (const domain::PointsAction& action : domain::PointsActions()) {
+    routes.push_back({{"POST"}, action.api_path, A::kBearerKey,
+                      [&api, &action](HttpRequest req, RouteParams params, Respond respond) {
+                        api.RunPointsAction(action, std::move(req), std::move(params),
+                                            std::move(respond));
+                      }});
+  }
   for (const domain::TicketAction& action : domain::TicketActions()) {
     routes.push_back({{"POST"}, "/api/admin/tickets/{n}/" + action.name, A::kBearerKey,
                       [&api, &action](HttpRequest req, RouteParams params, Respond respond) {

@@ -234,7 +234,7 @@ std::string PointsRefusalKey(const Status& status) {
       {"not reversible", "points.refused.not_reversible"},
       {"amount must be positive", "points.refused.amount"},
       {"reason required", "points.refused.reason"},
-      {"staff only", "staff.denied"},
+      {"staff only", "points.refused.staff"},
       {"no such volunteer", "volunteer.refused.none"},
       {"not a volunteer", "volunteer.refused.removed"},
       {"display name required", "volunteer.refused.name"},

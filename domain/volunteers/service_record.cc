@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "domain/common/time_zone.h"
 #include "storage/points_store.h"
 #include "storage/volunteer_store.h"
 
@@ -30,7 +31,33 @@ std::string Centi(int64_t v) {
   return buf;
 }
 
+// "YYYY-MM-DD" -> its civil midnight; false when malformed or not a real date.
+bool ParseDate(const std::string& s, CivilTime* out) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  const int y = std::stoi(s.substr(0, 4));
+  const int m = std::stoi(s.substr(5, 2));
+  const int d = std::stoi(s.substr(8, 2));
+  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) return false;
+  *out = CivilTime{y, m, d, 0, 0, 0};
+  return true;
+}
+
 }  // namespace
+
+StatusOr<std::pair<int64_t, int64_t>> ReportPeriod(const std::string& from, const std::string& to,
+                                                   const std::string& timezone) {
+  CivilTime f, t;
+  if (!ParseDate(from, &f)) return Status::InvalidArgument("--from must be YYYY-MM-DD");
+  if (!ParseDate(to, &t)) return Status::InvalidArgument("--to must be YYYY-MM-DD");
+  if (to < from) return Status::InvalidArgument("--to is before --from");
+  LINLI_ASSIGN_OR_RETURN(auto zone, LoadTimeZone(timezone));
+  // The day after `to`, carried through the month and year by the civil arithmetic.
+  const CivilTime after = CivilFromSeconds((DaysFromCivil(t.year, t.month, t.day) + 1) * 86400);
+  return std::make_pair(zone->FromLocal(f) * 1000, zone->FromLocal(after) * 1000);
+}
 
 StatusOr<std::vector<ServiceRecord>> ServiceRecords(storage::Database& db, const std::string& org,
                                                     int64_t from_ms, int64_t to_ms) {

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bot/status.h"
@@ -37,6 +38,12 @@ struct ServiceRecord {
 // including volunteers with nothing in [from_ms, to_ms). Read-only. Database errors as is.
 StatusOr<std::vector<ServiceRecord>> ServiceRecords(storage::Database&, const std::string& org,
                                                     int64_t from_ms, int64_t to_ms);
+
+// The period of `linli volunteers report --from F --to T`: dates "YYYY-MM-DD" in `timezone`,
+// both days included -> [start of F, start of the day after T) in ms. kInvalidArgument
+// "--from must be YYYY-MM-DD" (or --to), "--to is before --from". Pure but for the zone files.
+StatusOr<std::pair<int64_t, int64_t>> ReportPeriod(const std::string& from, const std::string& to,
+                                                   const std::string& timezone);
 
 // The records as CSV (RFC 4180, CRLF line ends, a header row): display_name, organisation,
 // wishes_fulfilled, hours ("1.50"), points_earned, mean_rating ("4.50", "" without ratings).
