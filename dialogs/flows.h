@@ -38,6 +38,13 @@ FlowSpec ReleaseFlow();
 FlowSpec DoneFlow();
 FlowSpec WishConfirmFlow();
 std::vector<FlowSpec> WishListFlows();
+// Volunteers (dialogs/volunteer_flow.cc): 报到 /volunteer; staff 志愿者列表, 确认志愿者 N,
+// 拒绝志愿者 N, 设为志愿者 P, 取消志愿者 P.
+FlowSpec VolunteerFlow();
+std::vector<FlowSpec> VolunteerStaffFlows();
+// Points (dialogs/points_flow.cc): 积分 /points, 兑换 /redeem [item], 最美志愿者 /leaderboard;
+// staff 兑换单 and the points actions (domain/volunteers/points_actions.h).
+std::vector<FlowSpec> PointsFlows();
 
 // All flows, in menu order.
 std::vector<FlowSpec> AllFlows();

@@ -25,6 +25,9 @@
 #include "dialogs/flows.h"
 #include "domain/common/time_zone.h"
 #include "domain/people/roles.h"
+#include "domain/volunteers/points_service.h"
+#include "domain/volunteers/volunteers.h"
+#include "storage/redemption_store.h"
 #include "domain/tickets/ticket_service.h"
 #include "storage/inbox_store.h"
 #include "storage/open_database.h"
@@ -84,6 +87,13 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
   GetLogger("storage")->info("staff from config: {} listed, {} new, {} roles set, {} revoked",
                              cfg.staff.size(), roles.persons_created, roles.roles_changed,
                              roles.roles_revoked);
+  // Volunteers listed in the config, and the catalogue's stock (issue 9), the same way.
+  LINLI_ASSIGN_OR_RETURN(storage::VolunteerSyncResult volunteers,
+                         domain::SyncVolunteersFromConfig(*db, cfg, app->clock_->NowMillis()));
+  GetLogger("storage")->info("volunteers from config: {} listed, {} new, {} activated, {} removed",
+                             cfg.volunteers.size(), volunteers.persons_created,
+                             volunteers.activated, volunteers.removed);
+  LINLI_RETURN_IF_ERROR(storage::RedemptionStore::SyncStock(*db, domain::CatalogueStock(cfg)));
   app->queue_ = std::make_unique<storage::WriteQueue>(std::move(db),
                                                       cfg.storage.group_commit_max_batch);
 

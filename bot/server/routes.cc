@@ -13,6 +13,7 @@
 #include "bot/server/api.h"
 #include "bot/server/wish_api.h"
 #include "domain/tickets/ticket_actions.h"
+#include "domain/volunteers/points_actions.h"
 #include "domain/wishes/wish_actions.h"
 
 namespace linli {
@@ -250,6 +251,14 @@ std::vector<Route> ServerRoutes(const ServerHandlers& server, HttpApi& api, Wish
                       [&wishes, &action](HttpRequest req, RouteParams params, Respond respond) {
                         wishes.RunAction(action, std::move(req), std::move(params),
                                          std::move(respond));
+                      }});
+  }
+  routes.push_back({{"GET"}, "/api/admin/points/{id}", A::kBearerKey, bind(&HttpApi::AdminPoints)});
+  for (const domain::PointsAction& action : domain::PointsActions()) {
+    routes.push_back({{"POST"}, action.api_path, A::kBearerKey,
+                      [&api, &action](HttpRequest req, RouteParams params, Respond respond) {
+                        api.RunPointsAction(action, std::move(req), std::move(params),
+                                            std::move(respond));
                       }});
   }
   for (const domain::TicketAction& action : domain::TicketActions()) {
