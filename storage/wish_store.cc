@@ -326,4 +326,16 @@ StatusOr<WishStore::Served> WishStore::ServedBy(Database& db, int64_t person_id,
   return s;
 }
 
+StatusOr<std::vector<WishClaim>> WishStore::ConfirmedClaimsOf(Database& db, int64_t person_id,
+                                                              int64_t from_ms, int64_t to_ms) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows, db.Query(std::string("SELECT ") + kClaimColumns +
+                              " FROM wish_claims WHERE person_id = ? AND status = 'confirmed' AND "
+                              "ended_at >= ? AND ended_at < ? ORDER BY ended_at, id",
+                          {person_id, from_ms, to_ms}));
+  std::vector<WishClaim> out;
+  for (const Row& r : rows) out.push_back(ClaimFromRow(r));
+  return out;
+}
+
 }  // namespace linli::storage

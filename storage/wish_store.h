@@ -139,6 +139,9 @@ class WishStore {
   };
   static StatusOr<Served> ServedBy(Database& db, int64_t person_id, int64_t from_ms,
                                    int64_t to_ms);
+  // Those claims themselves, oldest first.
+  static StatusOr<std::vector<WishClaim>> ConfirmedClaimsOf(Database& db, int64_t person_id,
+                                                            int64_t from_ms, int64_t to_ms);
 };
 
 }  // namespace linli::storage

@@ -7,6 +7,7 @@
 #include "domain/common/time_zone.h"
 #include "storage/points_store.h"
 #include "storage/volunteer_store.h"
+#include "storage/wish_store.h"
 
 namespace linli::domain {
 
@@ -89,6 +90,18 @@ StatusOr<std::vector<ServiceRecord>> ServiceRecords(storage::Database& db, const
       }
     }
     for (const auto& [wish, net] : wish_net) r.wishes_fulfilled += net > 0 ? 1 : 0;
+    // Confirmed claims the ledger does not show (no points per wish or per hour configured).
+    std::set<std::string> hours_refs;
+    for (const storage::PointsEntry* e : by_person[v.person_id]) {
+      if ((e->reason == "wish" || e->reason == "hours") && e->hours_centi != 0) hours_refs.insert(e->ref);
+    }
+    LINLI_ASSIGN_OR_RETURN(auto claims,
+                           storage::WishStore::ConfirmedClaimsOf(db, v.person_id, from_ms, to_ms));
+    for (const auto& c : claims) {
+      const std::string ref = std::to_string(c.wish_number);
+      if (wish_net.count(ref) == 0) ++r.wishes_fulfilled;
+      if (hours_refs.count(ref) == 0) r.hours_centi += c.hours_tenths * 10;
+    }
     out.push_back(std::move(r));
   }
   return out;

@@ -1,16 +1,17 @@
 // A volunteer's service record for the report to their organisation (issue 9 point 6:
 // `linli volunteers report --org NAME --from --to`, CSV, 反馈权/表扬权/激励权).
 //
-// Until h/wish's tables are merged, everything here comes from the points ledger:
+// What comes from where:
 //   wishes_fulfilled  distinct refs (wish numbers) of the volunteer's "wish" entries in the
-//                     period, minus wishes whose entries were all reversed in it
+//                     period, minus wishes whose entries were all reversed in it; plus the
+//                     volunteer's claims confirmed in the period (storage/wish_store.h) whose
+//                     wish has no "wish" entry of theirs in it (wishes.points_per_wish 0)
 //   hours_centi       the sum of hours_centi of the "wish" and "hours" entries in the period
-//                     (and of their reversals, which carry the negative hours), hours x 100
+//                     (and of their reversals, which carry the negative hours), hours x 100;
+//                     plus the reported hours of such confirmed claims without ledger hours
 //   points_earned     the sum of "wish", "hours", "award" (deductions are negative awards)
 //                     and "reversal" entries in the period - redemptions left out
-//   rating_count/rating_sum  0: ratings live with the wishes (h/wish fills them)
-// h/wish refines ServiceRecords after merging (wishes and ratings from its tables); the
-// signature stays.
+//   rating_count/rating_sum  0: wishes are confirmed, not rated (issue 9 has no wish rating)
 #pragma once
 
 #include <cstdint>

@@ -569,8 +569,12 @@ StatusOr<Wish> WishService::Confirm(storage::Database& db, const Deps& s, Actor 
                               .status());
     int64_t credited = 0;
     const std::string key = "wish:" + Num(number) + ":person:" + Num(c.person_id);
+    const int64_t hour_points = cfg.points_per_hour * c.hours_tenths / 10;
     if (cfg.points_per_wish > 0) {
       storage::PointsEntry e;
+      // The hours ride on the "hours" entry when there is one, else on this one (the service
+      // record sums hours_centi of both: domain/volunteers/service_record.h).
+      if (hour_points <= 0) e.hours_centi = c.hours_tenths * 10;
       e.person_id = c.person_id;
       e.amount = cfg.points_per_wish;
       e.reason = "wish";
@@ -581,9 +585,9 @@ StatusOr<Wish> WishService::Confirm(storage::Database& db, const Deps& s, Actor 
       LINLI_ASSIGN_OR_RETURN(auto r, storage::PointsStore::Append(db, e));
       if (r.appended) credited += e.amount;
     }
-    const int64_t hour_points = cfg.points_per_hour * c.hours_tenths / 10;
     if (hour_points > 0) {
       storage::PointsEntry e;
+      e.hours_centi = c.hours_tenths * 10;
       e.person_id = c.person_id;
       e.amount = hour_points;
       e.reason = "hours";
