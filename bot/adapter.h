@@ -113,6 +113,10 @@ class Adapter {
   virtual HttpResponse RenderAck(const InboundMessage& message,
                                  const std::vector<OutboundMessage>& replies) = 0;
 
+  // True if Send can replace the text of an earlier bot message (OutboundMessage::edit_of:
+  // Telegram editMessageText). Otherwise the outbox turns an edit into its follow-up post.
+  virtual bool can_edit() const { return false; }
+
   // Sends one message. Blocking; called from the outbox thread only, never on the event loop.
   // Must be thread-safe (tokens are refreshed inside). Makes at most
   // message.send_allowance platform requests when that is set (> 0); a message needing more

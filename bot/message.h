@@ -137,6 +137,12 @@ struct OutboundMessage {
   // flow that declares that card kind. Empty for ordinary messages.
   std::string card_kind;
   std::string card_ref;
+  // An edit: the platform id of an earlier bot message in `to` (a wish card) whose text
+  // becomes `text` (choices, if any, replace its buttons). Adapters that can edit
+  // (Adapter::can_edit) edit it; for the others the outbox sends `follow_up` as a new message
+  // in `to` instead - nothing when `follow_up` is empty. An edit records no card reference.
+  std::string edit_of;
+  std::string follow_up;
   std::string callback_id;      // for kCallbackAnswer
   std::string idempotency_key;  // stable per outbox row; adapters with idempotent send APIs
                                 // use it (Feishu uuid, WeCom duplicate check)

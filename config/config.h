@@ -63,6 +63,36 @@ struct StaffMember {
   std::string role = "staff";               // staff[].role: staff|admin
 };
 
+// One config `volunteers` entry (issue 9): an active volunteer from the start, synced at every
+// start like staff (a volunteer removed from the list stops being one; volunteers who
+// registered by chat or were set by staff are left alone).
+struct VolunteerMember {
+  std::string channel;       // volunteers[].channel (a configured channel or "console")
+  std::string user_id;       // volunteers[].user_id
+  std::string name;          // volunteers[].name: the display name groups see (required)
+  std::string organisation;  // volunteers[].organisation: workplace / party branch, may be ""
+};
+
+// One item of the redemption catalogue (points.catalogue[]).
+struct CatalogueItem {
+  std::string id;                             // id: [a-z0-9_-], unique; what 兑换 <item> names
+  std::map<std::string, std::string> labels;  // label: {"zh-CN": "...", "en": "..."}, or
+  std::string label_key;                      // label_key: a text key of the locale files
+  int64_t cost = 0;                           // cost: points, >= 1
+  int64_t stock = -1;                         // stock: how many there are, -1 = unlimited
+};
+
+struct PointsConfig {
+  // points.catalogue: what points can be exchanged for. Empty (the default): 兑换 says so.
+  std::vector<CatalogueItem> catalogue;
+  // points.exchange_day: day of the month (1..28) when requested items are handed out.
+  // Requests are accepted every day and hold the points at once; the reply names the next
+  // exchange day.
+  int exchange_day = 15;
+  // points.leaderboard_size: how many volunteers 最美志愿者 shows.
+  int leaderboard_size = 10;
+};
+
 struct DialogConfig {
   int session_timeout_minutes = 30;         // dialog.session_timeout_minutes
 };
@@ -155,6 +185,46 @@ struct RetentionConfig {
   int card_refs_days = 90;    // retention.card_refs_days: which bot message showed what
 };
 
+// wishes: micro-wishes (微心愿, issue 9).
+struct WishesConfig {
+  // wishes.categories: ids of wish categories; labels come from the locale files
+  // ("wish.category.<id>"). Default: 生活帮扶, 就医陪护, 维修, 代购, 其他.
+  std::vector<std::string> categories = {"life", "medical", "repair", "shopping", "other"};
+  // wishes.require_approval: a new wish waits for staff (待审核: 通过 N / 驳回 N 原因) before
+  // its card is posted to the groups.
+  bool require_approval = true;
+  int points_per_wish = 10;      // wishes.points_per_wish: credited to each helper on confirm
+  int points_per_hour = 0;       // wishes.points_per_hour: x the hours a helper reported
+  int auto_confirm_days = 3;     // wishes.auto_confirm_days: done but unconfirmed -> confirmed
+  int claim_reminder_days = 2;   // wishes.claim_reminder_days: claim without progress -> reminder
+  int claim_release_days = 4;    // wishes.claim_release_days: -> released (> reminder days)
+};
+
+// groups[]: a group chat the bot posts to (volunteer groups, building groups). Groups are
+// public: only what the group rules allow is posted (building level, masked text).
+struct GroupConfig {
+  std::string name;                     // groups[].name: unique, for logs and staff
+  std::string channel;                  // groups[].channel: a configured channel's name
+  std::string chat_id;                  // groups[].chat_id: the platform's chat id
+  std::vector<std::string> posts;       // groups[].posts: what is posted there: "wishes"
+  std::vector<std::string> buildings;   // groups[].buildings: only these buildings' (empty = all)
+
+  bool Posts(const std::string& kind) const {
+    for (const auto& p : posts) {
+      if (p == kind) return true;
+    }
+    return false;
+  }
+  // Whether something about `building` ("" = unknown) is posted here.
+  bool Serves(const std::string& building) const {
+    if (buildings.empty()) return true;
+    for (const auto& b : buildings) {
+      if (b == building) return true;
+    }
+    return false;
+  }
+};
+
 struct LoggingConfig {
   std::string level = "info";               // logging.level: trace|debug|info|warn|error
   bool json = false;                        // logging.json: JSON lines instead of text
@@ -169,6 +239,8 @@ struct Config {
   std::vector<ChannelConfig> channels;
   CompoundConfig compound;
   std::vector<StaffMember> staff;
+  std::vector<VolunteerMember> volunteers;  // volunteers: see VolunteerMember
+  PointsConfig points;
   // categories: ids of report categories; labels come from the locale files
   // ("category.<id>"). Default: the eight of issue 2.
   std::vector<std::string> categories = {"sanitation", "repair", "parking",  "pets",
@@ -180,6 +252,8 @@ struct Config {
   AdminConfig admin;
   LimitsConfig limits;
   RetentionConfig retention;
+  WishesConfig wishes;
+  std::vector<GroupConfig> groups;
   LoggingConfig logging;
 
   std::string source_path;                  // the file this was loaded from

@@ -33,11 +33,12 @@ void CheckTimezone(const Config& config, const std::string& zoneinfo_dir,
   errors.push_back(std::move(error));
 }
 
-void CheckCategories(const Config& config, const Texts& texts, std::vector<std::string>& errors) {
-  constexpr std::string_view kPrefix = "category.";
+// Every id of `ids` (the config's `path`) has the label "<prefix><id>" in every locale file.
+void CheckLabels(const std::vector<std::string>& ids, std::string_view path,
+                 std::string_view kPrefix, const Texts& texts, std::vector<std::string>& errors) {
   const std::vector<std::string> locales = texts.locales();
-  for (size_t i = 0; i < config.categories.size(); ++i) {
-    const std::string& id = config.categories[i];
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string& id = ids[i];
     const std::string key = std::string(kPrefix) + id;
     std::string files;  // the locale files without the label
     std::string guess;  // the closest labelled id in the first of them
@@ -52,11 +53,16 @@ void CheckCategories(const Config& config, const Texts& texts, std::vector<std::
       guess = ClosestMatch(id, labelled);
     }
     if (files.empty()) continue;
-    std::string error = "categories[" + std::to_string(i) + "]: " + Quote(id) + " has no label " +
+    std::string error = std::string(path) + "[" + std::to_string(i) + "]: " + Quote(id) + " has no label " +
                         Quote(key) + " in " + files;
     if (!guess.empty()) error += " (did you mean " + guess + "?)";
     errors.push_back(std::move(error));
   }
+}
+
+void CheckCategories(const Config& config, const Texts& texts, std::vector<std::string>& errors) {
+  CheckLabels(config.categories, "categories", "category.", texts, errors);
+  CheckLabels(config.wishes.categories, "wishes.categories", "wish.category.", texts, errors);
 }
 
 bool KnownKey(const std::string& key, const ChannelKeys& known) {

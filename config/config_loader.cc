@@ -557,6 +557,86 @@ void DecodeStaff(Decoder& d, const json& root, const std::vector<ChannelConfig>&
   }
 }
 
+void DecodeVolunteers(Decoder& d, const json& root, const std::vector<ChannelConfig>& channels,
+                      std::vector<VolunteerMember>& volunteers) {
+  const json* arr = d.Array(root, "", "volunteers");
+  if (arr == nullptr) return;
+  std::map<std::pair<std::string, std::string>, size_t> seen;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string path = Index("volunteers", i);
+    const json& v = (*arr)[i];
+    if (!v.is_object()) {
+      d.Error(path, "must be an object (got " + Describe(v) + ")");
+      continue;
+    }
+    d.CheckKeys(v, path, {"channel", "user_id", "name", "organisation"});
+    VolunteerMember m;
+    if (d.RequiredString(v, path, "channel", m.channel) && m.channel != "console" &&
+        std::none_of(channels.begin(), channels.end(),
+                     [&](const ChannelConfig& c) { return c.name == m.channel; })) {
+      d.Error(path + ".channel",
+              "no channel named " + Quote(m.channel) + " (configure it in channels, or use \"console\")");
+    }
+    if (d.RequiredString(v, path, "user_id", m.user_id)) {
+      if (auto [it, inserted] = seen.emplace(std::make_pair(m.channel, m.user_id), i); !inserted) {
+        d.Error(path + ".user_id",
+                "duplicate volunteer (also " + Index("volunteers", it->second) + ")");
+      }
+    }
+    d.RequiredString(v, path, "name", m.name);
+    d.String(v, path, "organisation", m.organisation, /*non_empty=*/false);
+    volunteers.push_back(std::move(m));
+  }
+}
+
+void DecodePoints(Decoder& d, const json& root, PointsConfig& points) {
+  const json* j = d.Section(root, "", "points", {"catalogue", "exchange_day", "leaderboard_size"});
+  if (j == nullptr) return;
+  d.Integer(*j, "points", "exchange_day", points.exchange_day, 1, 28);
+  d.Integer(*j, "points", "leaderboard_size", points.leaderboard_size, 1, 100);
+  const json* arr = d.Array(*j, "points", "catalogue");
+  if (arr == nullptr) return;
+  std::map<std::string, size_t> seen;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string path = Index("points.catalogue", i);
+    const json& c = (*arr)[i];
+    if (!c.is_object()) {
+      d.Error(path, "must be an object (got " + Describe(c) + ")");
+      continue;
+    }
+    d.CheckKeys(c, path, {"id", "label", "label_key", "cost", "stock"});
+    CatalogueItem item;
+    if (d.RequiredString(c, path, "id", item.id)) {
+      if (!IsId(item.id, 64, /*allow_dash=*/true)) {
+        d.Error(path + ".id", "must be lowercase letters, digits, '_' or '-' (got " + Quote(item.id) + ")");
+      } else if (auto [it, inserted] = seen.emplace(item.id, i); !inserted) {
+        d.Error(path + ".id", "duplicate item (also " + Index("points.catalogue", it->second) + ")");
+      }
+    }
+    if (const json* label = Decoder::Find(c, "label")) {
+      if (!label->is_object() || label->empty()) {
+        d.Error(path + ".label", "must be an object of locale -> text (got " + Describe(*label) + ")");
+      } else {
+        for (const auto& [locale, text] : label->items()) {
+          if (!text.is_string() || text.get<std::string>().empty()) {
+            d.Error(path + ".label." + locale, "must be a non-empty string");
+          } else {
+            item.labels[locale] = text.get<std::string>();
+          }
+        }
+      }
+    }
+    d.String(c, path, "label_key", item.label_key, /*non_empty=*/true);
+    if (item.labels.empty() && item.label_key.empty() && Decoder::Find(c, "label") == nullptr) {
+      d.Error(path + ".label", "is required (or label_key)");
+    }
+    if (Decoder::Find(c, "cost") == nullptr) d.Error(path + ".cost", "is required");
+    d.Integer(c, path, "cost", item.cost, 1, 1000000);
+    d.Integer(c, path, "stock", item.stock, -1, 1000000);
+    points.catalogue.push_back(std::move(item));
+  }
+}
+
 void DecodeCategories(Decoder& d, const json& root, std::vector<std::string>& categories) {
   const json* arr = d.Array(root, "", "categories");
   if (arr == nullptr) return;
@@ -703,6 +783,129 @@ void DecodeRetention(Decoder& d, const json& root, RetentionConfig& retention) {
 void DecodeRating(Decoder& d, const json& root, RatingConfig& rating) {
   if (const json* j = d.Section(root, "", "rating", {"auto_close_days"})) {
     d.Integer(*j, "rating", "auto_close_days", rating.auto_close_days, 1, 365);
+  }
+}
+
+// An array of ids (a-z 0-9 _, at most 32) at `path`, each once, into `out` (left as it was when
+// the key is absent). `non_empty`: an empty array is an error.
+void DecodeIdList(Decoder& d, const json& obj, const std::string& parent, std::string_view key,
+                  bool non_empty, std::vector<std::string>& out) {
+  const json* arr = d.Array(obj, parent, key);
+  if (arr == nullptr) return;
+  const std::string path = Join(parent, key);
+  if (non_empty && arr->empty()) {
+    d.Error(path, "must be a non-empty array");
+    return;
+  }
+  std::vector<std::string> ids;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const json& c = (*arr)[i];
+    if (!c.is_string()) {
+      d.Error(Index(path, i), "must be a string (got " + Describe(c) + ")");
+      continue;
+    }
+    const std::string id = c.get<std::string>();
+    if (!IsId(id, 32, /*allow_dash=*/false)) {
+      d.Error(Index(path, i), "must be 1-32 characters of a-z 0-9 _ (got " + Quote(id) + ")");
+    } else if (!seen.insert(id).second) {
+      d.Error(Index(path, i), "duplicate " + Quote(id));
+    } else {
+      ids.push_back(id);
+    }
+  }
+  out = std::move(ids);
+}
+
+void DecodeWishes(Decoder& d, const json& root, WishesConfig& w) {
+  const json* j = d.Section(root, "", "wishes",
+                            {"categories", "require_approval", "points_per_wish",
+                             "points_per_hour", "auto_confirm_days", "claim_reminder_days",
+                             "claim_release_days"});
+  if (j == nullptr) return;
+  DecodeIdList(d, *j, "wishes", "categories", /*non_empty=*/true, w.categories);
+  d.Bool(*j, "wishes", "require_approval", w.require_approval);
+  d.Integer(*j, "wishes", "points_per_wish", w.points_per_wish, 0, 100000);
+  d.Integer(*j, "wishes", "points_per_hour", w.points_per_hour, 0, 100000);
+  d.Integer(*j, "wishes", "auto_confirm_days", w.auto_confirm_days, 1, 365);
+  d.Integer(*j, "wishes", "claim_reminder_days", w.claim_reminder_days, 1, 365);
+  d.Integer(*j, "wishes", "claim_release_days", w.claim_release_days, 1, 365);
+  if (w.claim_release_days <= w.claim_reminder_days) {
+    d.Error("wishes.claim_release_days",
+            "must be > wishes.claim_reminder_days (" + std::to_string(w.claim_reminder_days) +
+                ") (got " + std::to_string(w.claim_release_days) + ")");
+  }
+}
+
+// What a group may be posted: "wishes" (issue 9; later kinds add their names here).
+constexpr std::string_view kGroupPosts[] = {"wishes"};
+constexpr const char* kGroupPostsText = "wishes";
+
+void DecodeGroups(Decoder& d, const json& root, const Config& cfg,
+                  std::vector<GroupConfig>& groups) {
+  const json* arr = d.Array(root, "", "groups");
+  if (arr == nullptr) return;
+  std::map<std::string, size_t> names;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string path = Index("groups", i);
+    const json& g = (*arr)[i];
+    if (!g.is_object()) {
+      d.Error(path, "must be an object (got " + Describe(g) + ")");
+      continue;
+    }
+    d.CheckKeys(g, path, {"name", "channel", "chat_id", "posts", "buildings"});
+    GroupConfig group;
+    bool ok = d.RequiredString(g, path, "name", group.name);
+    if (ok) {
+      if (auto [it, inserted] = names.emplace(group.name, i); !inserted) {
+        d.Error(path + ".name", "duplicate group name (also " + Index("groups", it->second) + ")");
+        ok = false;
+      }
+    }
+    if (d.RequiredString(g, path, "channel", group.channel)) {
+      const bool known = std::any_of(cfg.channels.begin(), cfg.channels.end(),
+                                     [&](const ChannelConfig& c) { return c.name == group.channel; });
+      if (!known) {
+        d.Error(path + ".channel", "names no configured channel (got " + Quote(group.channel) + ")");
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+    ok = d.RequiredString(g, path, "chat_id", group.chat_id) && ok;
+    DecodeIdList(d, g, path, "posts", /*non_empty=*/true, group.posts);
+    if (Decoder::Find(g, "posts") == nullptr) {
+      d.Error(path + ".posts", "is required (what is posted there: " + std::string(kGroupPostsText) + ")");
+      ok = false;
+    }
+    for (const auto& p : group.posts) {
+      if (std::find(std::begin(kGroupPosts), std::end(kGroupPosts), p) == std::end(kGroupPosts)) {
+        d.Error(path + ".posts", "unknown kind " + Quote(p) + " (one of " + kGroupPostsText + ")");
+        ok = false;
+      }
+    }
+    const json* bs = d.Array(g, path, "buildings");
+    if (bs != nullptr) {
+      for (size_t k = 0; k < bs->size(); ++k) {
+        const json& b = (*bs)[k];
+        const std::string bpath = Index(path + ".buildings", k);
+        if (!b.is_string()) {
+          d.Error(bpath, "must be a string (got " + Describe(b) + ")");
+          ok = false;
+          continue;
+        }
+        const std::string id = b.get<std::string>();
+        const bool known = std::any_of(cfg.compound.buildings.begin(), cfg.compound.buildings.end(),
+                                       [&](const Building& x) { return x.id == id; });
+        if (!known) {
+          d.Error(bpath, "names no building of compound.buildings (got " + Quote(id) + ")");
+          ok = false;
+        } else {
+          group.buildings.push_back(id);
+        }
+      }
+    }
+    if (ok) groups.push_back(std::move(group));
   }
 }
 
@@ -882,13 +1085,16 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   Decoder d;
   d.CheckKeys(root, "", {"server", "storage", "locale", "timezone", "locale_dir", "channels",
                          "compound", "staff", "categories", "dialog", "outbox", "logging", "sla",
-                         "rating", "admin", "limits", "retention"});
+                         "rating", "admin", "limits", "retention", "wishes", "groups",
+                         "volunteers", "points"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
   DecodeLocale(d, root, source_path, cfg);
   DecodeChannels(d, root, cfg.channels);
   DecodeCompound(d, root, cfg.compound);
   DecodeStaff(d, root, cfg.channels, cfg.staff);
+  DecodeVolunteers(d, root, cfg.channels, cfg.volunteers);
+  DecodePoints(d, root, cfg.points);
   DecodeCategories(d, root, cfg.categories);
   DecodeSmallSections(d, root, cfg);
   DecodeSla(d, root, cfg);  // after categories: sla.categories keys must name one
@@ -896,6 +1102,8 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   DecodeAdmin(d, root, cfg.admin);
   DecodeLimits(d, root, cfg.limits);
   DecodeRetention(d, root, cfg.retention);
+  DecodeWishes(d, root, cfg.wishes);
+  DecodeGroups(d, root, cfg, cfg.groups);  // after channels and compound: it names them
   if (!d.errors.empty()) return Invalid(source_path, d.errors);
   return cfg;
 }

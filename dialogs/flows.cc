@@ -5,9 +5,16 @@ namespace linli::dialogs {
 std::vector<FlowSpec> AllFlows() {
   std::vector<FlowSpec> flows = {ReportFlow(), StatusFlow(), LinkFlow(), RatingFlow()};
   for (auto& f : StaffFlows()) flows.push_back(std::move(f));
+  flows.push_back(VolunteerFlow());
+  for (auto& f : VolunteerStaffFlows()) flows.push_back(std::move(f));
+  for (auto& f : PointsFlows()) flows.push_back(std::move(f));
   for (auto* f : {BindFlow, UnbindFlow, BindForFlow, MeFlow, MyDataFlow, ExportFlow, EraseFlow}) {
     flows.push_back(f());
   }
+  for (auto* f : {WishFlow, WishForFlow, ClaimFlow, ReleaseFlow, DoneFlow, WishConfirmFlow}) {
+    flows.push_back(f());
+  }
+  for (auto& f : WishListFlows()) flows.push_back(std::move(f));
   return flows;
 }
 

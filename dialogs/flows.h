@@ -27,6 +27,25 @@ FlowSpec MyDataFlow();
 FlowSpec ExportFlow();
 FlowSpec EraseFlow();
 
+// Micro-wishes (issue 9): 心愿 /wish and 代许愿 /wishfor (dialogs/wish_flow.cc); 认领 /claim
+// (also as a reply to a wish card), 放弃 /release, 完成 /done and the requester's
+// confirmation (dialogs/wish_claim_flow.cc); 心愿列表, 我的心愿, 心愿管理 and the staff actions
+// 通过 / 驳回 / 撤销心愿 / 确认心愿 (dialogs/wish_list_flow.cc).
+FlowSpec WishFlow();
+FlowSpec WishForFlow();
+FlowSpec ClaimFlow();
+FlowSpec ReleaseFlow();
+FlowSpec DoneFlow();
+FlowSpec WishConfirmFlow();
+std::vector<FlowSpec> WishListFlows();
+// Volunteers (dialogs/volunteer_flow.cc): 报到 /volunteer; staff 志愿者列表, 确认志愿者 N,
+// 拒绝志愿者 N, 设为志愿者 P, 取消志愿者 P.
+FlowSpec VolunteerFlow();
+std::vector<FlowSpec> VolunteerStaffFlows();
+// Points (dialogs/points_flow.cc): 积分 /points, 兑换 /redeem [item], 最美志愿者 /leaderboard;
+// staff 兑换单 and the points actions (domain/volunteers/points_actions.h).
+std::vector<FlowSpec> PointsFlows();
+
 // All flows, in menu order.
 std::vector<FlowSpec> AllFlows();
 

@@ -33,6 +33,17 @@ StatusOr<std::optional<CardRef>> CardStore::Find(Database& db, const std::string
   return std::optional<CardRef>(std::move(card));
 }
 
+StatusOr<std::vector<CardRef>> CardStore::ForRef(Database& db, const std::string& kind,
+                                                 const std::string& ref) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows, db.Query("SELECT channel, chat_id, platform_message_id, created_at FROM card_refs "
+                          "WHERE kind = ? AND ref = ? ORDER BY created_at",
+                          {kind, ref}));
+  std::vector<CardRef> out;
+  for (const Row& r : rows) out.push_back({r.Text(0), r.Text(1), r.Text(2), kind, ref, r.Int(3)});
+  return out;
+}
+
 StatusOr<int64_t> CardStore::PruneBefore(Database& db, int64_t cutoff_ms) {
   LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM card_refs WHERE created_at < ?", {cutoff_ms}));
   return db.changes();

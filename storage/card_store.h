@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "storage/database.h"
 
@@ -32,6 +33,10 @@ class CardStore {
   static StatusOr<std::optional<CardRef>> Find(Database& db, const std::string& channel,
                                                const std::string& chat_id,
                                                const std::string& platform_message_id);
+  // Every card showing (kind, ref), oldest first: where to update a card (a wish's card in
+  // each group it was posted to).
+  static StatusOr<std::vector<CardRef>> ForRef(Database& db, const std::string& kind,
+                                               const std::string& ref);
   // Deletes cards created before `cutoff_ms`. Returns how many.
   static StatusOr<int64_t> PruneBefore(Database& db, int64_t cutoff_ms);
 };

@@ -200,6 +200,9 @@ Status IdentityStore::MergeInto(Database& db, int64_t from_person, int64_t into_
       "UPDATE ticket_events SET actor_person_id = ? WHERE actor_person_id = ?",
       "UPDATE person_households SET bound_by_person_id = ? WHERE bound_by_person_id = ?",
       "UPDATE invite_codes SET used_by_person_id = ? WHERE used_by_person_id = ?",
+      "UPDATE wishes SET requester_person_id = ? WHERE requester_person_id = ?",
+      "UPDATE wishes SET posted_by_person_id = ? WHERE posted_by_person_id = ?",
+      "UPDATE wish_events SET actor_person_id = ? WHERE actor_person_id = ?",
   };
   for (const char* sql : kMoves) LINLI_RETURN_IF_ERROR(db.Exec(sql, {into_person, from_person}));
   // Household bindings: keep each once (both persons may be bound to the same household).
@@ -209,6 +212,13 @@ Status IdentityStore::MergeInto(Database& db, int64_t from_person, int64_t into_
       "WHERE person_id = ? ON CONFLICT DO NOTHING",
       {into_person, from_person}));
   LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM person_households WHERE person_id = ?", {from_person}));
+  // Wish claims: one per (wish, person); where both claimed the same wish the kept one is
+  // `into_person`'s.
+  LINLI_RETURN_IF_ERROR(db.Exec(
+      "UPDATE wish_claims SET person_id = ? WHERE person_id = ? AND wish_id NOT IN "
+      "(SELECT wish_id FROM wish_claims WHERE person_id = ?)",
+      {into_person, from_person, into_person}));
+  LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM wish_claims WHERE person_id = ?", {from_person}));
   // Roles are not merged: `into_person` keeps its own role and its source, so a merge can
   // never raise anyone's rights (domain/people/linking.h refuses links involving staff).
   LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM link_codes WHERE person_id = ?", {from_person}));

@@ -258,6 +258,97 @@ CREATE INDEX rate_counters_end ON rate_counters (window_end);
 ALTER TABLE ticket_events ADD COLUMN actor_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE ticket_events ADD COLUMN rating TEXT NOT NULL DEFAULT '';
 )sql"},
+    // Volunteers (issue 9, 报到) and the points ledger. The ledger is append-only: a correction
+    // is a new compensating entry; the only UPDATE ever run on it is the privacy erasure
+    // (storage/personal_data.cc). idem_key is NULL for "no key", so the plain UNIQUE index
+    // allows any number of keyless entries on SQLite and on PostgreSQL (NULLS DISTINCT) alike.
+    // hours_centi: hours of service x 100 carried by a "hours" (or "wish") entry, exact.
+    {15, R"sql(
+CREATE TABLE volunteers (
+  person_id BIGINT PRIMARY KEY REFERENCES persons(id) ON DELETE CASCADE,
+  display_name TEXT NOT NULL DEFAULT '',
+  organisation TEXT NOT NULL DEFAULT '',
+  skills TEXT NOT NULL DEFAULT '',
+  buildings TEXT NOT NULL DEFAULT '[]',
+  status TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT '',
+  registered_at BIGINT NOT NULL,
+  confirmed_at BIGINT NOT NULL DEFAULT 0,
+  confirmed_by TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX volunteers_status ON volunteers (status);
+CREATE INDEX volunteers_organisation ON volunteers (organisation);
+CREATE TABLE points_ledger (
+  id {ID},
+  person_id BIGINT NOT NULL,
+  amount BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  ref TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  actor TEXT NOT NULL DEFAULT '',
+  idem_key TEXT,
+  hours_centi BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX points_ledger_idem_key ON points_ledger (idem_key);
+CREATE INDEX points_ledger_person ON points_ledger (person_id, id);
+CREATE INDEX points_ledger_created ON points_ledger (created_at);
+)sql"},
+    // Micro-wishes (issue 9): the wish, its claims (one row per helper; UNIQUE (wish, person)
+    // and the conditional insert in WishStore::Claim decide a race) and its history.
+    // requester_* is whom it is for: a person, or a roster household (代许愿); posted_by is who
+    // typed it (the requester or staff acting for them). contact_* is what the wish recorded
+    // for the helper (given privately only).
+    {16, R"sql(
+CREATE TABLE wishes (
+  id {ID},
+  requester_person_id BIGINT NOT NULL DEFAULT 0,
+  requester_household_id BIGINT NOT NULL DEFAULT 0,
+  posted_by_person_id BIGINT NOT NULL DEFAULT 0,
+  channel TEXT NOT NULL,
+  category TEXT NOT NULL,
+  text TEXT NOT NULL,
+  building TEXT NOT NULL DEFAULT '',
+  contact_name TEXT NOT NULL DEFAULT '',
+  contact_phone TEXT NOT NULL DEFAULT '',
+  contact_unit TEXT NOT NULL DEFAULT '',
+  deadline TEXT NOT NULL DEFAULT '',
+  helpers_needed BIGINT NOT NULL DEFAULT 1,
+  status TEXT NOT NULL,
+  reject_reason TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  done_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX wishes_status ON wishes (status, id);
+CREATE INDEX wishes_requester ON wishes (requester_person_id, id);
+CREATE TABLE wish_claims (
+  id {ID},
+  wish_id BIGINT NOT NULL REFERENCES wishes(id) ON DELETE CASCADE,
+  person_id BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  hours_tenths BIGINT NOT NULL DEFAULT 0,
+  photo_ref TEXT NOT NULL DEFAULT '',
+  claimed_at BIGINT NOT NULL,
+  progress_at BIGINT NOT NULL,
+  reminded_at BIGINT NOT NULL DEFAULT 0,
+  done_at BIGINT NOT NULL DEFAULT 0,
+  ended_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX wish_claims_person ON wish_claims (wish_id, person_id);
+CREATE INDEX wish_claims_status ON wish_claims (status, progress_at);
+CREATE TABLE wish_events (
+  id {ID},
+  wish_id BIGINT NOT NULL REFERENCES wishes(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  actor_person_id BIGINT NOT NULL DEFAULT 0,
+  actor_name TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  at BIGINT NOT NULL
+);
+CREATE INDEX wish_events_wish ON wish_events (wish_id, id);
+CREATE INDEX card_refs_kind_ref ON card_refs (kind, ref);
+)sql"},
     // The roster for the decision rule (issue 10): exact areas in hundredths of a m² (area_m2
     // REAL stays, written from area_centi, for older readers), the owner key that makes one
     // owner's several units one head (the phone by default, or the import's owner_id), and the
@@ -269,6 +360,31 @@ ALTER TABLE households ADD COLUMN owner_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE households ADD COLUMN developer INTEGER NOT NULL DEFAULT 0;
 UPDATE households SET area_centi = CAST(ROUND(area_m2 * 100) AS BIGINT),
   owner_key = CASE WHEN phone <> '' THEN phone ELSE 'household:' || CAST(id AS TEXT) END;
+)sql"},
+    // Redemptions (兑换, issue 9): a request holds the points (a "redeem_hold" ledger entry) and
+    // one unit of the item's stock; staff mark it given or cancel it (a "redeem_release" entry,
+    // the stock back). catalogue_stock.configured is the config's stock when last synced, so
+    // raising the config's stock adds the difference; stock -1 = unlimited.
+    {19, R"sql(
+CREATE TABLE redemptions (
+  id {ID},
+  person_id BIGINT NOT NULL,
+  item_id TEXT NOT NULL,
+  cost BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  hold_entry_id BIGINT NOT NULL DEFAULT 0,
+  release_entry_id BIGINT NOT NULL DEFAULT 0,
+  requested_at BIGINT NOT NULL,
+  closed_at BIGINT NOT NULL DEFAULT 0,
+  closed_by TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX redemptions_status ON redemptions (status, id);
+CREATE INDEX redemptions_person ON redemptions (person_id, id);
+CREATE TABLE catalogue_stock (
+  item_id TEXT PRIMARY KEY,
+  stock BIGINT NOT NULL,
+  configured BIGINT NOT NULL
+);
 )sql"},
 };
 

@@ -40,6 +40,8 @@ StatusOr<std::string> EncodePayload(const OutboundMessage& m) {
         {"notice", m.notice},
         {"card_kind", m.card_kind},
         {"card_ref", m.card_ref},
+        {"edit_of", m.edit_of},
+        {"follow_up", m.follow_up},
         {"notice_fields", m.notice_fields},  // `window` is filled at send time, not stored
     };
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -73,6 +75,8 @@ Status DecodePayload(const std::string& text, OutboundMessage* m) {
   m->notice = StringField(j, "notice");
   m->card_kind = StringField(j, "card_kind");
   m->card_ref = StringField(j, "card_ref");
+  m->edit_of = StringField(j, "edit_of");
+  m->follow_up = StringField(j, "follow_up");
   m->notice_fields.clear();
   auto fields = j.find("notice_fields");
   if (fields != j.end() && fields->is_object()) {

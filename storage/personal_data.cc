@@ -40,6 +40,49 @@ std::vector<PersonalTable> BuildMap() {
         "UPDATE tickets SET assignee_person_id = 0 WHERE assignee_person_id = ?"},
        "kept for statistics (category, building, status, dates, rating) without the reporter, "
        "the unit, the resident's words or photos"},
+      {"wish_events", "actor_person_id", {"note", "actor_name"},
+       "SELECT e.at, e.kind, e.wish_id FROM wish_events e JOIN wishes w ON w.id = e.wish_id "
+       "WHERE w.requester_person_id = ? ORDER BY e.id",
+       {"UPDATE wish_events SET note = '', actor_name = '', actor_person_id = 0 WHERE "
+        "actor_person_id = ?"},
+       "the history of the person's wishes is exported (kinds and times); events the person "
+       "caused lose their actor, name and words"},
+      {"wish_claims", "person_id", {"photo_ref"},
+       "SELECT wish_id, status, hours_tenths, claimed_at, done_at FROM wish_claims WHERE "
+       "person_id = ? ORDER BY id",
+       {"UPDATE wish_claims SET person_id = 0, photo_ref = '' WHERE person_id = ?"},
+       "the person's claims are exported; kept for the wish's statistics without the person "
+       "or the photo"},
+      {"wishes", "requester_person_id",
+       {"text", "contact_name", "contact_phone", "contact_unit", "reject_reason"},
+       "SELECT id, created_at, category, building, text, deadline, helpers_needed, status "
+       "FROM wishes WHERE requester_person_id = ? ORDER BY id",
+       {"UPDATE wishes SET text = '', contact_name = '', contact_phone = '', contact_unit = '', "
+        "reject_reason = '', requester_person_id = 0, requester_household_id = 0 WHERE "
+        "requester_person_id = ?",
+        "UPDATE wishes SET posted_by_person_id = 0 WHERE posted_by_person_id = ?"},
+       "kept for statistics (category, building, status, dates) without the requester, their "
+       "words or their contact details"},
+      {"volunteers", "person_id", {"display_name", "organisation", "skills", "buildings"},
+       "SELECT display_name, organisation, skills, buildings, status, source, registered_at, "
+       "confirmed_at FROM volunteers WHERE person_id = ?",
+       {"DELETE FROM volunteers WHERE person_id = ?"},
+       "the volunteer's registration (报到: display name, organisation, skills, buildings); "
+       "exported and deleted. confirmed_by holds a staff name, never the volunteer's"},
+      {"points_ledger", "person_id", {"person_id", "note", "idem_key"},
+       "SELECT id, created_at, amount, reason, ref, note FROM points_ledger WHERE person_id = ? "
+       "ORDER BY id",
+       {"UPDATE points_ledger SET person_id = 0, note = '', idem_key = NULL WHERE person_id = ?"},
+       "the person's points entries are exported; erasure keeps them for the totals without the "
+       "person (person_id 0), the staff's note or the key naming the person - the one change "
+       "ever made to this append-only ledger"},
+      {"redemptions", "person_id", {"person_id"},
+       "SELECT id, item_id, cost, status, requested_at, closed_at FROM redemptions "
+       "WHERE person_id = ? ORDER BY id",
+       {"UPDATE redemptions SET person_id = 0 WHERE person_id = ?"},
+       "what the person exchanged points for; exported, and kept for the stock count without "
+       "the person. closed_by holds a staff name"},
+      {"catalogue_stock", "", {}, "", {}, "stock of the redemption catalogue; no personal data"},
       {"invite_codes", "used_by_person_id", {"used_by_person_id"}, "",
        {"UPDATE invite_codes SET used_by_person_id = NULL WHERE used_by_person_id = ?"},
        "codes the person used lose the link to the person"},

@@ -14,26 +14,6 @@ bool ValidTier(const std::string& tier) {
   return tier == "grid" || tier == "property" || tier == "community" || tier == "street";
 }
 
-// The person of (channel, user_id), created with an identity that has not been seen yet
-// (last_seen_at 0, so pushes prefer the identities the person really uses).
-StatusOr<int64_t> PersonFor(Database& db, const ConfigRole& r, int64_t now_ms, bool* created) {
-  LINLI_ASSIGN_OR_RETURN(
-      Rows found, db.Query("SELECT person_id FROM identities WHERE channel = ? AND user_id = ?",
-                           {r.channel, r.user_id}));
-  if (!found.empty()) return found[0].Int(0);
-  LINLI_ASSIGN_OR_RETURN(Rows person, db.Query("INSERT INTO persons (role, tier, locale, created_at) "
-                                               "VALUES ('resident', '', '', ?) RETURNING id",
-                                               {now_ms}));
-  if (person.empty()) return Status::Internal("roles: INSERT RETURNING gave no row");
-  const int64_t id = person[0].Int(0);
-  LINLI_RETURN_IF_ERROR(db.Exec(
-      "INSERT INTO identities (channel, user_id, person_id, chat_id, chat_type, last_seen_at) "
-      "VALUES (?, ?, ?, ?, 'private', 0)",
-      {r.channel, r.user_id, id, r.user_id}));
-  *created = true;
-  return id;
-}
-
 }  // namespace
 
 StatusOr<RoleSyncResult> RoleStore::SyncConfigRoles(Database& db,
@@ -52,7 +32,8 @@ StatusOr<RoleSyncResult> RoleStore::SyncConfigRoles(Database& db,
   std::map<int64_t, const ConfigRole*> wanted;  // person -> strongest entry (first on a tie)
   for (const ConfigRole& r : roles) {
     bool created = false;
-    LINLI_ASSIGN_OR_RETURN(int64_t person, PersonFor(db, r, now_ms, &created));
+    LINLI_ASSIGN_OR_RETURN(int64_t person,
+                           internal::PersonForIdentity(db, r.channel, r.user_id, now_ms, &created));
     if (created) ++result.persons_created;
     auto [it, inserted] = wanted.emplace(person, &r);
     if (!inserted && Rank(r.role) > Rank(it->second->role)) it->second = &r;

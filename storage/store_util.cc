@@ -47,6 +47,25 @@ void TxScope::Abort() {
   }
 }
 
+StatusOr<int64_t> PersonForIdentity(Database& db, const std::string& channel,
+                                    const std::string& user_id, int64_t now_ms, bool* created) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows found, db.Query("SELECT person_id FROM identities WHERE channel = ? AND user_id = ?",
+                           {channel, user_id}));
+  if (!found.empty()) return found[0].Int(0);
+  LINLI_ASSIGN_OR_RETURN(Rows person, db.Query("INSERT INTO persons (role, tier, locale, created_at) "
+                                               "VALUES ('resident', '', '', ?) RETURNING id",
+                                               {now_ms}));
+  if (person.empty()) return Status::Internal("persons: INSERT RETURNING gave no row");
+  const int64_t id = person[0].Int(0);
+  LINLI_RETURN_IF_ERROR(db.Exec(
+      "INSERT INTO identities (channel, user_id, person_id, chat_id, chat_type, last_seen_at) "
+      "VALUES (?, ?, ?, ?, 'private', 0)",
+      {channel, user_id, id, user_id}));
+  *created = true;
+  return id;
+}
+
 const char* ChatTypeName(ChatType type) {
   return type == ChatType::kGroup ? "group" : "private";
 }

@@ -41,6 +41,12 @@ class TxScope {
   Status status_;
 };
 
+// The person of (channel, user_id); when the identity is unknown, a resident person and an
+// identity that has not been seen yet (last_seen_at 0, so pushes prefer the identities the
+// person really uses) are created and *created is set. For the config syncs (roles, volunteers).
+StatusOr<int64_t> PersonForIdentity(Database& db, const std::string& channel,
+                                    const std::string& user_id, int64_t now_ms, bool* created);
+
 const char* ChatTypeName(ChatType type);
 ChatType ParseChatType(std::string_view name);
 

@@ -47,6 +47,8 @@ class TelegramAdapter final : public Adapter {
 
   // Replies always go through the outbox (sendMessage returns the message id we store).
   bool passive_replies() const override { return false; }
+  // editMessageText (EncodeSend).
+  bool can_edit() const override { return true; }
   // 200 with an empty body, whatever the replies.
   HttpResponse RenderAck(const InboundMessage& message,
                          const std::vector<OutboundMessage>& replies) override;

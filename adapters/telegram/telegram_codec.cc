@@ -384,6 +384,15 @@ StatusOr<ApiCall> EncodeSend(const OutboundMessage& message) {
       if (!message.choices.empty()) {
         LINLI_ASSIGN_OR_RETURN(body["reply_markup"], InlineKeyboard(message.choices));
       }
+      if (!message.edit_of.empty()) {
+        int64_t edit_of = 0;
+        if (!ParseInt64(message.edit_of, &edit_of)) {
+          return Status::InvalidArgument("edit_of: not a message id");
+        }
+        call.method = "editMessageText";
+        body["message_id"] = edit_of;
+        break;
+      }
       int64_t reply_to = 0;
       if (ParseInt64(message.reply_to, &reply_to)) {
         body["reply_parameters"] = {{"message_id", reply_to},

@@ -46,7 +46,7 @@ HttpResponse IgnoredResponse();
 
 // One Bot API call: POST {api_base}/bot{token}/{method} with a JSON body.
 struct ApiCall {
-  std::string method;  // "sendMessage", "answerCallbackQuery"
+  std::string method;  // "sendMessage", "editMessageText", "answerCallbackQuery"
   std::string body;    // JSON
 };
 
@@ -60,6 +60,9 @@ struct ApiCall {
 //    most 8 columns wide (CJK counts 2), 2 per row up to 16 columns, else one per row.
 //    reply_to (a decimal message id) becomes reply_parameters {message_id,
 //    allow_sending_without_reply: true}; a non-numeric reply_to is dropped.
+//  kText with edit_of (a decimal message id) -> editMessageText {chat_id, message_id, text,
+//    reply_markup?}: the card's new text, same truncation and keyboard rules (reply_to
+//    ignored). A non-numeric edit_of is kInvalidArgument.
 //  kCallbackAnswer -> answerCallbackQuery {callback_query_id, text?} (text truncated to 200).
 // Errors (kInvalidArgument; a bug in the caller, the send must not be retried): empty
 // chat_id, empty text for kText, empty callback_id, a choice with an empty label, or a

@@ -19,6 +19,11 @@
 #include "domain/people/privacy.h"
 #include "domain/tickets/public_ticket.h"
 #include "domain/tickets/ticket_actions.h"
+#include "domain/volunteers/points_actions.h"
+#include "domain/volunteers/points_service.h"
+#include "storage/identity_store.h"
+#include "storage/points_store.h"
+#include "storage/redemption_store.h"
 #include "storage/database.h"
 #include "storage/outbox_store.h"
 #include "storage/ticket_store.h"
@@ -48,6 +53,10 @@ HttpResponse FromStatus(const domain::Deps& s, const Status& st) {
   if (code >= 500) {
     GetLogger("api")->warn("api request failed: {}", st.ToString());
     return JsonError(code == 503 ? 503 : 500, code == 503 ? "try again" : "internal error");
+  }
+  if (const std::string key = domain::PointsRefusalKey(st); !key.empty()) {
+    return HttpResponse::Json(code, DumpJson(json{{"error", s.texts.Get(s.config.locale, key)},
+                                                  {"code", key}}));
   }
   if (auto refusal = domain::DescribeRefusal(s.texts, s.config.locale, st)) {
     return HttpResponse::Json(code,
@@ -153,6 +162,42 @@ json AdminTicketJson(const domain::Deps& s, const storage::Ticket& t,
 
 // Runs `work` on the DB thread; it fills `*out` on success. Answers from `done`.
 using ApiWork = std::function<Status(storage::Database&, HttpResponse&)>;
+
+json EntryJson(const storage::PointsEntry& e) {
+  return json{{"id", e.id},           {"amount", e.amount},     {"reason", e.reason},
+              {"ref", e.ref},         {"note", e.note},         {"actor", e.actor},
+              {"hours_centi", e.hours_centi}, {"created_at_ms", e.created_at_ms}};
+}
+
+json RedemptionJson(const storage::Redemption& r) {
+  return json{{"id", r.id},
+              {"person_id", r.person_id},
+              {"item_id", r.item_id},
+              {"cost", r.cost},
+              {"status", storage::RedemptionStatusName(r.status)},
+              {"hold_entry_id", r.hold_entry_id},
+              {"release_entry_id", r.release_entry_id},
+              {"requested_at_ms", r.requested_at_ms},
+              {"closed_at_ms", MsOrNull(r.closed_at_ms)},
+              {"closed_by", r.closed_by}};
+}
+
+constexpr int kPointsEntries = 50;
+
+// The person's balance, newest entries and pending redemptions (the GET answer and every
+// points action's answer).
+StatusOr<json> PointsJson(storage::Database& db, int64_t person_id) {
+  LINLI_ASSIGN_OR_RETURN(int64_t balance, storage::PointsStore::Balance(db, person_id));
+  LINLI_ASSIGN_OR_RETURN(auto entries, storage::PointsStore::Recent(db, person_id, kPointsEntries));
+  LINLI_ASSIGN_OR_RETURN(auto pending, storage::RedemptionStore::List(
+                                           db, storage::RedemptionStatus::kPending, person_id, 100));
+  json e = json::array();
+  for (const auto& x : entries) e.push_back(EntryJson(x));
+  json r = json::array();
+  for (const auto& x : pending) r.push_back(RedemptionJson(x));
+  return json{{"person_id", person_id}, {"balance", balance}, {"entries", std::move(e)},
+              {"pending_redemptions", std::move(r)}};
+}
 
 }  // namespace
 
@@ -423,6 +468,71 @@ void HttpApi::RunTicketAction(const domain::TicketAction& action, HttpRequest re
         LINLI_ASSIGN_OR_RETURN(bool masked, domain::MaskedOnPublication(db, s, action, args));
         json j = AdminTicketJson(s, t, &events);
         j["masked"] = masked;  // what staff sent is published masked
+        out = HttpResponse::Json(200, DumpJson(j));
+        return Status::Ok();
+      },
+      std::move(respond), on_pushes_);
+}
+
+void HttpApi::AdminPoints(HttpRequest, RouteParams params, Respond respond) {
+  const auto id = ParsePositive(params["id"]);
+  if (!id) {
+    respond(JsonError(404, "no such person"));
+    return;
+  }
+  Run(services_, queue_,
+      [id = *id](storage::Database& db, HttpResponse& out) -> Status {
+        LINLI_ASSIGN_OR_RETURN(auto person, storage::IdentityStore::FindPerson(db, id));
+        if (!person) return Status::NotFound("no such person");
+        LINLI_ASSIGN_OR_RETURN(json j, PointsJson(db, id));
+        out = HttpResponse::Json(200, DumpJson(j));
+        return Status::Ok();
+      },
+      std::move(respond));
+}
+
+void HttpApi::RunPointsAction(const domain::PointsAction& action, HttpRequest request,
+                              RouteParams params, Respond respond) {
+  const auto target = ParsePositive(params["id"]);
+  if (!target) {
+    respond(JsonError(404, action.target == domain::PointsTarget::kPerson ? "no such person"
+                           : action.target == domain::PointsTarget::kEntry ? "no such entry"
+                                                                           : "no such redemption"));
+    return;
+  }
+  json body = json::object();
+  if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    auto parsed = ParseUntrustedJson(request.body);
+    if (!parsed.ok()) {
+      respond(JsonError(400, parsed.status().message()));
+      return;
+    }
+    body = std::move(parsed).value();
+  }
+  if (!body.is_object()) {
+    respond(JsonError(400, "body must be a JSON object"));
+    return;
+  }
+  StatusOr<domain::PointsArgs> args = domain::PointsArgsFromJson(action, body);
+  if (!args.ok()) {
+    respond(JsonError(400, args.status().message()));
+    return;
+  }
+  // The bearer key that authenticated the caller acts, by its name.
+  domain::Actor actor = domain::Actor::ApiKey(params[kRouteKeyName], params[kRouteKeyTier]);
+  GetLogger("api")->info("admin api: points {} on {} by key {}", action.name, *target,
+                         actor.key_name);
+  const domain::Deps& s = services_;
+  Run(
+      s, queue_,
+      [&s, &action, target = *target, actor = std::move(actor), args = std::move(args).value()](
+          storage::Database& db, HttpResponse& out) -> Status {
+        LINLI_ASSIGN_OR_RETURN(domain::PointsOutcome o,
+                               action.run(db, s, actor, target, args, s.clock.NowMillis()));
+        LINLI_ASSIGN_OR_RETURN(json j, PointsJson(db, o.person_id));
+        j["action"] = action.name;
+        j["entry"] = o.entry ? EntryJson(*o.entry) : json(nullptr);
+        j["redemption"] = o.redemption ? RedemptionJson(*o.redemption) : json(nullptr);
         out = HttpResponse::Json(200, DumpJson(j));
         return Status::Ok();
       },

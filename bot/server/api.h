@@ -9,6 +9,15 @@
 //   GET  /api/admin/outbox?status=deferred
 //   GET  /api/admin/persons/<id>/export            everything the personal-data map exports
 //   POST /api/admin/persons/<id>/erase             erases the person (PIPL; issue 8 point 8)
+//   GET  /api/admin/points/<person>                balance, newest entries, pending redemptions
+//   POST /api/admin/points/<person>                award {"amount": N > 0, "reason": "..."}
+//   POST /api/admin/points/<person>/deduct         deduct {"amount": N > 0, "reason": "..."}
+//   POST /api/admin/points/entries/<id>/reverse    reversal {"note": "..."} (optional)
+//   POST /api/admin/redemptions/<id>/give|cancel   hand out / cancel a redemption
+//   (the points routes are built from domain/volunteers/points_actions.h; a refusal is
+//   {"error": "<the sentence staff see in chat>", "code": "points.refused.<...>"} with 400,
+//   404 or 409; each answer is the person's points: {"person_id", "balance", "entries",
+//   "pending_redemptions"} plus, for an action, "action", "entry" and "redemption")
 //
 // The paths, methods and authentication are rows of the route table (bot/server/routes.h);
 // this class is their handlers. The action routes are built from the ticket action list
@@ -36,6 +45,7 @@ struct Config;
 namespace domain {
 struct Deps;
 struct TicketAction;
+struct PointsAction;
 }
 namespace storage {
 class WriteQueue;
@@ -69,6 +79,12 @@ class HttpApi {
   // is the ticket with "masked": true when its published text will be masked.
   void RunTicketAction(const domain::TicketAction& action, HttpRequest request, RouteParams params,
                     Respond respond);
+  // GET /api/admin/points/{id}: 200 with the person's points; 404 "no such person".
+  void AdminPoints(HttpRequest request, RouteParams params, Respond respond);
+  // POST <action.api_path>: runs the points action as the bearer key (its name is the
+  // ledger's actor); {id} is the action's target.
+  void RunPointsAction(const domain::PointsAction& action, HttpRequest request,
+                       RouteParams params, Respond respond);
   // POST /api/admin/tickets/{n}/{action} for a name no action has: 404 "unknown action".
   void AdminUnknownAction(HttpRequest request, RouteParams params, Respond respond);
 

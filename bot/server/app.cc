@@ -20,10 +20,14 @@
 #include "bot/server/scheduler.h"
 #include "bot/server/startup.h"
 #include "bot/server/webhook_server.h"
+#include "bot/server/wish_api.h"
 #include "dialogs/engine.h"
 #include "dialogs/flows.h"
 #include "domain/common/time_zone.h"
 #include "domain/people/roles.h"
+#include "domain/volunteers/points_service.h"
+#include "domain/volunteers/volunteers.h"
+#include "storage/redemption_store.h"
 #include "domain/tickets/ticket_service.h"
 #include "storage/inbox_store.h"
 #include "storage/open_database.h"
@@ -83,6 +87,13 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
   GetLogger("storage")->info("staff from config: {} listed, {} new, {} roles set, {} revoked",
                              cfg.staff.size(), roles.persons_created, roles.roles_changed,
                              roles.roles_revoked);
+  // Volunteers listed in the config, and the catalogue's stock (issue 9), the same way.
+  LINLI_ASSIGN_OR_RETURN(storage::VolunteerSyncResult volunteers,
+                         domain::SyncVolunteersFromConfig(*db, cfg, app->clock_->NowMillis()));
+  GetLogger("storage")->info("volunteers from config: {} listed, {} new, {} activated, {} removed",
+                             cfg.volunteers.size(), volunteers.persons_created,
+                             volunteers.activated, volunteers.removed);
+  LINLI_RETURN_IF_ERROR(storage::RedemptionStore::SyncStock(*db, domain::CatalogueStock(cfg)));
   app->queue_ = std::make_unique<storage::WriteQueue>(std::move(db),
                                                       cfg.storage.group_commit_max_batch);
 
@@ -101,6 +112,8 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
                                           [raw] { raw->outbox_->Notify(); }, cfg.limits);
   app->api_ = std::make_unique<HttpApi>(app->config_, *app->services_, *app->queue_,
                                         [raw] { raw->outbox_->Notify(); });
+  app->wish_api_ = std::make_unique<WishApi>(*app->services_, *app->queue_,
+                                             [raw] { raw->outbox_->Notify(); });
   LINLI_RETURN_IF_ERROR(raw->BuildRoutes());
   return app;
 }
@@ -126,7 +139,7 @@ std::vector<Route> App::Routes() {
   server.webhook = [this](HttpRequest request, RouteParams params, Respond respond) {
     HandleWebhook(std::move(request), params["channel"], std::move(respond));
   };
-  return ServerRoutes(server, *api_);
+  return ServerRoutes(server, *api_, *wish_api_);
 }
 
 void App::HandleHttp(HttpRequest request, std::function<void(HttpResponse)> respond) {

@@ -34,6 +34,7 @@ class WriteQueue;
 }
 class ConsoleAdapter;
 class HttpApi;
+class WishApi;
 class OutboxWorker;
 class Router;
 class RouteTable;
@@ -97,6 +98,7 @@ class App {
   std::unique_ptr<ConsoleAdapter> console_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpApi> api_;  // /api/ (bot/server/api.h)
+  std::unique_ptr<WishApi> wish_api_;  // /api/admin/wishes (bot/server/wish_api.h)
   std::unique_ptr<RouteTable> routes_;
   std::unique_ptr<OutboxWorker> outbox_;
   std::unique_ptr<boost::asio::io_context> io_;

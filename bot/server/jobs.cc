@@ -5,6 +5,7 @@
 #include "bot/server/log.h"
 #include "domain/deps.h"
 #include "domain/tickets/ticket_service.h"
+#include "domain/wishes/wish_service.h"
 #include "storage/card_store.h"
 #include "storage/conversation_store.h"
 #include "storage/inbox_store.h"
@@ -61,6 +62,23 @@ std::vector<Job> ServerJobs(const JobDeps& deps) {
         if (r->escalated + r->flagged + r->closed > 0) {
           GetLogger("scheduler")->info("tickets: {} escalated, {} flagged overdue, {} closed unrated",
                                        r->escalated, r->flagged, r->closed);
+        }
+        return Status::Ok();
+      },
+      deps.notify_outbox,
+  });
+
+  // Wishes (issue 9): auto-confirm, claim reminders and releases. State lives in the wishes and
+  // claims (confirmed, reminded_at, released), so a repeated tick does nothing twice.
+  jobs.push_back(Job{
+      "wishes",
+      domain::Schedule::Every(minutes(10)),
+      [&services](storage::Database& db, const JobTick& tick) -> Status {
+        auto r = domain::WishService::Tick(db, services, tick.now_ms);
+        if (!r.ok()) return r.status();
+        if (r->auto_confirmed + r->reminded + r->released > 0) {
+          GetLogger("scheduler")->info("wishes: {} auto-confirmed, {} reminded, {} released",
+                                       r->auto_confirmed, r->reminded, r->released);
         }
         return Status::Ok();
       },

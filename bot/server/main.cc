@@ -1,4 +1,4 @@
-// linli - the command line: serve, chat, migrate, roster, outbox, agenda, privacy.
+// linli - the command line: serve, chat, migrate, roster, outbox, agenda, privacy, volunteers.
 #include <unistd.h>
 
 #include <chrono>
@@ -22,6 +22,7 @@
 #include "domain/common/masking.h"
 #include "domain/people/invite_code.h"
 #include "domain/people/privacy.h"
+#include "domain/volunteers/service_record.h"
 #include "domain/people/roster_import.h"
 #include "storage/identity_store.h"
 #include "storage/open_database.h"
@@ -55,6 +56,11 @@ Usage:
                                               erases the person for good (identities, names,
                                               phones, their texts; tickets kept unlinked);
                                               refuses without --yes
+  linli volunteers report --config FILE --org NAME --from YYYY-MM-DD --to YYYY-MM-DD
+                                              CSV on stdout, one row per volunteer of the
+                                              organisation: display name, wishes fulfilled,
+                                              hours, points earned, mean rating (both days
+                                              included, in the configured timezone)
   linli --version
   linli --help
 
@@ -119,6 +125,41 @@ int RunAgendaCommand(int argc, char** argv) {
     return agenda.status().code() == linli::StatusCode::kInvalidArgument ? 2 : 1;
   }
   std::cout << *agenda;
+  return 0;
+}
+
+// linli volunteers report --config FILE --org NAME --from YYYY-MM-DD --to YYYY-MM-DD: the
+// service records of an organisation's volunteers as CSV (domain/volunteers/service_record.h).
+int RunVolunteersCommand(int argc, char** argv) {
+  const std::string sub = argc > 2 ? argv[2] : "";
+  if (sub != "report") return Fail("volunteers needs report");
+  std::string config_path, org, from, to;
+  bool has_org = false;
+  for (int i = 3; i < argc; ++i) {
+    const std::string s = argv[i];
+    if ((s == "--config" || s == "--org" || s == "--from" || s == "--to") && i + 1 < argc) {
+      std::string& into = s == "--config" ? config_path : s == "--org" ? org : s == "--from" ? from : to;
+      into = argv[++i];
+      has_org = has_org || s == "--org";
+    } else {
+      return Fail("volunteers report: unexpected argument " + s);
+    }
+  }
+  if (config_path.empty()) return Fail("volunteers report needs --config FILE");
+  if (!has_org) return Fail("volunteers report needs --org NAME");
+  if (from.empty() || to.empty()) return Fail("volunteers report needs --from and --to YYYY-MM-DD");
+  auto checked = linli::LoadAndValidate(config_path);  // names file, key and hint
+  if (!checked.ok()) return Error(checked.status());
+  const linli::config::Config& config = checked->config;
+  auto period = linli::domain::ReportPeriod(from, to, config.timezone);
+  if (!period.ok()) return Fail(period.status().message());
+  linli::SetupLogging("warn", config.logging.json);
+  auto opened = OpenDatabase(config);
+  if (!opened.ok()) return Error(opened.status());
+  auto records =
+      linli::domain::ServiceRecords(*opened->db, org, period->first, period->second);
+  if (!records.ok()) return Error(records.status());
+  std::cout << linli::domain::ServiceRecordsCsv(*records);
   return 0;
 }
 
@@ -421,6 +462,7 @@ int RunOutbox(const Args& args, const linli::config::Config& config) {
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "agenda") return RunAgendaCommand(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "privacy") return RunPrivacyCommand(argc, argv);
+  if (argc > 1 && std::string(argv[1]) == "volunteers") return RunVolunteersCommand(argc, argv);
   Args args;
   if (int code = ParseArgs(argc, argv, &args); code >= 0) return code;
 

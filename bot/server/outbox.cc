@@ -108,7 +108,17 @@ StatusOr<int> OutboxWorker::RunOnce() {
       OutboundMessage message = item.message;
       if (message.idempotency_key.empty()) message.idempotency_key = "linli-ob-" + std::to_string(item.id);
       message.window = windows[&item - items.data()];
-      if (message.window.unsubscribed) {
+      // An edit where the platform cannot edit: the short follow-up post instead, or nothing.
+      bool skip = false;
+      if (!message.edit_of.empty() && !adapter->can_edit()) {
+        message.text = message.follow_up;
+        message.choices.clear();
+        message.edit_of.clear();
+        skip = message.text.empty();
+      }
+      if (skip) {
+        result = SendResult::Sent();
+      } else if (message.window.unsubscribed) {
         result = SendResult::Permanent("the recipient unsubscribed");
       } else {
         const int wanted = pace.key.empty() ? 0 : adapter->RequestsFor(message);
@@ -168,7 +178,8 @@ StatusOr<int> OutboxWorker::RunOnce() {
               storage::OutboxStore::MarkSent(db, item.id, result.platform_message_id, now));
           // A card: remember which sent message shows it, so a reply to it finds its flow.
           // Platforms that return no message id (WeChat customer-service sends) record none.
-          if (!item.message.card_kind.empty() && !result.platform_message_id.empty()) {
+          if (!item.message.card_kind.empty() && item.message.edit_of.empty() &&
+              !result.platform_message_id.empty()) {
             LINLI_RETURN_IF_ERROR(storage::CardStore::Record(
                 db, {item.message.to.channel,
                      item.message.to.chat_id.empty() ? item.message.to.user_id

@@ -11,7 +11,10 @@
 
 #include "bot/json.h"
 #include "bot/server/api.h"
+#include "bot/server/wish_api.h"
 #include "domain/tickets/ticket_actions.h"
+#include "domain/volunteers/points_actions.h"
+#include "domain/wishes/wish_actions.h"
 
 namespace linli {
 
@@ -211,7 +214,7 @@ void RouteTable::Dispatch(HttpRequest request, Respond respond) const {
   m.route->handler(std::move(request), std::move(m.params), std::move(respond));
 }
 
-std::vector<Route> ServerRoutes(const ServerHandlers& server, HttpApi& api) {
+std::vector<Route> ServerRoutes(const ServerHandlers& server, HttpApi& api, WishApi& wishes) {
   using A = RouteAuth;
   auto bind = [&api](void (HttpApi::*fn)(HttpRequest, RouteParams, Respond)) -> RouteHandler {
     return [&api, fn](HttpRequest req, RouteParams params, Respond respond) {
@@ -230,7 +233,34 @@ std::vector<Route> ServerRoutes(const ServerHandlers& server, HttpApi& api) {
       {{"POST"}, "/api/admin/persons/{id}/erase", A::kBearerKey, bind(&HttpApi::AdminPersonErase)},
       // Any other action name: 404 "unknown action".
       {{"POST"}, "/api/admin/tickets/{n}/{action}", A::kBearerKey, bind(&HttpApi::AdminUnknownAction)},
+      {{"GET"}, "/api/admin/wishes", A::kBearerKey,
+       [&wishes](HttpRequest req, RouteParams params, Respond respond) {
+         wishes.List(std::move(req), std::move(params), std::move(respond));
+       }},
+      {{"GET"}, "/api/admin/wishes/{n}", A::kBearerKey,
+       [&wishes](HttpRequest req, RouteParams params, Respond respond) {
+         wishes.One(std::move(req), std::move(params), std::move(respond));
+       }},
+      {{"POST"}, "/api/admin/wishes/{n}/{action}", A::kBearerKey,
+       [&wishes](HttpRequest req, RouteParams params, Respond respond) {
+         wishes.UnknownAction(std::move(req), std::move(params), std::move(respond));
+       }},
   };
+  for (const domain::WishAction& action : domain::WishActions()) {
+    routes.push_back({{"POST"}, "/api/admin/wishes/{n}/" + action.name, A::kBearerKey,
+                      [&wishes, &action](HttpRequest req, RouteParams params, Respond respond) {
+                        wishes.RunAction(action, std::move(req), std::move(params),
+                                         std::move(respond));
+                      }});
+  }
+  routes.push_back({{"GET"}, "/api/admin/points/{id}", A::kBearerKey, bind(&HttpApi::AdminPoints)});
+  for (const domain::PointsAction& action : domain::PointsActions()) {
+    routes.push_back({{"POST"}, action.api_path, A::kBearerKey,
+                      [&api, &action](HttpRequest req, RouteParams params, Respond respond) {
+                        api.RunPointsAction(action, std::move(req), std::move(params),
+                                            std::move(respond));
+                      }});
+  }
   for (const domain::TicketAction& action : domain::TicketActions()) {
     routes.push_back({{"POST"}, "/api/admin/tickets/{n}/" + action.name, A::kBearerKey,
                       [&api, &action](HttpRequest req, RouteParams params, Respond respond) {

@@ -38,6 +38,7 @@
 namespace linli {
 
 class HttpApi;
+class WishApi;
 
 enum class RouteAuth {
   kPublic,        // anyone (webhooks check their platform's signature themselves)
@@ -115,7 +116,8 @@ struct ServerHandlers {
 };
 
 // THE table: healthz, webhooks, the public board, the admin API (one row per ticket action,
-// from domain/tickets/ticket_actions.h) and the admin outbox.
-std::vector<Route> ServerRoutes(const ServerHandlers& server, HttpApi& api);
+// from domain/tickets/ticket_actions.h), the admin outbox and the admin wish API (one row per
+// wish action, from domain/wishes/wish_actions.h; bot/server/wish_api.h).
+std::vector<Route> ServerRoutes(const ServerHandlers& server, HttpApi& api, WishApi& wishes);
 
 }  // namespace linli

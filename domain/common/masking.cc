@@ -148,4 +148,50 @@ MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& n
   return out;
 }
 
+std::string MaskDoorNumbers(std::string_view text) {
+  auto followed_by = [&](size_t pos, std::string_view what) {
+    return text.substr(pos, what.size()) == what;
+  };
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!IsDigit(text[i])) {
+      out.push_back(text[i++]);
+      continue;
+    }
+    // A run of digits, with '-' only between digits.
+    size_t end = i;
+    size_t digits = 0;
+    bool dashed = false;
+    while (end < text.size()) {
+      if (IsDigit(text[end])) {
+        ++digits;
+        ++end;
+      } else if (text[end] == '-' && end + 1 < text.size() && IsDigit(text[end + 1])) {
+        dashed = true;
+        ++end;
+      } else {
+        break;
+      }
+    }
+    const std::string_view run = text.substr(i, end - i);
+    bool mask = false;
+    if (dashed) {
+      mask = true;
+    } else if (followed_by(end, "号楼") || followed_by(end, "栋") || followed_by(end, "楼") ||
+               followed_by(end, "幢")) {
+      mask = false;  // the building: groups may see it
+    } else if (followed_by(end, "单元") || followed_by(end, "室") || followed_by(end, "房") ||
+               followed_by(end, "号") || followed_by(end, "户")) {
+      mask = true;
+    } else {
+      mask = digits == 3 || digits == 4;
+    }
+    for (char c : run) out.push_back(mask && IsDigit(c) ? '*' : c);
+    i = end;
+  }
+  return out;
+}
+
 }  // namespace linli::domain

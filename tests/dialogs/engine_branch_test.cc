@@ -80,13 +80,13 @@ FlowSpec RouteFlow() {
   return f;
 }
 
-// Replies to "wish" cards: the reply's text is kept, then a note step, then done. Entered on
-// kScan too.
+// Replies to "test_wish" cards (the real "wish" kind is dialogs/wish_claim_flow.cc's): the
+// reply's text is kept, then a note step, then done. Entered on kScan too.
 FlowSpec ClaimFlow() {
   FlowSpec f;
   f.name = "claim";
   f.where = Where::kAnywhere;
-  f.entry.card_kinds = {"wish"};
+  f.entry.card_kinds = {"test_wish"};
   f.entry.events = {EventKind::kScan};
   f.on_entry = [](TurnContext& ctx, const Entry& e, Slots& slots) -> StatusOr<std::string> {
     if (e.kind == Entry::Kind::kEvent) {
@@ -173,7 +173,7 @@ TEST_F(EngineBranchTest, RouteBranchesAChoiceStep) {
 }
 
 TEST_F(EngineBranchTest, AReplyToAKnownCardEntersItsFlowBeforeTriggers) {
-  ASSERT_TRUE(storage::CardStore::Record(h_.db(), {"tg", "user-1", "pm-77", "wish", "12", 1}).ok());
+  ASSERT_TRUE(storage::CardStore::Record(h_.db(), {"tg", "user-1", "pm-77", "test_wish", "12", 1}).ok());
   // The reply's text is a trigger word: the card wins.
   EXPECT_THAT(Say("报事", "pm-77"), HasSubstr("claiming wish 12"));
   EXPECT_THAT(Say("明天下午"), HasSubstr("claimed wish 12 (报事, 明天下午)"));
@@ -184,7 +184,7 @@ TEST_F(EngineBranchTest, AReplyToAKnownCardEntersItsFlowBeforeTriggers) {
 }
 
 TEST_F(EngineBranchTest, AReplyToAnUnknownMessageGoesOnAsToday) {
-  ASSERT_TRUE(storage::CardStore::Record(h_.db(), {"tg", "other-chat", "pm-77", "wish", "12", 1}).ok());
+  ASSERT_TRUE(storage::CardStore::Record(h_.db(), {"tg", "other-chat", "pm-77", "test_wish", "12", 1}).ok());
   EXPECT_THAT(Say("报事", "pm-77"), HasSubstr("请选择问题类别"));  // another chat's card
   Say("取消");
   EXPECT_THAT(Say("随便", "pm-404"), HasSubstr("没有听懂"));
@@ -227,7 +227,7 @@ TEST(ValidateBranchesTest, ChecksGotoTargetsAndEntryPoints) {
 
   flows = {ClaimFlow(), ClaimFlow()};
   flows[1].name = "claim2";
-  EXPECT_THAT(ValidateFlows(flows).message(), HasSubstr("card kind \"wish\""));
+  EXPECT_THAT(ValidateFlows(flows).message(), HasSubstr("card kind \"test_wish\""));
   flows[1].entry.card_kinds.clear();
   EXPECT_THAT(ValidateFlows(flows).message(), HasSubstr("event \"scan\""));
 

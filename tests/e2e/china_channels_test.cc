@@ -33,6 +33,7 @@
 #include "storage/database.h"
 #include "storage/outbox_store.h"
 #include "storage/sqlite_database.h"
+#include "storage/volunteer_store.h"
 #include "storage/write_queue.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_dingtalk_api.h"
@@ -1285,6 +1286,71 @@ TEST(ChinaChannelsE2eTest, WechatRatingPushIsAnsweredByItsNumberOrLabel) {
   EXPECT_EQ(h.Count("SELECT COUNT(*) FROM tickets WHERE number = 2 AND status = 'closed' AND "
                     "rating = 'satisfied'"),
             1);
+}
+
+// Issue 9: over WeChat OA (no reply reference for bots) a wish is claimed with 认领 N and the
+// requester confirms by typing 1 after the pushed question; the points are credited once.
+TEST(ChinaChannelsE2eTest, WechatWishClaimedByNumberAndConfirmedByTypingOne) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp());
+  WechatUser resident;
+  WechatUser helper;
+  const std::string helper_openid = "oLinliVolunteer000000000001";
+  helper.set_openid(helper_openid);
+  helper.set_first_msg_id(24602345678950001);
+
+  EXPECT_TRUE(Contains(resident.Say(h, "心愿"), "说说您的心愿"));
+  EXPECT_TRUE(Contains(resident.Say(h, "帮忙取一下药"), "\n1. "));  // categories, numbered
+  EXPECT_TRUE(Contains(resident.Say(h, "1"), "什么时候"));
+  EXPECT_TRUE(Contains(resident.Say(h, "跳过"), "几位志愿者"));
+  EXPECT_TRUE(Contains(resident.Say(h, "跳过"), "请确认心愿"));
+  const std::string created = resident.Say(h, "1");
+  EXPECT_TRUE(Contains(created, "编号 1")) << created;
+
+  // Staff approve through the admin API (the same action list as 通过 N in chat).
+  const Reply approved = h.Post("/api/admin/wishes/1/approve", "{}",
+                                {{"Authorization", std::string("Bearer ") + kAdminToken}},
+                                "application/json");
+  EXPECT_EQ(approved.status, 200) << approved.body;
+  EXPECT_TRUE(Contains(approved.body, "\"status\":\"open\"")) << approved.body;
+
+  // The helper writes once, then staff make them a volunteer (as 设为志愿者 does).
+  EXPECT_TRUE(Contains(helper.Say(h, "心愿列表"), "#1"));
+  {
+    auto db = h.OpenDb();
+    ASSERT_TRUE(db);
+    auto rows = db->Query("SELECT person_id FROM identities WHERE channel = 'wx' AND user_id = ?",
+                          {helper_openid});
+    ASSERT_TRUE(rows.ok() && rows->size() == 1u);
+    storage::Volunteer v;
+    v.person_id = (*rows)[0].Int(0);
+    v.display_name = "李志愿";
+    v.status = storage::VolunteerStatus::kActive;
+    v.source = "staff";
+    ASSERT_TRUE(storage::VolunteerStore::Upsert(*db, v).ok());
+  }
+  EXPECT_TRUE(Contains(helper.Say(h, "认领 1"), "认领成功"));
+  EXPECT_TRUE(Contains(helper.Say(h, "完成 1"), "等待许愿人确认"));
+
+  // The question reaches the resident as a customer-service message with numbered choices.
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  bool asked = false;
+  while (!asked && std::chrono::steady_clock::now() < deadline) {
+    for (const auto& r : h.wx_api().delivered(kCustomSend)) {
+      if (r.body.value("touser", "") == kOpenId &&
+          Contains(r.body["text"].value("content", ""), "回复 1 确认完成")) {
+        asked = true;
+      }
+    }
+    if (!asked) std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(asked);
+  EXPECT_TRUE(Contains(resident.Say(h, "1"), "已确认完成"));
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM wishes WHERE id = 1 AND status = 'confirmed'"), 1);
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM points_ledger WHERE ref = '1'"), 1);
+  // Typing 1 again is no second confirmation (the question is gone: it picks from the menu).
+  resident.Say(h, "1");
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM points_ledger WHERE ref = '1'"), 1);
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <set>
 
 #include "storage/identity_store.h"
+#include "storage/points_store.h"
+#include "storage/volunteer_store.h"
 #include "tests/storage/store_test.h"
 
 namespace linli::storage {
@@ -58,4 +60,54 @@ TEST_P(PersonalDataTest, EveryStatementOfTheMapRuns) {
 }
 
 }  // namespace
+// Issue 9: a volunteer's registration is exported and deleted; their points entries are
+// exported, and erasure keeps them for the totals without the person, the note or the key.
+TEST_P(PersonalDataTest, VolunteersAndPointsAreExportedAndErased) {
+  Database* db = db_.get();
+  auto p = IdentityStore::Touch(*db, {"tg", "v1", "v1", ChatType::kPrivate}, 1000);
+  ASSERT_TRUE(p.ok());
+  Volunteer v;
+  v.person_id = p->id;
+  v.display_name = "小王";
+  v.organisation = "区税务局党支部";
+  v.status = VolunteerStatus::kActive;
+  ASSERT_TRUE(VolunteerStore::Upsert(*db, v).ok());
+  PointsEntry e;
+  e.person_id = p->id;
+  e.amount = 5;
+  e.reason = "wish";
+  e.ref = "12";
+  e.note = "帮王阿姨修水管";
+  e.idem_key = "wish:12:person:" + std::to_string(p->id);
+  ASSERT_TRUE(PointsStore::Append(*db, e).ok());
+  auto exported = PersonalData::Export(*db, p->id);
+  ASSERT_TRUE(exported.ok());
+  size_t found = 0;
+  for (const auto& section : *exported) {
+    if (section.table == "volunteers") {
+      ASSERT_EQ(section.rows.size(), 1u);
+      EXPECT_EQ(section.rows[0].Text(0), "小王");
+      ++found;
+    }
+    if (section.table == "points_ledger") {
+      ASSERT_EQ(section.rows.size(), 1u);
+      EXPECT_EQ(section.rows[0].Int(2), 5);
+      ++found;
+    }
+  }
+  EXPECT_EQ(found, 2u);
+  ASSERT_TRUE(PersonalData::Erase(*db, p->id).ok());
+  auto gone = VolunteerStore::Find(*db, p->id);
+  ASSERT_TRUE(gone.ok());
+  EXPECT_FALSE(gone->has_value());
+  auto rows = db->Query("SELECT person_id, note, idem_key, amount, ref FROM points_ledger");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].Int(0), 0);
+  EXPECT_EQ((*rows)[0].Text(1), "");
+  EXPECT_TRUE((*rows)[0].IsNull(2));
+  EXPECT_EQ((*rows)[0].Int(3), 5);
+  EXPECT_EQ((*rows)[0].Text(4), "12");
+}
+
 }  // namespace linli::storage

@@ -279,6 +279,22 @@ TEST(TelegramEncodeTest, ReplyParameters) {
   EXPECT_FALSE(EncodeBody(m).contains("reply_parameters"));
 }
 
+// Issue 9: a wish card is updated in place (已认领) with editMessageText.
+TEST(TelegramEncodeTest, AnEditBecomesEditMessageText) {
+  OutboundMessage m = Text("-100123", "【微心愿 #3】已认领");
+  m.edit_of = "42";
+  m.reply_to = "41";  // ignored for an edit
+  std::string method;
+  const json body = EncodeBody(m, &method);
+  EXPECT_EQ(method, "editMessageText");
+  EXPECT_EQ(body["chat_id"], -100123);
+  EXPECT_EQ(body["message_id"], 42);
+  EXPECT_EQ(body["text"], "【微心愿 #3】已认领");
+  EXPECT_FALSE(body.contains("reply_parameters"));
+  m.edit_of = "not-an-id";
+  EXPECT_EQ(EncodeSend(m).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(TelegramEncodeTest, ShortLabelsThreePerRow) {
   OutboundMessage m = Text("1", "请选择类别");
   for (const auto& [label, payload] :

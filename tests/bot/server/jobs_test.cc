@@ -59,6 +59,8 @@ TEST_F(JobsTest, TheListNamesEachJobOnceWithItsSchedule) {
     EXPECT_TRUE(j.run) << j.name;
   }
   ASSERT_NE(Find("inbox-prune"), nullptr);
+  ASSERT_NE(Find("wishes"), nullptr);
+  EXPECT_EQ(Find("wishes")->schedule, domain::Schedule::Every(minutes(10)));
   ASSERT_NE(Find("tickets"), nullptr);
   EXPECT_EQ(Find("inbox-prune")->schedule, domain::Schedule::Every(hours(1)));
   EXPECT_EQ(Find("tickets")->schedule, domain::Schedule::Every(minutes(1)));
@@ -138,15 +140,15 @@ TEST_F(JobsTest, TheListRunsUnderTheSchedulerOncePerPeriodAndWakesTheOutbox) {
     EXPECT_TRUE(n.ok()) << n.status().ToString();
     return n.ok() ? *n : -1;
   };
-  EXPECT_EQ(run(t0), 3);
-  EXPECT_EQ(notified_, 1);  // the ticket tick enqueues pushes; the prunes do not
+  EXPECT_EQ(run(t0), 4);
+  EXPECT_EQ(notified_, 2);  // the ticket and wish ticks enqueue pushes; the prunes do not
   EXPECT_EQ(run(t0 + 30'000), 0);
-  EXPECT_EQ(run(t0 + 60'000), 1);  // tickets only
-  EXPECT_EQ(notified_, 2);
-  EXPECT_EQ(run(t0 + milliseconds(hours(1)).count()), 3);
+  EXPECT_EQ(run(t0 + 60'000), 1);  // tickets only (wishes: every 10 minutes)
+  EXPECT_EQ(notified_, 3);
+  EXPECT_EQ(run(t0 + milliseconds(hours(1)).count()), 4);
   Status st = queue_->Run([](storage::Database& db) -> Status {
     LINLI_ASSIGN_OR_RETURN(auto all, storage::JobStore::List(db));
-    EXPECT_EQ(all.size(), 3u);
+    EXPECT_EQ(all.size(), 4u);
     for (const auto& r : all) EXPECT_EQ(r.runs, r.name == "tickets" ? 3 : 2) << r.name;
     return Status::Ok();
   });

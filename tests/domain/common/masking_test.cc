@@ -58,5 +58,16 @@ TEST(MaskingTest, FreeTextKeepsInvalidUtf8Bytes) {
   EXPECT_EQ(MaskFreeText(bad).text, "a\xff\xfe 138****5678");
 }
 
+// Issue 9: a wish card shows the building only.
+TEST(MaskingTest, DoorNumbersAreMaskedTheBuildingKept) {
+  EXPECT_EQ(MaskDoorNumbers("住3号楼2单元301"), "住3号楼*单元***");
+  EXPECT_EQ(MaskDoorNumbers("3栋1202室"), "3栋****室");
+  EXPECT_EQ(MaskDoorNumbers("地址3-2-301"), "地址*-*-***");
+  EXPECT_EQ(MaskDoorNumbers("5号的老人"), "*号的老人");
+  EXPECT_EQ(MaskDoorNumbers("买2盒药，10点前"), "买2盒药，10点前");
+  EXPECT_EQ(MaskDoorNumbers("138****5678"), "***********");
+  EXPECT_EQ(MaskDoorNumbers(""), "");
+}
+
 }  // namespace
 }  // namespace linli::domain
