@@ -258,6 +258,89 @@ CREATE INDEX rate_counters_end ON rate_counters (window_end);
 ALTER TABLE ticket_events ADD COLUMN actor_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE ticket_events ADD COLUMN rating TEXT NOT NULL DEFAULT '';
 )sql"},
+    // Decisions (issue 10): covenants, polls, appraisals, elections; one ballot per
+    // (decision, voter) - the last counts - with every accepted ballot in the history; one
+    // result row per decision, never updated (storage/decision_store.h).
+    {18, R"sql(
+CREATE TABLE decisions (
+  id {ID},
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  matter TEXT NOT NULL,
+  buildings TEXT NOT NULL,
+  questions TEXT NOT NULL,
+  per_person INTEGER NOT NULL,
+  secret INTEGER NOT NULL,
+  on_board INTEGER NOT NULL,
+  min_turnout_percent INTEGER NOT NULL,
+  opens_at BIGINT NOT NULL,
+  closes_at BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  text_sha256 TEXT NOT NULL DEFAULT '',
+  salt TEXT NOT NULL DEFAULT '',
+  period TEXT NOT NULL DEFAULT '',
+  created_by_person_id BIGINT NOT NULL,
+  created_by_name TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  opened_at BIGINT NOT NULL DEFAULT 0,
+  closed_at BIGINT NOT NULL DEFAULT 0,
+  reminded INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX decisions_status ON decisions (status, opens_at, closes_at);
+CREATE TABLE ballots (
+  decision_id BIGINT NOT NULL REFERENCES decisions(id),
+  voter_key TEXT NOT NULL,
+  household_id BIGINT NOT NULL,
+  person_id BIGINT NOT NULL,
+  answers TEXT NOT NULL,
+  via TEXT NOT NULL,
+  collected_by_person_id BIGINT NOT NULL,
+  collected_by_name TEXT NOT NULL,
+  cast_at BIGINT NOT NULL,
+  PRIMARY KEY (decision_id, voter_key)
+);
+CREATE TABLE ballot_history (
+  id {ID},
+  decision_id BIGINT NOT NULL REFERENCES decisions(id),
+  voter_key TEXT NOT NULL,
+  household_id BIGINT NOT NULL,
+  person_id BIGINT NOT NULL,
+  answers TEXT NOT NULL,
+  via TEXT NOT NULL,
+  collected_by_person_id BIGINT NOT NULL,
+  collected_by_name TEXT NOT NULL,
+  cast_at BIGINT NOT NULL
+);
+CREATE INDEX ballot_history_decision ON ballot_history (decision_id, id);
+CREATE TABLE decision_comments (
+  id {ID},
+  decision_id BIGINT NOT NULL REFERENCES decisions(id),
+  person_id BIGINT NOT NULL,
+  text TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE TABLE decision_invites (
+  decision_id BIGINT NOT NULL REFERENCES decisions(id),
+  person_id BIGINT NOT NULL,
+  invited_at BIGINT NOT NULL,
+  PRIMARY KEY (decision_id, person_id)
+);
+CREATE TABLE decision_nominations (
+  decision_id BIGINT NOT NULL REFERENCES decisions(id),
+  nominee TEXT NOT NULL,
+  by_person_id BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  PRIMARY KEY (decision_id, nominee)
+);
+CREATE TABLE decision_results (
+  decision_id BIGINT PRIMARY KEY REFERENCES decisions(id),
+  result_json TEXT NOT NULL,
+  adopted INTEGER NOT NULL,
+  computed_at BIGINT NOT NULL
+);
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

@@ -22,7 +22,9 @@ TEST(OpenDatabaseTest, SqliteComesBackMigratedToTheLatestVersion) {
   EXPECT_EQ(opened->db->dialect(), "sqlite");
   auto rows = opened->db->Query("SELECT COUNT(*) FROM schema_migrations");
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-  EXPECT_EQ((*rows)[0].Int(0), LatestSchemaVersion());
+  // One row per known migration (numbers may have gaps until every branch owning one is
+  // merged; with none missing this is LatestSchemaVersion()).
+  EXPECT_EQ((*rows)[0].Int(0), static_cast<int64_t>(SchemaVersions().size()));
 }
 
 TEST(OpenDatabaseTest, AnUnknownBackendIsNamedWithTheKnownOnes) {
