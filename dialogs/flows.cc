@@ -8,6 +8,7 @@ std::vector<FlowSpec> AllFlows() {
   for (auto* f : {BindFlow, UnbindFlow, BindForFlow, MeFlow, MyDataFlow, ExportFlow, EraseFlow}) {
     flows.push_back(f());
   }
+  for (auto& f : DecisionFlows()) flows.push_back(std::move(f));
   return flows;
 }
 

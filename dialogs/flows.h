@@ -27,6 +27,11 @@ FlowSpec MyDataFlow();
 FlowSpec ExportFlow();
 FlowSpec EraseFlow();
 
+// Residents' decisions (dialogs/decision_flow.cc): 投票 /vote, 公约 /rules, 问卷 /poll (and the
+// questionnaire), 意见 /comment, 提名 /nominate; staff 起草公约 /draft, 公约列表 /decisions,
+// 投票情况 /turnout and the decision actions (domain/decisions/decision_actions.h).
+std::vector<FlowSpec> DecisionFlows();
+
 // All flows, in menu order.
 std::vector<FlowSpec> AllFlows();
 
