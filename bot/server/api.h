@@ -9,6 +9,15 @@
 //   GET  /api/admin/outbox?status=deferred
 //   GET  /api/admin/persons/<id>/export            everything the personal-data map exports
 //   POST /api/admin/persons/<id>/erase             erases the person (PIPL; issue 8 point 8)
+//   GET  /api/admin/decisions?kind=&status=        covenants, polls, appraisals, elections
+//   POST /api/admin/decisions                      a new draft (domain/decisions DraftFromJson)
+//   GET  /api/admin/decisions/<id>                 the staff view: turnout, comments, result;
+//                                                  who voted what only for an open ballot after
+//                                                  close (never for a secret one)
+//   POST /api/admin/decisions/<id>/<action>        edit|invite|open|close|paper, JSON body
+//                                                  (domain/decisions/decision_actions.h)
+//   GET  /api/public/decisions                     the board: open and closed decisions, the
+//   GET  /api/public/decisions/<id>                results of closed ones shown on the board
 //
 // The paths, methods and authentication are rows of the route table (bot/server/routes.h);
 // this class is their handlers. The action routes are built from the ticket action list
@@ -36,6 +45,9 @@ struct Config;
 namespace domain {
 struct Deps;
 struct TicketAction;
+namespace decisions {
+struct DecisionAction;
+}
 }
 namespace storage {
 class WriteQueue;
@@ -71,6 +83,16 @@ class HttpApi {
                     Respond respond);
   // POST /api/admin/tickets/{n}/{action} for a name no action has: 404 "unknown action".
   void AdminUnknownAction(HttpRequest request, RouteParams params, Respond respond);
+
+  // Decisions (issue 10). Refusals as for tickets: {"error": <the sentence staff see in
+  // chat>, "code": <text key>} with 400/403/404/409.
+  void AdminDecisionList(HttpRequest request, RouteParams params, Respond respond);
+  void AdminDecisionCreate(HttpRequest request, RouteParams params, Respond respond);
+  void AdminDecisionOne(HttpRequest request, RouteParams params, Respond respond);
+  void RunDecisionAction(const domain::decisions::DecisionAction& action, HttpRequest request,
+                         RouteParams params, Respond respond);
+  void PublicDecisionList(HttpRequest request, RouteParams params, Respond respond);
+  void PublicDecisionOne(HttpRequest request, RouteParams params, Respond respond);
 
  private:
 

@@ -114,8 +114,9 @@ struct ServerHandlers {
   RouteHandler webhook;  // any method on /webhook/{channel}
 };
 
-// THE table: healthz, webhooks, the public board, the admin API (one row per ticket action,
-// from domain/tickets/ticket_actions.h) and the admin outbox.
+// THE table: healthz, webhooks, the public board (tickets, decisions), the admin API (one row
+// per ticket action, from domain/tickets/ticket_actions.h, and per decision action, from
+// domain/decisions/decision_actions.h) and the admin outbox.
 std::vector<Route> ServerRoutes(const ServerHandlers& server, HttpApi& api);
 
 }  // namespace linli

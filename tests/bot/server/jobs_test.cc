@@ -138,16 +138,18 @@ TEST_F(JobsTest, TheListRunsUnderTheSchedulerOncePerPeriodAndWakesTheOutbox) {
     EXPECT_TRUE(n.ok()) << n.status().ToString();
     return n.ok() ? *n : -1;
   };
-  EXPECT_EQ(run(t0), 3);
+  EXPECT_EQ(run(t0), 4);     // and the decisions job (issue 10), which has nothing due
   EXPECT_EQ(notified_, 1);  // the ticket tick enqueues pushes; the prunes do not
   EXPECT_EQ(run(t0 + 30'000), 0);
-  EXPECT_EQ(run(t0 + 60'000), 1);  // tickets only
+  EXPECT_EQ(run(t0 + 60'000), 2);  // tickets and decisions only
   EXPECT_EQ(notified_, 2);
-  EXPECT_EQ(run(t0 + milliseconds(hours(1)).count()), 3);
+  EXPECT_EQ(run(t0 + milliseconds(hours(1)).count()), 4);
   Status st = queue_->Run([](storage::Database& db) -> Status {
     LINLI_ASSIGN_OR_RETURN(auto all, storage::JobStore::List(db));
-    EXPECT_EQ(all.size(), 3u);
-    for (const auto& r : all) EXPECT_EQ(r.runs, r.name == "tickets" ? 3 : 2) << r.name;
+    EXPECT_EQ(all.size(), 4u);
+    for (const auto& r : all) {
+      EXPECT_EQ(r.runs, r.name == "tickets" || r.name == "decisions" ? 3 : 2) << r.name;
+    }
     return Status::Ok();
   });
   EXPECT_TRUE(st.ok()) << st.ToString();
