@@ -258,6 +258,18 @@ CREATE INDEX rate_counters_end ON rate_counters (window_end);
 ALTER TABLE ticket_events ADD COLUMN actor_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE ticket_events ADD COLUMN rating TEXT NOT NULL DEFAULT '';
 )sql"},
+    // The roster for the decision rule (issue 10): exact areas in hundredths of a m² (area_m2
+    // REAL stays, written from area_centi, for older readers), the owner key that makes one
+    // owner's several units one head (the phone by default, or the import's owner_id), and the
+    // flag for unsold developer-held units. Existing rows: area rounded to 0.01 m², owner_key =
+    // the phone or, when there is none, "household:<id>".
+    {17, R"sql(
+ALTER TABLE households ADD COLUMN area_centi BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE households ADD COLUMN owner_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE households ADD COLUMN developer INTEGER NOT NULL DEFAULT 0;
+UPDATE households SET area_centi = CAST(ROUND(area_m2 * 100) AS BIGINT),
+  owner_key = CASE WHEN phone <> '' THEN phone ELSE 'household:' || CAST(id AS TEXT) END;
+)sql"},
     // Decisions (issue 10): covenants, polls, appraisals, elections; one ballot per
     // (decision, voter) - the last counts - with every accepted ballot in the history; one
     // result row per decision, never updated (storage/decision_store.h).
@@ -419,7 +431,9 @@ std::vector<int> SchemaVersions() {
   return out;
 }
 
-StatusOr<int> Migrate(Database& db) {
+StatusOr<int> Migrate(Database& db) { return MigrateTo(db, LatestSchemaVersion()); }
+
+StatusOr<int> MigrateTo(Database& db, int version) {
   if (db.in_transaction()) {
     return Status::FailedPrecondition("migrations: must not run inside a transaction");
   }
@@ -435,6 +449,7 @@ StatusOr<int> Migrate(Database& db) {
   }
   for (const Migration& m : kMigrations) {
     if (m.version <= current) continue;
+    if (m.version > version) break;
     LINLI_RETURN_IF_ERROR(Apply(db, m, id_column));
   }
   return CurrentVersion(db);

@@ -10,6 +10,10 @@ namespace linli::storage {
 
 // Applies every migration newer than the database's version. Returns the resulting version.
 StatusOr<int> Migrate(Database& db);
+// Applies the migrations newer than the database's version up to and including `version`
+// (tests: a database as an older build left it, to check how a migration treats its rows).
+// Returns the resulting version; a database already past `version` is left as it is.
+StatusOr<int> MigrateTo(Database& db, int version);
 // The newest version this build knows.
 int LatestSchemaVersion();
 // Every version this build knows, ascending (numbers are assigned per change, so a build may

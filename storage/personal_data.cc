@@ -78,9 +78,11 @@ std::vector<PersonalTable> BuildMap() {
       {"decision_results", "", {}, "", {},
        "computed totals of a closed decision; no person column (secret ballots never name a "
        "voter)"},
-      {"households", "", {"owner_name", "phone"}, "", {},
-       "the property company's roster (owner names and phones), kept by staff with `linli "
-       "roster`; a person's export shows the bound households, erasure unbinds them"},
+      {"households", "", {"owner_name", "phone", "owner_key"}, "", {},
+       "the property company's roster (owner names and phones; owner_key, the phone or the "
+       "file's owner id that groups one owner's units for the decision rule), kept by staff "
+       "with `linli roster`; a person's export shows the bound households, erasure unbinds "
+       "them"},
       {"link_codes", "person_id", {"code"}, "", {"DELETE FROM link_codes WHERE person_id = ?"},
        "one-time codes; deleted"},
       {"link_failures", "identity", {"user_id"}, "",

@@ -1,5 +1,6 @@
 #include "storage/roster_store.h"
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -9,8 +10,9 @@ namespace linli::storage {
 namespace {
 
 constexpr const char* kHouseholdColumns =
-    "h.id, h.building, h.unit, h.room, h.area_m2, h.owner_name, h.phone, h.created_at";
-constexpr size_t kHouseholdColumnCount = 8;
+    "h.id, h.building, h.unit, h.room, h.area_centi, h.owner_name, h.phone, h.created_at, "
+    "h.owner_key, h.developer";
+constexpr size_t kHouseholdColumnCount = 10;
 constexpr int kDrawAttempts = 20;
 
 Household ToHousehold(const Row& r) {
@@ -19,12 +21,27 @@ Household ToHousehold(const Row& r) {
   h.building = r.Text(1);
   h.unit = r.Text(2);
   h.room = r.Text(3);
-  h.area_m2 = r.Real(4);
+  h.area_centi = r.Int(4);
+  h.area_m2 = static_cast<double>(h.area_centi) / 100.0;
   h.owner_name = r.Text(5);
   h.phone = r.Text(6);
   h.created_at_ms = r.Int(7);
+  h.owner_key = r.Text(8);
+  h.developer = r.Int(9) != 0;
   return h;
 }
+
+int64_t AreaCenti(const Household& h) {
+  return h.area_centi != 0 ? h.area_centi : std::llround(h.area_m2 * 100.0);
+}
+
+// The owner key as stored: the given one, else the phone; '' is filled with "household:<id>"
+// by kDefaultOwnerKey once the id is known.
+std::string OwnerKey(const Household& h) { return !h.owner_key.empty() ? h.owner_key : h.phone; }
+
+constexpr const char* kDefaultOwnerKey =
+    "UPDATE households SET owner_key = 'household:' || CAST(id AS TEXT) "
+    "WHERE building = ? AND unit = ? AND room = ? AND owner_key = ''";
 
 std::string Where(const Household& h) {
   return "building " + h.building + " unit " + h.unit + " room " + h.room;
@@ -39,20 +56,26 @@ Status RosterStore::Import(Database& db, const std::vector<Household>& household
   int64_t added = 0;
   int64_t changed = 0;
   for (const Household& h : households) {
+    const int64_t centi = AreaCenti(h);
+    const double m2 = static_cast<double>(centi) / 100.0;
+    const int64_t developer = h.developer ? 1 : 0;
     LINLI_RETURN_IF_ERROR(db.Exec(
-        "INSERT INTO households (building, unit, room, area_m2, owner_name, phone, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (building, unit, room) DO NOTHING",
-        {h.building, h.unit, h.room, h.area_m2, h.owner_name, h.phone, now_ms}));
+        "INSERT INTO households (building, unit, room, area_m2, owner_name, phone, created_at, "
+        "area_centi, owner_key, developer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (building, unit, room) DO NOTHING",
+        {h.building, h.unit, h.room, m2, h.owner_name, h.phone, now_ms, centi, OwnerKey(h),
+         developer}));
     if (db.changes() == 1) {
       ++added;
-      continue;
+    } else {
+      if (!update) return Status::AlreadyExists("roster: " + Where(h) + " is already in the roster");
+      LINLI_RETURN_IF_ERROR(db.Exec(
+          "UPDATE households SET area_m2 = ?, area_centi = ?, owner_name = ?, phone = ?, "
+          "owner_key = ?, developer = ? WHERE building = ? AND unit = ? AND room = ?",
+          {m2, centi, h.owner_name, h.phone, OwnerKey(h), developer, h.building, h.unit, h.room}));
+      ++changed;
     }
-    if (!update) return Status::AlreadyExists("roster: " + Where(h) + " is already in the roster");
-    LINLI_RETURN_IF_ERROR(db.Exec(
-        "UPDATE households SET area_m2 = ?, owner_name = ?, phone = ? "
-        "WHERE building = ? AND unit = ? AND room = ?",
-        {h.area_m2, h.owner_name, h.phone, h.building, h.unit, h.room}));
-    ++changed;
+    LINLI_RETURN_IF_ERROR(db.Exec(kDefaultOwnerKey, {h.building, h.unit, h.room}));
   }
   LINLI_RETURN_IF_ERROR(scope.Commit());
   if (inserted != nullptr) *inserted = added;
@@ -89,6 +112,25 @@ StatusOr<std::vector<HouseholdListing>> RosterStore::List(Database& db) {
   std::vector<HouseholdListing> out;
   out.reserve(rows.size());
   for (const Row& r : rows) out.push_back({ToHousehold(r), r.Int(kHouseholdColumnCount)});
+  return out;
+}
+
+StatusOr<std::vector<Household>> RosterStore::HouseholdsIn(
+    Database& db, const std::vector<std::string>& buildings) {
+  std::string sql = std::string("SELECT ") + kHouseholdColumns + " FROM households h";
+  std::vector<Value> params;
+  if (!buildings.empty()) {
+    sql += " WHERE h.building IN (";
+    for (size_t i = 0; i < buildings.size(); ++i) {
+      sql += i == 0 ? "?" : ", ?";
+      params.push_back(buildings[i]);
+    }
+    sql += ")";
+  }
+  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query(sql + " ORDER BY h.id", params));
+  std::vector<Household> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(ToHousehold(r));
   return out;
 }
 

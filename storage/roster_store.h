@@ -21,9 +21,18 @@ struct Household {
   std::string building;    // config compound building id, e.g. "3"
   std::string unit;        // unit id within the building, e.g. "2"
   std::string room;        // e.g. "301"
-  double area_m2 = 0;      // exclusive floor area (专有面积)
+  // Exclusive floor area (专有面积), exactly, in hundredths of a m² (8950 = 89.50 m²): what
+  // the decision rule counts. Import: when 0, taken from area_m2 rounded to 0.01 m².
+  int64_t area_centi = 0;
+  // The same area in m² for display and older callers: always area_centi / 100 when read.
+  double area_m2 = 0;
   std::string owner_name;  // may be empty
   std::string phone;       // 11-digit mobile or empty
+  // Households with the same owner_key are one owner by headcount (domain/decisions/rule.h).
+  // Import: when empty, the phone, or "household:<id>" when there is no phone. Personal data
+  // (it is usually the phone): never shown or logged.
+  std::string owner_key;
+  bool developer = false;  // unsold / undelivered, held by the developer (all count as one owner)
   int64_t created_at_ms = 0;
 };
 
@@ -58,7 +67,8 @@ class RosterStore {
  public:
   // Imports `households` (ids and created_at ignored) in one transaction: all or nothing.
   // With `update` false an existing (building, unit, room) is kAlreadyExists naming it; with
-  // `update` true its area, owner and phone are replaced (bindings and codes stay). Sets
+  // `update` true its area, owner, phone, owner key and developer flag are replaced (bindings
+  // and codes stay). Area and owner key defaults: see Household. Sets
   // *inserted / *updated (may be null) to the counts.
   static Status Import(Database& db, const std::vector<Household>& households, bool update,
                        int64_t now_ms, int64_t* inserted, int64_t* updated);
@@ -69,6 +79,10 @@ class RosterStore {
   static StatusOr<std::optional<Household>> GetHousehold(Database& db, int64_t household_id);
   // Every household with its bound-person count, in no particular order (callers sort).
   static StatusOr<std::vector<HouseholdListing>> List(Database& db);
+  // The households of `buildings` (every household when empty), by id - the electorate of a
+  // decision (domain/decisions/electorate.h).
+  static StatusOr<std::vector<Household>> HouseholdsIn(Database& db,
+                                                      const std::vector<std::string>& buildings);
   // The distinct non-empty owner names of all households, sorted (one cheap query; the
   // masking module's known names).
   static StatusOr<std::vector<std::string>> OwnerNames(Database& db);

@@ -38,8 +38,9 @@ Usage:
   linli migrate --config FILE                 apply database migrations and exit
   linli agenda  --config FILE --month YYYY-MM the month's joint-meeting agenda (Markdown)
   linli roster import FILE.csv --config FILE [--update]
-                                              import households (all lines or none); --update
-                                              replaces area/owner/phone of existing households
+                                              import households (all lines or none); optional
+                                              columns owner_id, developer; --update replaces
+                                              area/owner/phone/owner_id/developer of existing ones
   linli roster list  --config FILE [--full]   the roster by building/unit; names and phones
                                               masked unless --full
   linli roster codes --config FILE [--building B]

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/texts.h"
-#include "domain/decisions/electorate.h"
+#include "domain/decisions/voters.h"
 #include "storage/decision_store.h"
 
 namespace linli::domain::decisions {

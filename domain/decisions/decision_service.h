@@ -44,7 +44,7 @@
 #include "bot/status.h"
 #include "config/texts.h"
 #include "domain/actor.h"
-#include "domain/decisions/electorate.h"
+#include "domain/decisions/voters.h"
 #include "domain/deps.h"
 #include "storage/database.h"
 #include "storage/decision_store.h"

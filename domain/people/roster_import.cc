@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -14,15 +13,20 @@
 namespace linli::domain {
 namespace {
 
-constexpr double kMaxAreaM2 = 10000;
+constexpr int64_t kMaxAreaCenti = 1'000'000;  // 10,000 m²
 constexpr size_t kMaxRoomChars = 20;
 constexpr size_t kMaxNameChars = 40;
-constexpr const char* kExpectedHeader = "building,unit,room,area_m2,owner_name,phone";
+constexpr size_t kMaxOwnerIdChars = 64;
+constexpr const char* kExpectedHeader =
+    "building,unit,room,area_m2,owner_name,phone (optional: owner_id,developer)";
+constexpr std::string_view kReservedOwnerKeyPrefix = "household:";
 
-enum Column { kBuilding, kUnit, kRoom, kArea, kOwner, kPhone, kColumnCount };
+// The six required columns, then the optional ones.
+enum Column { kBuilding, kUnit, kRoom, kArea, kOwner, kPhone, kOwnerId, kDeveloper, kColumnCount };
+constexpr int kRequiredColumns = kOwnerId;
 
-constexpr std::array<const char*, kColumnCount> kColumnNames = {"building", "unit",       "room",
-                                                                 "area_m2",  "owner_name", "phone"};
+constexpr std::array<const char*, kColumnCount> kColumnNames = {
+    "building", "unit", "room", "area_m2", "owner_name", "phone", "owner_id", "developer"};
 
 // Header names accepted for each column (compared after trimming and ASCII lower-casing).
 std::optional<Column> ColumnOf(const std::string& name) {
@@ -34,7 +38,9 @@ std::optional<Column> ColumnOf(const std::string& name) {
       {"专有面积", kArea},     {"owner_name", kOwner},  {"owner", kOwner},
       {"业主", kOwner},        {"业主姓名", kOwner},    {"phone", kPhone},
       {"电话", kPhone},        {"手机", kPhone},        {"手机号", kPhone},
-      {"联系电话", kPhone}};
+      {"联系电话", kPhone},     {"owner_id", kOwnerId},  {"业主编号", kOwnerId},
+      {"业主id", kOwnerId},    {"developer", kDeveloper}, {"开发商", kDeveloper},
+      {"开发商持有", kDeveloper}};
   auto it = kAliases->find(name);
   if (it == kAliases->end()) return std::nullopt;
   return it->second;
@@ -105,24 +111,51 @@ std::string JoinIds(const std::vector<std::string>& ids) {
   return out;
 }
 
-// A plain positive decimal ("89", "89.5"); nullopt otherwise.
-std::optional<double> ParseArea(const std::string& s) {
-  size_t digits = 0;
-  size_t dots = 0;
-  for (char c : s) {
-    if (c >= '0' && c <= '9') {
-      ++digits;
-    } else if (c == '.') {
-      ++dots;
-    } else {
-      return std::nullopt;
-    }
+}  // namespace
+
+AreaParse ParseAreaCenti(std::string_view s) {
+  const size_t dot = s.find('.');
+  const std::string_view whole = s.substr(0, dot);
+  const std::string_view fraction = dot == std::string_view::npos ? "" : s.substr(dot + 1);
+  auto digits = [](std::string_view d) {
+    return !d.empty() && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!digits(whole) || (dot != std::string_view::npos && !digits(fraction))) {
+    return {0, AreaError::kNotANumber};
   }
-  if (digits == 0 || dots > 1 || s.front() == '.' || s.back() == '.') return std::nullopt;
-  double value = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return value;
+  if (fraction.size() > 2) return {0, AreaError::kTooPrecise};
+  std::string_view significant = whole;
+  while (significant.size() > 1 && significant.front() == '0') significant.remove_prefix(1);
+  if (significant.size() > 12) return {0, AreaError::kTooLarge};
+  int64_t centi = 0;
+  for (char c : significant) centi = centi * 10 + (c - '0');
+  centi *= 100;
+  if (!fraction.empty()) centi += (fraction[0] - '0') * 10;
+  if (fraction.size() == 2) centi += fraction[1] - '0';
+  if (centi > kMaxAreaCenti) return {0, AreaError::kTooLarge};
+  return {centi, AreaError::kNone};
+}
+
+std::string FormatAreaCenti(int64_t centi) {
+  const std::string sign = centi < 0 ? "-" : "";
+  const uint64_t a = centi < 0 ? 0 - static_cast<uint64_t>(centi) : static_cast<uint64_t>(centi);
+  const uint64_t hundredths = a % 100;
+  return sign + std::to_string(a / 100) + "." + (hundredths < 10 ? "0" : "") +
+         std::to_string(hundredths);
+}
+
+namespace {
+
+// The developer column: empty, 0, no, n, false, 否 -> false; 1, yes, y, true, 是 -> true
+// (ASCII case-insensitive); nullopt for anything else.
+std::optional<bool> ParseDeveloper(const std::string& lowered) {
+  static const auto* const kValues = new std::map<std::string, bool>{
+      {"", false},  {"0", false},    {"no", false}, {"n", false},   {"false", false},
+      {"否", false}, {"1", true},     {"yes", true}, {"y", true},    {"true", true},
+      {"是", true}};
+  auto it = kValues->find(lowered);
+  if (it == kValues->end()) return std::nullopt;
+  return it->second;
 }
 
 // "138 1234-1234", "+86 13812341234" -> "13812341234"; nullopt unless a mainland mobile.
@@ -237,12 +270,6 @@ bool HouseholdLess(const config::CompoundConfig& compound, const storage::Househ
   return NaturalLess(a.room, b.room);
 }
 
-std::string FormatArea(double area) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", area);
-  return buf;
-}
-
 }  // namespace
 
 CsvParse ParseCsv(std::string_view text) {
@@ -355,42 +382,47 @@ RosterParse ParseRosterCsv(std::string_view text, const config::CompoundConfig& 
   const int header_line = record->line;
   std::array<int, kColumnCount> index;
   index.fill(-1);
+  bool header_ok = true;
   for (size_t f = 0; f < record->fields.size(); ++f) {
     const std::string name = AsciiLower(TrimText(record->fields[f]));
     const auto column = ColumnOf(name);
     if (!column) {
       errors.Add(header_line, "unknown column " + Quote(name) + " (the first line must be the header: " +
                                   kExpectedHeader + ")");
+      header_ok = false;
     } else if (index[*column] >= 0) {
       errors.Add(header_line, std::string("column \"") + kColumnNames[*column] + "\" appears twice");
+      header_ok = false;
     } else {
       index[*column] = static_cast<int>(f);
     }
   }
   std::string missing;
-  for (int c = 0; c < kColumnCount; ++c) {
+  for (int c = 0; c < kRequiredColumns; ++c) {
     if (index[c] < 0) missing += (missing.empty() ? "" : ", ") + std::string(kColumnNames[c]);
   }
   if (!missing.empty()) {
     errors.Add(header_line, "missing column(s) " + missing + " (expected: " + kExpectedHeader + ")");
   }
-  if (!missing.empty() || record->fields.size() != kColumnCount) {
+  if (!missing.empty() || !header_ok) {
     out.errors = errors.Sorted();
     return out;
   }
+  const size_t field_count = record->fields.size();
 
   std::map<std::string, int> seen;  // building/unit/room -> line
   for (++record; record != csv.records.end(); ++record) {
     if (blank(*record)) continue;
     const int line = record->line;
-    if (record->fields.size() != kColumnCount) {
-      errors.Add(line, "expected " + std::to_string(kColumnCount) + " fields, found " +
+    if (record->fields.size() != field_count) {
+      errors.Add(line, "expected " + std::to_string(field_count) + " fields, found " +
                            std::to_string(record->fields.size()));
       continue;
     }
     std::array<std::string, kColumnCount> v;
     bool readable = true;
     for (int c = 0; c < kColumnCount; ++c) {
+      if (index[c] < 0) continue;  // an optional column the file does not have
       v[c] = TrimText(record->fields[static_cast<size_t>(index[c])]);
       if (!ValidUtf8(v[c])) {
         errors.Add(line, std::string(kColumnNames[c]) +
@@ -438,19 +470,44 @@ RosterParse ParseRosterCsv(std::string_view text, const config::CompoundConfig& 
                            std::to_string(kMaxRoomChars) + " characters)");
       ok = false;
     }
-    if (const auto area = ParseArea(v[kArea]); !area || *area <= 0) {
+    if (const AreaParse area = ParseAreaCenti(v[kArea]);
+        area.error == AreaError::kNotANumber || (area.error == AreaError::kNone && area.centi <= 0)) {
       errors.Add(line, "area_m2 " + Quote(v[kArea]) + " is not a positive number of m² (e.g. 89.5)");
       ok = false;
-    } else if (*area > kMaxAreaM2) {
+    } else if (area.error == AreaError::kTooPrecise) {
+      errors.Add(line, "area_m2 " + v[kArea] +
+                           " has more than 2 decimals (areas are kept exactly to 0.01 m²)");
+      ok = false;
+    } else if (area.error == AreaError::kTooLarge) {
       errors.Add(line, "area_m2 " + v[kArea] + " is implausibly large (more than " +
-                           FormatArea(kMaxAreaM2) + " m²)");
+                           FormatAreaCenti(kMaxAreaCenti) + " m²)");
       ok = false;
     } else {
-      h.area_m2 = *area;
+      h.area_centi = area.centi;
+      h.area_m2 = static_cast<double>(area.centi) / 100.0;
     }
     if (CodePoints(h.owner_name) > kMaxNameChars) {
       errors.Add(line, "owner_name is too long (at most " + std::to_string(kMaxNameChars) +
                            " characters)");
+      ok = false;
+    }
+    if (CodePoints(v[kOwnerId]) > kMaxOwnerIdChars) {
+      errors.Add(line, "owner_id is too long (at most " + std::to_string(kMaxOwnerIdChars) +
+                           " characters)");
+      ok = false;
+    } else if (std::string_view(v[kOwnerId]).substr(0, kReservedOwnerKeyPrefix.size()) ==
+               kReservedOwnerKeyPrefix) {
+      errors.Add(line, "owner_id " + Quote(v[kOwnerId]) + " must not start with \"" +
+                           std::string(kReservedOwnerKeyPrefix) + "\" (reserved)");
+      ok = false;
+    } else {
+      h.owner_key = v[kOwnerId];  // empty: the store uses the phone (RosterStore::Import)
+    }
+    if (const auto developer = ParseDeveloper(AsciiLower(v[kDeveloper]))) {
+      h.developer = *developer;
+    } else {
+      errors.Add(line, "developer " + Quote(v[kDeveloper]) +
+                           " is not 1/0, yes/no or 是/否 (empty means no)");
       ok = false;
     }
     if (!v[kPhone].empty()) {
@@ -551,7 +608,7 @@ std::string FormatRosterList(const config::CompoundConfig& compound,
     }
     const std::string owner = full ? h.owner_name : MaskName(h.owner_name);
     const std::string phone = full ? h.phone : MaskPhone(h.phone);
-    out += "    " + h.room + "  " + FormatArea(h.area_m2) + " m²  owner " +
+    out += "    " + h.room + "  " + FormatAreaCenti(h.area_centi) + " m²  owner " +
            (owner.empty() ? "-" : owner) + "  phone " + (phone.empty() ? "-" : phone) +
            "  bound " + std::to_string(l.bound_persons) + "\n";
   }

@@ -5,14 +5,21 @@
 //
 // CSV format (RFC 4180): UTF-8 with or without a BOM, CRLF, LF or CR line ends, fields
 // optionally quoted ("" inside quotes is a quote; quoted fields may hold commas and line
-// breaks). The first non-empty line is the header naming the six columns, in any order:
-//   building,unit,room,area_m2,owner_name,phone
-// (Chinese headers 楼栋,单元,房号,面积,业主姓名,手机号 are accepted too). Empty lines and
-// lines of empty fields are skipped. Each household line must have: a building and unit
-// that exist in the config's compound (exact ids), a non-empty room, a positive area in m²
-// (a plain decimal such as 89.5), and a phone that is empty or an 11-digit mainland mobile
+// breaks). The first non-empty line is the header naming the six required columns and the
+// two optional ones, in any order:
+//   building,unit,room,area_m2,owner_name,phone[,owner_id][,developer]
+// (Chinese headers 楼栋,单元,房号,面积,业主姓名,手机号,业主编号,开发商 are accepted too; "area"
+// for area_m2). Every line has as many fields as the header. Empty lines and lines of empty
+// fields are skipped. Each household line must have: a building and unit that exist in the
+// config's compound (exact ids), a non-empty room, a positive area in m² read exactly from its
+// decimal text with at most 2 decimals ("89.5" = 8950 hundredths; "89.505" is an error naming
+// the line; at most 10,000 m²), and a phone that is empty or an 11-digit mainland mobile
 // (1[3-9] + 9 digits; spaces, '-' and a +86 prefix are tolerated and removed). Owner name is
-// optional. A (building, unit, room) may appear once.
+// optional. owner_id (optional, at most 64 characters, not starting with "household:") groups
+// one owner's several units into one head for the decision rule (domain/decisions/rule.h);
+// empty, the phone does, and a household with neither is its own owner. developer (optional):
+// 1/yes/是 for a unit still held by the developer; empty, 0/no/否 otherwise. A (building, unit,
+// room) may appear once.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +44,17 @@ struct CsvParse {
   std::vector<CsvRecord> records;   // well-formed records, empty ones included
   std::vector<std::string> errors;  // "line N: ..." for records that could not be read
 };
+
+// An area in m² read exactly as integer hundredths ("89.5" -> 8950, "76" -> 7600, "0.01" ->
+// 1): digits, optionally '.' and one or two more digits. No sign, exponent or spaces.
+enum class AreaError { kNone, kNotANumber, kTooPrecise, kTooLarge };  // too large: > 10,000 m²
+struct AreaParse {
+  int64_t centi = 0;  // valid when error == kNone (may be 0: callers require a positive area)
+  AreaError error = AreaError::kNone;
+};
+AreaParse ParseAreaCenti(std::string_view text);
+// Hundredths of a m² as a decimal with two places: 8950 -> "89.50".
+std::string FormatAreaCenti(int64_t centi);
 
 // Splits `text` into records (RFC 4180, see above). Never throws.
 CsvParse ParseCsv(std::string_view text);

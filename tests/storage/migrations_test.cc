@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "storage/sqlite_database.h"
 
@@ -75,6 +77,49 @@ TEST(MigrationsTest, IsIdempotent) {
   auto persons = db->Query("SELECT COUNT(*) FROM persons");
   ASSERT_TRUE(persons.ok());
   EXPECT_EQ((*persons)[0].Int(0), 1);  // data untouched by the second run
+}
+
+// Issue 10: a roster imported before migration 17 gets exact areas (rounded to 0.01 m²) and
+// owner keys (the phone, or "household:<id>" without one); nothing is a developer unit.
+TEST(MigrationsTest, Migration17GivesExistingHouseholdsExactAreasAndOwnerKeys) {
+  auto db = OpenMemory();
+  ASSERT_TRUE(db);
+  auto before = MigrateTo(*db, 16);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  ASSERT_LT(*before, 17);
+  for (const auto& [room, area, phone] :
+       std::vector<std::tuple<std::string, double, std::string>>{
+           {"101", 89.5, "13812341234"}, {"102", 76.29, ""}, {"103", 120.125, "13812341234"}}) {
+    ASSERT_TRUE(db->Exec("INSERT INTO households (building, unit, room, area_m2, owner_name, phone, "
+                         "created_at) VALUES ('1', '1', ?, ?, 'x', ?, 1)",
+                         {room, area, phone})
+                    .ok());
+  }
+  auto after = Migrate(*db);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(*after, LatestSchemaVersion());
+  auto rows = db->Query("SELECT id, area_centi, owner_key, developer FROM households ORDER BY room");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].Int(1), 8950);
+  EXPECT_EQ((*rows)[0].Text(2), "13812341234");
+  EXPECT_EQ((*rows)[1].Int(1), 7629);  // 76.29 is 76.28999... in binary: rounded, not cut
+  EXPECT_EQ((*rows)[1].Text(2), "household:" + std::to_string((*rows)[1].Int(0)));
+  EXPECT_EQ((*rows)[2].Int(1), 12013);  // 12012.5 rounds half away from zero
+  EXPECT_EQ((*rows)[2].Text(2), "13812341234");  // one owner with 101
+  for (const Row& r : *rows) EXPECT_EQ(r.Int(3), 0);
+}
+
+TEST(MigrationsTest, MigrateToStopsAtTheVersionAsked) {
+  auto db = OpenMemory();
+  ASSERT_TRUE(db);
+  auto v = MigrateTo(*db, 2);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(*v, 2);
+  EXPECT_FALSE(Names(*db, "table").count("households"));  // migration 8
+  auto again = MigrateTo(*db, 1);  // already past: left as it is
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 2);
 }
 
 TEST(MigrationsTest, FailedMigrationRollsBackAndStopsThere) {

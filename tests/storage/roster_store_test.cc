@@ -83,6 +83,70 @@ TEST_P(RosterStoreTest, ImportIsAllOrNothing) {
   EXPECT_EQ((*h)->created_at_ms, 10);
 }
 
+// Issue 10: the exact area, the owner key and the developer flag round-trip; the owner key
+// defaults to the phone, or "household:<id>" without one; an update recomputes it.
+TEST_P(RosterStoreTest, ExactAreaOwnerKeyAndDeveloperFlag) {
+  Household exact = H("1", "1", "101");
+  exact.area_centi = 8951;  // wins over area_m2
+  exact.area_m2 = 1;
+  Household from_m2 = H("1", "1", "102", 76.29);  // 76.29 * 100 is 7628.999...: rounded
+  Household keyed = H("1", "1", "103");
+  keyed.owner_key = "WANG-01";
+  Household nophone = H("1", "1", "104");
+  nophone.phone = "";
+  nophone.developer = true;
+  ASSERT_TRUE(RosterStore::Import(*db_, {exact, from_m2, keyed, nophone}, false, 10, nullptr, nullptr).ok());
+
+  auto a = RosterStore::FindHousehold(*db_, "1", "1", "101");
+  ASSERT_TRUE(a.ok() && a->has_value());
+  EXPECT_EQ((*a)->area_centi, 8951);
+  EXPECT_DOUBLE_EQ((*a)->area_m2, 89.51);
+  EXPECT_EQ((*a)->owner_key, "13812341234");
+  EXPECT_FALSE((*a)->developer);
+  auto b = RosterStore::FindHousehold(*db_, "1", "1", "102");
+  ASSERT_TRUE(b.ok() && b->has_value());
+  EXPECT_EQ((*b)->area_centi, 7629);
+  auto c = RosterStore::FindHousehold(*db_, "1", "1", "103");
+  ASSERT_TRUE(c.ok() && c->has_value());
+  EXPECT_EQ((*c)->owner_key, "WANG-01");
+  auto d = RosterStore::FindHousehold(*db_, "1", "1", "104");
+  ASSERT_TRUE(d.ok() && d->has_value());
+  EXPECT_EQ((*d)->owner_key, "household:" + std::to_string((*d)->id));
+  EXPECT_TRUE((*d)->developer);
+
+  // --update: a phone now given becomes the key; the flag can be cleared.
+  nophone.phone = "13900001111";
+  nophone.developer = false;
+  keyed.owner_key = "";
+  ASSERT_TRUE(RosterStore::Import(*db_, {nophone, keyed}, true, 20, nullptr, nullptr).ok());
+  d = RosterStore::FindHousehold(*db_, "1", "1", "104");
+  ASSERT_TRUE(d.ok() && d->has_value());
+  EXPECT_EQ((*d)->owner_key, "13900001111");
+  EXPECT_FALSE((*d)->developer);
+  c = RosterStore::FindHousehold(*db_, "1", "1", "103");
+  ASSERT_TRUE(c.ok() && c->has_value());
+  EXPECT_EQ((*c)->owner_key, "13812341234");
+}
+
+TEST_P(RosterStoreTest, HouseholdsInChosenBuildingsOrAll) {
+  ASSERT_TRUE(RosterStore::Import(*db_, {H("1", "1", "101"), H("2", "1", "101"), H("3", "1", "101"),
+                                         H("1", "2", "201")},
+                                  false, 10, nullptr, nullptr)
+                  .ok());
+  auto all = RosterStore::HouseholdsIn(*db_, {});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 4u);
+  auto some = RosterStore::HouseholdsIn(*db_, {"1", "3"});
+  ASSERT_TRUE(some.ok());
+  ASSERT_EQ(some->size(), 3u);
+  EXPECT_EQ((*some)[0].building, "1");
+  EXPECT_EQ((*some)[1].building, "3");
+  EXPECT_EQ((*some)[2].room, "201");  // by id
+  auto none = RosterStore::HouseholdsIn(*db_, {"9"});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_P(RosterStoreTest, RedeemBindsOnceAndRecordsWhoActed) {
   ASSERT_TRUE(RosterStore::Import(*db_, {H("3", "2", "301")}, false, 10, nullptr, nullptr).ok());
   const std::string code = CodeOf("301");

@@ -134,6 +134,68 @@ TEST(RosterCsvTest, NumbersAndPhonesAreStrict) {
   EXPECT_EQ(ok.lines[0].household.phone, "13812341234");
 }
 
+// Issue 10: areas are read exactly from their decimal text, never through a float.
+TEST(RosterCsvTest, AreasAreExactHundredths) {
+  const std::string header = "building,unit,room,area_m2,owner_name,phone\n";
+  for (const auto& [text, centi] : std::vector<std::pair<std::string, int64_t>>{
+           {"89.5", 8950}, {"89.50", 8950}, {"76", 7600}, {"0.01", 1}, {"76.29", 7629},
+           {"0098.10", 9810}, {"10000", 1000000}, {"10000.00", 1000000}}) {
+    domain::RosterParse p = domain::ParseRosterCsv(header + "1,1,101," + text + ",x,\n", Compound());
+    ASSERT_TRUE(p.errors.empty()) << text << ": " << p.errors[0];
+    EXPECT_EQ(p.lines[0].household.area_centi, centi) << text;
+    EXPECT_DOUBLE_EQ(p.lines[0].household.area_m2, static_cast<double>(centi) / 100) << text;
+  }
+  EXPECT_EQ(domain::ParseAreaCenti("89.505").error, domain::AreaError::kTooPrecise);
+  EXPECT_EQ(domain::ParseAreaCenti("10000.01").error, domain::AreaError::kTooLarge);
+  EXPECT_EQ(domain::ParseAreaCenti("99999999999999999999").error, domain::AreaError::kTooLarge);
+  EXPECT_EQ(domain::ParseAreaCenti("1,5").error, domain::AreaError::kNotANumber);
+  EXPECT_EQ(domain::FormatAreaCenti(8950), "89.50");
+  EXPECT_EQ(domain::FormatAreaCenti(1), "0.01");
+  EXPECT_EQ(domain::FormatAreaCenti(1000000), "10000.00");
+}
+
+TEST(RosterCsvTest, MoreThanTwoDecimalsIsAnErrorNamingTheLine) {
+  domain::RosterParse p = domain::ParseRosterCsv(
+      "building,unit,room,area_m2,owner_name,phone\n1,1,101,80,x,\n1,1,102,89.505,y,\n", Compound());
+  EXPECT_TRUE(p.lines.empty());
+  EXPECT_THAT(p.errors, ElementsAre("line 3: area_m2 89.505 has more than 2 decimals (areas are "
+                                    "kept exactly to 0.01 m²)"));
+}
+
+TEST(RosterCsvTest, OptionalOwnerIdAndDeveloperColumns) {
+  domain::RosterParse p = domain::ParseRosterCsv(ReadTestdata("owners_developer.csv"), Compound());
+  ASSERT_TRUE(p.errors.empty()) << p.errors[0];
+  ASSERT_EQ(p.lines.size(), 7u);
+  EXPECT_EQ(p.lines[0].household.owner_key, "");  // the store takes the phone
+  EXPECT_EQ(p.lines[1].household.area_centi, 7605);
+  EXPECT_EQ(p.lines[2].household.owner_key, "WANG-1");
+  EXPECT_EQ(p.lines[3].household.owner_key, "WANG-1");
+  for (size_t i = 0; i < 7; ++i) EXPECT_EQ(p.lines[i].household.developer, i >= 4) << i;
+
+  // Chinese headers, in another order.
+  p = domain::ParseRosterCsv("开发商,楼栋,单元,房号,面积,业主姓名,手机号,业主编号\n是,1,1,101,80,,,A\n",
+                             Compound());
+  ASSERT_TRUE(p.errors.empty()) << p.errors[0];
+  EXPECT_TRUE(p.lines[0].household.developer);
+  EXPECT_EQ(p.lines[0].household.owner_key, "A");
+
+  // Bad values name their line; every line has the header's field count.
+  p = domain::ParseRosterCsv(
+      "building,unit,room,area_m2,owner_name,phone,owner_id,developer\n"
+      "1,1,101,80,x,,,maybe\n"
+      "1,1,102,80,x,,household:7,\n"
+      "1,1,103,80,x,\n"
+      "1,1,104,80,x,," + std::string(65, 'k') + ",\n",
+      Compound());
+  EXPECT_THAT(p.errors, ElementsAre(HasSubstr("line 2: developer \"maybe\" is not 1/0, yes/no or 是/否"),
+                                    HasSubstr("line 3: owner_id \"household:7\" must not start with"),
+                                    "line 4: expected 8 fields, found 6",
+                                    HasSubstr("line 5: owner_id is too long")));
+  EXPECT_THAT(domain::ParseRosterCsv("building,unit,room,area_m2,owner_name,phone,developer,developer\n",
+                                     Compound()).errors,
+              ElementsAre(HasSubstr("column \"developer\" appears twice")));
+}
+
 TEST(RosterCsvTest, HeaderProblems) {
   EXPECT_THAT(domain::ParseRosterCsv("", Compound()).errors, ElementsAre(HasSubstr("no header line")));
   EXPECT_THAT(domain::ParseRosterCsv("\n\n", Compound()).errors, ElementsAre(HasSubstr("no header line")));
@@ -200,6 +262,29 @@ TEST(RosterImportTest, ReimportIsAnErrorUnlessUpdate) {
   ASSERT_TRUE(h.ok() && h->has_value());
   EXPECT_EQ((*h)->owner_name, "张三丰");
   EXPECT_DOUBLE_EQ((*h)->area_m2, 90);
+}
+
+// Issue 10: owner_id groups units into one owner; without it the phone does, and a
+// household with neither is its own owner.
+TEST(RosterImportTest, OwnerKeysAndDeveloperFlagsAreStored) {
+  auto db = MigratedDb();
+  auto r = domain::ImportRoster(*db, ReadTestdata("owners_developer.csv"), Compound(), false, 1000);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->errors.empty()) << r->errors[0];
+  auto get = [&](const std::string& b, const std::string& u, const std::string& room) {
+    auto h = storage::RosterStore::FindHousehold(*db, b, u, room);
+    EXPECT_TRUE(h.ok() && h->has_value()) << b << "-" << u << "-" << room;
+    return h.ok() && h->has_value() ? **h : storage::Household{};
+  };
+  EXPECT_EQ(get("1", "1", "101").owner_key, "13812341234");
+  EXPECT_EQ(get("1", "1", "102").owner_key, "13812341234");
+  EXPECT_EQ(get("1", "1", "102").area_centi, 7605);
+  EXPECT_EQ(get("1", "2", "201").owner_key, "WANG-1");
+  EXPECT_EQ(get("1", "2", "202").owner_key, "WANG-1");
+  const storage::Household dev = get("2", "1", "101");
+  EXPECT_TRUE(dev.developer);
+  EXPECT_EQ(dev.owner_key, "household:" + std::to_string(dev.id));
+  EXPECT_FALSE(get("1", "1", "101").developer);
 }
 
 // --- listing, codes (masking: tests/domain/common/masking_test.cc) ---
