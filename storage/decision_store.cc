@@ -18,7 +18,7 @@ constexpr const char* kColumns =
 
 constexpr const char* kBallotColumns =
     "decision_id, voter_key, household_id, person_id, answers, via, collected_by_person_id, "
-    "collected_by_name, cast_at";
+    "collected_by_name, cast_at, commitment, receipt";
 
 json Parse(const std::string& text) {
   json j = json::parse(text, nullptr, false);
@@ -115,6 +115,8 @@ Ballot BallotFromRow(const Row& r) {
   b.collected_by_person_id = r.Int(6);
   b.collected_by_name = r.Text(7);
   b.cast_at_ms = r.Int(8);
+  b.commitment = r.Text(9);
+  b.receipt = r.Text(10);
   return b;
 }
 
@@ -231,21 +233,22 @@ StatusOr<bool> DecisionStore::Cast(Database& db, const Ballot& b) {
   // decision that is not open or whose closing instant has passed.
   LINLI_RETURN_IF_ERROR(db.Exec(
       std::string("INSERT INTO ballots (") + kBallotColumns +
-          ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM decisions WHERE id = ? AND status = 'open' "
+          ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM decisions WHERE id = ? AND status = 'open' "
           "AND closes_at > ? "
           "ON CONFLICT (decision_id, voter_key) DO UPDATE SET household_id = excluded.household_id, "
           "person_id = excluded.person_id, answers = excluded.answers, via = excluded.via, "
           "collected_by_person_id = excluded.collected_by_person_id, "
-          "collected_by_name = excluded.collected_by_name, cast_at = excluded.cast_at",
+          "collected_by_name = excluded.collected_by_name, cast_at = excluded.cast_at, "
+          "commitment = excluded.commitment, receipt = excluded.receipt",
       {b.decision_id, b.voter_key, b.household_id, b.person_id, answers, b.via,
-       b.collected_by_person_id, b.collected_by_name, b.cast_at_ms, b.decision_id,
-       b.cast_at_ms}));
+       b.collected_by_person_id, b.collected_by_name, b.cast_at_ms, b.commitment, b.receipt,
+       b.decision_id, b.cast_at_ms}));
   if (db.changes() == 0) return false;
   LINLI_RETURN_IF_ERROR(db.Exec(
       std::string("INSERT INTO ballot_history (") + kBallotColumns +
-          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {b.decision_id, b.voter_key, b.household_id, b.person_id, answers, b.via,
-       b.collected_by_person_id, b.collected_by_name, b.cast_at_ms}));
+       b.collected_by_person_id, b.collected_by_name, b.cast_at_ms, b.commitment, b.receipt}));
   LINLI_RETURN_IF_ERROR(scope.Commit());
   return true;
 }

@@ -78,6 +78,10 @@ struct Ballot {
   int64_t collected_by_person_id = 0;  // paper: who collected it
   std::string collected_by_name;
   int64_t cast_at_ms = 0;
+  // Secret ballots: BallotCommitment(choice, nonce) and BallotReceipt(nonce)
+  // (domain/decisions/audit.h); "" for open ballots. The nonce itself is never stored.
+  std::string commitment;
+  std::string receipt;
 };
 
 struct DecisionComment {

@@ -353,6 +353,14 @@ CREATE TABLE decision_results (
   computed_at BIGINT NOT NULL
 );
 )sql"},
+    // Secret ballots (issue 10, domain/decisions/audit.h): each ballot's commitment to its
+    // choice and its receipt, both hashes of a nonce only the voter is given; never the nonce.
+    {20, R"sql(
+ALTER TABLE ballots ADD COLUMN commitment TEXT NOT NULL DEFAULT '';
+ALTER TABLE ballots ADD COLUMN receipt TEXT NOT NULL DEFAULT '';
+ALTER TABLE ballot_history ADD COLUMN commitment TEXT NOT NULL DEFAULT '';
+ALTER TABLE ballot_history ADD COLUMN receipt TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

@@ -456,7 +456,7 @@ StatusOr<Decision> DecisionService::Open(storage::Database& db, const Deps& s, A
   LINLI_RETURN_IF_ERROR(storage::DecisionStore::UpdateDraft(db, d, now_ms));
   LINLI_ASSIGN_OR_RETURN(std::string salt, RandomSalt());
   LINLI_ASSIGN_OR_RETURN(bool opened,
-                         storage::DecisionStore::Open(db, id, Sha256Hex(FrozenText(d)), salt, now_ms));
+                         storage::DecisionStore::Open(db, id, TextSha256Hex(FrozenText(d)), salt, now_ms));
   if (!opened) {
     return UserError(StatusCode::kFailedPrecondition, "decision.not_draft", {{"id", Num(id)}});
   }

@@ -20,7 +20,7 @@ std::string Hex(const unsigned char* p, size_t n) {
 
 }  // namespace
 
-std::string Sha256Hex(std::string_view bytes) {
+std::string TextSha256Hex(std::string_view bytes) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
   return Hex(digest, sizeof digest);

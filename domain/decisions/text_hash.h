@@ -12,7 +12,7 @@
 namespace linli::domain::decisions {
 
 // Lower-case hex SHA-256 of `bytes`. Pure.
-std::string Sha256Hex(std::string_view bytes);
+std::string TextSha256Hex(std::string_view bytes);
 // The text that is frozen: title, body and every question with its options, in a fixed
 // layout (one field per line), so the hash covers everything a voter was shown. Pure.
 std::string FrozenText(const storage::Decision& d);
