@@ -4,6 +4,7 @@
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 namespace linli::domain::decisions {
 
@@ -109,6 +110,12 @@ RuleResult Decide(const RuleInput& in) {
     if (!t.split) ++r.per_option[t.choice].owners;
   }
 
+  return ApplyRule(in, std::move(r));
+}
+
+RuleResult ApplyRule(const RuleInput& in, RuleResult r) {
+  const bool informal = in.matter == MatterClass::kInformal;
+  r.participation_needed = r.approval_needed = Count{};
   const Count approve =
       r.per_option.count(in.approve_value) ? r.per_option[in.approve_value] : Count{};
 

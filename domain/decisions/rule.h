@@ -109,6 +109,14 @@ struct RuleResult {
 // the top of this file for an owner whose parts voted differently).
 RuleResult Decide(const RuleInput& input);
 
+// The thresholds half of Decide: from counts already made - counts.electorate,
+// counts.participating and counts.per_option (as Decide fills them) - sets the needed counts
+// and the met / adopted flags by the rule of `rules.matter` (rules.approve_value,
+// abstain_value, informal_min_turnout_percent; its electorate and ballots are not read). For a
+// re-count from an audit file whose per-option totals are declared, not recomputable (secret
+// ballots: domain/decisions/audit.h). Decide(in) == ApplyRule(in, <Decide's counts>).
+RuleResult ApplyRule(const RuleInput& rules, RuleResult counts);
+
 // Helpers the above is made of, exposed for the engine's displays and for tests.
 
 // ceil(value * num / den) for value >= 0, num >= 0, den > 0, in 128-bit arithmetic.

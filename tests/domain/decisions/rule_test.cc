@@ -447,3 +447,34 @@ TEST(RuleTest, InformalCountsHouseholdsNotOwners) {
 
 }  // namespace
 }  // namespace linli::domain::decisions
+
+namespace linli::domain::decisions {
+namespace {
+
+// ApplyRule is Decide's thresholds half: from Decide's counts it gives Decide's result, and it
+// ignores whatever needed/met values the counts came with.
+TEST(ApplyRuleTest, SameAsDecideFromItsCounts) {
+  for (MatterClass m : {MatterClass::kInformal, MatterClass::kOrdinary, MatterClass::kMajor}) {
+    for (int agree : {100, 106, 158, 200}) {
+      RuleInput in = Input(m, Equal(300, 10000));
+      Vote(in, 1, agree, "agree");
+      Vote(in, agree + 1, 210, "disagree");
+      const RuleResult decided = Decide(in);
+      RuleResult counts;
+      counts.electorate = decided.electorate;
+      counts.participating = decided.participating;
+      counts.per_option = decided.per_option;
+      counts.adopted = !decided.adopted;
+      counts.approval_needed = Count{1, 1};
+      const RuleResult applied = ApplyRule(in, counts);
+      EXPECT_EQ(applied.participation_needed, decided.participation_needed);
+      EXPECT_EQ(applied.approval_needed, decided.approval_needed);
+      EXPECT_EQ(applied.participation_met, decided.participation_met);
+      EXPECT_EQ(applied.approval_met, decided.approval_met);
+      EXPECT_EQ(applied.adopted, decided.adopted) << MatterClassName(m) << " " << agree;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace linli::domain::decisions
