@@ -149,10 +149,13 @@ Status Cast(TurnContext& ctx, int64_t id, const std::string& choice) {
   auto cast = dd::DecisionService::Vote(ctx.db(), ctx.deps(), ctx.person().id, id, {{choice}}, ctx.now_ms());
   if (!cast.ok()) return ReplyError(ctx, cast.status());
   const Decision& d = cast->decision;
-  ctx.Reply(ctx.T(cast->replaced ? "decision.cast_replaced" : "decision.cast",
-                  {{"id", Num(id)},
-                   {"choice", ChoiceLabels(ctx, d, 0, cast->answers[0])},
-                   {"closes", When(ctx, d.closes_at_ms)}}));
+  std::string text = ctx.T(cast->replaced ? "decision.cast_replaced" : "decision.cast",
+                           {{"id", Num(id)},
+                            {"choice", ChoiceLabels(ctx, d, 0, cast->answers[0])},
+                            {"closes", When(ctx, d.closes_at_ms)}});
+  // Secret ballot: the nonce behind its commitment, for this voter only (private chat).
+  if (!cast->nonce.empty()) text += "\n" + ctx.T("decision.receipt", {{"nonce", cast->nonce}});
+  ctx.Reply(std::move(text));
   return Status::Ok();
 }
 
@@ -385,7 +388,9 @@ Status SubmitPoll(TurnContext& ctx, const Slots& slots) {
   }
   auto cast = dd::DecisionService::Vote(ctx.db(), ctx.deps(), ctx.person().id, id, answers, ctx.now_ms());
   if (!cast.ok()) return ReplyError(ctx, cast.status());
-  ctx.Reply(ctx.T("decision.cast_poll", {{"id", Num(id)}, {"closes", When(ctx, d.closes_at_ms)}}));
+  std::string text = ctx.T("decision.cast_poll", {{"id", Num(id)}, {"closes", When(ctx, d.closes_at_ms)}});
+  if (!cast->nonce.empty()) text += "\n" + ctx.T("decision.receipt", {{"nonce", cast->nonce}});
+  ctx.Reply(std::move(text));
   return Status::Ok();
 }
 
@@ -578,13 +583,18 @@ FlowSpec ActionCommand(const dd::DecisionAction& action) {
       auto n = dd::DecisionService::NormalizeAnswers(ctx.deps().texts, ctx.locale(), d, {{args->choice}});
       if (n.ok()) choice = ChoiceLabels(ctx, d, 0, (*n)[0]);
     }
-    ctx.Reply(ctx.T(action.chat.done_key,
-                    {{"id", Num(d.id)},
-                     {"title", d.title},
-                     {"status", ctx.T("decision.status." + d.status)},
-                     {"household", args->household},
-                     {"choice", choice},
-                     {"replaced", r->replaced ? ctx.T("decision.paper_replaced") : ""}}));
+    std::string reply = ctx.T(action.chat.done_key,
+                              {{"id", Num(d.id)},
+                               {"title", d.title},
+                               {"status", ctx.T("decision.status." + d.status)},
+                               {"household", args->household},
+                               {"choice", choice},
+                               {"replaced", r->replaced ? ctx.T("decision.paper_replaced") : ""}});
+    // A secret paper ballot's nonce goes on the slip handed back; never into a group.
+    if (!r->nonce.empty() && !ctx.in_group()) {
+      reply += "\n" + ctx.T("decision.paper_receipt", {{"nonce", r->nonce}});
+    }
+    ctx.Reply(std::move(reply));
     return Status::Ok();
   };
   return flow;

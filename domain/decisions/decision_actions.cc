@@ -131,7 +131,7 @@ std::vector<DecisionAction> Build() {
                [](storage::Database& db, const Deps& s, Actor actor, int64_t id,
                   const DecisionArgs& x, int64_t now) -> StatusOr<ActionOutcome> {
                  LINLI_ASSIGN_OR_RETURN(auto d, DecisionService::Edit(db, s, actor, id, x.draft, now));
-                 return ActionOutcome{std::move(d), false, ""};
+                 return ActionOutcome{std::move(d), false, "", ""};
                }});
   a.push_back({"invite", P::kInvitee,
                {"decision_invite", {"/invite", "邀请意见", "邀请"}, "decision.usage.invite",
@@ -139,7 +139,7 @@ std::vector<DecisionAction> Build() {
                [](storage::Database& db, const Deps& s, Actor actor, int64_t id,
                   const DecisionArgs& x, int64_t now) -> StatusOr<ActionOutcome> {
                  LINLI_ASSIGN_OR_RETURN(auto d, DecisionService::Invite(db, s, actor, id, x.invitee, now));
-                 return ActionOutcome{std::move(d), false, ""};
+                 return ActionOutcome{std::move(d), false, "", ""};
                }});
   a.push_back({"open", P::kNone,
                {"decision_open", {"/opendecision", "开始投票"}, "decision.usage.open",
@@ -147,7 +147,7 @@ std::vector<DecisionAction> Build() {
                [](storage::Database& db, const Deps& s, Actor actor, int64_t id,
                   const DecisionArgs&, int64_t now) -> StatusOr<ActionOutcome> {
                  LINLI_ASSIGN_OR_RETURN(auto d, DecisionService::Open(db, s, actor, id, now));
-                 return ActionOutcome{std::move(d), false, ""};
+                 return ActionOutcome{std::move(d), false, "", ""};
                }});
   a.push_back({"close", P::kNone,
                {"decision_close", {"/closedecision", "结束投票"}, "decision.usage.close",
@@ -155,7 +155,7 @@ std::vector<DecisionAction> Build() {
                [](storage::Database& db, const Deps& s, Actor actor, int64_t id,
                   const DecisionArgs&, int64_t now) -> StatusOr<ActionOutcome> {
                  LINLI_ASSIGN_OR_RETURN(auto d, DecisionService::Close(db, s, actor, id, now));
-                 return ActionOutcome{std::move(d), false, ""};
+                 return ActionOutcome{std::move(d), false, "", ""};
                }});
   a.push_back({"paper", P::kPaper,
                {"decision_paper", {"/paper", "代投"}, "decision.usage.paper", "decision.done.paper"},
@@ -163,7 +163,7 @@ std::vector<DecisionAction> Build() {
                   const DecisionArgs& x, int64_t now) -> StatusOr<ActionOutcome> {
                  LINLI_ASSIGN_OR_RETURN(auto o, DecisionService::Paper(db, s, actor, id, x.household,
                                                                        x.choice, now));
-                 return ActionOutcome{std::move(o.decision), o.replaced, o.replaced_via};
+                 return ActionOutcome{std::move(o.decision), o.replaced, o.replaced_via, o.nonce};
                }});
   return a;
 }

@@ -53,6 +53,7 @@ struct ActionOutcome {
   storage::Decision decision;
   bool replaced = false;     // paper: an earlier ballot of the household was replaced
   std::string replaced_via;
+  std::string nonce;         // paper, secret: the nonce for the household's slip
 };
 
 using DecisionRun = std::function<StatusOr<ActionOutcome>(

@@ -6,6 +6,7 @@
 #include "bot/text.h"
 #include "domain/common/time_format.h"
 #include "domain/decisions/decision_result.h"
+#include "domain/decisions/audit.h"
 #include "domain/decisions/text_hash.h"
 #include "domain/people/private_conversation.h"
 #include "domain/tickets/authority.h"
@@ -301,6 +302,19 @@ std::optional<std::string> MatchChoice(const config::Texts& texts, const std::st
   return std::nullopt;
 }
 
+// A secret ballot's commitment and receipt from a fresh nonce (audit.h); the choice committed
+// to is the first answer of a one-question decision, else the answers as JSON.
+Status Seal(const Decision& d, storage::Ballot& b, std::string* nonce) {
+  if (!d.secret) return Status::Ok();
+  LINLI_ASSIGN_OR_RETURN(*nonce, RandomSalt());
+  const std::string choice = SingleQuestionKind(d.kind) && !b.answers.empty() && !b.answers[0].empty()
+                                 ? b.answers[0][0]
+                                 : json(b.answers).dump();
+  b.commitment = BallotCommitment(choice, *nonce);
+  b.receipt = BallotReceipt(*nonce);
+  return Status::Ok();
+}
+
 }  // namespace
 
 StatusOr<bool> DecisionService::IsStaff(storage::Database& db, const Deps& s, Actor actor) {
@@ -456,7 +470,7 @@ StatusOr<Decision> DecisionService::Open(storage::Database& db, const Deps& s, A
   LINLI_RETURN_IF_ERROR(storage::DecisionStore::UpdateDraft(db, d, now_ms));
   LINLI_ASSIGN_OR_RETURN(std::string salt, RandomSalt());
   LINLI_ASSIGN_OR_RETURN(bool opened,
-                         storage::DecisionStore::Open(db, id, TextSha256Hex(FrozenText(d)), salt, now_ms));
+                         storage::DecisionStore::Open(db, id, Sha256Hex(FrozenText(d)), salt, now_ms));
   if (!opened) {
     return UserError(StatusCode::kFailedPrecondition, "decision.not_draft", {{"id", Num(id)}});
   }
@@ -547,9 +561,12 @@ StatusOr<CastOutcome> DecisionService::Vote(storage::Database& db, const Deps& s
   b.answers = normalized;
   b.via = "chat";
   b.cast_at_ms = now_ms;
+  std::string nonce;
+  LINLI_RETURN_IF_ERROR(Seal(d, b, &nonce));
   LINLI_ASSIGN_OR_RETURN(bool cast, storage::DecisionStore::Cast(db, b));
   if (!cast) return UserError(StatusCode::kFailedPrecondition, "decision.closed", {{"id", Num(id)}});
   CastOutcome out;
+  out.nonce = nonce;
   out.decision = std::move(d);
   out.answers = std::move(normalized);
   out.replaced = before.has_value();
@@ -629,9 +646,12 @@ StatusOr<CastOutcome> DecisionService::Paper(storage::Database& db, const Deps& 
   b.collected_by_person_id = actor.person_id;
   b.collected_by_name = collector;
   b.cast_at_ms = now_ms;
+  std::string nonce;
+  LINLI_RETURN_IF_ERROR(Seal(d, b, &nonce));
   LINLI_ASSIGN_OR_RETURN(bool cast, storage::DecisionStore::Cast(db, b));
   if (!cast) return UserError(StatusCode::kFailedPrecondition, "decision.closed", {{"id", Num(id)}});
   CastOutcome out;
+  out.nonce = nonce;
   out.decision = std::move(d);
   out.answers = std::move(normalized);
   out.replaced = before.has_value();

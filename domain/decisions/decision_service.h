@@ -79,6 +79,10 @@ struct CastOutcome {
   std::vector<std::vector<std::string>> answers;  // as counted
   bool replaced = false;     // the voter's earlier ballot was replaced
   std::string replaced_via;  // its way ("paper" for a paper ballot replaced by a chat vote)
+  // Secret ballots: the nonce behind the ballot's commitment and receipt (domain/decisions/
+  // audit.h), for the voter's eyes only (a paper ballot's: for the slip handed back); never
+  // stored. "" for open ballots.
+  std::string nonce;
 };
 
 struct TickCounts {

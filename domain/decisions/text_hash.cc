@@ -1,7 +1,6 @@
 #include "domain/decisions/text_hash.h"
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 namespace linli::domain::decisions {
 
@@ -19,12 +18,6 @@ std::string Hex(const unsigned char* p, size_t n) {
 }
 
 }  // namespace
-
-std::string TextSha256Hex(std::string_view bytes) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  return Hex(digest, sizeof digest);
-}
 
 std::string FrozenText(const storage::Decision& d) {
   std::string t = "title: " + d.title + "\nbody: " + d.body + "\nkind: " + d.kind +

@@ -11,8 +11,7 @@
 
 namespace linli::domain::decisions {
 
-// Lower-case hex SHA-256 of `bytes`. Pure.
-std::string TextSha256Hex(std::string_view bytes);
+// The hash itself is domain/decisions/audit.h's Sha256Hex.
 // The text that is frozen: title, body and every question with its options, in a fixed
 // layout (one field per line), so the hash covers everything a voter was shown. Pure.
 std::string FrozenText(const storage::Decision& d);

@@ -7,6 +7,7 @@
 
 #include "domain/decisions/decision_actions.h"
 #include "domain/decisions/decision_result.h"
+#include "domain/decisions/audit.h"
 #include "domain/decisions/text_hash.h"
 #include "storage/decision_store.h"
 #include "storage/question_store.h"
@@ -41,7 +42,7 @@ TEST_F(DecisionServiceTest, DraftIsEditableUntilOpenThenTheTextIsFrozenWithItsHa
   auto opened = Tx([&](storage::Database& db) { return DecisionService::Open(db, h_.deps(), Staff(), d->id, Now()); });
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   EXPECT_EQ(opened->status, "open");
-  EXPECT_EQ(opened->text_sha256, TextSha256Hex(FrozenText(*opened)));
+  EXPECT_EQ(opened->text_sha256, Sha256Hex(FrozenText(*opened)));
   EXPECT_EQ(opened->text_sha256.size(), 64u);
   DraftInput late;
   late.body = "改了";
