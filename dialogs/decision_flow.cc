@@ -178,6 +178,12 @@ StatusOr<std::optional<Decision>> VotableDecision(TurnContext& ctx, int64_t id) 
                         ";id=" + Num(id))));
     return std::optional<Decision>();
   }
+  LINLI_ASSIGN_OR_RETURN(dd::Electorate e, dd::LoadElectorate(ctx.db(), *d));
+  if (!dd::VoterOf(e, *d, ctx.person().id)) {
+    LINLI_ASSIGN_OR_RETURN(bool bound, storage::RosterStore::IsVerified(ctx.db(), ctx.person().id));
+    ctx.Reply(ctx.T(bound ? "decision.not_eligible" : "decision.bind_first"));
+    return std::optional<Decision>();
+  }
   return std::optional<Decision>(std::move(*d));
 }
 

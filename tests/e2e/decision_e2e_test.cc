@@ -98,7 +98,6 @@ class DecisionE2eTest : public ::testing::Test {
   Harness h_;
 };
 
-int64_t Id(const std::string& s) { return std::stoll(s); }
 
 // Block 3 of a secret ballot's audit CSV ("receipt,choice"), counted by hand.
 std::map<std::string, int> HandCount(const std::string& csv) {
