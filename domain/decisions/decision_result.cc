@@ -1,9 +1,10 @@
 #include "domain/decisions/decision_result.h"
 
 #include <algorithm>
-#include <numeric>
 #include <set>
 
+#include "domain/decisions/plurality.h"
+#include "domain/decisions/poll_tally.h"
 #include "domain/decisions/rule.h"
 
 namespace linli::domain::decisions {
@@ -56,88 +57,83 @@ json Covenant(const storage::Decision& d, const Electorate& e,
               {"adopted", r.adopted}};
 }
 
+// Plurality (domain/decisions/plurality.h): one seat; a tie is reported as a tie.
 json Election(const storage::Decision& d, const std::vector<const storage::Ballot*>& counted) {
   std::vector<std::string> order;
   if (!d.questions.empty()) {
     for (const auto& o : d.questions[0].options) order.push_back(o.value);
   }
-  std::map<std::string, int64_t> votes;
-  for (const auto& v : order) votes[v] = 0;
-  for (const auto* b : counted) {
-    const std::string c = FirstAnswer(*b, 0);
-    if (votes.count(c) > 0) ++votes[c];
-  }
-  int64_t best = 0;
-  for (const auto& [v, n] : votes) best = std::max(best, n);
-  json winners = json::array();
+  std::vector<ElectionVote> votes;
+  for (const auto* b : counted) votes.push_back({b->voter_key, FirstAnswer(*b, 0)});
+  const PluralityResult r = CountPlurality(order, votes, 1);
   json per = json::array();
-  for (const auto& v : order) {
-    per.push_back(json{{"candidate", v}, {"votes", votes[v]}});
-    if (best > 0 && votes[v] == best) winners.push_back(v);
-  }
-  return json{{"candidates", std::move(per)}, {"winners", winners}, {"tie", winners.size() > 1}};
+  for (const auto& t : r.totals) per.push_back(json{{"candidate", t.candidate}, {"votes", t.votes}});
+  // The winners: the one elected, or every candidate tied for the seat.
+  json winners = json::array();
+  for (const auto& c : r.tie() ? r.tied : r.elected) winners.push_back(c);
+  return json{{"candidates", std::move(per)}, {"winners", std::move(winners)}, {"tie", r.tie()},
+              {"ballots", r.ballots}};
 }
 
+// Polls and appraisals (domain/decisions/poll_tally.h): choice counts, exact 1-5 means, the
+// free-text answers masked and sorted.
 json Poll(const storage::Decision& d, const std::vector<const storage::Ballot*>& counted) {
-  json questions = json::array();
+  std::vector<Question> questions;
   for (size_t q = 0; q < d.questions.size(); ++q) {
-    const auto& question = d.questions[q];
-    json j{{"kind", question.kind}, {"text", question.text}};
-    int64_t answered = 0;
-    if (question.kind == "single" || question.kind == "multi") {
-      std::map<std::string, int64_t> counts;
-      for (const auto& o : question.options) counts[o.value] = 0;
-      for (const auto* b : counted) {
-        if (q >= b->answers.size() || b->answers[q].empty()) continue;
-        ++answered;
-        std::set<std::string> seen;
-        for (const auto& v : b->answers[q]) {
-          if (counts.count(v) > 0 && seen.insert(v).second) ++counts[v];
-        }
-      }
-      json per = json::array();
-      for (const auto& o : question.options) per.push_back(json{{"value", o.value}, {"count", counts[o.value]}});
-      j["options"] = std::move(per);
-    } else if (question.kind == "scale") {
-      int64_t sum = 0;
-      std::map<int, int64_t> dist;
-      for (int s = 1; s <= 5; ++s) dist[s] = 0;
-      for (const auto* b : counted) {
-        const std::string v = FirstAnswer(*b, q);
-        if (v.size() != 1 || v[0] < '1' || v[0] > '5') continue;
-        ++answered;
-        sum += v[0] - '0';
-        ++dist[v[0] - '0'];
-      }
-      j["sum"] = sum;
-      json dj = json::object();
-      for (const auto& [s, n] : dist) dj[std::to_string(s)] = n;
-      j["distribution"] = std::move(dj);
-      if (answered > 0) {
-        const int64_t g = std::gcd(sum, answered);
-        j["mean_num"] = sum / g;
-        j["mean_den"] = answered / g;
-        const int64_t hundredths = (sum * 200 + answered) / (2 * answered);  // half up
-        j["mean"] = std::to_string(hundredths / 100) + "." + (hundredths % 100 < 10 ? "0" : "") +
-                    std::to_string(hundredths % 100);
-      } else {
-        j["mean"] = "";
-      }
-    } else {  // text
-      json texts = json::array();
-      for (const auto* b : counted) {
-        const std::string v = FirstAnswer(*b, q);
-        if (v.empty()) continue;
-        ++answered;
-        texts.push_back(v);
-      }
-      std::sort(texts.begin(), texts.end());  // the order must not follow the voters'
-      j["answers"] = std::move(texts);
-    }
-    j["answered"] = answered;
-    questions.push_back(std::move(j));
+    const auto& dq = d.questions[q];
+    Question t;
+    t.id = std::to_string(q);
+    t.kind = dq.kind == "multi" ? QuestionKind::kMultiple
+             : dq.kind == "scale" ? QuestionKind::kScale
+             : dq.kind == "text"  ? QuestionKind::kText
+                                  : QuestionKind::kSingle;
+    for (const auto& o : dq.options) t.options.push_back(o.value);
+    questions.push_back(std::move(t));
   }
-  return json{{"questions", std::move(questions)}};
+  std::vector<Answer> answers;
+  for (const auto* b : counted) {
+    for (size_t q = 0; q < b->answers.size() && q < d.questions.size(); ++q) {
+      if (!b->answers[q].empty()) answers.push_back({b->voter_key, std::to_string(q), b->answers[q]});
+    }
+  }
+  const PollTally tally = TallyPoll(questions, answers);
+  json out = json::array();
+  for (size_t q = 0; q < tally.questions.size() && q < d.questions.size(); ++q) {
+    const QuestionTally& t = tally.questions[q];
+    json j{{"kind", d.questions[q].kind}, {"text", d.questions[q].text}, {"answered", t.answered}};
+    switch (t.kind) {
+      case QuestionKind::kSingle:
+      case QuestionKind::kMultiple: {
+        json per = json::array();
+        for (const auto& o : t.options) per.push_back(json{{"value", o.option}, {"count", o.count}});
+        j["options"] = std::move(per);
+        break;
+      }
+      case QuestionKind::kScale: {
+        int64_t sum = 0;
+        json dist = json::object();
+        for (int k = 0; k < 5; ++k) {
+          dist[std::to_string(k + 1)] = t.distribution[static_cast<size_t>(k)];
+          sum += (k + 1) * t.distribution[static_cast<size_t>(k)];
+        }
+        j["sum"] = sum;
+        j["distribution"] = std::move(dist);
+        if (!t.mean.empty()) {
+          j["mean_num"] = t.mean.num;
+          j["mean_den"] = t.mean.den;
+          j["mean"] = FormatFraction(t.mean, 2);
+        } else {
+          j["mean"] = "";
+        }
+        break;
+      }
+      case QuestionKind::kText:
+        j["answers"] = t.texts;
+        break;
+    }
+    out.push_back(std::move(j));
+  }
+  return json{{"questions", std::move(out)}, {"respondents", tally.respondents}};
 }
 
 }  // namespace
