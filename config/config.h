@@ -225,6 +225,26 @@ struct GroupConfig {
   }
 };
 
+// A building head (楼栋长) granted the right to record paper ballots (代投) for the
+// households of their buildings (issue 10 point 5).
+struct BuildingHead {
+  std::string channel;                    // decisions.building_heads[].channel
+  std::string user_id;                    // decisions.building_heads[].user_id
+  std::vector<std::string> buildings;     // decisions.building_heads[].buildings: compound ids
+};
+
+// Residents' decisions (issue 10): covenants, polls, appraisals, elections.
+struct DecisionsConfig {
+  // decisions.reminder_hours: households that have not voted are reminded this many hours
+  // before the close (1..720); 0 = no reminders.
+  int reminder_hours = 24;
+  // decisions.appraisal_criteria: the criteria (ids; labels decision.criterion.<id> in the
+  // locale files, else the id itself) each household rates 1-5 in the quarterly appraisal.
+  std::vector<std::string> appraisal_criteria = {"service", "cleaning", "security", "repairs",
+                                                 "greenery"};
+  std::vector<BuildingHead> building_heads;  // decisions.building_heads
+};
+
 struct LoggingConfig {
   std::string level = "info";               // logging.level: trace|debug|info|warn|error
   bool json = false;                        // logging.json: JSON lines instead of text
@@ -254,6 +274,7 @@ struct Config {
   RetentionConfig retention;
   WishesConfig wishes;
   std::vector<GroupConfig> groups;
+  DecisionsConfig decisions;
   LoggingConfig logging;
 
   std::string source_path;                  // the file this was loaded from

@@ -780,6 +780,57 @@ void DecodeRetention(Decoder& d, const json& root, RetentionConfig& retention) {
   }
 }
 
+void DecodeDecisions(Decoder& d, const json& root, const CompoundConfig& compound,
+                     DecisionsConfig& decisions) {
+  const json* j =
+      d.Section(root, "", "decisions", {"reminder_hours", "appraisal_criteria", "building_heads"});
+  if (j == nullptr) return;
+  d.Integer(*j, "decisions", "reminder_hours", decisions.reminder_hours, 0, 720);
+  if (const json* arr = d.Array(*j, "decisions", "appraisal_criteria")) {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < arr->size(); ++i) {
+      const json& c = (*arr)[i];
+      if (!c.is_string() || c.get<std::string>().empty()) {
+        d.Error(Index("decisions.appraisal_criteria", i), "must be a non-empty string");
+        continue;
+      }
+      out.push_back(c.get<std::string>());
+    }
+    if (arr->empty()) d.Error("decisions.appraisal_criteria", "must be a non-empty array");
+    decisions.appraisal_criteria = std::move(out);
+  }
+  if (const json* arr = d.Array(*j, "decisions", "building_heads")) {
+    for (size_t i = 0; i < arr->size(); ++i) {
+      const std::string path = Index("decisions.building_heads", i);
+      const json& h = (*arr)[i];
+      if (!h.is_object()) {
+        d.Error(path, "must be an object (got " + Describe(h) + ")");
+        continue;
+      }
+      d.CheckKeys(h, path, {"channel", "user_id", "buildings"});
+      BuildingHead head;
+      d.RequiredString(h, path, "channel", head.channel);
+      d.RequiredString(h, path, "user_id", head.user_id);
+      const json* b = Decoder::Find(h, "buildings");
+      if (b == nullptr || !b->is_array() || b->empty()) {
+        d.Error(path + ".buildings", "must be a non-empty array of building ids");
+      } else {
+        for (const auto& id : *b) {
+          const std::string s = id.is_string() ? id.get<std::string>() : "";
+          const bool known = std::any_of(compound.buildings.begin(), compound.buildings.end(),
+                                         [&](const Building& x) { return x.id == s; });
+          if (!known) {
+            d.Error(path + ".buildings", "no building " + Quote(s) + " in compound.buildings");
+          } else {
+            head.buildings.push_back(s);
+          }
+        }
+      }
+      decisions.building_heads.push_back(std::move(head));
+    }
+  }
+}
+
 void DecodeRating(Decoder& d, const json& root, RatingConfig& rating) {
   if (const json* j = d.Section(root, "", "rating", {"auto_close_days"})) {
     d.Integer(*j, "rating", "auto_close_days", rating.auto_close_days, 1, 365);
@@ -1086,7 +1137,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   d.CheckKeys(root, "", {"server", "storage", "locale", "timezone", "locale_dir", "channels",
                          "compound", "staff", "categories", "dialog", "outbox", "logging", "sla",
                          "rating", "admin", "limits", "retention", "wishes", "groups",
-                         "volunteers", "points"});
+                         "volunteers", "points", "decisions"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
   DecodeLocale(d, root, source_path, cfg);
@@ -1104,6 +1155,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   DecodeRetention(d, root, cfg.retention);
   DecodeWishes(d, root, cfg.wishes);
   DecodeGroups(d, root, cfg, cfg.groups);  // after channels and compound: it names them
+  DecodeDecisions(d, root, cfg.compound, cfg.decisions);
   if (!d.errors.empty()) return Invalid(source_path, d.errors);
   return cfg;
 }

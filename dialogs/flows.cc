@@ -15,6 +15,7 @@ std::vector<FlowSpec> AllFlows() {
     flows.push_back(f());
   }
   for (auto& f : WishListFlows()) flows.push_back(std::move(f));
+  for (auto& f : DecisionFlows()) flows.push_back(std::move(f));
   return flows;
 }
 

@@ -45,6 +45,10 @@ std::vector<FlowSpec> VolunteerStaffFlows();
 // Points (dialogs/points_flow.cc): 积分 /points, 兑换 /redeem [item], 最美志愿者 /leaderboard;
 // staff 兑换单 and the points actions (domain/volunteers/points_actions.h).
 std::vector<FlowSpec> PointsFlows();
+// Residents' decisions (dialogs/decision_flow.cc): 投票 /vote, 公约 /rules, 问卷 /poll (and the
+// questionnaire), 意见 /comment, 提名 /nominate; staff 起草公约 /draft, 公约列表 /decisions,
+// 投票情况 /turnout and the decision actions (domain/decisions/decision_actions.h).
+std::vector<FlowSpec> DecisionFlows();
 
 // All flows, in menu order.
 std::vector<FlowSpec> AllFlows();

@@ -203,6 +203,13 @@ Status IdentityStore::MergeInto(Database& db, int64_t from_person, int64_t into_
       "UPDATE wishes SET requester_person_id = ? WHERE requester_person_id = ?",
       "UPDATE wishes SET posted_by_person_id = ? WHERE posted_by_person_id = ?",
       "UPDATE wish_events SET actor_person_id = ? WHERE actor_person_id = ?",
+      "UPDATE decisions SET created_by_person_id = ? WHERE created_by_person_id = ?",
+      "UPDATE ballots SET person_id = ? WHERE person_id = ?",
+      "UPDATE ballots SET collected_by_person_id = ? WHERE collected_by_person_id = ?",
+      "UPDATE ballot_history SET person_id = ? WHERE person_id = ?",
+      "UPDATE ballot_history SET collected_by_person_id = ? WHERE collected_by_person_id = ?",
+      "UPDATE decision_comments SET person_id = ? WHERE person_id = ?",
+      "UPDATE decision_nominations SET by_person_id = ? WHERE by_person_id = ?",
   };
   for (const char* sql : kMoves) LINLI_RETURN_IF_ERROR(db.Exec(sql, {into_person, from_person}));
   // Household bindings: keep each once (both persons may be bound to the same household).
@@ -219,6 +226,13 @@ Status IdentityStore::MergeInto(Database& db, int64_t from_person, int64_t into_
       "(SELECT wish_id FROM wish_claims WHERE person_id = ?)",
       {into_person, from_person, into_person}));
   LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM wish_claims WHERE person_id = ?", {from_person}));
+  // Invitations to comment on a decision: likewise once each.
+  LINLI_RETURN_IF_ERROR(db.Exec(
+      "INSERT INTO decision_invites (decision_id, person_id, invited_at) "
+      "SELECT decision_id, ?, invited_at FROM decision_invites WHERE person_id = ? "
+      "ON CONFLICT DO NOTHING",
+      {into_person, from_person}));
+  LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM decision_invites WHERE person_id = ?", {from_person}));
   // Roles are not merged: `into_person` keeps its own role and its source, so a merge can
   // never raise anyone's rights (domain/people/linking.h refuses links involving staff).
   LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM link_codes WHERE person_id = ?", {from_person}));

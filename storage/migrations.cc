@@ -361,6 +361,89 @@ ALTER TABLE households ADD COLUMN developer INTEGER NOT NULL DEFAULT 0;
 UPDATE households SET area_centi = CAST(ROUND(area_m2 * 100) AS BIGINT),
   owner_key = CASE WHEN phone <> '' THEN phone ELSE 'household:' || CAST(id AS TEXT) END;
 )sql"},
+    // Decisions (issue 10): covenants, polls, appraisals, elections; one ballot per
+    // (decision, voter) - the last counts - with every accepted ballot in the history; one
+    // result row per decision, never updated (storage/decision_store.h).
+    {18, R"sql(
+CREATE TABLE decisions (
+  id {ID},
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  matter TEXT NOT NULL,
+  buildings TEXT NOT NULL,
+  questions TEXT NOT NULL,
+  per_person INTEGER NOT NULL,
+  secret INTEGER NOT NULL,
+  on_board INTEGER NOT NULL,
+  min_turnout_percent INTEGER NOT NULL,
+  opens_at BIGINT NOT NULL,
+  closes_at BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  text_sha256 TEXT NOT NULL DEFAULT '',
+  salt TEXT NOT NULL DEFAULT '',
+  period TEXT NOT NULL DEFAULT '',
+  created_by_person_id BIGINT NOT NULL,
+  created_by_name TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  opened_at BIGINT NOT NULL DEFAULT 0,
+  closed_at BIGINT NOT NULL DEFAULT 0,
+  reminded INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX decisions_status ON decisions (status, opens_at, closes_at);
+CREATE TABLE ballots (
+  decision_id BIGINT NOT NULL REFERENCES decisions(id),
+  voter_key TEXT NOT NULL,
+  household_id BIGINT NOT NULL,
+  person_id BIGINT NOT NULL,
+  answers TEXT NOT NULL,
+  via TEXT NOT NULL,
+  collected_by_person_id BIGINT NOT NULL,
+  collected_by_name TEXT NOT NULL,
+  cast_at BIGINT NOT NULL,
+  PRIMARY KEY (decision_id, voter_key)
+);
+CREATE TABLE ballot_history (
+  id {ID},
+  decision_id BIGINT NOT NULL REFERENCES decisions(id),
+  voter_key TEXT NOT NULL,
+  household_id BIGINT NOT NULL,
+  person_id BIGINT NOT NULL,
+  answers TEXT NOT NULL,
+  via TEXT NOT NULL,
+  collected_by_person_id BIGINT NOT NULL,
+  collected_by_name TEXT NOT NULL,
+  cast_at BIGINT NOT NULL
+);
+CREATE INDEX ballot_history_decision ON ballot_history (decision_id, id);
+CREATE TABLE decision_comments (
+  id {ID},
+  decision_id BIGINT NOT NULL REFERENCES decisions(id),
+  person_id BIGINT NOT NULL,
+  text TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE TABLE decision_invites (
+  decision_id BIGINT NOT NULL REFERENCES decisions(id),
+  person_id BIGINT NOT NULL,
+  invited_at BIGINT NOT NULL,
+  PRIMARY KEY (decision_id, person_id)
+);
+CREATE TABLE decision_nominations (
+  decision_id BIGINT NOT NULL REFERENCES decisions(id),
+  nominee TEXT NOT NULL,
+  by_person_id BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  PRIMARY KEY (decision_id, nominee)
+);
+CREATE TABLE decision_results (
+  decision_id BIGINT PRIMARY KEY REFERENCES decisions(id),
+  result_json TEXT NOT NULL,
+  adopted INTEGER NOT NULL,
+  computed_at BIGINT NOT NULL
+);
+)sql"},
     // Redemptions (兑换, issue 9): a request holds the points (a "redeem_hold" ledger entry) and
     // one unit of the item's stock; staff mark it given or cancel it (a "redeem_release" entry,
     // the stock back). catalogue_stock.configured is the config's stock when last synced, so
@@ -385,6 +468,14 @@ CREATE TABLE catalogue_stock (
   stock BIGINT NOT NULL,
   configured BIGINT NOT NULL
 );
+)sql"},
+    // Secret ballots (issue 10, domain/decisions/audit.h): each ballot's commitment to its
+    // choice and its receipt, both hashes of a nonce only the voter is given; never the nonce.
+    {20, R"sql(
+ALTER TABLE ballots ADD COLUMN commitment TEXT NOT NULL DEFAULT '';
+ALTER TABLE ballots ADD COLUMN receipt TEXT NOT NULL DEFAULT '';
+ALTER TABLE ballot_history ADD COLUMN commitment TEXT NOT NULL DEFAULT '';
+ALTER TABLE ballot_history ADD COLUMN receipt TEXT NOT NULL DEFAULT '';
 )sql"},
 };
 

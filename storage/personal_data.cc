@@ -92,6 +92,35 @@ std::vector<PersonalTable> BuildMap() {
        {"UPDATE person_households SET bound_by_person_id = 0 WHERE bound_by_person_id = ?",
         "DELETE FROM person_households WHERE person_id = ?"},
        "the person's household bindings are exported and deleted"},
+      {"ballots", "person_id", {"person_id", "household_id", "answers", "collected_by_person_id"},
+       "SELECT decision_id, via, cast_at FROM ballots WHERE person_id = ? ORDER BY decision_id",
+       {"UPDATE ballots SET collected_by_person_id = 0 WHERE collected_by_person_id = ?",
+        "UPDATE ballots SET person_id = 0 WHERE person_id = ?"},
+       "the household's (or person's) current ballot: the export names the decisions the person "
+       "voted in, never the choice (secret ballots); erasure unlinks the person, the ballot "
+       "stays with its household so the count and the audit do not change"},
+      {"ballot_history", "person_id",
+       {"person_id", "household_id", "answers", "collected_by_person_id"}, "",
+       {"UPDATE ballot_history SET collected_by_person_id = 0 WHERE collected_by_person_id = ?",
+        "UPDATE ballot_history SET person_id = 0 WHERE person_id = ?"},
+       "every ballot accepted (the audit); erasure unlinks the person as for ballots"},
+      {"decision_comments", "person_id", {"text"},
+       "SELECT decision_id, text, at FROM decision_comments WHERE person_id = ? ORDER BY id",
+       {"DELETE FROM decision_comments WHERE person_id = ?"},
+       "a representative's comments on a draft; exported and deleted"},
+      {"decision_invites", "person_id", {"person_id"}, "",
+       {"DELETE FROM decision_invites WHERE person_id = ?"},
+       "invitations to comment on a draft; deleted"},
+      {"decision_nominations", "by_person_id", {"nominee", "by_person_id"}, "",
+       {"UPDATE decision_nominations SET by_person_id = 0 WHERE by_person_id = ?"},
+       "nominations for an election: the nominee's name stays (the election is public), the "
+       "nominator is unlinked"},
+      {"decisions", "created_by_person_id", {}, "",
+       {"UPDATE decisions SET created_by_person_id = 0 WHERE created_by_person_id = ?"},
+       "decisions drafted by staff; created_by_name holds a staff or key name only"},
+      {"decision_results", "", {}, "", {},
+       "computed totals of a closed decision; no person column (secret ballots never name a "
+       "voter)"},
       {"households", "", {"owner_name", "phone", "owner_key"}, "", {},
        "the property company's roster (owner names and phones; owner_key, the phone or the "
        "file's owner id that groups one owner's units for the decision rule), kept by staff "

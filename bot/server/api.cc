@@ -14,7 +14,12 @@
 #include "bot/status.h"
 #include "config/config.h"
 #include "config/texts.h"
+#include "domain/common/known_names.h"
 #include "domain/common/masking.h"
+#include "domain/decisions/decision_actions.h"
+#include "domain/decisions/decision_result.h"
+#include "domain/decisions/decision_service.h"
+#include "storage/decision_store.h"
 #include "domain/deps.h"
 #include "domain/people/privacy.h"
 #include "domain/tickets/public_ticket.h"
@@ -537,6 +542,279 @@ void HttpApi::RunPointsAction(const domain::PointsAction& action, HttpRequest re
         return Status::Ok();
       },
       std::move(respond), on_pushes_);
+}
+
+}  // namespace linli
+
+namespace linli {
+
+namespace {
+
+namespace dd = domain::decisions;
+
+HttpResponse DecisionError(const domain::Deps& s, const Status& st) {
+  if (auto refusal = dd::DescribeDecisionRefusal(s.texts, s.config.locale, st)) {
+    return HttpResponse::Json(st.HttpStatus(),
+                              DumpJson(json{{"error", refusal->text}, {"code", refusal->code}}));
+  }
+  return FromStatus(s, st);
+}
+
+// Like Run, but a decision refusal is answered with its sentence.
+void RunDecision(const domain::Deps& s, storage::WriteQueue& queue, ApiWork work, Respond respond,
+                 std::function<void()> after_ok = {}) {
+  auto out = std::make_shared<HttpResponse>();
+  queue.Submit(
+      [work = std::move(work), out](storage::Database& db) -> Status {
+        try {
+          return work(db, *out);
+        } catch (const std::exception& e) {
+          return Status::Internal(std::string("api: ") + e.what());
+        }
+      },
+      [&s, out, respond = std::move(respond), after_ok = std::move(after_ok)](Status st) {
+        if (!st.ok()) {
+          respond(DecisionError(s, st));
+          return;
+        }
+        if (after_ok) after_ok();
+        respond(std::move(*out));
+      });
+}
+
+json QuestionsJson(const domain::Deps& s, const storage::Decision& d) {
+  json qs = json::array();
+  for (const auto& q : d.questions) {
+    json opts = json::array();
+    for (const auto& o : q.options) {
+      opts.push_back(json{{"value", o.value}, {"label", dd::OptionLabel(s.texts, s.config.locale, o)}});
+    }
+    qs.push_back(json{{"kind", q.kind}, {"text", q.text}, {"options", std::move(opts)}});
+  }
+  return qs;
+}
+
+json DecisionJson(const domain::Deps& s, const storage::Decision& d) {
+  return json{{"id", d.id},
+              {"kind", d.kind},
+              {"title", d.title},
+              {"body", d.body},
+              {"matter", d.matter},
+              {"buildings", d.buildings},
+              {"questions", QuestionsJson(s, d)},
+              {"per_person", d.per_person},
+              {"secret", d.secret},
+              {"on_board", d.on_board},
+              {"min_turnout_percent", d.min_turnout_percent},
+              {"status", d.status},
+              {"period", d.period},
+              {"opens_at_ms", MsOrNull(d.opens_at_ms)},
+              {"closes_at_ms", MsOrNull(d.closes_at_ms)},
+              {"opened_at_ms", MsOrNull(d.opened_at_ms)},
+              {"closed_at_ms", MsOrNull(d.closed_at_ms)},
+              {"text_sha256", d.text_sha256},
+              {"created_by", d.created_by_name}};
+}
+
+// The staff view: never a ballot of a secret decision; turnout (not tallies) while open.
+Status StaffDecisionJson(storage::Database& db, const domain::Deps& s, const storage::Decision& d,
+                         json& out) {
+  out = DecisionJson(s, d);
+  LINLI_ASSIGN_OR_RETURN(dd::Turnout t, dd::DecisionService::TurnoutNow(db, d));
+  out["turnout"] = json{{"voted", t.voted},
+                        {"eligible", t.eligible},
+                        {"area_centi", t.area_centi},
+                        {"eligible_area_centi", t.eligible_area_centi}};
+  LINLI_ASSIGN_OR_RETURN(auto comments, storage::DecisionStore::Comments(db, d.id));
+  json cs = json::array();
+  for (const auto& c : comments) {
+    cs.push_back(json{{"person_id", c.person_id}, {"text", c.text}, {"at_ms", c.at_ms}});
+  }
+  out["comments"] = std::move(cs);
+  LINLI_ASSIGN_OR_RETURN(auto nominees, storage::DecisionStore::Nominees(db, d.id));
+  out["nominees"] = nominees;
+  LINLI_ASSIGN_OR_RETURN(auto result, dd::DecisionService::ResultOf(db, d.id));
+  out["result"] = result ? *result : json(nullptr);
+  LINLI_ASSIGN_OR_RETURN(auto named, dd::DecisionService::VotesAfterClose(db, d));
+  if (!d.secret && d.status == "closed") {
+    json votes = json::array();
+    for (const auto& v : named) {
+      votes.push_back(json{{"household", v.household}, {"answers", v.answers}, {"via", v.via}});
+    }
+    out["votes"] = std::move(votes);
+  }
+  return Status::Ok();
+}
+
+// The board: staff texts masked as for tickets; results once closed (if on the board).
+Status PublicDecisionJson(storage::Database& db, const domain::Deps& s, const storage::Decision& d,
+                          json& out) {
+  LINLI_ASSIGN_OR_RETURN(domain::MaskedText title, domain::MaskForPublic(db, s.config, d.title));
+  LINLI_ASSIGN_OR_RETURN(domain::MaskedText body, domain::MaskForPublic(db, s.config, d.body));
+  out = json{{"id", d.id},
+             {"kind", d.kind},
+             {"title", title.text},
+             {"body", body.text},
+             {"matter", d.matter},
+             {"buildings", d.buildings},
+             {"questions", QuestionsJson(s, d)},
+             {"secret", d.secret},
+             {"status", d.status},
+             {"period", d.period},
+             {"opens_at_ms", MsOrNull(d.opens_at_ms)},
+             {"closes_at_ms", MsOrNull(d.closes_at_ms)},
+             {"closed_at_ms", MsOrNull(d.closed_at_ms)},
+             {"text_sha256", d.text_sha256}};
+  LINLI_ASSIGN_OR_RETURN(auto result, dd::DecisionService::ResultOf(db, d.id));
+  out["result"] = result && d.on_board ? *result : json(nullptr);
+  return Status::Ok();
+}
+
+json ParseBody(const HttpRequest& request, std::string* error) {
+  json body = json::object();
+  if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    auto parsed = ParseUntrustedJson(request.body);
+    if (!parsed.ok()) {
+      *error = parsed.status().message();
+      return json();
+    }
+    body = std::move(parsed).value();
+  }
+  if (!body.is_object()) *error = "body must be a JSON object";
+  return body;
+}
+
+}  // namespace
+
+void HttpApi::AdminDecisionList(HttpRequest request, RouteParams, Respond respond) {
+  const std::string kind = request.Query("kind");
+  const std::string status = request.Query("status");
+  const domain::Deps& s = services_;
+  RunDecision(s, queue_,
+              [&s, kind, status](storage::Database& db, HttpResponse& out) -> Status {
+                LINLI_ASSIGN_OR_RETURN(auto all, storage::DecisionStore::List(db, kind, status, 200));
+                json arr = json::array();
+                for (const auto& d : all) arr.push_back(DecisionJson(s, d));
+                out = HttpResponse::Json(200, DumpJson(json{{"decisions", std::move(arr)}}));
+                return Status::Ok();
+              },
+              std::move(respond));
+}
+
+void HttpApi::AdminDecisionCreate(HttpRequest request, RouteParams params, Respond respond) {
+  std::string error;
+  json body = ParseBody(request, &error);
+  if (!error.empty()) {
+    respond(JsonError(400, error));
+    return;
+  }
+  const domain::Deps& s = services_;
+  auto draft = dd::DraftFromJson(s, body);
+  if (!draft.ok()) {
+    respond(JsonError(400, draft.status().message()));
+    return;
+  }
+  domain::Actor actor = domain::Actor::ApiKey(params[kRouteKeyName], params[kRouteKeyTier]);
+  RunDecision(s, queue_,
+              [&s, actor, in = std::move(draft).value()](storage::Database& db, HttpResponse& out) -> Status {
+                LINLI_ASSIGN_OR_RETURN(auto d, dd::DecisionService::Create(db, s, actor, in,
+                                                                           s.clock.NowMillis()));
+                json j;
+                LINLI_RETURN_IF_ERROR(StaffDecisionJson(db, s, d, j));
+                out = HttpResponse::Json(201, DumpJson(j));
+                return Status::Ok();
+              },
+              std::move(respond));
+}
+
+void HttpApi::AdminDecisionOne(HttpRequest, RouteParams params, Respond respond) {
+  const auto id = ParsePositive(params["id"]);
+  if (!id) {
+    respond(JsonError(404, "no such decision"));
+    return;
+  }
+  const domain::Deps& s = services_;
+  RunDecision(s, queue_,
+              [&s, id = *id](storage::Database& db, HttpResponse& out) -> Status {
+                LINLI_ASSIGN_OR_RETURN(auto d, dd::DecisionService::Get(db, id));
+                json j;
+                LINLI_RETURN_IF_ERROR(StaffDecisionJson(db, s, d, j));
+                out = HttpResponse::Json(200, DumpJson(j));
+                return Status::Ok();
+              },
+              std::move(respond));
+}
+
+void HttpApi::RunDecisionAction(const dd::DecisionAction& action, HttpRequest request,
+                                RouteParams params, Respond respond) {
+  const auto id = ParsePositive(params["id"]);
+  if (!id) {
+    respond(JsonError(404, "no such decision"));
+    return;
+  }
+  std::string error;
+  json body = ParseBody(request, &error);
+  if (!error.empty()) {
+    respond(JsonError(400, error));
+    return;
+  }
+  const domain::Deps& s = services_;
+  auto args = dd::DecisionArgsFromJson(s, action, body);
+  if (!args.ok()) {
+    respond(JsonError(400, args.status().message()));
+    return;
+  }
+  domain::Actor actor = domain::Actor::ApiKey(params[kRouteKeyName], params[kRouteKeyTier]);
+  GetLogger("api")->info("admin api: {} on decision #{} by key {}", action.name, *id, actor.key_name);
+  RunDecision(
+      s, queue_,
+      [&s, &action, id = *id, actor, args = std::move(args).value()](storage::Database& db,
+                                                                     HttpResponse& out) -> Status {
+        LINLI_ASSIGN_OR_RETURN(auto r, action.run(db, s, actor, id, args, s.clock.NowMillis()));
+        json j;
+        LINLI_RETURN_IF_ERROR(StaffDecisionJson(db, s, r.decision, j));
+        if (action.name == "paper") j["replaced"] = r.replaced;
+        out = HttpResponse::Json(200, DumpJson(j));
+        return Status::Ok();
+      },
+      std::move(respond), on_pushes_);
+}
+
+void HttpApi::PublicDecisionList(HttpRequest, RouteParams, Respond respond) {
+  const domain::Deps& s = services_;
+  RunDecision(s, queue_,
+              [&s](storage::Database& db, HttpResponse& out) -> Status {
+                LINLI_ASSIGN_OR_RETURN(auto all, storage::DecisionStore::List(db, "", "", 200));
+                json arr = json::array();
+                for (const auto& d : all) {
+                  if (d.status == "draft" || !d.on_board) continue;
+                  json j;
+                  LINLI_RETURN_IF_ERROR(PublicDecisionJson(db, s, d, j));
+                  arr.push_back(std::move(j));
+                }
+                out = HttpResponse::Json(200, DumpJson(json{{"decisions", std::move(arr)}}));
+                return Status::Ok();
+              },
+              std::move(respond));
+}
+
+void HttpApi::PublicDecisionOne(HttpRequest, RouteParams params, Respond respond) {
+  const auto id = ParsePositive(params["id"]);
+  if (!id) {
+    respond(JsonError(404, "no such decision"));
+    return;
+  }
+  const domain::Deps& s = services_;
+  RunDecision(s, queue_,
+              [&s, id = *id](storage::Database& db, HttpResponse& out) -> Status {
+                LINLI_ASSIGN_OR_RETURN(auto d, storage::DecisionStore::Get(db, id));
+                if (!d || d->status == "draft" || !d->on_board) return Status::NotFound("no such decision");
+                json j;
+                LINLI_RETURN_IF_ERROR(PublicDecisionJson(db, s, *d, j));
+                out = HttpResponse::Json(200, DumpJson(j));
+                return Status::Ok();
+              },
+              std::move(respond));
 }
 
 }  // namespace linli

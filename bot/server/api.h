@@ -18,6 +18,15 @@
 //   {"error": "<the sentence staff see in chat>", "code": "points.refused.<...>"} with 400,
 //   404 or 409; each answer is the person's points: {"person_id", "balance", "entries",
 //   "pending_redemptions"} plus, for an action, "action", "entry" and "redemption")
+//   GET  /api/admin/decisions?kind=&status=        covenants, polls, appraisals, elections
+//   POST /api/admin/decisions                      a new draft (domain/decisions DraftFromJson)
+//   GET  /api/admin/decisions/<id>                 the staff view: turnout, comments, result;
+//                                                  who voted what only for an open ballot after
+//                                                  close (never for a secret one)
+//   POST /api/admin/decisions/<id>/<action>        edit|invite|open|close|paper, JSON body
+//                                                  (domain/decisions/decision_actions.h)
+//   GET  /api/public/decisions                     the board: open and closed decisions, the
+//   GET  /api/public/decisions/<id>                results of closed ones shown on the board
 //
 // The paths, methods and authentication are rows of the route table (bot/server/routes.h);
 // this class is their handlers. The action routes are built from the ticket action list
@@ -46,6 +55,9 @@ namespace domain {
 struct Deps;
 struct TicketAction;
 struct PointsAction;
+namespace decisions {
+struct DecisionAction;
+}
 }
 namespace storage {
 class WriteQueue;
@@ -87,6 +99,16 @@ class HttpApi {
                        RouteParams params, Respond respond);
   // POST /api/admin/tickets/{n}/{action} for a name no action has: 404 "unknown action".
   void AdminUnknownAction(HttpRequest request, RouteParams params, Respond respond);
+
+  // Decisions (issue 10). Refusals as for tickets: {"error": <the sentence staff see in
+  // chat>, "code": <text key>} with 400/403/404/409.
+  void AdminDecisionList(HttpRequest request, RouteParams params, Respond respond);
+  void AdminDecisionCreate(HttpRequest request, RouteParams params, Respond respond);
+  void AdminDecisionOne(HttpRequest request, RouteParams params, Respond respond);
+  void RunDecisionAction(const domain::decisions::DecisionAction& action, HttpRequest request,
+                         RouteParams params, Respond respond);
+  void PublicDecisionList(HttpRequest request, RouteParams params, Respond respond);
+  void PublicDecisionOne(HttpRequest request, RouteParams params, Respond respond);
 
  private:
 

@@ -231,6 +231,11 @@ void App::ScheduleJobs() {
   scheduler_->Start();
 }
 
+StatusOr<int> App::RunDueJobs() {
+  if (!scheduler_) return Status::FailedPrecondition("app: not started");
+  return scheduler_->RunDue(clock_->NowMillis());
+}
+
 uint16_t App::port() const { return server_ ? server_->port() : 0; }
 
 void App::Stop() {

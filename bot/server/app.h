@@ -74,6 +74,10 @@ class App {
   Adapter* FindAdapter(const std::string& channel);
   const config::Config& config() const { return config_; }
   const Clock& clock() const { return *clock_; }
+  // Tests with a FakeClock: runs every scheduled job due at the clock's reading now, waiting
+  // for their commits (Scheduler::RunDue), instead of waiting for the timers' next re-check.
+  // Not from the io or write-queue thread. Returns how many jobs ran their period.
+  StatusOr<int> RunDueJobs();
 
  private:
   explicit App(config::Config config);

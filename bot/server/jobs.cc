@@ -1,8 +1,11 @@
 #include "bot/server/jobs.h"
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 
 #include "bot/server/log.h"
+#include "domain/decisions/decision_service.h"
 #include "domain/deps.h"
 #include "domain/tickets/ticket_service.h"
 #include "domain/wishes/wish_service.h"
@@ -83,6 +86,34 @@ std::vector<Job> ServerJobs(const JobDeps& deps) {
         return Status::Ok();
       },
       deps.notify_outbox,
+  });
+
+  // Decisions (issue 10): one job every minute, not a "once <ISO>" job per decision. The jobs
+  // list is fixed when the server starts, while a decision's opening and closing times are
+  // data staff set and change until it opens; so the minute job finds what is due in the
+  // decisions table and moves it with conditional UPDATEs (draft -> open, open -> closed,
+  // reminded 0 -> 1) whose affected-row count decides - exactly once whoever gets there first
+  // (this job, a staff command, the catch-up run after a restart), and the period record
+  // keeps the job itself to one run per minute. A decision is closed within a minute of its
+  // closing time; ballots are refused from the closing instant itself (DecisionStore::Cast).
+  auto woke = std::make_shared<std::atomic<bool>>(false);
+  jobs.push_back(Job{
+      "decisions",
+      domain::Schedule::Every(minutes(1)),
+      [&services, woke](storage::Database& db, const JobTick& tick) -> Status {
+        auto r = domain::decisions::DecisionService::Tick(db, services, tick.now_ms);
+        if (!r.ok()) return r.status();
+        const bool pushed = r->opened + r->reminded + r->closed > 0;
+        woke->store(pushed);
+        if (pushed) {
+          GetLogger("scheduler")->info("decisions: {} opened, {} reminded, {} closed", r->opened,
+                                       r->reminded, r->closed);
+        }
+        return Status::Ok();
+      },
+      [woke, notify = deps.notify_outbox] {
+        if (woke->exchange(false) && notify) notify();  // only when it enqueued pushes
+      },
   });
 
   return jobs;

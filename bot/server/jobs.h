@@ -58,7 +58,12 @@ inline constexpr int64_t kInboxRetentionMs = int64_t{7} * 24 * 3600 * 1000;
 //                          card references after retention.card_refs_days;
 //   tickets      every 1m  ticket deadlines: escalation, overdue flags, and auto-closing of
 //                          unrated resolved tickets (domain::TicketService::Tick does all three
-//                          in one pass, so they stay one job).
+//                          in one pass, so they stay one job);
+//   decisions    every 1m  opens due drafts, sends reminders, closes due decisions
+//                          (domain::decisions::DecisionService::Tick). One minute job rather
+//                          than a "once" job per decision: the list is fixed at start while a
+//                          decision's times are data; conditional UPDATEs make each transition
+//                          happen exactly once (see jobs.cc).
 std::vector<Job> ServerJobs(const JobDeps& deps);
 
 }  // namespace linli

@@ -23,6 +23,9 @@
 #include "domain/people/invite_code.h"
 #include "domain/people/privacy.h"
 #include "domain/volunteers/service_record.h"
+#include "domain/decisions/decision_actions.h"
+#include "domain/decisions/decision_audit.h"
+#include "domain/deps.h"
 #include "domain/people/roster_import.h"
 #include "storage/identity_store.h"
 #include "storage/open_database.h"
@@ -61,6 +64,10 @@ Usage:
                                               organisation: display name, wishes fulfilled,
                                               hours, points earned, mean rating (both days
                                               included, in the configured timezone)
+  linli covenant export ID --config FILE [--out FILE.csv]
+                                              the audit CSV of a closed covenant: one row per
+                                              household (secret ballots: commitments, never a
+                                              choice), receipts, totals, the text's SHA-256
   linli --version
   linli --help
 
@@ -160,6 +167,51 @@ int RunVolunteersCommand(int argc, char** argv) {
       linli::domain::ServiceRecords(*opened->db, org, period->first, period->second);
   if (!records.ok()) return Error(records.status());
   std::cout << linli::domain::ServiceRecordsCsv(*records);
+  return 0;
+}
+
+// linli covenant export ID --config FILE [--out FILE]: the audit CSV of a closed covenant
+// (domain/decisions/decision_audit.h) on stdout or into FILE. Read-only.
+int RunCovenantCommand(int argc, char** argv) {
+  const std::string sub = argc > 2 ? argv[2] : "";
+  if (sub != "export") return Fail("covenant needs export ID");
+  std::string config_path, out, id_text;
+  for (int i = 3; i < argc; ++i) {
+    const std::string s = argv[i];
+    if ((s == "--config" || s == "--out") && i + 1 < argc) {
+      (s == "--config" ? config_path : out) = argv[++i];
+    } else if (id_text.empty() && !s.empty() && s.size() <= 15 &&
+               s.find_first_not_of("0123456789") == std::string::npos) {
+      id_text = s;
+    } else {
+      return Fail("covenant export: unexpected argument " + s);
+    }
+  }
+  if (id_text.empty()) return Fail("covenant export needs the covenant's number");
+  if (config_path.empty()) return Fail("covenant export needs --config FILE");
+  auto checked = linli::LoadAndValidate(config_path);
+  if (!checked.ok()) return Error(checked.status());
+  const linli::config::Config& config = checked->config;
+  linli::SetupLogging("warn", config.logging.json);
+  auto db = OpenDatabase(config);
+  if (!db.ok()) return Error(db.status());
+  linli::SystemClock clock;
+  const linli::domain::Deps deps{config, checked->texts, clock};
+  auto csv = linli::domain::decisions::ExportAudit(*db->db, deps, std::stoll(id_text));
+  if (!csv.ok()) {
+    auto refusal = linli::domain::decisions::DescribeDecisionRefusal(checked->texts, config.locale,
+                                                                     csv.status());
+    std::cerr << "linli: " << (refusal ? refusal->text : csv.status().message()) << "\n";
+    return 1;
+  }
+  if (out.empty()) {
+    std::cout << *csv;
+    return 0;
+  }
+  std::ofstream f(out, std::ios::binary | std::ios::trunc);
+  f << *csv;
+  if (!f.good()) return Error(linli::Status::Internal("cannot write " + out));
+  std::cerr << "wrote " << out << "\n";
   return 0;
 }
 
@@ -463,6 +515,7 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "agenda") return RunAgendaCommand(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "privacy") return RunPrivacyCommand(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "volunteers") return RunVolunteersCommand(argc, argv);
+  if (argc > 1 && std::string(argv[1]) == "covenant") return RunCovenantCommand(argc, argv);
   Args args;
   if (int code = ParseArgs(argc, argv, &args); code >= 0) return code;
 

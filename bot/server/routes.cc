@@ -12,6 +12,7 @@
 #include "bot/json.h"
 #include "bot/server/api.h"
 #include "bot/server/wish_api.h"
+#include "domain/decisions/decision_actions.h"
 #include "domain/tickets/ticket_actions.h"
 #include "domain/volunteers/points_actions.h"
 #include "domain/wishes/wish_actions.h"
@@ -231,6 +232,11 @@ std::vector<Route> ServerRoutes(const ServerHandlers& server, HttpApi& api, Wish
       {{"GET"}, "/api/admin/outbox", A::kBearerKey, bind(&HttpApi::AdminOutbox)},
       {{"GET"}, "/api/admin/persons/{id}/export", A::kBearerKey, bind(&HttpApi::AdminPersonExport)},
       {{"POST"}, "/api/admin/persons/{id}/erase", A::kBearerKey, bind(&HttpApi::AdminPersonErase)},
+      {{"GET"}, "/api/public/decisions", A::kPublic, bind(&HttpApi::PublicDecisionList)},
+      {{"GET"}, "/api/public/decisions/{id}", A::kPublic, bind(&HttpApi::PublicDecisionOne)},
+      {{"GET"}, "/api/admin/decisions", A::kBearerKey, bind(&HttpApi::AdminDecisionList)},
+      {{"POST"}, "/api/admin/decisions", A::kBearerKey, bind(&HttpApi::AdminDecisionCreate)},
+      {{"GET"}, "/api/admin/decisions/{id}", A::kBearerKey, bind(&HttpApi::AdminDecisionOne)},
       // Any other action name: 404 "unknown action".
       {{"POST"}, "/api/admin/tickets/{n}/{action}", A::kBearerKey, bind(&HttpApi::AdminUnknownAction)},
       {{"GET"}, "/api/admin/wishes", A::kBearerKey,
@@ -266,6 +272,13 @@ std::vector<Route> ServerRoutes(const ServerHandlers& server, HttpApi& api, Wish
                       [&api, &action](HttpRequest req, RouteParams params, Respond respond) {
                         api.RunTicketAction(action, std::move(req), std::move(params),
                                          std::move(respond));
+                      }});
+  }
+  for (const domain::decisions::DecisionAction& action : domain::decisions::DecisionActions()) {
+    routes.push_back({{"POST"}, "/api/admin/decisions/{id}/" + action.name, A::kBearerKey,
+                      [&api, &action](HttpRequest req, RouteParams params, Respond respond) {
+                        api.RunDecisionAction(action, std::move(req), std::move(params),
+                                              std::move(respond));
                       }});
   }
   return routes;

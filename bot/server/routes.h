@@ -115,9 +115,11 @@ struct ServerHandlers {
   RouteHandler webhook;  // any method on /webhook/{channel}
 };
 
-// THE table: healthz, webhooks, the public board, the admin API (one row per ticket action,
-// from domain/tickets/ticket_actions.h), the admin outbox and the admin wish API (one row per
-// wish action, from domain/wishes/wish_actions.h; bot/server/wish_api.h).
+// THE table: healthz, webhooks, the public board (tickets, decisions), the admin API (one row
+// per ticket action, from domain/tickets/ticket_actions.h, and per decision action, from
+// domain/decisions/decision_actions.h), the admin outbox, the admin wish API (one row per wish
+// action, from domain/wishes/wish_actions.h; bot/server/wish_api.h) and the points API (one
+// row per points action, from domain/volunteers/points_actions.h).
 std::vector<Route> ServerRoutes(const ServerHandlers& server, HttpApi& api, WishApi& wishes);
 
 }  // namespace linli

@@ -1,4 +1,4 @@
-#include "domain/decisions/electorate.h"
+#include "domain/decisions/voters.h"
 
 #include <algorithm>
 

@@ -1,0 +1,52 @@
+// The decisions section (issue 10): reminder hours, appraisal criteria, building heads.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "config/config_loader.h"
+
+namespace linli::config {
+namespace {
+
+using ::testing::HasSubstr;
+
+StatusOr<Config> Parse(const std::string& text) {
+  return ParseConfig(text, "/etc/linli/linli.json", [](const char*) -> const char* { return nullptr; });
+}
+
+TEST(ConfigDecisionsTest, Defaults) {
+  auto c = Parse("{}");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->decisions.reminder_hours, 24);
+  EXPECT_EQ(c->decisions.appraisal_criteria.size(), 5u);
+  EXPECT_TRUE(c->decisions.building_heads.empty());
+}
+
+TEST(ConfigDecisionsTest, ReadsEveryKey) {
+  auto c = Parse(R"({"compound": {"name": "X", "buildings": [{"id": "3", "units": ["1"]}]},
+    "decisions": {"reminder_hours": 6, "appraisal_criteria": ["service", "cleaning"],
+                  "building_heads": [{"channel": "tg", "user_id": "42", "buildings": ["3"]}]}})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->decisions.reminder_hours, 6);
+  EXPECT_EQ(c->decisions.appraisal_criteria, (std::vector<std::string>{"service", "cleaning"}));
+  ASSERT_EQ(c->decisions.building_heads.size(), 1u);
+  EXPECT_EQ(c->decisions.building_heads[0].user_id, "42");
+  EXPECT_EQ(c->decisions.building_heads[0].buildings, std::vector<std::string>{"3"});
+}
+
+TEST(ConfigDecisionsTest, ErrorsNameTheKey) {
+  auto hours = Parse(R"({"decisions": {"reminder_hours": 1000}})");
+  ASSERT_FALSE(hours.ok());
+  EXPECT_THAT(hours.status().message(), HasSubstr("decisions.reminder_hours"));
+  auto head = Parse(R"({"decisions": {"building_heads": [{"channel": "tg", "user_id": "1",
+                                                           "buildings": ["9"]}]}})");
+  ASSERT_FALSE(head.ok());
+  EXPECT_THAT(head.status().message(), HasSubstr("decisions.building_heads[0].buildings"));
+  auto typo = Parse(R"({"decisions": {"reminder_hour": 3}})");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_THAT(typo.status().message(), HasSubstr("reminder_hours"));
+}
+
+}  // namespace
+}  // namespace linli::config
