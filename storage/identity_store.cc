@@ -210,6 +210,9 @@ Status IdentityStore::MergeInto(Database& db, int64_t from_person, int64_t into_
       "UPDATE ballot_history SET collected_by_person_id = ? WHERE collected_by_person_id = ?",
       "UPDATE decision_comments SET person_id = ? WHERE person_id = ?",
       "UPDATE decision_nominations SET by_person_id = ? WHERE by_person_id = ?",
+      // The points ledger is append-only in its amounts; a merge only says whose they are.
+      "UPDATE points_ledger SET person_id = ? WHERE person_id = ?",
+      "UPDATE redemptions SET person_id = ? WHERE person_id = ?",
   };
   for (const char* sql : kMoves) LINLI_RETURN_IF_ERROR(db.Exec(sql, {into_person, from_person}));
   // Household bindings: keep each once (both persons may be bound to the same household).
@@ -233,6 +236,12 @@ Status IdentityStore::MergeInto(Database& db, int64_t from_person, int64_t into_
       "ON CONFLICT DO NOTHING",
       {into_person, from_person}));
   LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM decision_invites WHERE person_id = ?", {from_person}));
+  // The volunteer record (报到): `into_person`'s own if it has one, else `from_person`'s (the
+  // same human proved both accounts with a link code); the other goes with `from_person`.
+  LINLI_RETURN_IF_ERROR(db.Exec(
+      "UPDATE volunteers SET person_id = ? WHERE person_id = ? AND NOT EXISTS "
+      "(SELECT 1 FROM volunteers WHERE person_id = ?)",
+      {into_person, from_person, into_person}));
   // Roles are not merged: `into_person` keeps its own role and its source, so a merge can
   // never raise anyone's rights (domain/people/linking.h refuses links involving staff).
   LINLI_RETURN_IF_ERROR(db.Exec("DELETE FROM link_codes WHERE person_id = ?", {from_person}));

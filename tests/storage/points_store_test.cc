@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/identity_store.h"
+#include "storage/volunteer_store.h"
 #include "tests/storage/store_test.h"
 
 namespace linli::storage {
@@ -171,6 +172,35 @@ TEST_P(PointsStoreTest, EarnedBetweenCountsEarningsOfThePeriodOnly) {
   auto between = PointsStore::Between(*db_, 1000, 2000);
   ASSERT_TRUE(between.ok());
   EXPECT_EQ(between->size(), 5u);
+}
+
+// Linking two accounts of one human (关联, IdentityStore::MergeInto) keeps their points and
+// their volunteer record: nothing earned on the other account is lost.
+TEST_P(PointsStoreTest, AMergeOfTwoAccountsKeepsThePointsAndTheVolunteerRecord) {
+  ASSERT_TRUE(PointsStore::Append(*db_, E(7)).ok());
+  Volunteer v;
+  v.person_id = person_;
+  v.display_name = "李志愿";
+  v.status = VolunteerStatus::kActive;
+  v.source = "chat";
+  v.registered_at_ms = 100;
+  ASSERT_TRUE(VolunteerStore::Upsert(*db_, v).ok());
+  auto other = IdentityStore::Touch(*db_, {"wx", "o1", "o1", ChatType::kPrivate}, 200);
+  ASSERT_TRUE(other.ok());
+  PointsEntry e = E(5);
+  e.person_id = other->id;
+  ASSERT_TRUE(PointsStore::Append(*db_, e).ok());
+
+  ASSERT_TRUE(IdentityStore::MergeInto(*db_, person_, other->id).ok());
+  auto merged = PointsStore::Balance(*db_, other->id);
+  ASSERT_TRUE(merged.ok());
+  EXPECT_EQ(*merged, 12);
+  EXPECT_EQ(Balance(), 0);
+  auto kept = VolunteerStore::Find(*db_, other->id);
+  ASSERT_TRUE(kept.ok());
+  ASSERT_TRUE(kept->has_value());
+  EXPECT_EQ((*kept)->display_name, "李志愿");
+  EXPECT_EQ((*kept)->status, VolunteerStatus::kActive);
 }
 
 }  // namespace
