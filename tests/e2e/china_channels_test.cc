@@ -30,7 +30,12 @@
 #include "bot/server/app.h"
 #include "bot/server/outbox.h"
 #include "config/config.h"
+#include "domain/decisions/decision_audit.h"
+#include "domain/deps.h"
+#include "domain/people/invite_code.h"
+#include "domain/people/roster_import.h"
 #include "storage/database.h"
+#include "storage/roster_store.h"
 #include "storage/outbox_store.h"
 #include "storage/sqlite_database.h"
 #include "storage/volunteer_store.h"
@@ -1351,6 +1356,108 @@ TEST(ChinaChannelsE2eTest, WechatWishClaimedByNumberAndConfirmedByTypingOne) {
   // Typing 1 again is no second confirmation (the question is gone: it picks from the menu).
   resident.Say(h, "1");
   EXPECT_EQ(h.Count("SELECT COUNT(*) FROM points_ledger WHERE ref = '1'"), 1);
+// ---- Decisions over WeChat OA (issue 10): typed numbers, a change, the fake clock closes ----
+
+// The invite code of household "b-u-r" (a fresh one when used).
+std::string CodeFor(CnHarness& h, const std::string& where) {
+  auto db = h.OpenDb();
+  auto codes = storage::RosterStore::EnsureCodes(*db, "", h.clock().NowMillis(), domain::DrawInviteCode);
+  if (!codes.ok()) return "";
+  for (const auto& c : *codes) {
+    if (c.household.building + "-" + c.household.unit + "-" + c.household.room == where) return c.code;
+  }
+  return "";
+}
+
+TEST(ChinaChannelsE2eTest, WechatCovenantVoteByTypedNumbersMatchesTheExportsHandCount) {
+  CnHarness h;
+  ASSERT_TRUE(h.StartApp());
+  {
+    auto db = h.OpenDb();
+    config::CompoundConfig compound;
+    for (int b = 1; b <= 6; ++b) compound.buildings.push_back({std::to_string(b), {"1", "2", "3"}});
+    auto r = domain::ImportRoster(*db,
+                                  "building,unit,room,area_m2,owner_name,phone\n"
+                                  "1,1,101,100,张一,13800000001\n"
+                                  "1,1,102,80.5,张二,13800000002\n"
+                                  "1,2,201,120,张三,13800000003\n",
+                                  compound, false, h.clock().NowMillis());
+    ASSERT_TRUE(r.ok() && r->errors.empty());
+  }
+  std::vector<WechatUser> users(3);
+  const std::vector<std::string> homes = {"1-1-101", "1-1-102", "1-2-201"};
+  for (size_t i = 0; i < users.size(); ++i) {
+    users[i].set_openid("oLinliVoter00000000000000" + std::to_string(i));
+    users[i].set_first_msg_id(24602345679000001 + static_cast<int64_t>(i) * 1000);
+    EXPECT_TRUE(Contains(users[i].Say(h, "绑定 " + CodeFor(h, homes[i])), "绑定"));
+  }
+  const httplib::Headers bearer = {{"Authorization", std::string("Bearer ") + kAdminToken}};
+  const int64_t closes = h.clock().NowMillis() + 24 * 3600'000LL;
+  const Reply created = h.Post("/api/admin/decisions",
+                               json{{"title", "楼道堆物公约"},
+                                    {"body", "楼道内不得堆放杂物。"},
+                                    {"closes_at", closes}}.dump(),
+                               bearer, "application/json");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const int64_t id = json::parse(created.body)["id"];
+  const std::string n = std::to_string(id);
+  ASSERT_EQ(h.Post("/api/admin/decisions/" + n + "/open", "{}", bearer, "application/json").status, 200);
+  // The notices go out as customer-service messages (inside each user's 48 h window), with the
+  // choices as numbered text.
+  ASSERT_TRUE(h.wx_api().WaitForDelivered(kCustomSend, 3, kWait));
+  for (const auto& sent : h.wx_api().delivered(kCustomSend)) {
+    const std::string content = sent.body["text"].value("content", "");
+    EXPECT_TRUE(Contains(content, "楼道堆物公约")) << content;
+    EXPECT_TRUE(Contains(content, "1. 同意")) << content;
+  }
+  // Voter 0: "1" answers the notice, "1" confirms. Voter 1: "2" (against), confirmed, then
+  // changed to 同意 by number. Voter 2: against.
+  EXPECT_TRUE(Contains(users[0].Say(h, "1"), "确认"));
+  EXPECT_TRUE(Contains(users[0].Say(h, "1"), "已记录"));
+  EXPECT_TRUE(Contains(users[1].Say(h, "2"), "反对"));
+  EXPECT_TRUE(Contains(users[1].Say(h, "1"), "已记录"));
+  EXPECT_TRUE(Contains(users[1].Say(h, "投票 " + n + " 1"), "同意"));
+  EXPECT_TRUE(Contains(users[1].Say(h, "1"), "已更改"));
+  EXPECT_TRUE(Contains(users[2].Say(h, "投票 " + n + " 反对"), "确认"));
+  EXPECT_TRUE(Contains(users[2].Say(h, "确认"), "已记录"));
+
+  h.clock().SetMillis(closes);
+  auto ran = h.app().RunDueJobs();
+  ASSERT_TRUE(ran.ok()) << ran.status().ToString();
+  ASSERT_TRUE(h.wx_api().WaitForDelivered(kCustomSend, 6, kWait));
+  const auto sent = h.wx_api().delivered(kCustomSend);
+  const std::string announced = sent.back().body["text"].value("content", "");
+  EXPECT_TRUE(Contains(announced, "表决通过")) << announced;
+  EXPECT_TRUE(Contains(announced, "同意：2")) << announced;
+  EXPECT_TRUE(Contains(announced, "反对：1")) << announced;
+  EXPECT_TRUE(Contains(users[2].Say(h, "投票 " + n + " 同意 确认"), "截止"));
+
+  // Hand count of the export's receipts = the announcement.
+  auto db = h.OpenDb();
+  const config::Config cfg = h.app().config();
+  const config::Texts texts;
+  const domain::Deps deps{cfg, texts, h.clock()};
+  auto csv = domain::decisions::ExportAudit(*db, deps, id);
+  ASSERT_TRUE(csv.ok()) << csv.status().ToString();
+  std::map<std::string, int> hand;
+  bool receipts = false;
+  size_t start = 0;
+  while (start < csv->size()) {
+    size_t end = csv->find('\n', start);
+    if (end == std::string::npos) end = csv->size();
+    const std::string line = csv->substr(start, end - start);
+    if (line == "receipt,choice") {
+      receipts = true;
+    } else if (line.empty()) {
+      receipts = false;
+    } else if (receipts) {
+      ++hand[line.substr(line.find(',') + 1)];
+    }
+    start = end + 1;
+  }
+  EXPECT_EQ(hand["agree"], 2);
+  EXPECT_EQ(hand["against"], 1);
+  EXPECT_EQ(hand.count("abstain"), 0u);
 }
 
 }  // namespace
