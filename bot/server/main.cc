@@ -105,7 +105,8 @@ int RunAgendaCommand(int argc, char** argv) {
   }
   if (config_path.empty()) return Fail("agenda needs --config FILE");
   if (month.empty()) return Fail("agenda needs --month YYYY-MM");
-  auto checked = linli::LoadAndValidate(config_path);  // names file, key and hint
+  auto checked = linli::LoadAndValidate(config_path, ::getenv,
+                                        linli::ChannelSecretsFor("agenda"));
   if (!checked.ok()) return Error(checked.status());
   const linli::config::Config& config = checked->config;
   linli::SetupLogging("warn", config.logging.json);
@@ -156,7 +157,8 @@ int RunPrivacyCommand(int argc, char** argv) {
     person_id = std::strtoll(person.c_str(), &end, 10);
     if (*end != '\0' || person_id <= 0) return Fail("--person must be a positive number");
   }
-  auto checked = linli::LoadAndValidate(config_path);  // names file, key and hint
+  auto checked = linli::LoadAndValidate(config_path, ::getenv,
+                                        linli::ChannelSecretsFor("privacy"));
   if (!checked.ok()) return Error(checked.status());
   const linli::config::Config& config = checked->config;
   linli::SetupLogging("warn", config.logging.json);
@@ -423,7 +425,9 @@ int main(int argc, char** argv) {
   Args args;
   if (int code = ParseArgs(argc, argv, &args); code >= 0) return code;
 
-  auto checked = linli::LoadAndValidate(args.config);  // names file, key and hint
+  // names file, key and hint; offline commands need no channel secrets
+  auto checked =
+      linli::LoadAndValidate(args.config, ::getenv, linli::ChannelSecretsFor(args.command));
   if (!checked.ok()) return Error(checked.status());
   linli::config::Config config = std::move(checked->config);
   // The console keeps stdout for the conversation (and roster output): only warnings go to
