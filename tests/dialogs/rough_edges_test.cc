@@ -58,7 +58,7 @@ TEST(RoughEdgesTest, StaffTicketsNShowsTheWholeTicket) {
 
 TEST(RoughEdgesTest, StaffSeeThePhotoReference) {
   DialogHarness h;
-  for (const std::string& s : {"报事", "2", "3-2"}) h.Say(s);
+  for (const char* s : {"报事", "2", "3-2"}) h.Say(s);
   InboundMessage in;
   in.conversation = DialogHarness::Conversation("user-1");
   in.text = "水管漏水";
@@ -137,12 +137,13 @@ TEST(RoughEdgesTest, RatingsAreWordedForTheResident) {
   std::string resident = DialogHarness::Text(h.Say("进度 1", "user-1"));
   EXPECT_THAT(resident, HasSubstr("评价“不满意”，已退回重办"));
   EXPECT_THAT(resident, Not(HasSubstr("还是不亮")));
-  h.Say("解决 1 换了新灯", "staff-1");
+  // Staff see the comment.
+  EXPECT_THAT(DialogHarness::Text(h.Say("工单 1", kStaff)), HasSubstr("还是不亮"));
 }
 
 TEST(RoughEdgesTest, APublicPlaceIsAValidLocation) {
   DialogHarness h(WithPlaces());
-  for (const std::string& s : {"报事", "2"}) h.Say(s);
+  for (const char* s : {"报事", "2"}) h.Say(s);
   std::string text = DialogHarness::Text(h.Say("小区里"));
   EXPECT_THAT(text, HasSubstr("公共地点：南门、停车场"));
   text = DialogHarness::Text(h.Say("南门"));

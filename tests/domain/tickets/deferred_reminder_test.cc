@@ -16,7 +16,7 @@ using dialogs::DialogHarness;
 
 constexpr char kStaff[] = "staff-1";
 // 2026-12-10 00:00 in Asia/Shanghai.
-constexpr int64_t kDueDayStartMs = 1796835600000;
+constexpr int64_t kDueDayStartMs = 1796832000000;
 
 int Remind(DialogHarness& h) {
   EXPECT_TRUE(h.db().Begin().ok());
@@ -59,7 +59,7 @@ TEST(DeferredReminderTest, OnTheDayTheTiersStaffAreRemindedOncePrivately) {
   EXPECT_TRUE(To(pushes, "comm-1").empty());
   EXPECT_TRUE(To(pushes, "user-1").empty());
   const OutboundMessage& m = To(pushes, kStaff)[0];
-  EXPECT_EQ(m.to.type, ChatType::kPrivate);
+  EXPECT_EQ(m.to.chat_type, ChatType::kPrivate);
   EXPECT_THAT(m.text, HasSubstr("#1"));
   EXPECT_THAT(m.text, HasSubstr("2026-12-10"));
   EXPECT_THAT(m.text, HasSubstr("缺配件"));

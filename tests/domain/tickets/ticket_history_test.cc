@@ -40,7 +40,10 @@ TEST(TicketHistoryTest, EachKindHasItsOwnWordsForResidents) {
   // A second escalation keeps the status.
   EXPECT_EQ(R(Event("status", "escalated", "escalated", "community -> street: 内部原因", false)),
             "已转至街道处理");
-  EXPECT_EQ(R(Event("note", "escalated", "escalated", "community -> street: 旧的记录", false)), "");
+  // ... and so did one recorded before issue 11 (as a note): it is worded as what it was.
+  EXPECT_EQ(R(Event("note", "escalated", "escalated", "community -> street: 旧的记录", false)),
+            "已转至街道处理");
+  EXPECT_EQ(R(Event("note", "escalated", "escalated", "内部：community -> 其他", false)), "");
   EXPECT_EQ(R(Event("status", "in_progress", "resolved", "已更换", true)), "已解决：已更换");
   EXPECT_EQ(R(Event("status", "accepted", "deferred", "暂缓原因：缺件\n解决计划：下周\n预计日期：2030-01-01", true)),
             "暂缓处理（暂缓原因：缺件；解决计划：下周；预计日期：2030-01-01）");
