@@ -267,6 +267,19 @@ TEST(StartupTest, AnUnsetChannelSecretStopsServeButNotTheOfflineCommands) {
   EXPECT_THAT(serve.err, HasSubstr("LINLI_TEST_UNSET_TG_TOKEN is not set"));
 }
 
+// Issue 11: CLI messages follow the configured locale.
+TEST(StartupTest, TheOutboxCountFollowsTheConfiguredLocale) {
+  ScratchDir dir;
+  const std::string zh = dir.WriteConfig("zh.json", R"("locale": "zh-CN")");
+  RunResult r = RunLinli({"outbox", "--config", zh}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("0 条消息未送达"));
+  const std::string en = dir.WriteConfig("en.json", R"("locale": "en")");
+  r = RunLinli({"outbox", "--config", en, "--status", "failed"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("0 message(s) failed"));
+}
+
 TEST(StartupTest, AnUnsetVariableOutsideTheChannelsIsStillAnErrorOffline) {
   ScratchDir dir;
   const std::string file = dir.WriteConfig(
