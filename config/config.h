@@ -50,9 +50,17 @@ struct Building {
   std::vector<std::string> units;           // {"1","2","3"}
 };
 
+// A named public place of the compound (南门, 停车场, 广场): a valid report location with no
+// building.
+struct Place {
+  std::string id;                           // compound.places[].id: unique, e.g. "south_gate"
+  std::string label;                        // compound.places[].label: unique, e.g. "南门"
+};
+
 struct CompoundConfig {
   std::string name;                         // compound.name, e.g. "幸福里小区"
   std::vector<Building> buildings;          // compound.buildings[] {id, units[]}
+  std::vector<Place> places;                // compound.places[] {id, label}; default none
 };
 
 struct StaffMember {
@@ -122,6 +130,9 @@ struct SlaConfig {
     std::map<std::string, SlaTimes> tiers;        // sla.categories.<id>.tiers.<tier>
   };
   std::map<std::string, Category> categories;     // sla.categories.<id>
+  // sla.deferred_remind_days_before: a deferred (暂缓) ticket reminds its tier's staff this
+  // many days before its promised date (0 = on the day; 0..30), once per deferral.
+  int deferred_remind_days_before = 0;
 
   // The most specific entry: categories.<c>.tiers.<t>, categories.<c>, tiers.<t>, defaults.
   SlaTimes For(const std::string& category, const std::string& tier) const {

@@ -154,8 +154,11 @@ bool IsValidEnvName(std::string_view name) {
 }
 
 // Expands ${NAME} and $${ in one string; nullopt after recording an error.
+// With `unset_is_empty` an unset variable expands to "" (channel secrets for offline
+// commands, EnvPolicy::kChannelSecretsOptional).
 std::optional<std::string> Expand(const std::string& in, const std::string& path,
-                                  const GetenvFn& getenv, std::vector<std::string>& errors) {
+                                  const GetenvFn& getenv, bool unset_is_empty,
+                                  std::vector<std::string>& errors) {
   if (in.find("${") == std::string::npos) return in;
   std::string out;
   out.reserve(in.size());
@@ -176,6 +179,7 @@ std::optional<std::string> Expand(const std::string& in, const std::string& path
         return std::nullopt;
       }
       const char* value = getenv ? getenv(name.c_str()) : nullptr;
+      if (value == nullptr && unset_is_empty) value = "";
       if (value == nullptr) {
         errors.push_back(path + ": environment variable " + name + " is not set");
         return std::nullopt;
@@ -190,18 +194,21 @@ std::optional<std::string> Expand(const std::string& in, const std::string& path
   return out;
 }
 
-void SubstituteEnv(json& j, const std::string& path, const GetenvFn& getenv,
+void SubstituteEnv(json& j, const std::string& path, const GetenvFn& getenv, EnvPolicy policy,
                    std::vector<std::string>& errors) {
   if (j.is_string()) {
-    std::optional<std::string> expanded = Expand(j.get_ref<const std::string&>(), path, getenv,
-                                                 errors);
+    // "channels[3].secret": inside a channel entry.
+    const bool in_channel = path.rfind("channels[", 0) == 0;
+    std::optional<std::string> expanded =
+        Expand(j.get_ref<const std::string&>(), path, getenv,
+               in_channel && policy == EnvPolicy::kChannelSecretsOptional, errors);
     if (expanded) j = std::move(*expanded);
   } else if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
-      SubstituteEnv(it.value(), Join(path, it.key()), getenv, errors);
+      SubstituteEnv(it.value(), Join(path, it.key()), getenv, policy, errors);
     }
   } else if (j.is_array()) {
-    for (size_t i = 0; i < j.size(); ++i) SubstituteEnv(j[i], Index(path, i), getenv, errors);
+    for (size_t i = 0; i < j.size(); ++i) SubstituteEnv(j[i], Index(path, i), getenv, policy, errors);
   }
 }
 
@@ -479,7 +486,7 @@ void DecodeChannels(Decoder& d, const json& root, std::vector<ChannelConfig>& ch
 }
 
 void DecodeCompound(Decoder& d, const json& root, CompoundConfig& compound) {
-  const json* j = d.Section(root, "", "compound", {"name", "buildings"});
+  const json* j = d.Section(root, "", "compound", {"name", "buildings", "places"});
   if (j == nullptr) return;
   d.String(*j, "compound", "name", compound.name, /*non_empty=*/true);
   const json* arr = d.Array(*j, "compound", "buildings");
@@ -522,6 +529,37 @@ void DecodeCompound(Decoder& d, const json& root, CompoundConfig& compound) {
       }
     }
     compound.buildings.push_back(std::move(building));
+  }
+  const json* places = Decoder::Find(*j, "places");
+  if (places == nullptr) return;
+  if (!places->is_array()) {
+    d.Error("compound.places", "must be an array (got " + Describe(*places) + ")");
+    return;
+  }
+  std::map<std::string, size_t> place_ids;
+  std::map<std::string, size_t> labels;
+  for (size_t i = 0; i < places->size(); ++i) {
+    const std::string path = Index("compound.places", i);
+    const json& p = (*places)[i];
+    if (!p.is_object()) {
+      d.Error(path, "must be an object (got " + Describe(p) + ")");
+      continue;
+    }
+    d.CheckKeys(p, path, {"id", "label"});
+    Place place;
+    if (d.RequiredString(p, path, "id", place.id)) {
+      if (auto [it, inserted] = place_ids.emplace(place.id, i); !inserted) {
+        d.Error(path + ".id", "duplicate " + Quote(place.id) + " (also " +
+                                  Index("compound.places", it->second) + ")");
+      }
+    }
+    if (d.RequiredString(p, path, "label", place.label)) {
+      if (auto [it, inserted] = labels.emplace(place.label, i); !inserted) {
+        d.Error(path + ".label", "duplicate " + Quote(place.label) + " (also " +
+                                     Index("compound.places", it->second) + ")");
+      }
+    }
+    compound.places.push_back(std::move(place));
   }
 }
 
@@ -728,11 +766,13 @@ void DecodeSlaTiers(Decoder& d, const json& parent, const std::string& path, con
 // resolve_hours, tiers: {...}}}}. Less specific values are inherited (config.h: SlaConfig).
 void DecodeSla(Decoder& d, const json& root, Config& cfg) {
   const json* j =
-      d.Section(root, "", "sla", {"accept_hours", "resolve_hours", "tiers", "categories"});
+      d.Section(root, "", "sla", {"accept_hours", "resolve_hours", "tiers", "categories",
+                                  "deferred_remind_days_before"});
   if (j == nullptr) return;
   SlaConfig& sla = cfg.sla;
   DecodeSlaTimes(d, *j, "sla", sla.defaults);
   DecodeSlaTiers(d, *j, "sla", sla.defaults, sla.tiers);
+  d.Integer(*j, "sla", "deferred_remind_days_before", sla.deferred_remind_days_before, 0, 30);
   const json* cats = Decoder::Find(*j, "categories");
   if (cats == nullptr) return;
   if (!cats->is_object()) {
@@ -1118,14 +1158,14 @@ StatusOr<nlohmann::json> ParseJsonWithComments(std::string_view text,
 }
 
 StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_path,
-                             const GetenvFn& getenv) {
+                             const GetenvFn& getenv, EnvPolicy policy) {
   LINLI_ASSIGN_OR_RETURN(json root, ParseJsonWithComments(text, source_path));
   if (!root.is_object()) {
     return Invalid(source_path, {"top level must be a JSON object (got " + Describe(root) + ")"});
   }
 
   std::vector<std::string> env_errors;
-  SubstituteEnv(root, "", getenv, env_errors);
+  SubstituteEnv(root, "", getenv, policy, env_errors);
   if (!env_errors.empty()) return Invalid(source_path, env_errors);
 
   Config cfg;
@@ -1160,7 +1200,8 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   return cfg;
 }
 
-StatusOr<Config> LoadConfigFile(const std::string& path, const GetenvFn& getenv) {
+StatusOr<Config> LoadConfigFile(const std::string& path, const GetenvFn& getenv,
+                                EnvPolicy policy) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     return Status::NotFound("cannot read config file " + path + ": is a directory");
@@ -1174,7 +1215,7 @@ StatusOr<Config> LoadConfigFile(const std::string& path, const GetenvFn& getenv)
   std::ostringstream buf;
   buf << in.rdbuf();
   if (in.bad()) return Status::NotFound("cannot read config file " + path + ": read error");
-  return ParseConfig(buf.str(), path, getenv);
+  return ParseConfig(buf.str(), path, getenv, policy);
 }
 
 }  // namespace linli::config

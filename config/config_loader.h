@@ -43,9 +43,17 @@ namespace linli::config {
 
 using GetenvFn = std::function<const char*(const char*)>;
 
+// What an unset ${NAME} means. kStrict (the default, `linli serve` and `chat`): an error
+// naming the key ("<key path>: environment variable NAME is not set"), anywhere in the file.
+// kChannelSecretsOptional (offline commands that never call a platform: agenda, roster,
+// outbox, privacy, migrate): inside a `channels[]` entry it reads as "" - the channel is
+// not used - and it is still an error everywhere else (storage, admin, ...).
+enum class EnvPolicy { kStrict, kChannelSecretsOptional };
+
 // Reads and parses `path`. NotFound if the file cannot be read (message names the path);
 // otherwise as ParseConfig with source_path = path.
-StatusOr<Config> LoadConfigFile(const std::string& path, const GetenvFn& getenv = ::getenv);
+StatusOr<Config> LoadConfigFile(const std::string& path, const GetenvFn& getenv = ::getenv,
+                                EnvPolicy policy = EnvPolicy::kStrict);
 
 // Parses and validates `text`. `source_path` prefixes every message and locates the default
 // locale_dir; it may be empty (then locale_dir defaults to "locales"). On success the result
@@ -55,7 +63,8 @@ StatusOr<Config> LoadConfigFile(const std::string& path, const GetenvFn& getenv 
 // "<source>: <key path>: <problem>"). admin.api_token, when not empty, needs at least 24
 // characters other than whitespace.
 StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_path,
-                             const GetenvFn& getenv = ::getenv);
+                             const GetenvFn& getenv = ::getenv,
+                             EnvPolicy policy = EnvPolicy::kStrict);
 
 // Parses JSON text with comments, rejecting duplicate keys within one object. Errors are
 // InvalidArgument naming `source_path` and the line:column (syntax; never the text read) or

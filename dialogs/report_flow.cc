@@ -42,8 +42,14 @@ StepVerdict AcceptLocation(TurnContext& ctx, const UserInput& input, Slots& slot
   const domain::ParsedLocation parsed = domain::ParseLocation(input.text, compound);
   std::vector<std::string> buildings;
   for (const auto& b : compound.buildings) buildings.push_back(b.id);
+  std::vector<std::string> places;
+  for (const auto& p : compound.places) places.push_back(p.label);
   switch (parsed.result) {
     case domain::ParsedLocation::Result::kNoBuilding:
+      if (!places.empty()) {
+        return StepVerdict::Reject("report.no_building_or_place",
+                                   {{"buildings", JoinIds(buildings)}, {"places", JoinIds(places)}});
+      }
       return StepVerdict::Reject("report.no_building", {{"buildings", JoinIds(buildings)}});
     case domain::ParsedLocation::Result::kUnknownBuilding:
       return StepVerdict::Reject("report.unknown_building",
@@ -60,9 +66,17 @@ StepVerdict AcceptLocation(TurnContext& ctx, const UserInput& input, Slots& slot
     case domain::ParsedLocation::Result::kOk:
       break;
   }
+  if (!parsed.place.empty()) {  // a named public place: no building
+    slots["building"] = "";
+    slots["unit"] = "";
+    slots["location_text"] = parsed.place_label;
+    return StepVerdict::Accept();
+  }
   slots["building"] = parsed.building;
   slots["unit"] = parsed.unit;
-  slots["location_text"] = domain::FormatLocation(parsed.building, parsed.unit, "zh-CN");
+  // The room is kept in the location text (staff see it; groups see the building only).
+  slots["location_text"] =
+      domain::FormatLocationWithRoom(parsed.building, parsed.unit, parsed.room, "zh-CN");
   return StepVerdict::Accept();
 }
 
@@ -91,7 +105,11 @@ std::string LocationForDisplay(const TurnContext& ctx, const Slots& slots) {
   auto b = slots.find("building");
   if (b != slots.end() && !b->second.empty()) {
     auto u = slots.find("unit");
-    return domain::FormatLocation(b->second, u == slots.end() ? "" : u->second, ctx.locale());
+    auto t = slots.find("location_text");
+    const std::string unit = u == slots.end() ? "" : u->second;
+    const std::string room =
+        t == slots.end() ? "" : domain::RoomOf(t->second, ctx.config().compound);
+    return domain::FormatLocationWithRoom(b->second, unit, room, ctx.locale());
   }
   auto t = slots.find("location_text");
   return t == slots.end() ? "" : t->second;

@@ -16,6 +16,8 @@
 
 #include "dialogs/engine.h"
 #include "dialogs/flows.h"
+#include "dialogs/ticket_view.h"
+#include "domain/tickets/ticket_service.h"
 #include "domain/common/location.h"
 #include "domain/tickets/ticket_actions.h"
 #include "storage/ticket_store.h"
@@ -51,6 +53,19 @@ std::string Age(const TurnContext& ctx, int64_t created_ms) {
   const int64_t hours = std::max<int64_t>(0, (ctx.now_ms() - created_ms) / (3600LL * 1000));
   if (hours < 48) return ctx.T("staff.age_hours", {{"n", std::to_string(hours)}});
   return ctx.T("staff.age_days", {{"n", std::to_string(hours / 24)}});
+}
+
+bool IsNumber(const std::string& w) {
+  return !w.empty() && w.size() < 18 &&
+         std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "12", "#12", "＃12": a ticket number, else 0.
+int64_t TicketNumberWord(const std::string& word) {
+  std::string w = word;
+  if (w.rfind("#", 0) == 0) w = w.substr(1);
+  if (w.rfind("＃", 0) == 0) w = w.substr(std::string("＃").size());
+  return IsNumber(w) ? std::stoll(w) : 0;
 }
 
 // Reads one filter word into `f`; false if it is none.
@@ -94,19 +109,55 @@ bool ReadFilter(const TurnContext& ctx, const std::string& word, storage::Ticket
       return true;
     }
   }
-  // A building: "3号楼", "3栋", "3", "b3".
+  // A building, named as one: "3号楼", "3栋", "b3" - a bare "3" is ticket #3 (工单 N), and
+  // "楼 3" / "building 3" is read by ListTickets.
+  if (IsNumber(word)) return false;
   const domain::ParsedLocation loc = domain::ParseLocation(word, ctx.config().compound);
-  if (loc.result == domain::ParsedLocation::Result::kOk && loc.unit.empty()) {
+  if (loc.result == domain::ParsedLocation::Result::kOk && !loc.building.empty() &&
+      loc.unit.empty()) {
     f.building = loc.building;
     return true;
   }
   return false;
 }
 
+// The building, or a configured public place (never a resident-typed text).
+std::string BuildingOrPlace(const TurnContext& ctx, const storage::Ticket& t) {
+  if (!t.building.empty()) return domain::FormatLocation(t.building, "", ctx.locale());
+  for (const auto& p : ctx.config().compound.places) {
+    if (p.label == t.location_text) return p.label;
+  }
+  return "-";
+}
+
 Status ListTickets(TurnContext& ctx, const std::string& args) {
+  const std::vector<std::string> words = ChatWords(args);
+  // 工单 N: one whole ticket (as 进度 N).
+  if (words.size() == 1) {
+    if (const int64_t number = TicketNumberWord(words[0]); number > 0) {
+      return ShowTicket(ctx, number);
+    }
+  }
   storage::TicketFilter filter;
   filter.limit = kListLimit;
-  for (const auto& w : ChatWords(args)) {
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    // "楼 3", "building 3": the building filter, by an explicit word.
+    std::string lower = w;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if ((w == "楼" || w == "楼号" || lower == "building" || lower == "bldg") && i + 1 < words.size()) {
+      const domain::ParsedLocation loc =
+          domain::ParseLocation(words[i + 1], ctx.config().compound);
+      if (loc.result == domain::ParsedLocation::Result::kOk && !loc.building.empty() &&
+          loc.unit.empty()) {
+        filter.building = loc.building;
+        ++i;
+        continue;
+      }
+      ctx.Reply(ctx.T("staff.bad_filter", {{"word", w + " " + words[i + 1]}}) + "\n" +
+                ctx.T("staff.usage.tickets"));
+      return Status::Ok();
+    }
     if (!ReadFilter(ctx, w, filter)) {
       ctx.Reply(ctx.T("staff.bad_filter", {{"word", w}}) + "\n" + ctx.T("staff.usage.tickets"));
       return Status::Ok();
@@ -131,7 +182,7 @@ Status ListTickets(TurnContext& ctx, const std::string& args) {
     text += "\n" + ctx.T("staff.list_item",
                          {{"number", std::to_string(t.number)},
                           {"category", ctx.T("category." + t.category)},
-                          {"building", t.building.empty() ? "-" : domain::FormatLocation(t.building, "", ctx.locale())},
+                          {"building", BuildingOrPlace(ctx, t)},
                           {"status", ctx.T("ticket.status." + storage::NameOf(t.status))},
                           {"age", Age(ctx, t.created_at_ms)},
                           {"tier", ctx.T("push.tier." + storage::NameOf(t.tier))}});
@@ -174,10 +225,17 @@ FlowSpec Command(const domain::TicketAction& action, const domain::ChatCommand& 
     if (!result.ok()) return ReplyError(ctx, result.status());
     LINLI_ASSIGN_OR_RETURN(bool masked,
                            domain::MaskedOnPublication(ctx.db(), ctx.deps(), action, *args));
-    std::string reply = ctx.T(command.done_key,
+    // A tier move tells the truth about who was notified (issue 11): how many staff of the
+    // new tier, or that none is configured there (the ticket moved all the same).
+    const int notified = domain::TicketService::StaffCountAtTier(ctx.config(), result->tier);
+    const std::string done_key = action.name == "escalate" && notified == 0
+                                     ? std::string("staff.done.escalate_nobody")
+                                     : command.done_key;
+    std::string reply = ctx.T(done_key,
                               {{"number", std::to_string(result->number)},
                                {"status", ctx.T("ticket.status." + storage::NameOf(result->status))},
                                {"tier", ctx.T("push.tier." + storage::NameOf(result->tier))},
+                               {"notified", std::to_string(notified)},
                                {"rest", rest}});
     // What staff typed is published masked: they are told so.
     if (masked) reply += "\n" + ctx.T("staff.masked");

@@ -282,6 +282,37 @@ StatusOr<std::vector<Ticket>> TicketStore::ListOverdue(Database& db, int64_t now
        now_ms, int64_t{limit}});
 }
 
+namespace {
+// No "reminder" event for the ticket's current deferral (since its last status event to
+// deferred; events are in id order). `?` = the ticket id column expression's params follow.
+constexpr char kNotRemindedSinceDeferral[] =
+    "NOT EXISTS (SELECT 1 FROM ticket_events r WHERE r.ticket_id = tickets.id AND "
+    "r.kind = 'reminder' AND r.note = tickets.deferred_until AND r.id > "
+    "(SELECT COALESCE(MAX(d.id), 0) FROM ticket_events d WHERE d.ticket_id = tickets.id AND "
+    "d.kind = 'status' AND d.to_status = 'deferred'))";
+}  // namespace
+
+StatusOr<std::vector<Ticket>> TicketStore::ListDeferredDueUnreminded(Database& db,
+                                                                     const std::string& due_by,
+                                                                     int limit) {
+  return ListWhere(db,
+                   std::string("status = ? AND deferred_until <> '' AND deferred_until <= ? AND ") +
+                       kNotRemindedSinceDeferral + " ORDER BY id LIMIT ?",
+                   {NameOf(TicketStatus::kDeferred), due_by, int64_t{limit}});
+}
+
+StatusOr<bool> TicketStore::AddReminderOnce(Database& db, const TicketEvent& e) {
+  LINLI_RETURN_IF_ERROR(db.Exec(
+      std::string("INSERT INTO ticket_events (ticket_id, at, actor_person_id, kind, from_status, "
+                  "to_status, note, is_public, photo_ref, actor_name, rating) "
+                  "SELECT id, ?, ?, 'reminder', ?, ?, ?, 0, '', ?, '' FROM tickets WHERE id = ? "
+                  "AND status = 'deferred' AND deferred_until = ? AND ") +
+          kNotRemindedSinceDeferral,
+      {e.at_ms, e.actor_person_id, e.from_status, e.to_status, e.note, e.actor_name, e.ticket_id,
+       e.note}));
+  return db.changes() == 1;
+}
+
 StatusOr<std::vector<Ticket>> TicketStore::ListUnratedResolvedBefore(Database& db,
                                                                      int64_t resolved_before_ms,
                                                                      int limit) {

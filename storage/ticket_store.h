@@ -111,6 +111,18 @@ class TicketStore {
   // with accept_due_at <= now, or any open status but deferred with resolve_due_at <= now
   // (0 = no deadline). Oldest first, at most `limit`.
   static StatusOr<std::vector<Ticket>> ListOverdue(Database& db, int64_t now_ms, int limit);
+  // Deferred tickets whose promised date (deferred_until, "YYYY-MM-DD") is on or before
+  // `due_by` and that have no "reminder" event for that date since their last deferral
+  // (status event to deferred). Oldest first, at most `limit`.
+  static StatusOr<std::vector<Ticket>> ListDeferredDueUnreminded(Database& db,
+                                                                 const std::string& due_by,
+                                                                 int limit);
+  // Inserts the "reminder" event `event` (note = the promised date; kind, is_public and
+  // photo_ref are fixed: 'reminder', internal, none) if the ticket is still deferred to that
+  // date and has none for it since its last deferral. True if inserted (this caller
+  // reminds), false if the ticket was reminded already or changed: the affected-row count
+  // decides, inside the caller's transaction.
+  static StatusOr<bool> AddReminderOnce(Database& db, const TicketEvent& event);
   // Resolved tickets not rated since they were last resolved, resolved at or before `resolved_before_ms`. At most `limit`.
   static StatusOr<std::vector<Ticket>> ListUnratedResolvedBefore(Database& db,
                                                                  int64_t resolved_before_ms,

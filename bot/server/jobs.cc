@@ -88,6 +88,21 @@ std::vector<Job> ServerJobs(const JobDeps& deps) {
       deps.notify_outbox,
   });
 
+  // 暂缓 dates that have come (issue 11): the tier's staff are reminded privately once per
+  // deferral; whether a ticket was reminded is decided in the database, so a repeated or
+  // missed-then-caught-up period never reminds twice.
+  jobs.push_back(Job{
+      "deferred-reminders",
+      domain::Schedule::Every(minutes(10)),
+      [&services](storage::Database& db, const JobTick& tick) -> Status {
+        auto n = domain::TicketService::RemindDeferred(db, services, tick.now_ms);
+        if (!n.ok()) return n.status();
+        if (*n > 0) GetLogger("scheduler")->info("deferred-reminders: {} reminded", *n);
+        return Status::Ok();
+      },
+      deps.notify_outbox,
+  });
+
   // Decisions (issue 10): one job every minute, not a "once <ISO>" job per decision. The jobs
   // list is fixed when the server starts, while a decision's opening and closing times are
   // data staff set and change until it opens; so the minute job finds what is due in the

@@ -99,6 +99,22 @@ int Error(const linli::Status& status) {
   return 1;
 }
 
+// The command line's own messages in the configured locale (the "cli" texts of
+// config/locales). Usage errors before the config is read and the config's own errors stay
+// in English: they name keys and options, not things a resident says.
+class CliText {
+ public:
+  CliText(const linli::config::Texts& texts, std::string locale)
+      : texts_(texts), locale_(std::move(locale)) {}
+  std::string operator()(const std::string& key, const linli::config::TextArgs& args = {}) const {
+    return texts_.Get(locale_, "cli." + key, args);
+  }
+
+ private:
+  const linli::config::Texts& texts_;
+  std::string locale_;
+};
+
 // The configured database, migrated (storage/open_database.h), or the error.
 linli::StatusOr<linli::storage::OpenedDatabase> OpenDatabase(const linli::config::Config& config) {
   return linli::storage::OpenDatabase(linli::DatabaseOptionsFor(config.storage));
@@ -119,7 +135,8 @@ int RunAgendaCommand(int argc, char** argv) {
   }
   if (config_path.empty()) return Fail("agenda needs --config FILE");
   if (month.empty()) return Fail("agenda needs --month YYYY-MM");
-  auto checked = linli::LoadAndValidate(config_path);  // names file, key and hint
+  auto checked = linli::LoadAndValidate(config_path, ::getenv,
+                                        linli::ChannelSecretsFor("agenda"));
   if (!checked.ok()) return Error(checked.status());
   const linli::config::Config& config = checked->config;
   linli::SetupLogging("warn", config.logging.json);
@@ -250,28 +267,30 @@ int RunPrivacyCommand(int argc, char** argv) {
     person_id = std::strtoll(person.c_str(), &end, 10);
     if (*end != '\0' || person_id <= 0) return Fail("--person must be a positive number");
   }
-  auto checked = linli::LoadAndValidate(config_path);  // names file, key and hint
+  auto checked = linli::LoadAndValidate(config_path, ::getenv,
+                                        linli::ChannelSecretsFor("privacy"));
   if (!checked.ok()) return Error(checked.status());
   const linli::config::Config& config = checked->config;
   linli::SetupLogging("warn", config.logging.json);
   auto opened = OpenDatabase(config);
   if (!opened.ok()) return Error(opened.status());
   linli::storage::Database& db = *opened->db;
+  const CliText say(checked->texts, config.locale);
   if (person_id == 0) {
     auto identity = linli::storage::IdentityStore::FindIdentity(db, channel, user);
     if (!identity.ok()) return Error(identity.status());
     if (!*identity) {
-      std::cerr << "linli: no person with user " << user << " on channel " << channel << "\n";
+      std::cerr << "linli: " << say("no_person_user", {{"user", user}, {"channel", channel}}) << "\n";
       return 1;
     }
     person_id = (*identity)->person_id;
   }
-  const std::string who = "person " + std::to_string(person_id);
+  const std::string id_text = std::to_string(person_id);
   if (sub == "export") {
     auto exported = linli::domain::PersonalExportJson(db, person_id);
     if (!exported.ok()) {
       std::cerr << "linli: " << (exported.status().code() == linli::StatusCode::kNotFound
-                                     ? "no " + who
+                                     ? say("no_person", {{"id", id_text}})
                                      : exported.status().message())
                 << "\n";
       return 1;
@@ -280,10 +299,7 @@ int RunPrivacyCommand(int argc, char** argv) {
     return 0;
   }
   if (!yes) {
-    std::cerr << "linli: privacy erase removes " << who
-              << " for good: identities unbound, names, phones and their texts erased, tickets "
-                 "kept without a link to them. Nothing was changed; add --yes to do it "
-                 "(`linli privacy export` first saves what is held).\n";
+    std::cerr << "linli: " << say("erase_refused", {{"id", id_text}}) << "\n";
     return 2;
   }
   linli::Status st = db.Begin();
@@ -294,11 +310,13 @@ int RunPrivacyCommand(int argc, char** argv) {
     (void)db.Rollback();
   }
   if (!st.ok()) {
-    std::cerr << "linli: " << (st.code() == linli::StatusCode::kNotFound ? "no " + who : st.message())
+    std::cerr << "linli: "
+              << (st.code() == linli::StatusCode::kNotFound ? say("no_person", {{"id", id_text}})
+                                                            : st.message())
               << "\n";
     return 1;
   }
-  std::cout << who << " erased; their tickets are kept without a link to them\n";
+  std::cout << say("erased", {{"id", id_text}}) << "\n";
   return 0;
 }
 
@@ -385,7 +403,7 @@ int64_t NowMillis() {
 }
 
 // linli roster import|list|codes: staff tools at the console, straight on the database.
-int RunRoster(const Args& args, const linli::config::Config& config) {
+int RunRoster(const Args& args, const linli::config::Config& config, const CliText& say) {
   auto opened = OpenDatabase(config);
   if (!opened.ok()) return Error(opened.status());
   linli::storage::Database* db = opened->db.get();
@@ -396,23 +414,25 @@ int RunRoster(const Args& args, const linli::config::Config& config) {
     std::ostringstream text;
     text << in.rdbuf();
     if (!in) {
-      std::cerr << "linli: cannot read " << args.file << "\n";
+      std::cerr << "linli: " << say("cannot_read", {{"file", args.file}}) << "\n";
       return 1;
     }
     auto report = linli::domain::ImportRoster(*db, text.str(), compound, args.update, NowMillis());
     if (!report.ok()) {
-      std::cerr << "linli: roster import failed: " << report.status().message() << "\n";
+      std::cerr << "linli: " << say("import_failed", {{"error", report.status().message()}}) << "\n";
       return 1;
     }
     if (!report->errors.empty()) {
       for (const auto& e : report->errors) std::cerr << args.file << ": " << e << "\n";
-      std::cerr << "linli: nothing was imported (" << report->errors.size()
-                << " problem(s); fix them and import the whole file again)\n";
+      std::cerr << "linli: "
+                << say("import_nothing", {{"count", std::to_string(report->errors.size())}}) << "\n";
       return 1;
     }
-    std::cout << "imported " << report->inserted << " new household(s)";
-    if (args.update) std::cout << ", updated " << report->updated;
-    std::cout << " from " << args.file << "\n";
+    std::cout << say(args.update ? "imported_updated" : "imported",
+                     {{"inserted", std::to_string(report->inserted)},
+                      {"updated", std::to_string(report->updated)},
+                      {"file", args.file}})
+              << "\n";
     return 0;
   }
 
@@ -435,8 +455,8 @@ int RunRoster(const Args& args, const linli::config::Config& config) {
       ids += (ids.empty() ? "" : ", ") + b.id;
     }
     if (!known) {
-      std::cerr << "linli: building " << args.building << " is not in the compound (buildings: " << ids
-                << ")\n";
+      std::cerr << "linli: "
+                << say("unknown_building", {{"building", args.building}, {"buildings", ids}}) << "\n";
       return 2;
     }
   }
@@ -447,15 +467,18 @@ int RunRoster(const Args& args, const linli::config::Config& config) {
     return 1;
   }
   if (codes->empty()) {
-    std::cerr << "linli: no households" << (args.building.empty() ? "" : " in building " + args.building)
-              << "; import the roster first (linli roster import FILE.csv)\n";
+    std::cerr << "linli: "
+              << (args.building.empty() ? say("no_households")
+                                        : say("no_households_in", {{"building", args.building}}))
+              << "\n";
     return 1;
   }
   size_t created = 0;
   for (const auto& c : *codes) created += c.created ? 1 : 0;
   std::cout << linli::domain::FormatInviteCodes(compound, *codes);
-  std::cerr << codes->size() << " household code(s), " << created
-            << " new. Each code binds one person once; keep the sheet safe.\n";
+  std::cerr << say("codes_done", {{"count", std::to_string(codes->size())},
+                                  {"created", std::to_string(created)}})
+            << "\n";
   return 0;
 }
 
@@ -482,7 +505,7 @@ std::string OneLine(std::string s, size_t max) {
 }
 
 // linli outbox: what waits to be delivered, for staff. Reads the database only.
-int RunOutbox(const Args& args, const linli::config::Config& config) {
+int RunOutbox(const Args& args, const linli::config::Config& config, const CliText& say) {
   auto opened = OpenDatabase(config);
   if (!opened.ok()) return Error(opened.status());
   linli::storage::Database* db = opened->db.get();
@@ -503,9 +526,13 @@ int RunOutbox(const Args& args, const linli::config::Config& config) {
               << "\t" << item.attempts << "\t" << FormatAge(now - item.created_at_ms) << "\t"
               << (item.last_error.empty() ? "-" : OneLine(item.last_error, 120)) << "\n";
   }
-  std::cerr << items->size() << " message(s)"
-            << (args.status.empty() ? " not delivered" : " " + args.status)
-            << (items->size() >= static_cast<size_t>(kLimit) ? " (first 1000 shown)" : "") << "\n";
+  const std::string more = items->size() >= static_cast<size_t>(kLimit) ? say("outbox_more") : "";
+  std::cerr << (args.status.empty()
+                    ? say("outbox_count", {{"count", std::to_string(items->size())}, {"more", more}})
+                    : say("outbox_count_status", {{"count", std::to_string(items->size())},
+                                                  {"status", args.status},
+                                                  {"more", more}}))
+            << "\n";
   return 0;
 }
 
@@ -519,9 +546,13 @@ int main(int argc, char** argv) {
   Args args;
   if (int code = ParseArgs(argc, argv, &args); code >= 0) return code;
 
-  auto checked = linli::LoadAndValidate(args.config);  // names file, key and hint
+  // names file, key and hint; offline commands need no channel secrets
+  auto checked =
+      linli::LoadAndValidate(args.config, ::getenv, linli::ChannelSecretsFor(args.command));
   if (!checked.ok()) return Error(checked.status());
   linli::config::Config config = std::move(checked->config);
+  const linli::config::Texts texts = std::move(checked->texts);
+  const CliText say(texts, config.locale);
   // The console keeps stdout for the conversation (and roster output): only warnings go to
   // stderr there.
   const bool quiet = args.command == "chat" || args.command == "roster" || args.command == "outbox";
@@ -534,14 +565,15 @@ int main(int argc, char** argv) {
     }
   }
 
-  if (args.command == "roster") return RunRoster(args, config);
-  if (args.command == "outbox") return RunOutbox(args, config);
+  if (args.command == "roster") return RunRoster(args, config, say);
+  if (args.command == "outbox") return RunOutbox(args, config, say);
 
   if (args.command == "migrate") {
     auto opened = OpenDatabase(config);
     if (!opened.ok()) return Error(opened.status());
-    std::cout << "database " << config.storage.sqlite.path << " is at schema version "
-              << opened->schema_version << "\n";
+    std::cout << say("schema_version", {{"path", config.storage.sqlite.path},
+                                        {"version", std::to_string(opened->schema_version)}})
+              << "\n";
     return 0;
   }
 

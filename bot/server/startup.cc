@@ -11,8 +11,21 @@
 
 namespace linli {
 
-StatusOr<CheckedConfig> LoadAndValidate(const std::string& path, const config::GetenvFn& getenv) {
-  LINLI_ASSIGN_OR_RETURN(config::Config loaded, config::LoadConfigFile(path, getenv));
+ChannelSecrets ChannelSecretsFor(std::string_view command) {
+  static constexpr std::string_view kOffline[] = {"agenda", "roster", "outbox", "privacy",
+                                                  "migrate"};
+  for (std::string_view c : kOffline) {
+    if (command == c) return ChannelSecrets::kNotNeeded;
+  }
+  return ChannelSecrets::kRequired;
+}
+
+StatusOr<CheckedConfig> LoadAndValidate(const std::string& path, const config::GetenvFn& getenv,
+                                        ChannelSecrets secrets) {
+  const config::EnvPolicy policy = secrets == ChannelSecrets::kNotNeeded
+                                       ? config::EnvPolicy::kChannelSecretsOptional
+                                       : config::EnvPolicy::kStrict;
+  LINLI_ASSIGN_OR_RETURN(config::Config loaded, config::LoadConfigFile(path, getenv, policy));
   LINLI_ASSIGN_OR_RETURN(config::Texts texts, LoadTexts(loaded));
   LINLI_RETURN_IF_ERROR(CheckLoadedConfig(loaded, texts));
   return CheckedConfig{std::move(loaded), std::move(texts)};

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "bot/status.h"
 #include "config/config.h"
@@ -22,11 +23,20 @@ struct CheckedConfig {
   config::Texts texts;
 };
 
+// Whether a command needs the channels' secrets. Yes for `serve` and `chat` (they build the
+// App, whose adapters and outbox call the platforms); no for the offline commands (agenda,
+// roster, outbox, privacy, migrate and anything else that only reads or writes the
+// database): for them an unset ${ENV} inside a channel entry is not an error
+// (config::EnvPolicy::kChannelSecretsOptional). Unknown commands count as needing them.
+enum class ChannelSecrets { kRequired, kNotNeeded };
+ChannelSecrets ChannelSecretsFor(std::string_view command);
+
 // The one validation entry point of the command line: LoadConfigFile (syntax, types, ranges,
 // unknown sections), then LoadTexts and CheckLoadedConfig. Errors as those; every message
-// names the file.
+// names the file. `secrets` as ChannelSecretsFor the command being run.
 StatusOr<CheckedConfig> LoadAndValidate(const std::string& path,
-                                        const config::GetenvFn& getenv = ::getenv);
+                                        const config::GetenvFn& getenv = ::getenv,
+                                        ChannelSecrets secrets = ChannelSecrets::kRequired);
 
 // The texts come from LoadTexts (bot/server/locale_dir.h): the one locale lookup.
 

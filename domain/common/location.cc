@@ -1,5 +1,7 @@
 #include "domain/common/location.h"
 
+#include <cctype>
+
 namespace linli::domain {
 
 namespace {
@@ -101,8 +103,31 @@ std::vector<long> ExtractNumbers(std::string_view text, size_t max) {
 
 }  // namespace
 
+const config::Place* FindPlace(std::string_view text, const config::CompoundConfig& compound) {
+  std::string_view trimmed = text;
+  while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) trimmed.remove_prefix(1);
+  while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\t')) trimmed.remove_suffix(1);
+  std::string lower(trimmed);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const config::Place* best = nullptr;
+  for (const auto& p : compound.places) {
+    if (lower == p.id) return &p;
+    if (!p.label.empty() && text.find(p.label) != std::string_view::npos &&
+        (best == nullptr || p.label.size() > best->label.size())) {
+      best = &p;
+    }
+  }
+  return best;
+}
+
 ParsedLocation ParseLocation(std::string_view text, const config::CompoundConfig& compound) {
   ParsedLocation out;
+  if (const config::Place* place = FindPlace(text, compound)) {
+    out.place = place->id;
+    out.place_label = place->label;
+    out.result = ParsedLocation::Result::kOk;
+    return out;
+  }
   const std::vector<long> numbers = ExtractNumbers(text, 3);
   if (numbers.empty()) return out;
   const std::string building = std::to_string(numbers[0]);
@@ -124,9 +149,22 @@ ParsedLocation ParseLocation(std::string_view text, const config::CompoundConfig
       out.result = ParsedLocation::Result::kUnknownUnit;
       return out;
     }
+    if (numbers.size() >= 3 && numbers[2] > 0) out.room = std::to_string(numbers[2]);
   }
   out.result = ParsedLocation::Result::kOk;
   return out;
+}
+
+std::string FormatLocationWithRoom(const std::string& building, const std::string& unit,
+                                   const std::string& room, const std::string& locale) {
+  std::string out = FormatLocation(building, unit, locale);
+  if (room.empty() || unit.empty()) return out;
+  if (locale.rfind("en", 0) == 0) return out + " Room " + room;
+  return out + room + "室";
+}
+
+std::string RoomOf(const std::string& location_text, const config::CompoundConfig& compound) {
+  return ParseLocation(location_text, compound).room;
 }
 
 std::string FormatLocation(const std::string& building, const std::string& unit,

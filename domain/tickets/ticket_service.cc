@@ -201,28 +201,42 @@ StatusOr<Recipient> StaffRecipient(storage::Database& db, const Deps& s,
   return Recipient{PrivateRef(*identity), locale};
 }
 
-// Notifies the configured staff of the ticket's (new) tier. `key` is a push.staff_* text.
-Status NotifyTierStaff(storage::Database& db, const Deps& s, const Ticket& t,
-                       const std::string& key, const std::string& reason, int64_t now_ms) {
+// Notifies the configured staff of the ticket's (new) tier, privately. `key` is a push.staff_*
+// text; `extra` adds text arguments. Returns how many were notified (0: none is configured
+// at that tier; the chat front end says so, TicketService::StaffCountAtTier).
+StatusOr<int> NotifyTierStaffCount(storage::Database& db, const Deps& s, const Ticket& t,
+                                   const std::string& key, const std::string& reason,
+                                   int64_t now_ms, const config::TextArgs& extra = {}) {
+  int notified = 0;
   for (const auto& m : s.config.staff) {
     if (!StaffServesTier(m, t.tier)) continue;
     LINLI_ASSIGN_OR_RETURN(Recipient r, StaffRecipient(db, s, m));
     const std::string& l = r.locale;
-    std::string text = s.texts.Get(l, key,
-                                   {{"number", Num(t.number)},
-                                    {"category", s.texts.Get(l, "category." + t.category)},
-                                    {"building", BuildingText(l, t)},
-                                    {"tier", s.texts.Get(l, "push.tier." + NameOf(t.tier))},
-                                    {"reason", reason}});
+    config::TextArgs args = extra;
+    args["number"] = Num(t.number);
+    args["category"] = s.texts.Get(l, "category." + t.category);
+    args["building"] = BuildingText(l, t);
+    args["tier"] = s.texts.Get(l, "push.tier." + NameOf(t.tier));
+    args["reason"] = reason;
+    std::string text = s.texts.Get(l, key, args);
     LINLI_RETURN_IF_ERROR(Enqueue(db, s, t, r, std::move(text), reason, {}, now_ms));
+    ++notified;
   }
-  return Status::Ok();
+  return notified;
+}
+
+Status NotifyTierStaff(storage::Database& db, const Deps& s, const Ticket& t,
+                       const std::string& key, const std::string& reason, int64_t now_ms) {
+  return NotifyTierStaffCount(db, s, t, key, reason, now_ms).status();
 }
 
 // Writes `t` (already changed by the caller) and its status event from `from`.
+// `status_event`: recorded as a status event even when the status stays (a second
+// escalation, a new deferral), so each reads as what it is (domain/tickets/ticket_history.h).
 Status Record(storage::Database& db, Ticket& t, TicketStatus from, const By& actor,
               const std::string& note, bool is_public, int64_t now_ms,
-              const std::string& photo_ref = "", const std::string& rating = "") {
+              const std::string& photo_ref = "", const std::string& rating = "",
+              bool status_event = false) {
   t.updated_at_ms = now_ms;
   LINLI_RETURN_IF_ERROR(storage::TicketStore::Update(db, t));
   storage::TicketEvent e;
@@ -230,7 +244,7 @@ Status Record(storage::Database& db, Ticket& t, TicketStatus from, const By& act
   e.at_ms = now_ms;
   e.actor_person_id = actor.person_id;
   e.actor_name = actor.name;
-  e.kind = from == t.status ? "note" : "status";
+  e.kind = from == t.status && !status_event ? "note" : "status";
   e.from_status = NameOf(from);
   e.to_status = NameOf(t.status);
   e.note = note;
@@ -272,7 +286,7 @@ Status MoveUp(storage::Database& db, const Deps& s, Ticket& t, TicketStatus to_s
   // The reason is staff text: kept internal (the public board shows the status and tier).
   LINLI_RETURN_IF_ERROR(
       Record(db, t, from, actor, NameOf(old_tier) + " -> " + NameOf(t.tier) + ": " + reason, false,
-             now_ms, "", rating));
+             now_ms, "", rating, /*status_event=*/true));
   if (!reporter_note_key.empty()) {
     LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, reporter_note_key));
   }
@@ -294,6 +308,41 @@ bool ValidDate(const std::string& d) {
 }
 
 }  // namespace
+
+int TicketService::StaffCountAtTier(const config::Config& config, Tier tier) {
+  int n = 0;
+  for (const auto& m : config.staff) n += StaffServesTier(m, tier) ? 1 : 0;
+  return n;
+}
+
+StatusOr<int> TicketService::RemindDeferred(storage::Database& db, const Deps& s,
+                                            int64_t now_ms) {
+  // The promised date has come when it is at most `days_before` days after today.
+  const int64_t ahead = int64_t{s.config.sla.deferred_remind_days_before} * kDayMs;
+  const std::string due_by = FormatLocalTime(now_ms + ahead, s.config.timezone).substr(0, 10);
+  LINLI_ASSIGN_OR_RETURN(auto due, storage::TicketStore::ListDeferredDueUnreminded(db, due_by, kTickBatch));
+  int reminded = 0;
+  const By system{0, "system"};
+  for (const Ticket& t : due) {
+    storage::TicketEvent e;
+    e.ticket_id = t.id;
+    e.at_ms = now_ms;
+    e.actor_name = system.name;
+    e.kind = "reminder";
+    e.from_status = NameOf(t.status);
+    e.to_status = NameOf(t.status);
+    e.note = t.deferred_until;
+    // Decided in the database: one reminder event per ticket, date and deferral.
+    LINLI_ASSIGN_OR_RETURN(bool first, storage::TicketStore::AddReminderOnce(db, e));
+    if (!first) continue;
+    LINLI_RETURN_IF_ERROR(NotifyTierStaffCount(db, s, t, "push.staff_deferred_due",
+                                               t.deferred_reason, now_ms,
+                                               {{"date", t.deferred_until}, {"plan", t.deferred_plan}})
+                              .status());
+    ++reminded;
+  }
+  return reminded;
+}
 
 StatusOr<bool> TicketService::IsStaff(storage::Database& db, const config::Config& config,
                                       int64_t person_id) {
@@ -445,7 +494,7 @@ StatusOr<Ticket> TicketService::Defer(storage::Database& db, const Deps& s, Acto
   // Reason, plan and date are public (the board shows them), in the service's language.
   LINLI_RETURN_IF_ERROR(Record(db, t, from, by,
                                s.texts.Get(s.config.locale, "push.deferred_note", args), true,
-                               now_ms));
+                               now_ms, "", "", /*status_event=*/true));
   LINLI_ASSIGN_OR_RETURN(const std::string pushed_reason, Published(db, s, r));
   LINLI_ASSIGN_OR_RETURN(const std::string pushed_plan, Published(db, s, p));
   LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, "push.deferred_note",

@@ -112,6 +112,21 @@ class TicketService {
   // config.rating.auto_close_days. Bounded work per call.
   static StatusOr<TickResult> Tick(storage::Database& db, const Deps& s, int64_t now_ms);
 
+  // How many configured staff serve ticket tier `tier` (compound: grid and property) - the
+  // staff a tier move notifies. 0 means an escalation there reaches nobody: the ticket still
+  // moves (the tier's deadlines and authority apply, and the deadline job would move it
+  // anyway), and the chat reply says that nobody was notified (staff.done.escalate_nobody).
+  static int StaffCountAtTier(const config::Config& config, storage::Tier tier);
+
+  // The deferred-date reminder job: each deferred ticket whose promised date
+  // (deferred_until) is at most config.sla.deferred_remind_days_before days ahead of today
+  // (config.timezone) reminds its tier's staff privately (push.staff_deferred_due, building
+  // level only), once per deferral: the "reminder" event (note = the date) is inserted only
+  // if none exists since the ticket's last deferral - decided in the database, so a repeated
+  // tick, a restart or a second server instance does not remind twice; a new deferral (even
+  // to the same date) reminds again. Returns how many tickets were reminded. Bounded work.
+  static StatusOr<int> RemindDeferred(storage::Database& db, const Deps& s, int64_t now_ms);
+
   // The text key for a user-facing error returned by the calls above ("staff.denied", ...),
   // "" for a database error.
   static std::string ErrorKey(const Status& status);

@@ -27,6 +27,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -43,6 +44,8 @@ struct RunResult {
 
 class PrivacyCliTest : public ::testing::Test {
  protected:
+  // The CLI speaks the configured locale (issue 11); these tests read its English.
+  virtual std::string Locale() const { return "en"; }
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("linli_privacy_cli_" + std::to_string(::getpid()));
     fs::remove_all(dir_);
@@ -51,7 +54,8 @@ class PrivacyCliTest : public ::testing::Test {
     std::ofstream(config_, std::ios::binary)
         << "{\n  \"locale_dir\": \"" << LINLI_SOURCE_DIR << "/config/locales\",\n"
         << "  \"storage\": {\"sqlite\": {\"path\": \"" << (dir_ / "linli.db").string()
-        << "\"}},\n  \"logging\": {\"level\": \"error\"}\n}\n";
+        << "\"}},\n  \"logging\": {\"level\": \"error\"},\n  \"locale\": \"" << Locale()
+        << "\"\n}\n";
     // A resident with one ticket.
     auto checked = LoadAndValidate(config_);
     ASSERT_TRUE(checked.ok()) << checked.status().ToString();
@@ -159,6 +163,26 @@ TEST_F(PrivacyCliTest, UsageErrorsExplain) {
   EXPECT_EQ(Privacy({"export", "--person", "1", "--user", "u-77"}).exit_code, 2);
   EXPECT_EQ(Privacy({"export", "--person", "x"}).exit_code, 2);
   EXPECT_EQ(Privacy({"export", "--person", "1", "--yes"}).exit_code, 2);
+}
+
+// Issue 11: the CLI's messages follow the configured locale.
+class PrivacyCliZhTest : public PrivacyCliTest {
+ protected:
+  std::string Locale() const override { return "zh-CN"; }
+};
+
+TEST_F(PrivacyCliZhTest, MessagesFollowTheConfiguredLocale) {
+  const std::string id = std::to_string(person_);
+  const RunResult refused = Privacy({"erase", "--person", id});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("本次未做任何更改"));
+  EXPECT_THAT(refused.err, HasSubstr("--yes"));
+  EXPECT_THAT(refused.err, Not(HasSubstr("Nothing was changed")));
+  const RunResult unknown = Privacy({"export", "--person", "9999"});
+  EXPECT_THAT(unknown.err, HasSubstr("没有编号为 9999 的人员"));
+  const RunResult erased = Privacy({"erase", "--person", id, "--yes"});
+  ASSERT_EQ(erased.exit_code, 0) << erased.err;
+  EXPECT_THAT(erased.out, HasSubstr("人员 " + id + " 已删除"));
 }
 
 }  // namespace

@@ -264,3 +264,71 @@ TEST(StartupTest, MigrateStillWorksOnAGoodConfig) {
 
 }  // namespace
 }  // namespace linli
+
+namespace linli {
+namespace {
+
+TEST(StartupTest, OnlyServeAndChatNeedTheChannelSecrets) {
+  EXPECT_EQ(ChannelSecretsFor("serve"), ChannelSecrets::kRequired);
+  EXPECT_EQ(ChannelSecretsFor("chat"), ChannelSecrets::kRequired);
+  EXPECT_EQ(ChannelSecretsFor("something-new"), ChannelSecrets::kRequired);
+  for (const char* c : {"agenda", "roster", "outbox", "privacy", "migrate"}) {
+    EXPECT_EQ(ChannelSecretsFor(c), ChannelSecrets::kNotNeeded) << c;
+  }
+}
+
+// Issue 11: `linli agenda`, `roster` and `outbox` refused to run unless every channel's
+// secret was in the environment.
+constexpr char kUnsetChannelSecret[] =
+    R"("channels": [{"name": "tg", "type": "telegram", "token": "${LINLI_TEST_UNSET_TG_TOKEN}",
+                     "secret_token": "${LINLI_TEST_UNSET_TG_SECRET}"}])";
+
+TEST(StartupTest, AnUnsetChannelSecretStopsServeButNotTheOfflineCommands) {
+  ScratchDir dir;
+  const std::string file = dir.WriteConfig("unset.json", kUnsetChannelSecret);
+  auto strict = LoadAndValidate(file);
+  ASSERT_FALSE(strict.ok());
+  EXPECT_THAT(strict.status().message(),
+              HasSubstr("channels[0].token: environment variable LINLI_TEST_UNSET_TG_TOKEN is not set"));
+  auto offline = LoadAndValidate(file, ::getenv, ChannelSecrets::kNotNeeded);
+  ASSERT_TRUE(offline.ok()) << offline.status().ToString();
+  ASSERT_EQ(offline->config.channels.size(), 1u);
+
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"roster", "list"}, {"outbox"}, {"agenda", "--month", "2026-11"}, {"migrate"}}) {
+    args.push_back("--config");
+    args.push_back(file);
+    const RunResult r = RunLinli(args, dir.path());
+    EXPECT_EQ(r.exit_code, 0) << args[0] << ": " << r.err;
+    EXPECT_THAT(r.err, ::testing::Not(HasSubstr("is not set"))) << args[0];
+  }
+  const RunResult serve = RunLinli({"serve", "--config", file}, dir.path());
+  EXPECT_EQ(serve.exit_code, 1);
+  EXPECT_THAT(serve.err, HasSubstr("LINLI_TEST_UNSET_TG_TOKEN is not set"));
+}
+
+// Issue 11: CLI messages follow the configured locale.
+TEST(StartupTest, TheOutboxCountFollowsTheConfiguredLocale) {
+  ScratchDir dir;
+  const std::string zh = dir.WriteConfig("zh.json", R"("locale": "zh-CN")");
+  RunResult r = RunLinli({"outbox", "--config", zh}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("0 条消息未送达"));
+  const std::string en = dir.WriteConfig("en.json", R"("locale": "en")");
+  r = RunLinli({"outbox", "--config", en, "--status", "failed"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("0 message(s) failed"));
+}
+
+TEST(StartupTest, AnUnsetVariableOutsideTheChannelsIsStillAnErrorOffline) {
+  ScratchDir dir;
+  const std::string file = dir.WriteConfig(
+      "unset_admin.json", R"("admin": {"api_token": "${LINLI_TEST_UNSET_ADMIN_TOKEN}"})");
+  auto offline = LoadAndValidate(file, ::getenv, ChannelSecrets::kNotNeeded);
+  ASSERT_FALSE(offline.ok());
+  EXPECT_THAT(offline.status().message(),
+              HasSubstr("admin.api_token: environment variable LINLI_TEST_UNSET_ADMIN_TOKEN is not set"));
+}
+
+}  // namespace
+}  // namespace linli

@@ -64,3 +64,45 @@ TEST(FormatLocationTest, Locales) {
 
 }  // namespace
 }  // namespace linli::dialogs
+
+namespace linli::dialogs {
+namespace {
+
+// Issue 11: a room number typed after the unit was silently dropped.
+TEST(ParseLocationTest, ARoomAfterTheUnitIsKept) {
+  const auto roster = Roster();
+  for (const char* text : {"3号楼2单元301", "3-2-301", "3栋2单元301室", "building 3 unit 2 room 301"}) {
+    SCOPED_TRACE(text);
+    const domain::ParsedLocation p = domain::ParseLocation(text, roster);
+    EXPECT_EQ(p.result, domain::ParsedLocation::Result::kOk);
+    EXPECT_EQ(p.room, "301");
+  }
+  EXPECT_EQ(domain::ParseLocation("3号楼2单元", roster).room, "");
+  EXPECT_EQ(domain::FormatLocationWithRoom("3", "2", "301", "zh-CN"), "3号楼2单元301室");
+  EXPECT_EQ(domain::FormatLocationWithRoom("3", "2", "301", "en"), "Bldg 3 Unit 2 Room 301");
+  EXPECT_EQ(domain::FormatLocationWithRoom("3", "2", "", "zh-CN"), "3号楼2单元");
+  EXPECT_EQ(domain::RoomOf("3号楼2单元301室", roster), "301");
+  EXPECT_EQ(domain::RoomOf("3号楼2单元", roster), "");
+}
+
+// Issue 11: a problem at the south gate or the car park could not be reported.
+TEST(ParseLocationTest, NamedPlacesOfTheCompoundAreLocations) {
+  auto roster = Roster();
+  roster.places = {{"south_gate", "南门"}, {"car_park", "停车场"}, {"car_park_b", "地下停车场"}};
+  for (const auto& [text, id] : std::vector<std::pair<std::string, std::string>>{
+           {"南门", "south_gate"}, {" 南门口 ", "south_gate"}, {"south_gate", "south_gate"},
+           {"停车场B2区", "car_park"}, {"地下停车场", "car_park_b"}}) {
+    SCOPED_TRACE(text);
+    const domain::ParsedLocation p = domain::ParseLocation(text, roster);
+    EXPECT_EQ(p.result, domain::ParsedLocation::Result::kOk);
+    EXPECT_EQ(p.place, id);
+    EXPECT_EQ(p.building, "");
+    EXPECT_EQ(p.unit, "");
+  }
+  EXPECT_EQ(domain::ParseLocation("北门", roster).result, domain::ParsedLocation::Result::kNoBuilding);
+  EXPECT_EQ(domain::ParseLocation("3号楼", roster).building, "3");
+  EXPECT_EQ(domain::ParseLocation("3号楼", roster).place, "");
+}
+
+}  // namespace
+}  // namespace linli::dialogs
