@@ -116,6 +116,8 @@ class WishE2eTest : public ::testing::Test {
     EXPECT_TRUE(std::regex_search(created, m, std::regex("编号 ([0-9]+)"))) << created;
     number_ = m.size() > 1 ? std::stoll(m[1].str()) : 0;
     EXPECT_TRUE(Contains(Private(kStaff, "通过 " + std::to_string(number_)), "已通过"));
+    // The requester is told privately.
+    EXPECT_TRUE(Contains(h_.NextReplyText(kResident), "审核通过"));
     auto card = h_.WaitForReplies(kGroup, 1);
     EXPECT_EQ(card.size(), 1u);
     if (!card.empty()) card_text_ = TextOf(card[0]);
@@ -179,7 +181,6 @@ TEST_F(WishE2eTest, TheWholeStoryOverTelegram) {
   EXPECT_TRUE(Contains(card_text_, "3号楼"));
   EXPECT_TRUE(Contains(card_text_, "认领"));
   ExpectGroupSafe(card_text_);
-  EXPECT_TRUE(Contains(h_.NextReplyText(kResident), "审核通过"));
 
   // A volunteer claims by replying to the card.
   ASSERT_EQ(h_.PostWebhook(GroupUpdate(kVol[0], "认领", card).dump()).status, 200);
@@ -272,12 +273,14 @@ TEST_F(WishE2eTest, TheJobsAutoConfirmAndAutoReleaseWithTheClock) {
   const int64_t released_wish = number_;
   ASSERT_EQ(h_.PostWebhook(GroupUpdate(kVol[0], "认领", card).dump()).status, 200);
   EXPECT_TRUE(Contains(h_.NextReplyText(kGroup), "认领成功"));
+  EXPECT_TRUE(Contains(h_.NextReplyText(kResident), "李志愿"));  // who will come
   h_.WaitForCalls("editMessageText", 1);
   // Auto-confirm: another wish done but never confirmed.
   const int64_t card2 = PostAndApprove();
   ASSERT_GT(card2, 0);
   ASSERT_EQ(h_.PostWebhook(GroupUpdate(kVol[1], "认领", card2).dump()).status, 200);
   EXPECT_TRUE(Contains(h_.NextReplyText(kGroup), "认领成功"));
+  EXPECT_TRUE(Contains(h_.NextReplyText(kVol[1]), "联系人"));  // the contact, privately
   EXPECT_TRUE(Contains(Private(kVol[1], "完成 " + std::to_string(number_)), "等待许愿人确认"));
   const int64_t edits_before = static_cast<int64_t>(h_.WaitForCalls("editMessageText", 3).size());
 
