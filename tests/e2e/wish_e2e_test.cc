@@ -27,6 +27,7 @@ constexpr int64_t kStranger = 5550009;
 constexpr int64_t kVol[] = {6001, 6002, 6003};
 constexpr const char* kVolName[] = {"李志愿", "王志愿", "赵志愿"};
 constexpr int64_t kGroup = -1009999;
+constexpr char kAdminToken[] = "wish-e2e-admin-token-0123456789";
 constexpr char kWishText[] = "帮我买降压药，我是张三丰，电话13812345678，住3号楼2单元301";
 
 bool Contains(const std::string& haystack, const std::string& needle) {
@@ -59,6 +60,7 @@ class WishE2eTest : public ::testing::Test {
       c.groups.push_back(g);
       c.wishes.points_per_wish = 10;
       c.wishes.points_per_hour = 4;
+      c.admin.api_token = kAdminToken;
     });
   }
 
@@ -116,6 +118,8 @@ class WishE2eTest : public ::testing::Test {
     EXPECT_TRUE(std::regex_search(created, m, std::regex("编号 ([0-9]+)"))) << created;
     number_ = m.size() > 1 ? std::stoll(m[1].str()) : 0;
     EXPECT_TRUE(Contains(Private(kStaff, "通过 " + std::to_string(number_)), "已通过"));
+    // The requester is told privately.
+    EXPECT_TRUE(Contains(h_.NextReplyText(kResident), "审核通过"));
     auto card = h_.WaitForReplies(kGroup, 1);
     EXPECT_EQ(card.size(), 1u);
     if (!card.empty()) card_text_ = TextOf(card[0]);
@@ -179,7 +183,6 @@ TEST_F(WishE2eTest, TheWholeStoryOverTelegram) {
   EXPECT_TRUE(Contains(card_text_, "3号楼"));
   EXPECT_TRUE(Contains(card_text_, "认领"));
   ExpectGroupSafe(card_text_);
-  EXPECT_TRUE(Contains(h_.NextReplyText(kResident), "审核通过"));
 
   // A volunteer claims by replying to the card.
   ASSERT_EQ(h_.PostWebhook(GroupUpdate(kVol[0], "认领", card).dump()).status, 200);
@@ -272,12 +275,14 @@ TEST_F(WishE2eTest, TheJobsAutoConfirmAndAutoReleaseWithTheClock) {
   const int64_t released_wish = number_;
   ASSERT_EQ(h_.PostWebhook(GroupUpdate(kVol[0], "认领", card).dump()).status, 200);
   EXPECT_TRUE(Contains(h_.NextReplyText(kGroup), "认领成功"));
+  EXPECT_TRUE(Contains(h_.NextReplyText(kResident), "李志愿"));  // who will come
   h_.WaitForCalls("editMessageText", 1);
   // Auto-confirm: another wish done but never confirmed.
   const int64_t card2 = PostAndApprove();
   ASSERT_GT(card2, 0);
   ASSERT_EQ(h_.PostWebhook(GroupUpdate(kVol[1], "认领", card2).dump()).status, 200);
   EXPECT_TRUE(Contains(h_.NextReplyText(kGroup), "认领成功"));
+  EXPECT_TRUE(Contains(h_.NextReplyText(kVol[1]), "联系人"));  // the contact, privately
   EXPECT_TRUE(Contains(Private(kVol[1], "完成 " + std::to_string(number_)), "等待许愿人确认"));
   const int64_t edits_before = static_cast<int64_t>(h_.WaitForCalls("editMessageText", 3).size());
 
@@ -304,6 +309,46 @@ TEST_F(WishE2eTest, TheJobsAutoConfirmAndAutoReleaseWithTheClock) {
     if (e.body["message_id"] == card && Contains(TextOf(e), "认领")) reopened = true;
   }
   EXPECT_TRUE(reopened);
+}
+
+// The admin API is built from the same action list as the staff chat commands.
+TEST_F(WishE2eTest, TheAdminApiListsShowsAndActsLikeChat) {
+  const int64_t card = PostAndApprove();
+  ASSERT_GT(card, 0);
+  const httplib::Headers auth = {{"Authorization", std::string("Bearer ") + kAdminToken}};
+  const std::string n = std::to_string(number_);
+  HttpResult list = h_.Get("/api/admin/wishes?status=open", auth);
+  ASSERT_EQ(list.status, 200) << list.body;
+  json j = json::parse(list.body);
+  ASSERT_EQ(j["wishes"].size(), 1u);
+  EXPECT_EQ(j["wishes"][0]["number"], number_);
+  EXPECT_EQ(json::parse(h_.Get("/api/admin/wishes?status=pending", auth).body)["wishes"].size(), 0u);
+  EXPECT_EQ(h_.Get("/api/admin/wishes?status=bogus", auth).status, 400);
+  EXPECT_EQ(h_.Get("/api/admin/wishes", {}).status, 401);
+
+  HttpResult one = h_.Get("/api/admin/wishes/" + n, auth);
+  ASSERT_EQ(one.status, 200) << one.body;
+  j = json::parse(one.body);
+  EXPECT_EQ(j["status"], "open");
+  ASSERT_EQ(j["events"].size(), 2u);
+  EXPECT_EQ(j["events"][1]["kind"], "approved");
+  EXPECT_EQ(j["events"][1]["actor_name"], "王网格");
+  EXPECT_EQ(h_.Get("/api/admin/wishes/999", auth).status, 404);
+
+  HttpResult missing = h_.Post("/api/admin/wishes/" + n + "/reject", "{}", auth);
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_TRUE(Contains(missing.body, "missing field: reason")) << missing.body;
+  HttpResult late = h_.Post("/api/admin/wishes/" + n + "/reject", R"({"reason": "重复"})", auth);
+  EXPECT_EQ(late.status, 409) << late.body;
+  EXPECT_EQ(json::parse(late.body)["code"], "wish.bad_state");
+  EXPECT_EQ(h_.Post("/api/admin/wishes/" + n + "/bogus", "{}", auth).status, 404);
+  HttpResult cancelled = h_.Post("/api/admin/wishes/" + n + "/cancel", "{}", auth);
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(json::parse(cancelled.body)["status"], "cancelled");
+  // The card says so.
+  auto edits = h_.WaitForCalls("editMessageText", 1);
+  ASSERT_EQ(edits.size(), 1u);
+  EXPECT_TRUE(Contains(TextOf(edits[0]), "已撤销"));
 }
 
 }  // namespace

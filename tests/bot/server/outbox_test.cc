@@ -73,6 +73,34 @@ TEST_F(OutboxTest, SendsAndMarksSentWithAStableIdempotencyKey) {
   EXPECT_EQ(RunOnce(), 0);  // nothing is sent twice
 }
 
+// Issue 9: an edit of a card (OutboundMessage::edit_of) on a platform that cannot edit goes
+// out as its short follow-up post, or not at all without one; it records no card.
+TEST_F(OutboxTest, AnEditBecomesTheFollowUpWhereThePlatformCannotEdit) {
+  OutboundMessage edit;
+  edit.to = {"tg", "group-9", "group-9", ChatType::kGroup};
+  edit.text = "【微心愿 #12】… 已认领：李志愿";
+  edit.edit_of = "pm-7";
+  edit.follow_up = "心愿 #12 已认领 1/1：李志愿";
+  edit.choices = {{"认领", "/claim 12"}};
+  OutboundMessage silent = edit;
+  silent.follow_up = "";
+  int64_t a = 0, b = 0;
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+    LINLI_ASSIGN_OR_RETURN(a, storage::OutboxStore::Enqueue(db, edit, clock_.NowMillis()));
+    LINLI_ASSIGN_OR_RETURN(b, storage::OutboxStore::Enqueue(db, silent, clock_.NowMillis()));
+    return Status::Ok();
+  }).ok());
+  ASSERT_FALSE(tg_.can_edit());
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(RunOnce(), 1);  // same destination: one after the other
+  EXPECT_EQ(StatusOf(a), "sent");
+  EXPECT_EQ(StatusOf(b), "sent");
+  ASSERT_EQ(tg_.sent().size(), 1u);  // the silent one reached no platform
+  EXPECT_EQ(tg_.sent()[0].text, "心愿 #12 已认领 1/1：李志愿");
+  EXPECT_TRUE(tg_.sent()[0].edit_of.empty());
+  EXPECT_TRUE(tg_.sent()[0].choices.empty());
+}
+
 // A card (OutboundMessage::card_kind) is recorded with the platform id of the sent message,
 // so a reply to it can be routed; ordinary messages and sends without an id record nothing.
 TEST_F(OutboxTest, SentCardsAreRecordedWithTheirPlatformMessageId) {
