@@ -612,6 +612,9 @@ FlowSpec DraftFlow() {
   flow.name = "decision_draft";
   flow.where = Where::kPrivateOnly;
   flow.triggers = {"/draft", "起草公约"};
+  flow.refuse_start = [](const TurnContext& ctx) {
+    return ctx.is_staff() ? std::string() : std::string("decision.denied");
+  };
 
   StepSpec title;
   title.name = "title";

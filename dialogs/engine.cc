@@ -624,6 +624,12 @@ StatusOr<std::optional<Engine::Outcome>> Engine::PickFlow(TurnContext& ctx, Turn
 
   turn.slots.clear();
   if (RefuseHere(ctx, *triggered, args)) return std::optional<Outcome>(Outcome::Idle());
+  if (triggered->refuse_start) {
+    if (const std::string key = triggered->refuse_start(ctx); !key.empty()) {
+      ctx.Reply(ctx.T(key));
+      return std::optional<Outcome>(Outcome::Idle());
+    }
+  }
   if (triggered->steps.empty()) {
     LINLI_RETURN_IF_ERROR(triggered->on_start(ctx, args));
     return std::optional<Outcome>(Outcome::Idle());

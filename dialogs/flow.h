@@ -181,6 +181,10 @@ struct FlowSpec {
                                       // on the first word; the rest is passed as args
   std::string menu_label_key;         // label in the main menu ("" = not in the menu)
   std::vector<StepSpec> steps;        // first step is the entry; empty = one-shot command
+  // Optional, stepped flows: who may start it. Returns the text key of the refusal for a
+  // sender who may not (the engine replies with it; the flow does not start and nothing is
+  // written), "" for one who may. The domain service checks authority again on completion.
+  std::function<std::string(const TurnContext&)> refuse_start;
   // One-shot flows: runs at once with the text after the trigger.
   std::function<Status(TurnContext&, const std::string& args)> on_start;
   // Stepped flows: runs when the last step is done (or confirmed); does the domain writes

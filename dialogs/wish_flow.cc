@@ -174,6 +174,9 @@ FlowSpec WishForFlow() {
   flow.name = "wishfor";
   flow.where = Where::kPrivateOnly;
   flow.triggers = {"/wishfor", "代许愿"};
+  flow.refuse_start = [](const TurnContext& ctx) {
+    return ctx.is_staff() ? std::string() : std::string("wish.denied");
+  };
   StepSpec who;
   who.name = "for";
   who.prompt_key = "wish.ask_for";

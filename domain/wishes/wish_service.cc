@@ -11,6 +11,7 @@
 #include "domain/common/time_format.h"
 #include "domain/people/private_conversation.h"
 #include "domain/tickets/authority.h"
+#include "domain/volunteers/notice.h"
 #include "domain/volunteers/volunteers.h"
 #include "domain/wishes/wish_rules.h"
 #include "storage/card_store.h"
@@ -148,6 +149,34 @@ StatusOr<std::vector<std::string>> Holders(storage::Database& db, int64_t number
 
 ConversationRef GroupRef(const std::string& channel, const std::string& chat_id) {
   return {channel, chat_id, chat_id, ChatType::kGroup};
+}
+
+// Tells every staff member privately that wish `w` waits for review (通过 N / 驳回 N 原因):
+// its number, category and building - the review itself shows the rest (心愿管理).
+Status TellReviewers(storage::Database& db, const Deps& s, const Wish& w, int64_t now_ms) {
+  // The staff of the config (once they have written to the bot or were synced at start) and
+  // those granted the role in the database.
+  std::vector<int64_t> staff;
+  for (const auto& m : s.config.staff) {
+    LINLI_ASSIGN_OR_RETURN(auto id, storage::IdentityStore::FindIdentity(db, m.channel, m.user_id));
+    if (id) staff.push_back(id->person_id);
+  }
+  LINLI_ASSIGN_OR_RETURN(storage::Rows granted,
+                         db.Query("SELECT id FROM persons WHERE role IN ('staff', 'admin')"));
+  for (const auto& row : granted) staff.push_back(row.Int(0));
+  std::sort(staff.begin(), staff.end());
+  staff.erase(std::unique(staff.begin(), staff.end()), staff.end());
+  for (const int64_t person : staff) {
+    LINLI_ASSIGN_OR_RETURN(std::string locale, PersonLocale(db, s, person));
+    LINLI_RETURN_IF_ERROR(TellPerson(
+        db, s, person, "wish.review_request",
+        {{"number", Num(w.number)},
+         {"category", s.texts.Get(locale, "wish.category." + w.category)},
+         {"building", w.building.empty() ? std::string("-")
+                                         : FormatLocation(w.building, "", locale)}},
+        now_ms));
+  }
+  return Status::Ok();
 }
 
 // Posts the card to every configured group that takes wishes of the wish's building. The
@@ -401,6 +430,7 @@ StatusOr<Wish> WishService::Post(storage::Database& db, const Deps& s, Actor act
   LINLI_RETURN_IF_ERROR(Event(db, w, "posted", actor.person_id, actor_name,
                               acting_for ? "acting_for" : "", now_ms));
   if (w.status == WishStatus::kOpen) LINLI_RETURN_IF_ERROR(PostCards(db, s, w, now_ms));
+  if (w.status == WishStatus::kPending) LINLI_RETURN_IF_ERROR(TellReviewers(db, s, w, now_ms));
   return w;
 }
 

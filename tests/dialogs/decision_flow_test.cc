@@ -73,5 +73,18 @@ TEST_F(DecisionFlowTest, AnInvitedRepresentativeCommentsOnADraftAndStaffSeeIt) {
   EXPECT_THAT(Say("投票情况 1"), HasSubstr("建议周末放宽"));
 }
 
+// A resident's 起草公约 is refused at the trigger: no draft step starts, so the next message is
+// not taken as a title, and nothing is drafted.
+TEST_F(DecisionFlowTest, AResidentCannotStartADraft) {
+  Bind("rep", "1-1-101");
+  const std::string refused = Say("起草公约", "rep");
+  EXPECT_THAT(refused, HasSubstr("工作人员"));
+  EXPECT_THAT(refused, Not(HasSubstr("标题")));
+  EXPECT_THAT(Say("噪音公约", "rep"), Not(HasSubstr("工作人员")));
+  auto rows = h_.db().Query("SELECT COUNT(*) FROM decisions");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0].Int(0), 0);
+}
+
 }  // namespace
 }  // namespace linli::dialogs

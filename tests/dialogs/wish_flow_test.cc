@@ -59,8 +59,23 @@ class WishFlowTest : public ::testing::Test {
 };
 
 TEST_F(WishFlowTest, APostedWishWaitsForApprovalThenItsCardGoesToTheGroupWithoutPersonalData) {
+  h_.PersonOf(kStaff);  // staff who have written to the bot are told of wishes to review
+  h_.TakeOutbox();
   const int64_t n = h_.PostWish(kResident, kWishText);
   ASSERT_GT(n, 0);
+  {
+    int to_staff = 0;
+    for (const auto& m : h_.TakeOutbox()) {
+      if (m.to.user_id != kStaff) continue;
+      ++to_staff;
+      EXPECT_EQ(m.to.chat_type, ChatType::kPrivate);
+      EXPECT_THAT(m.text, HasSubstr("心愿 #" + std::to_string(n)));
+      EXPECT_THAT(m.text, HasSubstr("待审核"));
+      EXPECT_THAT(m.text, HasSubstr("通过 " + std::to_string(n)));
+      EXPECT_THAT(m.text, Not(HasSubstr(kOwnerPhone)));
+    }
+    EXPECT_EQ(to_staff, 1);
+  }
   EXPECT_EQ(h_.Wish(n).status, WishStatus::kPending);
   EXPECT_EQ(h_.Wish(n).building, "3");
   EXPECT_EQ(h_.Wish(n).contact_phone, kOwnerPhone);  // from the roster, for the helper
@@ -305,9 +320,12 @@ TEST_F(WishFlowTest, StaffPostForAResidentOfTheRoster) {
   EXPECT_NE(w.requester_household_id, 0);
   EXPECT_EQ(w.contact_name, kOwnerName);
   EXPECT_TRUE(w.acted_for());
-  // Residents cannot post for others.
-  h_.Say("代许愿", kStranger);
-  EXPECT_THAT(DialogHarness::Text(h_.Say("3-2-301", kStranger)), HasSubstr("只有工作人员"));
+  // Residents cannot post for others: refused at the trigger, and the flow does not start (the
+  // next message is an ordinary one, not an answer to "为谁许愿").
+  const std::string refused = DialogHarness::Text(h_.Say("代许愿", kStranger));
+  EXPECT_THAT(refused, HasSubstr("只有工作人员"));
+  EXPECT_THAT(refused, Not(HasSubstr("为谁许愿")));
+  EXPECT_THAT(DialogHarness::Text(h_.Say("3-2-301", kStranger)), Not(HasSubstr("只有工作人员")));
 }
 
 TEST_F(WishFlowTest, TheWishFlowIsPrivateOnlyAndListsShowOnlyWhatGroupsMay) {

@@ -117,6 +117,10 @@ class WishE2eTest : public ::testing::Test {
     std::smatch m;
     EXPECT_TRUE(std::regex_search(created, m, std::regex("编号 ([0-9]+)"))) << created;
     number_ = m.size() > 1 ? std::stoll(m[1].str()) : 0;
+    // Staff are told privately that it waits for review.
+    const std::string review = h_.NextReplyText(kStaff);
+    EXPECT_TRUE(Contains(review, "待审核")) << review;
+    EXPECT_TRUE(Contains(review, "通过 " + std::to_string(number_))) << review;
     EXPECT_TRUE(Contains(Private(kStaff, "通过 " + std::to_string(number_)), "已通过"));
     // The requester is told privately.
     EXPECT_TRUE(Contains(h_.NextReplyText(kResident), "审核通过"));
