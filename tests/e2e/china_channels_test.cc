@@ -1356,6 +1356,8 @@ TEST(ChinaChannelsE2eTest, WechatWishClaimedByNumberAndConfirmedByTypingOne) {
   // Typing 1 again is no second confirmation (the question is gone: it picks from the menu).
   resident.Say(h, "1");
   EXPECT_EQ(h.Count("SELECT COUNT(*) FROM points_ledger WHERE ref = '1'"), 1);
+}
+
 // ---- Decisions over WeChat OA (issue 10): typed numbers, a change, the fake clock closes ----
 
 // The invite code of household "b-u-r" (a fresh one when used).
