@@ -244,6 +244,20 @@ struct BuildingHead {
   std::vector<std::string> buildings;     // decisions.building_heads[].buildings: compound ids
 };
 
+// decisions.appraisal: the quarterly appraisal (民主评议) the `appraisal` job drafts and opens
+// by itself, once per quarter. Off by default: it pushes a questionnaire to every household,
+// so a community turns it on when it has agreed to it (and its roster is bound), rather than
+// an upgrade surprising everyone on the first quarter's last month.
+struct AppraisalScheduleConfig {
+  bool enabled = false;  // decisions.appraisal.enabled
+  // decisions.appraisal.opens_day: the day (1..28) of the quarter's last month (March, June,
+  // September, December) on which it opens, at 00:00 config.timezone.
+  int opens_day = 1;
+  // decisions.appraisal.open_days: how long it stays open (1..60 days).
+  int open_days = 14;
+  std::vector<std::string> buildings;  // decisions.appraisal.buildings; empty = whole compound
+};
+
 // Residents' decisions (issue 10): covenants, polls, appraisals, elections.
 struct DecisionsConfig {
   // decisions.reminder_hours: households that have not voted are reminded this many hours
@@ -254,6 +268,7 @@ struct DecisionsConfig {
   std::vector<std::string> appraisal_criteria = {"service", "cleaning", "security", "repairs",
                                                  "greenery"};
   std::vector<BuildingHead> building_heads;  // decisions.building_heads
+  AppraisalScheduleConfig appraisal;         // decisions.appraisal
 };
 
 struct LoggingConfig {

@@ -346,6 +346,13 @@ StatusOr<Decision> DecisionService::Create(storage::Database& db, const Deps& s,
   LINLI_ASSIGN_OR_RETURN(d.created_by_name, ActorName(db, s, actor));
   d.created_by_person_id = actor.person_id;
   d.created_at_ms = now_ms;
+  if (in.once_per_period) {
+    LINLI_ASSIGN_OR_RETURN(auto id, storage::DecisionStore::CreateIfPeriodFree(db, d));
+    if (!id) {
+      return UserError(StatusCode::kAlreadyExists, "decision.period_taken", {{"period", d.period}});
+    }
+    return Get(db, *id);
+  }
   LINLI_ASSIGN_OR_RETURN(d.id, storage::DecisionStore::Create(db, d));
   return Get(db, d.id);
 }
