@@ -1,7 +1,7 @@
 // Staff create polls, elections and appraisals in chat (issue 10), stepped private flows built
 // like 起草公约 (dialogs/decision_flow.cc) and refused to non-staff at the trigger:
 //   发起问卷 /newpoll       title, buildings, per household or per person, closing time, then
-//                           the questions one by one (kind, text, options; 完成 to finish).
+//                           the questions one by one (kind, text, options; 结束 to finish).
 //   发起选举 /newelection   title, buildings, end of nominations (= opening), closing time.
 //   发起评议 /newappraisal  quarter ("2026-Q4"), buildings, closing time; the criteria come
 //                           from config.decisions.appraisal_criteria.
@@ -198,7 +198,7 @@ FlowSpec NewPollFlow() {
   who.slot = "who";
   who.next = "closes";
 
-  // The question's kind, or 完成 when at least one question is written.
+  // The question's kind, or 结束 when at least one question is written.
   StepSpec qkind;
   qkind.name = "qkind";
   qkind.prompt_key = "decision.new.qkind";
@@ -209,7 +209,7 @@ FlowSpec NewPollFlow() {
   qkind.accept = [](TurnContext&, const UserInput& in, Slots& s) {
     json d = Draft(s);
     const std::string t = in.text;
-    if (t == "完成" || t == "done" || t == "/done") {
+    if (t == "结束" || t == "end" || t == "/end") {  // not 完成: that is the wish command
       if (!d.contains("questions") || d["questions"].empty()) {
         return StepVerdict::Reject("decision.new.no_questions");
       }

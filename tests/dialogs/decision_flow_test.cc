@@ -86,21 +86,21 @@ TEST_F(DecisionFlowTest, AResidentCannotStartADraft) {
   EXPECT_EQ((*rows)[0].Int(0), 0);
 }
 
-// 发起问卷: the questions one by one, 完成, then a poll draft through the service's draft path.
+// 发起问卷: the questions one by one, 结束, then a poll draft through the service's draft path.
 TEST_F(DecisionFlowTest, StaffCreateAPollStepByStep) {
   EXPECT_THAT(Say("发起问卷"), HasSubstr("标题"));
   EXPECT_THAT(Say("停车意见征询"), HasSubstr("楼栋"));
   EXPECT_THAT(Say("1"), HasSubstr("按户还是按人"));
   EXPECT_THAT(Say("2"), HasSubstr("截止"));
   EXPECT_THAT(Say("2026-12-10 18:00"), HasSubstr("第 1 题"));
-  EXPECT_THAT(Say("完成"), HasSubstr("还没有题目"));
+  EXPECT_THAT(Say("结束"), HasSubstr("还没有题目"));
   EXPECT_THAT(Say("1"), HasSubstr("题目"));
   EXPECT_THAT(Say("哪天洗车？"), HasSubstr("选项"));
   EXPECT_THAT(Say("周六"), HasSubstr("至少两个"));
   EXPECT_THAT(Say("周六,周日"), HasSubstr("第 2 题"));
   EXPECT_THAT(Say("3"), HasSubstr("题目"));
   EXPECT_THAT(Say("对停车管理打分"), HasSubstr("第 3 题"));
-  const std::string confirm = Say("完成");
+  const std::string confirm = Say("结束");
   EXPECT_THAT(confirm, HasSubstr("确认创建问卷"));
   EXPECT_THAT(confirm, HasSubstr("周六、周日"));
   EXPECT_THAT(Say("确认"), HasSubstr("已创建草稿 #1"));
