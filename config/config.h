@@ -217,7 +217,7 @@ struct GroupConfig {
   std::string name;                     // groups[].name: unique, for logs and staff
   std::string channel;                  // groups[].channel: a configured channel's name
   std::string chat_id;                  // groups[].chat_id: the platform's chat id
-  std::vector<std::string> posts;       // groups[].posts: what is posted there: "wishes"
+  std::vector<std::string> posts;       // groups[].posts: "wishes", "decisions" (results)
   std::vector<std::string> buildings;   // groups[].buildings: only these buildings' (empty = all)
 
   bool Posts(const std::string& kind) const {

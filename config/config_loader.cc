@@ -951,9 +951,10 @@ void DecodeWishes(Decoder& d, const json& root, WishesConfig& w) {
   }
 }
 
-// What a group may be posted: "wishes" (issue 9; later kinds add their names here).
-constexpr std::string_view kGroupPosts[] = {"wishes"};
-constexpr const char* kGroupPostsText = "wishes";
+// What a group may be posted: "wishes" (issue 9), "decisions" (issue 10: the results of closed
+// decisions); later kinds add their names here.
+constexpr std::string_view kGroupPosts[] = {"wishes", "decisions"};
+constexpr const char* kGroupPostsText = "wishes, decisions";
 
 void DecodeGroups(Decoder& d, const json& root, const Config& cfg,
                   std::vector<GroupConfig>& groups) {
