@@ -820,11 +820,14 @@ void DecodeRetention(Decoder& d, const json& root, RetentionConfig& retention) {
   }
 }
 
-void DecodeDecisions(Decoder& d, const json& root, const CompoundConfig& compound,
+void DecodeDecisions(Decoder& d, const json& root,
                      DecisionsConfig& decisions) {
   const json* j =
-      d.Section(root, "", "decisions", {"reminder_hours", "appraisal_criteria", "building_heads"});
+      d.Section(root, "", "decisions", {"reminder_hours", "appraisal_criteria"});
   if (j == nullptr) return;
+  if (Decoder::Find(*j, "building_heads") != nullptr) {
+    d.Error("decisions.building_heads", "moved to the top-level key building_heads");
+  }
   d.Integer(*j, "decisions", "reminder_hours", decisions.reminder_hours, 0, 720);
   if (const json* arr = d.Array(*j, "decisions", "appraisal_criteria")) {
     std::vector<std::string> out;
@@ -839,18 +842,25 @@ void DecodeDecisions(Decoder& d, const json& root, const CompoundConfig& compoun
     if (arr->empty()) d.Error("decisions.appraisal_criteria", "must be a non-empty array");
     decisions.appraisal_criteria = std::move(out);
   }
-  if (const json* arr = d.Array(*j, "decisions", "building_heads")) {
+}
+
+// building_heads: the compound's building heads (楼栋长), used by paper ballots (代投) and by
+// 代许愿. After compound: each names buildings of compound.buildings.
+void DecodeBuildingHeads(Decoder& d, const json& root, const CompoundConfig& compound,
+                         std::vector<BuildingHead>& heads) {
+  if (const json* arr = d.Array(root, "", "building_heads")) {
     for (size_t i = 0; i < arr->size(); ++i) {
-      const std::string path = Index("decisions.building_heads", i);
+      const std::string path = Index("building_heads", i);
       const json& h = (*arr)[i];
       if (!h.is_object()) {
         d.Error(path, "must be an object (got " + Describe(h) + ")");
         continue;
       }
-      d.CheckKeys(h, path, {"channel", "user_id", "buildings"});
+      d.CheckKeys(h, path, {"channel", "user_id", "buildings", "name"});
       BuildingHead head;
       d.RequiredString(h, path, "channel", head.channel);
       d.RequiredString(h, path, "user_id", head.user_id);
+      d.String(h, path, "name", head.name, /*non_empty=*/false);
       const json* b = Decoder::Find(h, "buildings");
       if (b == nullptr || !b->is_array() || b->empty()) {
         d.Error(path + ".buildings", "must be a non-empty array of building ids");
@@ -866,7 +876,7 @@ void DecodeDecisions(Decoder& d, const json& root, const CompoundConfig& compoun
           }
         }
       }
-      decisions.building_heads.push_back(std::move(head));
+      heads.push_back(std::move(head));
     }
   }
 }
@@ -1177,7 +1187,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   d.CheckKeys(root, "", {"server", "storage", "locale", "timezone", "locale_dir", "channels",
                          "compound", "staff", "categories", "dialog", "outbox", "logging", "sla",
                          "rating", "admin", "limits", "retention", "wishes", "groups",
-                         "volunteers", "points", "decisions"});
+                         "volunteers", "points", "decisions", "building_heads"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
   DecodeLocale(d, root, source_path, cfg);
@@ -1195,7 +1205,8 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   DecodeRetention(d, root, cfg.retention);
   DecodeWishes(d, root, cfg.wishes);
   DecodeGroups(d, root, cfg, cfg.groups);  // after channels and compound: it names them
-  DecodeDecisions(d, root, cfg.compound, cfg.decisions);
+  DecodeDecisions(d, root, cfg.decisions);
+  DecodeBuildingHeads(d, root, cfg.compound, cfg.building_heads);
   if (!d.errors.empty()) return Invalid(source_path, d.errors);
   return cfg;
 }
