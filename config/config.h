@@ -236,12 +236,14 @@ struct GroupConfig {
   }
 };
 
-// A building head (楼栋长) granted the right to record paper ballots (代投) for the
-// households of their buildings (issue 10 point 5).
+// A building head (楼栋长), one concept for the whole compound: records paper ballots (代投,
+// issue 10 point 5) and posts wishes (代许愿, issue 9) for the households and persons of their
+// buildings only.
 struct BuildingHead {
-  std::string channel;                    // decisions.building_heads[].channel
-  std::string user_id;                    // decisions.building_heads[].user_id
-  std::vector<std::string> buildings;     // decisions.building_heads[].buildings: compound ids
+  std::string channel;                    // building_heads[].channel
+  std::string user_id;                    // building_heads[].user_id
+  std::vector<std::string> buildings;     // building_heads[].buildings: compound ids, non-empty
+  std::string name;                       // building_heads[].name: shown as the actor; optional
 };
 
 // decisions.appraisal: the quarterly appraisal (民主评议) the `appraisal` job drafts and opens
@@ -267,7 +269,6 @@ struct DecisionsConfig {
   // locale files, else the id itself) each household rates 1-5 in the quarterly appraisal.
   std::vector<std::string> appraisal_criteria = {"service", "cleaning", "security", "repairs",
                                                  "greenery"};
-  std::vector<BuildingHead> building_heads;  // decisions.building_heads
   AppraisalScheduleConfig appraisal;         // decisions.appraisal
 };
 
@@ -301,6 +302,7 @@ struct Config {
   WishesConfig wishes;
   std::vector<GroupConfig> groups;
   DecisionsConfig decisions;
+  std::vector<BuildingHead> building_heads;  // building_heads (top level); default none
   LoggingConfig logging;
 
   std::string source_path;                  // the file this was loaded from

@@ -822,9 +822,13 @@ void DecodeRetention(Decoder& d, const json& root, RetentionConfig& retention) {
 
 void DecodeDecisions(Decoder& d, const json& root, const CompoundConfig& compound,
                      DecisionsConfig& decisions) {
-  const json* j =
-      d.Section(root, "", "decisions", {"reminder_hours", "appraisal_criteria", "building_heads", "appraisal"});
+  // building_heads is listed so that its old place gets the "moved" error alone.
+  const json* j = d.Section(root, "", "decisions",
+                            {"reminder_hours", "appraisal_criteria", "building_heads", "appraisal"});
   if (j == nullptr) return;
+  if (Decoder::Find(*j, "building_heads") != nullptr) {
+    d.Error("decisions.building_heads", "moved to the top-level key building_heads");
+  }
   d.Integer(*j, "decisions", "reminder_hours", decisions.reminder_hours, 0, 720);
   if (const json* arr = d.Array(*j, "decisions", "appraisal_criteria")) {
     std::vector<std::string> out;
@@ -838,36 +842,6 @@ void DecodeDecisions(Decoder& d, const json& root, const CompoundConfig& compoun
     }
     if (arr->empty()) d.Error("decisions.appraisal_criteria", "must be a non-empty array");
     decisions.appraisal_criteria = std::move(out);
-  }
-  if (const json* arr = d.Array(*j, "decisions", "building_heads")) {
-    for (size_t i = 0; i < arr->size(); ++i) {
-      const std::string path = Index("decisions.building_heads", i);
-      const json& h = (*arr)[i];
-      if (!h.is_object()) {
-        d.Error(path, "must be an object (got " + Describe(h) + ")");
-        continue;
-      }
-      d.CheckKeys(h, path, {"channel", "user_id", "buildings"});
-      BuildingHead head;
-      d.RequiredString(h, path, "channel", head.channel);
-      d.RequiredString(h, path, "user_id", head.user_id);
-      const json* b = Decoder::Find(h, "buildings");
-      if (b == nullptr || !b->is_array() || b->empty()) {
-        d.Error(path + ".buildings", "must be a non-empty array of building ids");
-      } else {
-        for (const auto& id : *b) {
-          const std::string s = id.is_string() ? id.get<std::string>() : "";
-          const bool known = std::any_of(compound.buildings.begin(), compound.buildings.end(),
-                                         [&](const Building& x) { return x.id == s; });
-          if (!known) {
-            d.Error(path + ".buildings", "no building " + Quote(s) + " in compound.buildings");
-          } else {
-            head.buildings.push_back(s);
-          }
-        }
-      }
-      decisions.building_heads.push_back(std::move(head));
-    }
   }
   if (const json* a = d.Section(*j, "decisions", "appraisal",
                                 {"enabled", "opens_day", "open_days", "buildings"})) {
@@ -890,6 +864,43 @@ void DecodeDecisions(Decoder& d, const json& root, const CompoundConfig& compoun
           }
         }
       }
+    }
+  }
+}
+
+// building_heads: the compound's building heads (楼栋长), used by paper ballots (代投) and by
+// 代许愿. After compound: each names buildings of compound.buildings.
+void DecodeBuildingHeads(Decoder& d, const json& root, const CompoundConfig& compound,
+                         std::vector<BuildingHead>& heads) {
+  if (const json* arr = d.Array(root, "", "building_heads")) {
+    for (size_t i = 0; i < arr->size(); ++i) {
+      const std::string path = Index("building_heads", i);
+      const json& h = (*arr)[i];
+      if (!h.is_object()) {
+        d.Error(path, "must be an object (got " + Describe(h) + ")");
+        continue;
+      }
+      d.CheckKeys(h, path, {"channel", "user_id", "buildings", "name"});
+      BuildingHead head;
+      d.RequiredString(h, path, "channel", head.channel);
+      d.RequiredString(h, path, "user_id", head.user_id);
+      d.String(h, path, "name", head.name, /*non_empty=*/false);
+      const json* b = Decoder::Find(h, "buildings");
+      if (b == nullptr || !b->is_array() || b->empty()) {
+        d.Error(path + ".buildings", "must be a non-empty array of building ids");
+      } else {
+        for (const auto& id : *b) {
+          const std::string s = id.is_string() ? id.get<std::string>() : "";
+          const bool known = std::any_of(compound.buildings.begin(), compound.buildings.end(),
+                                         [&](const Building& x) { return x.id == s; });
+          if (!known) {
+            d.Error(path + ".buildings", "no building " + Quote(s) + " in compound.buildings");
+          } else {
+            head.buildings.push_back(s);
+          }
+        }
+      }
+      heads.push_back(std::move(head));
     }
   }
 }
@@ -1201,7 +1212,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   d.CheckKeys(root, "", {"server", "storage", "locale", "timezone", "locale_dir", "channels",
                          "compound", "staff", "categories", "dialog", "outbox", "logging", "sla",
                          "rating", "admin", "limits", "retention", "wishes", "groups",
-                         "volunteers", "points", "decisions"});
+                         "volunteers", "points", "decisions", "building_heads"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
   DecodeLocale(d, root, source_path, cfg);
@@ -1220,6 +1231,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   DecodeWishes(d, root, cfg.wishes);
   DecodeGroups(d, root, cfg, cfg.groups);  // after channels and compound: it names them
   DecodeDecisions(d, root, cfg.compound, cfg.decisions);
+  DecodeBuildingHeads(d, root, cfg.compound, cfg.building_heads);
   if (!d.errors.empty()) return Invalid(source_path, d.errors);
   return cfg;
 }

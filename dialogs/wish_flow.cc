@@ -1,13 +1,18 @@
 // 心愿 /wish: what is wished -> category -> deadline (optional) -> helpers (optional, default 1)
-// -> confirm -> WishService::Post. 代许愿 /wishfor: staff post for a resident who cannot (a
-// person id, or a roster household "3-2-301"), then the same steps; recorded as acting for
-// them. Both private-only: the confirmation echoes the wish and, for 代许愿, whom it is for.
+// -> confirm -> WishService::Post. 代许愿 /wishfor: staff (for anyone) or a building head (for
+// the households and persons of their buildings, config building_heads) post for a resident who
+// cannot (a person id, or a roster household "3-2-301"), then the same steps; recorded as
+// acting for them. Both private-only: the confirmation echoes the wish and, for 代许愿, whom it is for.
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "bot/text.h"
 #include "dialogs/flows.h"
 #include "domain/common/location.h"
 #include "domain/common/time_format.h"
+#include "domain/people/building_heads.h"
 #include "domain/wishes/wish_actions.h"
 #include "domain/wishes/wish_rules.h"
 #include "domain/wishes/wish_service.h"
@@ -49,9 +54,25 @@ StepVerdict AcceptHelpers(TurnContext&, const UserInput& input, Slots& slots) {
   return StepVerdict::Accept();
 }
 
-// 代许愿: whom for. A person id ("12") or a roster household ("3-2-301"). Staff only.
+// Who may start 代许愿: staff (std::nullopt: for anyone), a building head (their buildings);
+// an empty vector for anyone else.
+std::optional<std::vector<std::string>> PostForScope(TurnContext& ctx) {
+  if (ctx.is_staff()) return std::nullopt;
+  auto head = domain::BuildingHeadOf(ctx.db(), ctx.config(), domain::Actor::Person(ctx.person().id));
+  if (!head.ok() || !head->has_value()) return std::vector<std::string>{};
+  return (*head)->buildings;
+}
+
+bool InScope(const std::optional<std::vector<std::string>>& scope, const std::string& building) {
+  if (!scope) return true;
+  return !building.empty() && std::find(scope->begin(), scope->end(), building) != scope->end();
+}
+
+// 代许愿: whom for. A person id ("12") or a roster household ("3-2-301"). Staff for anyone, a
+// building head for their buildings (WishService::Post checks again).
 StepVerdict AcceptFor(TurnContext& ctx, const UserInput& input, Slots& slots) {
-  if (!ctx.is_staff()) return StepVerdict::Reject("wish.denied");
+  const auto scope = PostForScope(ctx);
+  if (scope && scope->empty()) return StepVerdict::Reject("wish.denied");
   std::string t = input.text;
   for (const char* sep : {"－", "—", "/"}) {
     for (size_t p; (p = t.find(sep)) != std::string::npos;) t.replace(p, std::string(sep).size(), "-");
@@ -59,6 +80,12 @@ StepVerdict AcceptFor(TurnContext& ctx, const UserInput& input, Slots& slots) {
   if (!t.empty() && t.find_first_not_of("0123456789") == std::string::npos && t.size() <= 12) {
     auto person = storage::IdentityStore::FindPerson(ctx.db(), std::stoll(t));
     if (!person.ok() || !person->has_value()) return StepVerdict::Reject("wish.for_unknown", {{"who", t}});
+    if (scope) {
+      auto bindings = storage::RosterStore::BindingsOf(ctx.db(), std::stoll(t));
+      const std::string building =
+          bindings.ok() && !bindings->empty() ? bindings->front().household.building : "";
+      if (!InScope(scope, building)) return StepVerdict::Reject("wish.not_your_building");
+    }
     slots["for_person"] = t;
     slots["for_label"] = ctx.T("wish.for_person", {{"person", t}});
     return StepVerdict::Accept();
@@ -70,6 +97,7 @@ StepVerdict AcceptFor(TurnContext& ctx, const UserInput& input, Slots& slots) {
                                                  TrimText(t.substr(a + 1, b - a - 1)),
                                                  TrimText(t.substr(b + 1)));
     if (h.ok() && h->has_value()) {
+      if (!InScope(scope, (*h)->building)) return StepVerdict::Reject("wish.not_your_building");
       slots["for_household"] = std::to_string((*h)->id);
       slots["for_label"] = domain::FormatLocation((*h)->building, (*h)->unit, ctx.locale()) + (*h)->room;
       return StepVerdict::Accept();
@@ -175,7 +203,9 @@ FlowSpec WishForFlow() {
   flow.where = Where::kPrivateOnly;
   flow.triggers = {"/wishfor", "代许愿"};
   flow.refuse_start = [](const TurnContext& ctx) {
-    return ctx.is_staff() ? std::string() : std::string("wish.denied");
+    // Only reads (identities) in the turn's transaction; TurnContext::db() is non-const.
+    auto scope = PostForScope(const_cast<TurnContext&>(ctx));
+    return scope && scope->empty() ? std::string("wish.denied") : std::string();
   };
   StepSpec who;
   who.name = "for";

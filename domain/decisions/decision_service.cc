@@ -8,6 +8,7 @@
 #include "domain/decisions/decision_result.h"
 #include "domain/decisions/audit.h"
 #include "domain/decisions/text_hash.h"
+#include "domain/people/building_heads.h"
 #include "domain/people/private_conversation.h"
 #include "domain/tickets/authority.h"
 #include "storage/identity_store.h"
@@ -626,19 +627,11 @@ StatusOr<CastOutcome> DecisionService::Paper(storage::Database& db, const Deps& 
   if (standing) {
     collector = standing->name;
   } else {
-    bool head = false;
-    if (actor.person_id > 0) {
-      for (const auto& h : s.config.decisions.building_heads) {
-        if (std::find(h.buildings.begin(), h.buildings.end(), household->building) == h.buildings.end()) {
-          continue;
-        }
-        LINLI_ASSIGN_OR_RETURN(auto identity,
-                               storage::IdentityStore::FindIdentity(db, h.channel, h.user_id));
-        if (identity && identity->person_id == actor.person_id) head = true;
-      }
+    LINLI_ASSIGN_OR_RETURN(auto head, BuildingHeadOf(db, s.config, actor));
+    if (!head || !head->Serves(household->building)) {
+      return UserError(StatusCode::kPermissionDenied, "decision.denied");
     }
-    if (!head) return UserError(StatusCode::kPermissionDenied, "decision.denied");
-    collector = "building head #" + Num(actor.person_id);
+    collector = head->name;
   }
   if (d.per_person || !SingleQuestionKind(d.kind)) {
     return UserError(StatusCode::kFailedPrecondition, "decision.no_paper", {{"id", Num(id)}});

@@ -146,7 +146,7 @@ class DecisionService {
                                     int64_t id, std::vector<std::vector<std::string>> answers,
                                     int64_t now_ms);
   // A paper ballot (代投) for the household at `location` ("3-2-301"), collected by `actor`:
-  // staff, or a building head (config.decisions.building_heads) of the household's building.
+  // staff, or a building head (config.building_heads) of the household's building.
   // `choice` is an option's value, label or number. Per-household covenants and elections.
   static StatusOr<CastOutcome> Paper(storage::Database& db, const Deps& s, Actor actor,
                                      int64_t id, const std::string& location,

@@ -9,6 +9,7 @@
 #include "domain/common/location.h"
 #include "domain/common/masking.h"
 #include "domain/common/time_format.h"
+#include "domain/people/building_heads.h"
 #include "domain/people/private_conversation.h"
 #include "domain/tickets/authority.h"
 #include "domain/volunteers/notice.h"
@@ -385,7 +386,20 @@ StatusOr<Wish> WishService::Post(storage::Database& db, const Deps& s, Actor act
     return UserError(StatusCode::kPermissionDenied, "wish.denied");
   }
   const bool acting_for = d.for_person_id > 0 || d.for_household_id > 0 || actor.person_id <= 0;
-  if (acting_for) LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor).status());
+  // 代许愿: staff for anyone; a building head only for their buildings (checked once the
+  // requester's building is known, below).
+  std::string actor_name;
+  std::optional<HeadStanding> head;
+  if (acting_for) {
+    LINLI_ASSIGN_OR_RETURN(auto standing, StandingOf(db, s.config, actor));
+    if (standing) {
+      actor_name = standing->name;
+    } else {
+      LINLI_ASSIGN_OR_RETURN(head, BuildingHeadOf(db, s.config, actor));
+      if (!head) return UserError(StatusCode::kPermissionDenied, "wish.denied");
+      actor_name = head->name;
+    }
+  }
   if (acting_for && d.for_person_id <= 0 && d.for_household_id <= 0) {
     return UserError(StatusCode::kInvalidArgument, "wish.usage.for");
   }
@@ -422,11 +436,10 @@ StatusOr<Wish> WishService::Post(storage::Database& db, const Deps& s, Actor act
   w.status = s.config.wishes.require_approval ? WishStatus::kPending : WishStatus::kOpen;
   w.created_at_ms = w.updated_at_ms = now_ms;
   LINLI_RETURN_IF_ERROR(FillFromRoster(db, w));
-  LINLI_ASSIGN_OR_RETURN(w, WishStore::Create(db, w));
-  std::string actor_name;
-  if (acting_for) {
-    LINLI_ASSIGN_OR_RETURN(actor_name, RequireStaff(db, s, actor));
+  if (head && !head->Serves(w.building)) {
+    return UserError(StatusCode::kPermissionDenied, "wish.not_your_building");
   }
+  LINLI_ASSIGN_OR_RETURN(w, WishStore::Create(db, w));
   LINLI_RETURN_IF_ERROR(Event(db, w, "posted", actor.person_id, actor_name,
                               acting_for ? "acting_for" : "", now_ms));
   if (w.status == WishStatus::kOpen) LINLI_RETURN_IF_ERROR(PostCards(db, s, w, now_ms));

@@ -20,29 +20,43 @@ TEST(ConfigDecisionsTest, Defaults) {
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->decisions.reminder_hours, 24);
   EXPECT_EQ(c->decisions.appraisal_criteria.size(), 5u);
-  EXPECT_TRUE(c->decisions.building_heads.empty());
+  EXPECT_TRUE(c->building_heads.empty());
 }
 
 TEST(ConfigDecisionsTest, ReadsEveryKey) {
   auto c = Parse(R"({"compound": {"name": "X", "buildings": [{"id": "3", "units": ["1"]}]},
-    "decisions": {"reminder_hours": 6, "appraisal_criteria": ["service", "cleaning"],
-                  "building_heads": [{"channel": "tg", "user_id": "42", "buildings": ["3"]}]}})");
+    "decisions": {"reminder_hours": 6, "appraisal_criteria": ["service", "cleaning"]},
+    "building_heads": [{"channel": "tg", "user_id": "42", "buildings": ["3"], "name": "王阿姨"}]})");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->decisions.reminder_hours, 6);
   EXPECT_EQ(c->decisions.appraisal_criteria, (std::vector<std::string>{"service", "cleaning"}));
-  ASSERT_EQ(c->decisions.building_heads.size(), 1u);
-  EXPECT_EQ(c->decisions.building_heads[0].user_id, "42");
-  EXPECT_EQ(c->decisions.building_heads[0].buildings, std::vector<std::string>{"3"});
+  ASSERT_EQ(c->building_heads.size(), 1u);
+  EXPECT_EQ(c->building_heads[0].user_id, "42");
+  EXPECT_EQ(c->building_heads[0].buildings, std::vector<std::string>{"3"});
+  EXPECT_EQ(c->building_heads[0].name, "王阿姨");
+}
+
+// building_heads moved from decisions to the top level (one concept for 代投 and 代许愿); the
+// old place is refused with a message that says where it went.
+TEST(ConfigDecisionsTest, BuildingHeadsUnderDecisionsRefusedAsMoved) {
+  auto c = Parse(R"({"compound": {"name": "X", "buildings": [{"id": "3", "units": ["1"]}]},
+    "decisions": {"building_heads": [{"channel": "tg", "user_id": "42", "buildings": ["3"]}]}})");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("decisions.building_heads"));
+  EXPECT_THAT(c.status().message(), HasSubstr("moved to the top-level key building_heads"));
+  auto empty = Parse(R"({"compound": {"name": "X", "buildings": [{"id": "3", "units": ["1"]}]},
+    "building_heads": [{"channel": "tg", "user_id": "42", "buildings": []}]})");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_THAT(empty.status().message(), HasSubstr("building_heads[0].buildings"));
 }
 
 TEST(ConfigDecisionsTest, ErrorsNameTheKey) {
   auto hours = Parse(R"({"decisions": {"reminder_hours": 1000}})");
   ASSERT_FALSE(hours.ok());
   EXPECT_THAT(hours.status().message(), HasSubstr("decisions.reminder_hours"));
-  auto head = Parse(R"({"decisions": {"building_heads": [{"channel": "tg", "user_id": "1",
-                                                           "buildings": ["9"]}]}})");
+  auto head = Parse(R"({"building_heads": [{"channel": "tg", "user_id": "1", "buildings": ["9"]}]})");
   ASSERT_FALSE(head.ok());
-  EXPECT_THAT(head.status().message(), HasSubstr("decisions.building_heads[0].buildings"));
+  EXPECT_THAT(head.status().message(), HasSubstr("building_heads[0].buildings"));
   auto typo = Parse(R"({"decisions": {"reminder_hour": 3}})");
   ASSERT_FALSE(typo.ok());
   EXPECT_THAT(typo.status().message(), HasSubstr("reminder_hours"));

@@ -343,3 +343,58 @@ TEST_F(WishFlowTest, TheWishFlowIsPrivateOnlyAndListsShowOnlyWhatGroupsMay) {
 
 }  // namespace
 }  // namespace linli::dialogs
+
+namespace linli::dialogs {
+namespace {
+
+// 代许愿 by a building head (config building_heads): for a household of their building it is
+// posted with the head as the actor; another building's household is refused at the "for whom"
+// step; a resident who is no head is refused at the trigger.
+TEST(WishFlowBuildingHeadTest, AHeadPostsForTheirBuildingOnly) {
+  config::Config c = WishConfig();
+  config::BuildingHead head;
+  head.channel = "tg";
+  head.user_id = "head-3";
+  head.buildings = {"3"};
+  head.name = "王楼长";
+  c.building_heads.push_back(head);
+  WishHarness h(c);
+  h.BindResident("res-1");  // household 3-2-301
+  storage::Household other;
+  other.building = "4";
+  other.unit = "1";
+  other.room = "101";
+  other.owner_name = "李四";
+  ASSERT_TRUE(storage::RosterStore::Import(h.db(), {other}, false, 1, nullptr, nullptr).ok());
+  const int64_t head_person = h.PersonOf("head-3");
+  h.PersonOf("stranger");
+  h.TakeOutbox();
+
+  EXPECT_THAT(DialogHarness::Text(h.Say("代许愿", "head-3")), HasSubstr("为谁许愿"));
+  EXPECT_THAT(DialogHarness::Text(h.Say("4-1-101", "head-3")), HasSubstr("本楼栋"));
+  EXPECT_THAT(DialogHarness::Text(h.Say("3-2-301", "head-3")), HasSubstr("心愿"));
+  for (const char* s : {"陪老人去医院复查", "2", "跳过", "跳过"}) h.Say(s, "head-3");
+  EXPECT_THAT(DialogHarness::Text(h.Say("1", "head-3")), HasSubstr("编号"));
+  storage::WishFilter f;
+  auto list = storage::WishStore::List(h.db(), f);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  const storage::Wish w = (*list)[0];
+  EXPECT_EQ(w.posted_by_person_id, head_person);
+  EXPECT_EQ(w.building, "3");
+  EXPECT_EQ(w.contact_name, kOwnerName);
+  EXPECT_TRUE(w.acted_for());
+  auto events = storage::WishStore::Events(h.db(), w.number);
+  ASSERT_TRUE(events.ok());
+  ASSERT_FALSE(events->empty());
+  EXPECT_EQ((*events)[0].kind, "posted");
+  EXPECT_EQ((*events)[0].actor_name, "王楼长");
+  EXPECT_EQ((*events)[0].note, "acting_for");
+
+  const std::string refused = DialogHarness::Text(h.Say("代许愿", "stranger"));
+  EXPECT_THAT(refused, HasSubstr("只有工作人员"));
+  EXPECT_THAT(refused, Not(HasSubstr("为谁许愿")));
+}
+
+}  // namespace
+}  // namespace linli::dialogs
