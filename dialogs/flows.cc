@@ -11,7 +11,7 @@ std::vector<FlowSpec> AllFlows() {
   for (auto* f : {BindFlow, UnbindFlow, BindForFlow, MeFlow, MyDataFlow, ExportFlow, EraseFlow}) {
     flows.push_back(f());
   }
-  for (auto* f : {WishFlow, WishForFlow, ClaimFlow, ReleaseFlow, DoneFlow, WishConfirmFlow}) {
+  for (auto* f : {WishFlow, WishForFlow, ClaimFlow, ReleaseFlow, DoneFlow, WishConfirmFlow, WishRateFlow}) {
     flows.push_back(f());
   }
   for (auto& f : WishListFlows()) flows.push_back(std::move(f));

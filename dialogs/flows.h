@@ -37,6 +37,7 @@ FlowSpec ClaimFlow();
 FlowSpec ReleaseFlow();
 FlowSpec DoneFlow();
 FlowSpec WishConfirmFlow();
+FlowSpec WishRateFlow();  // the requester rates a confirmed wish 1..5 (or skips)
 std::vector<FlowSpec> WishListFlows();
 // Volunteers (dialogs/volunteer_flow.cc): 报到 /volunteer; staff 志愿者列表, 确认志愿者 N,
 // 拒绝志愿者 N, 设为志愿者 P, 取消志愿者 P.

@@ -126,7 +126,30 @@ Status Answer(TurnContext& ctx, int64_t number, const std::string& value) {
   }
   auto w = domain::WishService::Confirm(ctx.db(), ctx.deps(), me, number, ctx.now_ms());
   if (!w.ok()) return ReplyRefusal(ctx, w.status());
-  ctx.Reply(ctx.T("wish.confirmed", a));
+  // One message: thanks, and the rating question with its buttons.
+  LINLI_ASSIGN_OR_RETURN(auto q, domain::WishService::AskRate(ctx.db(), ctx.deps(), number,
+                                                              ctx.in().conversation, ctx.locale(),
+                                                              ctx.now_ms()));
+  ctx.Reply(ctx.T("wish.confirmed", a) + "\n" + q.text, std::move(q.choices));
+  return Status::Ok();
+}
+
+// The answer to the rating question (or /wishrate N score): a score 1..5 or kWishRateSkip.
+Status Rate(TurnContext& ctx, int64_t number, const std::string& value) {
+  const TextArgs a = {{"number", std::to_string(number)}, {"score", value}};
+  if (value == domain::kWishRateSkip) {
+    ctx.Reply(ctx.T("wish.rate_skipped", a));
+    return Status::Ok();
+  }
+  const int64_t score = value.size() == 1 && value[0] >= '1' && value[0] <= '5' ? value[0] - '0' : 0;
+  if (score == 0) {
+    ctx.Reply(ctx.T("wish.usage.wishrate"));
+    return Status::Ok();
+  }
+  auto w = domain::WishService::Rate(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id),
+                                     number, score, ctx.now_ms());
+  if (!w.ok()) return ReplyRefusal(ctx, w.status());
+  ctx.Reply(ctx.T("wish.rated", a));
   return Status::Ok();
 }
 
@@ -176,6 +199,25 @@ FlowSpec WishConfirmFlow() {
   flow.on_entry = [](TurnContext& ctx, const Entry& entry, Slots&) -> StatusOr<std::string> {
     const int64_t number = domain::ParseTicketNumber(entry.ref);
     if (number > 0) LINLI_RETURN_IF_ERROR(Answer(ctx, number, entry.value));
+    return std::string();
+  };
+  return flow;
+}
+
+FlowSpec WishRateFlow() {
+  FlowSpec flow = CommandFlow("wish_rate", Where::kPrivateOnly, {"/wishrate"},
+                              [](TurnContext& ctx, const std::string& args) -> Status {
+                                auto [number, rest] = domain::NumberAndRest(args);
+                                if (number <= 0) {
+                                  ctx.Reply(ctx.T("wish.usage.wishrate"));
+                                  return Status::Ok();
+                                }
+                                return Rate(ctx, number, rest);
+                              });
+  flow.entry.question_kinds = {domain::kWishRateQuestion};
+  flow.on_entry = [](TurnContext& ctx, const Entry& entry, Slots&) -> StatusOr<std::string> {
+    const int64_t number = domain::ParseTicketNumber(entry.ref);
+    if (number > 0) LINLI_RETURN_IF_ERROR(Rate(ctx, number, entry.value));
     return std::string();
   };
   return flow;

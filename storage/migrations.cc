@@ -477,6 +477,12 @@ ALTER TABLE ballots ADD COLUMN receipt TEXT NOT NULL DEFAULT '';
 ALTER TABLE ballot_history ADD COLUMN commitment TEXT NOT NULL DEFAULT '';
 ALTER TABLE ballot_history ADD COLUMN receipt TEXT NOT NULL DEFAULT '';
 )sql"},
+    // The requester's rating of a confirmed wish (issue 9: the service record's mean rating):
+    // 1..5 on each confirmed claim of the wish, 0 = not rated; rated_at when it was given.
+    {21, R"sql(
+ALTER TABLE wish_claims ADD COLUMN rating INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE wish_claims ADD COLUMN rated_at BIGINT NOT NULL DEFAULT 0;
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

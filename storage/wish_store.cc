@@ -15,7 +15,7 @@ constexpr const char* kWishColumns =
 
 constexpr const char* kClaimColumns =
     "id, wish_id, person_id, status, hours_tenths, photo_ref, claimed_at, progress_at, "
-    "reminded_at, done_at, ended_at";
+    "reminded_at, done_at, ended_at, rating, rated_at";
 
 // What counts against helpers_needed.
 constexpr const char* kHolding = "('active', 'done', 'confirmed')";
@@ -63,6 +63,8 @@ WishClaim ClaimFromRow(const Row& r) {
   c.reminded_at_ms = r.Int(8);
   c.done_at_ms = r.Int(9);
   c.ended_at_ms = r.Int(10);
+  c.rating = r.Int(11);
+  c.rated_at_ms = r.Int(12);
   return c;
 }
 
@@ -264,6 +266,15 @@ StatusOr<bool> WishStore::SetClaim(Database& db, int64_t number, int64_t person_
   return db.changes() == 1;
 }
 
+StatusOr<int64_t> WishStore::Rate(Database& db, int64_t number, int64_t rating, int64_t now_ms) {
+  if (rating < 1 || rating > 5) return Status::InvalidArgument("wish rating: must be 1..5");
+  LINLI_RETURN_IF_ERROR(db.Exec(
+      "UPDATE wish_claims SET rating = ?, rated_at = ? "
+      "WHERE wish_id = ? AND status = 'confirmed' AND rating = 0",
+      {rating, now_ms, number}));
+  return static_cast<int64_t>(db.changes());
+}
+
 Status WishStore::MarkReminded(Database& db, int64_t claim_id, int64_t now_ms) {
   return db.Exec("UPDATE wish_claims SET reminded_at = ? WHERE id = ?", {now_ms, claim_id});
 }
@@ -335,6 +346,20 @@ StatusOr<std::vector<WishClaim>> WishStore::ConfirmedClaimsOf(Database& db, int6
                           {person_id, from_ms, to_ms}));
   std::vector<WishClaim> out;
   for (const Row& r : rows) out.push_back(ClaimFromRow(r));
+  return out;
+}
+
+StatusOr<WishStore::Ratings> WishStore::RatingsOf(Database& db, int64_t person_id,
+                                                  int64_t from_ms, int64_t to_ms) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows, db.Query("SELECT COUNT(*), COALESCE(SUM(rating), 0) FROM wish_claims "
+                          "WHERE person_id = ? AND rating > 0 AND rated_at >= ? AND rated_at < ?",
+                          {person_id, from_ms, to_ms}));
+  Ratings out;
+  if (!rows.empty()) {
+    out.count = rows[0].Int(0);
+    out.sum = rows[0].Int(1);
+  }
   return out;
 }
 

@@ -63,6 +63,8 @@ struct WishClaim {
   int64_t reminded_at_ms = 0;
   int64_t done_at_ms = 0;
   int64_t ended_at_ms = 0;    // released or confirmed
+  int64_t rating = 0;         // the requester's rating 1..5 of a confirmed claim; 0 = none
+  int64_t rated_at_ms = 0;
 };
 
 struct WishEvent {
@@ -122,6 +124,10 @@ class WishStore {
   static StatusOr<bool> SetClaim(Database& db, int64_t number, int64_t person_id,
                                  std::vector<ClaimStatus> from, ClaimStatus to, int64_t now_ms,
                                  int64_t hours_tenths = 0, const std::string& photo_ref = "");
+  // The requester's rating (1..5) of wish `number`: set on every confirmed, not yet rated
+  // claim of it; returns how many claims it rated (0: none confirmed, or rated already - the
+  // affected-row count decides two answers racing).
+  static StatusOr<int64_t> Rate(Database& db, int64_t number, int64_t rating, int64_t now_ms);
   static Status MarkReminded(Database& db, int64_t claim_id, int64_t now_ms);
   // Active claims whose last progress was before `before_ms`, oldest first, at most `limit`.
   static StatusOr<std::vector<WishClaim>> StaleClaims(Database& db, int64_t before_ms, int limit);
@@ -142,6 +148,14 @@ class WishStore {
   // Those claims themselves, oldest first.
   static StatusOr<std::vector<WishClaim>> ConfirmedClaimsOf(Database& db, int64_t person_id,
                                                             int64_t from_ms, int64_t to_ms);
+  // The ratings `person_id`'s claims received in [from_ms, to_ms) (by rated_at): how many
+  // and their sum.
+  struct Ratings {
+    int64_t count = 0;
+    int64_t sum = 0;
+  };
+  static StatusOr<Ratings> RatingsOf(Database& db, int64_t person_id, int64_t from_ms,
+                                     int64_t to_ms);
 };
 
 }  // namespace linli::storage

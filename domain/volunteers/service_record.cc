@@ -102,6 +102,9 @@ StatusOr<std::vector<ServiceRecord>> ServiceRecords(storage::Database& db, const
       if (wish_net.count(ref) == 0) ++r.wishes_fulfilled;
       if (hours_refs.count(ref) == 0) r.hours_centi += c.hours_tenths * 10;
     }
+    LINLI_ASSIGN_OR_RETURN(auto ratings, storage::WishStore::RatingsOf(db, v.person_id, from_ms, to_ms));
+    r.rating_count = ratings.count;
+    r.rating_sum = ratings.sum;
     out.push_back(std::move(r));
   }
   return out;

@@ -11,7 +11,9 @@
 //                     plus the reported hours of such confirmed claims without ledger hours
 //   points_earned     the sum of "wish", "hours", "award" (deductions are negative awards)
 //                     and "reversal" entries in the period - redemptions left out
-//   rating_count/rating_sum  0: wishes are confirmed, not rated (issue 9 has no wish rating)
+//   rating_count/rating_sum  the requesters' ratings (1..5) of the volunteer's confirmed claims
+//                     given in the period (storage::WishStore::RatingsOf; asked after the
+//                     requester confirms: domain::WishService::Rate)
 #pragma once
 
 #include <cstdint>

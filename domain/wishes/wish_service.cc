@@ -302,6 +302,38 @@ Status AskConfirm(storage::Database& db, const Deps& s, const Wish& w,
   return storage::QuestionStore::Ask(db, q);
 }
 
+// The rating question for wish `number`, recorded on `to_key`: 1..5 (in that order, so the
+// number typed is the score) and 跳过, answered by button, number or label.
+StatusOr<RateQuestion> RecordRateQuestion(storage::Database& db, const Deps& s, int64_t number,
+                                          const std::string& to_key, const std::string& locale,
+                                          int64_t now_ms) {
+  storage::PendingQuestion q;
+  q.conversation_key = to_key;
+  q.kind = kWishRateQuestion;
+  q.ref = Num(number);
+  RateQuestion out;
+  out.text = s.texts.Get(locale, "wish.rate_ask", {{"number", Num(number)}});
+  for (const std::string v : {"1", "2", "3", "4", "5", kWishRateSkip}) {
+    const std::string label = s.texts.Get(locale, "wish.rate_" + v);
+    const std::string payload = "/wishrate " + q.ref + " " + v;
+    q.options.push_back({v, label, payload});
+    out.choices.push_back({label, payload});
+  }
+  q.asked_at_ms = now_ms;
+  q.expires_at_ms = now_ms + std::max(1, s.config.wishes.auto_confirm_days) * kDayMs;
+  LINLI_RETURN_IF_ERROR(storage::QuestionStore::Ask(db, q));
+  return out;
+}
+
+// Pushes the rating question to the requester side (when staff confirmed for them).
+Status PushRateQuestion(storage::Database& db, const Deps& s, const Wish& w, int64_t now_ms) {
+  LINLI_ASSIGN_OR_RETURN(auto r, RequesterSide(db, s, w));
+  if (!r) return Status::Ok();
+  LINLI_ASSIGN_OR_RETURN(RateQuestion q,
+                         RecordRateQuestion(db, s, w.number, r->to.Key(), r->locale, now_ms));
+  return Push(db, *r, std::move(q.text), w.number, now_ms, std::move(q.choices));
+}
+
 // Whether `actor` may confirm or dispute `w`: the requester, the poster, or staff. Returns the
 // name recorded on the event.
 StatusOr<std::string> RequireRequesterSide(storage::Database& db, const Deps& s,
@@ -648,6 +680,41 @@ StatusOr<Wish> WishService::Confirm(storage::Database& db, const Deps& s, Actor 
                                  {{"points", Num(credited)}}, number, now_ms));
   }
   LINLI_RETURN_IF_ERROR(UpdateCards(db, s, w, "wish.card_confirmed", now_ms));
+  // The requester side confirming themselves is asked in the flow's reply (AskRate); when
+  // staff confirm for them the question is pushed.
+  const bool self = actor.person_id > 0 && (actor.person_id == w.requester_person_id ||
+                                            actor.person_id == w.posted_by_person_id);
+  if (!auto_confirmed && !self) LINLI_RETURN_IF_ERROR(PushRateQuestion(db, s, w, now_ms));
+  return w;
+}
+
+StatusOr<RateQuestion> WishService::AskRate(storage::Database& db, const Deps& s, int64_t number,
+                                            const ConversationRef& to, const std::string& locale,
+                                            int64_t now_ms) {
+  return RecordRateQuestion(db, s, number, to.Key(), locale, now_ms);
+}
+
+StatusOr<Wish> WishService::Rate(storage::Database& db, const Deps& s, Actor actor,
+                                 int64_t number, int64_t score, int64_t now_ms) {
+  LINLI_ASSIGN_OR_RETURN(Wish w, Load(db, number));
+  const bool requester_side =
+      actor.person_id > 0 &&
+      (actor.person_id == w.requester_person_id || actor.person_id == w.posted_by_person_id);
+  if (!requester_side) {
+    return UserError(StatusCode::kPermissionDenied, "wish.rate_denied", {{"number", Num(number)}});
+  }
+  if (score < 1 || score > 5) return UserError(StatusCode::kInvalidArgument, "wish.bad_args");
+  if (w.status != WishStatus::kConfirmed) return BadState(w);
+  LINLI_ASSIGN_OR_RETURN(int64_t rated, WishStore::Rate(db, number, score, now_ms));
+  if (rated == 0) {
+    return UserError(StatusCode::kFailedPrecondition, "wish.already_rated", {{"number", Num(number)}});
+  }
+  LINLI_RETURN_IF_ERROR(Event(db, w, "rated", actor.person_id, "", Num(score), now_ms));
+  LINLI_ASSIGN_OR_RETURN(auto claims, WishStore::Claims(db, number, {ClaimStatus::kConfirmed}));
+  for (const auto& c : claims) {
+    LINLI_RETURN_IF_ERROR(
+        PushTo(db, s, c.person_id, "wish.push_rated", {{"score", Num(score)}}, number, now_ms));
+  }
   return w;
 }
 

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/message.h"
 #include "bot/status.h"
 #include "config/texts.h"
 #include "domain/actor.h"
@@ -37,6 +38,10 @@ inline constexpr const char* kWishConfirmQuestion = "wish_confirm";
 // The confirmation question's values.
 inline constexpr const char* kWishConfirmYes = "yes";
 inline constexpr const char* kWishConfirmNo = "no";
+// The requester's rating of a confirmed wish, asked after they confirm it: values "1".."5"
+// (in that display order, so the number typed is the score) and kWishRateSkip.
+inline constexpr const char* kWishRateQuestion = "wish_rate";
+inline constexpr const char* kWishRateSkip = "skip";
 
 // What a new wish says. The requester is the posting person unless `for_person_id` or
 // `for_household_id` is set (代许愿: staff only).
@@ -63,6 +68,12 @@ struct ClaimOutcome {
   Kind kind = Kind::kClaimed;
   storage::Wish wish;
   std::vector<std::string> holders;  // display names of the helpers holding it, claim order
+};
+
+// The rating question's text and buttons, for the caller to send where it was recorded.
+struct RateQuestion {
+  std::string text;
+  std::vector<Choice> choices;
 };
 
 // What one Tick did.
@@ -110,11 +121,27 @@ class WishService {
   // The requester, the poster or staff confirm a done wish: it is confirmed, every done claim
   // is credited (storage::PointsStore::Append with reason "wish" and, for reported hours,
   // "hours"; idem_key "wish:<n>:person:<id>" and "...:hours", so a second call credits
-  // nothing), the helpers are told and the cards say 已完成. A wish already confirmed is
+  // nothing), the helpers are told and the cards say 已完成. When staff confirm, the
+  // requester side is pushed the rating question (kWishRateQuestion); the requester confirming
+  // themselves is asked by the caller (AskRate, in its reply); the job's confirmation asks
+  // nobody. A wish already confirmed is
   // kFailedPrecondition (nothing written). `auto_confirmed` records the job's confirmation.
   static StatusOr<storage::Wish> Confirm(storage::Database& db, const Deps& s, Actor actor,
                                          int64_t number, int64_t now_ms,
                                          bool auto_confirmed = false);
+  // The requester (or the poster who asked for them) rates the confirmed wish 1..5; the score
+  // is stored on each confirmed claim (the helpers' service record counts it) and the
+  // helpers are told privately. Staff may not rate ("wish.rate_denied"); a wish not
+  // confirmed is "wish.bad_state"; rated already (or two answers racing: the database
+  // decides) is kFailedPrecondition "wish.already_rated" with nothing written; a score
+  // outside 1..5 is kInvalidArgument "wish.bad_args".
+  // Records the rating question for wish `number` on `to` (a private conversation) in
+  // `locale` and returns what to send there. Database errors only.
+  static StatusOr<RateQuestion> AskRate(storage::Database& db, const Deps& s, int64_t number,
+                                        const ConversationRef& to, const std::string& locale,
+                                        int64_t now_ms);
+  static StatusOr<storage::Wish> Rate(storage::Database& db, const Deps& s, Actor actor,
+                                      int64_t number, int64_t score, int64_t now_ms);
   // The requester says it is not done yet: the done claims are active again (the helpers are
   // told) and the wish is claimed again.
   static StatusOr<storage::Wish> Dispute(storage::Database& db, const Deps& s, Actor actor,

@@ -233,6 +233,75 @@ TEST_F(WishFlowTest, DoneThenConfirmCreditsPointsOnce) {
                                              "credited"}));
 }
 
+TEST_F(WishFlowTest, AfterConfirmingTheRequesterRatesOnceAndTheHelperIsToldPrivately) {
+  const int64_t n = Approved();
+  const std::string num = std::to_string(n);
+  Claim(kVol1, n);
+  h_.Say("完成 " + num, kVol1);
+  h_.TakeOutbox();
+  // The thanks carries the rating question: 1..5 and 跳过, the typed number is the score.
+  const auto replies = h_.Say("1", kResident);
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_THAT(replies[0].text, HasSubstr("已确认完成"));
+  EXPECT_THAT(replies[0].text, HasSubstr("打分"));
+  ASSERT_EQ(replies[0].choices.size(), 6u);
+  EXPECT_EQ(replies[0].choices[4].payload, "/wishrate " + num + " 5");
+  // Staff cannot rate for the requester.
+  EXPECT_THAT(DialogHarness::Text(h_.Say("/wishrate " + num + " 1", kStaff)), HasSubstr("只有许愿人"));
+  EXPECT_THAT(DialogHarness::Text(h_.Say("4", kResident)), HasSubstr("4 分"));
+  auto claim = storage::WishStore::FindClaim(h_.db(), n, h_.PersonOf(kVol1));
+  ASSERT_TRUE(claim.ok() && claim->has_value());
+  EXPECT_EQ((*claim)->rating, 4);
+  bool told = false;
+  for (const auto& m : h_.TakeOutbox()) {
+    if (m.to.user_id == kVol1 && m.text.find("4 分") != std::string::npos) {
+      told = true;
+      EXPECT_EQ(m.to.chat_type, ChatType::kPrivate);
+    }
+  }
+  EXPECT_TRUE(told);
+  // A second rating (the button again) is refused and changes nothing.
+  EXPECT_THAT(DialogHarness::Text(h_.Tap("/wishrate " + num + " 1", kResident)), HasSubstr("已经评价过"));
+  claim = storage::WishStore::FindClaim(h_.db(), n, h_.PersonOf(kVol1));
+  EXPECT_EQ((*claim)->rating, 4);
+}
+
+TEST_F(WishFlowTest, WhenStaffConfirmTheRequesterIsAskedToRatePrivately) {
+  const int64_t n = Approved();
+  Claim(kVol1, n);
+  h_.Say("完成 " + std::to_string(n), kVol1);
+  h_.TakeOutbox();
+  EXPECT_THAT(DialogHarness::Text(h_.Say("确认心愿 " + std::to_string(n), kStaff)), Not(HasSubstr("打分")));
+  bool asked = false;
+  for (const auto& m : h_.TakeOutbox()) {
+    if (m.to.user_id == kResident && m.text.find("打分") != std::string::npos) {
+      asked = true;
+      EXPECT_EQ(m.to.chat_type, ChatType::kPrivate);
+      EXPECT_EQ(m.choices.size(), 6u);
+    }
+  }
+  EXPECT_TRUE(asked);
+  EXPECT_THAT(DialogHarness::Text(h_.Say("5", kResident)), HasSubstr("5 分"));
+  auto claim = storage::WishStore::FindClaim(h_.db(), n, h_.PersonOf(kVol1));
+  ASSERT_TRUE(claim.ok() && claim->has_value());
+  EXPECT_EQ((*claim)->rating, 5);
+}
+
+TEST_F(WishFlowTest, TheRatingCanBeSkipped) {
+  const int64_t n = Approved();
+  Claim(kVol1, n);
+  h_.Say("完成 " + std::to_string(n), kVol1);
+  h_.Say("1", kResident);
+  EXPECT_THAT(DialogHarness::Text(h_.Say("6", kResident)), HasSubstr("不评价"));
+  auto claim = storage::WishStore::FindClaim(h_.db(), n, h_.PersonOf(kVol1));
+  ASSERT_TRUE(claim.ok() && claim->has_value());
+  EXPECT_EQ((*claim)->rating, 0);
+  // The question is gone: a later bare "5" rates nothing.
+  h_.Say("5", kResident);
+  claim = storage::WishStore::FindClaim(h_.db(), n, h_.PersonOf(kVol1));
+  EXPECT_EQ((*claim)->rating, 0);
+}
+
 TEST_F(WishFlowTest, NotDoneYetPutsTheClaimBackToWork) {
   const int64_t n = Approved();
   Claim(kVol1, n);

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "domain/volunteers/service_record.h"
 #include "storage/roster_store.h"
 #include "tests/e2e/e2e_harness.h"
 #include "tests/fakes/fake_clock.h"
@@ -228,6 +229,44 @@ TEST_F(WishE2eTest, TheWholeStoryOverTelegram) {
   auto confirmed_edit = h_.WaitForCalls("editMessageText", 3);  // claimed, done, confirmed
   ASSERT_EQ(confirmed_edit.size(), 3u);
   EXPECT_TRUE(Contains(TextOf(confirmed_edit[2]), "已完成")) << TextOf(confirmed_edit[2]);
+}
+
+TEST_F(WishE2eTest, TheRequesterRatesTheHelpAndTheServiceRecordShowsTheMean) {
+  BindResident();
+  const int64_t card = PostAndApprove();
+  ASSERT_GT(card, 0);
+  ASSERT_EQ(h_.PostWebhook(GroupUpdate(kVol[0], "认领", card).dump()).status, 200);
+  h_.NextReplyText(kGroup);
+  h_.NextReplyText(kVol[0]);    // the contact
+  h_.NextReplyText(kResident);  // who comes
+  Private(kVol[0], "完成 " + std::to_string(number_));
+  h_.WaitForReplies(kResident, 1);  // the confirmation question
+  // The thanks carries the rating question with six buttons; the resident taps 5 (twice:
+  // Telegram redelivers) and the score is stored once.
+  ASSERT_EQ(h_.SendText(kResident, "1"), 200);
+  auto thanks = h_.WaitForReplies(kResident, 1);
+  ASSERT_EQ(thanks.size(), 1u);
+  EXPECT_TRUE(Contains(TextOf(thanks[0]), "已确认完成")) << TextOf(thanks[0]);
+  EXPECT_TRUE(Contains(TextOf(thanks[0]), "打分")) << TextOf(thanks[0]);
+  const std::vector<Button> buttons = KeyboardOf(thanks[0]);
+  ASSERT_EQ(buttons.size(), 6u);
+  const json tap = h_.CallbackUpdate(kResident, buttons[4].callback_data, 2);
+  ASSERT_EQ(h_.PostWebhook(tap.dump()).status, 200);
+  ASSERT_EQ(h_.PostWebhook(tap.dump()).status, 200);
+  EXPECT_TRUE(Contains(h_.NextReplyText(kResident), "5 分"));
+  auto db = h_.OpenDb();
+  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM wish_claims WHERE wish_id = ? AND rating = 5", {number_}), 1);
+  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM wish_events WHERE wish_id = ? AND kind = 'rated'", {number_}), 1);
+  auto records = domain::ServiceRecords(*db, "区税务局党支部", 0, int64_t{1} << 62);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  bool found = false;
+  for (const auto& r : *records) {
+    if (r.display_name != kVolName[0]) continue;
+    found = true;
+    EXPECT_EQ(r.rating_count, 1);
+    EXPECT_EQ(r.rating_sum, 5);
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST_F(WishE2eTest, TwoVolunteersReplyingAtOnceMakeExactlyOneClaim) {

@@ -169,5 +169,39 @@ TEST_P(WishStoreTest, CardsOfAWishAreFoundByKindAndRef) {
   EXPECT_EQ((*cards)[1].channel, "fs");
 }
 
+TEST_P(WishStoreTest, ARatingLandsOnConfirmedClaimsOnceAndCountsByRatedTime) {
+  const Wish w = NewWish(2);
+  ASSERT_EQ(Claim(w.number, 7), ClaimResult::kClaimed);
+  ASSERT_EQ(Claim(w.number, 8), ClaimResult::kClaimed);
+  // Not confirmed yet: nothing to rate.
+  auto rated = WishStore::Rate(*db_, w.number, 4, 3000);
+  ASSERT_TRUE(rated.ok());
+  EXPECT_EQ(*rated, 0);
+  for (int64_t p : {7, 8}) {
+    ASSERT_TRUE(*WishStore::SetClaim(*db_, w.number, p, {ClaimStatus::kActive}, ClaimStatus::kDone, 3000));
+    ASSERT_TRUE(*WishStore::SetClaim(*db_, w.number, p, {ClaimStatus::kDone}, ClaimStatus::kConfirmed, 3100));
+  }
+  EXPECT_FALSE(WishStore::Rate(*db_, w.number, 0, 3200).ok());
+  EXPECT_FALSE(WishStore::Rate(*db_, w.number, 6, 3200).ok());
+  rated = WishStore::Rate(*db_, w.number, 4, 3200);
+  ASSERT_TRUE(rated.ok());
+  EXPECT_EQ(*rated, 2);  // both helpers' claims
+  // A second answer (or one racing the first) rates nothing and changes nothing.
+  rated = WishStore::Rate(*db_, w.number, 1, 3300);
+  ASSERT_TRUE(rated.ok());
+  EXPECT_EQ(*rated, 0);
+  auto claim = WishStore::FindClaim(*db_, w.number, 7);
+  ASSERT_TRUE(claim.ok() && claim->has_value());
+  EXPECT_EQ((*claim)->rating, 4);
+  EXPECT_EQ((*claim)->rated_at_ms, 3200);
+  auto in = WishStore::RatingsOf(*db_, 7, 3000, 4000);
+  ASSERT_TRUE(in.ok());
+  EXPECT_EQ(in->count, 1);
+  EXPECT_EQ(in->sum, 4);
+  auto before = WishStore::RatingsOf(*db_, 7, 0, 3200);  // [from, to): 3200 is outside
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->count, 0);
+}
+
 }  // namespace
 }  // namespace linli::storage

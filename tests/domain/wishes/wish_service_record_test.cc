@@ -74,5 +74,21 @@ TEST_F(WishServiceRecordTest, ConfirmedClaimsCountOnceWithOrWithoutLedgerEntries
   EXPECT_EQ((*records)[0].points_earned, 10);
 }
 
+TEST_F(WishServiceRecordTest, TheMeanRatingCountsTheRatingsGivenInThePeriod) {
+  const int64_t a = Served(10, 1000);
+  const int64_t b = Served(10, 1100);
+  const int64_t c = Served(10, 1200);
+  ASSERT_EQ(*storage::WishStore::Rate(*db_, a, 5, 1500), 1);
+  ASSERT_EQ(*storage::WishStore::Rate(*db_, b, 4, 1600), 1);
+  ASSERT_EQ(*storage::WishStore::Rate(*db_, c, 1, 9000), 1);  // rated after the period
+  auto records = ServiceRecords(*db_, "税务局党支部", 0, 2000);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_EQ((*records)[0].rating_count, 2);
+  EXPECT_EQ((*records)[0].rating_sum, 9);
+  EXPECT_NE(ServiceRecordsCsv(*records).find(",4.50\r\n"), std::string::npos)
+      << ServiceRecordsCsv(*records);
+}
+
 }  // namespace
 }  // namespace linli::domain
