@@ -20,6 +20,8 @@
 #include "domain/tickets/ticket_service.h"
 #include "domain/common/location.h"
 #include "domain/tickets/ticket_actions.h"
+#include "domain/tickets/ticket_cards.h"
+#include "bot/text.h"
 #include "storage/ticket_store.h"
 
 namespace linli::dialogs {
@@ -199,6 +201,9 @@ std::string PhotoOf(const TurnContext& ctx) {
   return "";
 }
 
+Status RunCommand(TurnContext& ctx, const domain::TicketAction& action,
+                  const domain::ChatCommand& command, int64_t number, const std::string& rest);
+
 // The chat command "<word> N [arguments]" of `action`: refuses those its authority does not
 // allow, reads the arguments (usage hint on error), runs the action, replies with the
 // command's done key (args: number, status, tier, rest), plus the staff.masked line when its
@@ -211,9 +216,60 @@ FlowSpec Command(const domain::TicketAction& action, const domain::ChatCommand& 
   flow.where = Where::kAnywhere;
   flow.triggers = command.words;
   flow.on_start = [&action, &command](TurnContext& ctx, const std::string& text) -> Status {
+    auto [number, rest] = domain::NumberAndRest(text);
+    return RunCommand(ctx, action, command, number, rest);
+  };
+  return flow;
+}
+
+// A reply to a ticket card (domain/tickets/ticket_cards.h) in a staff group: its first word is
+// one of the chat commands' words (with or without the leading "/"), the rest its arguments,
+// the card's ticket the number - run as that command. Any other reply gets the card_unknown
+// hint only from staff (non-staff chatter in the group is answered with staff.denied once
+// they use a command word, and otherwise ignored).
+Status RunCardReply(TurnContext& ctx, int64_t number, const std::string& reply) {
+  const std::string text = TrimText(reply);
+  const std::vector<std::string> words = ChatWords(text);
+  if (words.empty() || number <= 0) return Status::Ok();
+  std::string word = words[0];
+  std::string lower = word;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string rest = TrimText(text.substr(text.find(word) + word.size()));
+  for (const auto& action : domain::TicketActions()) {
+    for (const auto& command : action.chat) {
+      for (const auto& w : command.words) {
+        if (w == word || w == lower || w == "/" + lower) {
+          return RunCommand(ctx, action, command, number, rest);
+        }
+      }
+    }
+  }
+  LINLI_ASSIGN_OR_RETURN(bool staff, domain::Authorized(ctx.db(), ctx.deps(),
+                                                        domain::Actor::Person(ctx.person().id),
+                                                        domain::Authority::kStaff));
+  if (staff || ctx.is_staff()) ctx.Reply(ctx.T("ticket.card_unknown"));
+  return Status::Ok();
+}
+
+FlowSpec CardReplyFlow() {
+  FlowSpec flow;
+  flow.name = "staff_ticket_card";
+  // Staff work groups: the replies name the number, status and tier only.
+  flow.where = Where::kAnywhere;
+  flow.entry.card_kinds = {domain::kTicketCardKind};
+  flow.on_entry = [](TurnContext& ctx, const Entry& entry, Slots&) -> StatusOr<std::string> {
+    LINLI_RETURN_IF_ERROR(RunCardReply(ctx, domain::ParseTicketNumber(entry.ref), entry.value));
+    return std::string();
+  };
+  return flow;
+}
+
+// Runs chat command `command` of `action` on ticket `number` with `rest` as its arguments.
+Status RunCommand(TurnContext& ctx, const domain::TicketAction& action,
+                  const domain::ChatCommand& command, int64_t number, const std::string& rest) {
+  {
     LINLI_ASSIGN_OR_RETURN(bool allowed, Allowed(ctx, action.authority));
     if (!allowed) return Status::Ok();
-    auto [number, rest] = domain::NumberAndRest(text);
     if (number <= 0) {
       ctx.Reply(ctx.T(command.usage_key));
       return Status::Ok();
@@ -241,8 +297,7 @@ FlowSpec Command(const domain::TicketAction& action, const domain::ChatCommand& 
     if (masked) reply += "\n" + ctx.T("staff.masked");
     ctx.Reply(reply);
     return Status::Ok();
-  };
-  return flow;
+  }
 }
 
 }  // namespace
@@ -277,6 +332,7 @@ std::vector<FlowSpec> StaffFlows() {
   for (const auto& action : domain::TicketActions()) {
     for (const auto& command : action.chat) flows.push_back(Command(action, command));
   }
+  flows.push_back(CardReplyFlow());
   return flows;
 }
 

@@ -1,5 +1,7 @@
 #include "domain/tickets/ticket_service.h"
 
+#include "domain/tickets/ticket_cards.h"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -290,6 +292,7 @@ Status MoveUp(storage::Database& db, const Deps& s, Ticket& t, TicketStatus to_s
   if (!reporter_note_key.empty()) {
     LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, reporter_note_key));
   }
+  LINLI_RETURN_IF_ERROR(PostEscalationCards(db, s, t, now_ms));
   return NotifyTierStaff(db, s, t, "push.staff_escalated", reason, now_ms);
 }
 
