@@ -217,7 +217,8 @@ struct GroupConfig {
   std::string name;                     // groups[].name: unique, for logs and staff
   std::string channel;                  // groups[].channel: a configured channel's name
   std::string chat_id;                  // groups[].chat_id: the platform's chat id
-  // groups[].posts: what is posted there: "wishes" (wish cards), "tickets" (a card per new
+  // groups[].posts: what is posted there: "wishes" (wish cards), "decisions" (results of
+  // closed decisions, totals only), "tickets" (a card per new
   // ticket, staff act by replying to it in a two-way chat), "escalations" (a short card per
   // escalation or transfer to a tier of `tiers`). Required, non-empty.
   std::vector<std::string> posts;
@@ -263,6 +264,20 @@ struct BuildingHead {
   std::vector<std::string> buildings;     // decisions.building_heads[].buildings: compound ids
 };
 
+// decisions.appraisal: the quarterly appraisal (民主评议) the `appraisal` job drafts and opens
+// by itself, once per quarter. Off by default: it pushes a questionnaire to every household,
+// so a community turns it on when it has agreed to it (and its roster is bound), rather than
+// an upgrade surprising everyone on the first quarter's last month.
+struct AppraisalScheduleConfig {
+  bool enabled = false;  // decisions.appraisal.enabled
+  // decisions.appraisal.opens_day: the day (1..28) of the quarter's last month (March, June,
+  // September, December) on which it opens, at 00:00 config.timezone.
+  int opens_day = 1;
+  // decisions.appraisal.open_days: how long it stays open (1..60 days).
+  int open_days = 14;
+  std::vector<std::string> buildings;  // decisions.appraisal.buildings; empty = whole compound
+};
+
 // Residents' decisions (issue 10): covenants, polls, appraisals, elections.
 struct DecisionsConfig {
   // decisions.reminder_hours: households that have not voted are reminded this many hours
@@ -273,6 +288,7 @@ struct DecisionsConfig {
   std::vector<std::string> appraisal_criteria = {"service", "cleaning", "security", "repairs",
                                                  "greenery"};
   std::vector<BuildingHead> building_heads;  // decisions.building_heads
+  AppraisalScheduleConfig appraisal;         // decisions.appraisal
 };
 
 struct LoggingConfig {

@@ -823,7 +823,7 @@ void DecodeRetention(Decoder& d, const json& root, RetentionConfig& retention) {
 void DecodeDecisions(Decoder& d, const json& root, const CompoundConfig& compound,
                      DecisionsConfig& decisions) {
   const json* j =
-      d.Section(root, "", "decisions", {"reminder_hours", "appraisal_criteria", "building_heads"});
+      d.Section(root, "", "decisions", {"reminder_hours", "appraisal_criteria", "building_heads", "appraisal"});
   if (j == nullptr) return;
   d.Integer(*j, "decisions", "reminder_hours", decisions.reminder_hours, 0, 720);
   if (const json* arr = d.Array(*j, "decisions", "appraisal_criteria")) {
@@ -867,6 +867,29 @@ void DecodeDecisions(Decoder& d, const json& root, const CompoundConfig& compoun
         }
       }
       decisions.building_heads.push_back(std::move(head));
+    }
+  }
+  if (const json* a = d.Section(*j, "decisions", "appraisal",
+                                {"enabled", "opens_day", "open_days", "buildings"})) {
+    AppraisalScheduleConfig& ap = decisions.appraisal;
+    d.Bool(*a, "decisions.appraisal", "enabled", ap.enabled);
+    d.Integer(*a, "decisions.appraisal", "opens_day", ap.opens_day, 1, 28);
+    d.Integer(*a, "decisions.appraisal", "open_days", ap.open_days, 1, 60);
+    if (const json* b = Decoder::Find(*a, "buildings")) {
+      if (!b->is_array()) {
+        d.Error("decisions.appraisal.buildings", "must be an array of building ids");
+      } else {
+        for (const auto& id : *b) {
+          const std::string s = id.is_string() ? id.get<std::string>() : "";
+          const bool known = std::any_of(compound.buildings.begin(), compound.buildings.end(),
+                                         [&](const Building& x) { return x.id == s; });
+          if (!known) {
+            d.Error("decisions.appraisal.buildings", "no building " + Quote(s) + " in compound.buildings");
+          } else {
+            ap.buildings.push_back(s);
+          }
+        }
+      }
     }
   }
 }
@@ -928,9 +951,10 @@ void DecodeWishes(Decoder& d, const json& root, WishesConfig& w) {
   }
 }
 
-// What a group may be posted: "wishes" (issue 9), "tickets", "escalations" (issue 11).
-constexpr std::string_view kGroupPosts[] = {"wishes", "tickets", "escalations"};
-constexpr const char* kGroupPostsText = "wishes, tickets, escalations";
+// What a group may be posted: "wishes" (issue 9), "decisions" (issue 10: the results of closed
+// decisions), "tickets", "escalations" (issue 11); later kinds add their names here.
+constexpr std::string_view kGroupPosts[] = {"wishes", "decisions", "tickets", "escalations"};
+constexpr const char* kGroupPostsText = "wishes, decisions, tickets, escalations";
 constexpr std::string_view kGroupTiers[] = {"compound", "community", "street"};
 
 // The entry of `known` closest to `word` (edit distance < 3), "" if none.

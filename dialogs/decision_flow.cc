@@ -775,6 +775,7 @@ std::vector<FlowSpec> DecisionFlows() {
   flows.push_back(CommandFlow("decision_comment", Where::kPrivateOnly, {"/comment", "意见"}, CommentCmd));
   flows.push_back(CommandFlow("decision_nominate", Where::kPrivateOnly, {"/nominate", "提名"}, NominateCmd));
   flows.push_back(DraftFlow());
+  for (auto& f : DecisionCreateFlows()) flows.push_back(std::move(f));
   flows.push_back(CommandFlow("decision_list", Where::kAnywhere, {"/decisions", "公约列表"}, StaffList));
   flows.push_back(CommandFlow("decision_turnout", Where::kAnywhere, {"/turnout", "投票情况"}, StaffTurnout));
   for (const auto& action : dd::DecisionActions()) flows.push_back(ActionCommand(action));

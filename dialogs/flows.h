@@ -49,6 +49,9 @@ std::vector<FlowSpec> PointsFlows();
 // questionnaire), 意见 /comment, 提名 /nominate; staff 起草公约 /draft, 公约列表 /decisions,
 // 投票情况 /turnout and the decision actions (domain/decisions/decision_actions.h).
 std::vector<FlowSpec> DecisionFlows();
+// Staff create polls, elections and appraisals (dialogs/decision_create_flow.cc): 发起问卷
+// /newpoll, 发起选举 /newelection, 发起评议 /newappraisal. Part of DecisionFlows().
+std::vector<FlowSpec> DecisionCreateFlows();
 
 // All flows, in menu order.
 std::vector<FlowSpec> AllFlows();

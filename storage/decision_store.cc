@@ -146,6 +146,24 @@ StatusOr<int64_t> DecisionStore::Create(Database& db, const Decision& d) {
   return rows[0].Int(0);
 }
 
+StatusOr<std::optional<int64_t>> DecisionStore::CreateIfPeriodFree(Database& db, const Decision& d) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows,
+      db.Query("INSERT INTO decisions (kind, title, body, matter, buildings, questions, "
+               "per_person, secret, on_board, min_turnout_percent, opens_at, closes_at, status, "
+               "period, created_by_person_id, created_by_name, created_at, updated_at) "
+               "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ? "
+               "WHERE NOT EXISTS (SELECT 1 FROM decisions WHERE kind = ? AND period = ?) "
+               "RETURNING id",
+               {d.kind, d.title, d.body, d.matter, BuildingsText(d.buildings),
+                QuestionsText(d.questions), int64_t{d.per_person}, int64_t{d.secret},
+                int64_t{d.on_board}, int64_t{d.min_turnout_percent}, d.opens_at_ms,
+                d.closes_at_ms, d.period, d.created_by_person_id, d.created_by_name,
+                d.created_at_ms, d.created_at_ms, d.kind, d.period}));
+  if (rows.empty()) return std::optional<int64_t>();
+  return std::optional<int64_t>(rows[0].Int(0));
+}
+
 StatusOr<std::optional<Decision>> DecisionStore::Get(Database& db, int64_t id) {
   LINLI_ASSIGN_OR_RETURN(
       Rows rows, db.Query(std::string("SELECT ") + kColumns + " FROM decisions WHERE id = ?", {id}));

@@ -109,6 +109,9 @@ class DecisionStore {
  public:
   // Inserts `d` (its id, status and open/close fields ignored: a draft). Returns the id.
   static StatusOr<int64_t> Create(Database& db, const Decision& d);
+  // As Create, only when no decision of d.kind has d.period yet (one conditional INSERT, so
+  // of two racing writers one gets the id and the other nullopt). The quarterly appraisal.
+  static StatusOr<std::optional<int64_t>> CreateIfPeriodFree(Database& db, const Decision& d);
   static StatusOr<std::optional<Decision>> Get(Database& db, int64_t id);
   // Decisions of `kind` ("" = any) with `status` ("" = any), newest first, at most `limit`.
   static StatusOr<std::vector<Decision>> List(Database& db, const std::string& kind,

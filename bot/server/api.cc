@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/json.h"
+#include "bot/server/answer_after_commit.h"
 #include "bot/server/log.h"
 #include "bot/server/routes.h"
 #include "bot/status.h"
@@ -166,7 +167,6 @@ json AdminTicketJson(const domain::Deps& s, const storage::Ticket& t,
 }
 
 // Runs `work` on the DB thread; it fills `*out` on success. Answers from `done`.
-using ApiWork = std::function<Status(storage::Database&, HttpResponse&)>;
 
 json EntryJson(const storage::PointsEntry& e) {
   return json{{"id", e.id},           {"amount", e.amount},     {"reason", e.reason},
@@ -214,23 +214,8 @@ namespace {
 
 void Run(const domain::Deps& s, storage::WriteQueue& queue, ApiWork work, Respond respond,
          std::function<void()> after_ok = {}) {
-  auto out = std::make_shared<HttpResponse>();
-  queue.Submit(
-      [work = std::move(work), out](storage::Database& db) -> Status {
-        try {
-          return work(db, *out);
-        } catch (const std::exception& e) {
-          return Status::Internal(std::string("api: ") + e.what());
-        }
-      },
-      [&s, out, respond = std::move(respond), after_ok = std::move(after_ok)](Status st) {
-        if (!st.ok()) {
-          respond(FromStatus(s, st));
-          return;
-        }
-        if (after_ok) after_ok();
-        respond(std::move(*out));
-      });
+  AnswerAfterCommit(queue, std::move(work), [&s](const Status& st) { return FromStatus(s, st); },
+                    std::move(respond), std::move(after_ok));
 }
 
 }  // namespace
@@ -563,23 +548,8 @@ HttpResponse DecisionError(const domain::Deps& s, const Status& st) {
 // Like Run, but a decision refusal is answered with its sentence.
 void RunDecision(const domain::Deps& s, storage::WriteQueue& queue, ApiWork work, Respond respond,
                  std::function<void()> after_ok = {}) {
-  auto out = std::make_shared<HttpResponse>();
-  queue.Submit(
-      [work = std::move(work), out](storage::Database& db) -> Status {
-        try {
-          return work(db, *out);
-        } catch (const std::exception& e) {
-          return Status::Internal(std::string("api: ") + e.what());
-        }
-      },
-      [&s, out, respond = std::move(respond), after_ok = std::move(after_ok)](Status st) {
-        if (!st.ok()) {
-          respond(DecisionError(s, st));
-          return;
-        }
-        if (after_ok) after_ok();
-        respond(std::move(*out));
-      });
+  AnswerAfterCommit(queue, std::move(work), [&s](const Status& st) { return DecisionError(s, st); },
+                    std::move(respond), std::move(after_ok));
 }
 
 json QuestionsJson(const domain::Deps& s, const storage::Decision& d) {

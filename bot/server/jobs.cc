@@ -6,6 +6,7 @@
 
 #include "bot/server/log.h"
 #include "domain/decisions/decision_service.h"
+#include "domain/decisions/quarterly_appraisal.h"
 #include "domain/deps.h"
 #include "domain/tickets/ticket_service.h"
 #include "domain/wishes/wish_service.h"
@@ -128,6 +129,28 @@ std::vector<Job> ServerJobs(const JobDeps& deps) {
       },
       [woke, notify = deps.notify_outbox] {
         if (woke->exchange(false) && notify) notify();  // only when it enqueued pushes
+      },
+  });
+
+  // The quarterly appraisal (民主评议, config.decisions.appraisal): each day at 00:05 local
+  // time, drafts and opens the quarter's appraisal once its window has begun. A daily
+  // calendar schedule, so a server down on the opening day catches up on the next run inside
+  // the window; at most one per quarter is decided by the conditional insert
+  // (domain/decisions/quarterly_appraisal.h), whatever the job records or staff did.
+  // Listed only when enabled (the config is read once at start-up, like the list).
+  auto appraisal_woke = std::make_shared<std::atomic<bool>>(false);
+  if (services.config.decisions.appraisal.enabled) jobs.push_back(Job{
+      "appraisal",
+      domain::Schedule::Daily(0, 5),
+      [&services, appraisal_woke](storage::Database& db, const JobTick& tick) -> Status {
+        auto id = domain::decisions::EnsureQuarterlyAppraisal(db, services, tick.now_ms);
+        if (!id.ok()) return id.status();
+        appraisal_woke->store(*id > 0);
+        if (*id > 0) GetLogger("scheduler")->info("appraisal: #{} drafted and opened", *id);
+        return Status::Ok();
+      },
+      [appraisal_woke, notify = deps.notify_outbox] {
+        if (appraisal_woke->exchange(false) && notify) notify();
       },
   });
 

@@ -1,5 +1,7 @@
 #include "bot/server/wish_api.h"
 
+#include "bot/server/answer_after_commit.h"
+
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -100,27 +102,11 @@ json WishJson(const domain::Deps& s, const storage::Wish& w,
   return j;
 }
 
-using ApiWork = std::function<Status(storage::Database&, HttpResponse&)>;
 
 void Run(const domain::Deps& s, storage::WriteQueue& queue, ApiWork work, Respond respond,
          std::function<void()> after_ok = {}) {
-  auto out = std::make_shared<HttpResponse>();
-  queue.Submit(
-      [work = std::move(work), out](storage::Database& db) -> Status {
-        try {
-          return work(db, *out);
-        } catch (const std::exception& e) {
-          return Status::Internal(std::string("wish api: ") + e.what());
-        }
-      },
-      [&s, out, respond = std::move(respond), after_ok = std::move(after_ok)](Status st) {
-        if (!st.ok()) {
-          respond(FromStatus(s, st));
-          return;
-        }
-        if (after_ok) after_ok();
-        respond(std::move(*out));
-      });
+  AnswerAfterCommit(queue, std::move(work), [&s](const Status& st) { return FromStatus(s, st); },
+                    std::move(respond), std::move(after_ok), "wish api");
 }
 
 }  // namespace

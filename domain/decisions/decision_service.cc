@@ -162,7 +162,9 @@ StatusOr<int> NotifyVoters(storage::Database& db, const Deps& s, const Decision&
 }
 
 // The result to every voter (the bound members of each household that has a ballot; each
-// voting person) and to each configured staff member, privately.
+// voting person) and to each configured staff member, privately; and to every group whose
+// `posts` has "decisions" and whose buildings (if any) meet the decision's - the result text
+// holds totals only, never who voted what.
 Status Announce(storage::Database& db, const Deps& s, const Decision& d, const json& result,
                 int64_t now_ms) {
   LINLI_ASSIGN_OR_RETURN(Electorate e, LoadElectorate(db, d));
@@ -196,6 +198,16 @@ Status Announce(storage::Database& db, const Deps& s, const Decision& d, const j
     msg.text = s.texts.Get(l, "decision.staff_result") + "\n" + ResultText(s.texts, l, d, result);
     msg.notice = "decision_result";
     msg.notice_fields = {{"title", d.title}};
+    LINLI_RETURN_IF_ERROR(storage::OutboxStore::Enqueue(db, msg, now_ms).status());
+  }
+  for (const auto& g : s.config.groups) {
+    if (!g.Posts("decisions")) continue;
+    bool serves = d.buildings.empty() || g.buildings.empty();
+    for (const auto& b : d.buildings) serves = serves || g.Serves(b);
+    if (!serves) continue;
+    OutboundMessage msg;
+    msg.to = {g.channel, g.chat_id, g.chat_id, ChatType::kGroup};
+    msg.text = ResultText(s.texts, s.config.locale, d, result);
     LINLI_RETURN_IF_ERROR(storage::OutboxStore::Enqueue(db, msg, now_ms).status());
   }
   return Status::Ok();
@@ -346,6 +358,13 @@ StatusOr<Decision> DecisionService::Create(storage::Database& db, const Deps& s,
   LINLI_ASSIGN_OR_RETURN(d.created_by_name, ActorName(db, s, actor));
   d.created_by_person_id = actor.person_id;
   d.created_at_ms = now_ms;
+  if (in.once_per_period) {
+    LINLI_ASSIGN_OR_RETURN(auto id, storage::DecisionStore::CreateIfPeriodFree(db, d));
+    if (!id) {
+      return UserError(StatusCode::kAlreadyExists, "decision.period_taken", {{"period", d.period}});
+    }
+    return Get(db, *id);
+  }
   LINLI_ASSIGN_OR_RETURN(d.id, storage::DecisionStore::Create(db, d));
   return Get(db, d.id);
 }

@@ -72,6 +72,9 @@ struct DraftInput {
   std::optional<int64_t> opens_at_ms;
   std::optional<int64_t> closes_at_ms;
   std::optional<std::string> period;  // appraisals: "2026-Q4"
+  // Create only: not created when a decision of this kind already has `period` (decided by
+  // the insert itself): kAlreadyExists decision.period_taken (period=...).
+  bool once_per_period = false;
 };
 
 struct CastOutcome {

@@ -48,5 +48,27 @@ TEST(ConfigDecisionsTest, ErrorsNameTheKey) {
   EXPECT_THAT(typo.status().message(), HasSubstr("reminder_hours"));
 }
 
+TEST(ConfigDecisionsTest, TheQuarterlyAppraisal) {
+  auto d = Parse("{}");
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(d->decisions.appraisal.enabled);
+  EXPECT_EQ(d->decisions.appraisal.opens_day, 1);
+  EXPECT_EQ(d->decisions.appraisal.open_days, 14);
+  auto c = Parse(R"({"compound": {"name": "X", "buildings": [{"id": "3", "units": ["1"]}]},
+    "decisions": {"appraisal": {"enabled": true, "opens_day": 10, "open_days": 7,
+                                "buildings": ["3"]}}})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->decisions.appraisal.enabled);
+  EXPECT_EQ(c->decisions.appraisal.opens_day, 10);
+  EXPECT_EQ(c->decisions.appraisal.open_days, 7);
+  EXPECT_EQ(c->decisions.appraisal.buildings, std::vector<std::string>{"3"});
+  auto day = Parse(R"({"decisions": {"appraisal": {"opens_day": 31}}})");
+  ASSERT_FALSE(day.ok());
+  EXPECT_THAT(day.status().message(), HasSubstr("decisions.appraisal.opens_day"));
+  auto b = Parse(R"({"decisions": {"appraisal": {"buildings": ["9"]}}})");
+  ASSERT_FALSE(b.ok());
+  EXPECT_THAT(b.status().message(), HasSubstr("decisions.appraisal.buildings"));
+}
+
 }  // namespace
 }  // namespace linli::config

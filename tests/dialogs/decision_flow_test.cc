@@ -86,5 +86,76 @@ TEST_F(DecisionFlowTest, AResidentCannotStartADraft) {
   EXPECT_EQ((*rows)[0].Int(0), 0);
 }
 
+// 发起问卷: the questions one by one, 结束, then a poll draft through the service's draft path.
+TEST_F(DecisionFlowTest, StaffCreateAPollStepByStep) {
+  EXPECT_THAT(Say("发起问卷"), HasSubstr("标题"));
+  EXPECT_THAT(Say("停车意见征询"), HasSubstr("楼栋"));
+  EXPECT_THAT(Say("1"), HasSubstr("按户还是按人"));
+  EXPECT_THAT(Say("2"), HasSubstr("截止"));
+  EXPECT_THAT(Say("2026-12-10 18:00"), HasSubstr("第 1 题"));
+  EXPECT_THAT(Say("结束"), HasSubstr("还没有题目"));
+  EXPECT_THAT(Say("1"), HasSubstr("题目"));
+  EXPECT_THAT(Say("哪天洗车？"), HasSubstr("选项"));
+  EXPECT_THAT(Say("周六"), HasSubstr("至少两个"));
+  EXPECT_THAT(Say("周六,周日"), HasSubstr("第 2 题"));
+  EXPECT_THAT(Say("3"), HasSubstr("题目"));
+  EXPECT_THAT(Say("对停车管理打分"), HasSubstr("第 3 题"));
+  const std::string confirm = Say("结束");
+  EXPECT_THAT(confirm, HasSubstr("确认创建问卷"));
+  EXPECT_THAT(confirm, HasSubstr("周六、周日"));
+  EXPECT_THAT(Say("确认"), HasSubstr("已创建草稿 #1"));
+  auto d = storage::DecisionStore::Get(h_.db(), 1);
+  ASSERT_TRUE(d.ok() && d->has_value());
+  EXPECT_EQ((*d)->kind, "poll");
+  EXPECT_TRUE((*d)->per_person);
+  EXPECT_EQ((*d)->buildings, (std::vector<std::string>{"1"}));
+  ASSERT_EQ((*d)->questions.size(), 2u);
+  EXPECT_EQ((*d)->questions[0].kind, "single");
+  ASSERT_EQ((*d)->questions[0].options.size(), 2u);
+  EXPECT_EQ((*d)->questions[0].options[1].label, "周日");
+  EXPECT_EQ((*d)->questions[1].kind, "scale");
+  EXPECT_THAT(Say("开始投票 1"), HasSubstr("已开始投票"));
+}
+
+TEST_F(DecisionFlowTest, StaffCreateAnElectionAndAnAppraisal) {
+  EXPECT_THAT(Say("发起选举"), HasSubstr("标题"));
+  Say("楼长评选");
+  EXPECT_THAT(Say("全部"), HasSubstr("提名截止"));
+  EXPECT_THAT(Say("2026-12-05 18:00"), HasSubstr("截止"));
+  EXPECT_THAT(Say("2026-12-04 18:00"), HasSubstr("之后"));  // before the nominations close
+  EXPECT_THAT(Say("2026-12-10 18:00"), HasSubstr("确认创建选举"));
+  EXPECT_THAT(Say("确认"), HasSubstr("已创建草稿 #1"));
+  auto e = storage::DecisionStore::Get(h_.db(), 1);
+  ASSERT_TRUE(e.ok() && e->has_value());
+  EXPECT_EQ((*e)->kind, "election");
+  EXPECT_LT((*e)->opens_at_ms, (*e)->closes_at_ms);
+  EXPECT_GT((*e)->opens_at_ms, 0);
+
+  EXPECT_THAT(Say("发起评议"), HasSubstr("季度"));
+  EXPECT_THAT(Say("第四季度"), HasSubstr("2026-Q4"));
+  EXPECT_THAT(Say("2026-Q4"), HasSubstr("楼栋"));
+  EXPECT_THAT(Say("全部"), HasSubstr("截止"));
+  EXPECT_THAT(Say("2026-12-20 18:00"), HasSubstr("确认创建评议"));
+  EXPECT_THAT(Say("确认"), HasSubstr("已创建草稿 #2"));
+  auto a = storage::DecisionStore::Get(h_.db(), 2);
+  ASSERT_TRUE(a.ok() && a->has_value());
+  EXPECT_EQ((*a)->kind, "appraisal");
+  EXPECT_EQ((*a)->period, "2026-Q4");
+  EXPECT_EQ((*a)->questions.size(), h_.config().decisions.appraisal_criteria.size());
+}
+
+// Residents are refused at each creation trigger, and nothing is drafted.
+TEST_F(DecisionFlowTest, AResidentCannotStartAPollElectionOrAppraisal) {
+  Bind("rep", "1-1-101");
+  for (const char* trigger : {"发起问卷", "/newelection", "发起评议"}) {
+    const std::string refused = Say(trigger, "rep");
+    EXPECT_THAT(refused, HasSubstr("工作人员")) << trigger;
+    EXPECT_THAT(Say("2026-Q4", "rep"), Not(HasSubstr("楼栋"))) << trigger;
+  }
+  auto rows = h_.db().Query("SELECT COUNT(*) FROM decisions");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0].Int(0), 0);
+}
+
 }  // namespace
 }  // namespace linli::dialogs

@@ -131,6 +131,8 @@ class DialogHarness {
   }
   const domain::Deps& deps() const { return *services_; }
   const config::Config& config() const { return config_; }
+  // For a test that changes the config after construction (deps() sees the change).
+  config::Config& mutable_config() { return config_; }
 
   storage::Database& db() { return *db_; }
   testing::FakeClock& clock() { return clock_; }

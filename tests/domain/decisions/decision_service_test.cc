@@ -197,13 +197,21 @@ TEST_F(DecisionServiceTest, TheJobOpensRemindsAndClosesEachOnce) {
   EXPECT_EQ(reminders[0].to.user_id, "c1");
   EXPECT_EQ(tick().reminded, 0);
   h_.clock().SetMillis(in.closes_at_ms.value());
+  // A group that takes results (groups[].posts "decisions") and one that takes wishes only.
+  h_.mutable_config().groups.push_back({"board", "tg", "-100777", {"decisions"}, {}});
+  h_.mutable_config().groups.push_back({"helpers", "tg", "-100888", {"wishes"}, {}});
   EXPECT_EQ(tick().closed, 1);
   auto announced = h_.TakeOutbox();
-  // a1's household voted: a1 is told; and the configured staff member, privately.
-  ASSERT_EQ(announced.size(), 2u);
+  // a1's household voted: a1 is told; the configured staff member, privately; and the group
+  // that takes results, with totals and no voter.
+  ASSERT_EQ(announced.size(), 3u);
   EXPECT_EQ(announced[0].to.user_id, "a1");
   EXPECT_EQ(announced[1].to.user_id, "staff-1");
   EXPECT_EQ(announced[1].to.chat_type, ChatType::kPrivate);
+  EXPECT_EQ(announced[2].to.chat_id, "-100777");
+  EXPECT_EQ(announced[2].to.chat_type, ChatType::kGroup);
+  EXPECT_NE(announced[2].text.find("噪音公约"), std::string::npos);
+  EXPECT_EQ(announced[2].text.find("a1"), std::string::npos);
   EXPECT_EQ(tick().closed, 0);
   EXPECT_EQ(DecisionService::Get(h_.db(), d->id)->status, "closed");
 }
