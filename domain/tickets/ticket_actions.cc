@@ -1,7 +1,5 @@
 #include "domain/tickets/ticket_actions.h"
 
-#include "domain/tickets/ticket_cards.h"
-
 #include <algorithm>
 
 #include "bot/json.h"
@@ -62,7 +60,7 @@ std::vector<TicketAction> BuildActions() {
                  return TicketService::Accept(db, s, actor, n, now);
                }});
   a.push_back({"start", {P::kNone}, Authority::kStaff,
-               {{"staff_begin", {"/begin", "处理", "开始处理"}, "staff.usage.begin",
+               {{"staff_begin", {"/begin", "处理", "处理中", "开始处理"}, "staff.usage.begin",
                  "staff.done.status"}},
                [](storage::Database& db, const Deps& s, Actor actor, int64_t n,
                   const ActionArgs&, int64_t now) {
@@ -121,23 +119,8 @@ std::vector<TicketAction> BuildActions() {
 
 }  // namespace
 
-// Every action, each followed by the update of the ticket's cards in the staff groups (so the
-// card shows the new status whichever front end ran it).
-std::vector<TicketAction> WithCardUpdates(std::vector<TicketAction> actions) {
-  for (auto& a : actions) {
-    a.run = [run = std::move(a.run)](storage::Database& db, const Deps& s, Actor actor, int64_t n,
-                                     const ActionArgs& x,
-                                     int64_t now) -> StatusOr<storage::Ticket> {
-      LINLI_ASSIGN_OR_RETURN(storage::Ticket t, run(db, s, actor, n, x, now));
-      LINLI_RETURN_IF_ERROR(UpdateTicketCards(db, s, t, now));
-      return t;
-    };
-  }
-  return actions;
-}
-
 const std::vector<TicketAction>& TicketActions() {
-  static const auto* const k = new std::vector<TicketAction>(WithCardUpdates(BuildActions()));
+  static const auto* const k = new std::vector<TicketAction>(BuildActions());
   return *k;
 }
 

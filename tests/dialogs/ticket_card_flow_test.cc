@@ -127,5 +127,60 @@ TEST_F(TicketCardFlowTest, ChatterOnTheCardChangesNothing) {
   EXPECT_EQ(h_.Ticket(n).status, storage::TicketStatus::kNew);
 }
 
+TEST_F(TicketCardFlowTest, BeginDeferAndEscalateWordsOnTheCard) {
+  const int64_t n = ReportWithCard();
+  ReplyToCard("staff-1", "处理中");
+  EXPECT_EQ(h_.Ticket(n).status, storage::TicketStatus::kInProgress);
+  ReplyToCard("staff-1", "暂缓 等配件|下周更换|2030-01-15");
+  EXPECT_EQ(h_.Ticket(n).status, storage::TicketStatus::kDeferred);
+  EXPECT_EQ(h_.Ticket(n).deferred_until, "2030-01-15");
+  ReplyToCard("staff-1", "/accept@linli_bot");  // not from 暂缓: refused, nothing changes
+  EXPECT_EQ(h_.Ticket(n).status, storage::TicketStatus::kDeferred);
+}
+
+TEST_F(TicketCardFlowTest, StaffGetTheHintForOtherWordsAndTheTicketForTheViewWord) {
+  const int64_t n = ReportWithCard();
+  auto hint = ReplyToCard("staff-1", "这个谁去看看");
+  EXPECT_NE(DialogHarness::Text(hint).find(h_.deps().texts.Get("zh-CN", "ticket.card_unknown")),
+            std::string::npos)
+      << DialogHarness::Text(hint);
+  auto view = ReplyToCard("staff-1", "工单");
+  const std::string text = DialogHarness::Text(view);
+  EXPECT_NE(text.find("#" + std::to_string(n)), std::string::npos) << text;
+  EXPECT_NE(text.find("楼道灯坏了"), std::string::npos) << text;
+  EXPECT_EQ(h_.Ticket(n).status, storage::TicketStatus::kNew);
+}
+
+// Staff 工单 N / 进度 N in the staff group: the whole ticket - description (masked), the photo
+// marker, the history - but not the room, the reporter or the platform file id.
+TEST_F(TicketCardFlowTest, WholeTicketInTheStaffGroup) {
+  for (const std::string& s : {std::string("报事"), std::string("2"), std::string("3号楼2单元301"),
+                              std::string("水管漏了，电话13812345678")}) {
+    h_.Say(s, "user-3");
+  }
+  InboundMessage photo;
+  photo.conversation = DialogHarness::Conversation("user-3");
+  photo.attachments.push_back({Attachment::Kind::kPhoto, "AgACfile-9", "", 0, 0});
+  h_.Send(photo);
+  h_.Say("1", "user-3");
+  const int64_t n = h_.Ticket(1).number;
+  ASSERT_EQ(h_.Ticket(n).photo_ref, "AgACfile-9");
+  ReplyToCard("staff-1", "受理 " + std::to_string(n), "none");  // a plain command in the group
+  for (const std::string& cmd : {"工单 " + std::to_string(n), "进度 " + std::to_string(n)}) {
+    InboundMessage in;
+    in.conversation = {"tg", "staff-1", kStaffGroup, ChatType::kGroup};
+    in.text = cmd;
+    const std::string text = DialogHarness::Text(h_.Send(in));
+    EXPECT_NE(text.find("水管漏了"), std::string::npos) << cmd << ": " << text;
+    EXPECT_NE(text.find("3号楼2单元"), std::string::npos) << text;
+    EXPECT_NE(text.find(h_.deps().texts.Get("zh-CN", "ticket.status.accepted")), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("照片：有"), std::string::npos) << text;
+    for (const char* secret : {"13812345678", "301", "AgACfile-9", "user-3", "王网格"}) {
+      EXPECT_EQ(text.find(secret), std::string::npos) << secret << " in: " << text;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace linli::dialogs
