@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "domain/common/masking.h"
 #include "tests/dialogs/dialog_harness.h"
 
 namespace linli::dialogs {
