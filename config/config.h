@@ -217,8 +217,17 @@ struct GroupConfig {
   std::string name;                     // groups[].name: unique, for logs and staff
   std::string channel;                  // groups[].channel: a configured channel's name
   std::string chat_id;                  // groups[].chat_id: the platform's chat id
-  std::vector<std::string> posts;       // groups[].posts: "wishes", "decisions" (results)
+  // groups[].posts: what is posted there: "wishes" (wish cards), "decisions" (results of
+  // closed decisions, totals only), "tickets" (a card per new
+  // ticket, staff act by replying to it in a two-way chat), "escalations" (a short card per
+  // escalation or transfer to a tier of `tiers`). Required, non-empty.
+  std::vector<std::string> posts;
   std::vector<std::string> buildings;   // groups[].buildings: only these buildings' (empty = all)
+  // groups[].categories: "tickets" only of these categories (ids of `categories`; empty = all).
+  std::vector<std::string> categories;
+  // groups[].tiers: "escalations" only to these tiers ("compound", "community", "street";
+  // empty = all).
+  std::vector<std::string> tiers;
 
   bool Posts(const std::string& kind) const {
     for (const auto& p : posts) {
@@ -226,6 +235,17 @@ struct GroupConfig {
     }
     return false;
   }
+  static bool In(const std::vector<std::string>& list, const std::string& v) {
+    if (list.empty()) return true;
+    for (const auto& x : list) {
+      if (x == v) return true;
+    }
+    return false;
+  }
+  // Whether a ticket of `category` is posted here (with Serves for its building).
+  bool TakesCategory(const std::string& category) const { return In(categories, category); }
+  // Whether an escalation to `tier` is posted here.
+  bool TakesTier(const std::string& tier) const { return In(tiers, tier); }
   // Whether something about `building` ("" = unknown) is posted here.
   bool Serves(const std::string& building) const {
     if (buildings.empty()) return true;

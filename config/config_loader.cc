@@ -963,9 +963,25 @@ void DecodeWishes(Decoder& d, const json& root, WishesConfig& w) {
 }
 
 // What a group may be posted: "wishes" (issue 9), "decisions" (issue 10: the results of closed
-// decisions); later kinds add their names here.
-constexpr std::string_view kGroupPosts[] = {"wishes", "decisions"};
-constexpr const char* kGroupPostsText = "wishes, decisions";
+// decisions), "tickets", "escalations" (issue 11); later kinds add their names here.
+constexpr std::string_view kGroupPosts[] = {"wishes", "decisions", "tickets", "escalations"};
+constexpr const char* kGroupPostsText = "wishes, decisions, tickets, escalations";
+constexpr std::string_view kGroupTiers[] = {"compound", "community", "street"};
+
+// The entry of `known` closest to `word` (edit distance < 3), "" if none.
+template <size_t N>
+std::string ClosestOf(const std::string& word, const std::string_view (&known)[N]) {
+  std::string_view best;
+  size_t best_distance = 3;
+  for (std::string_view k : known) {
+    const size_t d = EditDistance(word, k);
+    if (d < best_distance) {
+      best_distance = d;
+      best = k;
+    }
+  }
+  return std::string(best);
+}
 
 void DecodeGroups(Decoder& d, const json& root, const Config& cfg,
                   std::vector<GroupConfig>& groups) {
@@ -979,7 +995,7 @@ void DecodeGroups(Decoder& d, const json& root, const Config& cfg,
       d.Error(path, "must be an object (got " + Describe(g) + ")");
       continue;
     }
-    d.CheckKeys(g, path, {"name", "channel", "chat_id", "posts", "buildings"});
+    d.CheckKeys(g, path, {"name", "channel", "chat_id", "posts", "buildings", "categories", "tiers"});
     GroupConfig group;
     bool ok = d.RequiredString(g, path, "name", group.name);
     if (ok) {
@@ -1006,9 +1022,39 @@ void DecodeGroups(Decoder& d, const json& root, const Config& cfg,
     }
     for (const auto& p : group.posts) {
       if (std::find(std::begin(kGroupPosts), std::end(kGroupPosts), p) == std::end(kGroupPosts)) {
-        d.Error(path + ".posts", "unknown kind " + Quote(p) + " (one of " + kGroupPostsText + ")");
+        const std::string best = ClosestOf(p, kGroupPosts);
+        d.Error(path + ".posts", "unknown kind " + Quote(p) +
+                                     (best.empty() ? "" : " (did you mean " + Quote(best) + "?)") +
+                                     " (one of " + kGroupPostsText + ")");
         ok = false;
       }
+    }
+    DecodeIdList(d, g, path, "categories", /*non_empty=*/false, group.categories);
+    for (const auto& c : group.categories) {
+      if (std::find(cfg.categories.begin(), cfg.categories.end(), c) == cfg.categories.end()) {
+        d.Error(path + ".categories", "names no category of categories (got " + Quote(c) + ")");
+        ok = false;
+      }
+    }
+    if (!group.categories.empty() &&
+        std::find(group.posts.begin(), group.posts.end(), "tickets") == group.posts.end()) {
+      d.Error(path + ".categories", "filters \"tickets\", which posts does not list");
+      ok = false;
+    }
+    DecodeIdList(d, g, path, "tiers", /*non_empty=*/false, group.tiers);
+    for (const auto& t : group.tiers) {
+      if (std::find(std::begin(kGroupTiers), std::end(kGroupTiers), t) == std::end(kGroupTiers)) {
+        const std::string best = ClosestOf(t, kGroupTiers);
+        d.Error(path + ".tiers", "unknown tier " + Quote(t) +
+                                     (best.empty() ? "" : " (did you mean " + Quote(best) + "?)") +
+                                     " (one of compound, community, street)");
+        ok = false;
+      }
+    }
+    if (!group.tiers.empty() &&
+        std::find(group.posts.begin(), group.posts.end(), "escalations") == group.posts.end()) {
+      d.Error(path + ".tiers", "filters \"escalations\", which posts does not list");
+      ok = false;
     }
     const json* bs = d.Array(g, path, "buildings");
     if (bs != nullptr) {

@@ -4,6 +4,7 @@
 #include "dialogs/flows.h"
 #include "domain/common/location.h"
 #include "domain/people/abuse_limits.h"
+#include "domain/tickets/ticket_cards.h"
 #include "domain/tickets/ticket_service.h"
 #include "storage/roster_store.h"
 #include "storage/ticket_store.h"
@@ -154,6 +155,8 @@ Status CreateTicket(TurnContext& ctx, const Slots& slots) {
   t.updated_at_ms = t.created_at_ms;
   domain::TicketService::PrepareNew(ctx.config(), t, t.created_at_ms);  // tier and deadlines
   LINLI_ASSIGN_OR_RETURN(storage::Ticket stored, storage::TicketStore::Create(ctx.db(), t));
+  // The card in the staff groups, in the same transaction as the ticket.
+  LINLI_RETURN_IF_ERROR(domain::PostTicketCards(ctx.db(), ctx.deps(), stored, ctx.now_ms()));
   ctx.Reply(ctx.T("report.created", {{"number", std::to_string(stored.number)}}));
   return Status::Ok();
 }

@@ -1,12 +1,14 @@
 // Staff commands in chat (issue 4, point 4), one one-shot flow per command, Chinese and
-// English: 工单 /tickets [filters], 受理 /accept N, 处理 /begin N, 备注 /note N 文字,
-// 公开备注 /pnote N 文字, 解决 /resolve N 说明, 暂缓 /defer N 原因|计划|YYYY-MM-DD,
+// English: 工单 /tickets [filters] (工单 N: one whole ticket), 受理 /accept N,
+// 处理 (处理中) /begin N, 备注 /note N 文字, 公开备注 /pnote N 文字, 解决 /resolve N 说明, 暂缓 /defer N 原因|计划|YYYY-MM-DD,
 // 转办 /escalate N 原因, 指派 /assign N <user id>, 合并 /merge N M, 摘要 /summary N 文字 (the
 // public board's summary), 工单帮助 /staffhelp.
 // (/start is Telegram's greeting and a global menu command, so "start handling" is /begin.)
 // The ticket actions and their words, arguments and authority are declared once in
 // domain/tickets/ticket_actions.h (the admin API is built from the same list); this file turns
-// each into a flow and renders the replies. The transition, the role check and the pushes
+// each into a flow and renders the replies. In a two-way staff group the same commands run as
+// replies to a ticket card without the number (issue 11: flow staff_ticket_card, entry
+// card_kinds {"ticket"}). The transition, the role check and the pushes
 // live in TicketService.
 #include <algorithm>
 #include <cctype>
@@ -17,9 +19,11 @@
 #include "dialogs/engine.h"
 #include "dialogs/flows.h"
 #include "dialogs/ticket_view.h"
-#include "domain/tickets/ticket_service.h"
+#include "bot/text.h"
 #include "domain/common/location.h"
 #include "domain/tickets/ticket_actions.h"
+#include "domain/tickets/ticket_cards.h"
+#include "domain/tickets/ticket_service.h"
 #include "storage/ticket_store.h"
 
 namespace linli::dialogs {
@@ -199,10 +203,45 @@ std::string PhotoOf(const TurnContext& ctx) {
   return "";
 }
 
-// The chat command "<word> N [arguments]" of `action`: refuses those its authority does not
-// allow, reads the arguments (usage hint on error), runs the action, replies with the
-// command's done key (args: number, status, tier, rest), plus the staff.masked line when its
-// published text will be masked.
+// Runs chat command `command` of `action` on ticket `number` with `rest` as its arguments:
+// refuses those its authority does not allow, reads the arguments (usage hint on error), runs
+// the action (TicketService applies the tier table for the sender and tells the reporter
+// privately), replies with the command's done key (args: number, status, tier, rest), plus the
+// staff.masked line when its published text will be masked.
+Status RunCommand(TurnContext& ctx, const domain::TicketAction& action,
+                  const domain::ChatCommand& command, int64_t number, const std::string& rest) {
+  LINLI_ASSIGN_OR_RETURN(bool allowed, Allowed(ctx, action.authority));
+  if (!allowed) return Status::Ok();
+  if (number <= 0) {
+    ctx.Reply(ctx.T(command.usage_key));
+    return Status::Ok();
+  }
+  auto args = domain::ArgsFromChat(action, command, rest, PhotoOf(ctx));
+  if (!args.ok()) return ReplyError(ctx, args.status());
+  auto result = action.run(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id), number,
+                           *args, ctx.now_ms());
+  if (!result.ok()) return ReplyError(ctx, result.status());
+  LINLI_ASSIGN_OR_RETURN(bool masked,
+                         domain::MaskedOnPublication(ctx.db(), ctx.deps(), action, *args));
+  // A tier move tells the truth about who was notified (issue 11): how many staff of the
+  // new tier, or that none is configured there (the ticket moved all the same).
+  const int notified = domain::TicketService::StaffCountAtTier(ctx.config(), result->tier);
+  const std::string done_key = action.name == "escalate" && notified == 0
+                                   ? std::string("staff.done.escalate_nobody")
+                                   : command.done_key;
+  std::string reply = ctx.T(done_key,
+                            {{"number", std::to_string(result->number)},
+                             {"status", ctx.T("ticket.status." + storage::NameOf(result->status))},
+                             {"tier", ctx.T("push.tier." + storage::NameOf(result->tier))},
+                             {"notified", std::to_string(notified)},
+                             {"rest", rest}});
+  // What staff typed is published masked: they are told so.
+  if (masked) reply += "\n" + ctx.T("staff.masked");
+  ctx.Reply(reply);
+  return Status::Ok();
+}
+
+// The chat command "<word> N [arguments]" of `action` (RunCommand).
 FlowSpec Command(const domain::TicketAction& action, const domain::ChatCommand& command) {
   FlowSpec flow;
   flow.name = command.flow;
@@ -211,36 +250,67 @@ FlowSpec Command(const domain::TicketAction& action, const domain::ChatCommand& 
   flow.where = Where::kAnywhere;
   flow.triggers = command.words;
   flow.on_start = [&action, &command](TurnContext& ctx, const std::string& text) -> Status {
-    LINLI_ASSIGN_OR_RETURN(bool allowed, Allowed(ctx, action.authority));
-    if (!allowed) return Status::Ok();
     auto [number, rest] = domain::NumberAndRest(text);
-    if (number <= 0) {
-      ctx.Reply(ctx.T(command.usage_key));
-      return Status::Ok();
+    return RunCommand(ctx, action, command, number, rest);
+  };
+  return flow;
+}
+
+// "受理", "/accept", "/accept@linli_bot", "Accept" -> the form the chat words are declared in
+// ("受理", "/accept"); the bare English word gets its "/".
+std::string CommandWord(std::string word) {
+  if (const size_t at = word.find('@'); at != std::string::npos && word.rfind("/", 0) == 0) {
+    word = word.substr(0, at);
+  }
+  for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return word;
+}
+
+bool IsViewWord(const std::string& w) {
+  return w == "工单" || w == "进度" || w == "/tickets" || w == "tickets" || w == "/status" ||
+         w == "status";
+}
+
+// A reply to a ticket card (domain/tickets/ticket_cards.h) in a staff group, the card's ticket
+// being `number`: its first word is one of the ticket actions' chat words (with or without the
+// leading "/"), the rest its arguments - run as that command on the card's ticket, with the
+// authority and tier table checked for the sender (a non-staff or wrong-tier reply is refused
+// in the group: the refusal names the ticket's number, status or tier only). 工单 / 进度 shows the
+// ticket (dialogs/ticket_view.h). Anything else: the card_unknown hint to staff; chatter of
+// others is ignored.
+Status RunCardReply(TurnContext& ctx, int64_t number, const std::string& reply) {
+  const std::string text = TrimText(reply);
+  const std::vector<std::string> words = ChatWords(text);
+  if (words.empty() || number <= 0) return Status::Ok();
+  const std::string word = CommandWord(words[0]);
+  const std::string rest = TrimText(text.substr(text.find(words[0]) + words[0].size()));
+  for (const auto& action : domain::TicketActions()) {
+    for (const auto& command : action.chat) {
+      for (const auto& w : command.words) {
+        if (w == word || w == "/" + word) return RunCommand(ctx, action, command, number, rest);
+      }
     }
-    auto args = domain::ArgsFromChat(action, command, rest, PhotoOf(ctx));
-    if (!args.ok()) return ReplyError(ctx, args.status());
-    auto result = action.run(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id), number,
-                             *args, ctx.now_ms());
-    if (!result.ok()) return ReplyError(ctx, result.status());
-    LINLI_ASSIGN_OR_RETURN(bool masked,
-                           domain::MaskedOnPublication(ctx.db(), ctx.deps(), action, *args));
-    // A tier move tells the truth about who was notified (issue 11): how many staff of the
-    // new tier, or that none is configured there (the ticket moved all the same).
-    const int notified = domain::TicketService::StaffCountAtTier(ctx.config(), result->tier);
-    const std::string done_key = action.name == "escalate" && notified == 0
-                                     ? std::string("staff.done.escalate_nobody")
-                                     : command.done_key;
-    std::string reply = ctx.T(done_key,
-                              {{"number", std::to_string(result->number)},
-                               {"status", ctx.T("ticket.status." + storage::NameOf(result->status))},
-                               {"tier", ctx.T("push.tier." + storage::NameOf(result->tier))},
-                               {"notified", std::to_string(notified)},
-                               {"rest", rest}});
-    // What staff typed is published masked: they are told so.
-    if (masked) reply += "\n" + ctx.T("staff.masked");
-    ctx.Reply(reply);
-    return Status::Ok();
+  }
+  LINLI_ASSIGN_OR_RETURN(bool staff,
+                         ctx.is_staff() ? StatusOr<bool>(true)
+                                        : domain::Authorized(ctx.db(), ctx.deps(),
+                                                             domain::Actor::Person(ctx.person().id),
+                                                             domain::Authority::kStaff));
+  if (!staff) return Status::Ok();
+  if (IsViewWord(word)) return ShowTicket(ctx, number);
+  ctx.Reply(ctx.T("ticket.card_unknown"));
+  return Status::Ok();
+}
+
+FlowSpec CardReplyFlow() {
+  FlowSpec flow;
+  flow.name = "staff_ticket_card";
+  // Staff work groups: the replies name the number, status and tier only (RunCardReply).
+  flow.where = Where::kAnywhere;
+  flow.entry.card_kinds = {domain::kTicketCardKind};
+  flow.on_entry = [](TurnContext& ctx, const Entry& entry, Slots&) -> StatusOr<std::string> {
+    LINLI_RETURN_IF_ERROR(RunCardReply(ctx, domain::ParseTicketNumber(entry.ref), entry.value));
+    return std::string();
   };
   return flow;
 }
@@ -277,6 +347,7 @@ std::vector<FlowSpec> StaffFlows() {
   for (const auto& action : domain::TicketActions()) {
     for (const auto& command : action.chat) flows.push_back(Command(action, command));
   }
+  flows.push_back(CardReplyFlow());
   return flows;
 }
 

@@ -1,8 +1,10 @@
 // 进度 /status: the sender's tickets, or one ticket with its history ("进度 12").
 // Where: the resident's own list and tickets are private-only (the engine refuses them in a
-// group); staff may ask "进度 12" in a (work) group and see there only the public projection
+// group); staff may ask "进度 12" in a group and see there only the public projection
 // (domain/tickets/public_ticket.h: building, category, status, public notes - never the unit,
-// room, description, an internal note or a phone); in a private chat staff see it all.
+// room, description, an internal note or a phone) - in a staff work group (posts "tickets" or
+// "escalations") what its cards show plus the masked staff history; in a private chat staff
+// see it all (dialogs/ticket_view.h).
 #include <cstdlib>
 #include <string>
 

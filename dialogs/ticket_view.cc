@@ -2,9 +2,11 @@
 
 #include <string>
 
+#include "domain/common/known_names.h"
 #include "domain/common/location.h"
 #include "domain/common/time_format.h"
 #include "domain/tickets/public_ticket.h"
+#include "domain/tickets/ticket_cards.h"
 #include "domain/tickets/ticket_history.h"
 #include "storage/ticket_store.h"
 
@@ -68,11 +70,59 @@ std::string FullLocation(const TurnContext& ctx, const storage::Ticket& t) {
   return domain::FormatLocationWithRoom(t.building, t.unit, room, ctx.locale());
 }
 
+// Whether this group is a staff work group: a configured group that is posted ticket or
+// escalation cards (config groups[].posts "tickets" / "escalations").
+bool InStaffGroup(const TurnContext& ctx) {
+  const ConversationRef& c = ctx.in().conversation;
+  for (const auto& g : ctx.config().groups) {
+    if (g.channel == c.channel && g.chat_id == c.chat_id &&
+        (g.Posts("tickets") || g.Posts("escalations"))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Staff in a staff work group: the whole ticket as its card shows it (building and unit, the
+// description and the staff history through the masking module, whether there is a photo -
+// never the reporter, the room or the platform file id).
+Status ShowInStaffGroup(TurnContext& ctx, int64_t number) {
+  LINLI_ASSIGN_OR_RETURN(auto ticket, storage::TicketStore::FindByNumber(ctx.db(), number));
+  if (!ticket) {
+    ctx.Reply(ctx.T("status.not_found", {{"number", std::to_string(number)}}));
+    return Status::Ok();
+  }
+  LINLI_ASSIGN_OR_RETURN(domain::TicketCard card,
+                         domain::PrepareTicketCard(ctx.db(), ctx.deps(), *ticket));
+  LINLI_ASSIGN_OR_RETURN(auto events, storage::TicketStore::Events(ctx.db(), ticket->id));
+  std::vector<domain::HistoryLine> lines = domain::HistoryLines(
+      ctx.deps().texts, ctx.locale(), events, domain::HistoryAudience::kStaff);
+  for (auto& l : lines) {
+    LINLI_ASSIGN_OR_RETURN(domain::MaskedText m, domain::MaskForPublic(ctx.db(), ctx.config(), l.text));
+    l.text = std::move(m.text);
+  }
+  const std::string& tz = ctx.config().timezone;
+  const std::string n = std::to_string(ticket->number);
+  ctx.Reply(ctx.T("status.detail_staff",
+                  {{"number", n},
+                   {"category", ctx.T("category." + ticket->category)},
+                   {"location", card.location},
+                   {"status", ctx.T("ticket.status." + storage::NameOf(ticket->status))},
+                   {"tier", ctx.T("push.tier." + storage::NameOf(ticket->tier))},
+                   {"created", domain::FormatLocalTime(ticket->created_at_ms, tz)},
+                   {"description", card.description.empty() ? std::string("-") : card.description},
+                   {"photo", card.photo_ref.empty() ? ctx.T("status.photo_none")
+                                                    : ctx.T("status.photo_group", {{"number", n}})},
+                   {"history", JoinHistory(ctx, lines)}}));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ShowTicket(TurnContext& ctx, int64_t number) {
   if (ctx.in_group()) {
     if (!ctx.is_staff()) return Status::Internal("ticket view: a resident's ticket in a group");
+    if (InStaffGroup(ctx)) return ShowInStaffGroup(ctx, number);
     return ShowPublic(ctx, number);
   }
   LINLI_ASSIGN_OR_RETURN(auto ticket, storage::TicketStore::FindByNumber(ctx.db(), number));

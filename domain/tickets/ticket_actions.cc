@@ -60,7 +60,7 @@ std::vector<TicketAction> BuildActions() {
                  return TicketService::Accept(db, s, actor, n, now);
                }});
   a.push_back({"start", {P::kNone}, Authority::kStaff,
-               {{"staff_begin", {"/begin", "处理", "开始处理"}, "staff.usage.begin",
+               {{"staff_begin", {"/begin", "处理", "处理中", "开始处理"}, "staff.usage.begin",
                  "staff.done.status"}},
                [](storage::Database& db, const Deps& s, Actor actor, int64_t n,
                   const ActionArgs&, int64_t now) {

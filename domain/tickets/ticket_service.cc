@@ -13,6 +13,7 @@
 #include "domain/people/private_conversation.h"
 #include "domain/tickets/authority.h"
 #include "domain/tickets/rating_question.h"
+#include "domain/tickets/ticket_cards.h"
 #include "storage/identity_store.h"
 #include "storage/outbox_store.h"
 
@@ -233,7 +234,9 @@ Status NotifyTierStaff(storage::Database& db, const Deps& s, const Ticket& t,
 // Writes `t` (already changed by the caller) and its status event from `from`.
 // `status_event`: recorded as a status event even when the status stays (a second
 // escalation, a new deferral), so each reads as what it is (domain/tickets/ticket_history.h).
-Status Record(storage::Database& db, Ticket& t, TicketStatus from, const By& actor,
+// A change of status or tier (a status event) also updates the ticket's cards in the staff
+// groups (domain/tickets/ticket_cards.h), whichever front end or job made it.
+Status Record(storage::Database& db, const Deps& s, Ticket& t, TicketStatus from, const By& actor,
               const std::string& note, bool is_public, int64_t now_ms,
               const std::string& photo_ref = "", const std::string& rating = "",
               bool status_event = false) {
@@ -251,7 +254,9 @@ Status Record(storage::Database& db, Ticket& t, TicketStatus from, const By& act
   e.is_public = is_public;
   e.photo_ref = photo_ref;
   e.rating = rating;
-  return storage::TicketStore::AddEvent(db, e);
+  LINLI_RETURN_IF_ERROR(storage::TicketStore::AddEvent(db, e));
+  if (e.kind != "status") return Status::Ok();
+  return UpdateTicketCards(db, s, t, now_ms);
 }
 
 Status AddNoteEvent(storage::Database& db, const Ticket& t, const By& actor, const std::string& note,
@@ -285,11 +290,12 @@ Status MoveUp(storage::Database& db, const Deps& s, Ticket& t, TicketStatus to_s
   ResetDeadlines(s.config, t, now_ms);
   // The reason is staff text: kept internal (the public board shows the status and tier).
   LINLI_RETURN_IF_ERROR(
-      Record(db, t, from, actor, NameOf(old_tier) + " -> " + NameOf(t.tier) + ": " + reason, false,
+      Record(db, s, t, from, actor, NameOf(old_tier) + " -> " + NameOf(t.tier) + ": " + reason, false,
              now_ms, "", rating, /*status_event=*/true));
   if (!reporter_note_key.empty()) {
     LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, reporter_note_key));
   }
+  LINLI_RETURN_IF_ERROR(PostEscalationCards(db, s, t, now_ms));
   return NotifyTierStaff(db, s, t, "push.staff_escalated", reason, now_ms);
 }
 
@@ -395,7 +401,7 @@ StatusOr<Ticket> TicketService::Accept(storage::Database& db, const Deps& s, Act
   const TicketStatus from = t.status;
   t.status = TicketStatus::kAccepted;
   if (t.assignee_person_id == 0) t.assignee_person_id = actor.person_id;
-  LINLI_RETURN_IF_ERROR(Record(db, t, from, by, "", true, now_ms));
+  LINLI_RETURN_IF_ERROR(Record(db, s, t, from, by, "", true, now_ms));
   LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, ""));
   return t;
 }
@@ -415,7 +421,7 @@ StatusOr<Ticket> TicketService::Start(storage::Database& db, const Deps& s, Acto
   if (t.assignee_person_id == 0) t.assignee_person_id = actor.person_id;
   // Back from 暂缓: the tier's clock starts again.
   if (from == TicketStatus::kDeferred) ResetDeadlines(s.config, t, now_ms);
-  LINLI_RETURN_IF_ERROR(Record(db, t, from, by, "", true, now_ms));
+  LINLI_RETURN_IF_ERROR(Record(db, s, t, from, by, "", true, now_ms));
   LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, ""));
   return t;
 }
@@ -453,7 +459,7 @@ StatusOr<Ticket> TicketService::Resolve(storage::Database& db, const Deps& s, Ac
   const TicketStatus from = t.status;
   t.status = TicketStatus::kResolved;
   t.resolved_at_ms = now_ms;
-  LINLI_RETURN_IF_ERROR(Record(db, t, from, by, text, true, now_ms));
+  LINLI_RETURN_IF_ERROR(Record(db, s, t, from, by, text, true, now_ms));
   LINLI_ASSIGN_OR_RETURN(const std::string pushed, Published(db, s, text));
   LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, "push.note", {{"note", pushed}}));
   // The push asks for a rating: a bare "1" or "满意" answers it where there are no buttons.
@@ -492,7 +498,7 @@ StatusOr<Ticket> TicketService::Defer(storage::Database& db, const Deps& s, Acto
   t.deferred_until = d;
   const config::TextArgs args = {{"reason", r}, {"plan", p}, {"date", d}};
   // Reason, plan and date are public (the board shows them), in the service's language.
-  LINLI_RETURN_IF_ERROR(Record(db, t, from, by,
+  LINLI_RETURN_IF_ERROR(Record(db, s, t, from, by,
                                s.texts.Get(s.config.locale, "push.deferred_note", args), true,
                                now_ms, "", "", /*status_event=*/true));
   LINLI_ASSIGN_OR_RETURN(const std::string pushed_reason, Published(db, s, r));
@@ -624,7 +630,7 @@ StatusOr<Ticket> TicketService::Merge(storage::Database& db, const Deps& s, Acto
   dup.status = TicketStatus::kClosed;
   dup.merged_into = into.number;
   const config::TextArgs args = {{"into", Num(into.number)}};
-  LINLI_RETURN_IF_ERROR(Record(db, dup, from, by,
+  LINLI_RETURN_IF_ERROR(Record(db, s, dup, from, by,
                                s.texts.Get(s.config.locale, "push.merged_note", args), true,
                                now_ms));
   LINLI_RETURN_IF_ERROR(AddNoteEvent(
@@ -662,7 +668,7 @@ StatusOr<Ticket> TicketService::Rate(storage::Database& db, const Deps& s, Actor
   if (rating != kRatingUnsatisfied) {
     const TicketStatus from = t.status;
     t.status = TicketStatus::kClosed;
-    LINLI_RETURN_IF_ERROR(Record(db, t, from, by, note, false, now_ms, "", rating));
+    LINLI_RETURN_IF_ERROR(Record(db, s, t, from, by, note, false, now_ms, "", rating));
     return t;
   }
   // 退回重办: reopened, one tier up when there is one.
@@ -674,7 +680,7 @@ StatusOr<Ticket> TicketService::Rate(storage::Database& db, const Deps& s, Actor
   t.status = TicketStatus::kReopened;
   t.assignee_person_id = 0;
   ResetDeadlines(s.config, t, now_ms);
-  LINLI_RETURN_IF_ERROR(Record(db, t, from, by, note, false, now_ms, "", rating));
+  LINLI_RETURN_IF_ERROR(Record(db, s, t, from, by, note, false, now_ms, "", rating));
   LINLI_RETURN_IF_ERROR(NotifyTierStaff(db, s, t, "push.staff_reopened", note, now_ms));
   return t;
 }
@@ -709,7 +715,7 @@ StatusOr<TickResult> TicketService::Tick(storage::Database& db, const Deps& s,
   for (Ticket& t : unrated) {
     const TicketStatus from = t.status;
     t.status = TicketStatus::kClosed;
-    LINLI_RETURN_IF_ERROR(Record(db, t, from, system,
+    LINLI_RETURN_IF_ERROR(Record(db, s, t, from, system,
                                  s.texts.Get(l, "push.auto_closed",
                                              {{"days", Num(s.config.rating.auto_close_days)}}),
                                  true, now_ms));

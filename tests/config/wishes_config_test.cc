@@ -73,5 +73,41 @@ TEST(ConfigWishesTest, ErrorsNameTheKey) {
               HasSubstr("groups[0].chat_id"));
 }
 
+// Issue 11: "tickets" with a categories filter, "escalations" with a tiers filter.
+TEST(ConfigWishesTest, ReadsTicketAndEscalationRouting) {
+  auto c = Parse(std::string("{") + kChannels + R"(,
+    "groups": [{"name": "property", "channel": "tg", "chat_id": "-1", "posts": ["tickets"],
+                "categories": ["repair"], "buildings": ["3"]},
+               {"name": "street", "channel": "tg", "chat_id": "-2", "posts": ["escalations"],
+                "tiers": ["street"]}]})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->groups.size(), 2u);
+  EXPECT_TRUE(c->groups[0].Posts("tickets"));
+  EXPECT_TRUE(c->groups[0].TakesCategory("repair"));
+  EXPECT_FALSE(c->groups[0].TakesCategory("noise"));
+  EXPECT_TRUE(c->groups[1].Posts("escalations"));
+  EXPECT_TRUE(c->groups[1].TakesTier("street"));
+  EXPECT_FALSE(c->groups[1].TakesTier("community"));
+  EXPECT_TRUE(c->groups[1].TakesCategory("noise"));  // no filter: all
+}
+
+TEST(ConfigWishesTest, RoutingErrorsNameTheKey) {
+  auto bad = [](const std::string& body) {
+    auto c = Parse(std::string("{") + kChannels + "," + body + "}");
+    EXPECT_FALSE(c.ok()) << body;
+    return c.ok() ? std::string() : c.status().message();
+  };
+  EXPECT_THAT(bad(R"("groups": [{"name": "g", "channel": "tg", "chat_id": "1", "posts": ["ticket"]}])"),
+              HasSubstr("groups[0].posts: unknown kind \"ticket\" (did you mean \"tickets\"?)"));
+  EXPECT_THAT(bad(R"("groups": [{"name": "g", "channel": "tg", "chat_id": "1", "posts": ["tickets"], "categories": ["bogus"]}])"),
+              HasSubstr("groups[0].categories: names no category"));
+  EXPECT_THAT(bad(R"("groups": [{"name": "g", "channel": "tg", "chat_id": "1", "posts": ["escalations"], "tiers": ["stret"]}])"),
+              HasSubstr("groups[0].tiers: unknown tier \"stret\" (did you mean \"street\"?)"));
+  EXPECT_THAT(bad(R"("groups": [{"name": "g", "channel": "tg", "chat_id": "1", "posts": ["wishes"], "tiers": ["street"]}])"),
+              HasSubstr("groups[0].tiers: filters \"escalations\""));
+  EXPECT_THAT(bad(R"("groups": [{"name": "g", "channel": "tg", "chat_id": "1", "posts": ["tickets"], "categorys": []}])"),
+              HasSubstr("groups[0].categorys: unknown key (did you mean \"categories\"?)"));
+}
+
 }  // namespace
 }  // namespace linli::config
