@@ -217,7 +217,8 @@ struct GroupConfig {
   std::string name;                     // groups[].name: unique, for logs and staff
   std::string channel;                  // groups[].channel: a configured channel's name
   std::string chat_id;                  // groups[].chat_id: the platform's chat id
-  std::vector<std::string> posts;       // groups[].posts: "wishes", "decisions" (results)
+  std::vector<std::string> posts;       // groups[].posts: "wishes", "decisions" (results),
+                                        // "reports" (the confirmed red/black list)
   std::vector<std::string> buildings;   // groups[].buildings: only these buildings' (empty = all)
 
   bool Posts(const std::string& kind) const {
@@ -271,6 +272,29 @@ struct DecisionsConfig {
   AppraisalScheduleConfig appraisal;         // decisions.appraisal
 };
 
+// property_companies[]: who serves which buildings (物业公司), for the quarterly red/black
+// list (红黑榜, issue 11 point 7). Company names are public; nothing here names a person.
+struct PropertyCompany {
+  std::string id;                       // property_companies[].id: unique, [a-z0-9_-]
+  std::string name;                     // property_companies[].name: shown in the list
+  std::vector<std::string> buildings;   // property_companies[].buildings: compound ids, each
+                                        // served by one company only
+};
+
+// red_black: how the quarterly red/black list ranks the companies (domain/reports/red_black.h).
+struct RedBlackConfig {
+  // red_black.min_tickets: a company with fewer tickets received in the quarter is listed
+  // as unranked (0..10000).
+  int min_tickets = 5;
+  // red_black.min_appraisals: ... fewer households that answered the quarter's appraisal
+  // (0..100000).
+  int min_appraisals = 10;
+  // red_black.top_n / red_black.bottom_n: how many ranked companies make the red list (the
+  // best scores) and the black list (the worst); a company is never on both (0..100).
+  int top_n = 1;
+  int bottom_n = 1;
+};
+
 struct LoggingConfig {
   std::string level = "info";               // logging.level: trace|debug|info|warn|error
   bool json = false;                        // logging.json: JSON lines instead of text
@@ -301,6 +325,8 @@ struct Config {
   WishesConfig wishes;
   std::vector<GroupConfig> groups;
   DecisionsConfig decisions;
+  std::vector<PropertyCompany> property_companies;  // property_companies
+  RedBlackConfig red_black;                         // red_black
   LoggingConfig logging;
 
   std::string source_path;                  // the file this was loaded from
