@@ -34,7 +34,7 @@ TEST(ConfigRedBlackTest, ReadsEveryKey) {
     "property_companies": [{"id": "sun", "name": "阳光物业", "buildings": ["1"]},
                            {"id": "home", "name": "安居物业", "buildings": ["2"]}],
     "red_black": {"min_tickets": 3, "min_appraisals": 7, "top_n": 2, "bottom_n": 0},
-    "channels": [{"name": "tg", "type": "telegram", "token": "x", "webhook_secret": "y"}],
+    "channels": [{"name": "tg", "type": "telegram", "token": "x", "secret_token": "y"}],
     "groups": [{"name": "work", "channel": "tg", "chat_id": "-1", "posts": ["reports"]}]})");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   ASSERT_EQ(c->property_companies.size(), 2u);

@@ -36,7 +36,7 @@ class ReportCliTest : public ::testing::Test {
         << "{\n  \"locale_dir\": \"" << LINLI_SOURCE_DIR << "/config/locales\",\n"
         << "  \"timezone\": \"Asia/Shanghai\",\n"
         << "  \"channels\": [{\"name\": \"tg\", \"type\": \"telegram\", \"token\": \"${TG_TOKEN}\","
-        << " \"webhook_secret\": \"${TG_SECRET}\"}],\n"
+        << " \"secret_token\": \"${TG_SECRET}\"}],\n"
         << "  \"compound\": {\"name\": \"幸福里小区\", \"buildings\": [{\"id\": \"1\", \"units\": [\"1\"]},"
         << " {\"id\": \"2\", \"units\": [\"1\"]}]},\n"
         << "  \"property_companies\": [{\"id\": \"sun\", \"name\": \"阳光物业\", \"buildings\": [\"1\"]},"
