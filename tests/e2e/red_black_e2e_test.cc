@@ -46,8 +46,11 @@ TEST(RedBlackE2eTest, DraftedAtQuarterEndConfirmedByCommunityStaffThenPublished)
   }
   ASSERT_EQ(h.SendText(kGrid, "受理 1"), 200);
   h.WaitForReplies(kGrid, 1);
+  ASSERT_EQ(h.WaitForReplies(kResident, 1).size(), 1u);  // 已受理
   ASSERT_EQ(h.SendText(kGrid, "解决 1 已更换灯泡"), 200);
   h.WaitForReplies(kGrid, 1);
+  ASSERT_EQ(h.WaitForReplies(kResident, 1).size(), 1u);  // 已解决, please rate
+  ASSERT_TRUE(h.NoMoreReplies(kResident));
 
   // Quarter end: the job drafts 2026-Q3 and tells the community worker.
   clock.SetMillis(kOct1At0030);
@@ -58,6 +61,7 @@ TEST(RedBlackE2eTest, DraftedAtQuarterEndConfirmedByCommunityStaffThenPublished)
   EXPECT_THAT(draft, HasSubstr("认定 红黑榜 2026-Q3"));
   EXPECT_THAT(draft, HasSubstr("阳光物业"));
   EXPECT_TRUE(h.NoMoreReplies(kGroup));
+  ASSERT_EQ(h.WaitForReplies(kResident, 1).size(), 1u);  // the same jump closed #1 unrated
   auto before = h.Get("/api/public/red-black?quarter=2026-Q3");
   EXPECT_EQ(before.status, 404) << before.body;
 
