@@ -218,7 +218,7 @@ struct GroupConfig {
   std::string channel;                  // groups[].channel: a configured channel's name
   std::string chat_id;                  // groups[].chat_id: the platform's chat id
   // groups[].posts: what is posted there: "wishes" (wish cards), "decisions" (results of
-  // closed decisions, totals only), "tickets" (a card per new
+  // closed decisions, totals only), "reports" (the confirmed red/black list), "tickets" (a card per new
   // ticket, staff act by replying to it in a two-way chat), "escalations" (a short card per
   // escalation or transfer to a tier of `tiers`). Required, non-empty.
   std::vector<std::string> posts;
@@ -292,6 +292,29 @@ struct DecisionsConfig {
   AppraisalScheduleConfig appraisal;         // decisions.appraisal
 };
 
+// property_companies[]: who serves which buildings (物业公司), for the quarterly red/black
+// list (红黑榜, issue 11 point 7). Company names are public; nothing here names a person.
+struct PropertyCompany {
+  std::string id;                       // property_companies[].id: unique, [a-z0-9_-]
+  std::string name;                     // property_companies[].name: shown in the list
+  std::vector<std::string> buildings;   // property_companies[].buildings: compound ids, each
+                                        // served by one company only
+};
+
+// red_black: how the quarterly red/black list ranks the companies (domain/reports/red_black.h).
+struct RedBlackConfig {
+  // red_black.min_tickets: a company with fewer tickets received in the quarter is listed
+  // as unranked (0..10000).
+  int min_tickets = 5;
+  // red_black.min_appraisals: ... fewer households that answered the quarter's appraisal
+  // (0..100000).
+  int min_appraisals = 10;
+  // red_black.top_n / red_black.bottom_n: how many ranked companies make the red list (the
+  // best scores) and the black list (the worst); a company is never on both (0..100).
+  int top_n = 1;
+  int bottom_n = 1;
+};
+
 struct LoggingConfig {
   std::string level = "info";               // logging.level: trace|debug|info|warn|error
   bool json = false;                        // logging.json: JSON lines instead of text
@@ -323,6 +346,8 @@ struct Config {
   std::vector<GroupConfig> groups;
   DecisionsConfig decisions;
   std::vector<BuildingHead> building_heads;  // building_heads (top level); default none
+  std::vector<PropertyCompany> property_companies;  // property_companies
+  RedBlackConfig red_black;                         // red_black
   LoggingConfig logging;
 
   std::string source_path;                  // the file this was loaded from

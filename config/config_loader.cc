@@ -963,9 +963,9 @@ void DecodeWishes(Decoder& d, const json& root, WishesConfig& w) {
 }
 
 // What a group may be posted: "wishes" (issue 9), "decisions" (issue 10: the results of closed
-// decisions), "tickets", "escalations" (issue 11); later kinds add their names here.
-constexpr std::string_view kGroupPosts[] = {"wishes", "decisions", "tickets", "escalations"};
-constexpr const char* kGroupPostsText = "wishes, decisions, tickets, escalations";
+// decisions), "tickets", "escalations", "reports" (issue 11); later kinds add their names here.
+constexpr std::string_view kGroupPosts[] = {"wishes", "decisions", "tickets", "escalations", "reports"};
+constexpr const char* kGroupPostsText = "wishes, decisions, tickets, escalations, reports";
 constexpr std::string_view kGroupTiers[] = {"compound", "community", "street"};
 
 // The entry of `known` closest to `word` (edit distance < 3), "" if none.
@@ -1079,6 +1079,72 @@ void DecodeGroups(Decoder& d, const json& root, const Config& cfg,
     }
     if (ok) groups.push_back(std::move(group));
   }
+}
+
+// property_companies[] {id, name, buildings}: ids unique, buildings known and each served by
+// one company only.
+void DecodePropertyCompanies(Decoder& d, const json& root, const CompoundConfig& compound,
+                             std::vector<PropertyCompany>& out) {
+  const json* arr = d.Array(root, "", "property_companies");
+  if (arr == nullptr) return;
+  std::map<std::string, std::string> ids;        // id -> path
+  std::map<std::string, std::string> served_by;  // building -> company id
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string path = Index("property_companies", i);
+    const json& c = (*arr)[i];
+    if (!c.is_object()) {
+      d.Error(path, "must be an object (got " + Describe(c) + ")");
+      continue;
+    }
+    d.CheckKeys(c, path, {"id", "name", "buildings"});
+    PropertyCompany pc;
+    bool ok = d.RequiredString(c, path, "id", pc.id);
+    if (ok) {
+      const bool shape = std::all_of(pc.id.begin(), pc.id.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+      });
+      if (!shape) {
+        d.Error(path + ".id", "must be lower-case letters, digits, '_' or '-' (got " + Quote(pc.id) + ")");
+        ok = false;
+      } else if (auto [it, inserted] = ids.emplace(pc.id, path); !inserted) {
+        d.Error(path + ".id", "duplicate company id (also " + it->second + ")");
+        ok = false;
+      }
+    }
+    ok = d.RequiredString(c, path, "name", pc.name) && ok;
+    const json* b = Decoder::Find(c, "buildings");
+    if (b == nullptr || !b->is_array() || b->empty()) {
+      d.Error(path + ".buildings", "must be a non-empty array of building ids");
+      ok = false;
+    } else {
+      for (size_t k = 0; k < b->size(); ++k) {
+        const std::string bpath = Index(path + ".buildings", k);
+        const std::string s = (*b)[k].is_string() ? (*b)[k].get<std::string>() : "";
+        const bool known = std::any_of(compound.buildings.begin(), compound.buildings.end(),
+                                       [&](const Building& x) { return x.id == s; });
+        if (!known) {
+          d.Error(bpath, "names no building of compound.buildings (got " + Describe((*b)[k]) + ")");
+          ok = false;
+        } else if (auto [it, inserted] = served_by.emplace(s, pc.id); !inserted) {
+          d.Error(bpath, "building " + Quote(s) + " is served by company " + Quote(it->second) +
+                             " already");
+          ok = false;
+        } else {
+          pc.buildings.push_back(s);
+        }
+      }
+    }
+    if (ok) out.push_back(std::move(pc));
+  }
+}
+
+void DecodeRedBlack(Decoder& d, const json& root, RedBlackConfig& rb) {
+  const json* j = d.Section(root, "", "red_black", {"min_tickets", "min_appraisals", "top_n", "bottom_n"});
+  if (j == nullptr) return;
+  d.Integer(*j, "red_black", "min_tickets", rb.min_tickets, 0, 10000);
+  d.Integer(*j, "red_black", "min_appraisals", rb.min_appraisals, 0, 100000);
+  d.Integer(*j, "red_black", "top_n", rb.top_n, 0, 100);
+  d.Integer(*j, "red_black", "bottom_n", rb.bottom_n, 0, 100);
 }
 
 // Spaces do not count: a token of blanks (or a short one padded out) is no secret.
@@ -1258,7 +1324,8 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   d.CheckKeys(root, "", {"server", "storage", "locale", "timezone", "locale_dir", "channels",
                          "compound", "staff", "categories", "dialog", "outbox", "logging", "sla",
                          "rating", "admin", "limits", "retention", "wishes", "groups",
-                         "volunteers", "points", "decisions", "building_heads"});
+                         "volunteers", "points", "decisions", "building_heads",
+                         "property_companies", "red_black"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
   DecodeLocale(d, root, source_path, cfg);
@@ -1278,6 +1345,8 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   DecodeGroups(d, root, cfg, cfg.groups);  // after channels and compound: it names them
   DecodeDecisions(d, root, cfg.compound, cfg.decisions);
   DecodeBuildingHeads(d, root, cfg.compound, cfg.building_heads);
+  DecodePropertyCompanies(d, root, cfg.compound, cfg.property_companies);
+  DecodeRedBlack(d, root, cfg.red_black);
   if (!d.errors.empty()) return Invalid(source_path, d.errors);
   return cfg;
 }

@@ -16,6 +16,7 @@ std::vector<FlowSpec> AllFlows() {
   }
   for (auto& f : WishListFlows()) flows.push_back(std::move(f));
   for (auto& f : DecisionFlows()) flows.push_back(std::move(f));
+  flows.push_back(RedBlackConfirmFlow());
   return flows;
 }
 

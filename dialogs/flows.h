@@ -54,6 +54,10 @@ std::vector<FlowSpec> DecisionFlows();
 // /newpoll, 发起选举 /newelection, 发起评议 /newappraisal. Part of DecisionFlows().
 std::vector<FlowSpec> DecisionCreateFlows();
 
+// 认定 红黑榜 2026-Q3 /confirmlist (dialogs/red_black_flow.cc): community or street staff
+// confirm the quarterly red/black list, which is then published.
+FlowSpec RedBlackConfirmFlow();
+
 // All flows, in menu order.
 std::vector<FlowSpec> AllFlows();
 

@@ -483,6 +483,21 @@ ALTER TABLE ballot_history ADD COLUMN receipt TEXT NOT NULL DEFAULT '';
 ALTER TABLE wish_claims ADD COLUMN rating INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE wish_claims ADD COLUMN rated_at BIGINT NOT NULL DEFAULT 0;
 )sql"},
+    // Issue 11 point 7: the quarterly red/black list (红黑榜), drafted at quarter end and
+    // confirmed (结果认定) once by community or street staff before it is published.
+    {22, R"sql(
+CREATE TABLE report_drafts (
+  kind TEXT NOT NULL,
+  period TEXT NOT NULL,
+  body TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'draft',
+  created_at BIGINT NOT NULL,
+  confirmed_by_person_id BIGINT NOT NULL DEFAULT 0,
+  confirmed_by_name TEXT NOT NULL DEFAULT '',
+  confirmed_at BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (kind, period)
+);
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

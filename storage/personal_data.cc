@@ -118,6 +118,10 @@ std::vector<PersonalTable> BuildMap() {
       {"decisions", "created_by_person_id", {}, "",
        {"UPDATE decisions SET created_by_person_id = 0 WHERE created_by_person_id = ?"},
        "decisions drafted by staff; created_by_name holds a staff or key name only"},
+      {"report_drafts", "confirmed_by_person_id", {}, "",
+       {"UPDATE report_drafts SET confirmed_by_person_id = 0 WHERE confirmed_by_person_id = ?"},
+       "quarterly red/black lists of property companies (no resident in them); who confirmed "
+       "is a staff member, unlinked on erasure (confirmed_by_name is a staff name)"},
       {"decision_results", "", {}, "", {},
        "computed totals of a closed decision; no person column (secret ballots never name a "
        "voter)"},

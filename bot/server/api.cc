@@ -21,8 +21,10 @@
 #include "domain/decisions/decision_result.h"
 #include "domain/decisions/decision_service.h"
 #include "storage/decision_store.h"
+#include "storage/report_store.h"
 #include "domain/deps.h"
 #include "domain/people/privacy.h"
+#include "domain/reports/red_black_service.h"
 #include "domain/tickets/public_ticket.h"
 #include "domain/tickets/ticket_actions.h"
 #include "domain/volunteers/points_actions.h"
@@ -782,6 +784,40 @@ void HttpApi::PublicDecisionOne(HttpRequest, RouteParams params, Respond respond
                 json j;
                 LINLI_RETURN_IF_ERROR(PublicDecisionJson(db, s, *d, j));
                 out = HttpResponse::Json(200, DumpJson(j));
+                return Status::Ok();
+              },
+              std::move(respond));
+}
+
+// The confirmed lists only: a draft is never public (结果认定 comes first).
+void HttpApi::PublicRedBlack(HttpRequest request, RouteParams, Respond respond) {
+  const std::string quarter = request.Query("quarter");
+  const domain::Deps& s = services_;
+  Run(s, queue_,
+              [&s, quarter](storage::Database& db, HttpResponse& out) -> Status {
+                namespace dr = domain::reports;
+                auto entry = [&s](const storage::ReportDraft& r) {
+                  json body = json::parse(r.body, nullptr, false);
+                  auto list = dr::RedBlackFromJson(body);
+                  json j = list.ok() ? dr::ToJson(*list) : json::object();
+                  j["compound"] = s.config.compound.name;
+                  j["confirmed_at"] = r.confirmed_at_ms;
+                  return j;
+                };
+                if (!quarter.empty()) {
+                  LINLI_RETURN_IF_ERROR(dr::QuarterRange(quarter, s.config.timezone).status());
+                  LINLI_ASSIGN_OR_RETURN(auto r, storage::ReportStore::Get(db, dr::kRedBlackKind, quarter));
+                  if (!r || r->state != "confirmed") {
+                    return Status::NotFound("no confirmed red/black list for " + quarter);
+                  }
+                  out = HttpResponse::Json(200, DumpJson(entry(*r)));
+                  return Status::Ok();
+                }
+                LINLI_ASSIGN_OR_RETURN(auto all,
+                                       storage::ReportStore::ListConfirmed(db, dr::kRedBlackKind, 40));
+                json arr = json::array();
+                for (const auto& r : all) arr.push_back(entry(r));
+                out = HttpResponse::Json(200, DumpJson(json{{"lists", std::move(arr)}}));
                 return Status::Ok();
               },
               std::move(respond));

@@ -27,6 +27,9 @@
 //                                                  (domain/decisions/decision_actions.h)
 //   GET  /api/public/decisions                     the board: open and closed decisions, the
 //   GET  /api/public/decisions/<id>                results of closed ones shown on the board
+//   GET  /api/public/red-black[?quarter=YYYY-Qn]   the confirmed quarterly red/black lists
+//                                                  (newest first), or one quarter's (404 when
+//                                                  not confirmed); drafts are never shown
 //
 // The paths, methods and authentication are rows of the route table (bot/server/routes.h);
 // this class is their handlers. The action routes are built from the ticket action list
@@ -109,6 +112,7 @@ class HttpApi {
                          RouteParams params, Respond respond);
   void PublicDecisionList(HttpRequest request, RouteParams params, Respond respond);
   void PublicDecisionOne(HttpRequest request, RouteParams params, Respond respond);
+  void PublicRedBlack(HttpRequest request, RouteParams params, Respond respond);
 
  private:
 

@@ -8,6 +8,7 @@
 #include "domain/decisions/decision_service.h"
 #include "domain/decisions/quarterly_appraisal.h"
 #include "domain/deps.h"
+#include "domain/reports/red_black_service.h"
 #include "domain/tickets/ticket_service.h"
 #include "domain/wishes/wish_service.h"
 #include "storage/card_store.h"
@@ -151,6 +152,27 @@ std::vector<Job> ServerJobs(const JobDeps& deps) {
       },
       [appraisal_woke, notify = deps.notify_outbox] {
         if (appraisal_woke->exchange(false) && notify) notify();
+      },
+  });
+
+  // The quarterly red/black list (红黑榜, issue 11 point 7): each day at 00:30 local time,
+  // drafts the list of the quarter just ended if it has none (the conditional insert in
+  // storage/report_store.h decides, so a restart or a second run makes nothing twice) and
+  // tells community and street staff privately; they confirm it (认定 红黑榜 YYYY-Qn) before
+  // it is published. Listed only when property companies are configured.
+  auto red_black_woke = std::make_shared<std::atomic<bool>>(false);
+  if (!services.config.property_companies.empty()) jobs.push_back(Job{
+      "red-black",
+      domain::Schedule::Daily(0, 30),
+      [&services, red_black_woke](storage::Database& db, const JobTick& tick) -> Status {
+        auto made = domain::reports::EnsureQuarterDraft(db, services, tick.now_ms);
+        if (!made.ok()) return made.status();
+        red_black_woke->store(*made);
+        if (*made) GetLogger("scheduler")->info("red-black: quarter's draft made");
+        return Status::Ok();
+      },
+      [red_black_woke, notify = deps.notify_outbox] {
+        if (red_black_woke->exchange(false) && notify) notify();
       },
   });
 

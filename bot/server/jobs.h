@@ -63,7 +63,10 @@ inline constexpr int64_t kInboxRetentionMs = int64_t{7} * 24 * 3600 * 1000;
 //                          (domain::decisions::DecisionService::Tick). One minute job rather
 //                          than a "once" job per decision: the list is fixed at start while a
 //                          decision's times are data; conditional UPDATEs make each transition
-//                          happen exactly once (see jobs.cc).
+//                          happen exactly once (see jobs.cc);
+//   appraisal    daily 00:05  the quarter's appraisal (when decisions.appraisal.enabled);
+//   red-black    daily 00:30  drafts the red/black list of the quarter just ended (when
+//                          property_companies are configured), once per quarter.
 std::vector<Job> ServerJobs(const JobDeps& deps);
 
 }  // namespace linli

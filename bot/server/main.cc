@@ -15,6 +15,7 @@
 #include "bot/server/console_channel.h"
 #include "bot/server/locale_dir.h"
 #include "bot/server/log.h"
+#include "bot/server/report_command.h"
 #include "bot/server/startup.h"
 #include "bot/server/startup_checks.h"
 #include "config/config_loader.h"
@@ -41,6 +42,9 @@ Usage:
   linli chat    --config FILE --user ID       talk to the bot on stdin/stdout (console channel)
   linli migrate --config FILE                 apply database migrations and exit
   linli agenda  --config FILE --month YYYY-MM the month's joint-meeting agenda (Markdown)
+  linli report quarterly --config FILE --quarter YYYY-Qn [--csv FILE]
+                                              the quarterly red/black list of the property
+                                              companies (红黑榜); --csv also writes it as CSV
   linli roster import FILE.csv --config FILE [--update]
                                               import households (all lines or none); optional
                                               columns owner_id, developer; --update replaces
@@ -540,6 +544,11 @@ int RunOutbox(const Args& args, const linli::config::Config& config, const CliTe
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "agenda") return RunAgendaCommand(argc, argv);
+  if (argc > 1 && std::string(argv[1]) == "report") {
+    linli::SetupLogging("warn", false);
+    return linli::RunReportCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
+                                   std::cout, std::cerr);
+  }
   if (argc > 1 && std::string(argv[1]) == "privacy") return RunPrivacyCommand(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "volunteers") return RunVolunteersCommand(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "covenant") return RunCovenantCommand(argc, argv);

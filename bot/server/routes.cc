@@ -234,6 +234,7 @@ std::vector<Route> ServerRoutes(const ServerHandlers& server, HttpApi& api, Wish
       {{"POST"}, "/api/admin/persons/{id}/erase", A::kBearerKey, bind(&HttpApi::AdminPersonErase)},
       {{"GET"}, "/api/public/decisions", A::kPublic, bind(&HttpApi::PublicDecisionList)},
       {{"GET"}, "/api/public/decisions/{id}", A::kPublic, bind(&HttpApi::PublicDecisionOne)},
+      {{"GET"}, "/api/public/red-black", A::kPublic, bind(&HttpApi::PublicRedBlack)},
       {{"GET"}, "/api/admin/decisions", A::kBearerKey, bind(&HttpApi::AdminDecisionList)},
       {{"POST"}, "/api/admin/decisions", A::kBearerKey, bind(&HttpApi::AdminDecisionCreate)},
       {{"GET"}, "/api/admin/decisions/{id}", A::kBearerKey, bind(&HttpApi::AdminDecisionOne)},
