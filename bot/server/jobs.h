@@ -63,7 +63,13 @@ inline constexpr int64_t kInboxRetentionMs = int64_t{7} * 24 * 3600 * 1000;
 //                          (domain::decisions::DecisionService::Tick). One minute job rather
 //                          than a "once" job per decision: the list is fixed at start while a
 //                          decision's times are data; conditional UPDATEs make each transition
-//                          happen exactly once (see jobs.cc).
+//                          happen exactly once (see jobs.cc);
+//   appraisal daily 00:05  the quarterly appraisal, when decisions.appraisal.enabled;
+//   digest   daily digest.time   the daily digest to groups whose posts has "digest"
+//                          (bot/server/staff_posts.h); listed only when a group takes it;
+//   agenda   monthly (agenda.meeting_day - agenda.days_before) agenda.time   the previous
+//                          month's agenda post (domain/reports/monthly_agenda.h) to groups
+//                          whose posts has "agenda"; listed only when a group takes it.
 std::vector<Job> ServerJobs(const JobDeps& deps);
 
 }  // namespace linli
