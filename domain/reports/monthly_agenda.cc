@@ -29,7 +29,7 @@ std::string PreviousMonth(int64_t now_ms, const std::string& timezone) {
     m = 12;
     --y;
   }
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
   return buf;
 }
@@ -45,7 +45,7 @@ StatusOr<std::string> RenderAgendaPost(storage::Database& db, const config::Conf
   };
   // The meeting is in the month after the agenda's.
   const std::string meeting_month = FormatLocalTime(to, config.timezone).substr(0, 7);
-  char day[8];
+  char day[16];
   std::snprintf(day, sizeof day, "%02d", config.agenda.meeting_day);
   std::string out = T("agenda_post.intro", {{"date", meeting_month + "-" + day}});
   out += "\n\n";

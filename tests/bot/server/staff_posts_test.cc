@@ -122,14 +122,14 @@ TEST_F(StaffPostsTest, TheJobsAreListedOnlyForGroupsThatTakeThem) {
   EXPECT_THAT(names(), ::testing::Contains("digest"));
   EXPECT_THAT(names(), ::testing::Contains("agenda"));
   for (const Job& j : ServerJobs(JobDeps{deps_, [] {}})) {
-    if (j.name == "digest") EXPECT_EQ(j.schedule, domain::Schedule::Daily(8, 30));
-    if (j.name == "agenda") EXPECT_EQ(j.schedule, domain::Schedule::Monthly(12, 9, 0));
+    if (j.name == "digest") { EXPECT_EQ(j.schedule, domain::Schedule::Daily(8, 30)); }
+    if (j.name == "agenda") { EXPECT_EQ(j.schedule, domain::Schedule::Monthly(12, 9, 0)); }
   }
   config_.digest.time = "07:15";
   config_.agenda = {20, 5, "18:00"};
   for (const Job& j : ServerJobs(JobDeps{deps_, [] {}})) {
-    if (j.name == "digest") EXPECT_EQ(j.schedule, domain::Schedule::Daily(7, 15));
-    if (j.name == "agenda") EXPECT_EQ(j.schedule, domain::Schedule::Monthly(15, 18, 0));
+    if (j.name == "digest") { EXPECT_EQ(j.schedule, domain::Schedule::Daily(7, 15)); }
+    if (j.name == "agenda") { EXPECT_EQ(j.schedule, domain::Schedule::Monthly(15, 18, 0)); }
   }
   config_.groups[0].posts = {"wishes"};
   EXPECT_THAT(names(), Not(::testing::Contains("digest")));
