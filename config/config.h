@@ -211,6 +211,22 @@ struct WishesConfig {
   int claim_release_days = 4;    // wishes.claim_release_days: -> released (> reminder days)
 };
 
+// digest: the daily digest to staff groups (issue 11 point 5; groups[] whose posts has "digest").
+struct DigestConfig {
+  std::string time = "08:30";  // digest.time: "HH:MM", local time in config.timezone
+  // digest.deferred_near_days: a deferred ticket is listed once its promised date is at most
+  // this many days ahead (or past).
+  int deferred_near_days = 3;
+};
+
+// agenda: the monthly joint-meeting agenda (一月一议, issue 11 point 6) posted to groups[] whose
+// posts has "agenda", days_before days before the meeting day, covering the previous month.
+struct AgendaConfig {
+  int meeting_day = 15;        // agenda.meeting_day: day of the month of the meeting, 1..28
+  int days_before = 3;         // agenda.days_before: 0..27, less than meeting_day
+  std::string time = "09:00";  // agenda.time: "HH:MM" local time of the post on that day
+};
+
 // groups[]: a group chat the bot posts to (volunteer groups, building groups). Groups are
 // public: only what the group rules allow is posted (building level, masked text).
 struct GroupConfig {
@@ -220,7 +236,7 @@ struct GroupConfig {
   // groups[].posts: what is posted there: "wishes" (wish cards), "decisions" (results of
   // closed decisions, totals only), "reports" (the confirmed red/black list), "tickets" (a card per new
   // ticket, staff act by replying to it in a two-way chat), "escalations" (a short card per
-  // escalation or transfer to a tier of `tiers`). Required, non-empty.
+  // escalation or transfer to a tier of `tiers`), "digest" (daily), "agenda" (monthly). Required, non-empty.
   std::vector<std::string> posts;
   std::vector<std::string> buildings;   // groups[].buildings: only these buildings' (empty = all)
   // groups[].categories: "tickets" only of these categories (ids of `categories`; empty = all).
@@ -344,6 +360,8 @@ struct Config {
   RetentionConfig retention;
   WishesConfig wishes;
   std::vector<GroupConfig> groups;
+  DigestConfig digest;
+  AgendaConfig agenda;
   DecisionsConfig decisions;
   std::vector<BuildingHead> building_heads;  // building_heads (top level); default none
   std::vector<PropertyCompany> property_companies;  // property_companies

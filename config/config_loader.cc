@@ -905,6 +905,38 @@ void DecodeBuildingHeads(Decoder& d, const json& root, const CompoundConfig& com
   }
 }
 
+// digest (issue 11 point 5) and agenda (point 6).
+void DecodeStaffPosts(Decoder& d, const json& root, DigestConfig& digest, AgendaConfig& agenda) {
+  auto clock_time = [&d](const json& obj, const std::string& path, std::string& out) {
+    const json* j = Decoder::Find(obj, "time");
+    if (j == nullptr) return;
+    const std::string s = j->is_string() ? j->get<std::string>() : "";
+    const bool shape = s.size() == 5 && s[2] == ':' && std::isdigit(static_cast<unsigned char>(s[0])) &&
+                       std::isdigit(static_cast<unsigned char>(s[1])) &&
+                       std::isdigit(static_cast<unsigned char>(s[3])) &&
+                       std::isdigit(static_cast<unsigned char>(s[4]));
+    if (!shape || std::stoi(s.substr(0, 2)) > 23 || std::stoi(s.substr(3, 2)) > 59) {
+      d.Error(path + ".time", "must be \"HH:MM\" (00:00 to 23:59) (got " + Describe(*j) + ")");
+      return;
+    }
+    out = s;
+  };
+  if (const json* j = d.Section(root, "", "digest", {"time", "deferred_near_days"})) {
+    clock_time(*j, "digest", digest.time);
+    d.Integer(*j, "digest", "deferred_near_days", digest.deferred_near_days, 0, 60);
+  }
+  if (const json* j = d.Section(root, "", "agenda", {"meeting_day", "days_before", "time"})) {
+    d.Integer(*j, "agenda", "meeting_day", agenda.meeting_day, 1, 28);
+    d.Integer(*j, "agenda", "days_before", agenda.days_before, 0, 27);
+    clock_time(*j, "agenda", agenda.time);
+    if (agenda.days_before >= agenda.meeting_day) {
+      d.Error("agenda.days_before", "must be less than agenda.meeting_day (" +
+                                        std::to_string(agenda.meeting_day) + ") (got " +
+                                        std::to_string(agenda.days_before) + ")");
+    }
+  }
+}
+
 void DecodeRating(Decoder& d, const json& root, RatingConfig& rating) {
   if (const json* j = d.Section(root, "", "rating", {"auto_close_days"})) {
     d.Integer(*j, "rating", "auto_close_days", rating.auto_close_days, 1, 365);
@@ -963,9 +995,10 @@ void DecodeWishes(Decoder& d, const json& root, WishesConfig& w) {
 }
 
 // What a group may be posted: "wishes" (issue 9), "decisions" (issue 10: the results of closed
-// decisions), "tickets", "escalations", "reports" (issue 11); later kinds add their names here.
-constexpr std::string_view kGroupPosts[] = {"wishes", "decisions", "tickets", "escalations", "reports"};
-constexpr const char* kGroupPostsText = "wishes, decisions, tickets, escalations, reports";
+// decisions), "tickets", "escalations", "reports", "digest", "agenda" (issue 11); later kinds add their names here.
+constexpr std::string_view kGroupPosts[] = {"wishes", "decisions", "tickets", "escalations", "reports",
+                                            "digest", "agenda"};
+constexpr const char* kGroupPostsText = "wishes, decisions, tickets, escalations, reports, digest, agenda";
 constexpr std::string_view kGroupTiers[] = {"compound", "community", "street"};
 
 // The entry of `known` closest to `word` (edit distance < 3), "" if none.
@@ -1325,7 +1358,8 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
                          "compound", "staff", "categories", "dialog", "outbox", "logging", "sla",
                          "rating", "admin", "limits", "retention", "wishes", "groups",
                          "volunteers", "points", "decisions", "building_heads",
-                         "property_companies", "red_black"});
+                         "property_companies", "red_black",
+                         "digest", "agenda"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
   DecodeLocale(d, root, source_path, cfg);
@@ -1343,6 +1377,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   DecodeRetention(d, root, cfg.retention);
   DecodeWishes(d, root, cfg.wishes);
   DecodeGroups(d, root, cfg, cfg.groups);  // after channels and compound: it names them
+  DecodeStaffPosts(d, root, cfg.digest, cfg.agenda);
   DecodeDecisions(d, root, cfg.compound, cfg.decisions);
   DecodeBuildingHeads(d, root, cfg.compound, cfg.building_heads);
   DecodePropertyCompanies(d, root, cfg.compound, cfg.property_companies);

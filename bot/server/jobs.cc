@@ -1,10 +1,14 @@
 #include "bot/server/jobs.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <memory>
 
 #include "bot/server/log.h"
+#include "bot/server/staff_posts.h"
+#include "domain/reports/monthly_agenda.h"
 #include "domain/decisions/decision_service.h"
 #include "domain/decisions/quarterly_appraisal.h"
 #include "domain/deps.h"
@@ -175,6 +179,86 @@ std::vector<Job> ServerJobs(const JobDeps& deps) {
         if (red_black_woke->exchange(false) && notify) notify();
       },
   });
+
+  // The daily digest (issue 11 point 5) to every group whose posts has "digest", at
+  // digest.time local time. Listed only when a group takes it. "Since the last digest" is the
+  // run time of the job's last completed period, read in the same unit that records this one:
+  // a digest missed while the service was down goes out once at start (covering the whole
+  // gap) and the period record keeps it from going out twice.
+  const config::Config& cfg = services.config;
+  auto wants = [&cfg](const char* kind) {
+    for (const auto& g : cfg.groups) {
+      if (g.Posts(kind)) return true;
+    }
+    return false;
+  };
+  auto digest_woke = std::make_shared<std::atomic<bool>>(false);
+  if (wants("digest")) {
+    int hour = 8, minute = 30;
+    std::sscanf(cfg.digest.time.c_str(), "%d:%d", &hour, &minute);
+    jobs.push_back(Job{
+        kDigestJobName,
+        domain::Schedule::Daily(hour, minute),
+        [&services, digest_woke](storage::Database& db, const JobTick& tick) -> Status {
+          const config::Config& c = services.config;
+          LINLI_ASSIGN_OR_RETURN(const int64_t since, DigestSince(db, tick.now_ms));
+          int sent = 0;
+          for (const auto& g : c.groups) {
+            if (!g.Posts("digest")) continue;
+            LINLI_ASSIGN_OR_RETURN(std::string text,
+                                   DigestText(db, c, services.texts, g, since, tick.now_ms));
+            LINLI_ASSIGN_OR_RETURN(int n, PostToGroup(db, c, g, text, tick.now_ms));
+            sent += n;
+          }
+          digest_woke->store(sent > 0);
+          GetLogger("scheduler")->info("digest: {} message(s) enqueued", sent);
+          return Status::Ok();
+        },
+        [digest_woke, notify = deps.notify_outbox] {
+          if (digest_woke->exchange(false) && notify) notify();
+        },
+    });
+  }
+
+  // The monthly agenda (一月一议, issue 11 point 6): agenda.days_before days before
+  // agenda.meeting_day at agenda.time, the previous month's agenda to every group whose posts
+  // has "agenda". A monthly calendar schedule: missed while down, it goes out once at start
+  // if the meeting is still ahead, never twice.
+  auto agenda_woke = std::make_shared<std::atomic<bool>>(false);
+  if (wants("agenda")) {
+    jobs.push_back(Job{
+        kAgendaJobName,
+        domain::AgendaPostSchedule(cfg.agenda),
+        [&services, agenda_woke](storage::Database& db, const JobTick& tick) -> Status {
+          const config::Config& c = services.config;
+          // The meeting this period's post is for: days_before days after the period's start
+          // (the post on the day itself, days_before 0, counts until a day after). Caught up
+          // after it (the service was down until then, or first started later in the month),
+          // the post is skipped: the period is done and the next month's comes.
+          const int64_t meeting_ms =
+              tick.period.start_ms + int64_t{std::max(1, c.agenda.days_before)} * 24 * 3600 * 1000;
+          if (tick.now_ms >= meeting_ms) {
+            GetLogger("scheduler")->info("agenda: the meeting of this period has passed; not posted");
+            return Status::Ok();
+          }
+          const std::string month = domain::PreviousMonth(tick.period.start_ms, c.timezone);
+          LINLI_ASSIGN_OR_RETURN(std::string text,
+                                 domain::RenderAgendaPost(db, c, services.texts, month, c.locale));
+          int sent = 0;
+          for (const auto& g : c.groups) {
+            if (!g.Posts("agenda")) continue;
+            LINLI_ASSIGN_OR_RETURN(int n, PostToGroup(db, c, g, text, tick.now_ms));
+            sent += n;
+          }
+          agenda_woke->store(sent > 0);
+          GetLogger("scheduler")->info("agenda: {} for {} message(s) enqueued", month, sent);
+          return Status::Ok();
+        },
+        [agenda_woke, notify = deps.notify_outbox] {
+          if (agenda_woke->exchange(false) && notify) notify();
+        },
+    });
+  }
 
   return jobs;
 }

@@ -66,7 +66,12 @@ inline constexpr int64_t kInboxRetentionMs = int64_t{7} * 24 * 3600 * 1000;
 //                          happen exactly once (see jobs.cc);
 //   appraisal    daily 00:05  the quarter's appraisal (when decisions.appraisal.enabled);
 //   red-black    daily 00:30  drafts the red/black list of the quarter just ended (when
-//                          property_companies are configured), once per quarter.
+//                          property_companies are configured), once per quarter;
+//   digest   daily digest.time   the daily digest to groups whose posts has "digest"
+//                          (bot/server/staff_posts.h); listed only when a group takes it;
+//   agenda   monthly (agenda.meeting_day - agenda.days_before) agenda.time   the previous
+//                          month's agenda post (domain/reports/monthly_agenda.h) to groups
+//                          whose posts has "agenda"; listed only when a group takes it.
 std::vector<Job> ServerJobs(const JobDeps& deps);
 
 }  // namespace linli

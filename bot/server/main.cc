@@ -1,4 +1,5 @@
-// linli - the command line: serve, chat, migrate, roster, outbox, agenda, privacy, volunteers.
+// linli - the command line: serve, chat, migrate, roster, outbox, agenda, digest, privacy,
+// volunteers.
 #include <unistd.h>
 
 #include <chrono>
@@ -18,6 +19,7 @@
 #include "bot/server/report_command.h"
 #include "bot/server/startup.h"
 #include "bot/server/startup_checks.h"
+#include "bot/server/staff_posts.h"
 #include "config/config_loader.h"
 #include "domain/tickets/agenda.h"
 #include "domain/common/masking.h"
@@ -45,6 +47,10 @@ Usage:
   linli report quarterly --config FILE --quarter YYYY-Qn [--csv FILE]
                                               the quarterly red/black list of the property
                                               companies (红黑榜); --csv also writes it as CSV
+  linli digest --preview --config FILE [--group NAME]
+                                              the daily digest each group whose posts has
+                                              "digest" (or the named group) would get now,
+                                              since the last digest sent; sends nothing
   linli roster import FILE.csv --config FILE [--update]
                                               import households (all lines or none); optional
                                               columns owner_id, developer; --update replaces
@@ -153,6 +159,60 @@ int RunAgendaCommand(int argc, char** argv) {
     return agenda.status().code() == linli::StatusCode::kInvalidArgument ? 2 : 1;
   }
   std::cout << *agenda;
+  return 0;
+}
+
+// linli digest --preview --config FILE [--group NAME]: what the digest job would send now
+// (bot/server/staff_posts.h), per group, on stdout; writes nothing. Offline: no channel secrets.
+int RunDigestCommand(int argc, char** argv) {
+  std::string config_path, group_name;
+  bool preview = false;
+  for (int i = 2; i < argc; ++i) {
+    const std::string s = argv[i];
+    if ((s == "--config" || s == "--group") && i + 1 < argc) {
+      (s == "--config" ? config_path : group_name) = argv[++i];
+    } else if (s == "--preview") {
+      preview = true;
+    } else {
+      return Fail("digest: unexpected argument " + s);
+    }
+  }
+  if (!preview) return Fail("digest needs --preview (the job sends; the command only shows)");
+  if (config_path.empty()) return Fail("digest needs --config FILE");
+  auto checked = linli::LoadAndValidate(config_path, ::getenv, linli::ChannelSecretsFor("digest"));
+  if (!checked.ok()) return Error(checked.status());
+  const linli::config::Config& config = checked->config;
+  const CliText say(checked->texts, config.locale);
+  linli::SetupLogging("warn", config.logging.json);
+  std::vector<linli::config::GroupConfig> groups;
+  for (const auto& g : config.groups) {
+    if (group_name.empty() ? g.Posts("digest") : g.name == group_name) groups.push_back(g);
+  }
+  if (!group_name.empty() && groups.empty()) {
+    std::string known;
+    for (const auto& g : config.groups) known += (known.empty() ? "" : ", ") + g.name;
+    std::cerr << "linli: " << say("digest_no_group", {{"group", group_name}, {"known", known.empty() ? "-" : known}})
+              << "\n";
+    return 2;
+  }
+  if (groups.empty()) {
+    std::cerr << say("digest_no_groups") << "\n";
+    linli::config::GroupConfig all;
+    all.name = "-";
+    groups.push_back(all);
+  }
+  auto db = OpenDatabase(config);
+  if (!db.ok()) return Error(db.status());
+  const linli::SystemClock clock;
+  const int64_t now = clock.NowMillis();
+  auto since = linli::DigestSince(*db->db, now);
+  if (!since.ok()) return Error(since.status());
+  for (size_t i = 0; i < groups.size(); ++i) {
+    auto text = linli::DigestText(*db->db, config, checked->texts, groups[i], *since, now);
+    if (!text.ok()) return Error(text.status());
+    if (i > 0) std::cout << "\n";
+    std::cout << say("digest_group", {{"group", groups[i].name}}) << "\n" << *text;
+  }
   return 0;
 }
 
@@ -549,6 +609,7 @@ int main(int argc, char** argv) {
     return linli::RunReportCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
                                    std::cout, std::cerr);
   }
+  if (argc > 1 && std::string(argv[1]) == "digest") return RunDigestCommand(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "privacy") return RunPrivacyCommand(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "volunteers") return RunVolunteersCommand(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "covenant") return RunCovenantCommand(argc, argv);

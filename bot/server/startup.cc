@@ -12,8 +12,8 @@
 namespace linli {
 
 ChannelSecrets ChannelSecretsFor(std::string_view command) {
-  static constexpr std::string_view kOffline[] = {"agenda", "report", "roster", "outbox", "privacy",
-                                                  "migrate"};
+  static constexpr std::string_view kOffline[] = {"agenda", "report", "digest", "roster",
+                                                  "outbox", "privacy", "migrate"};
   for (std::string_view c : kOffline) {
     if (command == c) return ChannelSecrets::kNotNeeded;
   }

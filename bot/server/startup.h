@@ -25,7 +25,7 @@ struct CheckedConfig {
 
 // Whether a command needs the channels' secrets. Yes for `serve` and `chat` (they build the
 // App, whose adapters and outbox call the platforms); no for the offline commands (agenda, report,
-// roster, outbox, privacy, migrate and anything else that only reads or writes the
+// digest --preview, roster, outbox, privacy, migrate and anything else that only reads or writes the
 // database): for them an unset ${ENV} inside a channel entry is not an error
 // (config::EnvPolicy::kChannelSecretsOptional). Unknown commands count as needing them.
 enum class ChannelSecrets { kRequired, kNotNeeded };

@@ -273,7 +273,7 @@ TEST(StartupTest, OnlyServeAndChatNeedTheChannelSecrets) {
   EXPECT_EQ(ChannelSecretsFor("serve"), ChannelSecrets::kRequired);
   EXPECT_EQ(ChannelSecretsFor("chat"), ChannelSecrets::kRequired);
   EXPECT_EQ(ChannelSecretsFor("something-new"), ChannelSecrets::kRequired);
-  for (const char* c : {"agenda", "roster", "outbox", "privacy", "migrate"}) {
+  for (const char* c : {"agenda", "digest", "roster", "outbox", "privacy", "migrate"}) {
     EXPECT_EQ(ChannelSecretsFor(c), ChannelSecrets::kNotNeeded) << c;
   }
 }
