@@ -8,6 +8,7 @@
 #include "domain/decisions/decision_service.h"
 #include "domain/decisions/quarterly_appraisal.h"
 #include "domain/deps.h"
+#include "domain/media/media_retention.h"
 #include "domain/tickets/ticket_service.h"
 #include "domain/wishes/wish_service.h"
 #include "storage/card_store.h"
@@ -51,6 +52,23 @@ std::vector<Job> ServerJobs(const JobDeps& deps) {
         LINLI_RETURN_IF_ERROR(storage::RateStore::Prune(db, now).status());
         LINLI_RETURN_IF_ERROR(storage::QuestionStore::PruneExpired(db, now).status());
         return storage::CardStore::PruneBefore(db, now - c.retention.card_refs_days * kDayMs).status();
+      },
+      nullptr,
+  });
+
+  // Ticket photos past media.retention_days, and erased residents' photos: files and rows.
+  jobs.push_back(Job{
+      "media_retention",
+      domain::Schedule::Every(hours(24)),
+      [&services](storage::Database& db, const JobTick& tick) -> Status {
+        LINLI_ASSIGN_OR_RETURN(auto r, domain::media::PurgeExpiredMedia(db, services.config.media,
+                                                                        tick.now_ms));
+        if (r.deleted > 0) GetLogger("media")->info("retention: {} photo(s) deleted", r.deleted);
+        if (r.kept > 0) {
+          GetLogger("media")->warn("retention: {} photo(s) kept, their file could not be removed: {}",
+                                   r.kept, r.first_error);
+        }
+        return Status::Ok();
       },
       nullptr,
   });
