@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <utility>
 
@@ -56,6 +57,12 @@ App::App(config::Config config) : config_(std::move(config)) {}
 App::~App() { Stop(); }
 
 StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions options) {
+  // The media folder defaults to "media" beside the database (the loader does the same for
+  // configs read from a file; this covers configs built in code).
+  if (config.media.dir.empty()) {
+    config.media.dir =
+        (std::filesystem::path(config.storage.sqlite.path).parent_path() / "media").string();
+  }
   std::unique_ptr<App> app(new App(std::move(config)));
   const config::Config& cfg = app->config_;
   if (options.clock == nullptr) app->owned_clock_ = std::make_unique<SystemClock>();

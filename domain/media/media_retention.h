@@ -1,4 +1,4 @@
-// The media retention job's work (bot/server/jobs.cc "media_retention", daily): deletes the
+// The media part of the retention job (bot/server/jobs.cc "retention", hourly): deletes the
 // files and rows of photos older than media.retention_days, and those of erased residents
 // (storage/personal_data.cc marks them erased).
 #pragma once

@@ -7,7 +7,7 @@
 //   intake (dialogs/report_flow.cc, in the ticket's transaction) -> QueueTicketPhoto
 //   media worker: claim -> Adapter::FetchMedia -> AcceptFetched (cap, image check, file) -> row
 //   anyone: TicketMediaFor(ticket id) -> {path, content type} or nullopt
-//   retention job (bot/server/jobs.cc "media_retention") -> PurgeExpiredMedia
+//   retention job (bot/server/jobs.cc "retention", hourly) -> PurgeExpiredMedia
 #pragma once
 
 #include <cstdint>
