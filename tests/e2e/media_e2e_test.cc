@@ -9,6 +9,7 @@
 
 #include "domain/media/ticket_media.h"
 #include "storage/ticket_store.h"
+#include "storage/write_queue.h"
 #include "tests/e2e/e2e_harness.h"
 
 namespace linli::e2e {
