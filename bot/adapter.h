@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bot/http.h"
+#include "bot/media.h"
 #include "bot/message.h"
 #include "bot/status.h"
 
@@ -131,6 +132,14 @@ class Adapter {
   // How many platform requests Send(message) makes when nothing fails (the parts still to
   // send of a long text). Default 1. Thread-safe, cheap.
   virtual int RequestsFor(const OutboundMessage& /*message*/) const { return 1; }
+
+  // Fetches a photo a user sent (bot/media.h). Blocking; called from the media worker thread
+  // only, never on the event loop. Must be thread-safe (tokens are refreshed inside). Every
+  // request goes to the channel's api_base (DingTalk: then to the download URL its API
+  // returned). Default: kPermanent "not supported" (send-only channels).
+  virtual MediaFetchResult FetchMedia(const MediaFetchRequest& /*request*/) {
+    return MediaFetchResult::Permanent(type() + ": media download not supported");
+  }
 };
 
 }  // namespace linli

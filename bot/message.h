@@ -32,6 +32,9 @@ struct Attachment {
   enum class Kind { kPhoto, kVoice, kVideo, kFile, kLocation, kLink };
   Kind kind = Kind::kPhoto;
   std::string ref;    // platform media/file id or URL
+  // The platform id of the message carrying it, where fetching the media needs it (Feishu:
+  // message_id for the message-resource API; bot/media.h). Empty elsewhere.
+  std::string message_id;
   std::string label;  // location label, link title, voice recognition text
   double latitude = 0;
   double longitude = 0;

@@ -112,6 +112,17 @@ struct OutboxConfig {
   int poll_interval_ms = 500;               // outbox.poll_interval_ms (also woken on enqueue)
 };
 
+// media: photos attached to reports, fetched from the platform at intake into a folder
+// (issue 11 point 4; domain/media/ticket_media.h).
+struct MediaConfig {
+  // media.dir: the folder of the fetched files. Default "" = "<folder of
+  // storage.sqlite.path>/media" (set by the loader); a relative path is relative to the cwd.
+  std::string dir;
+  int64_t max_bytes = 10 * 1024 * 1024;     // media.max_bytes: larger photos are refused
+  int retention_days = 180;                 // media.retention_days: files and rows older go
+  int max_attempts = 8;                     // media.max_attempts: fetch tries before "failed"
+};
+
 // Deadlines of a ticket at one tier: time to accept and time to resolve, counted from the
 // moment the ticket reaches the tier (creation, escalation or reopening).
 struct SlaTimes {
@@ -353,6 +364,7 @@ struct Config {
                                          "noise",      "safety", "property", "other"};
   DialogConfig dialog;
   OutboxConfig outbox;
+  MediaConfig media;
   SlaConfig sla;
   RatingConfig rating;
   AdminConfig admin;

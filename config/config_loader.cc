@@ -1254,6 +1254,21 @@ void DecodeAdmin(Decoder& d, const json& root, AdminConfig& admin) {
   }
 }
 
+// After DecodeStorage: the default folder sits beside the database.
+void DecodeMedia(Decoder& d, const json& root, Config& cfg) {
+  MediaConfig& m = cfg.media;
+  if (const json* j = d.Section(root, "", "media",
+                                {"dir", "max_bytes", "retention_days", "max_attempts"})) {
+    d.String(*j, "media", "dir", m.dir, /*non_empty=*/true);
+    d.Integer(*j, "media", "max_bytes", m.max_bytes, 1024, 100 * kMiB);
+    d.Integer(*j, "media", "retention_days", m.retention_days, 1, 100 * 366);
+    d.Integer(*j, "media", "max_attempts", m.max_attempts, 1, 100);
+  }
+  if (m.dir.empty()) {
+    m.dir = (std::filesystem::path(cfg.storage.sqlite.path).parent_path() / "media").string();
+  }
+}
+
 void DecodeLocale(Decoder& d, const json& root, const std::string& source_path, Config& cfg) {
   namespace fs = std::filesystem;
   const fs::path config_dir = fs::path(source_path).parent_path();
@@ -1359,9 +1374,10 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
                          "rating", "admin", "limits", "retention", "wishes", "groups",
                          "volunteers", "points", "decisions", "building_heads",
                          "property_companies", "red_black",
-                         "digest", "agenda"});
+                         "digest", "agenda", "media"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
+  DecodeMedia(d, root, cfg);
   DecodeLocale(d, root, source_path, cfg);
   DecodeChannels(d, root, cfg.channels);
   DecodeCompound(d, root, cfg.compound);

@@ -3,6 +3,7 @@
 
 #include "dialogs/flows.h"
 #include "domain/common/location.h"
+#include "domain/media/ticket_media.h"
 #include "domain/people/abuse_limits.h"
 #include "domain/tickets/ticket_cards.h"
 #include "domain/tickets/ticket_service.h"
@@ -81,8 +82,14 @@ StepVerdict AcceptLocation(TurnContext& ctx, const UserInput& input, Slots& slot
   return StepVerdict::Accept();
 }
 
+// The photo's ref, and the message carrying it where fetching needs it (Feishu).
+void KeepPhoto(const Attachment& photo, Slots& slots) {
+  slots["photo"] = photo.ref;
+  if (!photo.message_id.empty()) slots["photo_message"] = photo.message_id;
+}
+
 StepVerdict AcceptDescription(TurnContext&, const UserInput& input, Slots& slots) {
-  if (const Attachment* photo = input.Find(Attachment::Kind::kPhoto)) slots["photo"] = photo->ref;
+  if (const Attachment* photo = input.Find(Attachment::Kind::kPhoto)) KeepPhoto(*photo, slots);
   const size_t n = CountCodePoints(input.text);
   if (n == 0 && !slots["photo"].empty()) return StepVerdict::Reject("report.photo_needs_text");
   if (n < kMinDescriptionChars) return StepVerdict::Reject("report.description_too_short");
@@ -96,7 +103,7 @@ StepVerdict AcceptDescription(TurnContext&, const UserInput& input, Slots& slots
 
 StepVerdict AcceptPhoto(TurnContext&, const UserInput& input, Slots& slots) {
   if (const Attachment* photo = input.Find(Attachment::Kind::kPhoto)) {
-    slots["photo"] = photo->ref;
+    KeepPhoto(*photo, slots);
     return StepVerdict::Accept();
   }
   return StepVerdict::Reject("report.photo_expected");
@@ -155,6 +162,9 @@ Status CreateTicket(TurnContext& ctx, const Slots& slots) {
   t.updated_at_ms = t.created_at_ms;
   domain::TicketService::PrepareNew(ctx.config(), t, t.created_at_ms);  // tier and deadlines
   LINLI_ASSIGN_OR_RETURN(storage::Ticket stored, storage::TicketStore::Create(ctx.db(), t));
+  // Fetched from the platform after the commit (bot/server/media_worker.h).
+  LINLI_RETURN_IF_ERROR(domain::media::QueueTicketPhoto(ctx.db(), stored.id, t.channel, t.photo_ref,
+                                                        get("photo_message"), t.created_at_ms));
   // The card in the staff groups, in the same transaction as the ticket.
   LINLI_RETURN_IF_ERROR(domain::PostTicketCards(ctx.db(), ctx.deps(), stored, ctx.now_ms()));
   ctx.Reply(ctx.T("report.created", {{"number", std::to_string(stored.number)}}));

@@ -498,6 +498,29 @@ CREATE TABLE report_drafts (
   PRIMARY KEY (kind, period)
 );
 )sql"},
+    // Photos fetched at intake (issue 11 point 4, storage/media_store.h): one row per ticket
+    // photo, written in the intake transaction as the media worker's durable queue.
+    {23, R"sql(
+CREATE TABLE media (
+  id {ID},
+  ticket_id BIGINT NOT NULL,
+  channel TEXT NOT NULL,
+  platform_ref TEXT NOT NULL,
+  message_id TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL,
+  local_path TEXT NOT NULL DEFAULT '',
+  bytes BIGINT NOT NULL DEFAULT 0,
+  sha256 TEXT NOT NULL DEFAULT '',
+  content_type TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  fetched_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX media_due ON media (state, next_attempt_at);
+CREATE INDEX media_ticket ON media (ticket_id);
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

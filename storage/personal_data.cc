@@ -31,6 +31,15 @@ std::vector<PersonalTable> BuildMap() {
        "comments) is erased and the events lose their actor; staff notes stay. actor_name is no "
        "person column: it holds only staff display names, admin key names or \"system\", "
        "never a resident's name; rating (of a rating event) is kept like tickets.rating"},
+      {"media", "tickets.reporter_person_id", {"platform_ref", "message_id", "local_path", "sha256"},
+       "SELECT m.ticket_id, m.state, m.local_path, m.bytes, m.content_type, m.created_at, "
+       "m.fetched_at FROM media m JOIN tickets t ON t.id = m.ticket_id WHERE "
+       "t.reporter_person_id = ? ORDER BY m.id",
+       {"UPDATE media SET state = 'erased', platform_ref = '', message_id = '' WHERE ticket_id "
+        "IN (SELECT id FROM tickets WHERE reporter_person_id = ?)"},
+       "the photos of the person's tickets (storage/media_store.h) are exported with the ticket "
+       "(the file name in media.dir); erasure marks them erased and forgets the platform ids, "
+       "and the retention job then deletes the files and the rows"},
       {"tickets", "reporter_person_id",
        {"unit", "location_text", "description", "photo_ref", "rating_comment"},
        "SELECT number, created_at, category, building, unit, location_text, description, "

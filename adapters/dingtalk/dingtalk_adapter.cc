@@ -1,5 +1,7 @@
 #include "adapters/dingtalk/dingtalk_adapter.h"
 
+#include "adapters/dingtalk/dingtalk_media.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -305,6 +307,27 @@ SendResult DingTalkAdapter::SendViaOpenApi(const OutboundMessage& message) {
     return SendResult::Permanent(what);
   }
   return SendResult::Retry("dingtalk: access token refused twice");
+}
+
+MediaFetchResult DingTalkAdapter::FetchMedia(const MediaFetchRequest& request) {
+  std::string rejected;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto token = AccessToken(rejected);
+    if (!token.ok()) return MediaFetchResult::Retry("dingtalk: " + token.status().message());
+    auto resp = http_.Send(
+        DownloadUrlRequest(options_.api_base, *token, options_.robot_code, request.ref));
+    if (!resp.ok()) return MediaTransportFailure(resp.status(), "dingtalk messageFiles/download");
+    DownloadUrlAnswer answer = ParseDownloadUrl(*resp);
+    if (answer.token_invalid && attempt == 0) {
+      rejected = *token;
+      continue;
+    }
+    if (!answer.ok) return answer.failed;
+    auto file = http_.Send(FileRequest(answer.url));
+    if (!file.ok()) return MediaTransportFailure(file.status(), "dingtalk file download");
+    return MediaDownloadAnswer(*file, "dingtalk file download");
+  }
+  return MediaFetchResult::Retry("dingtalk: access token refused twice");
 }
 
 StatusOr<std::unique_ptr<Adapter>> CreateDingTalkAdapter(const config::ChannelConfig& channel,

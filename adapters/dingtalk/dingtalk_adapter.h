@@ -119,6 +119,9 @@ class DingTalkAdapter final : public Adapter {
   // is kRetry and logged as a possible duplicate. kCallbackAnswer: no-op, kSent.
   // Thread-safe.
   SendResult Send(const OutboundMessage& message) override;
+  // messageFiles/download for request.ref (the downloadCode) with robot_code, then the
+  // download URL it returned (dingtalk_media.h).
+  MediaFetchResult FetchMedia(const MediaFetchRequest& request) override;
 
   // For tests and diagnostics.
   const SessionWebhookStore& sessions() const { return sessions_; }

@@ -1,5 +1,7 @@
 #include "adapters/feishu/feishu_adapter.h"
 
+#include "adapters/feishu/feishu_media.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -271,6 +273,25 @@ SendResult FeishuAdapter::Send(const OutboundMessage& message) {
     }
   }
   return SendResult::Retry("feishu: token refused twice");
+}
+
+MediaFetchResult FeishuAdapter::FetchMedia(const MediaFetchRequest& request) {
+  if (request.message_id.empty()) {
+    return MediaFetchResult::Permanent("feishu message resource: no message_id for the image");
+  }
+  std::string rejected;
+  MediaFetchResult last = MediaFetchResult::Retry("feishu: token refused twice");
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto token = TenantToken(rejected);
+    if (!token.ok()) return MediaFetchResult::Retry("feishu: " + token.status().message());
+    auto resp = http_.Send(ResourceRequest(options_.api_base, *token, request.message_id, request.ref));
+    if (!resp.ok()) return MediaTransportFailure(resp.status(), "feishu message resource");
+    ResourceAnswer answer = ParseResource(*resp);
+    if (!answer.token_invalid) return answer.result;
+    rejected = *token;
+    last = answer.result;
+  }
+  return last;
 }
 
 StatusOr<std::unique_ptr<Adapter>> CreateFeishuAdapter(const config::ChannelConfig& channel,

@@ -76,6 +76,9 @@ class FeishuAdapter final : public Adapter {
   // errors and timeouts -> kRetry; token invalid -> one refetch and resend, then kRetry;
   // other codes -> kPermanent. Thread-safe.
   SendResult Send(const OutboundMessage& message) override;
+  // The message resource (feishu_media.h) by (request.message_id, request.ref = image_key);
+  // an empty message_id is kPermanent.
+  MediaFetchResult FetchMedia(const MediaFetchRequest& request) override;
 
  private:
   // Returns a valid tenant_access_token, fetching one when none is cached, it expires within

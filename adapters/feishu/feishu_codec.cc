@@ -197,6 +197,9 @@ StatusOr<std::optional<InboundMessage>> DecodeMessageReceive(const json& body,
     file_attachment(Attachment::Kind::kFile);
   }
   // Other kinds (sticker, share_chat, ...) arrive with empty text so the dialog can answer.
+  // The message-resource API fetches a message's images by (message_id, image_key).
+  const std::string message_id = StringOr(*message, "message_id");
+  for (Attachment& a : in.attachments) a.message_id = message_id;
   in.text = StripMentions(std::move(in.text), std::move(mention_keys));
   return std::optional<InboundMessage>(std::move(in));
 }

@@ -44,7 +44,7 @@ StatusOr<std::optional<std::string>> EncryptedPayload(const nlohmann::json& body
 // `envelope`) to an InboundMessage on `channel`. Returns nullopt for messages the bot ignores
 // (sender_type other than "user", unknown chat types). kInvalidArgument for missing ids or a
 // malformed `content` string. Text has @_user_N placeholders (mentions[].key, and @_all)
-// removed and is trimmed; images become kPhoto attachments (ref = image_key); audio, media
+// removed and is trimmed; images become kPhoto attachments (ref = image_key, message_id = message.message_id); audio, media
 // and file become kVoice / kVideo / kFile (ref = file_key); rich text ("post") yields its
 // text runs and images. reply_to = message.parent_id.
 StatusOr<std::optional<InboundMessage>> DecodeMessageReceive(const nlohmann::json& body,

@@ -1,5 +1,7 @@
 #include "adapters/telegram/telegram_adapter.h"
 
+#include "adapters/telegram/telegram_media.h"
+
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
@@ -116,6 +118,20 @@ SendResult TelegramAdapter::Send(const OutboundMessage& message) {
                message.to.chat_id);
   }
   return result;
+}
+
+MediaFetchResult TelegramAdapter::FetchMedia(const MediaFetchRequest& request) {
+  HttpClientRequest get_file = GetFileRequest(api_base_, token_, request.ref);
+  get_file.timeout = timeout_;
+  const StatusOr<HttpResponse> answer = http_.Send(get_file);
+  if (!answer.ok()) return MediaTransportFailure(answer.status(), "telegram getFile");
+  GetFileOutcome file = ParseGetFile(*answer, request.max_bytes);
+  if (!file.ok) return file.failed;
+  HttpClientRequest download = FileDownloadRequest(api_base_, token_, file.file.file_path);
+  download.timeout = timeout_ * 3;  // a photo is bigger than an API answer
+  const StatusOr<HttpResponse> bytes = http_.Send(download);
+  if (!bytes.ok()) return MediaTransportFailure(bytes.status(), "telegram file download");
+  return MediaDownloadAnswer(*bytes, "telegram file download");
 }
 
 StatusOr<std::unique_ptr<Adapter>> CreateTelegramAdapter(const config::ChannelConfig& channel,

@@ -64,6 +64,10 @@ class TelegramAdapter final : public Adapter {
   SendPace Pace(const ConversationRef& to) const override;
   static constexpr int kGroupMessagesPerMinute = 20;
 
+  // getFile, then the download (telegram_media.h); a file_size over max_bytes is refused
+  // before the download. Thread-safe: no mutable state.
+  MediaFetchResult FetchMedia(const MediaFetchRequest& request) override;
+
  private:
   TelegramAdapter(std::string name, std::string token, std::string secret, std::string api_base,
                   std::string bot_username, std::chrono::milliseconds timeout, HttpClient& http);

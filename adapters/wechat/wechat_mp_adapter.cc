@@ -1,5 +1,7 @@
 #include "adapters/wechat/wechat_mp_adapter.h"
 
+#include "adapters/wechat/wechat_media.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -469,6 +471,11 @@ SendResult WechatMpAdapter::SendTemplate(const OutboundMessage& message,
                 result.error);
   }
   return result;
+}
+
+MediaFetchResult WechatMpAdapter::FetchMedia(const MediaFetchRequest& request) {
+  return FetchTemporaryMedia(http_, tokens_, options_.api_base, request.ref,
+                             OfficialAccountPolicy(), "wechat media/get");
 }
 
 StatusOr<std::unique_ptr<Adapter>> CreateWechatMpAdapter(const config::ChannelConfig& channel,

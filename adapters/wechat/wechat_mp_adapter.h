@@ -139,6 +139,9 @@ class WechatMpAdapter final : public Adapter {
   HttpResponse RenderAck(const InboundMessage& message,
                          const std::vector<OutboundMessage>& replies) override;
   SendResult Send(const OutboundMessage& message) override;
+  // The MediaId of an inbound image: media/get (wechat_media.h), valid 3 days; 40007 after
+  // that is kPermanent.
+  MediaFetchResult FetchMedia(const MediaFetchRequest& request) override;
 
   // The account's original id learnt from inbound messages; empty before the first one.
   std::string account_id() const;

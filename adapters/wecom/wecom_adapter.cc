@@ -1,5 +1,7 @@
 #include "adapters/wecom/wecom_adapter.h"
 
+#include "adapters/wechat/wechat_media.h"
+
 #include <charconv>
 #include <utility>
 
@@ -192,6 +194,11 @@ SendResult WecomAppAdapter::Send(const OutboundMessage& message) {
                 result.error);
   }
   return result;
+}
+
+MediaFetchResult WecomAppAdapter::FetchMedia(const MediaFetchRequest& request) {
+  return wechat::FetchTemporaryMedia(http_, tokens_, options_.api_base, request.ref, WecomPolicy(),
+                                     "wecom media/get");
 }
 
 StatusOr<std::unique_ptr<Adapter>> CreateWecomAppAdapter(const config::ChannelConfig& channel,

@@ -61,6 +61,8 @@ class WecomAppAdapter final : public Adapter {
   HttpResponse RenderAck(const InboundMessage& message,
                          const std::vector<OutboundMessage>& replies) override;
   SendResult Send(const OutboundMessage& message) override;
+  // The MediaId of an inbound image: media/get (adapters/wechat/wechat_media.h), valid 3 days.
+  MediaFetchResult FetchMedia(const MediaFetchRequest& request) override;
 
  private:
   WecomAppAdapter(WecomAppOptions options, wechat::MsgCrypt crypt, Clock& clock, HttpClient& http);

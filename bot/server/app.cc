@@ -1,6 +1,8 @@
 #include "bot/server/app.h"
 
+#include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <utility>
 
@@ -14,6 +16,7 @@
 #include "bot/server/jobs.h"
 #include "bot/server/locale_dir.h"
 #include "bot/server/log.h"
+#include "bot/server/media_worker.h"
 #include "bot/server/outbox.h"
 #include "bot/server/router.h"
 #include "bot/server/routes.h"
@@ -54,11 +57,23 @@ App::App(config::Config config) : config_(std::move(config)) {}
 App::~App() { Stop(); }
 
 StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions options) {
+  // The media folder defaults to "media" beside the database (the loader does the same for
+  // configs read from a file; this covers configs built in code).
+  if (config.media.dir.empty()) {
+    config.media.dir =
+        (std::filesystem::path(config.storage.sqlite.path).parent_path() / "media").string();
+  }
   std::unique_ptr<App> app(new App(std::move(config)));
   const config::Config& cfg = app->config_;
   if (options.clock == nullptr) app->owned_clock_ = std::make_unique<SystemClock>();
   app->clock_ = options.clock ? options.clock : app->owned_clock_.get();
-  if (options.http == nullptr) app->owned_http_ = std::make_unique<HttplibClient>();
+  if (options.http == nullptr) {
+    // Room for the largest photo media.max_bytes allows (the media worker checks the cap).
+    HttplibClientOptions http_options;
+    http_options.max_response_bytes = std::max<size_t>(
+        http_options.max_response_bytes, static_cast<size_t>(cfg.media.max_bytes) + 64 * 1024);
+    app->owned_http_ = std::make_unique<HttplibClient>(http_options);
+  }
   app->http_ = options.http ? options.http : app->owned_http_.get();
   app->outbox_threads_ = options.outbox_threads;
 
@@ -108,8 +123,16 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
   app->outbox_ = std::make_unique<OutboxWorker>(
       *app->queue_, *app->clock_, cfg.outbox,
       [raw](const std::string& name) { return raw->FindAdapter(name); }, app->outbox_threads_);
+  app->media_ = std::make_unique<MediaWorker>(
+      *app->queue_, *app->clock_, cfg.media,
+      [raw](const std::string& name) { return raw->FindAdapter(name); });
+  // After a turn's commit: its replies, and any photo it queued.
   app->router_ = std::make_unique<Router>(*app->queue_, *app->engine_, *app->clock_,
-                                          [raw] { raw->outbox_->Notify(); }, cfg.limits);
+                                          [raw] {
+                                            raw->outbox_->Notify();
+                                            raw->media_->Notify();
+                                          },
+                                          cfg.limits);
   app->api_ = std::make_unique<HttpApi>(app->config_, *app->services_, *app->queue_,
                                         [raw] { raw->outbox_->Notify(); });
   app->wish_api_ = std::make_unique<WishApi>(*app->services_, *app->queue_,
@@ -206,6 +229,7 @@ Status App::Start() {
       });
   LINLI_RETURN_IF_ERROR(server_->Start());
   LINLI_RETURN_IF_ERROR(outbox_->Start());
+  LINLI_RETURN_IF_ERROR(media_->Start());
   ScheduleJobs();
   io_thread_ = std::thread([this] {
     auto guard = boost::asio::make_work_guard(*io_);
@@ -250,6 +274,7 @@ void App::Stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   outbox_->Stop();
+  media_->Stop();
   queue_->Stop();
   if (io_) io_->stop();
   if (io_thread_.joinable()) io_thread_.join();

@@ -36,6 +36,7 @@ class ConsoleAdapter;
 class HttpApi;
 class WishApi;
 class OutboxWorker;
+class MediaWorker;
 class Router;
 class RouteTable;
 struct Route;
@@ -69,6 +70,7 @@ class App {
   uint16_t port() const;
   Router& router() { return *router_; }
   OutboxWorker& outbox() { return *outbox_; }
+  MediaWorker& media() { return *media_; }
   storage::WriteQueue& write_queue() { return *queue_; }
   ConsoleAdapter& console() { return *console_; }
   Adapter* FindAdapter(const std::string& channel);
@@ -105,6 +107,7 @@ class App {
   std::unique_ptr<WishApi> wish_api_;  // /api/admin/wishes (bot/server/wish_api.h)
   std::unique_ptr<RouteTable> routes_;
   std::unique_ptr<OutboxWorker> outbox_;
+  std::unique_ptr<MediaWorker> media_;  // ticket photos (bot/server/media_worker.h)
   std::unique_ptr<boost::asio::io_context> io_;
   std::unique_ptr<WebhookServer> server_;
   std::unique_ptr<Scheduler> scheduler_;

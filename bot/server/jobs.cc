@@ -12,6 +12,7 @@
 #include "domain/decisions/decision_service.h"
 #include "domain/decisions/quarterly_appraisal.h"
 #include "domain/deps.h"
+#include "domain/media/media_retention.h"
 #include "domain/reports/red_black_service.h"
 #include "domain/tickets/ticket_service.h"
 #include "domain/wishes/wish_service.h"
@@ -40,7 +41,8 @@ std::vector<Job> ServerJobs(const JobDeps& deps) {
   });
 
   // Retention (PIPL: keep no more than needed): sent messages and their texts, abandoned
-  // dialogs, ended rate windows, expired pushed questions, old card references.
+  // dialogs, ended rate windows, expired pushed questions, old card references, ticket photos
+  // past media.retention_days (files too) and erased residents' photos.
   jobs.push_back(Job{
       "retention",
       domain::Schedule::Every(hours(1)),
@@ -55,7 +57,16 @@ std::vector<Job> ServerJobs(const JobDeps& deps) {
                                   .status());
         LINLI_RETURN_IF_ERROR(storage::RateStore::Prune(db, now).status());
         LINLI_RETURN_IF_ERROR(storage::QuestionStore::PruneExpired(db, now).status());
-        return storage::CardStore::PruneBefore(db, now - c.retention.card_refs_days * kDayMs).status();
+        LINLI_RETURN_IF_ERROR(
+            storage::CardStore::PruneBefore(db, now - c.retention.card_refs_days * kDayMs).status());
+        // Ticket photos past media.retention_days, and erased residents' photos: files and rows.
+        LINLI_ASSIGN_OR_RETURN(auto media, domain::media::PurgeExpiredMedia(db, c.media, now));
+        if (media.deleted > 0) GetLogger("media")->info("retention: {} photo(s) deleted", media.deleted);
+        if (media.kept > 0) {
+          GetLogger("media")->warn("retention: {} photo(s) kept, their file could not be removed: {}",
+                                   media.kept, media.first_error);
+        }
+        return Status::Ok();
       },
       nullptr,
   });

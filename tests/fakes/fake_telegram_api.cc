@@ -43,6 +43,24 @@ FakeTelegramApi::FakeTelegramApi(std::string expected_token)
   server_.AddRoute(route);
   route.method = "GET";
   server_.AddRoute(route);
+  FakeRoute file;
+  file.method = "GET";
+  file.pattern = R"(/file/bot([^/]*)/(.+))";
+  file.authorize = route.authorize;
+  file.answer = [this](const FakeRequest& req) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, f] : files_) {
+      if (f.path == req.matches[2]) {
+        FakeResponse r;
+        r.status = 200;
+        r.body = f.bytes;
+        r.content_type = f.content_type;
+        return r;
+      }
+    }
+    return FakeResponse::Json(404, R"({"ok":false,"error_code":404,"description":"Not Found"})");
+  };
+  server_.AddRoute(file);
   server_.Start();
 }
 
@@ -77,6 +95,21 @@ FakeResponse FakeTelegramApi::Answer(const FakeRequest& req) {
   const std::string& method = req.matches[2];
   const json& body = req.json;
   json result = true;
+  if (method == "getFile") {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = files_.find(req.param("file_id"));
+    if (it == files_.end()) {
+      return FakeResponse::Json(
+          400, R"({"ok":false,"error_code":400,"description":"Bad Request: invalid file_id"})");
+    }
+    const File& f = it->second;
+    result = {{"file_id", it->first},
+              {"file_unique_id", "u" + it->first},
+              {"file_size", f.reported_size >= 0 ? f.reported_size
+                                                 : static_cast<int64_t>(f.bytes.size())},
+              {"file_path", f.path}};
+    return FakeResponse::Json(200, json{{"ok", true}, {"result", result}}.dump());
+  }
   if (method == "sendMessage" || method == "editMessageText") {
     int64_t id = 0;
     {
@@ -101,6 +134,19 @@ FakeResponse FakeTelegramApi::Answer(const FakeRequest& req) {
   }
   return FakeResponse::Json(200, json{{"ok", true}, {"result", result}}.dump(
                                      -1, ' ', false, json::error_handler_t::replace));
+}
+
+void FakeTelegramApi::AddFile(const std::string& file_id, std::string bytes,
+                              std::string content_type, int64_t reported_size) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string path = "photos/file_" + std::to_string(files_.size()) + ".jpg";
+  files_[file_id] = File{std::move(bytes), std::move(content_type), reported_size, path};
+}
+
+size_t FakeTelegramApi::download_count() const {
+  return server_.Count([](const FakeExchange& e) {
+    return !e.refused() && e.request.path.rfind("/file/bot", 0) == 0;
+  });
 }
 
 std::vector<FakeTelegramApi::Request> FakeTelegramApi::requests() const {

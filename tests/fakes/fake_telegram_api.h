@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -66,6 +67,15 @@ class FakeTelegramApi {
   // The message_id of the last successful sendMessage (0 if none).
   int64_t last_message_id() const;
 
+  // Files (photos) the fake serves: getFile?file_id=<file_id> answers {"ok":true,"result":
+  // {"file_id","file_unique_id","file_size","file_path"}} (file_size = bytes.size() unless
+  // `reported_size` >= 0), and GET /file/bot<token>/<file_path> answers the bytes with
+  // `content_type`. An unknown file_id -> 400 "Bad Request: invalid file_id".
+  void AddFile(const std::string& file_id, std::string bytes,
+               std::string content_type = "image/jpeg", int64_t reported_size = -1);
+  // How many file downloads were served.
+  size_t download_count() const;
+
   // Every exchange with its headers and query, the refused ones too.
   const FakePlatformServer& server() const { return server_; }
 
@@ -76,6 +86,13 @@ class FakeTelegramApi {
   mutable std::mutex mu_;
   int64_t next_message_id_ = 1;
   int64_t last_message_id_ = 0;
+  struct File {
+    std::string bytes;
+    std::string content_type;
+    int64_t reported_size = -1;
+    std::string path;
+  };
+  std::map<std::string, File> files_;  // by file_id; guarded by mu_
   FakePlatformServer server_;  // last: stopped before the state its routes use goes
 };
 

@@ -19,7 +19,8 @@ StatusOr<HttpResponse> LoopbackHttpClient::Send(const HttpClientRequest& request
   client.set_write_timeout(request.timeout);
   httplib::Headers headers;
   for (const auto& [k, v] : request.headers) headers.emplace(k, v);
-  auto res = client.Post(path, headers, request.body, request.content_type);
+  auto res = request.method == "GET" ? client.Get(path, headers)
+                                     : client.Post(path, headers, request.body, request.content_type);
   if (!res) {
     if (res.error() == httplib::Error::Read) return Status::DeadlineExceeded("read timed out");
     return Status::Unavailable(httplib::to_string(res.error()));

@@ -5,6 +5,8 @@
 #include <set>
 
 #include "storage/identity_store.h"
+#include "storage/media_store.h"
+#include "storage/ticket_store.h"
 #include "storage/points_store.h"
 #include "storage/volunteer_store.h"
 #include "tests/storage/store_test.h"
@@ -110,4 +112,68 @@ TEST_P(PersonalDataTest, VolunteersAndPointsAreExportedAndErased) {
   EXPECT_EQ((*rows)[0].Text(4), "12");
 }
 
+}  // namespace linli::storage
+
+namespace linli::storage {
+namespace {
+
+class MediaPersonalDataTest : public StoreTest {};
+LINLI_STORE_TEST_BACKENDS(MediaPersonalDataTest);
+
+// Issue 11 point 4: a ticket's photo is exported with the ticket and erased with the
+// resident's data (the retention job then deletes the file); other residents' stay.
+TEST_P(MediaPersonalDataTest, PhotosAreExportedAndErasedWithTheReporter) {
+  Database& db = *db_;
+  auto p = IdentityStore::Touch(db, {"tg", "u1", "u1", ChatType::kPrivate}, 1000);
+  auto q = IdentityStore::Touch(db, {"tg", "u2", "u2", ChatType::kPrivate}, 1000);
+  ASSERT_TRUE(p.ok() && q.ok());
+  auto ticket_for = [&](int64_t person) {
+    Ticket t;
+    t.reporter_person_id = person;
+    t.channel = "tg";
+    t.category = "repair";
+    t.building = "3";
+    t.description = "灯坏了";
+    t.photo_ref = "AgAC";
+    t.created_at_ms = t.updated_at_ms = 1000;
+    auto stored = TicketStore::Create(db, t);
+    EXPECT_TRUE(stored.ok()) << stored.status().ToString();
+    return stored.ok() ? stored->id : 0;
+  };
+  const int64_t mine = ticket_for(p->id);
+  const int64_t theirs = ticket_for(q->id);
+  auto m1 = MediaStore::Enqueue(db, mine, "tg", "AgAC-mine", "", 1000);
+  auto m2 = MediaStore::Enqueue(db, theirs, "tg", "AgAC-theirs", "", 1000);
+  ASSERT_TRUE(m1.ok() && m2.ok());
+  ASSERT_TRUE(MediaStore::ClaimDue(db, 1000, 10).ok());
+  ASSERT_TRUE(MediaStore::MarkFetched(db, *m1, "ticket-1-1.jpg", 10, "h", "image/jpeg", 2000).ok());
+
+  auto exported = PersonalData::Export(db, p->id);
+  ASSERT_TRUE(exported.ok()) << exported.status().ToString();
+  const ExportSection* media = nullptr;
+  for (const auto& s : *exported) {
+    if (s.table == "media") media = &s;
+  }
+  ASSERT_NE(media, nullptr);
+  ASSERT_EQ(media->rows.size(), 1u);
+  EXPECT_EQ(media->rows[0].Int(0), mine);
+  EXPECT_EQ(media->rows[0].Text(2), "ticket-1-1.jpg");
+
+  ASSERT_TRUE(db.Begin().ok());
+  ASSERT_TRUE(PersonalData::Erase(db, p->id).ok());
+  ASSERT_TRUE(db.Commit().ok());
+  auto erased = MediaStore::Find(db, *m1);
+  ASSERT_TRUE(erased.ok() && erased->has_value());
+  EXPECT_EQ((*erased)->state, MediaState::kErased);
+  EXPECT_EQ((*erased)->platform_ref, "");
+  auto shown = MediaStore::FetchedForTicket(db, mine);
+  ASSERT_TRUE(shown.ok());
+  EXPECT_FALSE(shown->has_value());
+  auto other = MediaStore::Find(db, *m2);
+  ASSERT_TRUE(other.ok() && other->has_value());
+  EXPECT_EQ((*other)->state, MediaState::kFetching);
+  EXPECT_EQ((*other)->platform_ref, "AgAC-theirs");
+}
+
+}  // namespace
 }  // namespace linli::storage

@@ -116,6 +116,19 @@ TEST(FeishuCodecTest, ImageBecomesPhotoAttachment) {
   EXPECT_EQ((*msg)->text, "");
 }
 
+// The message-resource API needs the message id with the image key (feishu_media.h); the
+// inbound dedupe key is the event id, so the attachment carries the message id itself.
+TEST(FeishuCodecTest, PhotoAttachmentCarriesItsMessageId) {
+  json body = Load("receive_v1_image.json");
+  const std::string message_id = body["event"]["message"]["message_id"];
+  auto msg = Decode(body);
+  ASSERT_TRUE(msg.ok() && msg->has_value());
+  ASSERT_EQ((*msg)->attachments.size(), 1u);
+  EXPECT_FALSE(message_id.empty());
+  EXPECT_EQ((*msg)->attachments[0].message_id, message_id);
+  EXPECT_NE((*msg)->platform_message_id, message_id);
+}
+
 json WithMessage(const std::string& name, const char* key, json value) {
   json body = Load(name);
   body["event"]["message"][key] = std::move(value);
