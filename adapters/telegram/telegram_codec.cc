@@ -461,6 +461,14 @@ SendResult DecodeSendResponse(std::string_view method, const StatusOr<HttpRespon
     return SendResult::RateLimited(error, std::chrono::seconds(seconds));
   }
   if (code >= 500) return SendResult::Retry(error);
+  // An edit to the text the message already has (a card updated to the same state): the
+  // message shows what was meant, so it is done - not a failure to log or retry.
+  if (code == 400 && method == "editMessageText") {
+    const auto description = GetString(body, "description");
+    if (description && description->find("message is not modified") != std::string::npos) {
+      return SendResult::Sent();
+    }
+  }
   if (code >= 400) {
     if (parameters != nullptr && FindMember(*parameters, "migrate_to_chat_id") != nullptr) {
       error += " (group migrated to a supergroup)";

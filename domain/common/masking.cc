@@ -102,6 +102,31 @@ std::string MaskPlatformId(std::string_view id) {
   return std::string(id.substr(0, keep)) + "****";
 }
 
+namespace {
+
+// The length of the mention at `i` that would notify people in a group - "@all", "@所有人",
+// "@everyone", "@here" (ASCII case-insensitive) or platform markup "<at ..." (Feishu, WeCom)
+// and "<@..." (WeCom markdown) - 0 if none.
+size_t MassMentionAt(std::string_view text, size_t i) {
+  auto starts = [&](std::string_view what) {
+    if (text.size() - i < what.size()) return false;
+    for (size_t k = 0; k < what.size(); ++k) {
+      const char c = text[i + k];
+      const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      if (lower != what[k]) return false;
+    }
+    return true;
+  };
+  for (std::string_view m : {std::string_view("@all"), std::string_view("@所有人"),
+                             std::string_view("@everyone"), std::string_view("@here"),
+                             std::string_view("<at"), std::string_view("<@")}) {
+    if (starts(m)) return m.size();
+  }
+  return 0;
+}
+
+}  // namespace
+
 MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& names) {
   MaskedText out;
   std::string& r = out.text;
@@ -128,6 +153,13 @@ MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& n
         r.append(text.substr(i, end - i));
       }
       i = end;
+      continue;
+    }
+    if (const size_t n = MassMentionAt(text, i); n > 0) {
+      r += text[i] == '@' ? "\uFF20" : "\uFF1C";  // ＠ / ＜: read by no platform as a mention
+      r.append(text.substr(i + 1, n - 1));
+      i += n;
+      out.changed = true;
       continue;
     }
     bool matched = false;

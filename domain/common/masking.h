@@ -32,12 +32,12 @@ struct MaskedText {
   bool changed = false;  // something was masked: tell the staff member who wrote it
 };
 
-// Free text (a staff note about to be published, a resident's description shown outside the
-// assigned staff): masks mainland mobile numbers (11 digits starting 1[3-9], also written with
-// spaces or dashes as 3-4-4), landline numbers (0 + 2-3 digit area code, '-' and 7-8 digits),
-// 18- and 15-character ID numbers, and every name in `names` (roster owner names, staff names;
-// names of one character are ignored) wherever they appear. Digit runs that are part of a
-// longer run (an order number) are left alone unless they are exactly an ID number's length.
+// Free text (a staff note or a resident's description shown outside the assigned staff): masks
+// mobile numbers (11 digits starting 1[3-9], also written 3-4-4 with spaces or dashes), landline
+// numbers (0 + 2-3 digit area code, '-' and 7-8 digits), 18- and 15-character ID numbers, and
+// every name in `names` (roster owner and staff names; one-character names ignored); a digit run
+// inside a longer one (an order number) is kept unless exactly an ID's length. Mass mentions
+// (@all @所有人 @everyone @here) and mention markup (<at ..>, <@..>) get a full-width ＠ / ＜.
 MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& names = {});
 
 // Door numbers in free text about to be published where only the building may show (a wish

@@ -127,7 +127,7 @@ TEST(ReportFlowTest, SharedMapLocationIsAccepted) {
   h.Say("报事");
   h.Say("3");
   InboundMessage loc;
-  loc.attachments.push_back({Attachment::Kind::kLocation, "", "幸福里小区东门", 31.2, 121.4});
+  loc.attachments.push_back({Attachment::Kind::kLocation, "", "", "幸福里小区东门", 31.2, 121.4});
   auto r = h.Send(loc);
   EXPECT_THAT(DialogHarness::Text(r), HasSubstr("描述"));
   h.Say("东门外乱停车");

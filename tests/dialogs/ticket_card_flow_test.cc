@@ -160,7 +160,7 @@ TEST_F(TicketCardFlowTest, WholeTicketInTheStaffGroup) {
   }
   InboundMessage photo;
   photo.conversation = DialogHarness::Conversation("user-3");
-  photo.attachments.push_back({Attachment::Kind::kPhoto, "AgACfile-9", "", 0, 0});
+  photo.attachments.push_back({Attachment::Kind::kPhoto, "AgACfile-9"});
   h_.Send(photo);
   h_.Say("1", "user-3");
   const int64_t n = h_.Ticket(1).number;

@@ -444,6 +444,19 @@ TEST(TelegramResponseTest, ServerErrorsRetry) {
   }
 }
 
+TEST(TelegramResponseTest, AnEditToTheSameTextIsDone) {
+  const std::string same =
+      R"({"ok":false,"error_code":400,"description":"Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"})";
+  EXPECT_EQ(DecodeSendResponse("editMessageText", Http(400, same)).outcome, SendResult::Outcome::kSent);
+  // Only for an edit, and only that description.
+  EXPECT_EQ(DecodeSendResponse("sendMessage", Http(400, same)).outcome, SendResult::Outcome::kPermanent);
+  EXPECT_EQ(DecodeSendResponse(
+                "editMessageText",
+                Http(400, R"({"ok":false,"error_code":400,"description":"Bad Request: message to edit not found"})"))
+                .outcome,
+            SendResult::Outcome::kPermanent);
+}
+
 TEST(TelegramResponseTest, ClientErrorsArePermanent) {
   const SendResult bad = DecodeSendResponse(
       "sendMessage",

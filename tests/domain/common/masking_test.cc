@@ -59,6 +59,15 @@ TEST(MaskingTest, FreeTextKeepsInvalidUtf8Bytes) {
 }
 
 // Issue 9: a wish card shows the building only.
+TEST(MaskingTest, FreeTextDefusesMassMentions) {
+  const MaskedText m = MaskFreeText(
+      "快来 @all @ALL @所有人 @everyone <at user_id=\"all\">所有人</at> <@all> 看看 a@b.cn");
+  EXPECT_TRUE(m.changed);
+  EXPECT_EQ(m.text,
+            "快来 ＠all ＠ALL ＠所有人 ＠everyone ＜at user_id=\"all\">所有人</at> ＜@all> 看看 a@b.cn");
+  EXPECT_FALSE(MaskFreeText("邮件 a@b.cn，价格 <5 元").changed);
+}
+
 TEST(MaskingTest, DoorNumbersAreMaskedTheBuildingKept) {
   EXPECT_EQ(MaskDoorNumbers("住3号楼2单元301"), "住3号楼*单元***");
   EXPECT_EQ(MaskDoorNumbers("3栋1202室"), "3栋****室");
