@@ -21,8 +21,11 @@ TEST(SniffImageTest, KnowsTheFourImageTypesByTheirMagicNumbers) {
   EXPECT_EQ(SniffImage(std::string("\x89PNG\r\n\x1A\n\0\0", 10))->extension, "png");
   EXPECT_EQ(SniffImage("GIF89a....")->content_type, "image/gif");
   EXPECT_EQ(SniffImage("GIF87a....")->content_type, "image/gif");
-  EXPECT_EQ(SniffImage("RIFF\x10\0\0\0WEBPVP8 ")->content_type, "image/webp");
-  EXPECT_FALSE(SniffImage("RIFF\x10\0\0\0WAVEfmt ").has_value());  // audio
+  // With their NUL bytes (a literal alone would stop at the first).
+  const auto webp = SniffImage(std::string_view("RIFF\x10\0\0\0WEBPVP8 ", 16));
+  ASSERT_TRUE(webp.has_value());
+  EXPECT_EQ(webp->content_type, "image/webp");
+  EXPECT_FALSE(SniffImage(std::string_view("RIFF\x10\0\0\0WAVEfmt ", 16)).has_value());  // audio
   EXPECT_FALSE(SniffImage("").has_value());
   EXPECT_FALSE(SniffImage("\xFF\xD8").has_value());  // truncated
   EXPECT_FALSE(SniffImage("{\"errcode\":40007}").has_value());
