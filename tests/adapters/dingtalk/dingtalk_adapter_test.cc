@@ -556,5 +556,59 @@ TEST_F(DingTalkAdapterTest, ConcurrentCallbacksAndSends) {
   EXPECT_EQ(http_.Matching("accessToken").size(), 1u);
 }
 
+// --- media (issue 11 point 4) -----------------------------------------------------------
+
+TEST_F(DingTalkAdapterTest, FetchMediaAsksForTheDownloadUrlThenFetchesIt) {
+  http_.Then("/v1.0/robot/messageFiles/download", [](const HttpClientRequest&) -> StatusOr<HttpResponse> {
+    return JsonResponse(200, R"({"downloadUrl":"https://files.dingtalk.test/abc.jpg?sig=1"})");
+  });
+  http_.Then("files.dingtalk.test", [](const HttpClientRequest&) -> StatusOr<HttpResponse> {
+    HttpResponse r;
+    r.content_type = "image/jpeg";
+    r.body = "\xFF\xD8\xFFjpeg";
+    return r;
+  });
+  MediaFetchRequest req;
+  req.ref = "dlcode-1";
+  const MediaFetchResult r = adapter_->FetchMedia(req);
+  ASSERT_EQ(r.outcome, MediaFetchResult::Outcome::kFetched) << r.error;
+  EXPECT_EQ(r.bytes, "\xFF\xD8\xFFjpeg");
+  auto asks = http_.Matching("/v1.0/robot/messageFiles/download");
+  ASSERT_EQ(asks.size(), 1u);
+  EXPECT_EQ(asks[0].url, "https://dingtalk.test/v1.0/robot/messageFiles/download");  // api_base
+  EXPECT_EQ(asks[0].method, "POST");
+  EXPECT_EQ(HeaderValue(asks[0], "x-acs-dingtalk-access-token"), "at-1");
+  EXPECT_EQ(json::parse(asks[0].body),
+            (json{{"downloadCode", "dlcode-1"}, {"robotCode", "ding-app-key"}}));
+  ASSERT_EQ(http_.Matching("files.dingtalk.test").size(), 1u);
+  EXPECT_EQ(http_.Matching("files.dingtalk.test")[0].method, "GET");
+}
+
+TEST_F(DingTalkAdapterTest, FetchMediaRefreshesARefusedTokenAndClassifiesFailures) {
+  MediaFetchRequest req;
+  req.ref = "dlcode-1";
+  http_.Then("/v1.0/robot/messageFiles/download", [](const HttpClientRequest&) -> StatusOr<HttpResponse> {
+    return JsonResponse(401, R"({"code":"InvalidAuthentication","message":"token expired"})");
+  });
+  http_.Then("/v1.0/robot/messageFiles/download", [](const HttpClientRequest&) -> StatusOr<HttpResponse> {
+    return JsonResponse(400, R"({"code":"InvalidParameter.downloadCode","message":"bad code"})");
+  });
+  const MediaFetchResult bad = adapter_->FetchMedia(req);
+  EXPECT_EQ(bad.outcome, MediaFetchResult::Outcome::kPermanent);
+  EXPECT_NE(bad.error.find("InvalidParameter.downloadCode"), std::string::npos) << bad.error;
+  EXPECT_EQ(http_.Matching("/v1.0/oauth2/accessToken").size(), 2u);  // refetched once
+  http_.Then("/v1.0/robot/messageFiles/download", [](const HttpClientRequest&) -> StatusOr<HttpResponse> {
+    return JsonResponse(429, R"({"code":"Throttling.Api","message":"slow down"})");
+  });
+  EXPECT_EQ(adapter_->FetchMedia(req).outcome, MediaFetchResult::Outcome::kRetry);
+  // An answer without a usable URL is not followed.
+  http_.Then("/v1.0/robot/messageFiles/download", [](const HttpClientRequest&) -> StatusOr<HttpResponse> {
+    return JsonResponse(200, R"({"downloadUrl":"file:///etc/passwd"})");
+  });
+  const size_t before = http_.requests.size();
+  EXPECT_EQ(adapter_->FetchMedia(req).outcome, MediaFetchResult::Outcome::kRetry);
+  EXPECT_EQ(http_.requests.size(), before + 1);  // the ask only, no download
+}
+
 }  // namespace
 }  // namespace linli::adapters::dingtalk

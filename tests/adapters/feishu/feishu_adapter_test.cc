@@ -613,5 +613,71 @@ TEST_F(FeishuAdapterTest, ConcurrentSendersShareOneTokenFetch) {
   EXPECT_EQ(http_.Matching("/im/v1/messages").size(), 80u);
 }
 
+// --- media (issue 11 point 4) -----------------------------------------------------------
+
+HttpResponse ImageResponse(const std::string& bytes) {
+  HttpResponse r;
+  r.status = 200;
+  r.content_type = "image/png";
+  r.body = bytes;
+  return r;
+}
+
+TEST_F(FeishuAdapterTest, FetchMediaGetsTheMessageResourceWithTheTenantToken) {
+  auto adapter = Make();
+  const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + "pixels";
+  http_.Then("/resources/", [&](const HttpClientRequest&) -> StatusOr<HttpResponse> {
+    return ImageResponse(png);
+  });
+  MediaFetchRequest req;
+  req.ref = "img_v2_abc";
+  req.message_id = "om_123";
+  req.max_bytes = 1 << 20;
+  const MediaFetchResult r = adapter->FetchMedia(req);
+  ASSERT_EQ(r.outcome, MediaFetchResult::Outcome::kFetched) << r.error;
+  EXPECT_EQ(r.bytes, png);
+  auto calls = http_.Matching("/resources/");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].method, "GET");
+  EXPECT_NE(calls[0].url.find("https://feishu.test"), std::string::npos) << calls[0].url;  // api_base
+  EXPECT_NE(calls[0].url.find("/open-apis/im/v1/messages/om_123/resources/img_v2_abc?type=image"),
+            std::string::npos)
+      << calls[0].url;
+  EXPECT_EQ(HeaderValue(calls[0], "Authorization"), "Bearer t-1");
+}
+
+TEST_F(FeishuAdapterTest, FetchMediaRefreshesARefusedTokenOnceAndReadsPlatformErrors) {
+  auto adapter = Make();
+  MediaFetchRequest req;
+  req.ref = "img_v2_abc";
+  req.message_id = "om_123";
+  // The cached token was revoked: one refetch, then the image.
+  http_.Then("/resources/", [](const HttpClientRequest&) -> StatusOr<HttpResponse> {
+    return JsonResponse(400, R"({"code":99991663,"msg":"Invalid access token for authorization"})");
+  });
+  http_.Then("/resources/", [](const HttpClientRequest&) -> StatusOr<HttpResponse> {
+    return ImageResponse("\xFF\xD8\xFFjpeg");
+  });
+  EXPECT_EQ(adapter->FetchMedia(req).outcome, MediaFetchResult::Outcome::kFetched);
+  EXPECT_EQ(http_.Matching("tenant_access_token").size(), 2u);
+  // A resource the bot may not read: permanent, with the platform's code in the error.
+  http_.Then("/resources/", [](const HttpClientRequest&) -> StatusOr<HttpResponse> {
+    return JsonResponse(400, R"({"code":234003,"msg":"File not in msg."})");
+  });
+  const MediaFetchResult denied = adapter->FetchMedia(req);
+  EXPECT_EQ(denied.outcome, MediaFetchResult::Outcome::kPermanent);
+  EXPECT_NE(denied.error.find("234003"), std::string::npos) << denied.error;
+  // Throttled or failing servers: try again later.
+  http_.Then("/resources/", [](const HttpClientRequest&) -> StatusOr<HttpResponse> {
+    return JsonResponse(503, "<html>busy</html>");
+  });
+  EXPECT_EQ(adapter->FetchMedia(req).outcome, MediaFetchResult::Outcome::kRetry);
+  // Without the message id the resource API cannot be asked: nothing sent.
+  const size_t before = http_.Matching("/resources/").size();
+  req.message_id.clear();
+  EXPECT_EQ(adapter->FetchMedia(req).outcome, MediaFetchResult::Outcome::kPermanent);
+  EXPECT_EQ(http_.Matching("/resources/").size(), before);
+}
+
 }  // namespace
 }  // namespace linli::adapters::feishu
