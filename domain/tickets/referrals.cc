@@ -198,7 +198,7 @@ StatusOr<int> RemindUnanswered(storage::Database& db, const Deps& s, int64_t now
     const int64_t hours = (now_ms - r.referred_at_ms) / kHourMs;
     LINLI_RETURN_IF_ERROR(
         AddEvent(db, *t, Actor::System(), "system", "referral_reminder", name, now_ms));
-    LINLI_RETURN_IF_ERROR(TicketService::NotifyTierStaff(db, s, *t, "push.staff_referral_due", "",
+    LINLI_RETURN_IF_ERROR(TicketService::TellTierStaff(db, s, *t, "push.staff_referral_due", "",
                                                          now_ms,
                                                          {{"department", name}, {"hours", Num(hours)}})
                               .status());

@@ -360,7 +360,7 @@ Status TicketService::PushToReporter(storage::Database& db, const Deps& s, const
   return Enqueue(db, s, t, *r, text, text, {}, now_ms);
 }
 
-StatusOr<int> TicketService::NotifyTierStaff(storage::Database& db, const Deps& s,
+StatusOr<int> TicketService::TellTierStaff(storage::Database& db, const Deps& s,
                                              const Ticket& t, const std::string& key,
                                              const std::string& reason, int64_t now_ms,
                                              const config::TextArgs& extra) {
