@@ -123,7 +123,8 @@ std::vector<Job> ServerJobs(const JobDeps& deps) {
 
   // Referrals to departments (issue 11 point 8): a referral unanswered for its department's
   // remind_hours reminds the ticket's tier staff privately, once (ReferralStore decides).
-  jobs.push_back(Job{
+  // Only with departments configured.
+  if (!services.config.departments.empty()) jobs.push_back(Job{
       domain::kReferralRemindJobName,
       domain::Schedule::Every(minutes(10)),
       [&services](storage::Database& db, const JobTick& tick) -> Status {
