@@ -39,7 +39,7 @@ class ReferralE2eTest : public ::testing::Test {
       wecom.api_base = robot_.api_base();
       wecom.fields["key"] = "k1";
       c.channels.push_back(wecom);
-      c.departments.push_back({"chengguan", "城管", "wecom-cg", "wecom-cg", 24});
+      c.departments.push_back({"chengguan", "城管", "wecom-cg", "wecom-cg", 6});
     }));
   }
   std::string Private(int64_t user, const std::string& text) {
@@ -91,13 +91,14 @@ TEST_F(ReferralE2eTest, ReferRemindAndAnswer) {
   EXPECT_THAT(told, HasSubstr("已转交城管部门协同处理"));
   EXPECT_THAT(told, Not(HasSubstr("请执法")));
 
-  // Time passes: reminded once after 24 hours, not again.
+  // Time passes (within the ticket's 24-hour deadline, so it stays the grid's): reminded once
+  // after the department's 6 hours, not again.
   const int64_t t0 = clock_.NowMillis();
-  RunJobsAt(t0 + 23 * kHour);
+  RunJobsAt(t0 + 5 * kHour);
   EXPECT_TRUE(h_.NoMoreReplies(kGrid));
-  RunJobsAt(t0 + 24 * kHour + 10 * 60'000);
-  EXPECT_THAT(h_.NextReplyText(kGrid), HasSubstr("转交城管已 24 小时"));
-  RunJobsAt(t0 + 26 * kHour);
+  RunJobsAt(t0 + 6 * kHour + 10 * 60'000);
+  EXPECT_THAT(h_.NextReplyText(kGrid), HasSubstr("转交城管已 6 小时"));
+  RunJobsAt(t0 + 8 * kHour);
   EXPECT_TRUE(h_.NoMoreReplies(kGrid));
 
   // 部门答复: the resident reads the department's answer.
