@@ -238,6 +238,18 @@ struct AgendaConfig {
   std::string time = "09:00";  // agenda.time: "HH:MM" local time of the post on that day
 };
 
+// departments[]: the outside departments a ticket can be referred to (联动处置, issue 11 point 8:
+// 城管, 派出所, 消防, 供水...) with `转交 N 部门 备注`. A department's destination is a group robot
+// (a channel whose type ends in "_robot": its chat_id may be left out) or a chat of a configured
+// channel. Only the ticket's public projection and the masked staff note are sent there.
+struct DepartmentConfig {
+  std::string id;        // departments[].id: unique, lower-case letters, digits, '_' or '-'
+  std::string name;      // departments[].name: unique, what staff type and residents read ("城管")
+  std::string channel;   // departments[].channel: a configured channel's name
+  std::string chat_id;   // departments[].chat_id: required unless the channel is a robot
+  int remind_hours = 24; // departments[].remind_hours: 1..720; unanswered this long -> staff reminded
+};
+
 // groups[]: a group chat the bot posts to (volunteer groups, building groups). Groups are
 // public: only what the group rules allow is posted (building level, masked text).
 struct GroupConfig {
@@ -372,6 +384,7 @@ struct Config {
   RetentionConfig retention;
   WishesConfig wishes;
   std::vector<GroupConfig> groups;
+  std::vector<DepartmentConfig> departments;  // departments; default none
   DigestConfig digest;
   AgendaConfig agenda;
   DecisionsConfig decisions;

@@ -1114,6 +1114,69 @@ void DecodeGroups(Decoder& d, const json& root, const Config& cfg,
   }
 }
 
+// departments[] {id, name, channel, chat_id, remind_hours}: ids and names unique, the channel
+// configured, a chat_id unless the channel is a robot.
+void DecodeDepartments(Decoder& d, const json& root, const Config& cfg,
+                       std::vector<DepartmentConfig>& out) {
+  const json* arr = d.Array(root, "", "departments");
+  if (arr == nullptr) return;
+  std::map<std::string, std::string> ids;    // id -> path
+  std::map<std::string, std::string> names;  // name -> path
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string path = Index("departments", i);
+    const json& j = (*arr)[i];
+    if (!j.is_object()) {
+      d.Error(path, "must be an object (got " + Describe(j) + ")");
+      continue;
+    }
+    d.CheckKeys(j, path, {"id", "name", "channel", "chat_id", "remind_hours"});
+    DepartmentConfig dep;
+    bool ok = d.RequiredString(j, path, "id", dep.id);
+    if (ok) {
+      const bool shape = std::all_of(dep.id.begin(), dep.id.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+      });
+      if (!shape) {
+        d.Error(path + ".id", "must be lower-case letters, digits, '_' or '-' (got " + Quote(dep.id) + ")");
+        ok = false;
+      } else if (auto [it, inserted] = ids.emplace(dep.id, path); !inserted) {
+        d.Error(path + ".id", "duplicate department id (also " + it->second + ")");
+        ok = false;
+      }
+    }
+    if (d.RequiredString(j, path, "name", dep.name)) {
+      if (auto [it, inserted] = names.emplace(dep.name, path); !inserted) {
+        d.Error(path + ".name", "duplicate department name (also " + it->second + ")");
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+    const ChannelConfig* channel = nullptr;
+    if (d.RequiredString(j, path, "channel", dep.channel)) {
+      for (const auto& c : cfg.channels) {
+        if (c.name == dep.channel) channel = &c;
+      }
+      if (channel == nullptr) {
+        d.Error(path + ".channel", "names no configured channel (got " + Quote(dep.channel) + ")");
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+    const bool robot = channel != nullptr && channel->type.size() >= 6 &&
+                       channel->type.compare(channel->type.size() - 6, 6, "_robot") == 0;
+    if (robot) {
+      ok = d.String(j, path, "chat_id", dep.chat_id, /*non_empty=*/false) && ok;
+      if (dep.chat_id.empty()) dep.chat_id = dep.channel;  // a robot posts to its one chat
+    } else if (channel != nullptr) {
+      ok = d.RequiredString(j, path, "chat_id", dep.chat_id) && ok;
+    }
+    d.Integer(j, path, "remind_hours", dep.remind_hours, 1, 720);
+    if (ok) out.push_back(std::move(dep));
+  }
+}
+
 // property_companies[] {id, name, buildings}: ids unique, buildings known and each served by
 // one company only.
 void DecodePropertyCompanies(Decoder& d, const json& root, const CompoundConfig& compound,
@@ -1373,7 +1436,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
                          "compound", "staff", "categories", "dialog", "outbox", "logging", "sla",
                          "rating", "admin", "limits", "retention", "wishes", "groups",
                          "volunteers", "points", "decisions", "building_heads",
-                         "property_companies", "red_black",
+                         "property_companies", "red_black", "departments",
                          "digest", "agenda", "media"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
@@ -1393,6 +1456,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   DecodeRetention(d, root, cfg.retention);
   DecodeWishes(d, root, cfg.wishes);
   DecodeGroups(d, root, cfg, cfg.groups);  // after channels and compound: it names them
+  DecodeDepartments(d, root, cfg, cfg.departments);  // after channels
   DecodeStaffPosts(d, root, cfg.digest, cfg.agenda);
   DecodeDecisions(d, root, cfg.compound, cfg.decisions);
   DecodeBuildingHeads(d, root, cfg.compound, cfg.building_heads);

@@ -5,6 +5,7 @@ namespace linli::dialogs {
 std::vector<FlowSpec> AllFlows() {
   std::vector<FlowSpec> flows = {ReportFlow(), StatusFlow(), LinkFlow(), RatingFlow()};
   for (auto& f : StaffFlows()) flows.push_back(std::move(f));
+  for (auto& f : ReferralFlows()) flows.push_back(std::move(f));
   flows.push_back(VolunteerFlow());
   for (auto& f : VolunteerStaffFlows()) flows.push_back(std::move(f));
   for (auto& f : PointsFlows()) flows.push_back(std::move(f));

@@ -58,6 +58,10 @@ std::vector<FlowSpec> DecisionCreateFlows();
 // confirm the quarterly red/black list, which is then published.
 FlowSpec RedBlackConfirmFlow();
 
+// 转交 /refer N 部门 说明 and 部门答复 /deptanswer N 文字 (dialogs/referral_flow.cc): staff refer
+// a ticket to an outside department (domain/tickets/referrals.h) and record its answer.
+std::vector<FlowSpec> ReferralFlows();
+
 // All flows, in menu order.
 std::vector<FlowSpec> AllFlows();
 

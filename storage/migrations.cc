@@ -521,6 +521,23 @@ CREATE TABLE media (
 CREATE INDEX media_due ON media (state, next_attempt_at);
 CREATE INDEX media_ticket ON media (ticket_id);
 )sql"},
+    // Referrals to outside departments (联动处置, issue 11 point 8, storage/referral_store.h):
+    // one row per 转交; remind_at is when the reminder is due, reminded_at/answered_at 0 = not yet.
+    {24, R"sql(
+CREATE TABLE referrals (
+  id {ID},
+  ticket_id BIGINT NOT NULL,
+  department_id TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  referred_at BIGINT NOT NULL,
+  remind_at BIGINT NOT NULL,
+  reminded_at BIGINT NOT NULL DEFAULT 0,
+  answered_at BIGINT NOT NULL DEFAULT 0,
+  answer TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX referrals_due ON referrals (answered_at, reminded_at, remind_at);
+CREATE INDEX referrals_ticket ON referrals (ticket_id);
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

@@ -40,6 +40,13 @@ std::vector<PersonalTable> BuildMap() {
        "the photos of the person's tickets (storage/media_store.h) are exported with the ticket "
        "(the file name in media.dir); erasure marks them erased and forgets the platform ids, "
        "and the retention job then deletes the files and the rows"},
+      {"referrals", "reporter_person_id", {"note", "answer"},
+       "SELECT r.department_id, r.referred_at, r.answered_at FROM referrals r JOIN tickets t ON "
+       "t.id = r.ticket_id WHERE t.reporter_person_id = ? ORDER BY r.id",
+       {"UPDATE referrals SET note = '', answer = '' WHERE ticket_id IN (SELECT id FROM tickets "
+        "WHERE reporter_person_id = ?)"},
+       "referrals of the person's tickets to departments are exported (department and times); "
+       "erasure forgets the staff note and the department's answer"},
       {"tickets", "reporter_person_id",
        {"unit", "location_text", "description", "photo_ref", "rating_comment"},
        "SELECT number, created_at, category, building, unit, location_text, description, "

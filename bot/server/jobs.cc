@@ -14,6 +14,7 @@
 #include "domain/deps.h"
 #include "domain/media/media_retention.h"
 #include "domain/reports/red_black_service.h"
+#include "domain/tickets/referrals.h"
 #include "domain/tickets/ticket_service.h"
 #include "domain/wishes/wish_service.h"
 #include "storage/card_store.h"
@@ -115,6 +116,21 @@ std::vector<Job> ServerJobs(const JobDeps& deps) {
         auto n = domain::TicketService::RemindDeferred(db, services, tick.now_ms);
         if (!n.ok()) return n.status();
         if (*n > 0) GetLogger("scheduler")->info("deferred-reminders: {} reminded", *n);
+        return Status::Ok();
+      },
+      deps.notify_outbox,
+  });
+
+  // Referrals to departments (issue 11 point 8): a referral unanswered for its department's
+  // remind_hours reminds the ticket's tier staff privately, once (ReferralStore decides).
+  // Only with departments configured.
+  if (!services.config.departments.empty()) jobs.push_back(Job{
+      domain::kReferralRemindJobName,
+      domain::Schedule::Every(minutes(10)),
+      [&services](storage::Database& db, const JobTick& tick) -> Status {
+        auto n = domain::RemindUnanswered(db, services, tick.now_ms);
+        if (!n.ok()) return n.status();
+        if (*n > 0) GetLogger("scheduler")->info("referral-reminders: {} reminded", *n);
         return Status::Ok();
       },
       deps.notify_outbox,

@@ -95,6 +95,13 @@ bool MayAct(StaffTier who, storage::Tier ticket_tier, std::string_view action) {
   return false;
 }
 
+bool ActsOnTier(StaffTier who, storage::Tier ticket_tier) {
+  for (const auto& cell : AuthorityTable()) {
+    if (cell.who == who && cell.ticket_tier == ticket_tier) return !cell.actions.empty();
+  }
+  return false;
+}
+
 StatusOr<std::optional<StaffStanding>> StandingOf(storage::Database& db,
                                                   const config::Config& config, Actor actor) {
   using Result = std::optional<StaffStanding>;

@@ -55,6 +55,10 @@ const std::vector<AuthorityCell>& AuthorityTable();
 // action the table does not name.
 bool MayAct(StaffTier who, storage::Tier ticket_tier, std::string_view action);
 
+// Whether `who` acts on tickets at `ticket_tier` at all: the tier owns the ticket or is above
+// it (its row in the table lists any action). Commands that are no ticket action (转交 and
+// 部门答复, domain/tickets/referrals.h) are judged by it.
+bool ActsOnTier(StaffTier who, storage::Tier ticket_tier);
 // Who acts, as staff: the authority and the name its ticket events record.
 struct StaffStanding {
   StaffTier tier = StaffTier::kGrid;

@@ -60,6 +60,19 @@ std::string DescribeEvent(const config::Texts& texts, const std::string& locale,
   };
   if (e.kind == "created") return T("created");
   if (e.kind == "reminder") return staff ? T("reminder", {{"date", e.note}}) : "";
+  // Referrals (domain/tickets/referrals.h): the note is "department\nrest"; the staff note of
+  // a referral stays internal, the department's (masked) answer is for the reporter too.
+  if (e.kind == "referred" || e.kind == "department_answered") {
+    const size_t nl = e.note.find('\n');
+    const std::string department = e.note.substr(0, nl);
+    const std::string rest = nl == std::string::npos ? "" : e.note.substr(nl + 1);
+    if (e.kind == "department_answered") {
+      return T("department_answered", {{"department", department}, {"answer", Flatten(rest)}});
+    }
+    if (!staff) return T("referred", {{"department", department}});
+    return T("referred_staff", {{"department", department}, {"note", Flatten(rest)}});
+  }
+  if (e.kind == "referral_reminder") return staff ? T("referral_reminder", {{"department", e.note}}) : "";
   const bool moved = e.kind == "status" && e.from_status != e.to_status;
   const std::optional<TierMove> move = ParseTierMove(e.note);
   // A rating: the reporter's own words stay internal.

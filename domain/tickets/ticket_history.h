@@ -5,7 +5,8 @@
 // stored events in, the lines out; the front ends add the time.
 //
 // Residents never see an internal note, an assignment, a public summary, an overdue flag, a
-// reminder, an escalation's reason or a rating comment. Staff see tier names localized
+// reminder, an escalation's reason, a rating comment or the staff note of a referral to a
+// department (they read "已转交城管协同处理" and the department's answer, masked when recorded). Staff see tier names localized
 // ("社区 → 街道"), never the stored ids ("community -> street").
 #pragma once
 

@@ -350,6 +350,23 @@ StatusOr<int> TicketService::RemindDeferred(storage::Database& db, const Deps& s
   return reminded;
 }
 
+Status TicketService::PushToReporter(storage::Database& db, const Deps& s, const Ticket& t,
+                                     const std::string& key, config::TextArgs args,
+                                     int64_t now_ms) {
+  LINLI_ASSIGN_OR_RETURN(auto r, ReporterOf(db, s, t));
+  if (!r) return Status::Ok();
+  args["number"] = Num(t.number);
+  std::string text = s.texts.Get(r->locale, key, args);
+  return Enqueue(db, s, t, *r, text, text, {}, now_ms);
+}
+
+StatusOr<int> TicketService::TellTierStaff(storage::Database& db, const Deps& s,
+                                             const Ticket& t, const std::string& key,
+                                             const std::string& reason, int64_t now_ms,
+                                             const config::TextArgs& extra) {
+  return NotifyTierStaffCount(db, s, t, key, reason, now_ms, extra);
+}
+
 StatusOr<bool> TicketService::IsStaff(storage::Database& db, const config::Config& config,
                                       int64_t person_id) {
   if (person_id == 0) return false;

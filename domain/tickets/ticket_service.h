@@ -127,6 +127,19 @@ class TicketService {
   // to the same date) reminds again. Returns how many tickets were reminded. Bounded work.
   static StatusOr<int> RemindDeferred(storage::Database& db, const Deps& s, int64_t now_ms);
 
+  // Private pushes about ticket `t` for the other ticket services (the referrals of
+  // domain/tickets/referrals.h), in each recipient's locale, as this class's own actions send
+  // them. PushToReporter: text `key` with `args` (plus "number") to the reporter, nothing if
+  // the reporter has no identity left. TellTierStaff: text `key` (args number, category,
+  // building - never the unit -, tier, reason, plus `extra`) to the configured staff of the
+  // ticket's tier; returns how many. Database errors only.
+  static Status PushToReporter(storage::Database& db, const Deps& s, const storage::Ticket& t,
+                               const std::string& key, config::TextArgs args, int64_t now_ms);
+  static StatusOr<int> TellTierStaff(storage::Database& db, const Deps& s,
+                                       const storage::Ticket& t, const std::string& key,
+                                       const std::string& reason, int64_t now_ms,
+                                       const config::TextArgs& extra = {});
+
   // The text key for a user-facing error returned by the calls above ("staff.denied", ...),
   // "" for a database error.
   static std::string ErrorKey(const Status& status);
