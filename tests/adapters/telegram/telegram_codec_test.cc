@@ -444,6 +444,8 @@ TEST(TelegramResponseTest, ServerErrorsRetry) {
   }
 }
 
+// Pins ../shared/protocols/telegram.md section 5: re-sending identical content to editMessageText
+// answers 400 "message is not modified: ..." (wording confirmed there) - treat as success.
 TEST(TelegramResponseTest, AnEditToTheSameTextIsDone) {
   const std::string same =
       R"({"ok":false,"error_code":400,"description":"Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"})";
