@@ -35,9 +35,10 @@ const std::vector<Platform>& Platforms() {
       {"dingtalk_bot", &dingtalk::CreateDingTalkAdapter,
        {{"app_key", "app_secret", "robot_code", "session_webhook_prefix"}, {}}},
       {"telegram", &telegram::CreateTelegramAdapter,
-       {{"token", "secret_token", "bot_username", "timeout_ms"}, {}}},
+       {{"token", "secret_token", "bot_username", "timeout_ms", "webapp_max_age_s"}, {}}},
       {"wechat_mp", &wechat::CreateWechatMpAdapter,
-       {{"token", "app_id", "app_secret", "encoding_aes_key", "mode"}, {"menu_", "template_"}}},
+       {{"token", "app_id", "app_secret", "encoding_aes_key", "mode", "oauth_base"},
+        {"menu_", "template_"}}},
       {"wecom_app", &wecom::CreateWecomAppAdapter,
        {{"corp_id", "agent_id", "secret", "token", "encoding_aes_key"}, {}}},
       // Send-only group robots (adapters/robot/robot_parts.h).

@@ -113,6 +113,20 @@ enum class OutboundKind {
   kCallbackAnswer,  // acknowledge a tapped button (Telegram answerCallbackQuery)
 };
 
+// A picture to send (a ticket's photo for a staff group). Adapters that can send pictures send
+// this one - the platform's own id where `ref_channel` is the sending channel (no upload), else
+// the file's bytes - with `caption` where the platform shows captions. Adapters that cannot (or
+// when the file is missing, too large or of a type the platform refuses) send the message's
+// `text` instead, so `text` always says in words what the picture is and where to see it: the
+// message is never dropped.
+struct OutboundImage {
+  std::string path;          // the file on disk (the media folder); read at send time
+  std::string content_type;  // "image/jpeg", "image/png", ...
+  std::string platform_ref;  // the platform's id of the picture (Telegram file_id); may be empty
+  std::string ref_channel;   // the channel (config name) whose platform issued platform_ref
+  std::string caption;       // short and impersonal (a ticket number); may be empty
+};
+
 // The recipient's latest contacts, as the outbox knows them when sending. Some platforms allow
 // free-form pushes only inside windows after the user's contact (WeChat: 5 messages in 48 h
 // after a message; 3 in 1 minute after a menu click, follow or scan). The two windows are
@@ -134,6 +148,14 @@ struct OutboundMessage {
   std::string text;
   std::vector<Choice> choices;  // rendered as buttons, or numbered text where none exist
   std::string reply_to;         // platform message id to reply to, may be empty
+  // A reply to a card: when `reply_to` is empty and `reply_card_kind` is set, the outbox sets
+  // `reply_to` just before Send to the platform id of the card (reply_card_kind,
+  // reply_card_ref) it recorded in `to` - a card enqueued earlier to the same destination is
+  // sent first (one destination's messages go in order). Unknown card: sent without a reply.
+  std::string reply_card_kind;
+  std::string reply_card_ref;
+  // A picture instead of the text, where the adapter can send it (see OutboundImage).
+  std::optional<OutboundImage> image;
   // A card: a message the bot may later see replied to (a wish card, a vote notice). When
   // `card_kind` is set, the outbox records the sent message's platform id with (card_kind,
   // card_ref) in the card references (storage/card_store.h), so a reply to it reaches the

@@ -354,9 +354,46 @@ struct RedBlackConfig {
   int bottom_n = 1;
 };
 
+// web: the web front end (issue 12): the staff console's login links and sessions (and the
+// resident's page's sessions).
+struct WebConfig {
+  // web.public_url: the https base URL the links are made with, e.g.
+  // "https://linli.example.org" (no trailing slash; a path prefix is allowed). Required for
+  // login links: without it 登录 answers that the console is not set up. Default "".
+  std::string public_url;
+  int session_idle_minutes = 30;  // web.session_idle_minutes: a session unused this long ends
+  int session_max_hours = 12;     // web.session_max_hours: a session ends this long after login
+  int login_link_minutes = 5;     // web.login_link_minutes: a login link is valid this long
+  // web.secure_cookies: cookies carry Secure (sent only over https). Default: true when
+  // public_url starts with "https://", else false (set by the loader).
+  bool secure_cookies = false;
+};
+
 struct LoggingConfig {
   std::string level = "info";               // logging.level: trace|debug|info|warn|error
   bool json = false;                        // logging.json: JSON lines instead of text
+};
+
+// open311: the Open311 GeoReport v2 API under /open311/v2/ (issue 12 point 5, docs/open311.md).
+// Reading (discovery, services, requests) needs no key; creating a request (POST requests)
+// needs one of the keys. Without any key (the default) the whole API is off: every
+// /open311/v2/ path answers 404.
+struct Open311Config {
+  // open311.api_key (one key) and open311.api_keys (an array of keys): each at least 24
+  // characters not counting whitespace, all different; write them as "${ENV}". api_key comes
+  // first here, then api_keys.
+  std::vector<std::string> api_keys;
+  // open311.endpoint_url: the endpoint's public URL that discovery names (http:// or
+  // https://, e.g. "https://linli.example.org/open311/v2"); default "" names the path
+  // "/open311/v2".
+  std::string endpoint_url;
+  // open311.contact / open311.key_service: discovery's "how to reach the provider" and "how
+  // to get a key"; default "" shows the locale's open311.contact / open311.key_service text.
+  std::string contact;
+  std::string key_service;
+  std::string type = "production";  // open311.type: production|test (discovery's endpoint type)
+
+  bool enabled() const { return !api_keys.empty(); }
 };
 
 struct Config {
@@ -391,6 +428,8 @@ struct Config {
   std::vector<BuildingHead> building_heads;  // building_heads (top level); default none
   std::vector<PropertyCompany> property_companies;  // property_companies
   RedBlackConfig red_black;                         // red_black
+  WebConfig web;                                    // web
+  Open311Config open311;                            // open311
   LoggingConfig logging;
 
   std::string source_path;                  // the file this was loaded from

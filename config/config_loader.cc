@@ -1317,6 +1317,65 @@ void DecodeAdmin(Decoder& d, const json& root, AdminConfig& admin) {
   }
 }
 
+void DecodeOpen311(Decoder& d, const json& root, Open311Config& o) {
+  const json* j = d.Section(root, "", "open311",
+                            {"api_key", "api_keys", "endpoint_url", "contact", "key_service", "type"});
+  if (j == nullptr) return;
+  std::map<std::string, std::string> seen;  // key -> where it was
+  auto add = [&](const std::string& path, const std::string& key) {
+    const size_t strong = StrongChars(key);
+    if (strong < 24) {
+      d.Error(path, "must be at least 24 characters, not counting whitespace (got " +
+                        std::to_string(strong) + ")");
+    } else if (auto [it, inserted] = seen.emplace(key, path); !inserted) {
+      d.Error(path, "same key as " + it->second);
+    } else {
+      o.api_keys.push_back(key);
+    }
+  };
+  std::string one;
+  if (d.String(*j, "open311", "api_key", one, /*non_empty=*/true) && !one.empty()) {
+    add("open311.api_key", one);
+  }
+  if (const json* arr = d.Array(*j, "open311", "api_keys")) {
+    for (size_t i = 0; i < arr->size(); ++i) {
+      const std::string path = Index("open311.api_keys", i);
+      const json& k = (*arr)[i];
+      if (!k.is_string()) {
+        d.Error(path, "must be a string (got " + Describe(k) + ")");
+        continue;
+      }
+      add(path, k.get<std::string>());
+    }
+  }
+  d.String(*j, "open311", "endpoint_url", o.endpoint_url, /*non_empty=*/false);
+  if (!o.endpoint_url.empty() && o.endpoint_url.rfind("https://", 0) != 0 &&
+      o.endpoint_url.rfind("http://", 0) != 0) {
+    d.Error("open311.endpoint_url", "must start with https:// or http:// (got " +
+                                        Quote(o.endpoint_url) + ")");
+  }
+  d.String(*j, "open311", "contact", o.contact, /*non_empty=*/false);
+  d.String(*j, "open311", "key_service", o.key_service, /*non_empty=*/false);
+  d.Enum(*j, "open311", "type", o.type, {"production", "test"});
+}
+
+StatusOr<std::string> ReadConfigText(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::NotFound("cannot read config file " + path + ": is a directory");
+  }
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    return Status::NotFound("cannot read config file " + path + ": " + std::strerror(err));
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return Status::NotFound("cannot read config file " + path + ": read error");
+  return buf.str();
+}
+
 // After DecodeStorage: the default folder sits beside the database.
 void DecodeMedia(Decoder& d, const json& root, Config& cfg) {
   MediaConfig& m = cfg.media;
@@ -1330,6 +1389,44 @@ void DecodeMedia(Decoder& d, const json& root, Config& cfg) {
   if (m.dir.empty()) {
     m.dir = (std::filesystem::path(cfg.storage.sqlite.path).parent_path() / "media").string();
   }
+}
+
+// web (issue 12).
+void DecodeWeb(Decoder& d, const json& root, WebConfig& w) {
+  bool secure_set = false;
+  if (const json* j = d.Section(root, "", "web",
+                                {"public_url", "session_idle_minutes", "session_max_hours",
+                                 "login_link_minutes", "secure_cookies"})) {
+    std::string url;
+    if (d.String(*j, "web", "public_url", url, /*non_empty=*/false) && !url.empty()) {
+      const bool https = url.rfind("https://", 0) == 0;
+      const bool http = url.rfind("http://", 0) == 0;
+      const size_t scheme = https ? 8 : 7;
+      if (!https && !http) {
+        d.Error("web.public_url", "must start with https:// (or http:// for a local test), got " +
+                                      Quote(url));
+      } else if (url.size() <= scheme || url[scheme] == '/') {
+        d.Error("web.public_url", "must name a host, got " + Quote(url));
+      } else if (url.back() == '/') {
+        d.Error("web.public_url", "must not end with '/', got " + Quote(url));
+      } else if (std::any_of(url.begin(), url.end(), [](char c) {
+                   return c == ' ' || c == '?' || c == '#' || c == '"' || c == '<' || c == '>' ||
+                          static_cast<unsigned char>(c) < 0x20;
+                 })) {
+        d.Error("web.public_url", "must be a plain base URL without spaces, query or fragment");
+      } else {
+        w.public_url = url;
+      }
+    }
+    d.Integer(*j, "web", "session_idle_minutes", w.session_idle_minutes, 1, 7 * 24 * 60);
+    d.Integer(*j, "web", "session_max_hours", w.session_max_hours, 1, 24 * 31);
+    d.Integer(*j, "web", "login_link_minutes", w.login_link_minutes, 1, 60);
+    if (Decoder::Find(*j, "secure_cookies") != nullptr) {
+      secure_set = true;
+      d.Bool(*j, "web", "secure_cookies", w.secure_cookies);
+    }
+  }
+  if (!secure_set) w.secure_cookies = w.public_url.rfind("https://", 0) == 0;
 }
 
 void DecodeLocale(Decoder& d, const json& root, const std::string& source_path, Config& cfg) {
@@ -1437,7 +1534,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
                          "rating", "admin", "limits", "retention", "wishes", "groups",
                          "volunteers", "points", "decisions", "building_heads",
                          "property_companies", "red_black", "departments",
-                         "digest", "agenda", "media"});
+                         "digest", "agenda", "media", "open311", "web"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
   DecodeMedia(d, root, cfg);
@@ -1462,26 +1559,16 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   DecodeBuildingHeads(d, root, cfg.compound, cfg.building_heads);
   DecodePropertyCompanies(d, root, cfg.compound, cfg.property_companies);
   DecodeRedBlack(d, root, cfg.red_black);
+  DecodeOpen311(d, root, cfg.open311);
+  DecodeWeb(d, root, cfg.web);
   if (!d.errors.empty()) return Invalid(source_path, d.errors);
   return cfg;
 }
 
 StatusOr<Config> LoadConfigFile(const std::string& path, const GetenvFn& getenv,
                                 EnvPolicy policy) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return Status::NotFound("cannot read config file " + path + ": is a directory");
-  }
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    return Status::NotFound("cannot read config file " + path + ": " + std::strerror(err));
-  }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return Status::NotFound("cannot read config file " + path + ": read error");
-  return ParseConfig(buf.str(), path, getenv, policy);
+  LINLI_ASSIGN_OR_RETURN(std::string text, ReadConfigText(path));
+  return ParseConfig(text, path, getenv, policy);
 }
 
 }  // namespace linli::config

@@ -18,6 +18,7 @@ std::vector<FlowSpec> AllFlows() {
   for (auto& f : WishListFlows()) flows.push_back(std::move(f));
   for (auto& f : DecisionFlows()) flows.push_back(std::move(f));
   flows.push_back(RedBlackConfirmFlow());
+  flows.push_back(LoginFlow());
   return flows;
 }
 

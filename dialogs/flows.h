@@ -62,6 +62,9 @@ FlowSpec RedBlackConfirmFlow();
 // a ticket to an outside department (domain/tickets/referrals.h) and record its answer.
 std::vector<FlowSpec> ReferralFlows();
 
+// 登录 /login (dialogs/login_flow.cc): staff get a one-time link to the web console.
+FlowSpec LoginFlow();
+
 // All flows, in menu order.
 std::vector<FlowSpec> AllFlows();
 

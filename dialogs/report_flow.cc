@@ -3,10 +3,8 @@
 
 #include "dialogs/flows.h"
 #include "domain/common/location.h"
-#include "domain/media/ticket_media.h"
 #include "domain/people/abuse_limits.h"
-#include "domain/tickets/ticket_cards.h"
-#include "domain/tickets/ticket_service.h"
+#include "domain/tickets/ticket_intake.h"
 #include "storage/roster_store.h"
 #include "storage/ticket_store.h"
 
@@ -148,25 +146,19 @@ Status CreateTicket(TurnContext& ctx, const Slots& slots) {
                                                                      : limits.tickets_per_unbound_per_day)}}));
     return Status::Ok();
   }
-  storage::Ticket t;
-  t.reporter_person_id = ctx.person().id;
-  t.channel = ctx.in().conversation.channel;
-  t.category = get("category");
-  t.building = get("building");
-  t.unit = get("unit");
-  t.location_text = get("location_text");
-  t.description = get("description");
-  t.photo_ref = get("photo");
-  t.status = storage::TicketStatus::kNew;
-  t.created_at_ms = ctx.now_ms();
-  t.updated_at_ms = t.created_at_ms;
-  domain::TicketService::PrepareNew(ctx.config(), t, t.created_at_ms);  // tier and deadlines
-  LINLI_ASSIGN_OR_RETURN(storage::Ticket stored, storage::TicketStore::Create(ctx.db(), t));
-  // Fetched from the platform after the commit (bot/server/media_worker.h).
-  LINLI_RETURN_IF_ERROR(domain::media::QueueTicketPhoto(ctx.db(), stored.id, t.channel, t.photo_ref,
-                                                        get("photo_message"), t.created_at_ms));
-  // The card in the staff groups, in the same transaction as the ticket.
-  LINLI_RETURN_IF_ERROR(domain::PostTicketCards(ctx.db(), ctx.deps(), stored, ctx.now_ms()));
+  domain::NewTicket report;
+  report.reporter_person_id = ctx.person().id;
+  report.channel = ctx.in().conversation.channel;
+  report.category = get("category");
+  report.building = get("building");
+  report.unit = get("unit");
+  report.location_text = get("location_text");
+  report.description = get("description");
+  report.photo_ref = get("photo");
+  report.photo_message = get("photo_message");
+  // Tier, deadlines, the photo queued and the staff groups' card, in this transaction.
+  LINLI_ASSIGN_OR_RETURN(storage::Ticket stored,
+                         domain::OpenTicket(ctx.db(), ctx.deps(), report, ctx.now_ms()));
   ctx.Reply(ctx.T("report.created", {{"number", std::to_string(stored.number)}}));
   return Status::Ok();
 }

@@ -538,6 +538,32 @@ CREATE TABLE referrals (
 CREATE INDEX referrals_due ON referrals (answered_at, reminded_at, remind_at);
 CREATE INDEX referrals_ticket ON referrals (ticket_id);
 )sql"},
+    // Web sign-in (issue 12, storage/web_session_store.h): sessions of the staff console and
+    // the resident's page (only a SHA-256 of each token is stored), and one-time login links.
+    {25, R"sql(
+CREATE TABLE web_sessions (
+  id {ID},
+  token_hash TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  person_id BIGINT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  revoked_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX web_sessions_person ON web_sessions (person_id);
+CREATE INDEX web_sessions_expiry ON web_sessions (expires_at);
+CREATE TABLE login_links (
+  id {ID},
+  token_hash TEXT NOT NULL UNIQUE,
+  person_id BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  used_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX login_links_person ON login_links (person_id);
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

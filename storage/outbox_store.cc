@@ -44,6 +44,19 @@ StatusOr<std::string> EncodePayload(const OutboundMessage& m) {
         {"follow_up", m.follow_up},
         {"notice_fields", m.notice_fields},  // `window` is filled at send time, not stored
     };
+    // Written only when set, so rows stay as they were for messages without them (and rows
+    // written before these fields existed read back the same).
+    if (!m.reply_card_kind.empty()) {
+      j["reply_card_kind"] = m.reply_card_kind;
+      j["reply_card_ref"] = m.reply_card_ref;
+    }
+    if (m.image) {
+      j["image"] = {{"path", m.image->path},
+                    {"content_type", m.image->content_type},
+                    {"platform_ref", m.image->platform_ref},
+                    {"ref_channel", m.image->ref_channel},
+                    {"caption", m.image->caption}};
+    }
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("outbox: cannot encode message: ") + e.what());
@@ -77,6 +90,15 @@ Status DecodePayload(const std::string& text, OutboundMessage* m) {
   m->card_ref = StringField(j, "card_ref");
   m->edit_of = StringField(j, "edit_of");
   m->follow_up = StringField(j, "follow_up");
+  m->reply_card_kind = StringField(j, "reply_card_kind");
+  m->reply_card_ref = StringField(j, "reply_card_ref");
+  m->image.reset();
+  auto image = j.find("image");
+  if (image != j.end() && image->is_object()) {
+    m->image = OutboundImage{StringField(*image, "path"), StringField(*image, "content_type"),
+                             StringField(*image, "platform_ref"), StringField(*image, "ref_channel"),
+                             StringField(*image, "caption")};
+  }
   m->notice_fields.clear();
   auto fields = j.find("notice_fields");
   if (fields != j.end() && fields->is_object()) {

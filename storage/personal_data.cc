@@ -134,6 +134,13 @@ std::vector<PersonalTable> BuildMap() {
       {"decisions", "created_by_person_id", {}, "",
        {"UPDATE decisions SET created_by_person_id = 0 WHERE created_by_person_id = ?"},
        "decisions drafted by staff; created_by_name holds a staff or key name only"},
+      {"web_sessions", "person_id", {"person_id"}, "",
+       {"DELETE FROM web_sessions WHERE person_id = ?"},
+       "web sign-in sessions (storage/web_session_store.h: a token hash, the person, times); "
+       "not exported (nothing the person said), deleted on erasure, which also signs them out"},
+      {"login_links", "person_id", {"person_id"}, "",
+       {"DELETE FROM login_links WHERE person_id = ?"},
+       "one-time console login links sent to staff in chat (a token hash and times); deleted"},
       {"report_drafts", "confirmed_by_person_id", {}, "",
        {"UPDATE report_drafts SET confirmed_by_person_id = 0 WHERE confirmed_by_person_id = ?"},
        "quarterly red/black lists of property companies (no resident in them); who confirmed "

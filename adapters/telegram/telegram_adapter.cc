@@ -1,6 +1,7 @@
 #include "adapters/telegram/telegram_adapter.h"
 
 #include "adapters/telegram/telegram_media.h"
+#include "bot/image_file.h"
 
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
@@ -63,6 +64,13 @@ StatusOr<std::unique_ptr<TelegramAdapter>> TelegramAdapter::Create(
     }
     timeout = std::chrono::milliseconds(ms);
   }
+  // Read by the resident's page (web/me_channels.h): how old a Mini App's initData may be.
+  if (const std::string& t = channel.Field("webapp_max_age_s"); !t.empty()) {
+    int64_t s = 0;
+    if (!ParseInt64(t, &s) || s < 60 || s > 7 * 86400) {
+      return Status::InvalidArgument(where + "webapp_max_age_s: must be an integer in 60..604800");
+    }
+  }
   return std::unique_ptr<TelegramAdapter>(new TelegramAdapter(
       channel.name, token, secret, std::move(api_base), std::move(username), timeout, deps.http));
 }
@@ -94,7 +102,51 @@ HttpResponse TelegramAdapter::RenderAck(const InboundMessage& /*message*/,
   return IgnoredResponse();
 }
 
+SendResult TelegramAdapter::Call(const ApiCall& call) {
+  HttpClientRequest request;
+  request.method = "POST";
+  request.url = api_base_ + "/bot" + token_ + "/" + call.method;
+  request.content_type = call.content_type;
+  request.body = call.body;
+  request.timeout = call.method == "sendPhoto" ? timeout_ * 3 : timeout_;
+  return DecodeSendResponse(call.method, http_.Send(request));
+}
+
+std::optional<SendResult> TelegramAdapter::SendPhoto(const OutboundMessage& message) {
+  const OutboundImage& image = *message.image;
+  int requests = 0;
+  if (!image.platform_ref.empty() && image.ref_channel == name_) {
+    // The photo came in over this bot: its file id is valid here, nothing to upload.
+    auto call = EncodeSendPhotoById(message);
+    if (call.ok()) {
+      SendResult result = Call(*call);
+      ++requests;
+      if (result.outcome != SendResult::Outcome::kPermanent) return result;
+      log_->warn("[{}] sendPhoto by file id refused ({}); uploading the file instead", name_,
+                 result.error);
+    }
+  }
+  auto bytes = ReadImageFile(image, kMaxPhotoUploadBytes);
+  if (!bytes.ok()) {
+    log_->warn("[{}] photo not sent ({}); sending its text instead", name_,
+               bytes.status().message());
+    return std::nullopt;
+  }
+  auto call = EncodeSendPhotoUpload(message, *bytes);
+  if (!call.ok()) {
+    log_->warn("[{}] photo not sent ({}); sending its text instead", name_,
+               call.status().message());
+    return std::nullopt;
+  }
+  SendResult result = Call(*call);
+  result.requests = requests + 1;
+  return result;
+}
+
 SendResult TelegramAdapter::Send(const OutboundMessage& message) {
+  if (message.image && message.kind == OutboundKind::kText && message.edit_of.empty()) {
+    if (std::optional<SendResult> sent = SendPhoto(message)) return *sent;
+  }
   auto call = EncodeSend(message);
   if (!call.ok()) {
     // A bug in the flow that built the message; retrying cannot help.

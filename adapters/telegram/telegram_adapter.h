@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,7 +57,11 @@ class TelegramAdapter final : public Adapter {
   // One Bot API call per message (see EncodeSend / DecodeSendResponse). An invalid message
   // (e.g. callback_data over 64 bytes) is kPermanent: a bug to fix in the flow, not retried.
   // A timed-out sendMessage is retried and logged as a possible duplicate (Telegram has no
-  // idempotency key). Thread-safe: no mutable state.
+  // idempotency key). A message with an image (OutboundMessage::image) is sendPhoto, replying
+  // to reply_to: by the photo's file id when it came in over this bot (image.ref_channel is
+  // this channel; a refused id falls back to the upload), else the file uploaded
+  // (EncodeSendPhotoUpload). A missing or over-10-MB file sends the message's text instead.
+  // Thread-safe: no mutable state.
   SendResult Send(const OutboundMessage& message) override;
 
   // Group chats: kGroupMessagesPerMinute per rolling minute per group (telegram.md: 20/min per
@@ -71,6 +76,10 @@ class TelegramAdapter final : public Adapter {
  private:
   TelegramAdapter(std::string name, std::string token, std::string secret, std::string api_base,
                   std::string bot_username, std::chrono::milliseconds timeout, HttpClient& http);
+  // One Bot API call, its answer decoded.
+  SendResult Call(const ApiCall& call);
+  // sendPhoto for message.image; nullopt when the picture cannot go (the caller sends the text).
+  std::optional<SendResult> SendPhoto(const OutboundMessage& message);
 
   const std::string name_;
   const std::string token_;

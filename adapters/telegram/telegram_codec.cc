@@ -416,6 +416,76 @@ StatusOr<ApiCall> EncodeSend(const OutboundMessage& message) {
   return call;
 }
 
+namespace {
+
+std::string PhotoFileName(const std::string& content_type) {
+  if (content_type == "image/png") return "photo.png";
+  if (content_type == "image/gif") return "photo.gif";
+  if (content_type == "image/webp") return "photo.webp";
+  return "photo.jpg";
+}
+
+// The fields sendPhoto takes besides the photo itself, as JSON values.
+StatusOr<json> PhotoFields(const OutboundMessage& message) {
+  if (!message.image) return Status::InvalidArgument("image: none");
+  if (message.to.chat_id.empty()) return Status::InvalidArgument("to.chat_id: empty");
+  json body = json::object();
+  body["chat_id"] = ChatIdValue(message.to.chat_id);
+  if (!message.image->caption.empty()) {
+    body["caption"] = TruncateUtf16(message.image->caption, kMaxCaptionUtf16);
+  }
+  int64_t reply_to = 0;
+  if (ParseInt64(message.reply_to, &reply_to)) {
+    body["reply_parameters"] = {{"message_id", reply_to}, {"allow_sending_without_reply", true}};
+  }
+  return body;
+}
+
+}  // namespace
+
+StatusOr<ApiCall> EncodeSendPhotoById(const OutboundMessage& message) {
+  LINLI_ASSIGN_OR_RETURN(json body, PhotoFields(message));
+  if (message.image->platform_ref.empty()) return Status::InvalidArgument("image: no file id");
+  body["photo"] = message.image->platform_ref;
+  ApiCall call;
+  call.method = "sendPhoto";
+  call.body = DumpJson(body);
+  return call;
+}
+
+std::string MultipartBoundary(std::string_view bytes) {
+  std::string boundary = "linli-photo-boundary-7MA4YWxkTrZu0gW";
+  while (bytes.find(boundary) != std::string_view::npos) boundary += "x";
+  return boundary;
+}
+
+StatusOr<ApiCall> EncodeSendPhotoUpload(const OutboundMessage& message, std::string_view bytes) {
+  LINLI_ASSIGN_OR_RETURN(json fields, PhotoFields(message));
+  if (bytes.empty()) return Status::InvalidArgument("image: empty file");
+  if (bytes.size() > kMaxPhotoUploadBytes) return Status::InvalidArgument("image: over 10 MB");
+  const std::string boundary = MultipartBoundary(bytes);
+  std::string body;
+  auto field = [&](const std::string& name, const std::string& value) {
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" +
+            value + "\r\n";
+  };
+  const json& chat = fields["chat_id"];
+  field("chat_id", chat.is_string() ? chat.get<std::string>() : chat.dump());
+  if (fields.contains("caption")) field("caption", fields["caption"].get<std::string>());
+  if (fields.contains("reply_parameters")) field("reply_parameters", DumpJson(fields["reply_parameters"]));
+  const std::string type =
+      message.image->content_type.empty() ? "image/jpeg" : message.image->content_type;
+  body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"" +
+          PhotoFileName(type) + "\"\r\nContent-Type: " + type + "\r\n\r\n";
+  body.append(bytes.data(), bytes.size());
+  body += "\r\n--" + boundary + "--\r\n";
+  ApiCall call;
+  call.method = "sendPhoto";
+  call.body = std::move(body);
+  call.content_type = "multipart/form-data; boundary=" + boundary;
+  return call;
+}
+
 SendResult DecodeSendResponse(std::string_view method, const StatusOr<HttpResponse>& response) {
   const std::string what = "telegram " + std::string(method);
   if (!response.ok()) {

@@ -19,6 +19,8 @@ namespace linli::adapters::telegram {
 inline constexpr size_t kMaxTextUtf16 = 4096;        // sendMessage text, in UTF-16 code units
 inline constexpr size_t kMaxCallbackDataBytes = 64;  // InlineKeyboardButton.callback_data
 inline constexpr size_t kMaxCallbackAnswerUtf16 = 200;
+inline constexpr size_t kMaxCaptionUtf16 = 1024;               // sendPhoto caption
+inline constexpr size_t kMaxPhotoUploadBytes = 10 * 1024 * 1024;  // sendPhoto upload
 
 struct DecodeOptions {
   std::string channel;  // ConversationRef::channel of every decoded message
@@ -46,8 +48,9 @@ HttpResponse IgnoredResponse();
 
 // One Bot API call: POST {api_base}/bot{token}/{method} with a JSON body.
 struct ApiCall {
-  std::string method;  // "sendMessage", "editMessageText", "answerCallbackQuery"
-  std::string body;    // JSON
+  std::string method;  // "sendMessage", "editMessageText", "answerCallbackQuery", "sendPhoto"
+  std::string body;    // JSON, or the multipart/form-data body of an upload
+  std::string content_type = "application/json";
 };
 
 // Builds the call for `message`.
@@ -68,6 +71,23 @@ struct ApiCall {
 // chat_id, empty text for kText, empty callback_id, a choice with an empty label, or a
 // payload that is empty or longer than 64 BYTES.
 StatusOr<ApiCall> EncodeSend(const OutboundMessage& message);
+
+// The picture of `message` (OutboundMessage::image must be set) as sendPhoto with the
+// platform's own file id: JSON {chat_id, photo: image.platform_ref, caption?,
+// reply_parameters?} - caption = image.caption truncated to kMaxCaptionUtf16, omitted when
+// empty; reply_parameters as for sendMessage. Only valid on the bot that issued the id
+// (image.ref_channel). kInvalidArgument: no image, empty platform_ref or chat_id.
+StatusOr<ApiCall> EncodeSendPhotoById(const OutboundMessage& message);
+
+// The picture of `message` as a sendPhoto upload of `bytes`: multipart/form-data with the
+// text fields chat_id, caption? and reply_parameters? (its JSON) and the file field `photo`
+// (filename "photo.jpg"/".png"/".gif"/".webp" by image.content_type, that Content-Type).
+// content_type is "multipart/form-data; boundary=<MultipartBoundary(bytes)>".
+// kInvalidArgument: no image, empty bytes or chat_id; bytes over kMaxPhotoUploadBytes.
+StatusOr<ApiCall> EncodeSendPhotoUpload(const OutboundMessage& message, std::string_view bytes);
+
+// A multipart boundary that does not occur in `bytes` (deterministic: tests can rebuild it).
+std::string MultipartBoundary(std::string_view bytes);
 
 // Maps the outcome of one Bot API call (transport result + HTTP response) to a SendResult:
 //  transport kUnavailable -> kRetry; kDeadlineExceeded -> kRetry (the message may have been

@@ -234,6 +234,11 @@ StatusOr<WechatMpOptions> WechatMpOptionsFromConfig(const config::ChannelConfig&
   if (!base.empty()) {
     LINLI_ASSIGN_OR_RETURN(o.api_base, NormalizeApiBase(channel.name, std::move(base)));
   }
+  // Read by the resident's page (web/me_channels.h): the web-authorization host.
+  if (const std::string& oauth = channel.Field("oauth_base");
+      !oauth.empty() && oauth.rfind("https://", 0) != 0 && oauth.rfind("http://", 0) != 0) {
+    return FieldError(channel.name, "oauth_base", "must start with https:// or http://");
+  }
   LINLI_ASSIGN_OR_RETURN(o.templates, TemplatesFromConfig(channel));
   for (const auto& [field, value] : channel.fields) {
     if (field.rfind("menu_", 0) != 0) continue;

@@ -10,6 +10,8 @@
 // kMarkdownMaxBytes goes out as several markdown messages, in order.
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <memory>
 #include <string>
 
@@ -35,6 +37,12 @@ class WecomRobotAdapter final : public robot::RobotAdapter {
   // `http` is borrowed and outlives the adapter.
   WecomRobotAdapter(WecomRobotOptions options, HttpClient& http);
 
+  // A message with an image (OutboundMessage::image) whose file is a JPG or PNG of at most
+  // kImageMaxBytes: one image message (RenderImage). Any other image - missing file, too
+  // large, another format - and every other message: the text, as RobotAdapter::Send.
+  SendResult Send(const OutboundMessage& message) override;
+  int RequestsFor(const OutboundMessage& message) const override;
+
  protected:
   std::vector<std::string> Parts(std::string_view text) const override;
   SendResult Post(const std::string& part) override;
@@ -42,6 +50,7 @@ class WecomRobotAdapter final : public robot::RobotAdapter {
  private:
   const WecomRobotOptions options_;
   HttpClient& http_;
+  std::shared_ptr<spdlog::logger> log_;
 };
 
 StatusOr<std::unique_ptr<Adapter>> CreateWecomRobotAdapter(const config::ChannelConfig& channel,

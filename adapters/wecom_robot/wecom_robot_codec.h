@@ -35,6 +35,14 @@ std::vector<std::string> MarkdownParts(std::string_view text);
 // {"msgtype":"markdown","markdown":{"content":<content>}}.
 std::string RenderMarkdown(std::string_view content);
 
+// image message: the raw picture at most this many bytes (before base64), JPG or PNG only
+// (wecom.md §4 [SDK]). Larger or other formats: the adapter sends the message's text instead.
+inline constexpr size_t kImageMaxBytes = 2 * 1024 * 1024;
+
+// {"msgtype":"image","image":{"base64":<base64 of bytes>,"md5":<lowercase hex md5 of the raw
+// bytes>}}. The caller checks kImageMaxBytes and the format (bot/image_file.h JpegOrPng).
+std::string RenderImage(std::string_view bytes);
+
 // What a send came to, from the HTTP status and body (errors come as HTTP 200 with a non-zero
 // errcode; each error names it: "wecom_robot errcode 45009 api freq out of limit"):
 //   errcode 0                              kSent

@@ -10,6 +10,7 @@
 
 #include "bot/json.h"
 #include "bot/server/answer_after_commit.h"
+#include "bot/number.h"
 #include "bot/server/log.h"
 #include "bot/server/routes.h"
 #include "bot/status.h"
@@ -73,18 +74,6 @@ HttpResponse FromStatus(const domain::Deps& s, const Status& st) {
   std::string message = st.message();
   if (message.empty()) message = StatusCodeName(st.code());
   return JsonError(code, message);
-}
-
-// Strict decimal parse of a positive integer (no sign, no spaces, at most 15 digits).
-std::optional<int64_t> ParsePositive(const std::string& s) {
-  if (s.empty() || s.size() > 15) return std::nullopt;
-  int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  if (v <= 0) return std::nullopt;
-  return v;
 }
 
 json MsOrNull(int64_t ms) { return ms > 0 ? json(ms) : json(nullptr); }

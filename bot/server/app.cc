@@ -11,6 +11,7 @@
 
 #include "adapters/registry.h"
 #include "bot/server/api.h"
+#include "bot/server/blocking_pool.h"
 #include "bot/server/console_channel.h"
 #include "bot/server/httplib_client.h"
 #include "bot/server/jobs.h"
@@ -20,6 +21,7 @@
 #include "bot/server/outbox.h"
 #include "bot/server/router.h"
 #include "bot/server/routes.h"
+#include "bot/server/web_routes.h"
 #include "bot/server/scheduler.h"
 #include "bot/server/startup.h"
 #include "bot/server/webhook_server.h"
@@ -32,6 +34,7 @@
 #include "domain/volunteers/volunteers.h"
 #include "storage/redemption_store.h"
 #include "domain/tickets/ticket_service.h"
+#include "domain/tickets/ticket_photos.h"
 #include "storage/inbox_store.h"
 #include "storage/open_database.h"
 #include "storage/write_queue.h"
@@ -123,9 +126,15 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
   app->outbox_ = std::make_unique<OutboxWorker>(
       *app->queue_, *app->clock_, cfg.outbox,
       [raw](const std::string& name) { return raw->FindAdapter(name); }, app->outbox_threads_);
+  // A fetched photo goes on to the staff groups that took the ticket's card, in the fetch's
+  // transaction (domain/tickets/ticket_photos.h).
   app->media_ = std::make_unique<MediaWorker>(
       *app->queue_, *app->clock_, cfg.media,
-      [raw](const std::string& name) { return raw->FindAdapter(name); });
+      [raw](const std::string& name) { return raw->FindAdapter(name); }, 1000,
+      [raw](storage::Database& db, const storage::MediaItem& item, int64_t now_ms) {
+        return domain::PostTicketPhoto(db, *raw->services_, item, now_ms);
+      },
+      [raw] { raw->outbox_->Notify(); });
   // After a turn's commit: its replies, and any photo it queued.
   app->router_ = std::make_unique<Router>(*app->queue_, *app->engine_, *app->clock_,
                                           [raw] {
@@ -137,6 +146,7 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
                                         [raw] { raw->outbox_->Notify(); });
   app->wish_api_ = std::make_unique<WishApi>(*app->services_, *app->queue_,
                                              [raw] { raw->outbox_->Notify(); });
+  app->blocking_ = std::make_unique<BlockingPool>(2);
   LINLI_RETURN_IF_ERROR(raw->BuildRoutes());
   return app;
 }
@@ -162,7 +172,13 @@ std::vector<Route> App::Routes() {
   server.webhook = [this](HttpRequest request, RouteParams params, Respond respond) {
     HandleWebhook(std::move(request), params["channel"], std::move(respond));
   };
-  return ServerRoutes(server, *api_, *wish_api_);
+  std::vector<Route> routes = ServerRoutes(server, *api_, *wish_api_);
+  App* raw = this;
+  for (Route& r : WebRoutes(WebContext{*services_, *queue_, [raw] { raw->outbox_->Notify(); },
+                                       http_, blocking_.get()})) {
+    routes.push_back(std::move(r));
+  }
+  return routes;
 }
 
 void App::HandleHttp(HttpRequest request, std::function<void(HttpResponse)> respond) {
@@ -264,7 +280,10 @@ uint16_t App::port() const { return server_ ? server_->port() : 0; }
 
 void App::Stop() {
   if (!started_.load() || stopped_.exchange(true)) {
-    if (!started_.load() && queue_) queue_->Stop();
+    if (!started_.load() && queue_) {
+      if (blocking_) blocking_->Stop();
+      queue_->Stop();
+    }
     return;
   }
   // Start() may have failed part-way (port in use): stop only what exists.
@@ -273,6 +292,7 @@ void App::Stop() {
   for (int i = 0; i < 200 && server_ && server_->requests_in_flight() > 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
+  blocking_->Stop();  // before the queue: a call in progress still commits and answers
   outbox_->Stop();
   media_->Stop();
   queue_->Stop();

@@ -32,6 +32,7 @@ struct Deps;
 namespace storage {
 class WriteQueue;
 }
+class BlockingPool;
 class ConsoleAdapter;
 class HttpApi;
 class WishApi;
@@ -108,6 +109,7 @@ class App {
   std::unique_ptr<RouteTable> routes_;
   std::unique_ptr<OutboxWorker> outbox_;
   std::unique_ptr<MediaWorker> media_;  // ticket photos (bot/server/media_worker.h)
+  std::unique_ptr<BlockingPool> blocking_;  // web pages' outbound calls (bot/server/blocking_pool.h)
   std::unique_ptr<boost::asio::io_context> io_;
   std::unique_ptr<WebhookServer> server_;
   std::unique_ptr<Scheduler> scheduler_;

@@ -14,6 +14,7 @@
 
 #include "bot/server/app.h"
 #include "bot/server/console_channel.h"
+#include "bot/server/export_command.h"
 #include "bot/server/locale_dir.h"
 #include "bot/server/log.h"
 #include "bot/server/report_command.h"
@@ -51,6 +52,10 @@ Usage:
                                               the daily digest each group whose posts has
                                               "digest" (or the named group) would get now,
                                               since the last digest sent; sends nothing
+  linli export tickets --config FILE [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--events] [--out FILE]
+                                              tickets created from..to (or, with --events, their
+                                              events) as CSV for spreadsheets (UTF-8 with BOM);
+                                              no reporter name or phone
   linli roster import FILE.csv --config FILE [--update]
                                               import households (all lines or none); optional
                                               columns owner_id, developer; --update replaces
@@ -610,6 +615,11 @@ int main(int argc, char** argv) {
                                    std::cout, std::cerr);
   }
   if (argc > 1 && std::string(argv[1]) == "digest") return RunDigestCommand(argc, argv);
+  if (argc > 1 && std::string(argv[1]) == "export") {
+    linli::SetupLogging("warn", false);
+    return linli::RunExportCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
+                                   std::cout, std::cerr);
+  }
   if (argc > 1 && std::string(argv[1]) == "privacy") return RunPrivacyCommand(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "volunteers") return RunVolunteersCommand(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "covenant") return RunCovenantCommand(argc, argv);

@@ -14,9 +14,11 @@ constexpr int kClaimBatch = 8;
 }
 
 MediaWorker::MediaWorker(storage::WriteQueue& queue, const Clock& clock,
-                         config::MediaConfig options, AdapterLookup lookup, int poll_interval_ms)
+                         config::MediaConfig options, AdapterLookup lookup, int poll_interval_ms,
+                         FetchedHook on_fetched, std::function<void()> after_fetched)
     : queue_(queue), clock_(clock), options_(std::move(options)), lookup_(std::move(lookup)),
-      poll_interval_ms_(std::max(1, poll_interval_ms)) {}
+      poll_interval_ms_(std::max(1, poll_interval_ms)), on_fetched_(std::move(on_fetched)),
+      after_fetched_(std::move(after_fetched)) {}
 
 MediaWorker::~MediaWorker() { Stop(); }
 
@@ -104,10 +106,19 @@ StatusOr<int> MediaWorker::RunOnce() {
           break;
         }
         const std::string sha = domain::media::Sha256Hex(result.bytes);
-        recorded = queue_.Run([&](storage::Database& db) {
-          return storage::MediaStore::MarkFetched(db, item.id, name,
-                                                  static_cast<int64_t>(result.bytes.size()), sha,
-                                                  verdict.content_type, now);
+        recorded = queue_.Run([&](storage::Database& db) -> Status {
+          LINLI_RETURN_IF_ERROR(storage::MediaStore::MarkFetched(
+              db, item.id, name, static_cast<int64_t>(result.bytes.size()), sha,
+              verdict.content_type, now));
+          if (!on_fetched_) return Status::Ok();
+          storage::MediaItem stored = item;
+          stored.state = storage::MediaState::kFetched;
+          stored.local_path = name;
+          stored.bytes = static_cast<int64_t>(result.bytes.size());
+          stored.sha256 = sha;
+          stored.content_type = verdict.content_type;
+          stored.fetched_at_ms = now;
+          return on_fetched_(db, stored, now);
         });
         if (recorded.code() == StatusCode::kNotFound) {
           // Erased while it was being fetched: keep nothing.
@@ -117,6 +128,7 @@ StatusOr<int> MediaWorker::RunOnce() {
           ++fetched_;
           log->info("photo of ticket {} fetched ({} bytes, {})", item.ticket_id,
                     result.bytes.size(), verdict.content_type);
+          if (after_fetched_) after_fetched_();
         }
         break;
       }

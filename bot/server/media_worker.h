@@ -21,6 +21,7 @@
 #include "bot/adapter.h"
 #include "bot/clock.h"
 #include "config/config.h"
+#include "storage/media_store.h"
 #include "storage/write_queue.h"
 
 namespace linli {
@@ -30,10 +31,18 @@ class MediaWorker {
   // Finds the adapter of a channel name; nullptr if none (the fetch then fails permanently).
   using AdapterLookup = std::function<Adapter*(const std::string& channel)>;
 
+  // What follows a fetch: run in the transaction that marks the row fetched (and only when
+  // that mark succeeds, which is once per row), with the row as stored. An error rolls the
+  // mark back (the row stays fetching and is fetched again at the next start).
+  using FetchedHook =
+      std::function<Status(storage::Database& db, const storage::MediaItem& item, int64_t now_ms)>;
+
   // Borrowed arguments outlive the worker. `poll_interval_ms`: how often the thread looks for
-  // due rows when nobody Notify()s.
+  // due rows when nobody Notify()s. `on_fetched` (may be empty) runs as FetchedHook says;
+  // `after_fetched` (may be empty) after its commit (to wake the outbox).
   MediaWorker(storage::WriteQueue& queue, const Clock& clock, config::MediaConfig options,
-              AdapterLookup lookup, int poll_interval_ms = 1000);
+              AdapterLookup lookup, int poll_interval_ms = 1000, FetchedHook on_fetched = {},
+              std::function<void()> after_fetched = {});
   ~MediaWorker();  // Stop()s
   MediaWorker(const MediaWorker&) = delete;
   MediaWorker& operator=(const MediaWorker&) = delete;
@@ -62,6 +71,8 @@ class MediaWorker {
   const config::MediaConfig options_;
   AdapterLookup lookup_;
   const int poll_interval_ms_;
+  FetchedHook on_fetched_;
+  std::function<void()> after_fetched_;
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -72,15 +72,30 @@ int64_t OutboxWorker::BackoffMs(int attempts) const {
 StatusOr<int> OutboxWorker::RunOnce() {
   std::vector<storage::OutboxItem> items;
   std::vector<ContactWindow> windows;  // each recipient's reply window, read with the claim
+  std::vector<std::string> card_replies;  // the card a reply_card_kind message replies to
   LINLI_RETURN_IF_ERROR(queue_.Run([&](storage::Database& db) -> Status {
     LINLI_ASSIGN_OR_RETURN(items, storage::OutboxStore::ClaimDue(db, clock_.NowMillis(),
                                                                  kClaimBatch));
     windows.assign(items.size(), ContactWindow{});
+    card_replies.assign(items.size(), std::string());
     for (size_t i = 0; i < items.size(); ++i) {
-      const auto& to = items[i].message.to;
+      const auto& m = items[i].message;
+      const auto& to = m.to;
       LINLI_ASSIGN_OR_RETURN(auto identity,
                              storage::IdentityStore::FindIdentity(db, to.channel, to.user_id));
       if (identity) windows[i] = identity->window;
+      if (m.reply_to.empty() && !m.reply_card_kind.empty()) {
+        // The card went earlier to this destination, so it is sent (and recorded) by now.
+        const std::string& chat = to.chat_id.empty() ? to.user_id : to.chat_id;
+        LINLI_ASSIGN_OR_RETURN(auto cards,
+                               storage::CardStore::ForRef(db, m.reply_card_kind, m.reply_card_ref));
+        for (const auto& c : cards) {  // the first: the card as posted, not a later one
+          if (c.channel == to.channel && c.chat_id == chat) {
+            card_replies[i] = c.platform_message_id;
+            break;
+          }
+        }
+      }
     }
     return Status::Ok();
   }));
@@ -108,6 +123,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
       OutboundMessage message = item.message;
       if (message.idempotency_key.empty()) message.idempotency_key = "linli-ob-" + std::to_string(item.id);
       message.window = windows[&item - items.data()];
+      if (message.reply_to.empty()) message.reply_to = card_replies[&item - items.data()];
       // An edit where the platform cannot edit: the short follow-up post instead, or nothing.
       bool skip = false;
       if (!message.edit_of.empty() && !adapter->can_edit()) {

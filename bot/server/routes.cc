@@ -16,6 +16,9 @@
 #include "domain/tickets/ticket_actions.h"
 #include "domain/volunteers/points_actions.h"
 #include "domain/wishes/wish_actions.h"
+#include "web/console_page.h"
+#include "web/html.h"
+#include "web/web_session.h"
 
 namespace linli {
 
@@ -203,8 +206,15 @@ void RouteTable::Dispatch(HttpRequest request, Respond respond) const {
     m.params[kRouteKeyName] = key->name;
     m.params[kRouteKeyTier] = key->tier;
   } else if (auth == RouteAuth::kStaffSession) {
-    respond(JsonError(401, "unauthorized"));
-    return;
+    // Without the console's cookie a person is sent to the page saying how to sign in (send
+    // 登录 to the bot); with one, the handler's guard checks the session in the database
+    // (web/console_page.h) and sends an expired one the same way.
+    const auto cookies = web::ParseCookies(request.Header("Cookie"));
+    const auto it = cookies.find(std::string(web::CookieName(web::SessionKind::kStaff)));
+    if (it == cookies.end() || it->second.empty()) {
+      respond(web::Redirect(web::kSigninPath));
+      return;
+    }
   }
   if (m.route == nullptr) {
     HttpResponse r = JsonError(405, "method not allowed");

@@ -14,8 +14,9 @@
 //                             bearer key and none is configured (the admin API is off)
 //   401 "unauthorized"        kBearerKey route without "Authorization: Bearer <token>" of one
 //                             of the configured keys (compared in constant time against
-//                             every key; the answer carries WWW-Authenticate) or a
-//                             kStaffSession route (no sessions yet)
+//                             every key; the answer carries WWW-Authenticate)
+//   303 to /console/signin    a kStaffSession route without the staff console's cookie
+//                             (web/web_session.h); with one, the handler checks the session
 // A kBearerKey handler finds the key that authenticated the request in its params, under
 // kRouteKeyName and kRouteKeyTier (its actions run with that key's name and tier).
 //   405 "method not allowed"  the path is known but not for this method; Allow lists the
@@ -43,7 +44,8 @@ class WishApi;
 enum class RouteAuth {
   kPublic,        // anyone (webhooks check their platform's signature themselves)
   kBearerKey,     // one of the configured admin keys (config.admin AllKeys())
-  kStaffSession,  // a signed-in staff member (the web console, later); refused until then
+  kStaffSession,  // a signed-in staff member (the web console): without its cookie 303 to the
+                  // sign-in page; the handler checks the session (web/console_page.h)
 };
 
 // Parameter segments of the matched path by name: "{n}" -> "12"; for kBearerKey routes also

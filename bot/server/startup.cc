@@ -13,7 +13,8 @@ namespace linli {
 
 ChannelSecrets ChannelSecretsFor(std::string_view command) {
   static constexpr std::string_view kOffline[] = {"agenda", "report", "digest", "roster",
-                                                  "outbox", "privacy", "migrate"};
+                                                  "outbox", "privacy", "migrate",
+                                                  "export"};
   for (std::string_view c : kOffline) {
     if (command == c) return ChannelSecrets::kNotNeeded;
   }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/json.h"
+#include "bot/number.h"
 #include "bot/server/log.h"
 #include "bot/server/routes.h"
 #include "domain/deps.h"
@@ -40,17 +41,6 @@ HttpResponse FromStatus(const domain::Deps& s, const Status& st) {
   std::string message = st.message();
   if (message.empty()) message = StatusCodeName(st.code());
   return JsonError(code, message);
-}
-
-std::optional<int64_t> ParsePositive(const std::string& s) {
-  if (s.empty() || s.size() > 15) return std::nullopt;
-  int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  if (v <= 0) return std::nullopt;
-  return v;
 }
 
 // Staff view: everything on the wish, its claims and (for one wish) its history.

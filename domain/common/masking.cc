@@ -1,6 +1,7 @@
 #include "domain/common/masking.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace linli::domain {
 namespace {
@@ -180,6 +181,39 @@ MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& n
   return out;
 }
 
+namespace {
+
+// "YYYY-MM" or "YYYY-MM-DD" with a year 19xx/20xx, a month 1-12 and a day 1-31.
+bool IsDate(std::string_view run) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (size_t k = 0; k <= run.size(); ++k) {
+    if (k == run.size() || run[k] == '-') {
+      parts.push_back(run.substr(start, k - start));
+      start = k + 1;
+    }
+  }
+  if (parts.size() < 2 || parts.size() > 3 || parts[0].size() != 4) return false;
+  if (parts[0].substr(0, 2) != "19" && parts[0].substr(0, 2) != "20") return false;
+  auto number = [](std::string_view p) {
+    int v = 0;
+    for (char c : p) v = v * 10 + (c - '0');
+    return v;
+  };
+  for (size_t k = 1; k < parts.size(); ++k) {
+    if (parts[k].empty() || parts[k].size() > 2) return false;
+  }
+  const int month = number(parts[1]);
+  if (month < 1 || month > 12) return false;
+  if (parts.size() == 3) {
+    const int day = number(parts[2]);
+    if (day < 1 || day > 31) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string MaskDoorNumbers(std::string_view text) {
   auto followed_by = [&](size_t pos, std::string_view what) {
     return text.substr(pos, what.size()) == what;
@@ -209,8 +243,12 @@ std::string MaskDoorNumbers(std::string_view text) {
     }
     const std::string_view run = text.substr(i, end - i);
     bool mask = false;
-    if (dashed) {
+    if (IsDate(run)) {
+      mask = false;  // 2026-12-01, 2026-12: a date, not a door
+    } else if (dashed) {
       mask = true;
+    } else if (digits == 4 && followed_by(end, "年")) {
+      mask = false;  // a year
     } else if (followed_by(end, "号楼") || followed_by(end, "栋") || followed_by(end, "楼") ||
                followed_by(end, "幢")) {
       mask = false;  // the building: groups may see it

@@ -44,7 +44,8 @@ MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& n
 // card, issue 9): a unit ("2单元"), a room ("301室", "301房", "301号"), a building-unit-room
 // ("3-2-301", every part), and any other run of 3 or 4 ASCII digits (a room number written
 // alone, "住301"). Each masked digit becomes '*'. A building ("3号楼", "3栋", "3楼") and other
-// numbers ("2盒", "10点") are kept. Apply after MaskFreeText (which needs whole phone numbers).
+// numbers ("2盒", "10点"), years ("2026年") and dates ("2026-12-01", "2026-12") are kept.
+// Apply after MaskFreeText (which needs whole phone numbers).
 std::string MaskDoorNumbers(std::string_view text);
 
 }  // namespace linli::domain

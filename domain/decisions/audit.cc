@@ -1,7 +1,5 @@
 #include "domain/decisions/audit.h"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <optional>
 #include <set>
@@ -24,17 +22,6 @@ constexpr const char* kSecrecySecret =
     "random, given only to the voter and never stored, so only the voter can tie a row or a "
     "receipt to a choice";
 constexpr const char* kSecrecyOpen = "open ballot: each household's choice is shown";
-
-std::string Hex(const unsigned char* data, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(kDigits[data[i] >> 4]);
-    out.push_back(kDigits[data[i] & 0x0F]);
-  }
-  return out;
-}
 
 // A CSV field, quoted when it must be; `guard`: a leading apostrophe for text a spreadsheet
 // would evaluate as a formula.
@@ -94,12 +81,6 @@ std::string CountRow(const std::string& name, const Count& c, const std::string&
 }
 
 }  // namespace
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return Hex(digest, sizeof digest);
-}
 
 std::string BallotCommitment(std::string_view choice, std::string_view nonce) {
   return Sha256Hex("linli-ballot-v1\n" + std::string(choice) + "\n" + std::string(nonce));

@@ -50,12 +50,13 @@
 #include <vector>
 
 #include "bot/status.h"
+#include "domain/common/sha256.h"
 #include "domain/decisions/rule.h"
 
 namespace linli::domain::decisions {
 
 // SHA-256 of `data`, 64 lower-case hex digits (also the covenant text hash).
-std::string Sha256Hex(std::string_view data);
+using domain::Sha256Hex;
 // Sha256Hex("linli-ballot-v1\n" + choice + "\n" + nonce).
 std::string BallotCommitment(std::string_view choice, std::string_view nonce);
 // Sha256Hex("linli-receipt-v1\n" + nonce).

@@ -1,7 +1,5 @@
 #include "domain/media/media_intake.h"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -37,19 +35,6 @@ std::string MediaFileName(int64_t ticket_id, int64_t media_id, std::string_view 
   }
   if (ext.empty()) ext = "bin";
   return "ticket-" + std::to_string(ticket_id) + "-" + std::to_string(media_id) + "." + ext;
-}
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * SHA256_DIGEST_LENGTH);
-  for (unsigned char c : digest) {
-    out += kHex[c >> 4];
-    out += kHex[c & 0xf];
-  }
-  return out;
 }
 
 int64_t FetchBackoffMs(int attempts) {

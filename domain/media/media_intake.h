@@ -9,6 +9,7 @@
 
 #include "bot/status.h"
 #include "config/config.h"
+#include "domain/common/sha256.h"
 
 namespace linli::domain::media {
 
@@ -28,7 +29,7 @@ Judgement JudgeFetched(std::string_view bytes, int64_t max_bytes);
 std::string MediaFileName(int64_t ticket_id, int64_t media_id, std::string_view extension);
 
 // Lowercase hex SHA-256 of `bytes`.
-std::string Sha256Hex(std::string_view bytes);
+using domain::Sha256Hex;
 
 // Delay before fetch attempt `attempts` + 1 after `attempts` failed ones: 30 s doubled per
 // attempt, at most one hour (WeChat/WeCom temporary media stays fetchable for 3 days).

@@ -54,6 +54,22 @@ std::optional<double> Median(std::vector<double> values) {
   return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
+bool GoodRating(std::string_view rating) { return rating == "satisfied" || rating == "basic"; }
+
+double HoursBetween(int64_t from_ms, int64_t to_ms) {
+  return static_cast<double>(to_ms - from_ms) / 3.6e6;
+}
+
+std::map<int64_t, int64_t> FirstResolutions(const std::vector<storage::TicketEvent>& events) {
+  std::map<int64_t, int64_t> first;
+  for (const auto& e : events) {
+    if (e.kind == "status" && e.to_status == storage::Name(storage::TicketStatus::kResolved)) {
+      first.emplace(e.ticket_id, e.at_ms);
+    }
+  }
+  return first;
+}
+
 RedBlackList ComputeRedBlack(const config::Config& config, const QuarterFacts& facts) {
   RedBlackList list;
   list.quarter = facts.quarter;
@@ -88,14 +104,14 @@ RedBlackList ComputeRedBlack(const config::Config& config, const QuarterFacts& f
       ++f.solved;
       if (t.first_resolved_at_ms <= t.deadline_ms) ++f.on_time;
       if (t.reopened) ++f.reopened;
-      hours[*i].push_back(static_cast<double>(t.first_resolved_at_ms - t.created_at_ms) / 3.6e6);
+      hours[*i].push_back(HoursBetween(t.created_at_ms, t.first_resolved_at_ms));
     }
   }
   for (const auto& r : facts.ratings) {
     auto i = find(r.building);
     if (!i) continue;
     ++all[*i].ratings;
-    if (r.rating == "satisfied" || r.rating == "basic") ++all[*i].good_ratings;
+    if (GoodRating(r.rating)) ++all[*i].good_ratings;
   }
   for (const auto& a : facts.appraisals) {
     auto i = find(a.building);

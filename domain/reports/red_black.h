@@ -29,8 +29,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -39,6 +41,7 @@
 #include "bot/status.h"
 #include "config/config.h"
 #include "config/texts.h"
+#include "storage/ticket_store.h"
 
 namespace linli::domain::reports {
 
@@ -107,6 +110,13 @@ struct RedBlackList {
 
 // Pure: the median of `values` (unsorted); nullopt for none.
 std::optional<double> Median(std::vector<double> values);
+// Pure: whether a ticket rating counts as good for the satisfaction rate (满意 + 基本满意).
+bool GoodRating(std::string_view rating);
+// Pure: hours from `from_ms` to `to_ms` (creation to first resolution).
+double HoursBetween(int64_t from_ms, int64_t to_ms);
+// Pure: ticket id -> the instant of its first "status" event to resolved among `events`
+// (oldest first). The board's statistics (domain/reports/board_stats.h) use the same.
+std::map<int64_t, int64_t> FirstResolutions(const std::vector<storage::TicketEvent>& events);
 
 // Pure: the list of `facts.quarter` for config.property_companies and config.red_black.
 RedBlackList ComputeRedBlack(const config::Config& config, const QuarterFacts& facts);

@@ -47,16 +47,15 @@ StatusOr<QuarterFacts> GatherFacts(storage::Database& db, const config::Config& 
   // Tickets received, their first resolution and reopening before the quarter's end.
   LINLI_ASSIGN_OR_RETURN(auto created, storage::TicketStore::ListCreatedBetween(db, from, to));
   LINLI_ASSIGN_OR_RETURN(auto events, storage::TicketStore::EventsBetween(db, from, to));
-  std::map<int64_t, int64_t> first_resolved;
+  const std::map<int64_t, int64_t> first_resolved = FirstResolutions(events);
   std::set<int64_t> reopened;
   std::map<int64_t, std::string> building_of;  // ticket id -> building
   for (const auto& t : created) building_of[t.id] = t.building;
   for (const auto& e : events) {
-    if (e.kind == "status" && e.to_status == storage::Name(storage::TicketStatus::kResolved)) {
-      first_resolved.emplace(e.ticket_id, e.at_ms);
-    }
+    // Reopened after a resolution that came earlier (events are oldest first).
+    auto first = first_resolved.find(e.ticket_id);
     if (e.kind == "status" && e.to_status == storage::Name(storage::TicketStatus::kReopened) &&
-        first_resolved.count(e.ticket_id) > 0) {
+        first != first_resolved.end() && first->second <= e.at_ms) {
       reopened.insert(e.ticket_id);
     }
   }

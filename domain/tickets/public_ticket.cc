@@ -1,5 +1,6 @@
 #include "domain/tickets/public_ticket.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "domain/common/known_names.h"
@@ -16,8 +17,9 @@ std::string CategoryLabel(const Deps& deps, const std::string& locale, const std
 PublicTicket ToPublicTicket(const Deps& deps, const storage::Ticket& t,
                             const std::vector<storage::TicketEvent>& events,
                             const std::vector<std::string>& known_names) {
+  // Names, phones, ID numbers, and door numbers a note may name (only the building is public).
   auto mask = [&known_names](const std::string& text) {
-    return MaskFreeText(text, known_names).text;
+    return MaskDoorNumbers(MaskFreeText(text, known_names).text);
   };
   PublicTicket p;
   p.number = t.number;
@@ -41,6 +43,8 @@ PublicTicket ToPublicTicket(const Deps& deps, const storage::Ticket& t,
     p.deferral = PublicDeferral{mask(t.deferred_reason), mask(t.deferred_plan), t.deferred_until};
   }
   p.merged_into = t.merged_into;
+  p.rating = t.rating;
+  p.rated_at_ms = t.rated_at_ms;
   return p;
 }
 
@@ -63,21 +67,81 @@ StatusOr<std::optional<PublicTicket>> LoadPublicTicket(storage::Database& db, co
   return Load(db, deps, number, names);
 }
 
+StatusOr<std::vector<PublicTicket>> LoadPublicTickets(storage::Database& db, const Deps& deps,
+                                                      const std::vector<int64_t>& numbers) {
+  std::vector<PublicTicket> out;
+  if (numbers.empty()) return out;
+  LINLI_ASSIGN_OR_RETURN(auto names, KnownNames(db, deps.config));
+  out.reserve(numbers.size());
+  for (int64_t number : numbers) {
+    LINLI_ASSIGN_OR_RETURN(auto p, Load(db, deps, number, names));
+    if (p) out.push_back(std::move(*p));
+  }
+  return out;
+}
+
+StatusOr<PublicTicketFilter> ParsePublicTicketFilter(const config::Config& config,
+                                                     const std::string& status,
+                                                     const std::string& category,
+                                                     const std::string& building) {
+  PublicTicketFilter f;
+  if (!status.empty()) {
+    f.status = storage::ParseTicketStatus(status);
+    if (!f.status) return Status::InvalidArgument("status");
+  }
+  if (!category.empty()) {
+    if (std::find(config.categories.begin(), config.categories.end(), category) ==
+        config.categories.end()) {
+      return Status::InvalidArgument("category");
+    }
+    f.category = category;
+  }
+  if (!building.empty()) {
+    const auto& bs = config.compound.buildings;
+    if (std::none_of(bs.begin(), bs.end(), [&](const auto& b) { return b.id == building; })) {
+      return Status::InvalidArgument("building");
+    }
+    f.building = building;
+  }
+  return f;
+}
+
 StatusOr<PublicTicketPage> ListPublicTickets(storage::Database& db, const Deps& deps, int page,
                                              int per_page) {
+  return ListPublicTickets(db, deps, PublicTicketFilter{}, page, per_page);
+}
+
+StatusOr<PublicTicketPage> ListPublicTickets(storage::Database& db, const Deps& deps,
+                                             const PublicTicketFilter& filter, int page,
+                                             int per_page) {
   PublicTicketPage out;
-  LINLI_ASSIGN_OR_RETURN(storage::Rows count, db.Query("SELECT COUNT(*) FROM tickets"));
+  std::string where = " WHERE 1 = 1";
+  std::vector<storage::Value> params;
+  if (filter.status) {
+    where += " AND status = ?";
+    params.emplace_back(storage::NameOf(*filter.status));
+  }
+  if (!filter.category.empty()) {
+    where += " AND category = ?";
+    params.emplace_back(filter.category);
+  }
+  if (!filter.building.empty()) {
+    where += " AND building = ?";
+    params.emplace_back(filter.building);
+  }
+  LINLI_ASSIGN_OR_RETURN(storage::Rows count, db.Query("SELECT COUNT(*) FROM tickets" + where, params));
   out.total = count.empty() ? 0 : count[0].Int(0);
+  params.emplace_back(int64_t{per_page});
+  params.emplace_back(int64_t{page - 1} * per_page);
   LINLI_ASSIGN_OR_RETURN(
       storage::Rows rows,
-      db.Query("SELECT number FROM tickets ORDER BY created_at DESC, number DESC "
-               "LIMIT ? OFFSET ?",
-               {int64_t{per_page}, int64_t{page - 1} * per_page}));
-  LINLI_ASSIGN_OR_RETURN(auto names, KnownNames(db, deps.config));
-  for (const auto& row : rows) {
-    LINLI_ASSIGN_OR_RETURN(auto p, Load(db, deps, row.Int(0), names));
-    if (p) out.tickets.push_back(std::move(*p));
-  }
+      db.Query("SELECT number FROM tickets" + where +
+                   " ORDER BY created_at DESC, number DESC LIMIT ? OFFSET ?",
+               params));
+  std::vector<int64_t> numbers;
+  numbers.reserve(rows.size());
+  for (const auto& row : rows) numbers.push_back(row.Int(0));
+  LINLI_ASSIGN_OR_RETURN(out.tickets, LoadPublicTickets(db, deps, numbers));
   return out;
 }
 

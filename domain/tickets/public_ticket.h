@@ -49,7 +49,27 @@ struct PublicTicket {
   std::vector<PublicNote> public_notes;  // oldest first
   std::optional<PublicDeferral> deferral;  // set while deferred, or once a reason was given
   int64_t merged_into = 0;     // 0 = not merged
+  // The resident's latest rating ("satisfied" | "basic" | "unsatisfied", "" = none) and when;
+  // never their comment (their own words).
+  std::string rating;
+  int64_t rated_at_ms = 0;
 };
+
+// Which tickets a board page lists; empty / unset fields match everything.
+struct PublicTicketFilter {
+  std::optional<storage::TicketStatus> status;
+  std::string category;  // a config.categories id
+  std::string building;  // a config.compound.buildings id
+};
+
+// Pure: the filter of a board request's `status`, `category` and `building` parameters ("" =
+// any). kInvalidArgument whose message is the parameter's name ("status", "category",
+// "building") for a value that is not a stored status name, a configured category or a
+// configured building.
+StatusOr<PublicTicketFilter> ParsePublicTicketFilter(const config::Config& config,
+                                                     const std::string& status,
+                                                     const std::string& category,
+                                                     const std::string& building);
 
 // One page of the board, newest first.
 struct PublicTicketPage {
@@ -71,8 +91,16 @@ PublicTicket ToPublicTicket(const Deps& deps, const storage::Ticket& ticket,
 // Loads ticket `number` and its history (masked with KnownNames): nullopt for no such ticket; database errors as is.
 StatusOr<std::optional<PublicTicket>> LoadPublicTicket(storage::Database& db, const Deps& deps,
                                                        int64_t number);
+// The projections of tickets `numbers`, in that order (unknown numbers left out), masked with
+// KnownNames read once; database errors as is.
+StatusOr<std::vector<PublicTicket>> LoadPublicTickets(storage::Database& db, const Deps& deps,
+                                                      const std::vector<int64_t>& numbers);
 // Page `page` (from 1) of `per_page` tickets, newest first (created_at, then number).
 StatusOr<PublicTicketPage> ListPublicTickets(storage::Database& db, const Deps& deps, int page,
+                                             int per_page);
+// The same over the tickets matching `filter`; `total` counts the matching ones.
+StatusOr<PublicTicketPage> ListPublicTickets(storage::Database& db, const Deps& deps,
+                                             const PublicTicketFilter& filter, int page,
                                              int per_page);
 
 }  // namespace linli::domain

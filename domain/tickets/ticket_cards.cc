@@ -24,11 +24,10 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// The card as a message to group `g`. The seam for the photo: `card.photo_ref` is where the
-// media work attaches the picture (an OutboundMessage attachment); today the text says a photo
-// exists and staff open it with 工单 N.
+// The card as a message to group `g`: text only (it is edited as the ticket moves); the text
+// says whether a photo exists, and the photo follows as a reply (ticket_photos.h).
 OutboundMessage CardMessage(const config::GroupConfig& g, const storage::Ticket& t,
-                            [[maybe_unused]] const TicketCard& card, std::string text) {
+                            std::string text) {
   OutboundMessage m;
   m.to = GroupRef(g.channel, g.chat_id);
   m.text = std::move(text);
@@ -72,8 +71,10 @@ std::string RenderTicketCard(const config::Texts& texts, const std::string& l,
        {"category", texts.Get(l, "category." + t.category)},
        {"location", card.location},
        {"description", card.description.empty() ? std::string("-") : card.description},
-       {"photo", card.photo_ref.empty() ? texts.Get(l, "ticket.card_photo_none")
-                                        : texts.Get(l, "ticket.card_photo_yes", {{"number", number}})},
+       {"photo", card.photo_ref.empty()
+                     ? texts.Get(l, "ticket.card_photo_none")
+                     : texts.Get(l, two_way ? "ticket.card_photo_yes" : "ticket.card_photo_yes_robot",
+                                 {{"number", number}})},
        {"status", texts.Get(l, "ticket.status." + storage::NameOf(t.status))},
        {"tier", texts.Get(l, "push.tier." + storage::NameOf(t.tier))}});
   text += "\n" + texts.Get(l, two_way ? "ticket.card_hint_reply" : "ticket.card_hint_robot",
@@ -108,8 +109,8 @@ Status PostTicketCards(storage::Database& db, const Deps& s, const storage::Tick
   for (const auto& g : s.config.groups) {
     if (!TakesTicketCard(g, t)) continue;
     const bool two_way = !SendOnlyChannel(s.config, g.channel);
-    OutboundMessage m = CardMessage(
-        g, t, card, RenderTicketCard(s.texts, s.config.locale, t, card, two_way));
+    OutboundMessage m =
+        CardMessage(g, t, RenderTicketCard(s.texts, s.config.locale, t, card, two_way));
     LINLI_RETURN_IF_ERROR(storage::OutboxStore::Enqueue(db, m, now_ms).status());
   }
   return Status::Ok();
@@ -157,8 +158,7 @@ Status PostEscalationCards(storage::Database& db, const Deps& s, const storage::
   for (const auto& g : s.config.groups) {
     if (!TakesEscalationCard(g, t)) continue;
     const bool two_way = !SendOnlyChannel(s.config, g.channel);
-    OutboundMessage m =
-        CardMessage(g, t, card, RenderTicketCard(s.texts, l, t, card, two_way));
+    OutboundMessage m = CardMessage(g, t, RenderTicketCard(s.texts, l, t, card, two_way));
     LINLI_RETURN_IF_ERROR(storage::OutboxStore::Enqueue(db, m, now_ms).status());
   }
   return Status::Ok();

@@ -12,8 +12,8 @@
 // the unit; a place ticket shows the configured place, never the room), the description through
 // the masking module with KnownNames (domain/common/known_names.h), whether a photo exists, the
 // status and tier and how to act - never the reporter's name, phone or platform id. The photo
-// itself is the seam TicketCard::photo_ref: the card carries the ticket's photo field so the
-// media work can attach it where the card becomes an OutboundMessage (CardMessage in the .cc).
+// itself follows the card as a message of its own, replying to it, once the media worker has
+// fetched it (domain/tickets/ticket_photos.h): the card stays text, so it can be edited.
 //
 // The outbox records each sent card (card_kind kTicketCardKind, card_ref the number;
 // storage/card_store.h), so a reply to it in a two-way group reaches the staff card flow
@@ -44,7 +44,8 @@ inline constexpr const char* kTicketCardKind = "ticket";
 struct TicketCard {
   std::string description;  // the description as MaskForPublic returned it
   std::string location;     // "3号楼2单元", a configured place label, or "-"
-  std::string photo_ref;    // the ticket's photo (platform media id or, later, media path); "" none
+  std::string photo_ref;    // the ticket's photo (platform media id); "" none. The card says
+                            // whether there is one; ticket_photos.h posts the picture
   std::string header;       // "" for the card; an escalation card's first line
 };
 

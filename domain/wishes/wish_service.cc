@@ -14,6 +14,7 @@
 #include "domain/tickets/authority.h"
 #include "domain/volunteers/notice.h"
 #include "domain/volunteers/volunteers.h"
+#include "domain/wishes/public_wish.h"
 #include "domain/wishes/wish_rules.h"
 #include "storage/card_store.h"
 #include "storage/identity_store.h"
@@ -123,16 +124,6 @@ Status PushRequesterSide(storage::Database& db, const Deps& s, const Wish& w,
   if (!r) return Status::Ok();
   args["number"] = Num(w.number);
   return Push(db, *r, s.texts.Get(r->locale, key, args), w.number, now_ms);
-}
-
-// The wish's text as a group may read it: the masking module with the known names and the
-// requester's own name.
-StatusOr<std::string> PublicWishText(storage::Database& db, const Deps& s, const Wish& w) {
-  LINLI_ASSIGN_OR_RETURN(std::vector<std::string> names, KnownNames(db, s.config));
-  if (!w.contact_name.empty()) names.push_back(w.contact_name);
-  std::sort(names.begin(), names.end(),
-            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-  return MaskDoorNumbers(MaskFreeText(w.text, names).text);
 }
 
 // Display names of the helpers holding the wish (active, done or confirmed claims).

@@ -216,7 +216,7 @@ TEST(ValidateWhereTest, EveryFlowMustDeclareWhereItRuns) {
     EXPECT_NE(f.where, Where::kUndeclared) << f.name;
   }
   for (const char* name : {"link", "bind", "bindfor", "unbind", "me", "mydata", "export", "erase",
-                           "rate"}) {
+                           "rate", "login"}) {
     bool found = false;
     for (const auto& f : AllFlows()) {
       if (f.name == name) {

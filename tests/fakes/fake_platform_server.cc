@@ -23,6 +23,13 @@ std::string FakeRequest::param(std::string_view name) const {
   return "";
 }
 
+const FakeFormPart* FakeRequest::part(std::string_view name) const {
+  for (const auto& p : form) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
 FakeResponse FakeResponse::Json(int status, std::string body) {
   FakeResponse r;
   r.status = status;
@@ -70,6 +77,9 @@ void FakePlatformServer::AddRoute(FakeRoute route) {
     request.json = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
     for (const auto& m : req.matches) request.matches.push_back(m.str());
     request.remote_port = req.remote_port;
+    for (const auto& [name, f] : req.files) {
+      request.form.push_back({f.name, f.content, f.filename, f.content_type});
+    }
     const FakeResponse answer = Serve(*r, std::move(request));
     res.status = answer.status;
     for (const auto& [k, v] : answer.headers) res.set_header(k, v);

@@ -47,6 +47,14 @@ namespace linli::testing {
 
 using FakeHeaders = std::vector<std::pair<std::string, std::string>>;
 
+// One part of a multipart/form-data body, as cpp-httplib parsed it.
+struct FakeFormPart {
+  std::string name;
+  std::string content;
+  std::string filename;      // "" for a plain field
+  std::string content_type;  // "" for a plain field
+};
+
 // A request as the fake saw it.
 struct FakeRequest {
   std::string method;  // "GET", "POST", ...
@@ -57,7 +65,12 @@ struct FakeRequest {
   nlohmann::json json;               // `body` parsed; discarded() when it is not JSON
   std::vector<std::string> matches;  // the route pattern's match: [0] the path, [1..] captures
   int remote_port = 0;               // the client's port (which connection it came on)
+  // A multipart/form-data body's parts, in name order (`body` is then empty: the server
+  // parsed it, so a malformed body shows as missing parts).
+  std::vector<FakeFormPart> form;
 
+  // The form part named `name`; nullptr when absent.
+  const FakeFormPart* part(std::string_view name) const;
   // The first header named `name` (case-insensitive), "" when absent.
   std::string header(std::string_view name) const;
   // The first query parameter named `name`, "" when absent.

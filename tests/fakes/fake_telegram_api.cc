@@ -21,6 +21,7 @@ FakeTelegramApi::Request ToRequest(const FakeExchange& e) {
   r.content_type = e.request.header("Content-Type");
   r.raw_body = e.request.body;
   r.body = e.request.json;
+  r.form = e.request.form;
   r.answered_status = e.response.status;
   return r;
 }
@@ -110,7 +111,7 @@ FakeResponse FakeTelegramApi::Answer(const FakeRequest& req) {
               {"file_path", f.path}};
     return FakeResponse::Json(200, json{{"ok", true}, {"result", result}}.dump());
   }
-  if (method == "sendMessage" || method == "editMessageText") {
+  if (method == "sendMessage" || method == "editMessageText" || method == "sendPhoto") {
     int64_t id = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -121,7 +122,10 @@ FakeResponse FakeTelegramApi::Answer(const FakeRequest& req) {
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
     json chat = json::object();
-    if (body.is_object() && body.contains("chat_id")) {
+    if (const FakeFormPart* part = req.part("chat_id")) {  // an upload
+      chat["id"] = part->content;
+      chat["type"] = !part->content.empty() && part->content[0] == '-' ? "supergroup" : "private";
+    } else if (body.is_object() && body.contains("chat_id")) {
       chat["id"] = body["chat_id"];
       const bool negative =
           body["chat_id"].is_number_integer() && body["chat_id"].get<int64_t>() < 0;
@@ -130,6 +134,12 @@ FakeResponse FakeTelegramApi::Answer(const FakeRequest& req) {
     result = {{"message_id", id}, {"date", now}, {"chat", chat}};
     if (body.is_object() && body.contains("text") && body["text"].is_string()) {
       result["text"] = body["text"];
+    }
+    if (method == "sendPhoto") {
+      result["photo"] = json::array({{{"file_id", "sent" + std::to_string(id)},
+                                      {"file_unique_id", "usent" + std::to_string(id)},
+                                      {"width", 1},
+                                      {"height", 1}}});
     }
   }
   return FakeResponse::Json(200, json{{"ok", true}, {"result", result}}.dump(

@@ -3,7 +3,9 @@
 // api.telegram.org, records every request, and can be scripted to fail.
 //
 // Default answers: sendMessage/editMessageText -> {"ok":true,"result":{"message_id":<1, 2,
-// ...>,"date":...,"chat":{...},"text":...}}; any other method -> {"ok":true,"result":true}.
+// ...>,"date":...,"chat":{...},"text":...}}; sendPhoto (JSON with a file id, or a
+// multipart/form-data upload) -> the same with "photo":[{"file_id":"sent<id>",...}] instead of
+// text; any other method -> {"ok":true,"result":true}.
 // A token other than the expected one -> 401 {"ok":false,"error_code":401,
 // "description":"Unauthorized"} and the request is NOT recorded (see unauthorized_count()).
 // Thread-safe; serving, recording and scripting are FakePlatformServer's
@@ -32,6 +34,7 @@ class FakeTelegramApi {
     std::string content_type;
     std::string raw_body;
     nlohmann::json body;      // parsed JSON body; discarded() when not JSON
+    std::vector<FakeFormPart> form;  // a multipart/form-data upload's parts (sendPhoto)
     int answered_status = 0;  // the HTTP status the fake answered with
   };
 

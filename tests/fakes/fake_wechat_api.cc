@@ -10,6 +10,7 @@ namespace {
 
 constexpr char kTokenPath[] = "/cgi-bin/token";
 constexpr char kWecomTokenPath[] = "/cgi-bin/gettoken";
+constexpr char kWebCodePath[] = "/sns/oauth2/access_token";
 constexpr const char* kSendPaths[] = {"/cgi-bin/message/custom/send",
                                       "/cgi-bin/message/template/send", "/cgi-bin/message/send"};
 
@@ -56,6 +57,8 @@ FakeWechatApi::FakeWechatApi(std::string app_id, std::string secret)
   server_.AddRoute({"GET", kWecomTokenPath, nullptr, [this](const FakeRequest& req) {
                       return HandleToken(req.param("corpid"), req.param("corpsecret"), true);
                     }});
+  server_.AddRoute({"GET", kWebCodePath, nullptr,
+                    [this](const FakeRequest& req) { return HandleWebCode(req); }});
   for (const char* path : kSendPaths) {
     server_.AddRoute(
         {"POST", path,
@@ -114,6 +117,40 @@ FakeResponse FakeWechatApi::HandleSend(const FakeRequest& request) {
     answer["msgid"] = next_msgid_++;
   }
   return Answer(0, answer);
+}
+
+std::string FakeWechatApi::IssueWebCode(const std::string& openid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string code = "0" + std::to_string(next_web_code_++) + "WebCodeAbc";
+  web_codes_[code] = openid;
+  return code;
+}
+
+size_t FakeWechatApi::web_code_exchanges() const {
+  return server_.Count([](const FakeExchange& e) { return e.request.path == kWebCodePath; });
+}
+
+FakeResponse FakeWechatApi::HandleWebCode(const FakeRequest& request) {
+  if (request.param("appid") != app_id_ || request.param("secret") != secret_) {
+    return Error(40125, "invalid appsecret");
+  }
+  if (request.param("grant_type") != "authorization_code") return Error(40002, "invalid grant_type");
+  const std::string code = request.param("code");
+  std::string openid;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (used_web_codes_.count(code) != 0) return Error(40163, "code been used");
+    auto it = web_codes_.find(code);
+    if (it == web_codes_.end()) return Error(40029, "invalid code");
+    openid = it->second;
+    web_codes_.erase(it);
+    used_web_codes_.insert(code);
+  }
+  return Answer(0, {{"access_token", "WEB_" + code},
+                    {"expires_in", 7200},
+                    {"refresh_token", "REFRESH_" + code},
+                    {"openid", openid},
+                    {"scope", "snsapi_base"}});
 }
 
 std::vector<FakeWechatApi::Request> FakeWechatApi::requests() const {

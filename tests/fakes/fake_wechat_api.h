@@ -12,6 +12,10 @@
 //        -> {"errcode":0,"errmsg":"ok",...}; a token the fake never issued, or one it was told to
 //           expire -> {"errcode":40001,"errmsg":"invalid credential"} (or 42001 after
 //           ExpireTokens) and the request is recorded with that errcode.
+//   GET  /sns/oauth2/access_token?appid=A&secret=S&code=C&grant_type=authorization_code
+//        (web authorization, snsapi_base) -> {"access_token","expires_in","refresh_token",
+//           "openid","scope":"snsapi_base"} for a code from IssueWebCode, once; a code used
+//           before -> 40163, any other code -> 40029 "invalid code", wrong credentials -> 40125.
 //
 // Every request on these paths is recorded (also the rejected ones), in arrival order.
 // Thread-safe; serving, recording and scripting are FakePlatformServer's
@@ -20,6 +24,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -57,6 +62,10 @@ class FakeWechatApi {
   // Every token issued so far stops working: the next use answers 42001 (expired).
   void ExpireTokens();
 
+  // A fresh web-authorization code that the exchange turns into `openid`, once.
+  std::string IssueWebCode(const std::string& openid);
+  size_t web_code_exchanges() const;  // requests to /sns/oauth2/access_token
+
   std::vector<Request> requests() const;
   std::vector<Request> requests(std::string_view path) const;
   // Calls of `path` that the fake answered with errcode 0.
@@ -75,12 +84,16 @@ class FakeWechatApi {
   FakeResponse HandleToken(const std::string& id, const std::string& secret, bool wecom);
   std::optional<FakeResponse> CheckToken(const std::string& token) const;
   FakeResponse HandleSend(const FakeRequest& request);
+  FakeResponse HandleWebCode(const FakeRequest& request);
 
   const std::string app_id_;
   const std::string secret_;
   mutable std::mutex mu_;
   std::set<std::string> valid_tokens_;
   std::set<std::string> expired_tokens_;
+  std::map<std::string, std::string> web_codes_;  // unused code -> openid
+  std::set<std::string> used_web_codes_;
+  int64_t next_web_code_ = 1;
   int64_t next_token_ = 1;
   int64_t next_msgid_ = 1000;
   FakePlatformServer server_;  // last: stopped before the state its routes use goes

@@ -1,5 +1,7 @@
 #include "tests/fakes/fake_wecom_robot.h"
 
+#include <openssl/evp.h>
+
 #include <optional>
 #include <utility>
 
@@ -15,7 +17,44 @@ FakeResponse Answer(int64_t errcode, const std::string& errmsg) {
   return r;
 }
 
+std::optional<std::string> DecodeBase64(const std::string& text) {
+  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
+  std::string out(text.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  size_t size = static_cast<size_t>(n);
+  if (text.size() >= 1 && text[text.size() - 1] == '=') --size;  // EVP keeps the padding
+  if (text.size() >= 2 && text[text.size() - 2] == '=') --size;
+  out.resize(size);
+  return out;
+}
+
+std::string Md5Hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_md5(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0xF];
+  }
+  return out;
+}
+
+bool JpegOrPng(const std::string& b) {
+  return (b.size() >= 3 && b.compare(0, 3, "\xFF\xD8\xFF") == 0) ||
+         (b.size() >= 8 && b.compare(0, 8, std::string("\x89PNG\r\n\x1a\n", 8)) == 0);
+}
+
 }  // namespace
+
+std::vector<std::string> FakeWecomRobot::images() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return images_;
+}
 
 FakeWecomRobot::FakeWecomRobot(const Clock& clock, std::string key)
     : key_(std::move(key)),
@@ -49,6 +88,24 @@ FakeResponse FakeWecomRobot::HandleSend(const FakeRequest& request) {
              j["text"].value("content", json()).is_string()) {
     content = j["text"]["content"];
     if (content.size() > 2048) return Answer(40058, "content exceed max length 2048");
+  } else if (type == "image" && j.contains("image") && j["image"].is_object() &&
+             j["image"].value("base64", json()).is_string() &&
+             j["image"].value("md5", json()).is_string()) {
+    const auto bytes = DecodeBase64(j["image"]["base64"].get<std::string>());
+    if (!bytes || Md5Hex(*bytes) != j["image"]["md5"].get<std::string>() || !JpegOrPng(*bytes)) {
+      return Answer(40008, "invalid image");
+    }
+    if (bytes->size() > kImageMaxBytes) return Answer(40009, "invalid image size");
+    if (ledger_.CountWithin(std::chrono::minutes(1)) >= kPerMinute) {
+      ledger_.CountRefusal();
+      return Answer(45009, "api freq out of limit");
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      images_.push_back(*bytes);
+    }
+    ledger_.Accept("[image]", request.body);
+    return Answer(0, "ok");
   } else {
     return Answer(40008, "invalid message type");
   }

@@ -98,6 +98,49 @@ TEST_P(OutboxStoreTest, EnqueueStoresTheWholeMessage) {
   EXPECT_FALSE(missing->has_value());
 }
 
+TEST_P(OutboxStoreTest, AnImageMessageComesBackWhole) {
+  OutboundMessage m = To("tg", "-100", "工单 #3 附有现场照片", "-100");
+  m.reply_card_kind = "ticket";
+  m.reply_card_ref = "3";
+  m.image = OutboundImage{"/var/lib/linli/media/ticket-3-1.jpg", "image/jpeg", "AgACphoto",
+                          "tg", "工单 #3 设施维修 的现场照片"};
+  auto found = OutboxStore::Find(*db_, Enqueue(m, 5));
+  ASSERT_TRUE(found.ok() && found->has_value());
+  const OutboundMessage& got = (*found)->message;
+  EXPECT_EQ(got.text, m.text);
+  EXPECT_EQ(got.reply_card_kind, "ticket");
+  EXPECT_EQ(got.reply_card_ref, "3");
+  EXPECT_TRUE(got.reply_to.empty());
+  ASSERT_TRUE(got.image.has_value());
+  EXPECT_EQ(got.image->path, "/var/lib/linli/media/ticket-3-1.jpg");
+  EXPECT_EQ(got.image->content_type, "image/jpeg");
+  EXPECT_EQ(got.image->platform_ref, "AgACphoto");
+  EXPECT_EQ(got.image->ref_channel, "tg");
+  EXPECT_EQ(got.image->caption, "工单 #3 设施维修 的现场照片");
+  // A message without them has none, and its payload does not mention them.
+  const int64_t plain = Enqueue(To("tg", "-100", "text"), 6);
+  auto text = OutboxStore::Find(*db_, plain);
+  ASSERT_TRUE(text.ok() && text->has_value());
+  EXPECT_FALSE((*text)->message.image.has_value());
+  EXPECT_TRUE((*text)->message.reply_card_kind.empty());
+  auto payload = db_->Query("SELECT payload FROM outbox WHERE id = ?", {plain});
+  ASSERT_TRUE(payload.ok() && !payload->empty());
+  EXPECT_EQ((*payload)[0].Text(0).find("image"), std::string::npos);
+}
+
+// Rows written before images existed (no "image", "reply_card_*" keys) still read.
+TEST_P(OutboxStoreTest, AnOldRowWithoutImageFieldsStillReads) {
+  const int64_t id = Enqueue(To("tg", "-100", "x"), 1);
+  ASSERT_TRUE(db_->Exec("UPDATE outbox SET payload = ? WHERE id = ?",
+                        {std::string(R"({"kind":"text","text":"旧消息","reply_to":"9"})"), id})
+                  .ok());
+  auto found = OutboxStore::Find(*db_, id);
+  ASSERT_TRUE(found.ok() && found->has_value()) << found.status().ToString();
+  EXPECT_EQ((*found)->message.text, "旧消息");
+  EXPECT_EQ((*found)->message.reply_to, "9");
+  EXPECT_FALSE((*found)->message.image.has_value());
+}
+
 TEST_P(OutboxStoreTest, InvalidUtf8IsStoredReplacedRatherThanFailing) {
   const int64_t id = Enqueue(To("tg", "u1", std::string("bad \xff\xfe bytes")), 1);
   auto found = OutboxStore::Find(*db_, id);

@@ -4,7 +4,12 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -91,6 +96,92 @@ TEST_F(TelegramLoopbackTest, SendMessageReachesApiAndReturnsMessageId) {
   EXPECT_EQ(reqs[0].body["reply_markup"],
             json::parse(R"({"inline_keyboard":[[{"text":"赞成","callback_data":"v:42:y"},
                                                  {"text":"反对","callback_data":"v:42:n"}]]})"));
+}
+
+// Issue 11: a ticket's photo to a staff group - uploaded where the photo came in over another
+// channel (the fake parses the multipart body like Telegram would), by file id where it came
+// in over this bot, and as the text where the file is gone.
+class TelegramPhotoLoopbackTest : public TelegramLoopbackTest {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("linli_tg_photo_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string File(const std::string& bytes) {
+    const auto path = dir_ / "ticket-7-1.jpg";
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path.string();
+  }
+  static OutboundMessage Photo(const std::string& path, const std::string& ref_channel) {
+    OutboundMessage m = Text("-1001234567890", "工单 #7 附有现场照片：照片见控制台");
+    m.reply_to = "41";
+    m.image = OutboundImage{path, "image/jpeg", "AgACphoto", ref_channel, "工单 #7 设施维修"};
+    return m;
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(TelegramPhotoLoopbackTest, UploadsTheFileWhenItCameFromAnotherChannel) {
+  auto adapter = Make(kToken);
+  std::string bytes = "\xFF\xD8\xFF\xE0";
+  bytes.resize(5000, '\x7f');
+  bytes[100] = '\0';
+  const SendResult r = adapter->Send(Photo(File(bytes), "wecom-app"));
+  ASSERT_EQ(r.outcome, SendResult::Outcome::kSent) << r.error;
+  EXPECT_EQ(r.platform_message_id, std::to_string(api_.last_message_id()));
+  const auto reqs = api_.requests("sendPhoto");
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].content_type.rfind("multipart/form-data; boundary=", 0), 0u);
+  const auto* photo = [&]() -> const testing::FakeFormPart* {
+    for (const auto& p : reqs[0].form) {
+      if (p.name == "photo") return &p;
+    }
+    return nullptr;
+  }();
+  ASSERT_NE(photo, nullptr);
+  EXPECT_TRUE(photo->content == bytes);
+  EXPECT_EQ(photo->filename, "photo.jpg");
+  EXPECT_EQ(photo->content_type, "image/jpeg");
+  std::map<std::string, std::string> fields;
+  for (const auto& p : reqs[0].form) fields[p.name] = p.content;
+  EXPECT_EQ(fields["chat_id"], "-1001234567890");
+  EXPECT_EQ(fields["caption"], "工单 #7 设施维修");
+  EXPECT_EQ(json::parse(fields["reply_parameters"])["message_id"], 41);
+  EXPECT_TRUE(api_.requests("sendMessage").empty());
+}
+
+TEST_F(TelegramPhotoLoopbackTest, ReusesTheFileIdOfThisBotAndUploadsIfItIsRefused) {
+  auto adapter = Make(kToken);
+  const std::string path = File(std::string("\xFF\xD8\xFF\xE0jpeg", 8));
+  SendResult r = adapter->Send(Photo(path, "tg"));
+  ASSERT_EQ(r.outcome, SendResult::Outcome::kSent) << r.error;
+  auto reqs = api_.requests("sendPhoto");
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].body["photo"], "AgACphoto");  // JSON, no upload
+  EXPECT_EQ(reqs[0].body["reply_parameters"]["message_id"], 41);
+  EXPECT_TRUE(reqs[0].form.empty());
+  api_.FailNext("sendPhoto", 1, 400,
+                R"({"ok":false,"error_code":400,"description":"Bad Request: wrong file identifier"})");
+  r = adapter->Send(Photo(path, "tg"));
+  ASSERT_EQ(r.outcome, SendResult::Outcome::kSent) << r.error;
+  EXPECT_EQ(r.requests, 2);
+  reqs = api_.requests("sendPhoto");
+  ASSERT_EQ(reqs.size(), 3u);
+  EXPECT_FALSE(reqs[2].form.empty());  // the upload after the refusal
+}
+
+TEST_F(TelegramPhotoLoopbackTest, AMissingFileSendsTheTextInstead) {
+  auto adapter = Make(kToken);
+  const SendResult r = adapter->Send(Photo((dir_ / "gone.jpg").string(), "wecom-app"));
+  ASSERT_EQ(r.outcome, SendResult::Outcome::kSent) << r.error;
+  EXPECT_TRUE(api_.requests("sendPhoto").empty());
+  const auto texts = api_.requests("sendMessage");
+  ASSERT_EQ(texts.size(), 1u);
+  EXPECT_EQ(texts[0].body["text"], "工单 #7 附有现场照片：照片见控制台");
+  EXPECT_EQ(texts[0].body["reply_parameters"]["message_id"], 41);
 }
 
 TEST_F(TelegramLoopbackTest, ScriptedFailuresMapToOutcomes) {

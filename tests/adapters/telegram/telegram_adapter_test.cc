@@ -98,6 +98,15 @@ TEST_F(TelegramAdapterTest, ConfigErrorsNameChannelAndField) {
   c = Channel();
   c.fields["timeout_ms"] = "soon";
   expect_error(c, "channels[tg].timeout_ms");
+  // How old a Mini App's initData may be (the resident page, web/me_channels.h).
+  for (const char* bad : {"59", "604801", "an hour"}) {
+    c = Channel();
+    c.fields["webapp_max_age_s"] = bad;
+    expect_error(c, "channels[tg].webapp_max_age_s: must be an integer in 60..604800");
+  }
+  c = Channel();
+  c.fields["webapp_max_age_s"] = "3600";
+  EXPECT_TRUE(TelegramAdapter::Create(c, deps_).ok());
 
   c = Channel();
   c.fields["secret_token"] = std::string(256, 'a');

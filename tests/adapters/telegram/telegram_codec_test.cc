@@ -295,6 +295,74 @@ TEST(TelegramEncodeTest, AnEditBecomesEditMessageText) {
   EXPECT_EQ(EncodeSend(m).status().code(), StatusCode::kInvalidArgument);
 }
 
+OutboundMessage Photo(std::string chat_id) {
+  OutboundMessage m = Text(std::move(chat_id), "工单 #7 附有现场照片：照片见控制台");
+  m.image = OutboundImage{"/media/ticket-7-1.jpg", "image/jpeg", "AgACphoto-large", "tg",
+                          "工单 #7 设施维修 的现场照片"};
+  return m;
+}
+
+// Issue 11: a ticket's photo follows its card by the platform's own file id.
+TEST(TelegramEncodeTest, APhotoByFileIdIsSendPhotoJson) {
+  OutboundMessage m = Photo("-100123");
+  m.reply_to = "41";
+  auto call = EncodeSendPhotoById(m);
+  ASSERT_TRUE(call.ok()) << call.status().ToString();
+  EXPECT_EQ(call->method, "sendPhoto");
+  EXPECT_EQ(call->content_type, "application/json");
+  const json body = json::parse(call->body);
+  EXPECT_EQ(body["chat_id"], -100123);
+  EXPECT_EQ(body["photo"], "AgACphoto-large");
+  EXPECT_EQ(body["caption"], "工单 #7 设施维修 的现场照片");
+  EXPECT_EQ(body["reply_parameters"]["message_id"], 41);
+  EXPECT_EQ(body["reply_parameters"]["allow_sending_without_reply"], true);
+  EXPECT_FALSE(body.contains("text"));
+  m.image->caption.clear();
+  m.reply_to.clear();
+  const json bare = json::parse(EncodeSendPhotoById(m)->body);
+  EXPECT_FALSE(bare.contains("caption"));
+  EXPECT_FALSE(bare.contains("reply_parameters"));
+  m.image->platform_ref.clear();
+  EXPECT_EQ(EncodeSendPhotoById(m).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(EncodeSendPhotoById(Text("-100123", "x")).status().code(),
+            StatusCode::kInvalidArgument);  // no image
+}
+
+TEST(TelegramEncodeTest, APhotoUploadIsMultipartWithTheBytes) {
+  OutboundMessage m = Photo("-100123");
+  m.reply_to = "41";
+  const std::string bytes("\xFF\xD8\xFF\xE0\x00\x10JFIF\r\n--x\x00end", 17);
+  auto call = EncodeSendPhotoUpload(m, bytes);
+  ASSERT_TRUE(call.ok()) << call.status().ToString();
+  EXPECT_EQ(call->method, "sendPhoto");
+  const std::string boundary = MultipartBoundary(bytes);
+  EXPECT_EQ(bytes.find(boundary), std::string::npos);
+  EXPECT_EQ(call->content_type, "multipart/form-data; boundary=" + boundary);
+  const std::string d = "--" + boundary + "\r\n";
+  const std::string expected =
+      d + "Content-Disposition: form-data; name=\"chat_id\"\r\n\r\n-100123\r\n" +
+      d + "Content-Disposition: form-data; name=\"caption\"\r\n\r\n工单 #7 设施维修 的现场照片\r\n" +
+      d + "Content-Disposition: form-data; name=\"reply_parameters\"\r\n\r\n" +
+      R"({"allow_sending_without_reply":true,"message_id":41})" + "\r\n" +
+      d + "Content-Disposition: form-data; name=\"photo\"; filename=\"photo.jpg\"\r\n" +
+      "Content-Type: image/jpeg\r\n\r\n" + bytes + "\r\n--" + boundary + "--\r\n";
+  EXPECT_TRUE(call->body == expected) << call->body;
+  m.image->content_type = "image/png";
+  EXPECT_NE(EncodeSendPhotoUpload(m, bytes)->body.find("filename=\"photo.png\""),
+            std::string::npos);
+  EXPECT_EQ(EncodeSendPhotoUpload(m, "").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(EncodeSendPhotoUpload(m, std::string(kMaxPhotoUploadBytes + 1, 'x')).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(TelegramEncodeTest, TheBoundaryNeverOccursInTheFile) {
+  const std::string first = MultipartBoundary("");
+  const std::string tricky = "a" + first + "b" + first + "x";
+  const std::string b = MultipartBoundary(tricky);
+  EXPECT_EQ(tricky.find(b), std::string::npos);
+  EXPECT_EQ(MultipartBoundary(tricky), b);  // deterministic
+}
+
 TEST(TelegramEncodeTest, ShortLabelsThreePerRow) {
   OutboundMessage m = Text("1", "请选择类别");
   for (const auto& [label, payload] :

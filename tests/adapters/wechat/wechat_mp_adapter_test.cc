@@ -148,6 +148,11 @@ TEST_F(WechatMpAdapterTest, ConfigErrorsNameChannelAndField) {
     c.api_base = "ftp://x";
     cases.push_back({c, "channels[wx].api_base: must start with https:// or http://"});
   }
+  {
+    auto c = Channel();
+    c.fields["oauth_base"] = "open.weixin.qq.com";  // the resident page's authorize host
+    cases.push_back({c, "channels[wx].oauth_base: must start with https:// or http://"});
+  }
   for (const auto& c : cases) {
     auto a = CreateAdapter(c.channel, AdapterDeps{clock_, http_});
     ASSERT_FALSE(a.ok()) << c.message;

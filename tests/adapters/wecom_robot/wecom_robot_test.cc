@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "adapters/registry.h"
@@ -65,6 +69,18 @@ TEST(WecomRobotCodecTest, Answers) {
   EXPECT_EQ(InterpretReply(404, "").outcome, Outcome::kPermanent);
 }
 
+// A 20-byte PNG start; md5 and base64 computed independently (Python hashlib/base64).
+const std::string kPng("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01", 20);
+
+TEST(WecomRobotCodecTest, ImageBodyCarriesBase64AndMd5OfTheRawBytes) {
+  const auto body = nlohmann::json::parse(RenderImage(kPng));
+  EXPECT_EQ(body["msgtype"], "image");
+  EXPECT_EQ(body["image"]["base64"], "iVBORw0KGgoAAAANSUhEUgAAAAE=");
+  EXPECT_EQ(body["image"]["md5"], "57dcf3cc886c35b4243e1ab6935ab7ea");
+  EXPECT_EQ(body.size(), 2u);
+  EXPECT_EQ(kImageMaxBytes, 2u * 1024 * 1024);
+}
+
 class WecomRobotTest : public ::testing::Test {
  protected:
   std::unique_ptr<Adapter> Make(const std::string& key) {
@@ -85,11 +101,73 @@ class WecomRobotTest : public ::testing::Test {
     return m;
   }
 
+  // A file with `bytes` in a directory of the test's own; its path.
+  std::string File(const std::string& name, const std::string& bytes) {
+    if (dir_.empty()) {
+      dir_ = std::filesystem::temp_directory_path() /
+             ("linli_wecom_robot_" + std::to_string(::getpid()) + "_" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+      std::filesystem::create_directories(dir_);
+    }
+    const auto path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path.string();
+  }
+  static OutboundMessage Photo(const std::string& path, const std::string& type) {
+    OutboundMessage m = Message("工单 #12（设施维修）附有现场照片：照片见控制台");
+    m.image = OutboundImage{path, type, "AgACphoto", "tg", "工单 #12 设施维修 的现场照片"};
+    return m;
+  }
+  void TearDown() override {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
   testing::FakeClock clock_;
   testing::LoopbackHttpClient http_;
   AdapterDeps deps_{clock_, http_};
   testing::FakeWecomRobot robot_{clock_, "good-key"};
+  std::filesystem::path dir_;
 };
+
+TEST_F(WecomRobotTest, SendsAPhotoAsAnImageMessage) {
+  auto a = Make("good-key");
+  ASSERT_NE(a, nullptr);
+  const OutboundMessage m = Photo(File("p.png", kPng), "image/png");
+  EXPECT_EQ(a->RequestsFor(m), 1);
+  const auto r = a->Send(m);
+  EXPECT_EQ(r.outcome, Outcome::kSent) << r.error;
+  EXPECT_EQ(r.requests, 1);
+  ASSERT_EQ(robot_.images().size(), 1u);  // the fake checked the md5 against the bytes
+  EXPECT_EQ(robot_.images()[0], kPng);
+  ASSERT_EQ(robot_.delivered().size(), 1u);
+  EXPECT_EQ(robot_.delivered()[0].text, "[image]");
+}
+
+TEST_F(WecomRobotTest, APhotoWeComCannotTakeGoesAsItsText) {
+  auto a = Make("good-key");
+  ASSERT_NE(a, nullptr);
+  std::string big = "\xFF\xD8\xFF\xE0";
+  big.resize(kImageMaxBytes + 1, 'x');  // one byte over 2 MB
+  std::string gif = "GIF89a";
+  gif.resize(64, '\0');
+  std::string at_cap = "\xFF\xD8\xFF\xE0";
+  at_cap.resize(kImageMaxBytes, 'y');  // exactly 2 MB: still an image
+  const std::vector<OutboundMessage> fallbacks = {
+      Photo(File("big.jpg", big), "image/jpeg"), Photo(File("a.gif", gif), "image/gif"),
+      Photo((dir_ / "missing.jpg").string(), "image/jpeg")};
+  for (const auto& m : fallbacks) {
+    const auto r = a->Send(m);
+    EXPECT_EQ(r.outcome, Outcome::kSent) << r.error;
+  }
+  ASSERT_EQ(robot_.delivered().size(), 3u);
+  for (const auto& d : robot_.delivered()) {
+    EXPECT_EQ(d.text, "工单 #12（设施维修）附有现场照片：照片见控制台");
+  }
+  EXPECT_TRUE(robot_.images().empty());
+  EXPECT_EQ(a->Send(Photo(File("cap.jpg", at_cap), "image/jpeg")).outcome, Outcome::kSent);
+  ASSERT_EQ(robot_.images().size(), 1u);
+  EXPECT_EQ(robot_.images()[0].size(), kImageMaxBytes);
+}
 
 TEST_F(WecomRobotTest, SendsMarkdownAndIsSendOnly) {
   auto a = Make("good-key");

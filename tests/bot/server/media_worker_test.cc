@@ -253,5 +253,66 @@ TEST_F(MediaWorkerTest, StartRecoversRowsLeftFetching) {
   EXPECT_EQ(Row(id).state, storage::MediaState::kFetched);
 }
 
+// The fetched hook (how a photo reaches the staff groups, domain/tickets/ticket_photos.h) runs
+// in the transaction that marks the row fetched, once per row: not for a refused or failed
+// fetch, not again on a later pass, and its error rolls the mark back.
+class MediaWorkerHookTest : public MediaWorkerTest {
+ protected:
+  void UseHook(Status answer) {
+    worker_ = std::make_unique<MediaWorker>(
+        *queue_, clock_, options_,
+        [this](const std::string& ch) -> Adapter* { return ch == "tg" ? tg_.get() : nullptr; },
+        1000,
+        [this, answer](storage::Database& db, const storage::MediaItem& item, int64_t now_ms) {
+          // Inside the mark's transaction: the row reads as fetched already.
+          auto row = storage::MediaStore::Find(db, item.id);
+          EXPECT_TRUE(row.ok() && row->has_value() &&
+                      (*row)->state == storage::MediaState::kFetched);
+          seen_.push_back(item);
+          seen_at_.push_back(now_ms);
+          return answer;
+        },
+        [this] { ++after_; });
+  }
+  std::vector<storage::MediaItem> seen_;
+  std::vector<int64_t> seen_at_;
+  int after_ = 0;
+};
+
+TEST_F(MediaWorkerHookTest, RunsOnceForAFetchedPhotoWithTheStoredRow) {
+  UseHook(Status::Ok());
+  api_.AddFile("AgACphoto", Jpeg(900));
+  api_.AddFile("html", "<html>not a photo</html>", "image/jpeg");
+  const int64_t id = Queue(21, "AgACphoto");
+  Queue(22, "html");     // refused: no hook
+  Queue(23, "missing");  // failed permanently: no hook
+  EXPECT_EQ(RunOnce(), 3);
+  ASSERT_EQ(seen_.size(), 1u);
+  EXPECT_EQ(seen_[0].id, id);
+  EXPECT_EQ(seen_[0].ticket_id, 21);
+  EXPECT_EQ(seen_[0].channel, "tg");
+  EXPECT_EQ(seen_[0].platform_ref, "AgACphoto");
+  EXPECT_EQ(seen_[0].local_path, Row(id).local_path);
+  EXPECT_EQ(seen_[0].content_type, "image/jpeg");
+  EXPECT_EQ(seen_[0].bytes, 900);
+  EXPECT_EQ(seen_at_[0], clock_.NowMillis());
+  EXPECT_EQ(after_, 1);
+  // A later pass (or a restart: the row is fetched, never claimed again) runs nothing more.
+  EXPECT_EQ(RunOnce(), 0);
+  ASSERT_TRUE(worker_->Start().ok());
+  worker_->Stop();
+  EXPECT_EQ(seen_.size(), 1u);
+}
+
+TEST_F(MediaWorkerHookTest, AHookErrorRollsTheMarkBack) {
+  UseHook(Status::Internal("disk on fire"));
+  api_.AddFile("AgACphoto", Jpeg(900));
+  const int64_t id = Queue(24, "AgACphoto");
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(seen_.size(), 1u);
+  EXPECT_EQ(Row(id).state, storage::MediaState::kFetching);  // fetched again at the next start
+  EXPECT_EQ(after_, 0);
+}
+
 }  // namespace
 }  // namespace linli

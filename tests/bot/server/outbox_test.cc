@@ -140,6 +140,57 @@ TEST_F(OutboxTest, SentCardsAreRecordedWithTheirPlatformMessageId) {
   EXPECT_EQ(cards, 1);
 }
 
+// Issue 11: a ticket's photo replies to the ticket's card in its group. The card goes first
+// (one destination in order) and is recorded; the photo's reply_to is filled at send time from
+// that record - the card of that group, not of another one; none known: no reply.
+TEST_F(OutboxTest, AReplyToACardGetsTheCardsMessageIdAtSendTime) {
+  OutboundMessage other_card;
+  other_card.to = {"tg", "group-8", "group-8", ChatType::kGroup};
+  other_card.text = "工单 #5";
+  other_card.card_kind = "ticket";
+  other_card.card_ref = "5";
+  OutboundMessage card = other_card;
+  card.to = {"tg", "group-9", "group-9", ChatType::kGroup};
+  OutboundMessage photo;
+  photo.to = card.to;
+  photo.text = "工单 #5 附有现场照片";
+  photo.reply_card_kind = "ticket";
+  photo.reply_card_ref = "5";
+  photo.image = OutboundImage{"/m/ticket-5-1.jpg", "image/jpeg", "AgAC", "tg", "工单 #5"};
+  OutboundMessage orphan = photo;
+  orphan.to = {"tg", "group-7", "group-7", ChatType::kGroup};  // no card there
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+    LINLI_RETURN_IF_ERROR(storage::OutboxStore::Enqueue(db, other_card, clock_.NowMillis()).status());
+    LINLI_RETURN_IF_ERROR(storage::OutboxStore::Enqueue(db, card, clock_.NowMillis()).status());
+    LINLI_RETURN_IF_ERROR(storage::OutboxStore::Enqueue(db, photo, clock_.NowMillis()).status());
+    return storage::OutboxStore::Enqueue(db, orphan, clock_.NowMillis()).status();
+  }).ok());
+  for (int i = 0; i < 4 && tg_.sent().size() < 4; ++i) RunOnce();
+  ASSERT_EQ(tg_.sent().size(), 4u);
+  const OutboundMessage* sent_photo = nullptr;
+  const OutboundMessage* sent_orphan = nullptr;
+  const std::vector<OutboundMessage> sent = tg_.sent();
+  for (const auto& m : sent) {
+    if (m.image && m.to.chat_id == "group-9") sent_photo = &m;
+    if (m.image && m.to.chat_id == "group-7") sent_orphan = &m;
+  }
+  ASSERT_NE(sent_photo, nullptr);
+  ASSERT_NE(sent_orphan, nullptr);
+  std::vector<storage::CardRef> cards;
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
+    LINLI_ASSIGN_OR_RETURN(cards, storage::CardStore::ForRef(db, "ticket", "5"));
+    return Status::Ok();
+  }).ok());
+  std::string card_id, other_id;
+  for (const auto& c : cards) (c.chat_id == "group-9" ? card_id : other_id) = c.platform_message_id;
+  ASSERT_FALSE(card_id.empty());
+  ASSERT_FALSE(other_id.empty());
+  ASSERT_NE(card_id, other_id);
+  EXPECT_EQ(sent_photo->reply_to, card_id);
+  EXPECT_EQ(sent_photo->image->path, "/m/ticket-5-1.jpg");
+  EXPECT_TRUE(sent_orphan->reply_to.empty());
+}
+
 TEST_F(OutboxTest, RetriesWithExponentialBackoff) {
   const int64_t id = Enqueue("c1", "hello");
   tg_.Script({SendResult::Retry("500"), SendResult::Retry("500")});

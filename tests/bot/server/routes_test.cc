@@ -149,11 +149,28 @@ TEST_F(RoutesTest, WithoutAKeyTheBearerRoutesAreNotThere) {
   EXPECT_EQ(Call(t, Req("GET", "/healthz")).status, 200);
 }
 
-TEST_F(RoutesTest, StaffSessionRoutesAreRefusedUntilThereAreSessions) {
+// Issue 12: without the console's cookie a staff route answers 303 to the sign-in page (it
+// was 401 before there were sessions); a bearer key is no session.
+TEST_F(RoutesTest, StaffSessionRoutesSendStrangersToTheSigninPage) {
   RouteTable t = Table();
   rec_.last.clear();
-  EXPECT_EQ(Call(t, Req("GET", "/console", Bearer())).status, 401);
+  HttpResponse r = Call(t, Req("GET", "/console", Bearer()));
+  EXPECT_EQ(r.status, 303);
+  std::string location;
+  for (const auto& [k, v] : r.headers) {
+    if (k == "Location") location = v;
+  }
+  EXPECT_EQ(location, "/console/signin");
   EXPECT_EQ(rec_.last, "");
+  HttpRequest other = Req("GET", "/console");
+  other.headers["Cookie"] = "linli_me=abc; linli_staff=";
+  EXPECT_EQ(Call(t, other).status, 303);
+  EXPECT_EQ(rec_.last, "");
+  // With the cookie the handler runs (and checks the session in the database itself).
+  HttpRequest with = Req("GET", "/console");
+  with.headers["Cookie"] = "linli_staff=sometoken";
+  EXPECT_EQ(Call(t, with).status, 200);
+  EXPECT_EQ(rec_.last, "console");
 }
 
 TEST_F(RoutesTest, MalformedTablesAreRefused) {

@@ -78,5 +78,15 @@ TEST(MaskingTest, DoorNumbersAreMaskedTheBuildingKept) {
   EXPECT_EQ(MaskDoorNumbers(""), "");
 }
 
+TEST(MaskingTest, YearsAndDatesAreNoDoorNumbers) {
+  EXPECT_EQ(MaskDoorNumbers("预计2027年3月完成"), "预计2027年3月完成");
+  EXPECT_EQ(MaskDoorNumbers("2026-12-01 前更换"), "2026-12-01 前更换");
+  EXPECT_EQ(MaskDoorNumbers("2026-12 排期"), "2026-12 排期");
+  // Not dates: a month 13, a building-unit-room, a room written alone.
+  EXPECT_EQ(MaskDoorNumbers("2026-13"), "****-**");
+  EXPECT_EQ(MaskDoorNumbers("1-2-2026"), "*-*-****");
+  EXPECT_EQ(MaskDoorNumbers("住2026"), "住****");
+}
+
 }  // namespace
 }  // namespace linli::domain

@@ -78,7 +78,8 @@ TEST_F(PublicTicketTest, PublicNoteIsPublishedMaskedAndKeptAsTyped) {
 
   const domain::PublicTicket p = Public(1);
   ASSERT_EQ(p.public_notes.size(), 1u);
-  EXPECT_EQ(p.public_notes[0].note, "已联系业主张** 138****5678");
+  // Published: door-number masking follows (issue 12), which stars the phone's kept digits too.
+  EXPECT_EQ(p.public_notes[0].note, "已联系业主张** ***********");
 
   // The internal record keeps what was typed.
   auto events = storage::TicketStore::Events(h_.db(), h_.Ticket(1).id);
@@ -122,8 +123,8 @@ TEST_F(PublicTicketTest, DeferralAndSummaryAreMaskedWithANotice) {
   const domain::PublicTicket p = Public(1);
   ASSERT_TRUE(p.deferral.has_value());
   EXPECT_EQ(p.deferral->reason, "欧***不同意施工");
-  EXPECT_EQ(p.deferral->plan, "王**联系139****1111协调");
-  EXPECT_EQ(p.public_summary, "身份证110*************34的业主已确认");
+  EXPECT_EQ(p.deferral->plan, "王**联系***********协调");
+  EXPECT_EQ(p.public_summary, "身份证****************34的业主已确认");
   // Stored as typed.
   EXPECT_EQ(h_.Ticket(1).deferred_reason, "欧阳娜娜不同意施工");
   for (const auto& m : h_.TakeOutbox()) {

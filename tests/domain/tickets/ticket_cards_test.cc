@@ -67,6 +67,19 @@ TEST_F(RenderTicketCardTest, RobotCardsTellTheCommandWithTheNumber) {
   EXPECT_TRUE(Has(en, "/accept 42")) << en;
 }
 
+TEST_F(RenderTicketCardTest, ARobotCardWithAPhotoSaysItFollowsNotACommandNobodyCanSend) {
+  domain::TicketCard card;
+  card.location = "3号楼";
+  card.photo_ref = ticket_.photo_ref;
+  const std::string robot = domain::RenderTicketCard(texts_, "zh-CN", ticket_, card, false);
+  EXPECT_TRUE(Has(robot, "照片：有（随后发送")) << robot;
+  EXPECT_FALSE(Has(robot, "发送“工单 42”查看")) << robot;  // a robot group cannot send it
+  const std::string chat = domain::RenderTicketCard(texts_, "zh-CN", ticket_, card, true);
+  EXPECT_TRUE(Has(chat, "发送“工单 42”查看")) << chat;
+  const std::string en = domain::RenderTicketCard(texts_, "en", ticket_, card, false);
+  EXPECT_TRUE(Has(en, "yes (sent next")) << en;
+}
+
 TEST_F(RenderTicketCardTest, PlaceTicketsShowTheConfiguredPlaceOnly) {
   config::Config c = DemoConfig();
   c.compound.places.push_back({"south_gate", "南门"});
