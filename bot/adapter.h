@@ -108,9 +108,22 @@ class Adapter {
   // passive replies). Otherwise the router puts them into the outbox.
   virtual bool passive_replies() const { return false; }
 
+  // True if the acknowledgement of `message` may carry all of `replies` although the platform
+  // also takes sends (Telegram executes one Bot API call given as the webhook's response):
+  // a turn's reply then costs no outbox row and no second request. Only for replies nothing
+  // refers to later (no card, no edit, no picture) and that need no pacing. The router asks
+  // only when passive_replies() is false, and answers in the ack only when nothing is still
+  // queued for the conversation (its messages keep their order). Default false. Cheap,
+  // deterministic, thread-safe.
+  virtual bool MayAnswerInAck(const InboundMessage& /*message*/,
+                              const std::vector<OutboundMessage>& /*replies*/) const {
+    return false;
+  }
+
   // The HTTP response acknowledging a processed turn. `replies` is non-empty only when
-  // passive_replies(). Must be deterministic for the same inputs: a redelivered request is
-  // answered with the stored response of the first delivery.
+  // passive_replies(), or when MayAnswerInAck(message, replies) said so. Must be
+  // deterministic for the same inputs: a redelivered request is answered with the stored
+  // response of the first delivery.
   virtual HttpResponse RenderAck(const InboundMessage& message,
                                  const std::vector<OutboundMessage>& replies) = 0;
 

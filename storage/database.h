@@ -62,6 +62,17 @@ class Database {
   virtual Status RollbackToSavepoint(std::string_view name) = 0;
   virtual bool in_transaction() const = 0;
 
+  // Durability split from COMMIT, for a group commit that syncs while the next batch runs:
+  // when commit_needs_sync() is true, Commit() returns once the transaction is committed
+  // (visible, and surviving a crash of this process) but maybe before it is on stable storage,
+  // and Sync() makes every transaction committed so far durable (surviving power loss).
+  // Sync() is thread-safe and may run on another thread than the connection's owner, while
+  // the owner goes on. When false (the default), Commit() is durable by itself and Sync() is
+  // a no-op. Errors of Sync(): kInternal naming the file (the disk refused the flush: what
+  // was committed since the last good Sync() may be lost on power loss).
+  virtual bool commit_needs_sync() const { return false; }
+  virtual Status Sync() { return Status::Ok(); }
+
   // "sqlite" or "postgres": lets migrations pick dialect-specific DDL where they must.
   virtual std::string dialect() const = 0;
 };

@@ -255,6 +255,15 @@ Status OutboxStore::MarkDeferred(Database& db, int64_t id, const std::string& er
                        {error, id});
 }
 
+StatusOr<bool> OutboxStore::HasUnsent(Database& db, const std::string& channel,
+                                      const std::string& chat_id) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows, db.Query("SELECT 1 FROM outbox WHERE channel = ? AND chat_id = ? AND status IN "
+                          "('pending', 'sending', 'deferred') LIMIT 1",
+                          {channel, chat_id}));
+  return !rows.empty();
+}
+
 StatusOr<int64_t> OutboxStore::ReleaseDeferred(Database& db, const std::string& channel,
                                                const std::string& user_id, int64_t now_ms) {
   LINLI_RETURN_IF_ERROR(

@@ -46,6 +46,10 @@ class OutboxStore {
   static Status MarkFailed(Database& db, int64_t id, const std::string& error);
   // Parked until the user next contacts us (ReleaseDeferred).
   static Status MarkDeferred(Database& db, int64_t id, const std::string& error);
+  // True if a message to (channel, chat_id) is still to be sent (pending, sending or
+  // deferred): a reply that would bypass the outbox must then queue behind it.
+  static StatusOr<bool> HasUnsent(Database& db, const std::string& channel,
+                                  const std::string& chat_id);
   // Deferred messages of (channel, user) become pending, due now. Returns how many.
   static StatusOr<int64_t> ReleaseDeferred(Database& db, const std::string& channel,
                                            const std::string& user_id, int64_t now_ms);

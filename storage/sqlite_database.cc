@@ -7,7 +7,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -62,13 +68,134 @@ std::string Abbrev(std::string_view sql) {
   return s;
 }
 
+// WAL checkpoints on a connection of their own, on a thread of their own, so that copying the
+// WAL into the database (and its two fsyncs) never runs inside the writer's COMMIT. The
+// writer's WAL hook wakes it when the WAL holds kCheckpointFrames or more. PASSIVE: it never
+// waits for or blocks the writer; a checkpoint that could not finish is simply retried at the
+// next wake-up.
+class Checkpointer {
+ public:
+  static constexpr int kCheckpointFrames = 1000;  // SQLite's own autocheckpoint default
+
+  // Opens the second connection. nullptr (logged) when it cannot: the writer then keeps
+  // SQLite's autocheckpoint.
+  static std::unique_ptr<Checkpointer> Start(const std::string& path, int busy_timeout_ms) {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    if (rc != SQLITE_OK) {
+      internal::Logger()->warn("sqlite: no background checkpoints for {}: {}", path,
+                               raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc));
+      sqlite3_close_v2(raw);
+      return nullptr;
+    }
+    sqlite3_busy_timeout(raw, busy_timeout_ms);
+    // The checkpoint syncs the WAL before copying and the database after (NORMAL or above).
+    sqlite3_exec(raw, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
+    return std::unique_ptr<Checkpointer>(new Checkpointer(raw, path));
+  }
+
+  ~Checkpointer() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+    sqlite3_close_v2(db_);
+  }
+
+  // From the writer's WAL hook: cheap, never blocks on a checkpoint.
+  void Wake() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      due_ = true;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  Checkpointer(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [this] { return stop_ || due_; });
+      if (stop_) return;
+      due_ = false;
+      lock.unlock();
+      int log_frames = 0;
+      int copied = 0;
+      const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                               &log_frames, &copied);
+      if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) {
+        internal::Logger()->error("sqlite: checkpoint of {} failed: {}", path_,
+                                  sqlite3_errmsg(db_));
+      }
+      lock.lock();
+    }
+  }
+
+  sqlite3* const db_;
+  const std::string path_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool due_ = false;
+  std::thread thread_;
+};
+
 class SqliteDatabase final : public Database {
  public:
   explicit SqliteDatabase(sqlite3* db) : db_(db) {}
   ~SqliteDatabase() override {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
     cache_.clear();
+    if (checkpointer_) sqlite3_wal_hook(db_, nullptr, nullptr);
+    checkpointer_.reset();  // before the writer closes: its last checkpoint may still run
     sqlite3_close_v2(db_);  // rolls back an open transaction
+    if (wal_fd_ >= 0) ::close(wal_fd_);
+  }
+
+  // Switches this connection to deferred syncs (SqliteOptions::sync_on_request): the caller
+  // has set synchronous=NORMAL; checkpoints move to a background connection.
+  void DeferSyncs(const std::string& path, int busy_timeout_ms) {
+    defer_syncs_ = true;
+    wal_path_ = path + "-wal";
+    checkpointer_ = Checkpointer::Start(path, busy_timeout_ms);
+    if (checkpointer_) {
+      // Replaces SQLite's autocheckpoint (which is itself a WAL hook).
+      sqlite3_wal_hook(
+          db_,
+          [](void* arg, sqlite3*, const char*, int frames) {
+            if (frames >= Checkpointer::kCheckpointFrames) static_cast<Checkpointer*>(arg)->Wake();
+            return SQLITE_OK;
+          },
+          checkpointer_.get());
+    }
+  }
+
+  bool commit_needs_sync() const override { return defer_syncs_; }
+
+  Status Sync() override {
+    if (!defer_syncs_) return Status::Ok();
+    std::lock_guard<std::mutex> lock(sync_mu_);
+    if (wal_fd_ < 0) {
+      // Opened once: the WAL file stays (the same inode) while this connection is open, and
+      // fdatasync through any descriptor flushes what every descriptor wrote.
+      wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
+      if (wal_fd_ < 0) {
+        if (errno == ENOENT) return Status::Ok();  // nothing committed through a WAL yet
+        return Status::Internal("sqlite: cannot open " + wal_path_ + " to flush it: " +
+                                std::strerror(errno));
+      }
+    }
+    if (::fdatasync(wal_fd_) != 0) {
+      return Status::Internal("sqlite: cannot flush " + wal_path_ + ": " + std::strerror(errno));
+    }
+    return Status::Ok();
   }
 
   Status Exec(std::string_view sql, const std::vector<Value>& params) override {
@@ -244,6 +371,11 @@ class SqliteDatabase final : public Database {
 
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  bool defer_syncs_ = false;
+  std::string wal_path_;
+  std::mutex sync_mu_;  // guards wal_fd_ (Sync runs on another thread)
+  int wal_fd_ = -1;
+  std::unique_ptr<Checkpointer> checkpointer_;
 };
 
 // The database holds residents' names and phones: a new file is created 0600 before SQLite
@@ -306,13 +438,18 @@ StatusOr<std::unique_ptr<Database>> OpenSqlite(const SqliteOptions& options) {
     internal::Logger()->warn("sqlite: WAL mode unavailable, journal_mode={}",
                              mode->empty() ? std::string("?") : (*mode)[0].Text(0));
   }
-  for (const std::string& pragma :
-       {"PRAGMA synchronous=" + sync, std::string("PRAGMA foreign_keys=ON")}) {
+  // FULL with sync_on_request: NORMAL for the connection, the WAL flushed by Sync().
+  const bool defer = options.sync_on_request && sync == "FULL" && options.path != ":memory:" &&
+                     options.path.rfind("file:", 0) != 0 && !mode->empty() &&
+                     Upper((*mode)[0].Text(0)) == "WAL";
+  for (const std::string& pragma : {"PRAGMA synchronous=" + (defer ? std::string("NORMAL") : sync),
+                                    std::string("PRAGMA foreign_keys=ON")}) {
     Status st = db->Exec(pragma, {});
     if (!st.ok()) {
       return Status::Unavailable("sqlite: cannot open '" + options.path + "': " + st.message());
     }
   }
+  if (defer) db->DeferSyncs(options.path, options.busy_timeout_ms);
   return std::unique_ptr<Database>(std::move(db));
 }
 

@@ -16,6 +16,13 @@ struct SqliteOptions {
   std::string path;                  // file path, or ":memory:" (tests)
   std::string synchronous = "FULL";  // "FULL" | "NORMAL" | "OFF"
   int busy_timeout_ms = 5000;
+  // For the one writing connection of the server (the write queue): with synchronous FULL
+  // and a file database, COMMIT does not wait for the disk - the connection runs at NORMAL,
+  // commit_needs_sync() is true and Sync() fdatasyncs the WAL, so an acknowledgement that
+  // waits for Sync() is as durable as under FULL while the next batch already runs. WAL
+  // checkpoints then run on a background connection of their own (started here, stopped
+  // with the database) instead of inside a COMMIT. Ignored for other levels and ":memory:".
+  bool sync_on_request = false;
 };
 
 // Opens (creating if missing) the database. Errors: kInvalidArgument for a bad option,

@@ -40,7 +40,13 @@ void CallDone(const WriteQueue::Done& done, Status st) {
 }  // namespace
 
 WriteQueue::WriteQueue(std::unique_ptr<Database> db, int max_batch)
-    : db_(std::move(db)), max_batch_(std::max(1, max_batch)) {
+    : db_(std::move(db)), max_batch_(std::max(1, max_batch)), needs_sync_(db_->commit_needs_sync()) {
+  if (needs_sync_) {
+    // What the owner wrote before handing the database over is made durable now.
+    Status st = db_->Sync();
+    if (!st.ok()) internal::Logger()->error("write queue: first sync failed: {}", st.ToString());
+    sync_thread_ = std::thread([this] { SyncLoop(); });
+  }
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -61,7 +67,8 @@ void WriteQueue::Submit(Work work, Done done) {
 Status WriteQueue::Run(Work work) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!stopping_ && thread_.get_id() == std::this_thread::get_id()) {
+    if (!stopping_ && (thread_.get_id() == std::this_thread::get_id() ||
+                       sync_thread_.get_id() == std::this_thread::get_id())) {
       return Status::FailedPrecondition("write queue: Run() called from the queue thread");
     }
   }
@@ -79,15 +86,64 @@ void WriteQueue::Stop() {
     cv_.notify_all();
     // From inside a Work or Done the loop drains and exits by itself; the thread stays
     // joinable so a later Stop() (the destructor) joins it.
-    if (thread_.get_id() == std::this_thread::get_id()) return;
+    if (thread_.get_id() == std::this_thread::get_id() ||
+        sync_thread_.get_id() == std::this_thread::get_id()) {
+      return;
+    }
     thread = std::move(thread_);
   }
   if (thread.joinable()) thread.join();
+  // The queue thread has handed over its last batch: let the sync thread finish it.
+  std::thread sync;
+  {
+    std::lock_guard<std::mutex> lock(sync_mu_);
+    sync_stopping_ = true;
+    sync = std::move(sync_thread_);
+  }
+  sync_cv_.notify_all();
+  if (sync.joinable()) sync.join();
 }
 
 uint64_t WriteQueue::commits() const {
   std::lock_guard<std::mutex> lock(mu_);
   return commits_;
+}
+
+uint64_t WriteQueue::syncs() const {
+  std::lock_guard<std::mutex> lock(sync_mu_);
+  return syncs_;
+}
+
+void WriteQueue::SyncLoop() {
+  for (;;) {
+    std::deque<Committed> ready;
+    {
+      std::unique_lock<std::mutex> lock(sync_mu_);
+      sync_cv_.wait(lock, [this] { return sync_stopping_ || !to_sync_.empty(); });
+      if (to_sync_.empty()) return;  // stopping, and every batch has been answered
+      ready.swap(to_sync_);
+    }
+    // One flush for every batch committed by now.
+    Status synced = Status::Ok();
+    if (std::any_of(ready.begin(), ready.end(), [](const Committed& c) { return c.committed; })) {
+      synced = db_->Sync();
+      std::lock_guard<std::mutex> lock(sync_mu_);
+      ++syncs_;
+    }
+    if (!synced.ok()) {
+      internal::Logger()->error("write queue: sync failed, {} batches not known durable: {}",
+                                ready.size(), synced.ToString());
+    }
+    for (Committed& batch : ready) {
+      for (size_t i = 0; i < batch.dones.size(); ++i) {
+        Status st = std::move(batch.results[i]);
+        if (st.ok() && batch.committed && !synced.ok()) {
+          st = Status::Unavailable("write queue: commit not flushed to disk: " + synced.message());
+        }
+        CallDone(batch.dones[i], std::move(st));
+      }
+    }
+  }
 }
 
 void WriteQueue::Loop() {
@@ -147,6 +203,19 @@ void WriteQueue::Loop() {
       for (Status& st : results) {
         if (st.ok()) st = batch_error;
       }
+    }
+    if (needs_sync_) {
+      Committed handed;
+      handed.committed = batch_error.ok();
+      handed.results = std::move(results);
+      handed.dones.reserve(batch.size());
+      for (Unit& unit : batch) handed.dones.push_back(std::move(unit.done));
+      {
+        std::lock_guard<std::mutex> lock(sync_mu_);
+        to_sync_.push_back(std::move(handed));
+      }
+      sync_cv_.notify_one();
+      continue;
     }
     for (size_t i = 0; i < batch.size(); ++i) CallDone(batch[i].done, std::move(results[i]));
   }

@@ -1,6 +1,11 @@
 // Group commit: runs units of work against one Database on one dedicated thread, grouping
 // units submitted concurrently into one transaction, so N concurrent webhook turns cost one
 // fsync instead of N while each is still acknowledged only after its own commit.
+// When the Database splits durability from COMMIT (Database::commit_needs_sync, SQLite's
+// sync_on_request), a second thread syncs: the queue thread commits batch N, hands its Done
+// callbacks to the sync thread and starts batch N+1 while N is flushed; one Sync() covers
+// every batch committed by then, and only after it do their Done callbacks run. So a Done
+// still means "durable", and the disk's flush time no longer stops the writer.
 #pragma once
 
 #include <condition_variable>
@@ -20,9 +25,13 @@ class WriteQueue {
   // transaction. Returning non-OK rolls back this unit only; the rest of the batch commits.
   // Must not throw (a thrown exception is caught, logged and treated as kInternal).
   using Work = std::function<Status(Database&)>;
-  // Called on the queue thread after the batch's COMMIT: with the unit's own status if the
-  // unit failed, with the COMMIT error if the commit failed, OK otherwise. Keep it short:
-  // post the result to another executor rather than doing I/O here.
+  // Called after the batch's COMMIT (and, where the database needs it, after the Sync() that
+  // made it durable) - on the queue thread, or on the sync thread: with the unit's own status
+  // if the unit failed, with the COMMIT error if the commit failed, kUnavailable if the sync
+  // failed (what it committed may not survive power loss; a platform redelivers, and the
+  // redelivery finds the committed turn), OK otherwise. Done callbacks run in the order the
+  // units were submitted. Keep it short: post the result to another executor rather than
+  // doing I/O here.
   using Done = std::function<void(Status)>;
 
   // Takes ownership of `db`. At most `max_batch` units per transaction.
@@ -35,21 +44,30 @@ class WriteQueue {
   // once with kUnavailable and `work` is not run. Thread-safe.
   void Submit(Work work, Done done);
   // Runs `work` and blocks until it is committed (or failed). Never call it from the queue
-  // thread itself (from inside a Work or Done): that would deadlock. Thread-safe.
-  // (Detected: from the queue thread it returns kFailedPrecondition without running `work`.)
+  // or sync thread itself (from inside a Work or Done): that would deadlock. Thread-safe.
+  // (Detected: from those threads it returns kFailedPrecondition without running `work`.)
   Status Run(Work work);
   // Finishes every unit already submitted, then stops the thread. Idempotent.
   void Stop();
 
   // Number of COMMITs so far (for tests and the benchmark).
   uint64_t commits() const;
+  // Number of Sync() calls so far (0 when the database needs none).
+  uint64_t syncs() const;
 
  private:
   struct Unit {
     Work work;
     Done done;
   };
+  // A batch whose Done callbacks wait for the sync thread.
+  struct Committed {
+    std::vector<Done> dones;
+    std::vector<Status> results;
+    bool committed = false;  // false: the batch failed, nothing to make durable
+  };
   void Loop();
+  void SyncLoop();
 
   std::unique_ptr<Database> db_;
   const int max_batch_;
@@ -59,6 +77,15 @@ class WriteQueue {
   bool stopping_ = false;
   uint64_t commits_ = 0;
   std::thread thread_;
+
+  // The sync thread (only when db_->commit_needs_sync()).
+  const bool needs_sync_;
+  mutable std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  std::deque<Committed> to_sync_;
+  bool sync_stopping_ = false;
+  uint64_t syncs_ = 0;
+  std::thread sync_thread_;
 };
 
 }  // namespace linli::storage

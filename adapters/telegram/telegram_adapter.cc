@@ -71,19 +71,29 @@ StatusOr<std::unique_ptr<TelegramAdapter>> TelegramAdapter::Create(
       return Status::InvalidArgument(where + "webapp_max_age_s: must be an integer in 60..604800");
     }
   }
-  return std::unique_ptr<TelegramAdapter>(new TelegramAdapter(
-      channel.name, token, secret, std::move(api_base), std::move(username), timeout, deps.http));
+  bool answer_in_webhook = true;
+  if (const std::string& a = channel.Field("answer_in_webhook"); !a.empty()) {
+    if (a != "true" && a != "false") {
+      return Status::InvalidArgument(where + "answer_in_webhook: must be true or false");
+    }
+    answer_in_webhook = a == "true";
+  }
+  return std::unique_ptr<TelegramAdapter>(
+      new TelegramAdapter(channel.name, token, secret, std::move(api_base), std::move(username),
+                          timeout, answer_in_webhook, deps.http));
 }
 
 TelegramAdapter::TelegramAdapter(std::string name, std::string token, std::string secret,
                                  std::string api_base, std::string bot_username,
-                                 std::chrono::milliseconds timeout, HttpClient& http)
+                                 std::chrono::milliseconds timeout, bool answer_in_webhook,
+                                 HttpClient& http)
     : name_(std::move(name)),
       token_(std::move(token)),
       secret_(std::move(secret)),
       api_base_(std::move(api_base)),
       decode_options_{name_, std::move(bot_username)},
       timeout_(timeout),
+      answer_in_webhook_(answer_in_webhook),
       http_(http) {
   log_ = spdlog::get("telegram");
   if (!log_) log_ = spdlog::default_logger()->clone("telegram");
@@ -97,9 +107,31 @@ StatusOr<WebhookResult> TelegramAdapter::ParseWebhook(const HttpRequest& request
   return DecodeUpdate(request.body, decode_options_);
 }
 
+bool TelegramAdapter::MayAnswerInAck(const InboundMessage& message,
+                                     const std::vector<OutboundMessage>& replies) const {
+  if (!answer_in_webhook_ || replies.size() != 1) return false;
+  const ConversationRef& from = message.conversation;
+  const OutboundMessage& reply = replies.front();
+  return from.chat_type == ChatType::kPrivate && reply.kind == OutboundKind::kText &&
+         reply.to.channel == from.channel && reply.to.chat_id == from.chat_id &&
+         !reply.to.chat_id.empty() && !reply.text.empty() && reply.card_kind.empty() &&
+         reply.edit_of.empty() && reply.follow_up.empty() && !reply.image &&
+         reply.reply_card_kind.empty() && reply.notice.empty() &&
+         std::all_of(reply.choices.begin(), reply.choices.end(), [](const Choice& c) {
+           return !c.label.empty() && !c.payload.empty() && c.payload.size() <= 64;
+         });
+}
+
 HttpResponse TelegramAdapter::RenderAck(const InboundMessage& /*message*/,
-                                        const std::vector<OutboundMessage>& /*replies*/) {
-  return IgnoredResponse();
+                                        const std::vector<OutboundMessage>& replies) {
+  if (replies.size() != 1) return IgnoredResponse();
+  auto answer = EncodeWebhookAnswer(replies.front());
+  if (!answer.ok()) {
+    log_->error("[{}] reply not answerable in the webhook response: {}", name_,
+                answer.status().ToString());
+    return IgnoredResponse();
+  }
+  return std::move(answer).value();
 }
 
 SendResult TelegramAdapter::Call(const ApiCall& call) {

@@ -11,6 +11,10 @@
 //                 private-only command in a group is answered with the link
 //                 https://t.me/<bot_username>?start=<flow> (domain/people/private_conversation.h).
 //   timeout_ms    optional, default 10000: timeout of one Bot API call.
+//   answer_in_webhook  optional, "true" (default) or "false": a turn's one plain reply in a
+//                 private chat rides in the webhook's response (telegram.md 2: answering inside
+//                 the webhook response) instead of the outbox. "false" sends every reply
+//                 through the outbox (each send's result and message id recorded).
 #pragma once
 
 #include <spdlog/logger.h>
@@ -46,11 +50,18 @@ class TelegramAdapter final : public Adapter {
   // body is looked at (missing or wrong: kUnauthenticated); then DecodeUpdate's contract.
   StatusOr<WebhookResult> ParseWebhook(const HttpRequest& request) override;
 
-  // Replies always go through the outbox (sendMessage returns the message id we store).
+  // Replies go through the outbox (sendMessage returns the message id we store), except...
   bool passive_replies() const override { return false; }
+  // ...exactly one reply to a private chat's message, plain text with optional buttons,
+  // addressed to that chat, neither a card, an edit, a picture nor a template notice (and
+  // answer_in_webhook not "false"): that one rides in the webhook response.
+  bool MayAnswerInAck(const InboundMessage& message,
+                      const std::vector<OutboundMessage>& replies) const override;
   // editMessageText (EncodeSend).
   bool can_edit() const override { return true; }
-  // 200 with an empty body, whatever the replies.
+  // 200 with an empty body; with one reply, that reply as the response's Bot API call
+  // (EncodeWebhookAnswer; should it not encode, the empty 200 - the reply is then lost, which
+  // MayAnswerInAck's checks rule out).
   HttpResponse RenderAck(const InboundMessage& message,
                          const std::vector<OutboundMessage>& replies) override;
 
@@ -75,7 +86,8 @@ class TelegramAdapter final : public Adapter {
 
  private:
   TelegramAdapter(std::string name, std::string token, std::string secret, std::string api_base,
-                  std::string bot_username, std::chrono::milliseconds timeout, HttpClient& http);
+                  std::string bot_username, std::chrono::milliseconds timeout,
+                  bool answer_in_webhook, HttpClient& http);
   // One Bot API call, its answer decoded.
   SendResult Call(const ApiCall& call);
   // sendPhoto for message.image; nullopt when the picture cannot go (the caller sends the text).
@@ -87,6 +99,7 @@ class TelegramAdapter final : public Adapter {
   const std::string api_base_;
   const DecodeOptions decode_options_;
   const std::chrono::milliseconds timeout_;
+  const bool answer_in_webhook_;
   HttpClient& http_;
   std::shared_ptr<spdlog::logger> log_;
 };

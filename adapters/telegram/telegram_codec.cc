@@ -371,9 +371,12 @@ StatusOr<WebhookResult> DecodeUpdate(std::string_view body, const DecodeOptions&
   return Ignored();
 }
 
-StatusOr<ApiCall> EncodeSend(const OutboundMessage& message) {
-  ApiCall call;
-  json body;
+namespace {
+
+// The method and parameters of the call for `message` (EncodeSend's contract).
+Status EncodeSendBody(const OutboundMessage& message, ApiCall* call_out, json* body_out) {
+  ApiCall& call = *call_out;
+  json& body = *body_out;
   switch (message.kind) {
     case OutboundKind::kText: {
       if (message.to.chat_id.empty()) return Status::InvalidArgument("to.chat_id: empty");
@@ -412,8 +415,26 @@ StatusOr<ApiCall> EncodeSend(const OutboundMessage& message) {
     default:
       return Status::InvalidArgument("unsupported outbound kind");
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<ApiCall> EncodeSend(const OutboundMessage& message) {
+  ApiCall call;
+  json body = json::object();
+  LINLI_RETURN_IF_ERROR(EncodeSendBody(message, &call, &body));
   call.body = DumpJson(body);
   return call;
+}
+
+StatusOr<HttpResponse> EncodeWebhookAnswer(const OutboundMessage& message) {
+  if (message.image) return Status::InvalidArgument("image: not answered in the webhook response");
+  ApiCall call;
+  json body = json::object();
+  LINLI_RETURN_IF_ERROR(EncodeSendBody(message, &call, &body));
+  body["method"] = call.method;
+  return HttpResponse::Json(200, DumpJson(body));
 }
 
 namespace {

@@ -72,6 +72,13 @@ struct ApiCall {
 // payload that is empty or longer than 64 BYTES.
 StatusOr<ApiCall> EncodeSend(const OutboundMessage& message);
 
+// `message` as the answer to the webhook delivery that asked it (Telegram executes a Bot API
+// call given as the response body: 200, application/json, EncodeSend's parameters plus
+// "method"). There is no result and no error for it - no message id either - so it is only for
+// replies nothing refers to later. Same validation as EncodeSend; a message with an image is
+// kInvalidArgument (sendPhoto by upload cannot ride in a JSON answer).
+StatusOr<HttpResponse> EncodeWebhookAnswer(const OutboundMessage& message);
+
 // The picture of `message` (OutboundMessage::image must be set) as sendPhoto with the
 // platform's own file id: JSON {chat_id, photo: image.platform_ref, caption?,
 // reply_parameters?} - caption = image.caption truncated to kMaxCaptionUtf16, omitted when

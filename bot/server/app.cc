@@ -93,9 +93,11 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
     LINLI_ASSIGN_OR_RETURN(std::unique_ptr<Adapter> adapter, adapters::CreateAdapter(channel, deps));
     app->adapters_[channel.name] = std::move(adapter);
   }
-  // Database, through the one door.
-  LINLI_ASSIGN_OR_RETURN(storage::OpenedDatabase opened,
-                         storage::OpenDatabase(DatabaseOptionsFor(cfg.storage)));
+  // Database, through the one door. The server's one writing connection flushes on the write
+  // queue's sync thread (storage/write_queue.h), so the disk's flush overlaps the next batch.
+  storage::DatabaseOptions db_options = DatabaseOptionsFor(cfg.storage);
+  db_options.sqlite.sync_on_request = true;
+  LINLI_ASSIGN_OR_RETURN(storage::OpenedDatabase opened, storage::OpenDatabase(db_options));
   std::unique_ptr<storage::Database> db = std::move(opened.db);
   GetLogger("storage")->info("database {} at schema version {}", cfg.storage.sqlite.path,
                              opened.schema_version);

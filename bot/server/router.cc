@@ -91,7 +91,15 @@ Status Router::Finish(storage::Database& db, Adapter& adapter, const InboundMess
     LINLI_RETURN_IF_ERROR(storage::OutboxStore::Enqueue(db, answer, now).status());
     ++out->enqueued;
   }
-  if (adapter.passive_replies()) {
+  bool in_ack = adapter.passive_replies();
+  if (!in_ack && !out->replies.empty() && adapter.MayAnswerInAck(message, out->replies)) {
+    // Only if it cannot overtake a message still queued for this chat (one enqueued by this
+    // very turn included).
+    LINLI_ASSIGN_OR_RETURN(bool queued, storage::OutboxStore::HasUnsent(
+                                            db, channel, message.conversation.chat_id));
+    in_ack = !queued;
+  }
+  if (in_ack) {
     out->ack = adapter.RenderAck(message, out->replies);
   } else {
     for (const auto& reply : out->replies) {

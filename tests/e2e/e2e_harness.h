@@ -302,8 +302,17 @@ class Harness {
     return Convert(res);
   }
 
-  // POSTs `body` to /webhook/tg with the right secret.
+  // POSTs `body` to /webhook/tg with the right secret, then does what Telegram does with the
+  // answer: a reply given in it (a Bot API call as the response body) reaches the fake API
+  // before this returns.
   HttpResult PostWebhook(const std::string& body) {
+    HttpResult r = Post(std::string("/webhook/") + kChannel, body, {{kSecretHeader, kSecret}});
+    api_->ExecuteWebhookAnswer(r.status, r.content_type, r.body, kToken);
+    return r;
+  }
+  // As PostWebhook, but the answer is lost on the way back (Telegram will redeliver): a reply
+  // in it is never executed.
+  HttpResult PostWebhookAnswerLost(const std::string& body) {
     return Post(std::string("/webhook/") + kChannel, body, {{kSecretHeader, kSecret}});
   }
 

@@ -1,5 +1,7 @@
 #include "tests/fakes/fake_telegram_api.h"
 
+#include <httplib.h>
+
 #include <chrono>
 #include <utility>
 
@@ -183,6 +185,22 @@ bool FakeTelegramApi::WaitForRequests(size_t n, std::chrono::milliseconds timeou
 int64_t FakeTelegramApi::last_message_id() const {
   std::lock_guard<std::mutex> lock(mu_);
   return last_message_id_;
+}
+
+bool FakeTelegramApi::ExecuteWebhookAnswer(int status, const std::string& content_type,
+                                           const std::string& body, const std::string& token) {
+  if (status != 200 || content_type.rfind("application/json", 0) != 0) return false;
+  json call = json::parse(body, nullptr, false);
+  if (!call.is_object()) return false;
+  auto method = call.find("method");
+  if (method == call.end() || !method->is_string()) return false;
+  const std::string name = method->get<std::string>();
+  call.erase("method");
+  httplib::Client client("127.0.0.1", port());
+  client.set_connection_timeout(5);
+  client.set_read_timeout(15);
+  auto res = client.Post(("/bot" + token + "/" + name).c_str(), call.dump(), "application/json");
+  return static_cast<bool>(res);
 }
 
 }  // namespace linli::testing

@@ -79,6 +79,14 @@ class FakeTelegramApi {
   // How many file downloads were served.
   size_t download_count() const;
 
+  // What Telegram does with the answer to a webhook delivery (telegram.md 2): when it is a
+  // 200 application/json body naming a "method", that Bot API call is made - here, posted to
+  // this fake with `token` (the other fields as its parameters), so it is recorded and
+  // answered like any call. Returns true if a call was made. Tests call it for every webhook
+  // answer Telegram would have received.
+  bool ExecuteWebhookAnswer(int status, const std::string& content_type, const std::string& body,
+                            const std::string& token);
+
   // Every exchange with its headers and query, the refused ones too.
   const FakePlatformServer& server() const { return server_; }
 

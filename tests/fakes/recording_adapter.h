@@ -21,6 +21,12 @@ class RecordingAdapter final : public Adapter {
     return Status::NotFound("recording adapter has no webhook");
   }
   bool passive_replies() const override { return passive_; }
+  // When set: a single reply may ride in the ack (as Telegram's answer-in-response).
+  void set_answers_one_in_ack(bool on) { one_in_ack_ = on; }
+  bool MayAnswerInAck(const InboundMessage&,
+                      const std::vector<OutboundMessage>& replies) const override {
+    return one_in_ack_ && replies.size() == 1;
+  }
   HttpResponse RenderAck(const InboundMessage&, const std::vector<OutboundMessage>& replies) override {
     std::string body;
     for (const auto& r : replies) body += r.text + "\n";
@@ -56,6 +62,7 @@ class RecordingAdapter final : public Adapter {
  private:
   const std::string name_;
   const bool passive_;
+  bool one_in_ack_ = false;
   mutable std::mutex mu_;
   std::deque<SendResult> script_;
   std::vector<OutboundMessage> attempts_;

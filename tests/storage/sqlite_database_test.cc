@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 namespace linli::storage {
 namespace {
@@ -272,6 +274,73 @@ TEST(SqliteDatabaseTest, FileDatabaseUsesWalAndConfiguredSynchronous) {
     ASSERT_TRUE(fk.ok());
     EXPECT_EQ((*fk)[0].Int(0), 1);
   }
+}
+
+TEST(SqliteDatabaseTest, SyncOnRequestDefersTheFlushOfFullToSync) {
+  TempDir dir;
+  SqliteOptions options;
+  options.path = dir.File("deferred.db");
+  options.sync_on_request = true;
+  auto db = OpenSqlite(options);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  EXPECT_TRUE((*db)->commit_needs_sync());
+  auto sync = (*db)->Query("PRAGMA synchronous");
+  ASSERT_TRUE(sync.ok());
+  EXPECT_EQ((*sync)[0].Int(0), 1);  // NORMAL: COMMIT writes the WAL, Sync() flushes it
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE t (x BIGINT)").ok());
+  ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES (1)").ok());
+  EXPECT_TRUE((*db)->Sync().ok());
+  EXPECT_TRUE(std::filesystem::exists(options.path + "-wal"));
+
+  // Only FULL is split (NORMAL and OFF promise no flush), and never for a memory database.
+  for (const auto& [path, level] : {std::pair<std::string, std::string>{dir.File("n.db"), "NORMAL"},
+                                    {":memory:", "FULL"}}) {
+    SqliteOptions other;
+    other.path = path;
+    other.synchronous = level;
+    other.sync_on_request = true;
+    auto plain = OpenSqlite(other);
+    ASSERT_TRUE(plain.ok());
+    EXPECT_FALSE((*plain)->commit_needs_sync()) << path << " " << level;
+    EXPECT_TRUE((*plain)->Sync().ok());
+  }
+  // Without the option, FULL stays FULL.
+  auto full = Open(dir.File("full.db"));
+  ASSERT_TRUE(full);
+  EXPECT_FALSE(full->commit_needs_sync());
+}
+
+TEST(SqliteDatabaseTest, SyncOnRequestCheckpointsInTheBackground) {
+  TempDir dir;
+  SqliteOptions options;
+  options.path = dir.File("checkpointed.db");
+  options.sync_on_request = true;
+  auto db = OpenSqlite(options);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE t (x BIGINT, pad TEXT)").ok());
+  // ~1500 new pages through the WAL, one commit each 10 pages: the writer's own autocheckpoint
+  // is replaced by the background connection, which copies them into the database file.
+  const std::string pad(3000, 'x');
+  for (int i = 0; i < 1500; ++i) {
+    if (i % 10 == 0) {
+      ASSERT_TRUE((*db)->Begin().ok());
+    }
+    ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES (?, ?)", {int64_t{i}, pad}).ok());
+    if (i % 10 == 9) {
+      ASSERT_TRUE((*db)->Commit().ok());
+    }
+  }
+  ASSERT_TRUE((*db)->Sync().ok());
+  bool copied = false;
+  for (int i = 0; i < 200 && !copied; ++i) {
+    copied = std::filesystem::file_size(options.path) > 1000u * 4096u;
+    if (!copied) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(copied) << "database file is " << std::filesystem::file_size(options.path)
+                      << " bytes: nothing was checkpointed";
+  auto n = (*db)->Query("SELECT COUNT(*) FROM t");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ((*n)[0].Int(0), 1500);
 }
 
 TEST(SqliteDatabaseTest, BusyDatabaseIsUnavailable) {

@@ -6,8 +6,10 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <chrono>
 #include <memory>
 #include <latch>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -319,6 +321,107 @@ TEST(WriteQueueTest, RunFromTheQueueThreadFailsInsteadOfDeadlocking) {
   finished.get_future().wait();
   EXPECT_EQ(inner.code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(Xs(q), std::vector<int64_t>{1});
+}
+
+// A database whose COMMIT needs a Sync() to be durable (as SQLite's sync_on_request), with
+// the syncs counted and scriptable to fail; everything else is the real SQLite connection.
+class SyncedDatabase final : public Database {
+ public:
+  explicit SyncedDatabase(std::unique_ptr<Database> inner) : inner_(std::move(inner)) {}
+  Status Exec(std::string_view sql, const std::vector<Value>& p) override { return inner_->Exec(sql, p); }
+  StatusOr<Rows> Query(std::string_view sql, const std::vector<Value>& p) override {
+    return inner_->Query(sql, p);
+  }
+  Status ExecScript(std::string_view sql) override { return inner_->ExecScript(sql); }
+  int64_t changes() const override { return inner_->changes(); }
+  Status Begin() override { return inner_->Begin(); }
+  Status Commit() override { return inner_->Commit(); }
+  Status Rollback() override { return inner_->Rollback(); }
+  Status Savepoint(std::string_view n) override { return inner_->Savepoint(n); }
+  Status ReleaseSavepoint(std::string_view n) override { return inner_->ReleaseSavepoint(n); }
+  Status RollbackToSavepoint(std::string_view n) override { return inner_->RollbackToSavepoint(n); }
+  bool in_transaction() const override { return inner_->in_transaction(); }
+  std::string dialect() const override { return inner_->dialect(); }
+  bool commit_needs_sync() const override { return true; }
+  Status Sync() override {
+    if (hold_syncs) hold.wait();
+    ++syncs;
+    return fail_syncs ? Status::Internal("sqlite: cannot flush x-wal: Input/output error")
+                      : Status::Ok();
+  }
+
+  std::atomic<int> syncs{0};
+  std::atomic<bool> fail_syncs{false};
+  std::atomic<bool> hold_syncs{false};
+  std::latch hold{1};
+
+ private:
+  std::unique_ptr<Database> inner_;
+};
+
+TEST(WriteQueueTest, WhereCommitNeedsASyncDoneWaitsForItWhileTheNextBatchRuns) {
+  auto synced = std::make_unique<SyncedDatabase>(OpenWithTable());
+  SyncedDatabase* db = synced.get();
+  WriteQueue q(std::move(synced), 8);
+  EXPECT_EQ(db->syncs.load(), 1);  // what the owner wrote before is flushed at the start
+  db->hold_syncs = true;  // the disk is slow: the next flush does not finish yet
+  std::atomic<int> done{0};
+  std::atomic<int> syncs_seen_by_first{-1};
+  q.Submit(Insert(1), [&](Status st) {
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    syncs_seen_by_first = db->syncs.load();
+    ++done;
+  });
+  // The writer is not held up by the flush: more batches commit meanwhile.
+  for (int i = 0; i < 200 && q.commits() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  q.Submit(Insert(2), [&](Status st) { EXPECT_TRUE(st.ok()); ++done; });
+  for (int i = 0; i < 200 && q.commits() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(q.commits(), 2u);
+  EXPECT_EQ(done.load(), 0);  // nothing answered before its flush
+  db->hold.count_down();
+  for (int i = 0; i < 400 && done.load() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(done.load(), 2);
+  EXPECT_GE(syncs_seen_by_first.load(), 2);  // answered only after the flush covering it
+  EXPECT_GE(q.syncs(), 1u);
+  EXPECT_LE(q.syncs(), 2u);  // one or two flushes for both batches (the start's is not counted)
+  EXPECT_EQ(Xs(q), (std::vector<int64_t>{1, 2}));
+}
+
+TEST(WriteQueueTest, AFailedSyncAnswersUnavailableSoThePlatformRedelivers) {
+  auto synced = std::make_unique<SyncedDatabase>(OpenWithTable());
+  SyncedDatabase* db = synced.get();
+  WriteQueue q(std::move(synced), 8);
+  db->fail_syncs = true;
+  Status st = q.Run(Insert(7));
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
+  EXPECT_NE(st.message().find("Input/output error"), std::string::npos);
+  db->fail_syncs = false;
+  // The commit itself stands (a redelivery finds it); later units are answered normally.
+  EXPECT_TRUE(q.Run(Insert(8)).ok());
+  EXPECT_EQ(Xs(q), (std::vector<int64_t>{7, 8}));
+}
+
+TEST(WriteQueueTest, DoneCallbacksKeepSubmissionOrderAcrossSyncedBatches) {
+  WriteQueue q(std::make_unique<SyncedDatabase>(OpenWithTable()), 3);
+  std::mutex mu;
+  std::vector<int> order;
+  std::latch all(40);
+  for (int i = 0; i < 40; ++i) {
+    q.Submit(Insert(100 + i), [&, i](Status st) {
+      EXPECT_TRUE(st.ok());
+      std::lock_guard<std::mutex> lock(mu);
+      order.push_back(i);
+      all.count_down();
+    });
+  }
+  all.wait();
+  std::vector<int> expected(40);
+  for (int i = 0; i < 40; ++i) expected[static_cast<size_t>(i)] = i;
+  EXPECT_EQ(order, expected);
+  // Run() from a Done (the sync thread) is refused rather than deadlocking.
+  std::promise<Status> inner;
+  q.Submit(Insert(1), [&](Status) { inner.set_value(q.Run(Insert(2))); });
+  EXPECT_EQ(inner.get_future().get().code(), StatusCode::kFailedPrecondition);
 }
 
 TEST(WriteQueueTest, CommittedDataSurvivesClosingAndReopeningAFileDatabase) {

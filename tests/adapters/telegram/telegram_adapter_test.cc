@@ -209,11 +209,76 @@ TEST_F(TelegramAdapterTest, IgnoredUpdatesGetImmediate200) {
   EXPECT_FALSE(r->message.has_value());
 }
 
-TEST_F(TelegramAdapterTest, RenderAckIsEmpty200) {
+TEST_F(TelegramAdapterTest, RenderAckWithoutRepliesIsEmpty200) {
   InboundMessage m;
-  const HttpResponse ack = adapter_->RenderAck(m, {Text("ignored")});
+  const HttpResponse ack = adapter_->RenderAck(m, {});
   EXPECT_EQ(ack.status, 200);
   EXPECT_EQ(ack.body, "");
+  // Two replies cannot ride in one answer: the router sends them through the outbox.
+  EXPECT_EQ(adapter_->RenderAck(m, {Text("a"), Text("b")}).body, "");
+}
+
+TEST_F(TelegramAdapterTest, OnePlainPrivateReplyIsAnsweredInTheWebhookResponse) {
+  InboundMessage in;
+  in.conversation = {"tg", "5123456789", "5123456789", ChatType::kPrivate};
+  OutboundMessage reply = Text("请选择类别");
+  reply.to = in.conversation;
+  reply.choices = {{"水电", "c:1"}};
+  EXPECT_TRUE(adapter_->MayAnswerInAck(in, {reply}));
+  const HttpResponse ack = adapter_->RenderAck(in, {reply});
+  EXPECT_EQ(ack.status, 200);
+  EXPECT_EQ(ack.content_type.rfind("application/json", 0), 0u) << ack.content_type;
+  const json call = json::parse(ack.body);
+  EXPECT_EQ(call["method"], "sendMessage");
+  EXPECT_EQ(call["chat_id"].get<int64_t>(), 5123456789);
+  EXPECT_EQ(call["text"], "请选择类别");
+  EXPECT_EQ(call["reply_markup"]["inline_keyboard"][0][0]["callback_data"], "c:1");
+  EXPECT_EQ(http_.requests().size(), 0u);  // nothing was sent besides the answer
+
+  // What needs the sent message's id, pacing or an upload goes through the outbox.
+  auto refused = [&](OutboundMessage r, InboundMessage from) {
+    return !adapter_->MayAnswerInAck(from, {r});
+  };
+  OutboundMessage card = reply;
+  card.card_kind = "wish";
+  EXPECT_TRUE(refused(card, in));
+  OutboundMessage edit = reply;
+  edit.edit_of = "77";
+  EXPECT_TRUE(refused(edit, in));
+  OutboundMessage photo = reply;
+  photo.image = OutboundImage{"/tmp/x.jpg", "image/jpeg", "", "", "#1"};
+  EXPECT_TRUE(refused(photo, in));
+  OutboundMessage notice = reply;
+  notice.notice = "ticket_status";
+  EXPECT_TRUE(refused(notice, in));
+  OutboundMessage elsewhere = reply;
+  elsewhere.to.chat_id = "42";
+  EXPECT_TRUE(refused(elsewhere, in));
+  OutboundMessage long_payload = reply;
+  long_payload.choices = {{"x", std::string(65, 'p')}};
+  EXPECT_TRUE(refused(long_payload, in));
+  InboundMessage group = in;
+  group.conversation.chat_type = ChatType::kGroup;
+  OutboundMessage to_group = reply;
+  to_group.to.chat_type = ChatType::kGroup;
+  EXPECT_TRUE(refused(to_group, group));  // groups are paced (20/min)
+  EXPECT_FALSE(adapter_->MayAnswerInAck(in, {reply, reply}));
+}
+
+TEST_F(TelegramAdapterTest, AnswerInWebhookCanBeTurnedOff) {
+  config::ChannelConfig c = Channel();
+  c.fields["answer_in_webhook"] = "false";
+  auto off = TelegramAdapter::Create(c, deps_);
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  InboundMessage in;
+  in.conversation = {"tg", "5123456789", "5123456789", ChatType::kPrivate};
+  OutboundMessage reply = Text("hi");
+  reply.to = in.conversation;
+  EXPECT_FALSE((*off)->MayAnswerInAck(in, {reply}));
+  c.fields["answer_in_webhook"] = "yes";
+  auto bad = TelegramAdapter::Create(c, deps_);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "channels[tg].answer_in_webhook: must be true or false");
 }
 
 // ---- Send ----

@@ -250,6 +250,24 @@ json EncodeBody(const OutboundMessage& m, std::string* method = nullptr) {
   return json::parse(call->body);
 }
 
+TEST(TelegramEncodeTest, WebhookAnswerIsTheSameCallWithItsMethod) {
+  OutboundMessage m = Text("5123456789", "你好");
+  m.choices = {{"是", "yes"}};
+  m.reply_to = "17";
+  auto answer = EncodeWebhookAnswer(m);
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ(answer->status, 200);
+  json call = json::parse(answer->body);
+  EXPECT_EQ(call["method"], "sendMessage");
+  call.erase("method");
+  EXPECT_EQ(call, EncodeBody(m));  // exactly sendMessage's parameters
+  // Same validation as EncodeSend; a picture cannot ride in a JSON answer.
+  EXPECT_EQ(EncodeWebhookAnswer(Text("", "x")).status().code(), StatusCode::kInvalidArgument);
+  OutboundMessage photo = m;
+  photo.image = OutboundImage{"/tmp/x.jpg", "image/jpeg", "AgAD", "tg", ""};
+  EXPECT_EQ(EncodeWebhookAnswer(photo).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(TelegramEncodeTest, PlainTextNumericChatIdIsInteger) {
   std::string method;
   const json body = EncodeBody(Text("-1001234567890", "你好"), &method);

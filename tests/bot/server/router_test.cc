@@ -94,6 +94,46 @@ TEST_F(RouterTest, RedeliveryIsAnsweredAlikeAndNotProcessed) {
   EXPECT_THAT(next->ack.body, HasSubstr("问题在哪里"));
 }
 
+TEST_F(RouterTest, OneReplyRidesInTheAckWhereThePlatformExecutesIt) {
+  testing::RecordingAdapter tg("tg");
+  tg.set_answers_one_in_ack(true);
+  auto first = router_->Run(tg, Text("u1", "报事"));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_THAT(first->ack.body, HasSubstr("请选择问题类别"));
+  EXPECT_EQ(first->enqueued, 0);
+  EXPECT_EQ(Count("outbox"), 0);
+  EXPECT_EQ(wakeups_.load(), 0);  // nothing for the outbox to do
+  // A redelivery (the answer was lost) is answered with the same call, not processed again.
+  auto again = router_->Run(tg, Text("u1", "报事"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->ack.body, first->ack.body);
+}
+
+TEST_F(RouterTest, AReplyDoesNotOvertakeAMessageStillQueuedForTheChat) {
+  testing::RecordingAdapter tg("tg");
+  tg.set_answers_one_in_ack(true);
+  // An earlier push to this chat is still waiting in the outbox (its send failed for now).
+  OutboundMessage push;
+  push.to = {"tg", "u1", "u1", ChatType::kPrivate};
+  push.text = "您的工单 #1 已受理";
+  ASSERT_TRUE(queue_->Run([&](storage::Database& db) {
+    return storage::OutboxStore::Enqueue(db, push, clock_.NowMillis()).status();
+  }).ok());
+  auto out = router_->Run(tg, Text("u2", "报事"));
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->ack.body, "ok");  // the reply queues behind the push instead
+  EXPECT_EQ(out->enqueued, 1);
+  EXPECT_EQ(Count("outbox"), 2);
+  // Another chat with nothing queued is answered in its ack.
+  InboundMessage other = Text("u3", "报事");
+  other.conversation = {"tg", "u9", "u9", ChatType::kPrivate};
+  auto free_chat = router_->Run(tg, other);
+  ASSERT_TRUE(free_chat.ok());
+  EXPECT_THAT(free_chat->ack.body, HasSubstr("请选择问题类别"));
+  EXPECT_EQ(Count("outbox"), 2);
+}
+
 TEST_F(RouterTest, ConcurrentRedeliveriesProcessOnce) {
   testing::RecordingAdapter tg("tg");
   std::vector<std::thread> threads;

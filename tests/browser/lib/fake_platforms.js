@@ -19,6 +19,9 @@ const WECHAT_APP_ID = 'wxbrowsertest';
 const WECHAT_APP_SECRET = 'browser-test-app-secret';
 const WECHAT_TOKEN = 'browsertesttoken';
 
+// The fakes started last: telegramSay hands them the Bot API call a webhook answer carries.
+let activeFakes = null;
+
 class FakePlatforms {
   constructor() {
     this.telegram = [];
@@ -34,6 +37,7 @@ class FakePlatforms {
     return new Promise((resolve) => {
       this.server.listen(0, '127.0.0.1', () => {
         this.url = `http://127.0.0.1:${this.server.address().port}`;
+        activeFakes = this;
         resolve();
       });
     });
@@ -169,7 +173,18 @@ async function telegramSay(linliUrl, userId, text) {
     headers: { 'Content-Type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': TELEGRAM_SECRET },
     body: JSON.stringify(update),
   });
-  if (r.status !== 200) throw new Error(`telegram webhook answered ${r.status}: ${await r.text()}`);
+  const answer = await r.text();
+  if (r.status !== 200) throw new Error(`telegram webhook answered ${r.status}: ${answer}`);
+  // What Telegram does with the answer: a Bot API call given as the response body is made.
+  if ((r.headers.get('content-type') || '').startsWith('application/json') && activeFakes) {
+    const call = JSON.parse(answer);
+    if (typeof call.method === 'string') {
+      const { method, ...params } = call;
+      await fetch(`${activeFakes.url}/bot${TELEGRAM_TOKEN}/${method}`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(params),
+      });
+    }
+  }
 }
 
 module.exports = { FakePlatforms, telegramInitData, wechatSay, telegramSay, TELEGRAM_TOKEN, WECHAT_APP_ID };
