@@ -82,6 +82,14 @@ class TempDir {
 // The test configuration: loopback, ephemeral port, SQLite (synchronous FULL) at `db_path`,
 // the shipped locales, a compound of buildings 1..6 with units 1..3, one Telegram channel
 // "tg" pointing at `api_base`, and an outbox with tiny backoffs so retries happen fast.
+// A StartApp tweak for tests of the outbox's delivery (retries, 429, restarts): every reply
+// goes through the outbox instead of riding in the webhook answer (answer_in_webhook false).
+inline void RepliesThroughOutbox(config::Config& c) {
+  for (auto& ch : c.channels) {
+    if (ch.type == "telegram") ch.fields["answer_in_webhook"] = "false";
+  }
+}
+
 inline config::Config MakeConfig(const std::string& db_path, const std::string& api_base) {
   config::Config c;
   c.server.host = "127.0.0.1";

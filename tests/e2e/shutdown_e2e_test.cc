@@ -18,7 +18,7 @@ constexpr int64_t kUser = 5580001;
 
 TEST(ShutdownE2eTest, TurnInFlightAtStopIsAnsweredAndItsReplyKept) {
   Harness h;
-  ASSERT_TRUE(h.StartApp());
+  ASSERT_TRUE(h.StartApp({}, RepliesThroughOutbox));
 
   // Hold the write queue so the turn below is in flight (dispatched, not yet committed)
   // while Stop() runs.
@@ -80,7 +80,7 @@ TEST(ShutdownE2eTest, TurnInFlightAtStopIsAnsweredAndItsReplyKept) {
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM conversations WHERE step = 'category'"), 1);
 
   // Whatever was not delivered before the stop goes out after the next start, once.
-  ASSERT_TRUE(h.StartApp());
+  ASSERT_TRUE(h.StartApp({}, RepliesThroughOutbox));
   auto replies = h.WaitForReplies(kUser, 1);
   ASSERT_EQ(replies.size(), 1u);
   EXPECT_NE(TextOf(replies[0]).find("请选择问题类别"), std::string::npos) << TextOf(replies[0]);
