@@ -105,8 +105,10 @@ TEST(ReportFlowE2eTest, WholeFlowOverTheWebhookCreatesTicketOne) {
   // Every outbox row was delivered; nothing is left pending.
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM outbox WHERE status <> 'sent'"), 0);
   // The replies to typed messages rode in their webhook answers; the tap's answer
-  // (answerCallbackQuery) and the reply after it went through the outbox.
-  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM outbox"), 2);
+  // (answerCallbackQuery) and the reply after it went through the outbox - and so does a typed
+  // message's reply when the reply before it was still unsent (it queues behind, in order).
+  EXPECT_GE(CountRows(*db, "SELECT COUNT(*) FROM outbox"), 2);
+  EXPECT_LE(CountRows(*db, "SELECT COUNT(*) FROM outbox"), 8);  // 7 replies + the tap's answer
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM outbox WHERE payload LIKE '%callback_answer%'"), 1);
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM inbox"), 7);
   // The finished flow left no dialog state behind.
