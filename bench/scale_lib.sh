@@ -1,8 +1,8 @@
 # Shared by bench/startup.sh, memory.sh, soak.sh and queries.sh (sourced, not run): start the
 # fake Bot API and `linli serve` on a database made by bench/seed.sh, and stop them by PID.
-#   env LINLI_BIN (default build/bot/linli)
+#   env LINLI_BIN (default build/bot/server/linli)
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-BIN=${LINLI_BIN:-$HERE/../build/bot/linli}
+BIN=${LINLI_BIN:-$HERE/../build/bot/server/linli}
 LOAD="python3 $HERE/tg_load.py"
 FAKE_PID=""
 LINLI_PID=""

@@ -8,12 +8,13 @@
 #   RESIDENTS residents (default 100,000): persons, a Telegram identity each (a fifth also on
 #     WeChat), roster households (about 0.6 per resident) and their bindings;
 #   CONVERSATIONS dialog-state rows (default 1,000,000): one per resident's private chat, the
-#     rest other users' chats; a tenth mid report flow, the rest idle.
+#     rest other users' chats; a tenth mid report flow, the rest idle; all touched in the last
+#     20 minutes (the retention job prunes dialogs idle for 30).
 # Refuses a database that already has tickets. "0 0 0" makes the schema only (the empty
 # database the figures are compared with).
 #
 # usage: bench/seed.sh DB [TICKETS] [RESIDENTS] [CONVERSATIONS]
-#   env LINLI_BIN (default build/bot/linli), SEED_NOW_MS (default: now; the newest ticket's time)
+#   env LINLI_BIN (default build/bot/server/linli), SEED_NOW_MS (default: now; the newest ticket's time)
 # It also writes DB.json, a config for `linli serve`/CLI commands on that database (port
 # SEED_PORT, default 0; a Telegram channel "telegram" with secret "bench-secret" whose Bot API
 # is SEED_API, default http://127.0.0.1:9), the same shape as ../shared/bench/peers/linli, plus
@@ -25,7 +26,7 @@ TICKETS=${2:-1000000}
 RESIDENTS=${3:-100000}
 CONVERSATIONS=${4:-1000000}
 HERE=$(cd "$(dirname "$0")" && pwd)
-BIN=${LINLI_BIN:-$HERE/../build/bot/linli}
+BIN=${LINLI_BIN:-$HERE/../build/bot/server/linli}
 NOW_MS=${SEED_NOW_MS:-$(($(date +%s) * 1000))}
 [[ -x $BIN ]] || { echo "seed.sh: no linli binary at $BIN (set LINLI_BIN)" >&2; exit 2; }
 command -v sqlite3 >/dev/null || { echo "seed.sh: needs the sqlite3 command" >&2; exit 2; }
@@ -64,10 +65,9 @@ DAY=86400000
 SPAN=$((3 * 365 * DAY))          # tickets and persons spread over three years
 T0=$((NOW_MS - SPAN))
 HOUSEHOLDS=$(((RESIDENTS * 3 + 4) / 5))
-IDLE_CUTOFF=$((NOW_MS - 40 * DAY))
 
 # One transaction per table (WAL, synchronous OFF while loading: a crash means seeding again).
-sqlite3 "$DB" <<SQL
+sqlite3 -bail "$DB" >/dev/null <<SQL
 PRAGMA synchronous = OFF;
 PRAGMA cache_size = -262144;
 PRAGMA temp_store = MEMORY;
@@ -180,7 +180,10 @@ COMMIT;
 
 BEGIN;
 -- Dialog state: key = ConversationRef::Key() "channel|chat_id|user_id". The residents' private
--- chats first, then other Telegram users; a tenth mid report flow (recent), the rest idle.
+-- chats first, then other Telegram users; a tenth mid report flow, the rest idle. All touched in
+-- the last 20 minutes: the hourly retention job drops dialogs idle past
+-- dialog.session_timeout_minutes (30), so measure within ten minutes of seeding (or the
+-- table shrinks to what a real compound keeps).
 WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $CONVERSATIONS)
 INSERT INTO conversations (key, flow, step, slots_json, locale, updated_at)
 SELECT 'telegram|' || (500000000 + i) || '|' || (500000000 + i),
@@ -190,8 +193,7 @@ SELECT 'telegram|' || (500000000 + i) || '|' || (500000000 + i),
             ELSE '' END,
        CASE WHEN i % 10 = 3 THEN '{"building":"3","category":"repair","unit":"2"}' ELSE '{}' END,
        '',
-       CASE WHEN i % 10 = 3 THEN $NOW_MS - abs(random()) % 3600000
-            ELSE $IDLE_CUTOFF + abs(random()) % (39 * $DAY) END
+       $NOW_MS - abs(random()) % (20 * 60000)
 FROM s;
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
@@ -203,5 +205,5 @@ sqlite3 "$DB" "SELECT 'seeded: ' || (SELECT COUNT(*) FROM tickets) || ' tickets,
   ' persons, ' || (SELECT COUNT(*) FROM identities) || ' identities, ' ||
   (SELECT COUNT(*) FROM households) || ' households, ' ||
   (SELECT COUNT(*) FROM conversations) || ' conversations'"
-printf 'seed.sh: %s in %.1f s, %s MiB; config %s\n' "$DB" "$(echo "$end - $start" | bc)" \
+printf 'seed.sh: %s in %.1f s, %s MiB; config %s\n' "$DB" "$(python3 -c "print($end - $start)")" \
   "$(($(stat -c %s "$DB") / 1048576))" "$CONFIG"

@@ -385,19 +385,29 @@ StatusOr<TicketPage> TicketStore::Page(Database& db, const TicketFilter& filter,
     for (auto& t : rows) got.push_back(std::move(t));
     return Status::Ok();
   };
+  // After (created_at, id) in ascending or descending order: the cursor narrows the filter's
+  // created_at range (one range the index is searched by, not two bounds the planner must
+  // choose from), and the id breaks the tie at its edge.
+  const auto after_created = [&](bool ascending, std::vector<Value>& p) -> std::string {
+    TicketFilter f = filter;
+    std::string tie;
+    if (after && ascending) {
+      f.created_from_ms = std::max(f.created_from_ms, after->created_at_ms);
+      tie = " AND (created_at > ? OR id > ?)";
+    } else if (after) {
+      f.created_to_ms = std::min(f.created_to_ms, after->created_at_ms + 1);
+      tie = " AND (created_at < ? OR id < ?)";
+    }
+    std::string w = FilterWhere(f, p) + tie;
+    if (after) p.insert(p.end(), {after->created_at_ms, after->id});
+    return w;
+  };
   std::vector<Value> params;
   const std::string where = FilterWhere(filter, params);
-  // After (created_at, id) in ascending or descending order.
-  const auto after_created = [&](bool ascending, std::vector<Value>& p) -> std::string {
-    if (!after) return "";
-    p.insert(p.end(), {after->created_at_ms, after->created_at_ms, after->id});
-    return ascending ? " AND created_at >= ? AND (created_at > ? OR id > ?)"
-                     : " AND created_at <= ? AND (created_at < ? OR id < ?)";
-  };
   if (order == TicketOrder::kOldestFirst || order == TicketOrder::kNewestFirst) {
     const bool asc = order == TicketOrder::kOldestFirst;
-    std::vector<Value> p = params;
-    const std::string w = where + after_created(asc, p);
+    std::vector<Value> p;
+    const std::string w = after_created(asc, p);
     LINLI_RETURN_IF_ERROR(
         fetch(w, p, asc ? "created_at, id" : "created_at DESC, id DESC", limit + 1));
   } else {
@@ -416,9 +426,10 @@ StatusOr<TicketPage> TicketStore::Page(Database& db, const TicketFilter& filter,
       LINLI_RETURN_IF_ERROR(fetch(w, p, (deadline + ", created_at DESC, id DESC").c_str(), limit + 1));
     }
     if (static_cast<int64_t>(got.size()) <= limit) {
-      std::vector<Value> p = params;
-      std::string w = where + " AND NOT (" + kWaitingStatuses + " AND " + deadline + " > 0)";
-      if (after && after->deadline_ms == 0) w += after_created(false, p);
+      std::vector<Value> p;
+      std::string w = (after && after->deadline_ms == 0) ? after_created(false, p)
+                                                         : FilterWhere(filter, p);
+      w += std::string(" AND NOT (") + kWaitingStatuses + " AND " + deadline + " > 0)";
       LINLI_RETURN_IF_ERROR(fetch(w, p, "created_at DESC, id DESC",
                                   limit + 1 - static_cast<int64_t>(got.size())));
     }

@@ -103,8 +103,6 @@ StatusOr<DateRange> RangeOf(const domain::Deps& deps, const ConsoleFilter& filte
   return r;
 }
 
-int64_t WaitingDeadline(const Ticket& t) { return storage::WaitingDeadline(t); }
-
 storage::TicketOrder OrderOf(const ConsoleFilter& filter) {
   if (filter.sort == "oldest") return storage::TicketOrder::kOldestFirst;
   if (filter.sort == "deadline") return storage::TicketOrder::kDeadline;

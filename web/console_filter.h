@@ -49,8 +49,7 @@ struct DateRange {
 };
 StatusOr<DateRange> RangeOf(const domain::Deps& deps, const ConsoleFilter& filter);
 
-// The deadline a ticket is waiting on, 0 when none (see the file comment). Pure.
-int64_t WaitingDeadline(const storage::Ticket& ticket);
+// The deadline a ticket is waiting on is storage::WaitingDeadline (storage/ticket_store.h).
 
 // The store's order for the filter's sort. Pure.
 storage::TicketOrder OrderOf(const ConsoleFilter& filter);

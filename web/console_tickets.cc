@@ -191,7 +191,7 @@ WebHandler ConsoleTicketList() {
               Td(r.T(deps, "category." + t.category)) + Td(Location(deps, r, t)) +
               Td(r.T(deps, "ticket.status." + storage::NameOf(t.status))) +
               Td(r.T(deps, "push.tier." + storage::NameOf(t.tier))) +
-              Td(LocalTime(deps, WaitingDeadline(t))) + "</tr>";
+              Td(LocalTime(deps, storage::WaitingDeadline(t))) + "</tr>";
     }
     body += "</table>";
     // Keyset paging: "next" continues after the last ticket shown; the first page is the
