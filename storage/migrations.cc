@@ -569,7 +569,8 @@ CREATE INDEX login_links_person ON login_links (person_id);
     // filter by status, category or building and page in creation order, so each filter has
     // an index in that order; dialogs idle past the timeout are pruned by their time; start-up
     // finds the persons whose role came from the config without reading every resident; the
-    // reports read a period's ratings by their time, the retention job old photos by theirs. The board's
+    // reports read a period's ratings by their time, the retention job old photos by theirs;
+    // the masking module's roster names come in order from an index. The board's
     // count ("共 N 件" and its pages) reads ticket_tallies, one row per (status, category,
     // building) kept by TicketStore with every write of those columns, instead of counting a
     // million rows per page.
@@ -590,6 +591,7 @@ CREATE INDEX conversations_updated_at ON conversations (updated_at);
 CREATE INDEX persons_role_source ON persons (role_source);
 CREATE INDEX tickets_rated_at ON tickets (rated_at);
 CREATE INDEX media_created_at ON media (created_at);
+CREATE INDEX households_owner_name ON households (owner_name);
 )sql"},
 };
 

@@ -118,5 +118,26 @@ TEST_F(TicketQueryPlanTest, TalliesFollowEveryStatusWrite) {
   EXPECT_EQ(TicketStore::Tally(*db_, "resolved", "noise", "").value(), 0);
 }
 
+// Migration 26 fills the tallies from the tickets already there.
+TEST(TicketTalliesMigrationTest, CountsTheTicketsAlreadyStored) {
+  auto db = OpenSqlite({":memory:", "OFF", 1000});
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(MigrateTo(**db, 25).ok());
+  for (const char* row : {"1, 'new', 'repair', '3'", "2, 'new', 'repair', '3'",
+                          "3, 'closed', 'noise', '1'"}) {
+    ASSERT_TRUE((*db)->Exec(std::string("INSERT INTO tickets (number, status, category, building, "
+                                         "reporter_person_id, channel, unit, location_text, "
+                                         "description, photo_ref, created_at, updated_at) "
+                                         "VALUES (") + row + ", 1, 'tg', '', '', '', '', 0, 0)")
+                    .ok());
+  }
+  auto version = Migrate(**db);
+  ASSERT_TRUE(version.ok()) << version.status().ToString();
+  EXPECT_GE(*version, 26);
+  EXPECT_EQ(TicketStore::Tally(**db, "", "", "").value(), 3);
+  EXPECT_EQ(TicketStore::Tally(**db, "new", "repair", "3").value(), 2);
+  EXPECT_EQ(TicketStore::Tally(**db, "closed", "", "").value(), 1);
+}
+
 }  // namespace
 }  // namespace linli::storage
