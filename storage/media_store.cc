@@ -156,7 +156,10 @@ StatusOr<std::optional<MediaItem>> MediaStore::Find(Database& db, int64_t id) {
 }
 
 StatusOr<std::vector<MediaItem>> MediaStore::Expired(Database& db, int64_t cutoff_ms, int limit) {
-  return Select(db, "WHERE (created_at < ? OR state = 'erased') AND state <> 'fetching' "
+  // Two index searches (created_at, state) rather than an OR the planner answers with a scan
+  // of every photo row.
+  return Select(db, "WHERE id IN (SELECT id FROM media WHERE created_at < ? UNION "
+                    "SELECT id FROM media WHERE state = 'erased') AND state <> 'fetching' "
                     "ORDER BY id LIMIT ?",
                 {cutoff_ms, int64_t{limit}});
 }

@@ -186,6 +186,8 @@ std::vector<PersonalTable> BuildMap() {
        "redelivery answers (may quote a reply), no person column; pruned after 7 days"},
       {"schema_migrations", "", {}, "", {}, "no personal data"},
       {"job_runs", "", {}, "", {}, "scheduled jobs' progress; no personal data"},
+      {"ticket_tallies", "", {}, "", {},
+       "ticket counts per status, category and building; no personal data"},
       {"seen_signatures", "", {}, "", {},
        "signed timestamps and body digests of DingTalk callbacks for their one-hour window; no "
        "personal data"},

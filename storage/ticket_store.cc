@@ -1,5 +1,6 @@
 #include "storage/ticket_store.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,26 @@ Status InsertEvent(Database& db, const TicketEvent& e) {
        int64_t{e.is_public ? 1 : 0}, e.photo_ref, e.actor_name, e.rating});
 }
 
+// Adds `delta` to the tally of (status, category, building): every write of those columns
+// goes through here, so ticket_tallies always sums to the tickets.
+Status AddToTally(Database& db, const std::string& status, const std::string& category,
+                  const std::string& building, int64_t delta) {
+  return db.Exec(
+      "INSERT INTO ticket_tallies (status, category, building, tickets) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT (status, category, building) DO UPDATE SET "
+      "tickets = ticket_tallies.tickets + excluded.tickets",
+      {status, category, building, delta});
+}
+
+// Moves ticket `id` from its stored status to `to` in the tallies (nothing when equal).
+Status MoveTally(Database& db, int64_t id, const std::string& to) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows, db.Query("SELECT status, category, building FROM tickets WHERE id = ?", {id}));
+  if (rows.empty() || rows[0].Text(0) == to) return Status::Ok();
+  LINLI_RETURN_IF_ERROR(AddToTally(db, rows[0].Text(0), rows[0].Text(1), rows[0].Text(2), -1));
+  return AddToTally(db, to, rows[0].Text(1), rows[0].Text(2), 1);
+}
+
 StatusOr<std::vector<Ticket>> ListWhere(Database& db, const std::string& where_and_order,
                                         const std::vector<Value>& params) {
   LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query(std::string("SELECT ") + kTicketColumns +
@@ -133,6 +154,8 @@ StatusOr<Ticket> TicketStore::Create(Database& db, Ticket ticket) {
                 ticket.accept_due_at_ms, ticket.resolve_due_at_ms}));
   if (ids.empty()) return Status::Internal("ticket: INSERT RETURNING gave no row");
   ticket.id = ids[0].Int(0);
+  LINLI_RETURN_IF_ERROR(
+      AddToTally(db, NameOf(ticket.status), ticket.category, ticket.building, 1));
 
   TicketEvent created;
   created.ticket_id = ticket.id;
@@ -193,6 +216,21 @@ StatusOr<int64_t> TicketStore::Count(Database& db) {
   return rows.empty() ? int64_t{0} : rows[0].Int(0);
 }
 
+StatusOr<int64_t> TicketStore::Tally(Database& db, const std::string& status,
+                                     const std::string& category, const std::string& building) {
+  std::string sql = "SELECT COALESCE(SUM(tickets), 0) FROM ticket_tallies WHERE 1 = 1";
+  std::vector<Value> params;
+  for (const auto& [column, value] : {std::pair<const char*, const std::string*>{"status", &status},
+                                      {"category", &category},
+                                      {"building", &building}}) {
+    if (value->empty()) continue;
+    sql += std::string(" AND ") + column + " = ?";
+    params.emplace_back(*value);
+  }
+  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query(sql, params));
+  return rows.empty() ? int64_t{0} : rows[0].Int(0);
+}
+
 StatusOr<Ticket> TicketStore::SetStatus(Database& db, int64_t ticket_id,
                                         TicketStatus to_status, int64_t actor_person_id,
                                         const std::string& note, bool is_public, int64_t now_ms) {
@@ -215,6 +253,7 @@ StatusOr<Ticket> TicketStore::SetStatus(Database& db, int64_t ticket_id,
   event.note = note;
   event.is_public = is_public;
 
+  LINLI_RETURN_IF_ERROR(MoveTally(db, ticket_id, NameOf(to_status)));
   LINLI_RETURN_IF_ERROR(db.Exec("UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?",
                                 {NameOf(to_status), now_ms, ticket_id}));
   LINLI_RETURN_IF_ERROR(InsertEvent(db, event));
@@ -231,6 +270,7 @@ Status TicketStore::SetNotifyChannel(Database& db, int64_t ticket_id, const std:
 Status TicketStore::Update(Database& db, const Ticket& t) {
   if (!ValidStatus(t.status)) return Status::InvalidArgument("ticket: unknown status " + Bad(t.status));
   if (!ValidTier(t.tier)) return Status::InvalidArgument("ticket: unknown tier " + Bad(t.tier));
+  LINLI_RETURN_IF_ERROR(MoveTally(db, t.id, NameOf(t.status)));
   LINLI_RETURN_IF_ERROR(db.Exec(
       "UPDATE tickets SET status = ?, updated_at = ?, tier = ?, assignee_person_id = ?, "
       "public_summary = ?, deferred_reason = ?, deferred_plan = ?, deferred_until = ?, "
@@ -245,28 +285,175 @@ Status TicketStore::Update(Database& db, const Ticket& t) {
   return Status::Ok();
 }
 
-StatusOr<std::vector<Ticket>> TicketStore::List(Database& db, const TicketFilter& filter) {
-  std::string where = "1 = 1";
-  std::vector<Value> params;
-  if (!filter.statuses.empty()) {
+namespace {
+
+// WaitingDeadline in SQL: keep the two in step.
+constexpr char kWaitingDeadline[] =
+    "(CASE WHEN status IN ('new', 'escalated', 'reopened') THEN accept_due_at "
+    "WHEN status IN ('accepted', 'in_progress') THEN resolve_due_at ELSE 0 END)";
+constexpr char kWaitingStatuses[] =
+    "status IN ('new', 'escalated', 'reopened', 'accepted', 'in_progress')";
+
+// "<conditions>" of `f` (always bounded on created_at, so the created_at index or a
+// (column, created_at) index is searched); appends their parameters.
+std::string FilterWhere(const TicketFilter& f, std::vector<Value>& params) {
+  std::string where = "created_at >= ?";
+  params.emplace_back(f.created_from_ms);
+  if (f.created_to_ms != INT64_MAX) {
+    where += " AND created_at < ?";
+    params.emplace_back(f.created_to_ms);
+  }
+  if (!f.statuses.empty()) {
     where += " AND status IN (";
-    for (size_t i = 0; i < filter.statuses.size(); ++i) {
+    for (size_t i = 0; i < f.statuses.size(); ++i) {
       where += i == 0 ? "?" : ", ?";
-      params.emplace_back(filter.statuses[i]);
+      params.emplace_back(f.statuses[i]);
     }
     where += ")";
   }
   for (const auto& [column, value] :
-       {std::pair<const char*, const std::string*>{"building", &filter.building},
-        {"category", &filter.category},
-        {"tier", &filter.tier}}) {
+       {std::pair<const char*, const std::string*>{"building", &f.building},
+        {"category", &f.category},
+        {"tier", &f.tier}}) {
     if (value->empty()) continue;
     where += std::string(" AND ") + column + " = ?";
     params.emplace_back(*value);
   }
-  where += " ORDER BY id LIMIT ?";
-  params.emplace_back(int64_t{filter.limit > 0 ? filter.limit : 20});
-  return ListWhere(db, where, params);
+  return where;
+}
+
+// Digits only, into `out`; false for anything else (or an overflow).
+bool ParseCount(const std::string& text, int64_t& out) {
+  if (text.empty() || text.size() > 18) return false;
+  int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  out = v;
+  return true;
+}
+
+}  // namespace
+
+int64_t WaitingDeadline(const Ticket& t) {
+  if (In(t.status, {TicketStatus::kNew, TicketStatus::kEscalated, TicketStatus::kReopened})) {
+    return t.accept_due_at_ms;
+  }
+  if (In(t.status, {TicketStatus::kAccepted, TicketStatus::kInProgress})) return t.resolve_due_at_ms;
+  return 0;
+}
+
+std::string TicketCursor::Encode(TicketOrder order) const {
+  std::string out = std::to_string(created_at_ms) + "." + std::to_string(id);
+  return order == TicketOrder::kDeadline ? std::to_string(deadline_ms) + "." + out : out;
+}
+
+std::optional<TicketCursor> TicketCursor::Decode(TicketOrder order, const std::string& text) {
+  std::vector<std::string> parts(1);
+  for (char c : text) {
+    if (c == '.') {
+      parts.emplace_back();
+    } else {
+      parts.back() += c;
+    }
+  }
+  const size_t want = order == TicketOrder::kDeadline ? 3 : 2;
+  if (parts.size() != want) return std::nullopt;
+  TicketCursor c;
+  size_t i = 0;
+  if (order == TicketOrder::kDeadline && !ParseCount(parts[i++], c.deadline_ms)) return std::nullopt;
+  if (!ParseCount(parts[i++], c.created_at_ms) || !ParseCount(parts[i], c.id)) return std::nullopt;
+  return c;
+}
+
+StatusOr<std::vector<Ticket>> TicketStore::List(Database& db, const TicketFilter& filter) {
+  LINLI_ASSIGN_OR_RETURN(TicketPage page, Page(db, filter, TicketOrder::kOldestFirst, std::nullopt));
+  return std::move(page.tickets);
+}
+
+StatusOr<TicketPage> TicketStore::Page(Database& db, const TicketFilter& filter, TicketOrder order,
+                                       const std::optional<TicketCursor>& after) {
+  const int64_t limit = std::max(1, filter.limit);
+  std::vector<Ticket> got;
+  // Up to `want` more tickets where `where` holds, in `order_by`.
+  const auto fetch = [&](const std::string& where, std::vector<Value> params,
+                         const char* order_by, int64_t want) -> Status {
+    params.emplace_back(want);
+    LINLI_ASSIGN_OR_RETURN(std::vector<Ticket> rows,
+                           ListWhere(db, where + " ORDER BY " + order_by + " LIMIT ?", params));
+    for (auto& t : rows) got.push_back(std::move(t));
+    return Status::Ok();
+  };
+  // After (created_at, id) in ascending or descending order: the cursor narrows the filter's
+  // created_at range (one range the index is searched by, not two bounds the planner must
+  // choose from), and the id breaks the tie at its edge.
+  const auto after_created = [&](bool ascending, std::vector<Value>& p) -> std::string {
+    TicketFilter f = filter;
+    std::string tie;
+    if (after && ascending) {
+      f.created_from_ms = std::max(f.created_from_ms, after->created_at_ms);
+      tie = " AND (created_at > ? OR id > ?)";
+    } else if (after) {
+      f.created_to_ms = std::min(f.created_to_ms, after->created_at_ms + 1);
+      tie = " AND (created_at < ? OR id < ?)";
+    }
+    std::string w = FilterWhere(f, p) + tie;
+    if (after) p.insert(p.end(), {after->created_at_ms, after->id});
+    return w;
+  };
+  std::vector<Value> params;
+  const std::string where = FilterWhere(filter, params);
+  if (order == TicketOrder::kOldestFirst || order == TicketOrder::kNewestFirst) {
+    const bool asc = order == TicketOrder::kOldestFirst;
+    std::vector<Value> p;
+    const std::string w = after_created(asc, p);
+    LINLI_RETURN_IF_ERROR(
+        fetch(w, p, asc ? "created_at, id" : "created_at DESC, id DESC", limit + 1));
+  } else {
+    // First the tickets waiting on a deadline (the open backlog, read through the status
+    // index and sorted), then the others by creation, newest first.
+    const std::string deadline = kWaitingDeadline;
+    if (!after || after->deadline_ms > 0) {
+      std::vector<Value> p = params;
+      std::string w = where + " AND " + kWaitingStatuses + " AND " + deadline + " > 0";
+      if (after) {
+        w += " AND (" + deadline + " > ? OR (" + deadline +
+             " = ? AND (created_at < ? OR (created_at = ? AND id < ?))))";
+        p.insert(p.end(), {after->deadline_ms, after->deadline_ms, after->created_at_ms,
+                           after->created_at_ms, after->id});
+      }
+      LINLI_RETURN_IF_ERROR(fetch(w, p, (deadline + ", created_at DESC, id DESC").c_str(), limit + 1));
+    }
+    if (static_cast<int64_t>(got.size()) <= limit) {
+      std::vector<Value> p;
+      std::string w = (after && after->deadline_ms == 0) ? after_created(false, p)
+                                                         : FilterWhere(filter, p);
+      w += std::string(" AND NOT (") + kWaitingStatuses + " AND " + deadline + " > 0)";
+      LINLI_RETURN_IF_ERROR(fetch(w, p, "created_at DESC, id DESC",
+                                  limit + 1 - static_cast<int64_t>(got.size())));
+    }
+  }
+  TicketPage page;
+  if (static_cast<int64_t>(got.size()) > limit) {
+    got.resize(static_cast<size_t>(limit));
+    const Ticket& last = got.back();
+    page.next = TicketCursor{order == TicketOrder::kDeadline ? WaitingDeadline(last) : 0,
+                             last.created_at_ms, last.id};
+  }
+  page.tickets = std::move(got);
+  return page;
+}
+
+StatusOr<int64_t> TicketStore::CountUpTo(Database& db, const TicketFilter& filter, int64_t cap) {
+  std::vector<Value> params;
+  const std::string where = FilterWhere(filter, params);
+  params.emplace_back(std::max<int64_t>(cap, 0));
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows,
+      db.Query("SELECT COUNT(*) FROM (SELECT 1 FROM tickets WHERE " + where + " LIMIT ?) AS t",
+               params));
+  return rows.empty() ? int64_t{0} : rows[0].Int(0);
 }
 
 StatusOr<std::vector<Ticket>> TicketStore::ListOverdue(Database& db, int64_t now_ms, int limit) {

@@ -67,7 +67,7 @@ struct TicketEvent {
   std::string rating;
 };
 
-// Filters for TicketStore::List; empty fields match everything.
+// Filters for TicketStore::List and Page; empty fields match everything.
 // Names are the stored ones (storage/ticket_state.h); an unknown name matches nothing.
 struct TicketFilter {
   std::vector<std::string> statuses;
@@ -75,7 +75,41 @@ struct TicketFilter {
   std::string category;
   std::string tier;
   int limit = 20;
+  // Created in [created_from_ms, created_to_ms) (Page only).
+  int64_t created_from_ms = 0;
+  int64_t created_to_ms = INT64_MAX;
 };
+
+// The orders a ticket list pages in. Every order ends in id, so it is total.
+enum class TicketOrder {
+  kOldestFirst,  // created_at, id (the longest waiting on top)
+  kNewestFirst,  // created_at DESC, id DESC
+  // The deadline a ticket is waiting on (WaitingDeadline), soonest first, newest first among
+  // equal deadlines; then the tickets without one (closed, resolved, deferred, no deadline),
+  // newest first.
+  kDeadline,
+};
+
+// A position in a list's order: the page after it starts with the next ticket. Opaque to
+// callers but printable (Encode/Decode) for a link: "<created_at>.<id>", in deadline order
+// "<deadline>.<created_at>.<id>" (deadline 0 = among the tickets without one).
+struct TicketCursor {
+  int64_t deadline_ms = 0;
+  int64_t created_at_ms = 0;
+  int64_t id = 0;
+  std::string Encode(TicketOrder order) const;
+  // nullopt for text that is not a cursor of `order`.
+  static std::optional<TicketCursor> Decode(TicketOrder order, const std::string& text);
+};
+
+struct TicketPage {
+  std::vector<Ticket> tickets;     // at most the filter's limit, in the order
+  std::optional<TicketCursor> next;  // set when more tickets follow the last one
+};
+
+// The deadline a ticket is waiting on: accept_due for new, escalated and reopened tickets,
+// resolve_due for accepted and in-progress ones; 0 when none. Pure.
+int64_t WaitingDeadline(const Ticket& ticket);
 
 class TicketStore {
  public:
@@ -89,6 +123,11 @@ class TicketStore {
   // Oldest first.
   static StatusOr<std::vector<TicketEvent>> Events(Database& db, int64_t ticket_id);
   static StatusOr<int64_t> Count(Database& db);
+  // How many tickets have this status, category and building ("" = any), from the tallies
+  // this store keeps with every write (ticket_tallies, migration 26): a read of at most
+  // statuses x categories x buildings small rows, whatever the number of tickets.
+  static StatusOr<int64_t> Tally(Database& db, const std::string& status,
+                                 const std::string& category, const std::string& building);
 
   // Added with the implementation (not in the first contract):
   static StatusOr<std::optional<Ticket>> FindById(Database& db, int64_t id);
@@ -107,6 +146,17 @@ class TicketStore {
   static Status Update(Database& db, const Ticket& ticket);
   // Tickets matching `filter`, oldest first (the longest waiting on top), at most limit.
   static StatusOr<std::vector<Ticket>> List(Database& db, const TicketFilter& filter);
+  // One page of the tickets matching `filter` in `order`, starting after `after` (nullopt =
+  // the first page), at most filter.limit (1 if lower). Keyset paging: a deep page costs what
+  // the first does, and a ticket created between two pages never shifts or repeats one. Each
+  // query searches an index (tests/storage/query_plan_test.cc): created_at, or the
+  // (status|category|building, created_at) index of a filter; the deadline order's first part
+  // reads the open tickets (the backlog, not the history) through the status index.
+  static StatusOr<TicketPage> Page(Database& db, const TicketFilter& filter, TicketOrder order,
+                                   const std::optional<TicketCursor>& after);
+  // How many tickets match `filter` (its limit ignored), counting no further than `cap`: the
+  // result is min(matches, cap), so a caller shows "cap+" for a large result at a bounded cost.
+  static StatusOr<int64_t> CountUpTo(Database& db, const TicketFilter& filter, int64_t cap);
   // Open tickets past a deadline at `now_ms` not yet flagged: status new/escalated/reopened
   // with accept_due_at <= now, or any open status but deferred with resolve_due_at <= now
   // (0 = no deadline). Oldest first, at most `limit`.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 
 #include "domain/common/time_zone.h"
 #include "storage/ticket_state.h"
@@ -60,14 +61,8 @@ StatusOr<ConsoleFilter> ParseConsoleFilter(const domain::Deps& deps, const HttpR
   f.to = request.Query("to");
   if (!f.to.empty() && !ParseDate(f.to, to)) return Bad("to");
   if (!f.from.empty() && !f.to.empty() && f.from > f.to) return Bad("from");
-  if (const std::string& page = request.Query("page"); !page.empty()) {
-    if (page.size() > 6 || !std::all_of(page.begin(), page.end(),
-                                        [](char c) { return c >= '0' && c <= '9'; })) {
-      return Bad("page");
-    }
-    f.page = std::stoi(page);
-    if (f.page < 1) return Bad("page");
-  }
+  f.after = request.Query("after");
+  if (!f.after.empty() && !storage::TicketCursor::Decode(OrderOf(f), f.after)) return Bad("after");
   return f;
 }
 
@@ -108,44 +103,57 @@ StatusOr<DateRange> RangeOf(const domain::Deps& deps, const ConsoleFilter& filte
   return r;
 }
 
-int64_t WaitingDeadline(const Ticket& t) {
-  if (storage::In(t.status, {TicketStatus::kNew, TicketStatus::kEscalated,
-                             TicketStatus::kReopened})) {
-    return t.accept_due_at_ms;
-  }
-  if (storage::In(t.status, {TicketStatus::kAccepted, TicketStatus::kInProgress})) {
-    return t.resolve_due_at_ms;
-  }
-  return 0;
+storage::TicketOrder OrderOf(const ConsoleFilter& filter) {
+  if (filter.sort == "oldest") return storage::TicketOrder::kOldestFirst;
+  if (filter.sort == "deadline") return storage::TicketOrder::kDeadline;
+  return storage::TicketOrder::kNewestFirst;
 }
 
-StatusOr<std::vector<Ticket>> FilteredTickets(storage::Database& db, const domain::Deps& deps,
-                                              const ConsoleFilter& filter) {
+namespace {
+
+StatusOr<storage::TicketFilter> StoreFilter(const domain::Deps& deps, const ConsoleFilter& filter) {
   storage::TicketFilter tf;
   if (!filter.status.empty()) tf.statuses.push_back(filter.status);
   tf.building = filter.building;
   tf.category = filter.category;
   tf.tier = filter.tier;
-  tf.limit = std::numeric_limits<int>::max();  // a compound's tickets; sorted here
-  LINLI_ASSIGN_OR_RETURN(std::vector<Ticket> all, storage::TicketStore::List(db, tf));
   LINLI_ASSIGN_OR_RETURN(DateRange range, RangeOf(deps, filter));
-  std::vector<Ticket> out;
-  out.reserve(all.size());
-  for (auto& t : all) {
-    if (t.created_at_ms >= range.from_ms && t.created_at_ms < range.to_ms) {
-      out.push_back(std::move(t));
-    }
+  tf.created_from_ms = range.from_ms;
+  tf.created_to_ms = range.to_ms;
+  return tf;
+}
+
+}  // namespace
+
+StatusOr<storage::TicketPage> FilteredPage(storage::Database& db, const domain::Deps& deps,
+                                           const ConsoleFilter& filter, int per_page) {
+  LINLI_ASSIGN_OR_RETURN(storage::TicketFilter tf, StoreFilter(deps, filter));
+  tf.limit = per_page;
+  std::optional<storage::TicketCursor> after;
+  if (!filter.after.empty()) {
+    after = storage::TicketCursor::Decode(OrderOf(filter), filter.after);
+    if (!after) return Bad("after");
   }
-  // List returns oldest first (by id); ties keep that order.
-  if (filter.sort == "newest") {
-    std::reverse(out.begin(), out.end());
-  } else if (filter.sort == "deadline") {
-    std::reverse(out.begin(), out.end());  // newest first among equal deadlines
-    std::stable_sort(out.begin(), out.end(), [](const Ticket& a, const Ticket& b) {
-      const int64_t da = WaitingDeadline(a), dbl = WaitingDeadline(b);
-      if ((da == 0) != (dbl == 0)) return da != 0;
-      return da != 0 && da < dbl;
-    });
+  return storage::TicketStore::Page(db, tf, OrderOf(filter), after);
+}
+
+StatusOr<int64_t> CountFiltered(storage::Database& db, const domain::Deps& deps,
+                                const ConsoleFilter& filter, int64_t cap) {
+  LINLI_ASSIGN_OR_RETURN(storage::TicketFilter tf, StoreFilter(deps, filter));
+  return storage::TicketStore::CountUpTo(db, tf, cap);
+}
+
+StatusOr<std::vector<Ticket>> FilteredTickets(storage::Database& db, const domain::Deps& deps,
+                                              const ConsoleFilter& filter) {
+  constexpr int kBatch = 1000;
+  ConsoleFilter from_start = filter;
+  from_start.after.clear();
+  std::vector<Ticket> out;
+  for (;;) {
+    LINLI_ASSIGN_OR_RETURN(storage::TicketPage page, FilteredPage(db, deps, from_start, kBatch));
+    for (auto& t : page.tickets) out.push_back(std::move(t));
+    if (!page.next) break;
+    from_start.after = page.next->Encode(OrderOf(filter));
   }
   return out;
 }

@@ -1,7 +1,9 @@
 // The console's ticket filters and sorting (issue 12 points 2 and 4), read from a query string
 // the same way by the list page and the CSV exports: status, category, building, tier (each
 // "" = any), sort newest|oldest|deadline (default newest), created from/to dates
-// (YYYY-MM-DD in config.timezone, both inclusive, "" = open) and the page (1-based).
+// (YYYY-MM-DD in config.timezone, both inclusive, "" = open) and where the page starts
+// (`after`: the previous page's cursor, storage::TicketCursor; keyset paging, so a deep page
+// costs what the first does).
 //
 // Deadline order: the deadline a ticket is waiting on (accept_due for new, escalated and
 // reopened tickets, resolve_due for the other open ones), soonest first; tickets without one
@@ -28,15 +30,15 @@ struct ConsoleFilter {
   std::string sort = "newest";
   std::string from;  // "YYYY-MM-DD" or ""
   std::string to;
-  int page = 1;
+  std::string after;  // a cursor of the sort's order, "" = the first page
 };
 
 // The filter of `request`'s query. kInvalidArgument naming the parameter for a status, tier,
 // category, building or sort outside its set, a malformed or impossible date, from after to,
-// or a page that is not a positive integer. Pure.
+// or an `after` that is not a cursor of the sort's order. Pure.
 StatusOr<ConsoleFilter> ParseConsoleFilter(const domain::Deps& deps, const HttpRequest& request);
 
-// The filter as a query string without the page ("status=new&sort=deadline"), "" when nothing
+// The filter as a query string without `after` ("status=new&sort=deadline"), "" when nothing
 // differs from the defaults. Pure.
 std::string FilterQuery(const ConsoleFilter& filter);
 
@@ -47,10 +49,23 @@ struct DateRange {
 };
 StatusOr<DateRange> RangeOf(const domain::Deps& deps, const ConsoleFilter& filter);
 
-// The deadline a ticket is waiting on, 0 when none (see the file comment). Pure.
-int64_t WaitingDeadline(const storage::Ticket& ticket);
+// The deadline a ticket is waiting on is storage::WaitingDeadline (storage/ticket_store.h).
 
-// Every ticket matching `filter` (all pages), in its order. Read-only; database errors.
+// The store's order for the filter's sort. Pure.
+storage::TicketOrder OrderOf(const ConsoleFilter& filter);
+
+// One page of the tickets matching `filter` (starting after filter.after), at most `per_page`,
+// with the cursor of the next page when there is one. Read-only; database errors, and
+// kInvalidArgument as RangeOf.
+StatusOr<storage::TicketPage> FilteredPage(storage::Database& db, const domain::Deps& deps,
+                                           const ConsoleFilter& filter, int per_page);
+
+// How many tickets match `filter` (all pages), no more than `cap` counted. Read-only.
+StatusOr<int64_t> CountFiltered(storage::Database& db, const domain::Deps& deps,
+                                const ConsoleFilter& filter, int64_t cap);
+
+// Every ticket matching `filter` (all pages from the first, whatever filter.after), in its
+// order: for the CSV exports. Read-only; database errors.
 StatusOr<std::vector<storage::Ticket>> FilteredTickets(storage::Database& db,
                                                        const domain::Deps& deps,
                                                        const ConsoleFilter& filter);

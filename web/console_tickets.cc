@@ -28,6 +28,7 @@ namespace {
 using storage::Ticket;
 
 constexpr int kPerPage = 50;
+constexpr int64_t kCountCap = 10000;
 constexpr char kActionSavepoint[] = "console_action";
 
 std::string Param(const WebRequest& r, const char* name) {
@@ -164,41 +165,45 @@ WebHandler ConsoleTicketList() {
                       const StaffRequest& r) -> StatusOr<HttpResponse> {
     auto filter = ParseConsoleFilter(deps, r.web.http);
     if (!filter.ok()) return ErrorPage(deps, r, 400, filter.status().message());
-    LINLI_ASSIGN_OR_RETURN(std::vector<Ticket> tickets, FilteredTickets(db, deps, *filter));
+    LINLI_ASSIGN_OR_RETURN(storage::TicketPage page, FilteredPage(db, deps, *filter, kPerPage));
+    // Counted up to a bound, so a compound with a long history pays for a page, not for it all.
+    LINLI_ASSIGN_OR_RETURN(int64_t count, CountFiltered(db, deps, *filter, kCountCap + 1));
     const std::string query = FilterQuery(*filter);
     std::string body = FilterForm(deps, r, *filter);
     const std::string q = query.empty() ? "" : "?" + query;
-    body += "<p>" + Escape(r.T(deps, "console.count", {{"count", std::to_string(tickets.size())}})) +
+    const std::string shown =
+        count > kCountCap ? std::to_string(kCountCap) + "+" : std::to_string(count);
+    body += "<p>" + Escape(r.T(deps, "console.count", {{"count", shown}})) +
             " · <a href=\"" + Escape("/console/export/tickets.csv" + q) + "\">" +
             Escape(r.T(deps, "console.export_tickets")) + "</a> · <a href=\"" +
             Escape("/console/export/events.csv" + q) + "\">" +
             Escape(r.T(deps, "console.export_events")) + "</a></p>";
-    const size_t first = static_cast<size_t>(filter->page - 1) * kPerPage;
     body += "<table><tr><th>#</th><th>" + Escape(r.T(deps, "console.col.created")) + "</th><th>" +
             Escape(r.T(deps, "console.filter.category")) + "</th><th>" +
             Escape(r.T(deps, "console.col.location")) + "</th><th>" +
             Escape(r.T(deps, "console.filter.status")) + "</th><th>" +
             Escape(r.T(deps, "console.filter.tier")) + "</th><th>" +
             Escape(r.T(deps, "console.col.deadline")) + "</th></tr>";
-    for (size_t i = first; i < tickets.size() && i < first + kPerPage; ++i) {
-      const Ticket& t = tickets[i];
+    for (const Ticket& t : page.tickets) {
       const std::string n = std::to_string(t.number);
       body += "<tr><td><a href=\"" + Escape(WithLang("/console/tickets/" + n, r.web.http)) +
               "\">#" + n + "</a></td>" + Td(LocalTime(deps, t.created_at_ms)) +
               Td(r.T(deps, "category." + t.category)) + Td(Location(deps, r, t)) +
               Td(r.T(deps, "ticket.status." + storage::NameOf(t.status))) +
               Td(r.T(deps, "push.tier." + storage::NameOf(t.tier))) +
-              Td(LocalTime(deps, WaitingDeadline(t))) + "</tr>";
+              Td(LocalTime(deps, storage::WaitingDeadline(t))) + "</tr>";
     }
     body += "</table>";
-    const auto page_link = [&](int page, const std::string& label) {
-      std::string href = "/console?" + query + (query.empty() ? "" : "&") +
-                         "page=" + std::to_string(page);
+    // Keyset paging: "next" continues after the last ticket shown; the first page is the
+    // filter without a cursor.
+    const auto page_link = [&](const std::string& after, const std::string& label) {
+      std::string href = "/console" + q;
+      if (!after.empty()) href += (q.empty() ? "?" : "&") + std::string("after=") + PercentEncode(after);
       return " <a href=\"" + Escape(WithLang(href, r.web.http)) + "\">" + Escape(label) + "</a>";
     };
     std::string pager;
-    if (filter->page > 1) pager += page_link(filter->page - 1, r.T(deps, "console.prev"));
-    if (first + kPerPage < tickets.size()) pager += page_link(filter->page + 1, r.T(deps, "console.next"));
+    if (!filter->after.empty()) pager += page_link("", r.T(deps, "console.first"));
+    if (page.next) pager += page_link(page.next->Encode(OrderOf(*filter)), r.T(deps, "console.next"));
     if (!pager.empty()) body += "<p>" + pager + "</p>";
     return ConsolePage(deps, r, 200, r.T(deps, "console.tickets_title"), body, "tickets");
   });

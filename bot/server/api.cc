@@ -329,13 +329,37 @@ void HttpApi::AdminTicketList(HttpRequest request, RouteParams, Respond respond)
     }
     filter.limit = static_cast<int>(std::min<int64_t>(*l, 1000));
   }
+  // Keyset paging: `after` is the previous page's next_cursor (oldest first, so the next page
+  // starts after the last ticket shown; tickets created meanwhile come at the end).
+  std::optional<storage::TicketCursor> after;
+  if (const std::string& text = request.Query("after"); !text.empty()) {
+    after = storage::TicketCursor::Decode(storage::TicketOrder::kOldestFirst, text);
+    if (!after) {
+      respond(JsonError(400, "after must be a next_cursor of this list"));
+      return;
+    }
+  }
+  // The same query with the next cursor: every parameter as given but `after`.
+  std::string next_query;
+  for (const char* name : {"status", "building", "category", "tier", "limit"}) {
+    if (request.Query(name).empty()) continue;
+    next_query += std::string(name) + "=" + PercentEncode(request.Query(name)) + "&";
+  }
   const domain::Deps& s = services_;
   Run(s, queue_,
-      [&s, filter](storage::Database& db, HttpResponse& out) -> Status {
-        LINLI_ASSIGN_OR_RETURN(auto tickets, storage::TicketStore::List(db, filter));
+      [&s, filter, after, next_query](storage::Database& db, HttpResponse& out) -> Status {
+        LINLI_ASSIGN_OR_RETURN(
+            storage::TicketPage page,
+            storage::TicketStore::Page(db, filter, storage::TicketOrder::kOldestFirst, after));
         json arr = json::array();
-        for (const auto& t : tickets) arr.push_back(AdminTicketJson(s, t, nullptr));
-        out = HttpResponse::Json(200, DumpJson(json{{"tickets", std::move(arr)}}));
+        for (const auto& t : page.tickets) arr.push_back(AdminTicketJson(s, t, nullptr));
+        json body{{"tickets", std::move(arr)}, {"next_cursor", nullptr}, {"next", nullptr}};
+        if (page.next) {
+          const std::string cursor = page.next->Encode(storage::TicketOrder::kOldestFirst);
+          body["next_cursor"] = cursor;
+          body["next"] = "/api/admin/tickets?" + next_query + "after=" + cursor;
+        }
+        out = HttpResponse::Json(200, DumpJson(body));
         return Status::Ok();
       },
       std::move(respond));

@@ -128,10 +128,37 @@ size_t MassMentionAt(std::string_view text, size_t i) {
 
 }  // namespace
 
+namespace {
+
+// The names that can match somewhere in `text`, in their order: those of two code points or
+// more whose first two bytes occur next to each other in it. A roster has thousands of names
+// and a note a few dozen characters, so this one pass over the names replaces one per
+// character (issue 13: the board masks every text of a page with every owner's name).
+std::vector<const std::string*> Candidates(std::string_view text,
+                                           const std::vector<std::string>& names) {
+  std::vector<bool> pairs(65536, false);
+  const auto pair = [](unsigned char a, unsigned char b) { return (size_t{a} << 8) | b; };
+  for (size_t k = 0; k + 1 < text.size(); ++k) {
+    pairs[pair(static_cast<unsigned char>(text[k]), static_cast<unsigned char>(text[k + 1]))] = true;
+  }
+  std::vector<const std::string*> out;
+  for (const auto& name : names) {
+    if (name.size() < 2 ||
+        !pairs[pair(static_cast<unsigned char>(name[0]), static_cast<unsigned char>(name[1]))]) {
+      continue;
+    }
+    if (CodePoints(name) >= 2) out.push_back(&name);
+  }
+  return out;
+}
+
+}  // namespace
+
 MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& names) {
   MaskedText out;
   std::string& r = out.text;
   r.reserve(text.size());
+  const std::vector<const std::string*> candidates = Candidates(text, names);
   size_t i = 0;
   while (i < text.size()) {
     if (IsDigit(text[i]) && (i == 0 || !IsDigit(text[i - 1]))) {
@@ -164,11 +191,10 @@ MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& n
       continue;
     }
     bool matched = false;
-    for (const auto& name : names) {
-      if (CodePoints(name) < 2) continue;
-      if (text.compare(i, name.size(), name) == 0) {
-        r += MaskName(name);
-        i += name.size();
+    for (const std::string* name : candidates) {
+      if (text.compare(i, name->size(), *name) == 0) {
+        r += MaskName(*name);
+        i += name->size();
         out.changed = matched = true;
         break;
       }

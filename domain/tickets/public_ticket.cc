@@ -115,11 +115,14 @@ StatusOr<PublicTicketPage> ListPublicTickets(storage::Database& db, const Deps& 
                                              const PublicTicketFilter& filter, int page,
                                              int per_page) {
   PublicTicketPage out;
-  std::string where = " WHERE 1 = 1";
-  std::vector<storage::Value> params;
+  // Bounded on created_at so the created_at index (or a filter's (column, created_at) index)
+  // is searched in the board's order; the count comes from the tallies, not the rows.
+  std::string where = " WHERE created_at >= ?";
+  std::vector<storage::Value> params{int64_t{0}};
+  const std::string status = filter.status ? storage::NameOf(*filter.status) : "";
   if (filter.status) {
     where += " AND status = ?";
-    params.emplace_back(storage::NameOf(*filter.status));
+    params.emplace_back(status);
   }
   if (!filter.category.empty()) {
     where += " AND category = ?";
@@ -129,14 +132,14 @@ StatusOr<PublicTicketPage> ListPublicTickets(storage::Database& db, const Deps& 
     where += " AND building = ?";
     params.emplace_back(filter.building);
   }
-  LINLI_ASSIGN_OR_RETURN(storage::Rows count, db.Query("SELECT COUNT(*) FROM tickets" + where, params));
-  out.total = count.empty() ? 0 : count[0].Int(0);
+  LINLI_ASSIGN_OR_RETURN(out.total,
+                         storage::TicketStore::Tally(db, status, filter.category, filter.building));
   params.emplace_back(int64_t{per_page});
   params.emplace_back(int64_t{page - 1} * per_page);
   LINLI_ASSIGN_OR_RETURN(
       storage::Rows rows,
       db.Query("SELECT number FROM tickets" + where +
-                   " ORDER BY created_at DESC, number DESC LIMIT ? OFFSET ?",
+                   " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
                params));
   std::vector<int64_t> numbers;
   numbers.reserve(rows.size());

@@ -35,7 +35,8 @@ StatusOr<std::vector<PublicTicket>> FindPublicTickets(storage::Database& db, con
       for (auto s : query.statuses) params.emplace_back(storage::NameOf(s));
     }
   }
-  sql += " ORDER BY created_at DESC, number DESC LIMIT ?";
+  // id orders like number (numbers are given in id order) and is in every index.
+  sql += " ORDER BY created_at DESC, id DESC LIMIT ?";
   params.emplace_back(int64_t{std::max(1, query.limit)});
   LINLI_ASSIGN_OR_RETURN(storage::Rows rows, db.Query(sql, params));
   std::vector<int64_t> numbers;

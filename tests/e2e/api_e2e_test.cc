@@ -195,6 +195,52 @@ TEST(ApiE2eTest, AdminNeedsTheBearerToken) {
   EXPECT_EQ(ok.status, 200) << ok.body;
 }
 
+// Issue 13: the admin list pages with a cursor: following `next` from the first page walks
+// every ticket once, oldest first, and the last page has no `next`; filters stay in the link.
+TEST(ApiE2eTest, AdminTicketListPagesWithANextLink) {
+  Harness h;
+  ASSERT_TRUE(h.StartApp({}, WithToken));
+  ReportOverWebhook(h);
+  if (HasFatalFailure()) return;
+  CreateTickets(h, 11);  // #2..#12; buildings 1..6 in turn, categories repair/noise
+  if (HasFatalFailure()) return;
+  std::vector<int64_t> numbers;
+  std::string target = "/api/admin/tickets?limit=5";
+  for (int pages = 0; pages < 10 && !target.empty(); ++pages) {
+    auto page = h.Get(target, Bearer());
+    ASSERT_EQ(page.status, 200) << target << ": " << page.body;
+    auto j = nlohmann::json::parse(page.body);
+    EXPECT_LE(j["tickets"].size(), 5u);
+    for (const auto& t : j["tickets"]) numbers.push_back(t["number"].get<int64_t>());
+    if (j["next"].is_null()) {
+      EXPECT_TRUE(j["next_cursor"].is_null());
+      target.clear();
+    } else {
+      target = j["next"].get<std::string>();
+      EXPECT_TRUE(Contains(target, "limit=5&after=" + j["next_cursor"].get<std::string>())) << target;
+    }
+  }
+  EXPECT_TRUE(target.empty()) << "still a next page after 10";
+  std::vector<int64_t> expected;
+  for (int64_t n = 1; n <= 12; ++n) expected.push_back(n);
+  EXPECT_EQ(numbers, expected);
+
+  // A filter is kept in `next`: repair tickets (#2, 4, ... and #1) two at a time.
+  auto repair = h.Get("/api/admin/tickets?category=repair&limit=2", Bearer());
+  ASSERT_EQ(repair.status, 200);
+  auto rj = nlohmann::json::parse(repair.body);
+  ASSERT_EQ(rj["tickets"].size(), 2u);
+  const std::string next = rj["next"].get<std::string>();
+  EXPECT_TRUE(Contains(next, "category=repair&limit=2&after=")) << next;
+  auto second = nlohmann::json::parse(h.Get(next, Bearer()).body);
+  ASSERT_EQ(second["tickets"].size(), 2u);
+  for (const auto& t : second["tickets"]) EXPECT_EQ(t["category"], "repair");
+  EXPECT_GT(second["tickets"][0]["number"].get<int64_t>(), rj["tickets"][1]["number"].get<int64_t>());
+
+  EXPECT_EQ(h.Get("/api/admin/tickets?after=x.1", Bearer()).status, 400);
+  EXPECT_EQ(h.Get("/api/admin/tickets?after=12", Bearer()).status, 400);
+}
+
 TEST(ApiE2eTest, AdminActionsReachTheReporter) {
   Harness h;
   ASSERT_TRUE(h.StartApp({}, WithToken));

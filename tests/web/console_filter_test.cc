@@ -64,11 +64,11 @@ class ConsoleFilterTest : public ::testing::Test {
 TEST_F(ConsoleFilterTest, ParsesKnownValuesAndRefusesOthers) {
   auto f = Parse({{"status", "new"}, {"category", "repair"}, {"building", "3"},
                   {"tier", "community"}, {"sort", "deadline"}, {"from", "2026-02-28"},
-                  {"to", "2026-03-01"}, {"page", "2"}});
+                  {"to", "2026-03-01"}, {"after", "9000.1000.5"}});
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_EQ(f->status, "new");
   EXPECT_EQ(f->sort, "deadline");
-  EXPECT_EQ(f->page, 2);
+  EXPECT_EQ(f->after, "9000.1000.5");
   EXPECT_EQ(FilterQuery(*f),
             "status=new&category=repair&building=3&tier=community&sort=deadline&from=2026-02-28"
             "&to=2026-03-01");
@@ -78,12 +78,15 @@ TEST_F(ConsoleFilterTest, ParsesKnownValuesAndRefusesOthers) {
   EXPECT_EQ(FilterQuery(*plain), "");
   for (const auto& [k, v] : std::map<std::string, std::string>{
            {"status", "open"}, {"category", "cats"}, {"building", "9"}, {"tier", "city"},
-           {"sort", "random"}, {"from", "2026-02-30"}, {"to", "26-01-01"}, {"page", "0"}}) {
+           {"sort", "random"}, {"from", "2026-02-30"}, {"to", "26-01-01"}, {"after", "12"}}) {
     auto bad = Parse({{k, v}});
     ASSERT_FALSE(bad.ok()) << k << "=" << v;
     EXPECT_THAT(bad.status().message(), HasSubstr(k));
   }
   EXPECT_FALSE(Parse({{"from", "2026-03-02"}, {"to", "2026-03-01"}}).ok());
+  // A cursor belongs to its order: the deadline order's has three parts.
+  EXPECT_TRUE(Parse({{"after", "1000.5"}}).ok());
+  EXPECT_FALSE(Parse({{"after", "1000.5"}, {"sort", "deadline"}}).ok());
 }
 
 TEST_F(ConsoleFilterTest, DatesAreWholeLocalDays) {
@@ -112,6 +115,42 @@ TEST_F(ConsoleFilterTest, OrdersNewestOldestAndByDeadline) {
   EXPECT_EQ(Numbers({{"sort", "oldest"}}), (std::vector<int64_t>{1, 2, 3, 4}));
   EXPECT_EQ(Numbers({{"sort", "deadline"}}), (std::vector<int64_t>{2, 4, 1, 3}));
   EXPECT_EQ(Numbers({{"status", "new"}}), (std::vector<int64_t>{4, 1}));
+}
+
+// Issue 13: the list pages with a cursor; walking every page of each order gives the whole
+// list once, in order, whatever the page size (the deadline order across its two parts).
+TEST_F(ConsoleFilterTest, PagesWalkTheWholeListOnce) {
+  using S = storage::TicketStatus;
+  const S kinds[] = {S::kNew, S::kAccepted, S::kClosed, S::kDeferred, S::kInProgress, S::kResolved};
+  for (int i = 0; i < 23; ++i) {
+    // Equal creation times and equal deadlines among them, to exercise the ties.
+    Add(1000 + (i / 3) * 100, kinds[i % 6], 5000 + (i % 4) * 10, 8000 + (i % 5) * 10);
+  }
+  for (const char* sort : {"newest", "oldest", "deadline"}) {
+    const std::vector<int64_t> all = Numbers({{"sort", sort}});
+    ASSERT_EQ(all.size(), 23u) << sort;
+    for (int per_page : {1, 4, 7, 23, 50}) {
+      auto f = Parse({{"sort", sort}});
+      ASSERT_TRUE(f.ok());
+      std::vector<int64_t> walked;
+      for (int guard = 0; guard < 100; ++guard) {
+        auto page = FilteredPage(*db_, deps(), *f, per_page);
+        ASSERT_TRUE(page.ok()) << page.status().ToString();
+        EXPECT_LE(static_cast<int>(page->tickets.size()), per_page);
+        for (const auto& t : page->tickets) walked.push_back(t.number);
+        if (!page->next) break;
+        f->after = page->next->Encode(OrderOf(*f));
+        ASSERT_TRUE(Parse({{"sort", sort}, {"after", f->after}}).ok()) << f->after;
+      }
+      EXPECT_EQ(walked, all) << sort << " per page " << per_page;
+    }
+  }
+  auto count = CountFiltered(*db_, deps(), ConsoleFilter{}, 10);
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 10);  // capped
+  ConsoleFilter closed;
+  closed.status = "closed";
+  EXPECT_EQ(CountFiltered(*db_, deps(), closed, 100).value(), 4);
 }
 
 }  // namespace
