@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "storage/database.h"
@@ -43,6 +44,10 @@ class WriteQueue {
 
   // Number of COMMITs so far (for tests and the benchmark).
   uint64_t commits() const;
+  // Why writes fail now ("disk full"), or "" while they work: the database's write_fault()
+  // after the last batch (database.h), so it clears by itself with the first batch that
+  // commits rows once space has returned. Thread-safe (for /healthz).
+  std::string fault() const;
 
  private:
   struct Unit {
@@ -58,6 +63,7 @@ class WriteQueue {
   std::deque<Unit> queue_;
   bool stopping_ = false;
   uint64_t commits_ = 0;
+  std::string fault_;  // guarded by mu_
   std::thread thread_;
 };
 
