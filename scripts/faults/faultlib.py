@@ -129,6 +129,11 @@ class FakeBotApi:
             daemon_threads = True
             request_queue_size = 256
 
+            def handle_error(self, request, client_address):
+                # A client killed mid-request (kill -9) or gone after its timeout: expected.
+                if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+                    super().handle_error(request, client_address)
+
         self.server = Server(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

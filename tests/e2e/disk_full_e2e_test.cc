@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "storage/write_queue.h"
 #include "tests/e2e/e2e_harness.h"
 
 namespace linli::e2e {
