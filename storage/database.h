@@ -35,8 +35,9 @@ class Row {
 using Rows = std::vector<Row>;
 
 // One connection. Not thread-safe: owned and used by one thread at a time (the write queue's
-// thread in the server). Errors: kUnavailable for a busy/locked database (retryable),
-// kAlreadyExists for a constraint violation, kInternal otherwise.
+// thread in the server). Errors: kUnavailable for a busy/locked database and for a full disk
+// or database (retryable: nothing of the failed statement is written), kAlreadyExists for a
+// constraint violation, kInternal otherwise.
 class Database {
  public:
   virtual ~Database() = default;
@@ -72,6 +73,10 @@ class Database {
   // was committed since the last good Sync() may be lost on power loss).
   virtual bool commit_needs_sync() const { return false; }
   virtual Status Sync() { return Status::Ok(); }
+  // Why writes fail now, or "" while they work: "disk full" once the backend reported the
+  // disk or the database full; cleared by the next COMMIT of a transaction that wrote rows and
+  // met no such error (space has returned). For /healthz (storage/write_queue.h fault()).
+  virtual std::string write_fault() const { return ""; }
 
   // "sqlite" or "postgres": lets migrations pick dialect-specific DDL where they must.
   virtual std::string dialect() const = 0;

@@ -245,9 +245,20 @@ class SqliteDatabase final : public Database {
   Status Begin() override {
     // IMMEDIATE takes the write lock now, so a busy database fails here (retryable) rather
     // than at the first write or at COMMIT.
-    return Exec("BEGIN IMMEDIATE", {});
+    Status st = Exec("BEGIN IMMEDIATE", {});
+    if (st.ok()) {
+      full_in_transaction_ = false;
+      changes_at_begin_ = sqlite3_total_changes64(db_);
+    }
+    return st;
   }
-  Status Commit() override { return Exec("COMMIT", {}); }
+  Status Commit() override {
+    const bool wrote = sqlite3_total_changes64(db_) > changes_at_begin_;
+    Status st = Exec("COMMIT", {});
+    // Rows written and committed without SQLITE_FULL on the way: there is space again.
+    if (st.ok() && wrote && !full_in_transaction_) full_ = false;
+    return st;
+  }
   Status Rollback() override {
     // SQLite may already have rolled back by itself (after SQLITE_FULL, IOERR, ...).
     if (!in_transaction()) return Status::Ok();
@@ -267,13 +278,21 @@ class SqliteDatabase final : public Database {
   }
   bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
 
+  std::string write_fault() const override { return full_ ? "disk full" : ""; }
+
   std::string dialect() const override { return "sqlite"; }
 
  private:
-  static Status MapCode(int rc, std::string message) {
+  Status MapCode(int rc, std::string message) const {
     switch (rc & 0xff) {
       case SQLITE_BUSY:
       case SQLITE_LOCKED:
+        return Status::Unavailable(std::move(message));
+      case SQLITE_FULL:
+        // The disk (or max_page_count) is full: SQLite undid the statement (or the whole
+        // transaction); retryable once space returns.
+        full_ = true;
+        full_in_transaction_ = true;
         return Status::Unavailable(std::move(message));
       case SQLITE_CONSTRAINT:
         return Status::AlreadyExists(std::move(message));
@@ -376,6 +395,11 @@ class SqliteDatabase final : public Database {
   std::mutex sync_mu_;  // guards wal_fd_ (Sync runs on another thread)
   int wal_fd_ = -1;
   std::unique_ptr<Checkpointer> checkpointer_;
+  // write_fault(): set by an SQLITE_FULL (in MapCode, also from const paths), cleared by
+  // Commit(); the connection is used by one thread at a time (database.h).
+  mutable bool full_ = false;
+  mutable bool full_in_transaction_ = false;
+  int64_t changes_at_begin_ = 0;
 };
 
 // The database holds residents' names and phones: a new file is created 0600 before SQLite

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <exception>
 #include <future>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -146,6 +148,11 @@ void WriteQueue::SyncLoop() {
   }
 }
 
+std::string WriteQueue::fault() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return fault_;
+}
+
 void WriteQueue::Loop() {
   Database& db = *db_;
   for (;;) {
@@ -203,6 +210,18 @@ void WriteQueue::Loop() {
       for (Status& st : results) {
         if (st.ok()) st = batch_error;
       }
+    }
+    // Logged once per change, not per failing batch.
+    std::string fault = db.write_fault();
+    std::optional<std::string> was;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (fault != fault_) was = std::exchange(fault_, fault);
+    }
+    if (was && fault.empty()) {
+      internal::Logger()->warn("write queue: writes work again (they failed: {})", *was);
+    } else if (was) {
+      internal::Logger()->error("write queue: writes fail: {}", fault);
     }
     if (needs_sync_) {
       Committed handed;

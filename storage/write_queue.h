@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "storage/database.h"
@@ -54,6 +55,10 @@ class WriteQueue {
   uint64_t commits() const;
   // Number of Sync() calls so far (0 when the database needs none).
   uint64_t syncs() const;
+  // Why writes fail now ("disk full"), or "" while they work: the database's write_fault()
+  // after the last batch (database.h), so it clears by itself with the first batch that
+  // commits rows once space has returned. Thread-safe (for /healthz).
+  std::string fault() const;
 
  private:
   struct Unit {
@@ -76,6 +81,7 @@ class WriteQueue {
   std::deque<Unit> queue_;
   bool stopping_ = false;
   uint64_t commits_ = 0;
+  std::string fault_;  // guarded by mu_
   std::thread thread_;
 
   // The sync thread (only when db_->commit_needs_sync()).

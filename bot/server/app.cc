@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "adapters/registry.h"
+#include "bot/json.h"
 #include "bot/server/api.h"
 #include "bot/server/blocking_pool.h"
 #include "bot/server/console_channel.h"
@@ -168,8 +169,16 @@ Status App::BuildRoutes() {
 
 std::vector<Route> App::Routes() {
   ServerHandlers server;
-  server.healthz = [](HttpRequest, RouteParams, Respond respond) {
-    respond(HttpResponse::Json(200, "{\"status\":\"ok\"}"));
+  server.healthz = [this](HttpRequest, RouteParams, Respond respond) {
+    // While writes fail (the disk is full) webhooks answer 503 so platforms redeliver; this
+    // says why, until a commit succeeds again (storage/write_queue.h fault()).
+    const std::string fault = queue_->fault();
+    if (fault.empty()) {
+      respond(HttpResponse::Json(200, "{\"status\":\"ok\"}"));
+    } else {
+      respond(HttpResponse::Json(
+          503, DumpJson(nlohmann::json{{"status", "degraded"}, {"reason", fault}})));
+    }
   };
   server.webhook = [this](HttpRequest request, RouteParams params, Respond respond) {
     HandleWebhook(std::move(request), params["channel"], std::move(respond));

@@ -69,7 +69,38 @@ int64_t OutboxWorker::BackoffMs(int attempts) const {
   return std::min<int64_t>(delay, options_.max_backoff_ms);
 }
 
+void OutboxWorker::RecordLeftovers() {
+  std::vector<Unrecorded> left;
+  {
+    std::lock_guard<std::mutex> lock(unrecorded_mu_);
+    left.swap(unrecorded_);
+  }
+  if (left.empty()) return;
+  std::vector<Unrecorded> kept;
+  for (Unrecorded& u : left) {
+    const Status st = queue_.Run(u.work);
+    if (st.ok()) {
+      GetLogger("outbox")->info("outbox message {}: outcome recorded late", u.id);
+    } else if (st.code() == StatusCode::kUnavailable) {
+      kept.push_back(std::move(u));
+    } else {
+      GetLogger("outbox")->error("outbox message {}: could not record the outcome: {}", u.id,
+                                 st.ToString());
+    }
+  }
+  std::lock_guard<std::mutex> lock(unrecorded_mu_);
+  for (Unrecorded& u : kept) unrecorded_.push_back(std::move(u));
+}
+
+size_t OutboxWorker::unrecorded() const {
+  std::lock_guard<std::mutex> lock(unrecorded_mu_);
+  return unrecorded_.size();
+}
+
 StatusOr<int> OutboxWorker::RunOnce() {
+  // Outcomes a full disk kept from being written go first: their rows hold their
+  // destinations back until then.
+  RecordLeftovers();
   std::vector<storage::OutboxItem> items;
   std::vector<ContactWindow> windows;  // each recipient's reply window, read with the claim
   std::vector<std::string> card_replies;  // the card a reply_card_kind message replies to
@@ -104,10 +135,15 @@ StatusOr<int> OutboxWorker::RunOnce() {
   // write queue's next group commit instead of costing this thread a round trip per message.
   // The next message of a destination cannot be claimed before its predecessor's outcome is
   // committed (ClaimDue), and this pass waits for all of them before returning.
-  std::vector<std::pair<int64_t, std::future<Status>>> pending;
+  struct Pending {
+    int64_t id = 0;
+    std::future<Status> done;
+    storage::WriteQueue::Work work;  // kept to try again if the write fails (disk full)
+  };
+  std::vector<Pending> pending;
   auto record = [&](storage::WriteQueue::Work work) {
     auto promise = std::make_shared<std::promise<Status>>();
-    pending.emplace_back(0, promise->get_future());
+    pending.push_back(Pending{0, promise->get_future(), work});
     queue_.Submit(std::move(work), [promise](Status st) { promise->set_value(std::move(st)); });
   };
   for (const auto& item : items) {
@@ -148,7 +184,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
           record([=](storage::Database& db) {
             return storage::OutboxStore::MarkPaced(db, item.id, due, "waiting for the send budget");
           });
-          pending.back().first = item.id;
+          pending.back().id = item.id;
           continue;
         }
         message.send_allowance = wanted > 0 ? grant.granted : 0;
@@ -183,7 +219,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
       record([=](storage::Database& db) {
         return storage::OutboxStore::MarkPaced(db, item.id, due, result.error);
       });
-      pending.back().first = item.id;
+      pending.back().id = item.id;
       continue;
     }
     switch (result.outcome) {
@@ -243,13 +279,21 @@ StatusOr<int> OutboxWorker::RunOnce() {
         });
         break;
     }
-    pending.back().first = item.id;
+    pending.back().id = item.id;
   }
-  for (auto& [id, done] : pending) {
-    const Status st = done.get();
-    if (!st.ok()) {
+  for (Pending& p : pending) {
+    const Status st = p.done.get();
+    if (st.ok()) continue;
+    if (st.code() == StatusCode::kUnavailable) {
+      // The disk is full (or the database busy): the row stays 'sending' and the outcome is
+      // written by a later pass (RecordLeftovers), or the row is resent after a restart.
+      log->warn("outbox message {}: outcome not recorded yet ({}); trying again later", p.id,
+                st.ToString());
+      std::lock_guard<std::mutex> lock(unrecorded_mu_);
+      unrecorded_.push_back(Unrecorded{p.id, std::move(p.work)});
+    } else {
       // The row stays 'sending' and is recovered (resent) at the next start.
-      log->error("outbox message {}: could not record the outcome: {}", id, st.ToString());
+      log->error("outbox message {}: could not record the outcome: {}", p.id, st.ToString());
     }
   }
   return static_cast<int>(items.size());
@@ -257,6 +301,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
 
 void OutboxWorker::Loop() {
   auto log = GetLogger("outbox");
+  std::string last_error;
   for (;;) {
     uint64_t seen;
     {
@@ -265,7 +310,15 @@ void OutboxWorker::Loop() {
       seen = wakeups_;
     }
     auto attempted = RunOnce();
-    if (!attempted.ok()) log->error("outbox pass failed: {}", attempted.status().ToString());
+    // Logged when it starts failing and when it works again, not every poll (a full disk
+    // fails every pass until space returns).
+    if (!attempted.ok() && attempted.status().ToString() != last_error) {
+      last_error = attempted.status().ToString();
+      log->error("outbox pass failed: {}", last_error);
+    } else if (attempted.ok() && !last_error.empty()) {
+      log->info("outbox passes work again (they failed: {})", last_error);
+      last_error.clear();
+    }
     if (attempted.ok() && *attempted > 0) continue;  // more may be due right away
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_interval_ms),

@@ -14,6 +14,11 @@
 // DingTalk: the robot for 10 minutes) and no earlier than the budget allows. Neither counts
 // as a failed attempt; nothing is dropped for pacing, and since only a destination's oldest
 // message is ever due, its order holds.
+//
+// An outcome that cannot be written (kUnavailable: the disk is full) is kept in memory and
+// written by a later pass once space returns; until then its row stays 'sending', holding
+// back that destination's later messages (order). After a crash meanwhile the row is resent
+// at start (RecoverInFlight: a duplicate is possible, and logged).
 #pragma once
 
 #include <atomic>
@@ -61,10 +66,18 @@ class OutboxWorker {
   uint64_t failed() const { return failed_.load(); }
   // Sends held back by pacing or a platform's rate limit (not failures).
   uint64_t paced() const { return paced_.load(); }
+  // Outcomes waiting to be written (the disk was full when they came).
+  size_t unrecorded() const;
 
  private:
+  struct Unrecorded {
+    int64_t id;
+    storage::WriteQueue::Work work;
+  };
   void Loop();
   int64_t BackoffMs(int attempts) const;
+  // Writes the outcomes kept in unrecorded_; those still failing with kUnavailable stay.
+  void RecordLeftovers();
 
   storage::WriteQueue& queue_;
   const Clock& clock_;
@@ -82,6 +95,8 @@ class OutboxWorker {
   std::atomic<uint64_t> failed_{0};
   std::atomic<uint64_t> paced_{0};
   SendPacer pacer_;
+  mutable std::mutex unrecorded_mu_;
+  std::vector<Unrecorded> unrecorded_;  // guarded by unrecorded_mu_
 };
 
 }  // namespace linli

@@ -423,5 +423,50 @@ TEST(SqliteDatabaseTest, FreshDatabaseAndItsWalAndShmAreCreated0600) {
   ::umask(old_umask);
 }
 
+// Issue 13 point 7: a full disk (here the database's max_page_count, which SQLite reports with
+// the same SQLITE_FULL) is retryable, and write_fault() says so until space has returned and
+// a transaction that wrote rows commits; a commit that wrote nothing proves nothing.
+TEST(SqliteDatabaseTest, AFullDatabaseIsUnavailableAndSaysSoUntilACommitWrites) {
+  TempDir dir;
+  auto db = Open(dir.File("full.db"));
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->ExecScript("CREATE TABLE t (x TEXT);").ok());
+  EXPECT_EQ(db->write_fault(), "");
+  auto pages = db->Query("PRAGMA page_count");
+  ASSERT_TRUE(pages.ok());
+  ASSERT_TRUE(db->Exec("PRAGMA max_page_count = " + std::to_string((*pages)[0].Int(0) + 2)).ok());
+
+  ASSERT_TRUE(db->Begin().ok());
+  const std::string big(3000, 'x');
+  Status st;
+  int inserted = 0;
+  for (; inserted < 100 && st.ok(); ++inserted) st = db->Exec("INSERT INTO t (x) VALUES (?)", {big});
+  ASSERT_FALSE(st.ok()) << "the database never filled up";
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
+  EXPECT_NE(st.message().find("full"), std::string::npos) << st.message();
+  EXPECT_EQ(db->write_fault(), "disk full");
+  // Rows that fit were written; committing them in the transaction that met the error keeps
+  // the fault: space has not been shown to be back.
+  if (db->in_transaction()) {
+    ASSERT_TRUE(db->Commit().ok());
+  }
+  EXPECT_EQ(db->write_fault(), "disk full");
+
+  ASSERT_TRUE(db->Begin().ok());  // reads only
+  ASSERT_TRUE(db->Query("SELECT COUNT(*) FROM t").ok());
+  ASSERT_TRUE(db->Commit().ok());
+  EXPECT_EQ(db->write_fault(), "disk full");
+
+  ASSERT_TRUE(db->Exec("PRAGMA max_page_count = 1000000").ok());  // space returns
+  ASSERT_TRUE(db->Begin().ok());
+  ASSERT_TRUE(db->Exec("INSERT INTO t (x) VALUES (?)", {big}).ok());
+  EXPECT_EQ(db->write_fault(), "disk full");  // not before the commit
+  ASSERT_TRUE(db->Commit().ok());
+  EXPECT_EQ(db->write_fault(), "");
+  auto check = db->Query("PRAGMA integrity_check");
+  ASSERT_TRUE(check.ok());
+  EXPECT_EQ((*check)[0].Text(0), "ok");
+}
+
 }  // namespace
 }  // namespace linli::storage

@@ -470,5 +470,28 @@ TEST(WriteQueueTest, CommittedDataSurvivesClosingAndReopeningAFileDatabase) {
   std::filesystem::remove_all(tmpl, ec);
 }
 
+// Issue 13 point 7: the queue reports the database's write fault after each batch, so
+// /healthz can say "disk full" while units fail, and clears it by itself once a batch commits
+// rows again.
+TEST(WriteQueueTest, FaultSaysDiskFullWhileWritesFailAndClearsWhenOneCommits) {
+  WriteQueue queue(OpenWithTable(), 8);
+  EXPECT_EQ(queue.fault(), "");
+  ASSERT_TRUE(queue.Run([](Database& db) -> Status {
+    LINLI_ASSIGN_OR_RETURN(Rows pages, db.Query("PRAGMA page_count"));
+    return db.Exec("PRAGMA max_page_count = " + std::to_string(pages[0].Int(0)));
+  }).ok());
+  Status st;
+  for (int64_t x = 0; x < 100000 && st.ok(); ++x) st = queue.Run(Insert(x));
+  ASSERT_FALSE(st.ok()) << "the database never filled up";
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
+  EXPECT_EQ(queue.fault(), "disk full");
+
+  ASSERT_TRUE(queue.Run([](Database& db) { return db.Exec("PRAGMA max_page_count = 1000000"); })
+                  .ok());
+  EXPECT_EQ(queue.fault(), "disk full");  // that batch wrote no rows
+  ASSERT_TRUE(queue.Run(Insert(-1)).ok());
+  EXPECT_EQ(queue.fault(), "");
+}
+
 }  // namespace
 }  // namespace linli::storage

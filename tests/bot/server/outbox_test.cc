@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "storage/card_store.h"
 #include "storage/identity_store.h"
 #include "storage/migrations.h"
@@ -13,13 +19,53 @@
 namespace linli {
 namespace {
 
+// A database whose COMMITs fail as on a full disk once told to (after `ok_commits` more
+// successful ones) until Heal(); everything else goes to the real one.
+class FullDiskDatabase final : public storage::Database {
+ public:
+  explicit FullDiskDatabase(std::unique_ptr<storage::Database> db) : db_(std::move(db)) {}
+  void FillAfter(int ok_commits) { ok_commits_left_ = ok_commits; }
+  void Heal() { ok_commits_left_ = -1; }
+
+  Status Exec(std::string_view sql, const std::vector<storage::Value>& p) override {
+    return db_->Exec(sql, p);
+  }
+  StatusOr<storage::Rows> Query(std::string_view sql,
+                                const std::vector<storage::Value>& p) override {
+    return db_->Query(sql, p);
+  }
+  Status ExecScript(std::string_view sql) override { return db_->ExecScript(sql); }
+  int64_t changes() const override { return db_->changes(); }
+  Status Begin() override { return db_->Begin(); }
+  Status Commit() override {
+    if (ok_commits_left_ == 0) {
+      (void)db_->Rollback();
+      return Status::Unavailable("sqlite: database or disk is full [COMMIT]");
+    }
+    if (ok_commits_left_ > 0) --ok_commits_left_;
+    return db_->Commit();
+  }
+  Status Rollback() override { return db_->Rollback(); }
+  Status Savepoint(std::string_view n) override { return db_->Savepoint(n); }
+  Status ReleaseSavepoint(std::string_view n) override { return db_->ReleaseSavepoint(n); }
+  Status RollbackToSavepoint(std::string_view n) override { return db_->RollbackToSavepoint(n); }
+  bool in_transaction() const override { return db_->in_transaction(); }
+  std::string dialect() const override { return db_->dialect(); }
+
+ private:
+  std::unique_ptr<storage::Database> db_;
+  std::atomic<int> ok_commits_left_{-1};  // -1: never fail
+};
+
 class OutboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto db = storage::OpenSqlite({":memory:", "OFF", 1000});
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(storage::Migrate(**db).ok());
-    queue_ = std::make_unique<storage::WriteQueue>(std::move(db).value(), 64);
+    auto full_disk = std::make_unique<FullDiskDatabase>(std::move(db).value());
+    disk_ = full_disk.get();
+    queue_ = std::make_unique<storage::WriteQueue>(std::move(full_disk), 64);
     options_.initial_backoff_ms = 1000;
     options_.max_backoff_ms = 8000;
     options_.max_attempts = 4;
@@ -58,6 +104,7 @@ class OutboxTest : public ::testing::Test {
   }
 
   testing::FakeClock clock_;
+  FullDiskDatabase* disk_ = nullptr;  // owned by queue_
   config::OutboxConfig options_;
   testing::RecordingAdapter tg_{"tg"};
   std::unique_ptr<storage::WriteQueue> queue_;
@@ -357,6 +404,31 @@ TEST_F(OutboxTest, InFlightRowsAreRecoveredAtStart) {
   worker_->Stop();
   EXPECT_EQ(StatusOf(id), "sent");
   EXPECT_EQ(tg_.sent().size(), 1u);
+}
+
+// Issue 13 point 7: a send whose outcome cannot be written (the disk filled up meanwhile) is
+// not lost and not sent again: the outcome is written by a later pass once space returns,
+// and the destination's next message waits until then (order).
+TEST_F(OutboxTest, AnOutcomeTheFullDiskRefusedIsRecordedLaterAndNotSentTwice) {
+  const int64_t first = Enqueue("c1", "one");
+  const int64_t second = Enqueue("c1", "two");
+  disk_->FillAfter(1);  // the claim commits; recording the send does not
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(worker_->unrecorded(), 1u);
+  EXPECT_FALSE(worker_->RunOnce().ok());  // still full: nothing claimed, the outcome kept
+  EXPECT_EQ(worker_->unrecorded(), 1u);
+  ASSERT_EQ(tg_.sent().size(), 1u);
+
+  disk_->Heal();
+  EXPECT_EQ(StatusOf(first), "sending");  // holds "two" back
+  EXPECT_EQ(StatusOf(second), "pending");
+  EXPECT_EQ(RunOnce(), 1);  // writes the kept outcome first, then sends "two"
+  EXPECT_EQ(worker_->unrecorded(), 0u);
+  EXPECT_EQ(StatusOf(first), "sent");
+  EXPECT_EQ(StatusOf(second), "sent");
+  ASSERT_EQ(tg_.sent().size(), 2u);
+  EXPECT_EQ(tg_.sent()[0].text, "one");
+  EXPECT_EQ(tg_.sent()[1].text, "two");
 }
 
 }  // namespace
