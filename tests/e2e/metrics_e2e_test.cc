@@ -185,8 +185,11 @@ TEST_F(MetricsE2eTest, EveryFamilyMovesWithWhatTheServerDid) {
   ReadUntil("linli_outbox_dead_letters_total{channel=\"tg\"}", 1);
   // ---- and one it refuses once (500), then takes
   h_.api().FailNextWith500("sendMessage", 1);
-  SayAndWait(kFlaky, "帮助");
-  if (HasFatalFailure()) return;
+  Say(kFlaky, "帮助");
+  ReadUntil("linli_platform_errors_total{platform=\"telegram\",code=\"500\"}", 1);
+  clock_.Advance(1s);  // past the retry's backoff (the outbox reads the fake clock)
+  h_.app().outbox().Notify();
+  ASSERT_FALSE(h_.NextReplyText(kFlaky).empty()) << "the retried reply";
 
   // ---- a push to WeChat outside its reply window: deferred
   OutboundMessage push;
@@ -199,7 +202,11 @@ TEST_F(MetricsE2eTest, EveryFamilyMovesWithWhatTheServerDid) {
                   })
                   .ok());
   h_.app().outbox().Notify();
-  Scrape s2 = ReadUntil("linli_outbox_deferred_total{channel=\"wx\"}", 1);
+  ReadUntil("linli_outbox_deferred_total{channel=\"wx\"}", 1);
+  // The outcome is counted when the send returns, the row's status when its record commits.
+  ReadUntil("linli_outbox_messages{status=\"failed\",channel=\"tg\"}", 1);
+  Scrape s2 = ReadUntil("linli_outbox_messages{status=\"deferred\",channel=\"wx\"}", 1);
+  EXPECT_EQ(s2["linli_outbox_deferred_total{channel=\"wx\"}"], 1);
 
   EXPECT_EQ(s2[Webhooks("tg", "200")], ok_webhooks_);
   EXPECT_EQ(s2[Webhooks("tg", "401")], 1);
