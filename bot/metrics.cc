@@ -152,8 +152,8 @@ std::string Render(const std::vector<Family>& families) {
 Family CounterFamily::Collect() const {
   Family f{name_, help_, Type::kCounter, {}};
   children_.ForEach([&](const std::vector<std::string>& values, const Counter& c) {
-    f.samples.push_back({"", Pairs(children_.label_names(), values),
-                         static_cast<double>(c.value())});
+    f.samples.push_back(
+        {"", Pairs(children_.label_names(), values), static_cast<double>(c.value())});
   });
   return f;
 }

@@ -119,8 +119,8 @@ std::vector<metrics::Family> DatabaseGauges(
                       metrics::Type::kGauge,
                       {}};
     for (const auto& [key, n] : depth) {
-      f.samples.push_back({"", {{"status", key.first}, {"channel", key.second}},
-                           static_cast<double>(n)});
+      f.samples.push_back(
+          {"", {{"status", key.first}, {"channel", key.second}}, static_cast<double>(n)});
     }
     out.push_back(std::move(f));
   }
@@ -130,23 +130,25 @@ std::vector<metrics::Family> DatabaseGauges(
     for (storage::Tier tier : storage::kAllTiers) {
       overdue[storage::NameOf(tier)] = 0;
       for (storage::TicketStatus s : storage::kAllTicketStatuses) {
-        if (s != storage::TicketStatus::kClosed) open[{storage::NameOf(s), storage::NameOf(tier)}] = 0;
+        if (s != storage::TicketStatus::kClosed)
+          open[{storage::NameOf(s), storage::NameOf(tier)}] = 0;
       }
     }
     for (const auto& row : *tickets) {
       open[{row.state, row.tier}] += row.tickets;
       overdue[row.tier] += row.overdue;
     }
-    metrics::Family f{"linli_tickets_open", "Tickets not closed, by state and tier.",
-                      metrics::Type::kGauge, {}};
+    metrics::Family f{
+        "linli_tickets_open", "Tickets not closed, by state and tier.", metrics::Type::kGauge, {}};
     for (const auto& [key, n] : open) {
-      f.samples.push_back({"", {{"state", key.first}, {"tier", key.second}},
-                           static_cast<double>(n)});
+      f.samples.push_back(
+          {"", {{"state", key.first}, {"tier", key.second}}, static_cast<double>(n)});
     }
     out.push_back(std::move(f));
     metrics::Family o{"linli_tickets_overdue",
                       "Open tickets past their accept or resolve deadline (SLA), by tier.",
-                      metrics::Type::kGauge, {}};
+                      metrics::Type::kGauge,
+                      {}};
     for (const auto& [tier, n] : overdue) {
       o.samples.push_back({"", {{"tier", tier}}, static_cast<double>(n)});
     }

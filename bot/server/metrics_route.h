@@ -45,9 +45,9 @@ inline constexpr char kMetricsContentType[] = "text/plain; version=0.0.4; charse
 // What a scrape reads. Borrowed members outlive the route.
 struct MetricsSource {
   ServerMetrics& metrics;
-  const Clock& clock;                // "now" for the overdue count
-  storage::DatabaseOptions reader;   // opened with storage::OpenReader
-  BlockingPool* pool = nullptr;      // where scrapes run
+  const Clock& clock;               // "now" for the overdue count
+  storage::DatabaseOptions reader;  // opened with storage::OpenReader
+  BlockingPool* pool = nullptr;     // where scrapes run
 };
 
 // The route table's row for /metrics, or nullopt when config.enabled is false.

@@ -70,12 +70,12 @@ ServerMetrics::ServerMetrics(const std::vector<std::string>& channels)
                                      "Units of work per write-queue transaction (group commit).",
                                      {}, {1, 2, 4, 8, 16, 32, 64, 128, 256})
                        .With({})),
-      commit_seconds_(registry_
-                          .AddHistogram("linli_write_queue_commit_seconds",
-                                        "Duration of each write-queue COMMIT (the fsync).", {},
-                                        {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                         0.25, 0.5, 1})
-                          .With({})),
+      commit_seconds_(
+          registry_
+              .AddHistogram("linli_write_queue_commit_seconds",
+                            "Duration of each write-queue COMMIT (the fsync).", {},
+                            {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1})
+              .With({})),
       deferred_(registry_.AddCounter(
           "linli_outbox_deferred_total",
           "Outbox sends deferred until the recipient writes again (a closed reply window).",
@@ -91,9 +91,9 @@ ServerMetrics::ServerMetrics(const std::vector<std::string>& channels)
           {"platform", "code"}, /*max_children=*/200)),
       job_runs_(registry_.AddCounter("linli_job_runs_total",
                                      "Scheduled job periods run and committed.", {"job_name"})),
-      job_failures_(registry_.AddCounter(
-          "linli_job_failures_total", "Scheduled job units that failed (the period is retried).",
-          {"job_name"})) {
+      job_failures_(registry_.AddCounter("linli_job_failures_total",
+                                         "Scheduled job units that failed (the period is retried).",
+                                         {"job_name"})) {
   channels_ = channels;
   channels_.push_back("console");
   channels_.push_back(kUnknownChannelLabel);
@@ -157,8 +157,8 @@ void ServerMetrics::Deferred(std::string_view channel) {
 
 void ServerMetrics::SendFailed(std::string_view channel, std::string_view platform,
                                std::string_view error, bool dead_letter) {
-  platform_errors_.With({std::string(platform.empty() ? "none" : platform),
-                         PlatformErrorCode(error)})
+  platform_errors_
+      .With({std::string(platform.empty() ? "none" : platform), PlatformErrorCode(error)})
       .Inc();
   if (dead_letter) PerChannel(dead_by_channel_, channel).Inc();
 }
