@@ -188,6 +188,20 @@ struct AdminConfig {
   }
 };
 
+// metrics: GET /metrics in the Prometheus text format (issue 13; bot/server/metrics_route.h,
+// packaging/prometheus/). Who may read it:
+//   "loopback" (the default): requests whose socket peer is 127.0.0.0/8 or ::1 - a Prometheus
+//     on the same host; every other peer gets 404, as if there were no such path. Behind a
+//     reverse proxy on the same host every request comes from loopback: do not proxy /metrics
+//     then, or use "admin_key".
+//   "admin_key": "Authorization: Bearer <token>" of one of the admin API's keys (admin.api_token
+//     / admin.api_keys, checked as the admin API checks them: 401 without one), from anywhere;
+//     the loader refuses it when no admin key is configured.
+struct MetricsConfig {
+  bool enabled = true;              // metrics.enabled: false = no /metrics (404)
+  std::string access = "loopback";  // metrics.access: loopback | admin_key
+};
+
 // Abuse limits (issue 8): generous for people, tight for scripts.
 struct LimitsConfig {
   // limits.messages_per_minute: per identity; beyond it one "please wait" and then silence
@@ -417,6 +431,7 @@ struct Config {
   SlaConfig sla;
   RatingConfig rating;
   AdminConfig admin;
+  MetricsConfig metrics;  // metrics
   LimitsConfig limits;
   RetentionConfig retention;
   WishesConfig wishes;

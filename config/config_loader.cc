@@ -1317,6 +1317,18 @@ void DecodeAdmin(Decoder& d, const json& root, AdminConfig& admin) {
   }
 }
 
+// After DecodeAdmin: "admin_key" needs a key to compare against.
+void DecodeMetrics(Decoder& d, const json& root, const AdminConfig& admin, MetricsConfig& m) {
+  const json* j = d.Section(root, "", "metrics", {"enabled", "access"});
+  if (j == nullptr) return;
+  d.Bool(*j, "metrics", "enabled", m.enabled);
+  d.Enum(*j, "metrics", "access", m.access, {"loopback", "admin_key"});
+  if (m.enabled && m.access == "admin_key" && admin.AllKeys().empty()) {
+    d.Error("metrics.access", "\"admin_key\" needs admin.api_token or admin.api_keys (or use "
+                              "\"loopback\")");
+  }
+}
+
 void DecodeOpen311(Decoder& d, const json& root, Open311Config& o) {
   const json* j = d.Section(root, "", "open311",
                             {"api_key", "api_keys", "endpoint_url", "contact", "key_service", "type"});
@@ -1534,7 +1546,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
                          "rating", "admin", "limits", "retention", "wishes", "groups",
                          "volunteers", "points", "decisions", "building_heads",
                          "property_companies", "red_black", "departments",
-                         "digest", "agenda", "media", "open311", "web"});
+                         "digest", "agenda", "media", "open311", "web", "metrics"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
   DecodeMedia(d, root, cfg);
@@ -1549,6 +1561,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   DecodeSla(d, root, cfg);  // after categories: sla.categories keys must name one
   DecodeRating(d, root, cfg.rating);
   DecodeAdmin(d, root, cfg.admin);
+  DecodeMetrics(d, root, cfg.admin, cfg.metrics);
   DecodeLimits(d, root, cfg.limits);
   DecodeRetention(d, root, cfg.retention);
   DecodeWishes(d, root, cfg.wishes);

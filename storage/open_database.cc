@@ -37,6 +37,15 @@ StatusOr<OpenedDatabase> OpenDatabase(const DatabaseOptions& options) {
   return OpenedDatabase{std::move(db), *version};
 }
 
+StatusOr<std::unique_ptr<Database>> OpenReader(const DatabaseOptions& options) {
+  if (options.backend == "sqlite" && options.sqlite.path == ":memory:") {
+    return Status::FailedPrecondition("storage.sqlite.path: \":memory:\" has no second reader");
+  }
+  LINLI_ASSIGN_OR_RETURN(std::unique_ptr<Database> db, OpenBackend(options));
+  LINLI_RETURN_IF_ERROR(db->Exec("PRAGMA query_only = ON", {}));
+  return db;
+}
+
 std::vector<std::string> KnownBackends() { return {"sqlite"}; }
 
 }  // namespace linli::storage

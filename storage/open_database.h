@@ -38,6 +38,13 @@ struct OpenedDatabase {
 // The returned Database is not thread-safe (database.h); the caller owns it.
 StatusOr<OpenedDatabase> OpenDatabase(const DatabaseOptions& options);
 
+// A second connection for reads beside the one the write queue owns (GET /metrics reads its
+// gauges here, off the writer thread): the configured backend without migrations, refusing
+// every write (SQLite: PRAGMA query_only). Reads see the last committed state (WAL). Errors
+// as OpenDatabase's first three, and kFailedPrecondition for SQLite ":memory:" (a second
+// connection would be another, empty database). Not thread-safe; the caller owns it.
+StatusOr<std::unique_ptr<Database>> OpenReader(const DatabaseOptions& options);
+
 // The backends OpenDatabase can open in this build, in the order they are listed in errors.
 std::vector<std::string> KnownBackends();
 

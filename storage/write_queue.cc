@@ -1,6 +1,7 @@
 #include "storage/write_queue.h"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 #include <future>
 #include <optional>
@@ -41,8 +42,11 @@ void CallDone(const WriteQueue::Done& done, Status st) {
 
 }  // namespace
 
-WriteQueue::WriteQueue(std::unique_ptr<Database> db, int max_batch)
-    : db_(std::move(db)), max_batch_(std::max(1, max_batch)), needs_sync_(db_->commit_needs_sync()) {
+WriteQueue::WriteQueue(std::unique_ptr<Database> db, int max_batch, WriteQueueMetrics metrics)
+    : db_(std::move(db)),
+      max_batch_(std::max(1, max_batch)),
+      metrics_(metrics),
+      needs_sync_(db_->commit_needs_sync()) {
   if (needs_sync_) {
     // What the owner wrote before handing the database over is made durable now.
     Status st = db_->Sync();
@@ -194,8 +198,14 @@ void WriteQueue::Loop() {
       }
     }
 
+    if (metrics_.batch_units) metrics_.batch_units->Observe(static_cast<double>(batch.size()));
     if (batch_error.ok()) {
+      const auto commit_start = std::chrono::steady_clock::now();
       batch_error = db.Commit();
+      if (metrics_.commit_seconds) {
+        metrics_.commit_seconds->Observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_start).count());
+      }
       if (batch_error.ok()) {
         std::lock_guard<std::mutex> lock(mu_);
         ++commits_;

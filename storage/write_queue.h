@@ -16,9 +16,17 @@
 #include <string>
 #include <thread>
 
+#include "bot/metrics.h"
 #include "storage/database.h"
 
 namespace linli::storage {
+
+// Series the queue feeds for GET /metrics (bot/metrics.h), each optional (nullptr: not fed).
+// Borrowed; they outlive the queue. Fed on the queue thread, lock-free.
+struct WriteQueueMetrics {
+  metrics::Histogram* batch_units = nullptr;     // units per committed or failed transaction
+  metrics::Histogram* commit_seconds = nullptr;  // how long each COMMIT took (the fsync)
+};
 
 class WriteQueue {
  public:
@@ -36,7 +44,7 @@ class WriteQueue {
   using Done = std::function<void(Status)>;
 
   // Takes ownership of `db`. At most `max_batch` units per transaction.
-  WriteQueue(std::unique_ptr<Database> db, int max_batch);
+  WriteQueue(std::unique_ptr<Database> db, int max_batch, WriteQueueMetrics metrics = {});
   ~WriteQueue();  // Stop()s
   WriteQueue(const WriteQueue&) = delete;
   WriteQueue& operator=(const WriteQueue&) = delete;
@@ -76,6 +84,7 @@ class WriteQueue {
 
   std::unique_ptr<Database> db_;
   const int max_batch_;
+  const WriteQueueMetrics metrics_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Unit> queue_;

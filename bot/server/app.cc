@@ -1,6 +1,7 @@
 #include "bot/server/app.h"
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -19,11 +20,13 @@
 #include "bot/server/locale_dir.h"
 #include "bot/server/log.h"
 #include "bot/server/media_worker.h"
+#include "bot/server/metrics_route.h"
 #include "bot/server/outbox.h"
 #include "bot/server/router.h"
 #include "bot/server/routes.h"
 #include "bot/server/web_routes.h"
 #include "bot/server/scheduler.h"
+#include "bot/server/server_metrics.h"
 #include "bot/server/startup.h"
 #include "bot/server/webhook_server.h"
 #include "bot/server/wish_api.h"
@@ -86,6 +89,10 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
   if (!texts.ok()) return texts.status();  // (not the macro: GCC 12 -O2 false maybe-uninitialized)
   app->texts_ = std::move(texts).value();
   LINLI_RETURN_IF_ERROR(CheckLoadedConfig(cfg, app->texts_));
+  std::vector<std::string> channel_names;
+  for (const auto& channel : cfg.channels) channel_names.push_back(channel.name);
+  app->metrics_ = std::make_unique<ServerMetrics>(channel_names);
+  LINLI_RETURN_IF_ERROR(app->metrics_->Check());
 
   // Channels first: a bad channel config stops start-up before anything is written.
   adapters::AdapterDeps deps{*app->clock_, *app->http_};
@@ -115,8 +122,8 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
                              cfg.volunteers.size(), volunteers.persons_created,
                              volunteers.activated, volunteers.removed);
   LINLI_RETURN_IF_ERROR(storage::RedemptionStore::SyncStock(*db, domain::CatalogueStock(cfg)));
-  app->queue_ = std::make_unique<storage::WriteQueue>(std::move(db),
-                                                      cfg.storage.group_commit_max_batch);
+  app->queue_ = std::make_unique<storage::WriteQueue>(
+      std::move(db), cfg.storage.group_commit_max_batch, app->metrics_->write_queue());
 
   // Dialogs.
   app->services_.reset(new domain::Deps{app->config_, app->texts_, *app->clock_});
@@ -128,7 +135,8 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
   App* raw = app.get();
   app->outbox_ = std::make_unique<OutboxWorker>(
       *app->queue_, *app->clock_, cfg.outbox,
-      [raw](const std::string& name) { return raw->FindAdapter(name); }, app->outbox_threads_);
+      [raw](const std::string& name) { return raw->FindAdapter(name); }, app->outbox_threads_,
+      app->metrics_.get());
   // A fetched photo goes on to the staff groups that took the ticket's card, in the fetch's
   // transaction (domain/tickets/ticket_photos.h).
   app->media_ = std::make_unique<MediaWorker>(
@@ -181,9 +189,20 @@ std::vector<Route> App::Routes() {
     }
   };
   server.webhook = [this](HttpRequest request, RouteParams params, Respond respond) {
-    HandleWebhook(std::move(request), params["channel"], std::move(respond));
+    ServerMetrics::Webhook* counted = &metrics_->ForWebhook(params["channel"]);
+    HandleWebhook(std::move(request), params["channel"],
+                  [counted, respond = std::move(respond)](HttpResponse r) {
+                    counted->Answered(r.status);
+                    respond(std::move(r));
+                  });
   };
   std::vector<Route> routes = ServerRoutes(server, *api_, *wish_api_);
+  if (auto metrics = MetricsRoute(config_.metrics,
+                                  MetricsSource{*metrics_, *clock_,
+                                                DatabaseOptionsFor(config_.storage),
+                                                blocking_.get()})) {
+    routes.push_back(std::move(*metrics));
+  }
   App* raw = this;
   for (Route& r : WebRoutes(WebContext{*services_, *queue_, [raw] { raw->outbox_->Notify(); },
                                        http_, blocking_.get()})) {
@@ -198,6 +217,7 @@ void App::HandleHttp(HttpRequest request, std::function<void(HttpResponse)> resp
 
 void App::HandleWebhook(HttpRequest request, const std::string& name,
                         std::function<void(HttpResponse)> respond) {
+  const auto received = std::chrono::steady_clock::now();  // linli_turn_duration_seconds
   auto it = adapters_.find(name);
   if (it == adapters_.end()) {
     respond(ErrorResponse(404, "unknown channel"));
@@ -229,7 +249,9 @@ void App::HandleWebhook(HttpRequest request, const std::string& name,
     return;
   }
   router_->Submit(adapter, std::move(*parsed->message),
-                  [respond = std::move(respond)](StatusOr<Router::TurnOutcome> outcome) {
+                  [respond = std::move(respond), received,
+                   turn = &metrics_->ForWebhook(name)](StatusOr<Router::TurnOutcome> outcome) {
+                    turn->TurnAnswered(std::chrono::steady_clock::now() - received);
                     if (outcome.ok()) {
                       respond(std::move(outcome->ack));
                     } else if (outcome.status().code() == StatusCode::kUnauthenticated) {
@@ -274,7 +296,9 @@ void App::ScheduleJobs() {
     GetLogger("scheduler")->warn("{}; scheduling in UTC", zone.status().message());
     zone = std::make_shared<const domain::TimeZone>(domain::TimeZone::Utc());
   }
-  scheduler_ = std::make_unique<Scheduler>(*io_, *queue_, *clock_, *zone);
+  Scheduler::Options scheduling;
+  scheduling.metrics = metrics_.get();
+  scheduler_ = std::make_unique<Scheduler>(*io_, *queue_, *clock_, *zone, scheduling);
   for (Job& job : ServerJobs(JobDeps{*services_, [this] { outbox_->Notify(); }})) {
     Status st = scheduler_->Add(std::move(job));
     if (!st.ok()) GetLogger("scheduler")->error("{}", st.message());

@@ -42,6 +42,7 @@ class Router;
 class RouteTable;
 struct Route;
 class Scheduler;
+class ServerMetrics;
 class WebhookServer;
 
 struct AppOptions {
@@ -74,6 +75,7 @@ class App {
   MediaWorker& media() { return *media_; }
   storage::WriteQueue& write_queue() { return *queue_; }
   ConsoleAdapter& console() { return *console_; }
+  ServerMetrics& metrics() { return *metrics_; }  // what GET /metrics shows (server_metrics.h)
   Adapter* FindAdapter(const std::string& channel);
   const config::Config& config() const { return config_; }
   const Clock& clock() const { return *clock_; }
@@ -98,6 +100,7 @@ class App {
   Clock* clock_ = nullptr;
   HttpClient* http_ = nullptr;
   config::Texts texts_;
+  std::unique_ptr<ServerMetrics> metrics_;  // before everything that feeds it
   std::unique_ptr<domain::Deps> services_;
   std::unique_ptr<storage::WriteQueue> queue_;
   std::unique_ptr<dialogs::Engine> engine_;

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "bot/server/log.h"
+#include "bot/server/server_metrics.h"
 #include "storage/card_store.h"
 #include "storage/identity_store.h"
 #include "storage/outbox_store.h"
@@ -17,9 +18,10 @@ constexpr int kClaimBatch = 32;
 }
 
 OutboxWorker::OutboxWorker(storage::WriteQueue& queue, const Clock& clock,
-                           config::OutboxConfig options, AdapterLookup lookup, int threads)
+                           config::OutboxConfig options, AdapterLookup lookup, int threads,
+                           ServerMetrics* metrics)
     : queue_(queue), clock_(clock), options_(options), lookup_(std::move(lookup)),
-      thread_count_(std::max(1, threads)) {}
+      thread_count_(std::max(1, threads)), metrics_(metrics) {}
 
 OutboxWorker::~OutboxWorker() { Stop(); }
 
@@ -245,6 +247,10 @@ StatusOr<int> OutboxWorker::RunOnce() {
         });
         break;
       case SendResult::Outcome::kRetry:
+        if (metrics_) {
+          metrics_->SendFailed(item.message.to.channel, adapter ? adapter->type() : "",
+                               result.error, item.attempts >= options_.max_attempts);
+        }
         if (item.attempts >= options_.max_attempts) {
           ++failed_;
           log->error("outbox message {} to channel {} failed after {} attempts: {}", item.id,
@@ -265,6 +271,10 @@ StatusOr<int> OutboxWorker::RunOnce() {
         break;
       case SendResult::Outcome::kPermanent:
         ++failed_;
+        if (metrics_) {
+          metrics_->SendFailed(item.message.to.channel, adapter ? adapter->type() : "",
+                               result.error, /*dead_letter=*/true);
+        }
         log->error("outbox message {} to channel {} failed permanently: {}", item.id,
                    item.message.to.channel, result.error);
         record([=, this](storage::Database& db) {
@@ -272,6 +282,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
         });
         break;
       case SendResult::Outcome::kDeferred:
+        if (metrics_) metrics_->Deferred(item.message.to.channel);
         log->info("outbox message {} to channel {} waits for the user's next contact: {}",
                   item.id, item.message.to.channel, result.error);
         record([=, this](storage::Database& db) {

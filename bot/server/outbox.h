@@ -37,14 +37,17 @@
 
 namespace linli {
 
+class ServerMetrics;
+
 class OutboxWorker {
  public:
   // Finds the adapter of a channel name; nullptr if none (the message then fails).
   using AdapterLookup = std::function<Adapter*(const std::string& channel)>;
 
-  // Borrowed arguments outlive the worker.
+  // Borrowed arguments outlive the worker. `metrics` (optional) counts deferrals, failed
+  // attempts by platform error code and dead letters (bot/server/server_metrics.h).
   OutboxWorker(storage::WriteQueue& queue, const Clock& clock, config::OutboxConfig options,
-               AdapterLookup lookup, int threads);
+               AdapterLookup lookup, int threads, ServerMetrics* metrics = nullptr);
   ~OutboxWorker();  // Stop()s
   OutboxWorker(const OutboxWorker&) = delete;
   OutboxWorker& operator=(const OutboxWorker&) = delete;
@@ -84,6 +87,7 @@ class OutboxWorker {
   const config::OutboxConfig options_;
   AdapterLookup lookup_;
   const int thread_count_;
+  ServerMetrics* const metrics_;
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "bot/server/log.h"
+#include "bot/server/server_metrics.h"
 #include "storage/job_store.h"
 #include "storage/write_queue.h"
 
@@ -24,6 +25,7 @@ struct Scheduler::Entry {
   std::mutex mu;                      // guards the two fields below
   std::optional<int64_t> last;        // last completed period start, as far as we know
   bool in_flight = false;             // a unit is queued or running (timer path)
+  ServerMetrics::JobSeries series;    // null counters without Options::metrics
 };
 
 // What one unit found; written on the write-queue thread, read after its completion.
@@ -34,6 +36,12 @@ struct Scheduler::Outcome {
 };
 
 namespace {
+
+// Counts a finished unit: a committed run, or a failure (a period found done is neither).
+void CountOutcome(const ServerMetrics::JobSeries& series, const Status& st, bool ran) {
+  if (!st.ok() && series.failures) series.failures->Inc();
+  if (st.ok() && ran && series.runs) series.runs->Inc();
+}
 
 storage::WriteQueue::Work MakeWork(std::shared_ptr<const Job> job, domain::Period period,
                                    int64_t now_ms, std::shared_ptr<void> outcome_keepalive,
@@ -73,6 +81,7 @@ Status Scheduler::Add(Job job) {
     }
   }
   auto entry = std::make_shared<Entry>(io_, std::move(job));
+  if (options_.metrics) entry->series = options_.metrics->ForJob(entry->job->name);
   entries_.push_back(entry);
   if (started_) Arm(entry);
   return Status::Ok();
@@ -123,8 +132,9 @@ void Scheduler::SubmitRun(const std::shared_ptr<Entry>& e, int64_t now_ms) {
   std::shared_ptr<const Job> job = e->job;
   queue_.Submit(
       MakeWork(job, *period, now_ms, out, &out->ran, &out->last),
-      [this, &io = io_, weak, out, job](Status st) {
+      [this, &io = io_, weak, out, job, series = e->series](Status st) {
         out->status = st;
+        CountOutcome(series, st, out->ran);
         if (st.ok() && out->ran && job->committed) job->committed();
         boost::asio::post(io, [this, weak, out] {
           auto entry = weak.lock();
@@ -167,6 +177,7 @@ StatusOr<int> Scheduler::RunDue(int64_t now_ms) {
     auto out = std::make_shared<Outcome>();
     out->status = queue_.Run(MakeWork(e->job, *period, now_ms, out, &out->ran, &out->last));
     if (out->status.ok() && out->ran && e->job->committed) e->job->committed();
+    CountOutcome(e->series, out->status, out->ran);
     Absorb(*e, *out);
     if (!out->status.ok() && first_error.ok()) first_error = out->status;
     if (out->status.ok() && out->ran) ++ran;

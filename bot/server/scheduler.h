@@ -32,6 +32,8 @@ class WriteQueue;
 
 namespace linli {
 
+class ServerMetrics;
+
 class Scheduler {
  public:
   struct Options {
@@ -40,6 +42,8 @@ class Scheduler {
     std::chrono::milliseconds max_wait{std::chrono::minutes(1)};
     // After a failed run the period is tried again this much later.
     std::chrono::milliseconds retry_delay{std::chrono::minutes(1)};
+    // Optional: counts each job's committed runs and failed units (server_metrics.h).
+    ServerMetrics* metrics = nullptr;
   };
 
   // Borrows io, queue and clock. `zone` is the configured timezone for daily/monthly jobs.

@@ -124,6 +124,30 @@ TEST(WriteQueueTest, BatchesAreCappedAtMaxBatch) {
   EXPECT_EQ(q.commits(), 1u + 4u);  // 16 + 16 + 16 + 2
 }
 
+// GET /metrics (issue 13 point 9): the batch-size histogram sees each transaction's unit
+// count, the commit histogram one observation per COMMIT.
+TEST(WriteQueueTest, FeedsBatchSizeAndCommitTimeHistograms) {
+  metrics::Histogram units({1, 16, 32});
+  metrics::Histogram commit_seconds(metrics::LatencyBuckets());
+  {
+    WriteQueue q(OpenWithTable(), 16, WriteQueueMetrics{&units, &commit_seconds});
+    Blocker blocker(q);
+    std::latch done(20);
+    for (int i = 0; i < 20; ++i) q.Submit(Insert(i), [&](Status) { done.count_down(); });
+    blocker.Release();
+    done.wait();
+    q.Stop();
+    EXPECT_EQ(q.commits(), 3u);  // the blocker, then 16 + 4
+  }
+  const metrics::Histogram::Snapshot s = units.Read();
+  // Batches of 1, 16 and 4 units: le=1 one, le=16 all three.
+  EXPECT_EQ(s.cumulative, (std::vector<uint64_t>{1, 3, 3, 3}));
+  EXPECT_DOUBLE_EQ(s.sum, 21);
+  const metrics::Histogram::Snapshot c = commit_seconds.Read();
+  EXPECT_EQ(c.count, 3u);
+  EXPECT_GT(c.sum, 0);
+}
+
 TEST(WriteQueueTest, ConcurrentSubmittersFromEightThreadsAreAllCommitted) {
   WriteQueue q(OpenWithTable(), 32);
   constexpr int kThreads = 8;

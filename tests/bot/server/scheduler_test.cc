@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "bot/server/server_metrics.h"
 #include "storage/job_store.h"
 #include "storage/migrations.h"
 #include "storage/sqlite_database.h"
@@ -322,6 +323,37 @@ TEST_F(SchedulerTest, TimersRetryAFailedPeriod) {
   std::this_thread::sleep_for(milliseconds(50));
   EXPECT_EQ(life.Effects("flaky"), 1);
   EXPECT_EQ(attempts->load(), 3);
+}
+
+// GET /metrics (issue 13 point 9): each job's committed runs and failed units, on both paths
+// (RunDue and the timers); a period found done already is neither.
+TEST_F(SchedulerTest, CountsRunsAndFailuresPerJob) {
+  ServerMetrics metrics({});
+  Scheduler::Options options;
+  options.metrics = &metrics;
+  options.max_wait = milliseconds(5);
+  options.retry_delay = milliseconds(5);
+  {
+    Life life(path_, clock_, "Asia/Shanghai", options);
+    life.AddJob("good", "every 1m");
+    life.AddJob("bad", "every 1m", Status::Internal("boom"));
+    auto due = life.scheduler().RunDue(clock_.NowMillis());
+    EXPECT_FALSE(due.ok());  // "bad" failed
+    EXPECT_FALSE(life.scheduler().RunDue(clock_.NowMillis() + 1).ok()) << "bad fails again";
+    ServerMetrics::JobSeries good = metrics.ForJob("good");
+    ServerMetrics::JobSeries bad = metrics.ForJob("bad");
+    EXPECT_EQ(good.runs->value(), 1u);   // the second RunDue found its period done
+    EXPECT_EQ(good.failures->value(), 0u);
+    EXPECT_EQ(bad.runs->value(), 0u);
+    EXPECT_EQ(bad.failures->value(), 2u);
+  }
+  // The timer path: the next period of "good" runs and is counted.
+  clock_.Advance(minutes(1));
+  Life life(path_, clock_, "Asia/Shanghai", options);
+  life.AddJob("good", "every 1m");
+  life.StartTimers();
+  EXPECT_TRUE(Eventually([&] { return metrics.ForJob("good").runs->value() == 2u; }));
+  EXPECT_EQ(metrics.ForJob("good").failures->value(), 0u);
 }
 
 }  // namespace
