@@ -44,6 +44,21 @@ TEST(MaskingTest, FreeTextMasksPhonesIdsAndKnownNames) {
   EXPECT_EQ(MaskFreeText("tel:13912345678.").text, "tel:139****5678.");
 }
 
+// Regression (issue 13, found by fuzz/masking_fuzz.cc): numbers written one after another with
+// a single space or dash were read as one long number, which is no phone, and kept - so both
+// phones of "13812341234 13912341234" were published as typed.
+TEST(MaskingTest, FreeTextMasksNumbersWrittenOneAfterAnother) {
+  EXPECT_EQ(MaskFreeText("电话 13812341234 13912341234").text, "电话 138****1234 139****1234");
+  EXPECT_EQ(MaskFreeText("3 13812341234").text, "3 138****1234");
+  EXPECT_EQ(MaskFreeText("2026-12-31 13812341234").text, "2026-12-31 138****1234");
+  EXPECT_EQ(MaskFreeText("110105199001011234 13812341234").text,
+            "110*************34 138****1234");
+  EXPECT_EQ(MaskFreeText("138 1234 1234 5").text, "138****1234 5");
+  EXPECT_EQ(MaskFreeText("010-12345678 13812341234").text, "010-******78 138****1234");
+  EXPECT_EQ(MaskFreeText("2026-12-31 12:00").text, "2026-12-31 12:00");
+  EXPECT_FALSE(MaskFreeText("第 3 2 1 号").changed);
+}
+
 TEST(MaskingTest, FreeTextLeavesOrdinaryNumbersAlone) {
   for (const char* s : {"3号楼2单元301室", "工单 #12 已处理", "订单号 1381234567890123",
                         "2026-12-31 前完成", "价格 12.5 元", ""}) {
