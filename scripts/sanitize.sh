@@ -18,8 +18,11 @@ if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCH
 # -fno-sanitize-recover=undefined -fno-omit-frame-pointer; it also adds libFuzzer's coverage
 # hooks (no-ops without libFuzzer) and the fuzz targets, so the short fuzz runs reuse this tree
 # (FUZZ_BUILD_DIR=build-asan scripts/fuzz.sh) instead of compiling the libraries a second time.
+# Warnings stay warnings here (LINLI_WERROR=OFF): the gcc build of scripts/test.sh is the one
+# that enforces -Werror; clang warns about other things (e.g. bot/server/outbox.cc's unused
+# `this` captures), which must not keep the sanitizers from running.
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g0" -DLINLI_FUZZ=ON -DLINLI_BUILD_BENCH=OFF \
+  -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g0" -DLINLI_FUZZ=ON -DLINLI_WERROR=OFF -DLINLI_BUILD_BENCH=OFF \
   "${launcher[@]}" >/dev/null
 ninja -C "$build" -j"$(nproc)"
 cd "$build"

@@ -18,6 +18,18 @@ size_t SequenceLength(unsigned char lead) {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// The bytes of the character at text[i] as free text is copied: a lead byte with its
+// continuation bytes, else (a malformed byte) 1 - so a stray byte never swallows the digits or
+// the '@' after it, which would then escape masking.
+size_t CharBytesAt(std::string_view text, size_t i) {
+  const size_t n = SequenceLength(static_cast<unsigned char>(text[i]));
+  if (n > text.size() - i) return 1;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 1;
+  }
+  return n;
+}
+
 size_t CodePoints(std::string_view s) {
   size_t n = 0;
   for (size_t i = 0; i < s.size(); i += SequenceLength(static_cast<unsigned char>(s[i]))) ++n;
@@ -197,7 +209,7 @@ MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& n
       }
     }
     if (matched) continue;
-    const size_t n = std::min(SequenceLength(static_cast<unsigned char>(text[i])), text.size() - i);
+    const size_t n = CharBytesAt(text, i);
     r.append(text.substr(i, n));
     i += n;
   }

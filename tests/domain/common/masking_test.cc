@@ -59,6 +59,16 @@ TEST(MaskingTest, FreeTextMasksNumbersWrittenOneAfterAnother) {
   EXPECT_FALSE(MaskFreeText("第 3 2 1 号").changed);
 }
 
+// Regression (issue 13, found by fuzz/masking_fuzz.cc): a malformed byte was copied as the lead
+// of a 3- or 4-byte character, swallowing the bytes after it, so "\xff@all" kept its mention
+// and in "\xf013812341234" the phone no longer started a number and was published as typed.
+TEST(MaskingTest, FreeTextMalformedBytesSwallowNothing) {
+  EXPECT_EQ(MaskFreeText("\xff@all").text, "\xff" "\uFF20all");
+  EXPECT_EQ(MaskFreeText("\xf0" "13812341234").text, "\xf0" "138****1234");
+  EXPECT_EQ(MaskFreeText("\xe4\xbd" "13812341234").text, "\xe4\xbd" "138****1234");
+  EXPECT_EQ(MaskFreeText("你好 13812341234").text, "你好 138****1234");
+}
+
 TEST(MaskingTest, FreeTextLeavesOrdinaryNumbersAlone) {
   for (const char* s : {"3号楼2单元301室", "工单 #12 已处理", "订单号 1381234567890123",
                         "2026-12-31 前完成", "价格 12.5 元", ""}) {
