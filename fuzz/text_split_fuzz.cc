@@ -22,14 +22,18 @@
 
 namespace {
 
-// One character as SplitByBytes counts them: a well-formed UTF-8 sequence, or one byte.
+// One character as SplitByBytes counts them (bot/text.h): a lead byte with the number of
+// continuation bytes it announces (structurally - an overlong form is one character too, that
+// a measure such as the JSON-escaped size may cost as several), or any single byte.
 bool IsOneCharacter(std::string_view s) {
   if (s.size() == 1) return true;
-  return s.size() <= 4 && linli::fuzz::IsValidUtf8(s) &&
-         (static_cast<unsigned char>(s[0]) >> 6) == 3 &&
-         s.size() == (static_cast<unsigned char>(s[0]) >= 0xF0   ? 4u
-                      : static_cast<unsigned char>(s[0]) >= 0xE0 ? 3u
-                                                                 : 2u);
+  const auto b = static_cast<unsigned char>(s[0]);
+  const size_t n = (b >= 0xF0 && b < 0xF8) ? 4 : (b >= 0xE0 && b < 0xF0) ? 3 : (b >= 0xC0 && b < 0xE0) ? 2 : 1;
+  if (s.size() != n) return false;
+  for (size_t i = 1; i < n; ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) return false;
+  }
+  return true;
 }
 
 void CheckSplit(std::string_view text, size_t max_bytes, const linli::TextMeasure& measure) {

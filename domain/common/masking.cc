@@ -186,7 +186,15 @@ MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& n
              std::string(s.substr(s.size() - 2));
         out.changed = true;
       } else {
-        MaskGroups(text, Groups(text, i, end), r, out.changed);
+        std::vector<std::pair<size_t, size_t>> groups = Groups(text, i, end);
+        // An ID's final X after the last group (ReadNumber takes it only after 17 digits in all).
+        const size_t last = groups.back().second - groups.back().first;
+        if (last == 17 && end < text.size() && (text[end] == 'X' || text[end] == 'x') &&
+            !(end + 1 < text.size() && IsDigit(text[end + 1]))) {
+          ++groups.back().second;
+          ++end;
+        }
+        MaskGroups(text, groups, r, out.changed);
       }
       i = end;
       continue;
