@@ -341,8 +341,12 @@ void MaskGroups(std::string_view text, const std::vector<std::pair<size_t, size_
       continue;
     }
     std::string digits = one;
-    if (!digits.empty() && (digits.back() == 'x')) digits.back() = 'X';
-    if (IsMobile(digits)) {
+    const bool x = !digits.empty() && (digits.back() == 'X' || digits.back() == 'x');
+    if (x) digits.back() = 'X';
+    if (x && IsMobile(digits.substr(0, digits.size() - 1))) {  // a mobile, then a letter X
+      r += MaskPhone(digits.substr(0, digits.size() - 1)) + one.back();
+      changed = true;
+    } else if (IsMobile(digits)) {
       r += MaskPhone(digits);
       changed = true;
     } else if (IsIdNumber(digits)) {

@@ -56,6 +56,7 @@ TEST(MaskingTest, FreeTextMasksNumbersWrittenOneAfterAnother) {
   EXPECT_EQ(MaskFreeText("138 1234 1234 5").text, "138****1234 5");
   EXPECT_EQ(MaskFreeText("010-12345678 13812341234").text, "010-******78 138****1234");
   EXPECT_EQ(MaskFreeText("011-11010519900101123X").text, "011-110*************3X");
+  EXPECT_EQ(MaskFreeText("105-19900111123X").text, "105-199****1123X");
   EXPECT_EQ(MaskFreeText("2026-12-31 12:00").text, "2026-12-31 12:00");
   EXPECT_FALSE(MaskFreeText("第 3 2 1 号").changed);
 }
