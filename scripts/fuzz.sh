@@ -3,8 +3,8 @@
 # one for SECONDS_PER_TARGET (default 10) on its seed corpus, one after the other on one core.
 # Fails on the first crash, leak, timeout or broken invariant (the input is saved as
 # build-fuzz/artifacts/<target>-crash-<sha1>; reproduce with
-# build-fuzz/fuzz/linli_fuzz_<target> <that file>). Prints each target's executions and
-# executions per second at the end.
+# build-fuzz/fuzz/linli_fuzz_<target> <that file>). Prints each target's executions,
+# executions per second and executions per CPU-second at the end.
 #
 # Environment:
 #   FUZZ_TARGETS="masking art278_tally"  only these targets (default: all, fuzz/CMakeLists.txt)
@@ -29,7 +29,7 @@ if ! grep -qx 'LINLI_FUZZ:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
 fi
 ninja -C "$build" -j"$(nproc)" linli_fuzz
 
-all_targets=$(sed -n 's/^ *"\([a-z0-9_]*\):linli_[a-z]*"$/\1/p' fuzz/CMakeLists.txt)
+all_targets=$(sed -n 's/^ *"\([a-z0-9_]*\):linli_[a-z]*")\{0,1\}$/\1/p' fuzz/CMakeLists.txt)
 targets=${FUZZ_TARGETS:-$all_targets}
 
 # Seeds: the recorded payloads of tests/testdata/ and the small checked-in seeds of fuzz/corpus/.
@@ -57,7 +57,10 @@ for t in $targets; do
   log=$build/artifacts/$t.log
   echo "== $t (${FUZZ_RUNS:+$FUZZ_RUNS runs}${FUZZ_RUNS:-$seconds s})"
   # shellcheck disable=SC2086
-  if ! "$build/fuzz/linli_fuzz_$t" "${limit[@]}" -timeout=10 -print_final_stats=1 \
+  timer=()
+  rm -f "$build/artifacts/$t.cpu"
+  if [[ -x /usr/bin/time ]]; then timer=(/usr/bin/time -f '%U %S' -o "$build/artifacts/$t.cpu"); fi
+  if ! "${timer[@]}" "$build/fuzz/linli_fuzz_$t" "${limit[@]}" -timeout=10 -print_final_stats=1 \
       -artifact_prefix="$build/artifacts/$t-" ${FUZZ_ARGS:-} "$corpus" "$seeds" >"$log" 2>&1; then
     tail -n 60 "$log"
     echo "FAIL: $t crashed (input and log in $build/artifacts/)" >&2
@@ -65,6 +68,9 @@ for t in $targets; do
   fi
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-  summary+=("$(printf '%-20s %12s runs %8s exec/s' "$t" "$runs" "$rate")")
+  # Per CPU-second too: on a shared machine the wall-clock rate says more about the others.
+  cpu=$(awk '{print $1 + $2}' "$build/artifacts/$t.cpu" 2>/dev/null || echo 0)
+  per_cpu=$(awk -v r="$runs" -v c="$cpu" 'BEGIN { printf "%d", (c > 0 ? r / c : 0) }')
+  summary+=("$(printf '%-20s %12s runs %8s exec/s %8s exec/CPU-s' "$t" "$runs" "$rate" "$per_cpu")")
 done
 printf '%s\n' "${summary[@]}"
