@@ -170,13 +170,16 @@ std::optional<Attachment> FileAttachment(const json& msg, std::string_view key,
 void ReadAttachments(const json& msg, std::vector<Attachment>* out) {
   if (const json* photos = FindArray(msg, "photo")) {
     // Several sizes of one picture: keep the largest (the last one on ties).
+    // Width and height are untrusted int64s: their product is taken in 128 bits (in 64 it
+    // overflows for huge values - undefined behaviour), a negative side counts as 0.
     const json* best = nullptr;
-    int64_t best_area = -1;
+    __int128 best_area = -1;
     for (const json& size : *photos) {
       auto file_id = GetString(size, "file_id");
       if (!file_id || file_id->empty()) continue;
-      const int64_t area =
-          GetInt64(size, "width").value_or(0) * GetInt64(size, "height").value_or(0);
+      const __int128 area =
+          static_cast<__int128>(std::max<int64_t>(0, GetInt64(size, "width").value_or(0))) *
+          std::max<int64_t>(0, GetInt64(size, "height").value_or(0));
       if (area >= best_area) {
         best_area = area;
         best = &size;

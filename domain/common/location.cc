@@ -80,6 +80,8 @@ std::vector<long> ExtractNumbers(std::string_view text, size_t max) {
     const int cd = ChineseDigit(cp);
     if (cd >= 0 || cp == U'十') {
       if (arabic != kNone) flush();
+      // Absurdly long: stop growing (a run of numerals times 10 each overflowed `long`).
+      if (chinese != kNone && chinese > 100000) continue;
       if (cp == U'十') {
         // 十 = 10, 二十 = 20, 十二 = 12, 二十三 = 23
         chinese_tens = chinese != kNone ? chinese : 1;

@@ -1,6 +1,8 @@
 #include "domain/common/masking.h"
 
 #include <algorithm>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace linli::domain {
@@ -15,6 +17,18 @@ size_t SequenceLength(unsigned char lead) {
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The bytes of the character at text[i] as free text is copied: a lead byte with its
+// continuation bytes, else (a malformed byte) 1 - so a stray byte never swallows the digits or
+// the '@' after it, which would then escape masking.
+size_t CharBytesAt(std::string_view text, size_t i) {
+  const size_t n = SequenceLength(static_cast<unsigned char>(text[i]));
+  if (n > text.size() - i) return 1;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 1;
+  }
+  return n;
+}
 
 size_t CodePoints(std::string_view s) {
   size_t n = 0;
@@ -47,6 +61,20 @@ std::string ReadNumber(std::string_view text, size_t pos, size_t* end) {
   return digits;
 }
 
+// The digit groups of the number ReadNumber read from `pos` to `end` (split at its single
+// ' ' or '-' separators), as [begin, end) byte ranges; a final X stays in the last group.
+std::vector<std::pair<size_t, size_t>> Groups(std::string_view text, size_t pos, size_t end) {
+  std::vector<std::pair<size_t, size_t>> groups;
+  size_t begin = pos;
+  for (size_t i = pos; i <= end; ++i) {
+    if (i == end || text[i] == ' ' || text[i] == '-') {
+      groups.emplace_back(begin, i);
+      begin = i + 1;
+    }
+  }
+  return groups;
+}
+
 bool IsMobile(const std::string& d) { return d.size() == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9'; }
 
 bool IsIdNumber(const std::string& d) {
@@ -69,6 +97,13 @@ bool IsLandline(std::string_view text, size_t pos, size_t end) {
   }
   return local >= 7 && local <= 8;
 }
+
+// A number that is none of those as a whole may still be several written one after another
+// with a single space or dash ("13812341234 13912341234", "3 13812341234", "2026-12-31
+// 13812341234"): judged group by group, a mobile written 3-4-4, a landline (two groups) and a
+// group that alone is a mobile or ID number are masked; everything else is kept as written.
+void MaskGroups(std::string_view text, const std::vector<std::pair<size_t, size_t>>& groups,
+                std::string& r, bool& changed);
 
 }  // namespace
 
@@ -178,7 +213,15 @@ MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& n
              std::string(s.substr(s.size() - 2));
         out.changed = true;
       } else {
-        r.append(text.substr(i, end - i));
+        std::vector<std::pair<size_t, size_t>> groups = Groups(text, i, end);
+        // An ID's final X after the last group (ReadNumber takes it only after 17 digits in all).
+        const size_t last = groups.back().second - groups.back().first;
+        if (last == 17 && end < text.size() && (text[end] == 'X' || text[end] == 'x') &&
+            !(end + 1 < text.size() && IsDigit(text[end + 1]))) {
+          ++groups.back().second;
+          ++end;
+        }
+        MaskGroups(text, groups, r, out.changed);
       }
       i = end;
       continue;
@@ -200,7 +243,7 @@ MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& n
       }
     }
     if (matched) continue;
-    const size_t n = std::min(SequenceLength(static_cast<unsigned char>(text[i])), text.size() - i);
+    const size_t n = CharBytesAt(text, i);
     r.append(text.substr(i, n));
     i += n;
   }
@@ -289,5 +332,59 @@ std::string MaskDoorNumbers(std::string_view text) {
   }
   return out;
 }
+
+namespace {
+
+std::string_view Span(std::string_view text, const std::pair<size_t, size_t>& g) {
+  return text.substr(g.first, g.second - g.first);
+}
+
+void MaskGroups(std::string_view text, const std::vector<std::pair<size_t, size_t>>& groups,
+                std::string& r, bool& changed) {
+  size_t j = 0;
+  while (j < groups.size()) {
+    if (j > 0) r.push_back(text[groups[j].first - 1]);  // the separator, as written
+    const std::string one(Span(text, groups[j]));
+    if (j + 2 < groups.size() && one.size() == 3 && Span(text, groups[j + 1]).size() == 4 &&
+        Span(text, groups[j + 2]).size() == 4) {
+      const std::string digits =
+          one + std::string(Span(text, groups[j + 1])) + std::string(Span(text, groups[j + 2]));
+      if (IsMobile(digits)) {
+        r += MaskPhone(digits);
+        changed = true;
+        j += 3;
+        continue;
+      }
+    }
+    if (j + 1 < groups.size() && text[groups[j].second] == '-' &&
+        IsLandline(text, groups[j].first, groups[j + 1].second)) {
+      const std::string_view s = text.substr(groups[j].first, groups[j + 1].second - groups[j].first);
+      const size_t dash = s.find('-');
+      r += std::string(s.substr(0, dash + 1)) + std::string(s.size() - dash - 1 - 2, '*') +
+           std::string(s.substr(s.size() - 2));
+      changed = true;
+      j += 2;
+      continue;
+    }
+    std::string digits = one;
+    const bool x = !digits.empty() && (digits.back() == 'X' || digits.back() == 'x');
+    if (x) digits.back() = 'X';
+    if (x && IsMobile(digits.substr(0, digits.size() - 1))) {  // a mobile, then a letter X
+      r += MaskPhone(digits.substr(0, digits.size() - 1)) + one.back();
+      changed = true;
+    } else if (IsMobile(digits)) {
+      r += MaskPhone(digits);
+      changed = true;
+    } else if (IsIdNumber(digits)) {
+      r += MaskIdNumber(digits);
+      changed = true;
+    } else {
+      r += one;
+    }
+    ++j;
+  }
+}
+
+}  // namespace
 
 }  // namespace linli::domain

@@ -84,6 +84,22 @@ TEST(TelegramDecodeTest, PhotoWithCaptionTakesLargestSize) {
   EXPECT_EQ(m.attachments[0].ref, "AgACAgUAAxkBAAIBZ2VlargeAA");
 }
 
+// Regression (issue 13, a known bug): the size of each photo was width*height in int64,
+// which overflowed for sides near 2^32 (4e9 * 4e9 > INT64_MAX) - undefined behaviour, in
+// practice a negative area that made the decoder keep a smaller size, or none.
+TEST(TelegramDecodeTest, PhotoWithHugeSidesDoesNotOverflow) {
+  const std::string body = R"({"update_id":9,"message":{"message_id":1,"date":1,
+      "chat":{"id":5,"type":"private"},"from":{"id":5,"is_bot":false,"first_name":"a"},
+      "photo":[{"file_id":"huge","width":4000000000,"height":4000000000},
+               {"file_id":"small","width":90,"height":90},
+               {"file_id":"max","width":9223372036854775807,"height":-9223372036854775807}]}})";
+  auto r = DecodeUpdate(body, Options());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->message.has_value());
+  ASSERT_EQ(r->message->attachments.size(), 1u);
+  EXPECT_EQ(r->message->attachments[0].ref, "huge");
+}
+
 TEST(TelegramDecodeTest, Location) {
   const InboundMessage m = DecodeMessageFile("location.json");
   EXPECT_EQ(m.text, "");

@@ -56,6 +56,27 @@ TEST(ParseLocationTest, HostileInputDoesNotOverflow) {
   EXPECT_EQ(p.result, domain::ParsedLocation::Result::kUnknownBuilding);
 }
 
+// Regression (issue 13, found by fuzz/location_parser_fuzz.cc): a run of Chinese numerals grew
+// by a factor of 10 per numeral without bound - digits stop growing past 6, numerals did not - so
+// a room typed "伍伍伍伍伍伍伍" was stored as 5555555 while RoomOf read the stored "5555555室"
+// back as 555555, and a longer run ("三三三...") overflowed `long`: undefined behaviour.
+TEST(ParseLocationTest, LongRunsOfChineseNumeralsDoNotOverflow) {
+  const domain::ParsedLocation room = domain::ParseLocation("1号楼3单元伍伍伍伍伍伍伍", Roster());
+  ASSERT_EQ(room.result, domain::ParsedLocation::Result::kOk);
+  EXPECT_EQ(room.room, domain::ParseLocation("1号楼3单元5555555", Roster()).room);
+  EXPECT_EQ(domain::RoomOf(domain::FormatLocationWithRoom("1", "3", room.room, "zh-CN"), Roster()),
+            room.room);
+
+  std::string numerals;
+  for (int i = 0; i < 40; ++i) numerals += "三";
+  EXPECT_EQ(domain::ParseLocation(numerals + "号楼", Roster()).result,
+            domain::ParsedLocation::Result::kUnknownBuilding);
+  std::string tens;
+  for (int i = 0; i < 40; ++i) tens += "九十";
+  EXPECT_EQ(domain::ParseLocation(tens, Roster()).result,
+            domain::ParsedLocation::Result::kUnknownBuilding);
+}
+
 TEST(FormatLocationTest, Locales) {
   EXPECT_EQ(domain::FormatLocation("3", "2", "zh-CN"), "3号楼2单元");
   EXPECT_EQ(domain::FormatLocation("3", "", "zh-CN"), "3号楼");

@@ -44,6 +44,33 @@ TEST(MaskingTest, FreeTextMasksPhonesIdsAndKnownNames) {
   EXPECT_EQ(MaskFreeText("tel:13912345678.").text, "tel:139****5678.");
 }
 
+// Regression (issue 13, found by fuzz/masking_fuzz.cc): numbers written one after another with
+// a single space or dash were read as one long number, which is no phone, and kept - so both
+// phones of "13812341234 13912341234" were published as typed.
+TEST(MaskingTest, FreeTextMasksNumbersWrittenOneAfterAnother) {
+  EXPECT_EQ(MaskFreeText("电话 13812341234 13912341234").text, "电话 138****1234 139****1234");
+  EXPECT_EQ(MaskFreeText("3 13812341234").text, "3 138****1234");
+  EXPECT_EQ(MaskFreeText("2026-12-31 13812341234").text, "2026-12-31 138****1234");
+  EXPECT_EQ(MaskFreeText("110105199001011234 13812341234").text,
+            "110*************34 138****1234");
+  EXPECT_EQ(MaskFreeText("138 1234 1234 5").text, "138****1234 5");
+  EXPECT_EQ(MaskFreeText("010-12345678 13812341234").text, "010-******78 138****1234");
+  EXPECT_EQ(MaskFreeText("011-11010519900101123X").text, "011-110*************3X");
+  EXPECT_EQ(MaskFreeText("105-19900111123X").text, "105-199****1123X");
+  EXPECT_EQ(MaskFreeText("2026-12-31 12:00").text, "2026-12-31 12:00");
+  EXPECT_FALSE(MaskFreeText("第 3 2 1 号").changed);
+}
+
+// Regression (issue 13, found by fuzz/masking_fuzz.cc): a malformed byte was copied as the lead
+// of a 3- or 4-byte character, swallowing the bytes after it, so "\xff@all" kept its mention
+// and in "\xf013812341234" the phone no longer started a number and was published as typed.
+TEST(MaskingTest, FreeTextMalformedBytesSwallowNothing) {
+  EXPECT_EQ(MaskFreeText("\xff@all").text, "\xff" "\uFF20all");
+  EXPECT_EQ(MaskFreeText("\xf0" "13812341234").text, "\xf0" "138****1234");
+  EXPECT_EQ(MaskFreeText("\xe4\xbd" "13812341234").text, "\xe4\xbd" "138****1234");
+  EXPECT_EQ(MaskFreeText("你好 13812341234").text, "你好 138****1234");
+}
+
 TEST(MaskingTest, FreeTextLeavesOrdinaryNumbersAlone) {
   for (const char* s : {"3号楼2单元301室", "工单 #12 已处理", "订单号 1381234567890123",
                         "2026-12-31 前完成", "价格 12.5 元", ""}) {
