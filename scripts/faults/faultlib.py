@@ -221,7 +221,10 @@ class Linli:
             "locale_dir": os.path.join(os.path.abspath(source_dir), "config", "locales"),
             "channels": [{"name": CHANNEL, "type": "telegram", "token": TOKEN,
                           "secret_token": SECRET, "api_base": api.api_base,
-                          "timeout_ms": "5000"}],
+                          "timeout_ms": "5000",
+                          # Every reply through the outbox: the faults here are the outbox's
+                          # (the webhook answer's reply is not re-sent by this driver).
+                          "answer_in_webhook": False}],
             "compound": {"name": "fault", "buildings": [
                 {"id": str(b), "units": ["1", "2", "3"]} for b in range(1, 7)]},
             "staff": [],

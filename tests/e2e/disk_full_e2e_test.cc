@@ -41,7 +41,7 @@ bool WaitUntilNone(storage::Database& db, const std::string& statuses) {
 
 TEST(DiskFullE2eTest, WebhooksAnswer503HealthzSaysWhyAndItRecoversWhenSpaceReturns) {
   Harness h;
-  ASSERT_TRUE(h.StartApp());
+  ASSERT_TRUE(h.StartApp({}, RepliesThroughOutbox));
   auto reader = OpenDatabase(h.db_path());
   ASSERT_NE(reader, nullptr);
   // A report up to its confirmation, before the disk fills.
