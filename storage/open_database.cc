@@ -14,12 +14,20 @@ std::string KnownList() {
   return out;
 }
 
+bool IsPostgresql(const std::string& backend) {
+  return backend == "postgresql" || backend == "postgres";
+}
+
 StatusOr<std::unique_ptr<Database>> OpenBackend(const DatabaseOptions& options) {
   if (options.backend == "sqlite") return OpenSqlite(options.sqlite);
-  if (options.backend == "postgresql" || options.backend == "postgres") {
+  if (IsPostgresql(options.backend)) {
+#ifdef LINLI_WITH_POSTGRESQL
+    return OpenPostgres(options.postgresql);
+#else
     return Status::FailedPrecondition("storage.backend: \"" + options.backend +
                                       "\" is not built into this binary (known: " + KnownList() +
                                       ")");
+#endif
   }
   return Status::InvalidArgument("storage.backend: unknown backend \"" + options.backend +
                                  "\" (known: " + KnownList() + ")");
@@ -41,11 +49,36 @@ StatusOr<std::unique_ptr<Database>> OpenReader(const DatabaseOptions& options) {
   if (options.backend == "sqlite" && options.sqlite.path == ":memory:") {
     return Status::FailedPrecondition("storage.sqlite.path: \":memory:\" has no second reader");
   }
+  if (IsPostgresql(options.backend)) {
+    DatabaseOptions reader = options;
+    reader.postgresql.read_only = true;
+    return OpenBackend(reader);
+  }
   LINLI_ASSIGN_OR_RETURN(std::unique_ptr<Database> db, OpenBackend(options));
   LINLI_RETURN_IF_ERROR(db->Exec("PRAGMA query_only = ON", {}));
   return db;
 }
 
-std::vector<std::string> KnownBackends() { return {"sqlite"}; }
+std::string DescribeDatabase(const DatabaseOptions& options) {
+  if (IsPostgresql(options.backend)) {
+#ifdef LINLI_WITH_POSTGRESQL
+    std::string where = DescribePostgresDsn(options.postgresql.dsn);
+    if (where.empty()) return "postgresql (a DSN libpq cannot parse)";
+    if (!options.postgresql.schema.empty()) where += " schema \"" + options.postgresql.schema + "\"";
+    return where;
+#else
+    return "postgresql";
+#endif
+  }
+  return options.sqlite.path;
+}
+
+std::vector<std::string> KnownBackends() {
+#ifdef LINLI_WITH_POSTGRESQL
+  return {"sqlite", "postgresql"};
+#else
+  return {"sqlite"};
+#endif
+}
 
 }  // namespace linli::storage

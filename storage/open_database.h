@@ -9,16 +9,21 @@
 
 #include "bot/status.h"
 #include "storage/database.h"
+#include "storage/postgres_database.h"
 #include "storage/sqlite_database.h"
 
 namespace linli::storage {
 
 // What to open, in storage's own terms (the wiring builds it from config::StorageConfig).
 struct DatabaseOptions {
-  std::string backend = "sqlite";  // one of KnownBackends(); "postgresql" is reserved
+  std::string backend = "sqlite";  // one of KnownBackends() ("postgres" = "postgresql")
   SqliteOptions sqlite;            // backend "sqlite"
-  std::string postgresql_dsn;      // backend "postgresql" (not built yet)
+  PostgresOptions postgresql;      // backend "postgresql"
 };
+
+// What `options` opens, for messages and logs: the SQLite path, or "postgresql database D on
+// host H ..." as its DSN names it - never a password.
+std::string DescribeDatabase(const DatabaseOptions& options);
 
 // An open connection whose schema is at LatestSchemaVersion().
 struct OpenedDatabase {
@@ -26,21 +31,27 @@ struct OpenedDatabase {
   int schema_version = 0;
 };
 
-// Opens the configured backend and applies every pending migration (storage/migrations.h).
-// Errors, each message starting with the config key it concerns:
+// Opens the configured backend and applies every pending migration (storage/migrations.h;
+// on PostgreSQL under an advisory lock, so instances starting together migrate once).
+// Errors:
 //   kInvalidArgument     unknown backend: "storage.backend: unknown backend \"x\" (known:
-//                        sqlite)", or a bad backend option (as OpenSqlite)
+//                        sqlite, postgresql)", or a bad backend option (as OpenSqlite /
+//                        OpenPostgres)
 //   kFailedPrecondition  a known backend this binary was built without:
 //                        "storage.backend: \"postgresql\" is not built into this binary (known:
-//                        sqlite)"
-//   kUnavailable         the database cannot be opened (the message names the path)
-//   other codes          a failed migration: "migration failed: ..."
+//                        sqlite)"; a PostgreSQL schema that does not exist
+//   kUnavailable         the database cannot be opened (the message names the path, or the
+//                        PostgreSQL database, host, port and user - never the password)
+//   other codes          a failed migration: "migration failed: ...", among them
+//                        kFailedPrecondition "... database schema version N is newer than
+//                        this binary's M ..." (an older binary on a newer database)
 // The returned Database is not thread-safe (database.h); the caller owns it.
 StatusOr<OpenedDatabase> OpenDatabase(const DatabaseOptions& options);
 
 // A second connection for reads beside the one the write queue owns (GET /metrics reads its
 // gauges here, off the writer thread): the configured backend without migrations, refusing
-// every write (SQLite: PRAGMA query_only). Reads see the last committed state (WAL). Errors
+// every write (SQLite: PRAGMA query_only; PostgreSQL: default_transaction_read_only). Reads
+// see the last committed state (SQLite: WAL; PostgreSQL: READ COMMITTED). Errors
 // as OpenDatabase's first three, and kFailedPrecondition for SQLite ":memory:" (a second
 // connection would be another, empty database). Not thread-safe; the caller owns it.
 StatusOr<std::unique_ptr<Database>> OpenReader(const DatabaseOptions& options);

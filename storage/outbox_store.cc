@@ -237,7 +237,8 @@ Status OutboxStore::MarkPaced(Database& db, int64_t id, int64_t next_attempt_at_
                               const std::string& error) {
   return UpdateSending(db, id,
                        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, "
-                       "attempts = MAX(attempts - 1, 0) WHERE id = ? AND status = 'sending'",
+                       "attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END "
+                       "WHERE id = ? AND status = 'sending'",
                        {next_attempt_at_ms, error, id});
 }
 

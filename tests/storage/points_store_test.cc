@@ -13,6 +13,7 @@ class PointsStoreTest : public StoreTest {
  protected:
   void SetUp() override {
     StoreTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     auto p = IdentityStore::Touch(*db_, {"tg", "v1", "v1", ChatType::kPrivate}, 100);
     ASSERT_TRUE(p.ok());
     person_ = p->id;

@@ -1,8 +1,9 @@
 // The one fixture of the store tests: each test gets a fresh, migrated database of the backend
 // it is instantiated for (storage/open_database.h), so the same assertions run on every
-// backend. "sqlite" (in memory) always; "postgresql" only when LINLI_TEST_PG_DSN is set - until
-// that backend is built such a run fails in SetUp with OpenDatabase's "not built" message
-// instead of passing silently.
+// backend. Every suite is instantiated for "sqlite" (in memory) and "postgresql"; the
+// PostgreSQL instance runs in a schema of its own when LINLI_PG_DSN is set
+// (tests/storage/test_database.h) and is skipped, saying why, when it is not - so the test
+// list is the same whatever the environment (ctest discovers it at build time).
 //
 // A test file derives its suite and instantiates it over the backends:
 //   class TicketStoreTest : public StoreTest {};
@@ -12,46 +13,47 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "storage/database.h"
 #include "storage/open_database.h"
+#include "tests/storage/test_database.h"
 
 namespace linli::storage {
 
-inline constexpr char kPgDsnVariable[] = "LINLI_TEST_PG_DSN";
-
-// The backends the store tests run on here: "sqlite", plus "postgresql" when the DSN
-// variable is set (non-empty).
-inline std::vector<std::string> StoreTestBackends() {
-  std::vector<std::string> out = {"sqlite"};
-  const char* dsn = std::getenv(kPgDsnVariable);
-  if (dsn != nullptr && *dsn != '\0') out.push_back("postgresql");
-  return out;
-}
-
-// The options of a fresh database for `backend`.
-inline DatabaseOptions StoreTestOptions(const std::string& backend) {
-  DatabaseOptions o;
-  o.backend = backend;
-  o.sqlite.path = ":memory:";
-  o.sqlite.synchronous = "OFF";
-  o.sqlite.busy_timeout_ms = 1000;
-  if (const char* dsn = std::getenv(kPgDsnVariable)) o.postgresql_dsn = dsn;
-  return o;
-}
+// The backends every store test is instantiated for.
+inline std::vector<std::string> StoreTestBackends() { return {"sqlite", "postgresql"}; }
 
 class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto opened = OpenDatabase(StoreTestOptions(GetParam()));
+    DatabaseOptions o;
+    o.backend = GetParam();
+    o.sqlite.path = ":memory:";
+    o.sqlite.synchronous = "OFF";
+    o.sqlite.busy_timeout_ms = 1000;
+    if (GetParam() == "postgresql") {
+      if (const std::string why = PgTestSkipReason(); !why.empty()) GTEST_SKIP() << why;
+      schema_ = std::make_unique<TestSchema>();
+      ASSERT_TRUE(schema_->status().ok()) << schema_->status().ToString();
+      o.postgresql = schema_->Options();
+    }
+    auto opened = OpenDatabase(o);
     ASSERT_TRUE(opened.ok()) << GetParam() << ": " << opened.status().ToString();
     db_ = std::move(opened->db);
   }
+  void TearDown() override {
+    db_.reset();  // before its schema is dropped
+    schema_.reset();
+  }
 
+  // The dialect the test runs on ("sqlite" or "postgres"), for the few assertions about
+  // backend-specific SQL.
+  std::string dialect() const { return db_->dialect(); }
+
+  std::unique_ptr<TestSchema> schema_;  // PostgreSQL only
   std::unique_ptr<Database> db_;
 };
 

@@ -1,0 +1,435 @@
+#include "storage/postgres_database.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "storage/postgres_sql.h"
+#include "storage/store_util.h"
+
+namespace linli::storage {
+namespace {
+
+// Type OIDs of the built-in types (src/include/catalog/pg_type.dat; fixed since 7.x). The
+// server's own headers are not needed for eight numbers.
+constexpr Oid kBoolOid = 16;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kInt2Oid = 21;
+constexpr Oid kInt4Oid = 23;
+constexpr Oid kOidOid = 26;
+constexpr Oid kFloat4Oid = 700;
+constexpr Oid kFloat8Oid = 701;
+constexpr Oid kNumericOid = 1700;
+
+constexpr const char* kDefaultConnectTimeoutSeconds = "10";
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+struct ConninfoDeleter {
+  void operator()(PQconninfoOption* o) const { PQconninfoFree(o); }
+};
+using Conninfo = std::unique_ptr<PQconninfoOption, ConninfoDeleter>;
+
+bool IsIdentifier(std::string_view name, size_t max) {
+  if (name.empty() || name.size() > max) return false;
+  auto alpha = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; };
+  if (!alpha(name[0])) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) {
+    return alpha(c) || std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+std::string Abbrev(std::string_view sql) {
+  constexpr size_t kMax = 120;
+  std::string s(sql.substr(0, kMax));
+  std::replace_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  if (sql.size() > kMax) s += "...";
+  return s;
+}
+
+std::string TrimmedMessage(const char* m) {
+  std::string s = m != nullptr ? m : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  // libpq's multi-line messages read better on one line in a log.
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  return s;
+}
+
+// What a parsed DSN names, by keyword ("" when it leaves it to libpq's defaults).
+std::string Option(const PQconninfoOption* options, std::string_view keyword) {
+  for (const PQconninfoOption* o = options; o != nullptr && o->keyword != nullptr; ++o) {
+    if (keyword == o->keyword) return o->val != nullptr ? o->val : "";
+  }
+  return "";
+}
+
+std::string Describe(const std::string& db, const std::string& host, const std::string& port,
+                     const std::string& user) {
+  std::string out = "database";
+  if (!db.empty()) out += " \"" + db + "\"";
+  if (!host.empty()) out += " on host " + host;
+  if (!port.empty()) out += " port " + port;
+  if (!user.empty()) out += " as user \"" + user + "\"";
+  return out;
+}
+
+std::string FormatDouble(double d) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  if (ec != std::errc()) return "NaN";
+  std::string s(buf, end);
+  if (s == "inf") return "Infinity";
+  if (s == "-inf") return "-Infinity";
+  if (s == "nan" || s == "-nan") return "NaN";
+  return s;
+}
+
+Value IntegerOrText(const char* p, int n) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(p, p + n, v);
+  if (ec == std::errc() && end == p + n) return v;
+  return std::string(p, static_cast<size_t>(n));
+}
+
+Value Column(const PGresult* r, int row, int col) {
+  if (PQgetisnull(r, row, col)) return nullptr;
+  const char* p = PQgetvalue(r, row, col);
+  const int n = PQgetlength(r, row, col);
+  switch (PQftype(r, col)) {
+    case kInt2Oid:
+    case kInt4Oid:
+    case kInt8Oid:
+    case kOidOid:
+      return IntegerOrText(p, n);
+    case kFloat4Oid:
+    case kFloat8Oid:
+      return std::strtod(p, nullptr);
+    case kNumericOid: {
+      // SUM() of integer columns is numeric: a whole number stays an integer, as in SQLite.
+      Value v = IntegerOrText(p, n);
+      if (std::holds_alternative<int64_t>(v)) return v;
+      return std::strtod(p, nullptr);
+    }
+    case kBoolOid:
+      return int64_t{n > 0 && p[0] == 't' ? 1 : 0};
+    default:
+      return std::string(p, static_cast<size_t>(n));
+  }
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+class PostgresDatabase final : public Database {
+ public:
+  PostgresDatabase(PGconn* conn, PostgresOptions options)
+      : conn_(conn), options_(std::move(options)) {}
+  ~PostgresDatabase() override { PQfinish(conn_); }  // the server rolls back what is open
+
+  // Applies the session settings (again after a reset). Errors as OpenPostgres's.
+  Status Setup() {
+    PQsetNoticeProcessor(
+        conn_,
+        [](void*, const char* message) {
+          internal::Logger()->debug("postgresql: {}", TrimmedMessage(message));
+        },
+        nullptr);
+    LINLI_RETURN_IF_ERROR(
+        Exec("SET statement_timeout = " + std::to_string(options_.statement_timeout_ms), {}));
+    if (options_.read_only) {
+      LINLI_RETURN_IF_ERROR(Exec("SET default_transaction_read_only = on", {}));
+    }
+    if (!options_.schema.empty()) {
+      LINLI_ASSIGN_OR_RETURN(Rows found,
+                             Query("SELECT 1 FROM pg_namespace WHERE nspname = ?",
+                                   {options_.schema}));
+      if (found.empty()) {
+        return Status::FailedPrecondition("postgresql: schema \"" + options_.schema +
+                                          "\" does not exist in " + Where() +
+                                          " (storage.postgresql.schema)");
+      }
+      // The schema alone: a table not created there is not found in another one by accident.
+      LINLI_RETURN_IF_ERROR(Exec("SET search_path TO \"" + options_.schema + "\"", {}));
+    }
+    return Status::Ok();
+  }
+
+  // Where this connection points ("database \"d\" on host h port p as user \"u\""), no password.
+  std::string Where() const {
+    return Describe(PQdb(conn_) ? PQdb(conn_) : "", PQhost(conn_) ? PQhost(conn_) : "",
+                    PQport(conn_) ? PQport(conn_) : "", PQuser(conn_) ? PQuser(conn_) : "");
+  }
+
+  Status Exec(std::string_view sql, const std::vector<Value>& params) override {
+    LINLI_ASSIGN_OR_RETURN(Result r, Run(sql, params));
+    (void)r;
+    return Status::Ok();
+  }
+
+  StatusOr<Rows> Query(std::string_view sql, const std::vector<Value>& params) override {
+    LINLI_ASSIGN_OR_RETURN(Result r, Run(sql, params));
+    Rows rows;
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) return rows;
+    const int n = PQntuples(r.get());
+    const int cols = PQnfields(r.get());
+    rows.reserve(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      std::vector<Value> values;
+      values.reserve(static_cast<size_t>(cols));
+      for (int c = 0; c < cols; ++c) values.push_back(Column(r.get(), i, c));
+      rows.emplace_back(std::move(values));
+    }
+    return rows;
+  }
+
+  Status ExecScript(std::string_view sql) override {
+    LINLI_RETURN_IF_ERROR(EnsureConnected());
+    const bool was_in_transaction = ServerInTransaction();
+    // The simple query protocol runs every ';'-separated statement (in one implicit
+    // transaction when none is open).
+    Result r(PQexec(conn_, std::string(sql).c_str()));
+    return Check(r.get(), sql, was_in_transaction);
+  }
+
+  int64_t changes() const override { return changes_; }
+
+  Status Begin() override {
+    if (in_transaction()) {
+      return Status::FailedPrecondition("postgresql: a transaction is already open");
+    }
+    LINLI_RETURN_IF_ERROR(Exec("BEGIN", {}));
+    wrote_in_transaction_ = false;
+    full_in_transaction_ = false;
+    return Status::Ok();
+  }
+
+  Status Commit() override {
+    if (lost_transaction_) return LostTransaction();
+    if (PQtransactionStatus(conn_) == PQTRANS_INERROR) {
+      // COMMIT of an aborted transaction "succeeds" as a ROLLBACK: say what happened.
+      Status st = Exec("ROLLBACK", {});
+      (void)st;
+      return Status::Internal(
+          "postgresql: the transaction was aborted by an earlier error and is rolled back");
+    }
+    const bool wrote = wrote_in_transaction_;
+    LINLI_RETURN_IF_ERROR(Exec("COMMIT", {}));
+    if (wrote && !full_in_transaction_) full_ = false;
+    return Status::Ok();
+  }
+
+  Status Rollback() override {
+    if (lost_transaction_) {
+      lost_transaction_ = false;  // the server rolled it back when the connection broke
+      return Status::Ok();
+    }
+    if (!ServerInTransaction()) return Status::Ok();
+    return Exec("ROLLBACK", {});
+  }
+
+  Status Savepoint(std::string_view name) override {
+    if (!IsIdentifier(name, 63)) return Status::InvalidArgument("bad savepoint name");
+    return Exec("SAVEPOINT " + std::string(name), {});
+  }
+  Status ReleaseSavepoint(std::string_view name) override {
+    if (!IsIdentifier(name, 63)) return Status::InvalidArgument("bad savepoint name");
+    return Exec("RELEASE SAVEPOINT " + std::string(name), {});
+  }
+  Status RollbackToSavepoint(std::string_view name) override {
+    if (!IsIdentifier(name, 63)) return Status::InvalidArgument("bad savepoint name");
+    return Exec("ROLLBACK TO SAVEPOINT " + std::string(name), {});
+  }
+
+  bool in_transaction() const override { return lost_transaction_ || ServerInTransaction(); }
+
+  std::string write_fault() const override { return full_ ? "disk full" : ""; }
+
+  std::string dialect() const override { return "postgres"; }
+
+ private:
+  bool ServerInTransaction() const {
+    const PGTransactionStatusType t = PQtransactionStatus(conn_);
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+  }
+
+  Status LostTransaction() const {
+    return Status::Unavailable("postgresql: the connection to " + Where() +
+                               " broke inside a transaction, which the server rolled back; "
+                               "Rollback() before going on");
+  }
+
+  // A broken connection is reset here, outside a transaction only: inside one, the
+  // transaction is gone and the caller must learn it (Rollback()) before statements run again.
+  Status EnsureConnected() {
+    if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
+    if (lost_transaction_) return LostTransaction();
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      return Status::Unavailable("postgresql: cannot reconnect to " + Where() + ": " +
+                                 TrimmedMessage(PQerrorMessage(conn_)));
+    }
+    internal::Logger()->warn("postgresql: reconnected to {}", Where());
+    return Setup();
+  }
+
+  StatusOr<Result> Run(std::string_view sql, const std::vector<Value>& params) {
+    LINLI_RETURN_IF_ERROR(EnsureConnected());
+    const PlaceholderSql converted = ToNumberedPlaceholders(sql);
+    if (converted.parameters != params.size()) {
+      return Status::InvalidArgument("postgresql: statement takes " +
+                                     std::to_string(converted.parameters) + " parameters, got " +
+                                     std::to_string(params.size()) + " [" + Abbrev(sql) + "]");
+    }
+    std::vector<std::string> text(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    std::vector<Oid> types(params.size(), 0);
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Value& v = params[i];
+      if (auto p = std::get_if<int64_t>(&v)) {
+        text[i] = std::to_string(*p);
+        types[i] = kInt8Oid;
+      } else if (auto p = std::get_if<double>(&v)) {
+        text[i] = FormatDouble(*p);
+        types[i] = kFloat8Oid;
+      } else if (auto p = std::get_if<std::string>(&v)) {
+        if (std::memchr(p->data(), '\0', p->size()) != nullptr) {
+          return Status::InvalidArgument("postgresql: a text parameter holds a NUL byte [" +
+                                         Abbrev(sql) + "]");
+        }
+        text[i] = *p;
+      } else {
+        continue;  // NULL: values[i] stays nullptr, type unknown
+      }
+      values[i] = text[i].c_str();
+    }
+    const bool was_in_transaction = ServerInTransaction();
+    Result r(PQexecParams(conn_, converted.sql.c_str(), static_cast<int>(params.size()),
+                          types.data(), values.data(), nullptr, nullptr, 0));
+    LINLI_RETURN_IF_ERROR(Check(r.get(), sql, was_in_transaction));
+    return r;
+  }
+
+  Status Check(const PGresult* r, std::string_view sql, bool was_in_transaction) {
+    const ExecStatusType status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      const std::string_view command = PQcmdStatus(const_cast<PGresult*>(r));
+      if (StartsWith(command, "INSERT") || StartsWith(command, "UPDATE") ||
+          StartsWith(command, "DELETE") || StartsWith(command, "MERGE")) {
+        changes_ = std::strtoll(PQcmdTuples(const_cast<PGresult*>(r)), nullptr, 10);
+        if (changes_ > 0) wrote_in_transaction_ = true;
+      }
+      return Status::Ok();
+    }
+    if (status == PGRES_EMPTY_QUERY) return Status::InvalidArgument("postgresql: empty statement");
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      if (was_in_transaction) lost_transaction_ = true;
+      return Status::Unavailable("postgresql: lost the connection to " + Where() + ": " +
+                                 TrimmedMessage(PQerrorMessage(conn_)) + " [" + Abbrev(sql) + "]");
+    }
+    const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    const std::string sqlstate = state != nullptr ? state : "";
+    // The primary message only: DETAIL quotes the values of the row ("Key (phone)=(...)").
+    const char* primary = r != nullptr ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    std::string message = "postgresql: " +
+                          (primary != nullptr ? std::string(primary)
+                                              : TrimmedMessage(PQerrorMessage(conn_))) +
+                          (sqlstate.empty() ? "" : " (SQLSTATE " + sqlstate + ")") + " [" +
+                          Abbrev(sql) + "]";
+    return MapSqlState(sqlstate, std::move(message));
+  }
+
+  Status MapSqlState(const std::string& sqlstate, std::string message) {
+    const std::string_view klass = std::string_view(sqlstate).substr(0, 2);
+    if (klass == "23") return Status::AlreadyExists(std::move(message));
+    if (sqlstate == "53100") {  // disk_full
+      full_ = true;
+      full_in_transaction_ = true;
+      return Status::Unavailable(std::move(message));
+    }
+    if (klass == "53" || klass == "08" || sqlstate == "40001" || sqlstate == "40P01" ||
+        sqlstate == "55P03" || sqlstate == "57014" || StartsWith(sqlstate, "57P0")) {
+      return Status::Unavailable(std::move(message));
+    }
+    return Status::Internal(std::move(message));
+  }
+
+  PGconn* const conn_;
+  const PostgresOptions options_;
+  int64_t changes_ = 0;
+  bool lost_transaction_ = false;
+  bool wrote_in_transaction_ = false;
+  bool full_in_transaction_ = false;
+  bool full_ = false;
+};
+
+}  // namespace
+
+std::string DescribePostgresDsn(const std::string& dsn) {
+  char* err = nullptr;
+  Conninfo parsed(PQconninfoParse(dsn.c_str(), &err));
+  if (err != nullptr) PQfreemem(err);
+  if (!parsed) return "";
+  std::string host = Option(parsed.get(), "host");
+  if (host.empty()) host = Option(parsed.get(), "hostaddr");
+  return "postgresql " + Describe(Option(parsed.get(), "dbname"), host,
+                                  Option(parsed.get(), "port"), Option(parsed.get(), "user"));
+}
+
+StatusOr<std::unique_ptr<Database>> OpenPostgres(const PostgresOptions& options) {
+  if (options.statement_timeout_ms < 0) {
+    return Status::InvalidArgument("postgresql: statement_timeout_ms must be >= 0");
+  }
+  if (!options.schema.empty() && !IsIdentifier(options.schema, 63)) {
+    return Status::InvalidArgument("postgresql: schema must be a plain identifier "
+                                   "([A-Za-z_][A-Za-z0-9_]*, at most 63 characters), got \"" +
+                                   options.schema + "\"");
+  }
+  {
+    // libpq's parse error may quote a piece of the string - maybe the password - so it is not
+    // passed on.
+    char* err = nullptr;
+    Conninfo parsed(PQconninfoParse(options.dsn.c_str(), &err));
+    if (err != nullptr) PQfreemem(err);
+    if (!parsed) {
+      return Status::InvalidArgument(
+          "postgresql: the DSN is not a libpq connection string (key=value pairs, or a "
+          "postgresql:// URI)");
+    }
+  }
+  // Keywords before dbname are defaults the DSN may override; client_encoding after it is
+  // forced (the stores read and write UTF-8).
+  const char* keywords[] = {"connect_timeout", "application_name", "dbname", "client_encoding",
+                            nullptr};
+  const char* values[] = {kDefaultConnectTimeoutSeconds, "linli", options.dsn.c_str(), "UTF8",
+                          nullptr};
+  PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  if (conn == nullptr) return Status::Unavailable("postgresql: out of memory connecting");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    const std::string where =
+        Describe(PQdb(conn) ? PQdb(conn) : "", PQhost(conn) ? PQhost(conn) : "",
+                 PQport(conn) ? PQport(conn) : "", PQuser(conn) ? PQuser(conn) : "");
+    std::string reason = TrimmedMessage(PQerrorMessage(conn));
+    PQfinish(conn);
+    return Status::Unavailable("postgresql: cannot connect to " + where + ": " +
+                               reason);
+  }
+  auto db = std::make_unique<PostgresDatabase>(conn, options);
+  Status st = db->Setup();
+  if (!st.ok()) return st;
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace linli::storage

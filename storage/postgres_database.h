@@ -1,0 +1,63 @@
+// PostgreSQL backend of the Database seam (issue 14), on one libpq connection.
+//
+// SQL is the seam's: '?' placeholders (rewritten to $1..$n outside quotes, quoted identifiers,
+// dollar quotes and comments - so a '?' there stays text, and PostgreSQL's own '?' operators
+// cannot be written), sent with PQexecParams in text format. Parameters are typed by their
+// value: int64 as bigint, double as double precision, a string and NULL as "unknown" (the
+// server takes the type its context needs, as SQLite's affinity would). Result columns map by
+// type: smallint/integer/bigint/oid to int64, real/double to double, numeric to int64 when it
+// is a whole number that fits (SUM of integers) and double otherwise, boolean to 0/1, every
+// other type to its text. changes() counts the rows of the last INSERT/UPDATE/DELETE/MERGE.
+//
+// Transactions: Begin() is BEGIN (READ COMMITTED); a failed statement inside a transaction
+// aborts it on PostgreSQL (unlike SQLite), so a caller that wants to go on after an error
+// wraps the statement in a savepoint - the stores' TxScope and the write queue's units do.
+// Rollback() with no open transaction is a no-op. Commit() is durable by itself
+// (commit_needs_sync() false; the server's synchronous_commit decides).
+//
+// Errors by SQLSTATE: class 23 (unique, foreign key, not null, check) kAlreadyExists, as
+// SQLite's constraint errors; 40001 40P01 55P03 57014 (statement timeout) 57P0x, class 53
+// (disk full: write_fault() "disk full") and class 08 (the connection) kUnavailable; the
+// rest kInternal. Messages carry the server's primary message and SQLSTATE, never its
+// DETAIL (which quotes the row's values, personal data included).
+//
+// A connection that broke is reset (and its session settings applied again) by the next
+// statement outside a transaction; a transaction open when it broke is lost, and everything
+// until the next Rollback()/Begin() fails with kUnavailable.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "storage/database.h"
+
+namespace linli::storage {
+
+struct PostgresOptions {
+  // A libpq connection string: "host=/run/postgresql dbname=linli user=linli" or a
+  // postgresql:// URI. connect_timeout defaults to 10 s unless it sets one.
+  std::string dsn;
+  // The schema tables live in (search_path); "" = the server's default (usually "public").
+  // It must exist. A plain identifier: [A-Za-z_][A-Za-z0-9_]*, at most 63 characters.
+  std::string schema;
+  // statement_timeout of the session, in milliseconds (0 = none): a statement that runs longer
+  // is cancelled with kUnavailable.
+  int statement_timeout_ms = 30000;
+  // Every transaction of the session is read-only (default_transaction_read_only): a write
+  // fails with kInternal. For the reader connections (open_database.h OpenReader).
+  bool read_only = false;
+};
+
+// Connects. Errors: kInvalidArgument for a DSN libpq cannot parse, a bad schema name or a
+// negative timeout (the message never quotes the DSN: it may hold a password); kUnavailable
+// when the server cannot be reached or refuses the connection - "postgresql: cannot connect
+// to database D on host H port P as user U: <libpq's reason>", never the password - or the
+// schema does not exist.
+StatusOr<std::unique_ptr<Database>> OpenPostgres(const PostgresOptions& options);
+
+// Where `dsn` points, for messages and logs: "postgresql database D on host H port P" with
+// what the DSN names (libpq's defaults otherwise left out); never the password. "" when
+// libpq cannot parse it.
+std::string DescribePostgresDsn(const std::string& dsn);
+
+}  // namespace linli::storage
