@@ -21,13 +21,7 @@ bool IsPostgresql(const std::string& backend) {
 StatusOr<std::unique_ptr<Database>> OpenBackend(const DatabaseOptions& options) {
   if (options.backend == "sqlite") return OpenSqlite(options.sqlite);
   if (IsPostgresql(options.backend)) {
-#ifdef LINLI_WITH_POSTGRESQL
     return OpenPostgres(options.postgresql);
-#else
-    return Status::FailedPrecondition("storage.backend: \"" + options.backend +
-                                      "\" is not built into this binary (known: " + KnownList() +
-                                      ")");
-#endif
   }
   return Status::InvalidArgument("storage.backend: unknown backend \"" + options.backend +
                                  "\" (known: " + KnownList() + ")");
@@ -61,24 +55,14 @@ StatusOr<std::unique_ptr<Database>> OpenReader(const DatabaseOptions& options) {
 
 std::string DescribeDatabase(const DatabaseOptions& options) {
   if (IsPostgresql(options.backend)) {
-#ifdef LINLI_WITH_POSTGRESQL
     std::string where = DescribePostgresDsn(options.postgresql.dsn);
     if (where.empty()) return "postgresql (a DSN libpq cannot parse)";
     if (!options.postgresql.schema.empty()) where += " schema \"" + options.postgresql.schema + "\"";
     return where;
-#else
-    return "postgresql";
-#endif
   }
   return options.sqlite.path;
 }
 
-std::vector<std::string> KnownBackends() {
-#ifdef LINLI_WITH_POSTGRESQL
-  return {"sqlite", "postgresql"};
-#else
-  return {"sqlite"};
-#endif
-}
+std::vector<std::string> KnownBackends() { return {"sqlite", "postgresql"}; }
 
 }  // namespace linli::storage

@@ -1,6 +1,6 @@
 // The one door to the database: OpenDatabase is the only code that knows the backends. The
 // server (App) and every CLI command open their database here, so a backend added later
-// (PostgreSQL) is one branch in open_database.cc plus its options below, and no caller changes.
+// is one branch in open_database.cc plus its options below, and no caller changes.
 #pragma once
 
 #include <memory>
@@ -37,9 +37,7 @@ struct OpenedDatabase {
 //   kInvalidArgument     unknown backend: "storage.backend: unknown backend \"x\" (known:
 //                        sqlite, postgresql)", or a bad backend option (as OpenSqlite /
 //                        OpenPostgres)
-//   kFailedPrecondition  a known backend this binary was built without:
-//                        "storage.backend: \"postgresql\" is not built into this binary (known:
-//                        sqlite)"; a PostgreSQL schema that does not exist
+//   kFailedPrecondition  a PostgreSQL schema that does not exist
 //   kUnavailable         the database cannot be opened (the message names the path, or the
 //                        PostgreSQL database, host, port and user - never the password)
 //   other codes          a failed migration: "migration failed: ...", among them

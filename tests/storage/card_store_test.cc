@@ -2,24 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/migrations.h"
-#include "storage/sqlite_database.h"
+#include "tests/storage/store_test.h"
 
 namespace linli::storage {
 namespace {
 
-class CardStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto db = OpenSqlite(SqliteOptions{":memory:"});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(Migrate(*db_).ok());
-  }
-  std::unique_ptr<Database> db_;
-};
+class CardStoreTest : public StoreTest {};
+LINLI_STORE_TEST_BACKENDS(CardStoreTest);
 
-TEST_F(CardStoreTest, RecordFindReplacePrune) {
+TEST_P(CardStoreTest, RecordFindReplacePrune) {
   ASSERT_TRUE(CardStore::Record(*db_, {"fs", "oc_group", "om_1", "wish", "7", 100}).ok());
   auto found = CardStore::Find(*db_, "fs", "oc_group", "om_1");
   ASSERT_TRUE(found.ok() && found->has_value());
@@ -46,7 +37,7 @@ TEST_F(CardStoreTest, RecordFindReplacePrune) {
   EXPECT_FALSE(found->has_value());
 }
 
-TEST_F(CardStoreTest, RejectsIncompleteCards) {
+TEST_P(CardStoreTest, RejectsIncompleteCards) {
   EXPECT_EQ(CardStore::Record(*db_, {"fs", "c", "", "wish", "1", 1}).code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(CardStore::Record(*db_, {"fs", "c", "m", "", "1", 1}).code(),

@@ -2,30 +2,21 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/migrations.h"
-#include "storage/sqlite_database.h"
+#include "tests/storage/store_test.h"
 
 namespace linli::storage {
 namespace {
 
-class JobStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto db = OpenSqlite(SqliteOptions{":memory:"});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(Migrate(*db_).ok());
-  }
-  std::unique_ptr<Database> db_;
-};
+class JobStoreTest : public StoreTest {};
+LINLI_STORE_TEST_BACKENDS(JobStoreTest);
 
-TEST_F(JobStoreTest, UnknownJobHasNoProgress) {
+TEST_P(JobStoreTest, UnknownJobHasNoProgress) {
   auto found = JobStore::Find(*db_, "tickets");
   ASSERT_TRUE(found.ok()) << found.status().ToString();
   EXPECT_FALSE(found->has_value());
 }
 
-TEST_F(JobStoreTest, RecordsAndAdvancesThePeriod) {
+TEST_P(JobStoreTest, RecordsAndAdvancesThePeriod) {
   ASSERT_TRUE(JobStore::Record(*db_, "tickets", 60'000, 61'000).ok());
   ASSERT_TRUE(JobStore::Record(*db_, "tickets", 120'000, 125'000).ok());
   auto found = JobStore::Find(*db_, "tickets");
@@ -35,7 +26,7 @@ TEST_F(JobStoreTest, RecordsAndAdvancesThePeriod) {
   EXPECT_EQ((*found)->runs, 2);
 }
 
-TEST_F(JobStoreTest, TheSameOrAnEarlierPeriodIsAlreadyExistsAndChangesNothing) {
+TEST_P(JobStoreTest, TheSameOrAnEarlierPeriodIsAlreadyExistsAndChangesNothing) {
   ASSERT_TRUE(JobStore::Record(*db_, "tickets", 120'000, 121'000).ok());
   EXPECT_EQ(JobStore::Record(*db_, "tickets", 120'000, 130'000).code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(JobStore::Record(*db_, "tickets", 60'000, 130'000).code(), StatusCode::kAlreadyExists);
@@ -46,7 +37,7 @@ TEST_F(JobStoreTest, TheSameOrAnEarlierPeriodIsAlreadyExistsAndChangesNothing) {
   EXPECT_EQ((*found)->runs, 1);
 }
 
-TEST_F(JobStoreTest, ListsEveryJobByName) {
+TEST_P(JobStoreTest, ListsEveryJobByName) {
   ASSERT_TRUE(JobStore::Record(*db_, "tickets", 1, 2).ok());
   ASSERT_TRUE(JobStore::Record(*db_, "inbox-prune", 3, 4).ok());
   auto all = JobStore::List(*db_);

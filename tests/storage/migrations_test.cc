@@ -110,6 +110,21 @@ TEST(MigrationsTest, Migration17GivesExistingHouseholdsExactAreasAndOwnerKeys) {
   for (const Row& r : *rows) EXPECT_EQ(r.Int(3), 0);
 }
 
+// The dialect placeholders ({ID}, {REAL}, {DECIMAL:...}) render on SQLite as the text they
+// replaced, so a database migrated before they existed has the same schema as a new one.
+TEST(MigrationsTest, DialectPlaceholdersRenderOnSqliteAsTheTextTheyReplaced) {
+  auto db = OpenMemory();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(Migrate(*db).ok());
+  auto rows = db->Query("SELECT sql FROM sqlite_master WHERE name = 'households'");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  const std::string sql = (*rows)[0].Text(0);
+  EXPECT_NE(sql.find("id INTEGER PRIMARY KEY,"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("area_m2 REAL NOT NULL,"), std::string::npos) << sql;
+  EXPECT_EQ(sql.find('{'), std::string::npos) << sql;
+}
+
 TEST(MigrationsTest, MigrateToStopsAtTheVersionAsked) {
   auto db = OpenMemory();
   ASSERT_TRUE(db);

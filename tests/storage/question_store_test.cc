@@ -2,29 +2,22 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/migrations.h"
-#include "storage/sqlite_database.h"
+#include "tests/storage/store_test.h"
 
 namespace linli::storage {
 namespace {
 
-class QuestionStoreTest : public ::testing::Test {
+class QuestionStoreTest : public StoreTest {
  protected:
-  void SetUp() override {
-    auto db = OpenSqlite(SqliteOptions{":memory:"});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(Migrate(*db_).ok());
-  }
   static PendingQuestion Rating(const std::string& ref, int64_t asked, int64_t expires) {
     return {"wx|o1|o1", "rating", ref,
             {{"satisfied", "满意", "/rate " + ref + " satisfied"}, {"basic", "基本满意", ""}},
             asked, expires};
   }
-  std::unique_ptr<Database> db_;
 };
+LINLI_STORE_TEST_BACKENDS(QuestionStoreTest);
 
-TEST_F(QuestionStoreTest, AskPendingReplaceExpire) {
+TEST_P(QuestionStoreTest, AskPendingReplaceExpire) {
   ASSERT_TRUE(QuestionStore::Ask(*db_, Rating("1", 100, 1000)).ok());
   auto q = QuestionStore::Pending(*db_, "wx|o1|o1", 500);
   ASSERT_TRUE(q.ok() && q->has_value());
@@ -54,7 +47,7 @@ TEST_F(QuestionStoreTest, AskPendingReplaceExpire) {
   EXPECT_EQ(*pruned, 1);
 }
 
-TEST_F(QuestionStoreTest, DropOnlyTakesQuestionsAskedBefore) {
+TEST_P(QuestionStoreTest, DropOnlyTakesQuestionsAskedBefore) {
   ASSERT_TRUE(QuestionStore::Ask(*db_, Rating("1", 100, 1000)).ok());
   ASSERT_TRUE(QuestionStore::Drop(*db_, "wx|o1|o1", 100).ok());  // asked at 100: kept
   auto q = QuestionStore::Pending(*db_, "wx|o1|o1", 500);
@@ -66,7 +59,7 @@ TEST_F(QuestionStoreTest, DropOnlyTakesQuestionsAskedBefore) {
   EXPECT_FALSE(q->has_value());
 }
 
-TEST_F(QuestionStoreTest, RejectsIncompleteQuestions) {
+TEST_P(QuestionStoreTest, RejectsIncompleteQuestions) {
   PendingQuestion q = Rating("1", 1, 2);
   q.options.clear();
   EXPECT_EQ(QuestionStore::Ask(*db_, q).code(), StatusCode::kInvalidArgument);

@@ -2,30 +2,23 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/migrations.h"
-#include "storage/sqlite_database.h"
+#include "tests/storage/store_test.h"
 
 namespace linli::storage {
 namespace {
 
 using V = SeenSignatureStore::Verdict;
 
-class SeenSignatureStoreTest : public ::testing::Test {
+class SeenSignatureStoreTest : public StoreTest {
  protected:
-  void SetUp() override {
-    auto db = OpenSqlite(SqliteOptions{":memory:"});
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(Migrate(*db_).ok());
-  }
   StatusOr<V> Claim(const std::string& channel, const std::string& key, const std::string& digest,
                     int64_t expires, int64_t now) {
     return SeenSignatureStore::Claim(*db_, channel, key, digest, expires, now);
   }
-  std::unique_ptr<Database> db_;
 };
+LINLI_STORE_TEST_BACKENDS(SeenSignatureStoreTest);
 
-TEST_F(SeenSignatureStoreTest, FirstThenSameBodyThenOtherBody) {
+TEST_P(SeenSignatureStoreTest, FirstThenSameBodyThenOtherBody) {
   EXPECT_EQ(*Claim("dd", "1700000000000\nsig", "aa", 5000, 1000), V::kFirst);
   EXPECT_EQ(*Claim("dd", "1700000000000\nsig", "aa", 5000, 2000), V::kSameBody);
   EXPECT_EQ(*Claim("dd", "1700000000000\nsig", "bb", 5000, 3000), V::kOtherBody);
@@ -34,14 +27,14 @@ TEST_F(SeenSignatureStoreTest, FirstThenSameBodyThenOtherBody) {
   EXPECT_EQ(*SeenSignatureStore::Count(*db_), 1);
 }
 
-TEST_F(SeenSignatureStoreTest, KeysArePerChannelAndPerKey) {
+TEST_P(SeenSignatureStoreTest, KeysArePerChannelAndPerKey) {
   EXPECT_EQ(*Claim("dd", "k1", "aa", 5000, 1000), V::kFirst);
   EXPECT_EQ(*Claim("dd2", "k1", "bb", 5000, 1000), V::kFirst);  // another robot
   EXPECT_EQ(*Claim("dd", "k2", "bb", 5000, 1000), V::kFirst);   // another timestamp/sign
   EXPECT_EQ(*SeenSignatureStore::Count(*db_), 3);
 }
 
-TEST_F(SeenSignatureStoreTest, LiveUntilExpiryThenDropped) {
+TEST_P(SeenSignatureStoreTest, LiveUntilExpiryThenDropped) {
   EXPECT_EQ(*Claim("dd", "k", "aa", 5000, 1000), V::kFirst);
   EXPECT_EQ(*Claim("dd", "other", "x", 9000, 1000), V::kFirst);
   EXPECT_EQ(*Claim("dd", "k", "bb", 5000, 5000), V::kOtherBody);  // still inside at expiry
