@@ -27,9 +27,27 @@ struct SqliteConfig {
   int busy_timeout_ms = 5000;               // storage.sqlite.busy_timeout_ms
 };
 
+// storage.postgresql (issue 14): the shared store of several instances.
+struct PostgresqlConfig {
+  // storage.postgresql.dsn: a libpq connection string or postgresql:// URI, usually
+  // "${LINLI_PG_DSN}" so the password stays out of the file. Required with backend
+  // "postgresql"; never logged (messages name its database, host, port and user only).
+  std::string dsn;
+  // storage.postgresql.schema: the schema of Linli's tables (it must exist); "" = the server's
+  // search_path (normally "public").
+  std::string schema;
+  // storage.postgresql.pool_size: the most connections one instance opens - the write queue's
+  // writer plus the readers (today the /metrics reader), so at least 2.
+  int pool_size = 4;
+  // storage.postgresql.statement_timeout_ms: a statement running longer is cancelled (a
+  // retryable error); 0 = none. Migrations run without it.
+  int statement_timeout_ms = 30000;
+};
+
 struct StorageConfig {
-  std::string backend = "sqlite";           // storage.backend: "sqlite" (postgres later)
+  std::string backend = "sqlite";           // storage.backend: "sqlite" | "postgresql"
   SqliteConfig sqlite;
+  PostgresqlConfig postgresql;
   int group_commit_max_batch = 256;         // storage.group_commit_max_batch
 };
 

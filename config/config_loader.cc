@@ -398,20 +398,57 @@ void DecodeServer(Decoder& d, const json& root, ServerConfig& s) {
   d.Integer(*j, "server", "max_connections", s.max_connections, 1, 1000000);
 }
 
+bool IsPlainIdentifier(const std::string& s, size_t max) {
+  if (s.empty() || s.size() > max) return false;
+  auto alpha = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; };
+  if (!alpha(s[0])) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) {
+    return alpha(c) || std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+void DecodePostgresql(Decoder& d, const json& storage, PostgresqlConfig& p) {
+  const json* j = d.Section(storage, "storage", "postgresql",
+                            {"dsn", "schema", "pool_size", "statement_timeout_ms"});
+  if (j == nullptr) return;
+  d.String(*j, "storage.postgresql", "dsn", p.dsn, /*non_empty=*/false);
+  std::string schema = p.schema;
+  if (d.String(*j, "storage.postgresql", "schema", schema, /*non_empty=*/false)) {
+    if (schema.empty() || IsPlainIdentifier(schema, 63)) {
+      p.schema = schema;
+    } else {
+      d.Error("storage.postgresql.schema",
+              "must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*, at most 63 characters; got " +
+                  Quote(schema) + ")");
+    }
+  }
+  d.Integer(*j, "storage.postgresql", "pool_size", p.pool_size, 2, 1000);
+  d.Integer(*j, "storage.postgresql", "statement_timeout_ms", p.statement_timeout_ms, 0,
+            3600 * 1000);
+}
+
 void DecodeStorage(Decoder& d, const json& root, StorageConfig& s) {
-  const json* j = d.Section(root, "", "storage", {"backend", "sqlite", "group_commit_max_batch"});
+  const json* j = d.Section(root, "", "storage",
+                            {"backend", "sqlite", "postgresql", "group_commit_max_batch"});
   if (j == nullptr) return;
   std::string backend = s.backend;
   if (d.String(*j, "storage", "backend", backend, /*non_empty=*/false)) {
-    if (backend == "sqlite") {
+    if (backend == "sqlite" || backend == "postgresql") {
       s.backend = backend;
-    } else if (backend == "postgres" || backend == "postgresql") {
-      d.Error("storage.backend", "postgres is not built yet; use \"sqlite\"");
+    } else if (backend == "postgres") {
+      d.Error("storage.backend", "must be \"sqlite\" or \"postgresql\" (got \"postgres\"; did you "
+                                 "mean \"postgresql\"?)");
     } else {
-      d.Error("storage.backend", "must be \"sqlite\" (got " + Quote(backend) + ")");
+      d.Error("storage.backend", "must be \"sqlite\" or \"postgresql\" (got " + Quote(backend) + ")");
     }
   }
   d.Integer(*j, "storage", "group_commit_max_batch", s.group_commit_max_batch, 1, 100000);
+  DecodePostgresql(d, *j, s.postgresql);
+  if (s.backend == "postgresql" && s.postgresql.dsn.empty()) {
+    d.Error("storage.postgresql.dsn",
+            "is required with storage.backend \"postgresql\" (a libpq connection string, "
+            "usually \"${LINLI_PG_DSN}\")");
+  }
   const json* q = d.Section(*j, "storage", "sqlite", {"path", "synchronous", "busy_timeout_ms"});
   if (q == nullptr) return;
   d.String(*q, "storage.sqlite", "path", s.sqlite.path, /*non_empty=*/true);

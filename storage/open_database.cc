@@ -57,7 +57,7 @@ std::string DescribeDatabase(const DatabaseOptions& options) {
   if (IsPostgresql(options.backend)) {
     std::string where = DescribePostgresDsn(options.postgresql.dsn);
     if (where.empty()) return "postgresql (a DSN libpq cannot parse)";
-    if (!options.postgresql.schema.empty()) where += " schema \"" + options.postgresql.schema + "\"";
+    if (!options.postgresql.schema.empty()) where += " (schema " + options.postgresql.schema + ")";
     return where;
   }
   return options.sqlite.path;

@@ -21,8 +21,9 @@ struct DatabaseOptions {
   PostgresOptions postgresql;      // backend "postgresql"
 };
 
-// What `options` opens, for messages and logs: the SQLite path, or "postgresql database D on
-// host H ..." as its DSN names it - never a password.
+// What `options` opens, for messages and logs: the SQLite path, or
+// "postgresql://user@host:port/dbname" as its DSN names it, plus " (schema S)" when one is
+// set - never a password.
 std::string DescribeDatabase(const DatabaseOptions& options);
 
 // An open connection whose schema is at LatestSchemaVersion().

@@ -59,12 +59,20 @@ std::string Abbrev(std::string_view sql) {
   return s;
 }
 
+// libpq's multi-line messages ("...failed: Connection refused\n\tIs the server running...")
+// on one line, each run of whitespace one space.
 std::string TrimmedMessage(const char* m) {
-  std::string s = m != nullptr ? m : "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  // libpq's multi-line messages read better on one line in a log.
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  return s;
+  std::string out;
+  for (const char* p = m != nullptr ? m : ""; *p != '\0'; ++p) {
+    const bool space = std::isspace(static_cast<unsigned char>(*p)) != 0;
+    if (!space) {
+      out += *p;
+    } else if (!out.empty() && out.back() != ' ') {
+      out += ' ';
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
 }
 
 // What a parsed DSN names, by keyword ("" when it leaves it to libpq's defaults).
@@ -384,16 +392,21 @@ std::string DescribePostgresDsn(const std::string& dsn) {
   if (!parsed) return "";
   std::string host = Option(parsed.get(), "host");
   if (host.empty()) host = Option(parsed.get(), "hostaddr");
-  return "postgresql " + Describe(Option(parsed.get(), "dbname"), host,
-                                  Option(parsed.get(), "port"), Option(parsed.get(), "user"));
+  // A socket directory is a path: percent-encoded, the URI stays one libpq accepts.
+  std::string encoded;
+  for (char c : host) encoded += c == '/' ? std::string("%2F") : std::string(1, c);
+  const std::string user = Option(parsed.get(), "user");
+  const std::string port = Option(parsed.get(), "port");
+  return "postgresql://" + (user.empty() ? "" : user + "@") + encoded +
+         (port.empty() ? "" : ":" + port) + "/" + Option(parsed.get(), "dbname");
 }
 
 StatusOr<std::unique_ptr<Database>> OpenPostgres(const PostgresOptions& options) {
   if (options.statement_timeout_ms < 0) {
-    return Status::InvalidArgument("postgresql: statement_timeout_ms must be >= 0");
+    return Status::InvalidArgument("storage.postgresql.statement_timeout_ms: must be >= 0");
   }
   if (!options.schema.empty() && !IsIdentifier(options.schema, 63)) {
-    return Status::InvalidArgument("postgresql: schema must be a plain identifier "
+    return Status::InvalidArgument("storage.postgresql.schema: must be a plain identifier "
                                    "([A-Za-z_][A-Za-z0-9_]*, at most 63 characters), got \"" +
                                    options.schema + "\"");
   }
@@ -405,7 +418,7 @@ StatusOr<std::unique_ptr<Database>> OpenPostgres(const PostgresOptions& options)
     if (err != nullptr) PQfreemem(err);
     if (!parsed) {
       return Status::InvalidArgument(
-          "postgresql: the DSN is not a libpq connection string (key=value pairs, or a "
+          "storage.postgresql.dsn: not a libpq connection string (key=value pairs, or a "
           "postgresql:// URI)");
     }
   }

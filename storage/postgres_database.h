@@ -48,16 +48,18 @@ struct PostgresOptions {
   bool read_only = false;
 };
 
-// Connects. Errors: kInvalidArgument for a DSN libpq cannot parse, a bad schema name or a
-// negative timeout (the message never quotes the DSN: it may hold a password); kUnavailable
-// when the server cannot be reached or refuses the connection - "postgresql: cannot connect
-// to database D on host H port P as user U: <libpq's reason>", never the password - or the
-// schema does not exist.
+// Connects and applies the session settings. Errors: kInvalidArgument for a DSN libpq cannot
+// parse, a bad schema name or a negative timeout, each message starting with its config key
+// (storage.postgresql.dsn, ...; the DSN itself is never quoted: it may hold a password);
+// kUnavailable when the server cannot be reached or refuses the connection - "postgresql:
+// cannot connect to database \"D\" on host H port P as user \"U\": <libpq's reason>", never the
+// password; kFailedPrecondition when the schema does not exist (named, with
+// storage.postgresql.schema).
 StatusOr<std::unique_ptr<Database>> OpenPostgres(const PostgresOptions& options);
 
-// Where `dsn` points, for messages and logs: "postgresql database D on host H port P" with
-// what the DSN names (libpq's defaults otherwise left out); never the password. "" when
-// libpq cannot parse it.
+// Where `dsn` points, for messages and logs: "postgresql://user@host:port/dbname" with what
+// the DSN names (a part it leaves to libpq's defaults is left out; a socket directory is
+// percent-encoded); never the password or other options. "" when libpq cannot parse it.
 std::string DescribePostgresDsn(const std::string& dsn);
 
 }  // namespace linli::storage

@@ -107,8 +107,8 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
   db_options.sqlite.sync_on_request = true;
   LINLI_ASSIGN_OR_RETURN(storage::OpenedDatabase opened, storage::OpenDatabase(db_options));
   std::unique_ptr<storage::Database> db = std::move(opened.db);
-  GetLogger("storage")->info("database {} at schema version {}", cfg.storage.sqlite.path,
-                             opened.schema_version);
+  GetLogger("storage")->info("database {} at schema version {}",
+                             storage::DescribeDatabase(db_options), opened.schema_version);
   // Roles come from the config and from the database: config staff get theirs now.
   LINLI_ASSIGN_OR_RETURN(storage::RoleSyncResult roles,
                          domain::SyncStaffFromConfig(*db, cfg, app->clock_->NowMillis()));

@@ -651,7 +651,8 @@ int main(int argc, char** argv) {
   if (args.command == "migrate") {
     auto opened = OpenDatabase(config);
     if (!opened.ok()) return Error(opened.status());
-    std::cout << say("schema_version", {{"path", config.storage.sqlite.path},
+    std::cout << say("schema_version", {{"path", linli::storage::DescribeDatabase(
+                                                     linli::DatabaseOptionsFor(config.storage))},
                                         {"version", std::to_string(opened->schema_version)}})
               << "\n";
     return 0;

@@ -50,6 +50,9 @@ storage::DatabaseOptions DatabaseOptionsFor(const config::StorageConfig& storage
   o.sqlite.path = storage.sqlite.path;
   o.sqlite.synchronous = storage.sqlite.synchronous;
   o.sqlite.busy_timeout_ms = storage.sqlite.busy_timeout_ms;
+  o.postgresql.dsn = storage.postgresql.dsn;
+  o.postgresql.schema = storage.postgresql.schema;
+  o.postgresql.statement_timeout_ms = storage.postgresql.statement_timeout_ms;
   return o;
 }
 

@@ -442,11 +442,48 @@ TEST(ConfigServerTest, HostMustNotBeEmpty) {
 
 // ---------------------------------------------------------------- storage
 
-TEST(ConfigStorageTest, BackendMustBeSqlite) {
+TEST(ConfigStorageTest, BackendIsSqliteOrPostgresql) {
   ExpectError(R"({"storage": {"backend": "postgres"}})",
-              "storage.backend: postgres is not built yet");
+              "storage.backend: must be \"sqlite\" or \"postgresql\" (got \"postgres\"; did you "
+              "mean \"postgresql\"?)");
   ExpectError(R"({"storage": {"backend": "mysql"}})",
-              "storage.backend: must be \"sqlite\" (got \"mysql\")");
+              "storage.backend: must be \"sqlite\" or \"postgresql\" (got \"mysql\")");
+}
+
+// Issue 14: the PostgreSQL section, its defaults, and each bad value named by its key.
+TEST(ConfigStorageTest, Postgresql) {
+  FakeEnv env;
+  env.vars["LINLI_PG_DSN"] = "host=/run/postgresql dbname=linli password=pw";
+  const Config cfg = ParseOk(R"({"storage": {"backend": "postgresql",
+      "postgresql": {"dsn": "${LINLI_PG_DSN}"}}})", env);
+  EXPECT_EQ(cfg.storage.backend, "postgresql");
+  EXPECT_EQ(cfg.storage.postgresql.dsn, "host=/run/postgresql dbname=linli password=pw");
+  EXPECT_EQ(cfg.storage.postgresql.schema, "");
+  EXPECT_EQ(cfg.storage.postgresql.pool_size, 4);
+  EXPECT_EQ(cfg.storage.postgresql.statement_timeout_ms, 30000);
+  const Config set = ParseOk(R"({"storage": {"backend": "postgresql", "postgresql": {
+      "dsn": "dbname=linli", "schema": "linli_prod", "pool_size": 8,
+      "statement_timeout_ms": 0}}})");
+  EXPECT_EQ(set.storage.postgresql.schema, "linli_prod");
+  EXPECT_EQ(set.storage.postgresql.pool_size, 8);
+  EXPECT_EQ(set.storage.postgresql.statement_timeout_ms, 0);
+
+  ExpectError(R"({"storage": {"backend": "postgresql"}})",
+              "storage.postgresql.dsn: is required with storage.backend \"postgresql\"");
+  ExpectError(R"({"storage": {"backend": "postgresql", "postgresql": {"dsn": ""}}})",
+              "storage.postgresql.dsn: is required");
+  ExpectError(R"({"storage": {"backend": "postgresql", "postgresql": {"dsn": "${LINLI_PG_DSN}"}}})",
+              "storage.postgresql.dsn: environment variable LINLI_PG_DSN is not set");
+  ExpectError(R"({"storage": {"postgresql": {"dsn": "x", "pool_size": 1}}})",
+              "storage.postgresql.pool_size: must be 2..1000 (got 1)");
+  ExpectError(R"({"storage": {"postgresql": {"dsn": "x", "statement_timeout_ms": -5}}})",
+              "storage.postgresql.statement_timeout_ms: must be 0..3600000 (got -5)");
+  ExpectError(R"({"storage": {"postgresql": {"dsn": "x", "schema": "a; DROP"}}})",
+              "storage.postgresql.schema: must be a plain identifier");
+  ExpectError(R"({"storage": {"postgresql": {"dns": "x"}}})",
+              "storage.postgresql.dns: unknown key (did you mean \"dsn\"?)");
+  // The SQLite default needs no DSN.
+  EXPECT_EQ(ParseOk("{}").storage.postgresql.dsn, "");
 }
 
 TEST(ConfigStorageTest, SqlitePathMustNotBeEmpty) {

@@ -62,9 +62,17 @@ TEST(OpenDatabaseTest, PostgresqlThatCannotBeReachedIsUnavailableNamingWhereNotT
               0u)
         << m;
     EXPECT_EQ(m.find("s3cret"), std::string::npos) << m;
-    EXPECT_EQ(DescribeDatabase(o),
-              "postgresql database \"linli_nowhere\" on host 127.0.0.1 port 1 as user \"linli_u\"");
+    EXPECT_EQ(DescribeDatabase(o), "postgresql://linli_u@127.0.0.1:1/linli_nowhere");
+    o.postgresql.schema = "linli";
+    EXPECT_EQ(DescribeDatabase(o), "postgresql://linli_u@127.0.0.1:1/linli_nowhere (schema linli)");
   }
+}
+
+TEST(OpenDatabaseTest, ASocketDirectoryIsPercentEncodedInTheDescription) {
+  DatabaseOptions o;
+  o.backend = "postgresql";
+  o.postgresql.dsn = "host=/run/postgresql dbname=linli";
+  EXPECT_EQ(DescribeDatabase(o), "postgresql://%2Frun%2Fpostgresql/linli");
 }
 
 TEST(OpenDatabaseTest, APostgresqlDsnLibpqCannotParseIsInvalidArgumentAndNotQuoted) {

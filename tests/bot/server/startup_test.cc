@@ -206,9 +206,20 @@ TEST(StartupTest, DatabaseOptionsCarryTheStorageSection) {
   EXPECT_EQ(o.sqlite.path, "/var/lib/linli/linli.db");
   EXPECT_EQ(o.sqlite.synchronous, "NORMAL");
   EXPECT_EQ(o.sqlite.busy_timeout_ms, 1234);
+  s.backend = "postgresql";
+  s.postgresql.dsn = "host=db dbname=linli";
+  s.postgresql.schema = "linli_prod";
+  s.postgresql.statement_timeout_ms = 777;
+  const storage::DatabaseOptions pg = DatabaseOptionsFor(s);
+  EXPECT_EQ(pg.backend, "postgresql");
+  EXPECT_EQ(pg.postgresql.dsn, "host=db dbname=linli");
+  EXPECT_EQ(pg.postgresql.schema, "linli_prod");
+  EXPECT_EQ(pg.postgresql.statement_timeout_ms, 777);
+  EXPECT_FALSE(pg.postgresql.read_only);
   s.backend = "x";
   auto opened = storage::OpenDatabase(DatabaseOptionsFor(s));
-  EXPECT_EQ(opened.status().message(), "storage.backend: unknown backend \"x\" (known: sqlite)");
+  EXPECT_EQ(opened.status().message(),
+            "storage.backend: unknown backend \"x\" (known: sqlite, postgresql)");
 }
 
 // ----------------------------------------------------------------- the command line itself
