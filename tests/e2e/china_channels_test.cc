@@ -40,6 +40,7 @@
 #include "storage/sqlite_database.h"
 #include "storage/volunteer_store.h"
 #include "storage/write_queue.h"
+#include "tests/e2e/test_store.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_dingtalk_api.h"
 #include "tests/fakes/fake_feishu_api.h"
@@ -118,8 +119,10 @@ struct Reply {
 class CnHarness {
  public:
   CnHarness()
-      : wx_api_(kWxAppId, kWxSecret), wc_api_(kWcCorpId, kWcSecret), fs_api_(kFsAppId, kFsSecret) {
-    db_path_ = dir_.path() + "/linli.db";
+      : store_(dir_.path() + "/linli.db"),
+        wx_api_(kWxAppId, kWxSecret),
+        wc_api_(kWcCorpId, kWcSecret),
+        fs_api_(kFsAppId, kFsSecret) {
   }
   ~CnHarness() { StopApp(); }
 
@@ -127,8 +130,7 @@ class CnHarness {
     config::Config c;
     c.server.host = "127.0.0.1";
     c.server.port = 0;
-    c.storage.sqlite.path = db_path_;
-    c.storage.sqlite.synchronous = "FULL";
+    store_.Configure(c);
     c.locale = "zh-CN";
     c.locale_dir = std::string(LINLI_SOURCE_DIR) + "/config/locales";
     c.compound.name = "幸福里小区";
@@ -218,15 +220,7 @@ class CnHarness {
     return res ? Reply{res->status, res->body} : Reply{};
   }
 
-  std::unique_ptr<storage::Database> OpenDb() {
-    storage::SqliteOptions o;
-    o.path = db_path_;
-    o.synchronous = "FULL";
-    o.busy_timeout_ms = 5000;
-    auto db = storage::OpenSqlite(o);
-    EXPECT_TRUE(db.ok()) << db.status().ToString();
-    return db.ok() ? std::move(db).value() : nullptr;
-  }
+  std::unique_ptr<storage::Database> OpenDb() { return store_.Open(); }
   int64_t Count(const std::string& sql, const std::vector<storage::Value>& params = {}) {
     auto db = OpenDb();
     if (!db) return -1;
@@ -255,7 +249,7 @@ class CnHarness {
 
  private:
   TempDir dir_;
-  std::string db_path_;
+  TestStore store_;
   FakeClock clock_;
   FakeWechatApi wx_api_;
   FakeWechatApi wc_api_;

@@ -3,6 +3,11 @@
 // Telegram Bot API server (tests/fakes/fake_telegram_api.h). Tests post real Telegram Update
 // JSON to http://127.0.0.1:<app port>/webhook/tg and read what the fake API received.
 //
+// The storage backend (issue 14): SQLite by default; with LINLI_E2E_BACKEND=postgresql (ctest
+// runs the whole suite a second time so, as "pg:<test>") each harness's database is a schema
+// of its own on the LINLI_PG_DSN server (tests/e2e/test_store.h), and every test is skipped, saying
+// why, when that variable is not set (tests/e2e/e2e_main.cc).
+//
 // Every wait is bounded (kWait); servers stop in destructors (the App first, then the fake).
 #pragma once
 
@@ -34,6 +39,7 @@
 #include "config/config.h"
 #include "storage/database.h"
 #include "storage/sqlite_database.h"
+#include "tests/e2e/test_store.h"
 #include "tests/fakes/fake_telegram_api.h"
 
 namespace linli::e2e {
@@ -247,9 +253,10 @@ class Harness {
  public:
   // `api` may be replaced per app start (see StartApp's api_base); by default all apps share
   // the harness's fake.
-  Harness() : api_(std::make_unique<FakeTelegramApi>(kToken)) {
-    db_path_ = dir_.path() + "/linli.db";
-  }
+  Harness()
+      : db_path_(dir_.path() + "/linli.db"),
+        store_(db_path_),
+        api_(std::make_unique<FakeTelegramApi>(kToken)) {}
   ~Harness() {
     StopApp();
     if (api_) api_->Stop();
@@ -263,6 +270,7 @@ class Harness {
                                       const std::function<void(config::Config&)>& tweak = {}) {
     StopApp();
     config::Config cfg = MakeConfig(db_path_, api_->api_base());
+    store_.Configure(cfg);
     if (tweak) tweak(cfg);
     auto created = App::Create(std::move(cfg), options);
     if (!created.ok()) {
@@ -286,8 +294,10 @@ class Harness {
   bool has_app() const { return app_ != nullptr; }
   uint16_t port() const { return app_ ? app_->port() : 0; }
   FakeTelegramApi& api() { return *api_; }
+  // The SQLite file (on PostgreSQL only the anchor of the media folder's default).
   const std::string& db_path() const { return db_path_; }
   const std::string& dir() const { return dir_.path(); }
+  const TestStore& store() const { return store_; }
 
   // ---- inbound ----
 
@@ -426,7 +436,7 @@ class Harness {
 
   // ---- database ----
 
-  std::unique_ptr<storage::Database> OpenDb() { return OpenDatabase(db_path_); }
+  std::unique_ptr<storage::Database> OpenDb() { return store_.Open(); }
 
   // Row counts of the tables a webhook can touch, read through a separate connection.
   std::map<std::string, int64_t> RowCounts() {
@@ -457,6 +467,7 @@ class Harness {
 
   TempDir dir_;
   std::string db_path_;
+  TestStore store_;
   std::unique_ptr<FakeTelegramApi> api_;
   std::unique_ptr<App> app_;
   int next_update_id_ = 700000001;

@@ -1,0 +1,32 @@
+// main() of the end-to-end tests: GoogleTest's, plus one rule - run on PostgreSQL
+// (LINLI_E2E_BACKEND=postgresql, ctest's "pg:" copy of the suite) without a server to run on,
+// every test is skipped, saying why, rather than run on SQLite under the PostgreSQL name or
+// failed for a missing server on a developer's machine. scripts/test.sh always provides one.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/e2e/test_store.h"
+
+namespace {
+
+class PostgresqlOrSkip : public ::testing::Environment {
+ public:
+  explicit PostgresqlOrSkip(std::string why) : why_(std::move(why)) {}
+  void SetUp() override { GTEST_SKIP() << why_; }
+
+ private:
+  std::string why_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  if (linli::e2e::E2eBackend() == "postgresql") {
+    if (const std::string why = linli::storage::PgTestSkipReason(); !why.empty()) {
+      ::testing::AddGlobalTestEnvironment(new PostgresqlOrSkip(why));  // gtest takes ownership
+    }
+  }
+  return RUN_ALL_TESTS();
+}
