@@ -10,10 +10,13 @@
 
 namespace {
 
-class PostgresqlOrSkip : public ::testing::Environment {
+// Records a skip on each test as it starts: GoogleTest then neither constructs-and-runs its
+// body nor counts it as passed (each is reported "[  SKIPPED ]", which ctest shows as skipped;
+// a skipping global Environment would print no such line and pass in ctest).
+class SkipEveryTest : public ::testing::EmptyTestEventListener {
  public:
-  explicit PostgresqlOrSkip(std::string why) : why_(std::move(why)) {}
-  void SetUp() override { GTEST_SKIP() << why_; }
+  explicit SkipEveryTest(std::string why) : why_(std::move(why)) {}
+  void OnTestStart(const ::testing::TestInfo&) override { GTEST_SKIP() << why_; }
 
  private:
   std::string why_;
@@ -25,7 +28,8 @@ int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   if (linli::e2e::E2eBackend() == "postgresql") {
     if (const std::string why = linli::storage::PgTestSkipReason(); !why.empty()) {
-      ::testing::AddGlobalTestEnvironment(new PostgresqlOrSkip(why));  // gtest takes ownership
+      // The listeners own it.
+      ::testing::UnitTest::GetInstance()->listeners().Append(new SkipEveryTest(why));
     }
   }
   return RUN_ALL_TESTS();
