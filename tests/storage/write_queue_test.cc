@@ -18,6 +18,7 @@
 #include "storage/migrations.h"
 #include "storage/sqlite_database.h"
 #include "storage/ticket_store.h"
+#include "tests/storage/store_test.h"
 
 namespace linli::storage {
 namespace {
@@ -35,6 +36,21 @@ std::unique_ptr<Database> OpenWithTable(const std::string& path = ":memory:") {
                   .ok());
   return std::move(db).value();
 }
+
+// The tests of the queue's contract that hold on every backend (the rest are about SQLite's
+// files and syncs): the test's fresh migrated database (store_test.h) plus the tables above.
+class WriteQueueOnEveryBackendTest : public StoreTest {
+ protected:
+  std::unique_ptr<Database> TakeDbWithTable() {
+    EXPECT_TRUE(db_->ExecScript("CREATE TABLE t (x BIGINT PRIMARY KEY);"
+                                "CREATE TABLE parent (id BIGINT PRIMARY KEY);"
+                                "CREATE TABLE child (pid BIGINT REFERENCES "
+                                "parent(id) DEFERRABLE INITIALLY DEFERRED);")
+                    .ok());
+    return std::move(db_);
+  }
+};
+LINLI_STORE_TEST_BACKENDS(WriteQueueOnEveryBackendTest);
 
 WriteQueue::Work Insert(int64_t x) {
   return [x](Database& db) { return db.Exec("INSERT INTO t (x) VALUES (?)", {x}); };
@@ -74,8 +90,8 @@ class Blocker {
   Status status_ = Status::Internal("not done");
 };
 
-TEST(WriteQueueTest, RunReturnsTheUnitsStatus) {
-  WriteQueue q(OpenWithTable(), 8);
+TEST_P(WriteQueueOnEveryBackendTest, RunReturnsTheUnitsStatus) {
+  WriteQueue q(TakeDbWithTable(), 8);
   EXPECT_TRUE(q.Run(Insert(1)).ok());
   EXPECT_EQ(q.Run([](Database& db) {
                Status st = db.Exec("INSERT INTO t (x) VALUES (2)");
@@ -93,8 +109,8 @@ TEST(WriteQueueTest, RunReturnsTheUnitsStatus) {
                }).ok());
 }
 
-TEST(WriteQueueTest, UnitsSubmittedWhileBusyShareOneCommit) {
-  WriteQueue q(OpenWithTable(), 64);
+TEST_P(WriteQueueOnEveryBackendTest, UnitsSubmittedWhileBusyShareOneCommit) {
+  WriteQueue q(TakeDbWithTable(), 64);
   Blocker blocker(q);
   constexpr int kUnits = 50;
   std::latch done(kUnits);
@@ -148,8 +164,8 @@ TEST(WriteQueueTest, FeedsBatchSizeAndCommitTimeHistograms) {
   EXPECT_GT(c.sum, 0);
 }
 
-TEST(WriteQueueTest, ConcurrentSubmittersFromEightThreadsAreAllCommitted) {
-  WriteQueue q(OpenWithTable(), 32);
+TEST_P(WriteQueueOnEveryBackendTest, ConcurrentSubmittersFromEightThreadsAreAllCommitted) {
+  WriteQueue q(TakeDbWithTable(), 32);
   constexpr int kThreads = 8;
   constexpr int kPerThread = 150;
   std::atomic<int> failures{0};
@@ -209,8 +225,8 @@ TEST(WriteQueueTest, EightThreadsSubmittingWhileBusyAreGroupedIntoFewCommits) {
   EXPECT_EQ(Xs(q).size(), static_cast<size_t>(kUnits + 1));
 }
 
-TEST(WriteQueueTest, AFailingUnitDoesNotAffectTheOthersInItsBatch) {
-  WriteQueue q(OpenWithTable(), 64);
+TEST_P(WriteQueueOnEveryBackendTest, AFailingUnitDoesNotAffectTheOthersInItsBatch) {
+  WriteQueue q(TakeDbWithTable(), 64);
   ASSERT_TRUE(q.Run(Insert(100)).ok());
   const uint64_t commits_before = q.commits();
   Blocker blocker(q);
@@ -249,8 +265,8 @@ TEST(WriteQueueTest, AFailingUnitDoesNotAffectTheOthersInItsBatch) {
   EXPECT_EQ(Xs(q), (std::vector<int64_t>{-1, 1, 5, 100}));
 }
 
-TEST(WriteQueueTest, AFailedCommitIsReportedToEveryUnitOfTheBatch) {
-  WriteQueue q(OpenWithTable(), 64);
+TEST_P(WriteQueueOnEveryBackendTest, AFailedCommitIsReportedToEveryUnitOfTheBatch) {
+  WriteQueue q(TakeDbWithTable(), 64);
   Blocker blocker(q);
   std::latch done(3);
   std::vector<Status> results(3, Status::Internal("not done"));
@@ -279,8 +295,8 @@ TEST(WriteQueueTest, AFailedCommitIsReportedToEveryUnitOfTheBatch) {
   EXPECT_EQ(Xs(q), (std::vector<int64_t>{-1, 2}));
 }
 
-TEST(WriteQueueTest, StopDrainsQueuedUnitsAndThenRejects) {
-  auto q = std::make_unique<WriteQueue>(OpenWithTable(), 4);
+TEST_P(WriteQueueOnEveryBackendTest, StopDrainsQueuedUnitsAndThenRejects) {
+  auto q = std::make_unique<WriteQueue>(TakeDbWithTable(), 4);
   Blocker blocker(*q);
   std::atomic<int> ok{0};
   std::atomic<int> accepted{0};
