@@ -281,16 +281,23 @@ class PostgresDatabase final : public Database {
 
   // A broken connection is reset here, outside a transaction only: inside one, the
   // transaction is gone and the caller must learn it (Rollback()) before statements run again.
+  // A reset whose Setup() failed (say the schema went away) is set up again by the next
+  // statement, so nothing ever runs with the server's default settings.
   Status EnsureConnected() {
-    if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
-    if (lost_transaction_) return LostTransaction();
-    PQreset(conn_);
+    if (PQstatus(conn_) == CONNECTION_OK && !needs_setup_) return Status::Ok();
     if (PQstatus(conn_) != CONNECTION_OK) {
-      return Status::Unavailable("postgresql: cannot reconnect to " + Where() + ": " +
-                                 TrimmedMessage(PQerrorMessage(conn_)));
+      if (lost_transaction_) return LostTransaction();
+      PQreset(conn_);
+      if (PQstatus(conn_) != CONNECTION_OK) {
+        return Status::Unavailable("postgresql: cannot reconnect to " + Where() + ": " +
+                                   TrimmedMessage(PQerrorMessage(conn_)));
+      }
+      internal::Logger()->warn("postgresql: reconnected to {}", Where());
     }
-    internal::Logger()->warn("postgresql: reconnected to {}", Where());
-    return Setup();
+    needs_setup_ = false;  // Setup's own statements come back through here
+    Status st = Setup();
+    if (!st.ok()) needs_setup_ = true;
+    return st;
   }
 
   StatusOr<Result> Run(std::string_view sql, const std::vector<Value>& params) {
@@ -377,6 +384,7 @@ class PostgresDatabase final : public Database {
   PGconn* const conn_;
   const PostgresOptions options_;
   int64_t changes_ = 0;
+  bool needs_setup_ = false;
   bool lost_transaction_ = false;
   bool wrote_in_transaction_ = false;
   bool full_in_transaction_ = false;
