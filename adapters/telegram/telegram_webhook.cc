@@ -169,24 +169,26 @@ ApiAnswer<bool> DecodeSetWebhook(const StatusOr<HttpResponse>& response) {
   return out;
 }
 
+ProbeFinding FailureFinding(const ApiFailure& f) {
+  ProbeFinding p;
+  if (f.error_code == 401 || f.error_code == 404) {
+    p.hint = "wrong_token";
+  } else if (f.error_code == 0) {
+    p.hint = "unreachable";
+    p.args.push_back({"error", f.description});
+  } else {
+    p.hint = "platform_error";
+    p.args.push_back(
+        {"error", f.description.empty() ? "HTTP " + std::to_string(f.error_code) : f.description});
+  }
+  p.code = f.error_code != 0 ? std::to_string(f.error_code) : "";
+  return p;
+}
+
 ProbeResult JudgeBot(const ApiAnswer<BotUser>& me, const ApiAnswer<WebhookInfo>* info,
                      std::string_view expected_url) {
   ProbeResult r;
-  auto failure = [](const ApiFailure& f) {
-    ProbeFinding p;
-    if (f.error_code == 401 || f.error_code == 404) {
-      p.hint = "wrong_token";
-    } else if (f.error_code == 0) {
-      p.hint = "unreachable";
-      p.args.push_back({"error", f.description});
-    } else {
-      p.hint = "platform_error";
-      p.args.push_back({"error", f.description.empty() ? "HTTP " + std::to_string(f.error_code)
-                                                       : f.description});
-    }
-    p.code = f.error_code != 0 ? std::to_string(f.error_code) : "";
-    return p;
-  };
+  auto failure = FailureFinding;
   if (!me.ok()) {
     r.problems.push_back(failure(me.failure));
     return r;

@@ -79,6 +79,10 @@ ApiAnswer<BotUser> DecodeGetMe(const StatusOr<HttpResponse>& response);
 ApiAnswer<WebhookInfo> DecodeWebhookInfo(const StatusOr<HttpResponse>& response);
 ApiAnswer<bool> DecodeSetWebhook(const StatusOr<HttpResponse>& response);  // result true
 
+// A failed call as a probe finding: 401 or 404 -> wrong_token, no answer -> unreachable
+// {error}, anything else -> platform_error {error}; code = the error_code ("" when none).
+ProbeFinding FailureFinding(const ApiFailure& failure);
+
 // What getMe and getWebhookInfo say about a channel (Adapter::Probe, hints in bot/adapter.h):
 //  getMe failed: 401 or 404 -> wrong_token; no answer -> unreachable; else platform_error
 //    (info is then not asked: pass nullptr).

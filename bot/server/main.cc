@@ -1,5 +1,5 @@
 // linli - the command line: serve, chat, migrate, roster, outbox, agenda, digest, privacy,
-// volunteers.
+// volunteers, check, telegram, wechat, wecom.
 #include <unistd.h>
 
 #include <chrono>
@@ -13,13 +13,16 @@
 #include <vector>
 
 #include "bot/server/app.h"
+#include "bot/server/check_command.h"
 #include "bot/server/console_channel.h"
 #include "bot/server/export_command.h"
 #include "bot/server/locale_dir.h"
 #include "bot/server/log.h"
+#include "bot/server/menu_command.h"
 #include "bot/server/report_command.h"
 #include "bot/server/startup.h"
 #include "bot/server/startup_checks.h"
+#include "bot/server/telegram_command.h"
 #include "bot/server/staff_posts.h"
 #include "config/config_loader.h"
 #include "domain/tickets/agenda.h"
@@ -83,6 +86,24 @@ Usage:
                                               the audit CSV of a closed covenant: one row per
                                               household (secret ballots: commitments, never a
                                               choice), receipts, totals, the text's SHA-256
+  linli check --config FILE [--online] [--public-url URL]
+                                              validates what serve would (writes nothing); with
+                                              --online calls each channel's platform once and
+                                              prints one line per channel: ok, or the
+                                              platform's code with a hint
+  linli telegram set-webhook --config FILE [--channel NAME] [--public-url URL]
+                 [--drop-pending-updates]     registers <public URL>/webhook/<channel> with
+                                              Telegram (the channel's secret_token, the update
+                                              kinds Linli handles)
+  linli telegram webhook-info --config FILE [--channel NAME] [--public-url URL]
+                                              what Telegram holds: url, pending updates, the
+                                              last delivery error; then the check line
+  linli wechat menu push|show --config FILE [--channel NAME]
+                                              push: the channel's "menu" section becomes the
+                                              Official Account's custom menu; show: the menu
+                                              WeChat holds, keys mapped to their commands
+  linli wecom menu push|show --config FILE [--channel NAME]
+                                              the same for the WeCom app's menu
   linli --version
   linli --help
 
@@ -619,6 +640,23 @@ int main(int argc, char** argv) {
     linli::SetupLogging("warn", false);
     return linli::RunExportCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
                                    std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string(argv[1]) == "check") {
+    linli::SetupLogging("off", false);
+    return linli::RunCheckCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
+                                  std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string(argv[1]) == "telegram") {
+    linli::SetupLogging("off", false);
+    return linli::RunTelegramCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
+                                     std::cout, std::cerr);
+  }
+  if (argc > 1 && (std::string(argv[1]) == "wechat" || std::string(argv[1]) == "wecom")) {
+    linli::SetupLogging("off", false);
+    const std::vector<std::string> rest(argv + 2, argv + argc);
+    return std::string(argv[1]) == "wechat"
+               ? linli::RunWechatCommand(rest, ::getenv, std::cout, std::cerr)
+               : linli::RunWecomCommand(rest, ::getenv, std::cout, std::cerr);
   }
   if (argc > 1 && std::string(argv[1]) == "privacy") return RunPrivacyCommand(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "volunteers") return RunVolunteersCommand(argc, argv);
