@@ -85,7 +85,7 @@ std::string ProbeLine(const CliSay& say, const config::ChannelConfig& channel,
   for (const auto& p : probe.problems) problems += (problems.empty() ? "" : "; ") + FindingText(say, p);
   config::TextArgs args = who;
   args["problems"] = problems;
-  args["notes"] = notes.empty() ? "" : " (" + notes + ")";
+  args["notes"] = notes.empty() ? "" : " [" + notes + "]";
   return say("check_channel_failed", args);
 }
 

@@ -58,7 +58,7 @@ struct PlatformIo {
 std::string FindingText(const CliSay& say, const ProbeFinding& finding);
 
 // `probe` as the one line `linli check` prints for a channel: "<name> (<type>): ok - <notes>"
-// or "<name> (<type>): <code> <hint>; <code> <hint>"; each hint "cli.check_hint_<hint>" (a
+// or "<name> (<type>): <code> - <hint>; <code> - <hint> [<notes>]"; each hint "cli.check_hint_<hint>" (a
 // generic text naming the hint when the locale has none), each note "cli.check_note_<hint>".
 std::string ProbeLine(const CliSay& say, const config::ChannelConfig& channel,
                       const ProbeResult& probe);
