@@ -603,6 +603,13 @@ CREATE TABLE roster_names_token (
 );
 INSERT INTO roster_names_token (id, token) SELECT 1, COUNT(*) FROM households;
 )sql"},
+    // Which pending messages wait out a backoff of ours (1) rather than a time the platform or
+    // the pacer set (0): when a channel answers again after failures, OutboxStore::
+    // RetryBackoffNow makes those due at once instead of each waiting up to max_backoff
+    // (issue 13: after a minute's outage the last message went 32 s after recovery).
+    {28, R"sql(
+ALTER TABLE outbox ADD COLUMN backoff INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {
