@@ -116,10 +116,7 @@ bool TelegramAdapter::MayAnswerInAck(const InboundMessage& message,
          reply.to.channel == from.channel && reply.to.chat_id == from.chat_id &&
          !reply.to.chat_id.empty() && !reply.text.empty() && reply.card_kind.empty() &&
          reply.edit_of.empty() && reply.follow_up.empty() && !reply.image &&
-         reply.reply_card_kind.empty() && reply.notice.empty() &&
-         std::all_of(reply.choices.begin(), reply.choices.end(), [](const Choice& c) {
-           return !c.label.empty() && !c.payload.empty() && c.payload.size() <= 64;
-         });
+         reply.reply_card_kind.empty() && reply.notice.empty() && CheckChoices(reply.choices).ok();
 }
 
 HttpResponse TelegramAdapter::RenderAck(const InboundMessage& /*message*/,

@@ -16,6 +16,7 @@
 #include "bot/server/check_command.h"
 #include "bot/server/console_channel.h"
 #include "bot/server/export_command.h"
+#include "bot/server/init_command.h"
 #include "bot/server/locale_dir.h"
 #include "bot/server/log.h"
 #include "bot/server/menu_command.h"
@@ -44,6 +45,14 @@ namespace {
 constexpr const char* kUsage = R"(linli - the neighbourhood (邻里) chat-bot service
 
 Usage:
+  linli init [--name NAME] [--roster FILE.csv] [--channels telegram,wechat,wecom,feishu,dingtalk]
+             [--public-url https://HOST] [--out linli.json] [--env-out linli.env]
+             [--locale zh-CN|en] [--timezone ZONE] [--database PATH] [--port N]
+                                              write a new config for the compound (buildings
+                                              and units from the roster, every secret a ${ENV})
+                                              and its environment file (mode 0600; generated
+                                              secrets, the platforms' ones to fill in); asks on
+                                              a terminal for what is missing; never overwrites
   linli serve   --config FILE [--json-logs]   run the webhook server
   linli chat    --config FILE --user ID       talk to the bot on stdin/stdout (console channel)
   linli migrate --config FILE                 apply database migrations and exit
@@ -629,6 +638,11 @@ int RunOutbox(const Args& args, const linli::config::Config& config, const CliTe
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "init") {
+    linli::SetupLogging("warn", false);
+    return linli::RunInitCommand(std::vector<std::string>(argv + 2, argv + argc), std::cin,
+                                 isatty(STDIN_FILENO) != 0, std::cout, std::cerr);
+  }
   if (argc > 1 && std::string(argv[1]) == "agenda") return RunAgendaCommand(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "report") {
     linli::SetupLogging("warn", false);
