@@ -441,7 +441,8 @@ StatusOr<std::unique_ptr<Database>> OpenSqlite(const SqliteOptions& options) {
   // Held for the connection's life: `linli restore` refuses while anyone holds it.
   LINLI_ASSIGN_OR_RETURN(
       std::unique_ptr<SqliteUseLock> use_lock,
-      SqliteUseLock::Acquire(options.path, SqliteUseLock::Mode::kShared));
+      SqliteUseLock::Acquire(options.path, SqliteUseLock::Mode::kShared,
+                             /*create=*/!options.read_only));
   if (!options.read_only) CreatePrivateIfMissing(options.path);
   sqlite3* raw = nullptr;
   // NOMUTEX: a connection is used by one thread at a time (database.h), so SQLite's own

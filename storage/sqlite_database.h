@@ -29,7 +29,8 @@ struct SqliteOptions {
 };
 
 // Opens (creating if missing, unless read_only) the database. The connection holds a shared
-// use lock on "<path>.lock" while it is open (storage/sqlite_lock.h), so `linli restore` can
+// use lock on "<path>.lock" while it is open (storage/sqlite_lock.h; read_only: only when that
+// file exists, so a reader leaves no file behind), so `linli restore` can
 // tell that the database is in use. Errors: kInvalidArgument for a bad option, kUnavailable if
 // the file cannot be opened or is being restored (message names the path).
 StatusOr<std::unique_ptr<Database>> OpenSqlite(const SqliteOptions& options);

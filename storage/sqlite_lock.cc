@@ -12,12 +12,14 @@ namespace linli::storage {
 std::string SqliteUseLock::LockPathFor(const std::string& db_path) { return db_path + ".lock"; }
 
 StatusOr<std::unique_ptr<SqliteUseLock>> SqliteUseLock::Acquire(const std::string& db_path,
-                                                                Mode mode) {
+                                                                Mode mode, bool create) {
   if (db_path.empty() || db_path == ":memory:" || db_path.rfind("file:", 0) == 0) {
     return std::unique_ptr<SqliteUseLock>();
   }
   const std::string lock_path = LockPathFor(db_path);
-  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  int fd = create || mode == Mode::kExclusive
+               ? ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)
+               : -1;
   if (fd < 0 && mode == Mode::kShared) fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (mode == Mode::kShared) return std::unique_ptr<SqliteUseLock>();

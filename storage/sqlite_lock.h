@@ -23,18 +23,19 @@ class SqliteUseLock {
  public:
   enum class Mode { kShared, kExclusive };
 
-  // Takes the lock on "<db_path>.lock" (created 0600 when missing) without waiting.
-  // Returns:
+  // Takes the lock on "<db_path>.lock" (created 0600 when missing, unless `create` is false:
+  // read-only connections leave no file behind) without waiting. Returns:
   //   a held lock;
   //   nullptr (OK) for a path that is not a plain file (":memory:", "file:" URIs), and for a
-  //     shared lock whose file can be neither created nor opened (a read-only folder: such a
-  //     reader could not write anyway);
+  //     shared lock whose file is missing (create false) or can be neither created nor opened
+  //     (a read-only folder: such a reader could not write anyway);
   //   kUnavailable when the lock is held in a conflicting mode - shared: "being restored"
   //     (an exclusive holder), exclusive: "in use" (any shared holder); the message names the
   //     database;
   //   kInternal for an exclusive lock whose file cannot be created or locked (names the file
   //     and the system's error).
-  static StatusOr<std::unique_ptr<SqliteUseLock>> Acquire(const std::string& db_path, Mode mode);
+  static StatusOr<std::unique_ptr<SqliteUseLock>> Acquire(const std::string& db_path, Mode mode,
+                                                          bool create = true);
 
   ~SqliteUseLock();  // releases it (closes the descriptor)
   SqliteUseLock(const SqliteUseLock&) = delete;

@@ -22,11 +22,11 @@ std::string BackupFileName(const domain::CivilTime& t) {
 }
 
 bool IsBackupFileName(std::string_view name) {
-  constexpr std::string_view kShape = "linli-dddddddd-dddd.db";
+  constexpr std::string_view kShape = "linli-########-####.db";  // '#': a digit
   if (name.size() != kShape.size()) return false;
   for (size_t i = 0; i < name.size(); ++i) {
     const bool digit = std::isdigit(static_cast<unsigned char>(name[i])) != 0;
-    if (kShape[i] == 'd' ? !digit : name[i] != kShape[i]) return false;
+    if (kShape[i] == '#' ? !digit : name[i] != kShape[i]) return false;
   }
   return true;
 }

@@ -105,7 +105,7 @@ TEST_F(BackupJobRunTest, OneRunCreatesAPrivateFolderWritesTheCopyAndPrunes) {
 // The job with the fake clock: nine days, each tried at 03:29, 03:30 and 03:45 local time and
 // after a restart the same morning; one backup a day, the newest three kept.
 TEST_F(BackupJobRunTest, RunsOncePerDayAtTheLocalTimeAndKeepsTheNewest) {
-  testing::FakeClock clock(1795550940000);  // 2026-11-25 03:29 Asia/Shanghai
+  testing::FakeClock clock(1795548540000);  // 2026-11-25 03:29 Asia/Shanghai
   ServerMetrics metrics({});
   for (int day = 0; day < 9; ++day) {
     for (int restart = 0; restart < 2; ++restart) {
@@ -119,7 +119,7 @@ TEST_F(BackupJobRunTest, RunsOncePerDayAtTheLocalTimeAndKeepsTheNewest) {
       options.metrics = &metrics;
       Scheduler scheduler(io, queue, clock, zone_, options);
       ASSERT_TRUE(scheduler.Add(BackupJob(config_, database_, zone_)).ok());
-      const int64_t t0329 = 1795550940000 + int64_t{day} * 24 * 3600 * 1000;
+      const int64_t t0329 = 1795548540000 + int64_t{day} * 24 * 3600 * 1000;
       if (restart == 0) {
         auto early = scheduler.RunDue(t0329);
         ASSERT_TRUE(early.ok()) << early.status().ToString();
@@ -155,7 +155,7 @@ TEST_F(BackupJobRunTest, AFailedCopyIsAFailedRunAndDeletesNothing) {
   std::ofstream(config_.dir + "/linli-20261101-0330.db") << "old";
   std::ofstream(config_.dir + "/linli-20261102-0330.db") << "old";
   std::ofstream(config_.dir + "/linli-20261103-0330.db") << "old";
-  testing::FakeClock clock(1795550940000 + 60'000);  // 2026-11-25 03:30
+  testing::FakeClock clock(1795548540000 + 60'000);  // 2026-11-25 03:30
   ServerMetrics metrics({});
   BlockingPool pool(1);
   boost::asio::io_context io;

@@ -47,17 +47,17 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-struct Run {
+struct CliRun {
   int exit_code = -1;
   std::string out, err;
 };
 
-Run RunLinli(const std::vector<std::string>& args, const std::string& scratch) {
+CliRun RunLinli(const std::vector<std::string>& args, const std::string& scratch) {
   std::string cmd = "'" LINLI_BINARY "'";
   for (const std::string& a : args) cmd += " '" + a + "'";
   cmd += " </dev/null >'" + scratch + "/out.txt' 2>'" + scratch + "/err.txt'";
   const int status = std::system(cmd.c_str());
-  Run r;
+  CliRun r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = ReadFile(scratch + "/out.txt");
   r.err = ReadFile(scratch + "/err.txt");
@@ -158,6 +158,7 @@ class Residents {
   }
 
   int finished() const { return finished_.load(); }
+  int turns() const { return turns_.load(); }  // messages answered 200
   int errors() const { return errors_.load(); }
   // Residents whose ticket was acknowledged before `t`.
   std::vector<int64_t> AcknowledgedBefore(Clock::time_point t) const {
@@ -188,6 +189,7 @@ class Residents {
         for (int attempt = 0; attempt < 200 && !acked; ++attempt) {
           auto r = client.Post("/webhook/tg", headers, body, "application/json");
           acked = r && r->status == 200;
+          if (acked) ++turns_;
           if (!acked) {
             ++errors_;
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -206,6 +208,7 @@ class Residents {
 
   std::atomic<bool> stop_{false};
   std::atomic<int> finished_{0};
+  std::atomic<int> turns_{0};
   std::atomic<int> errors_{0};
   mutable std::mutex mu_;
   std::map<int64_t, Clock::time_point> acked_;
@@ -247,31 +250,57 @@ TEST(BackupLoadTest, ABackupUnderWebhookLoadRestoresEveryAcknowledgedTicket) {
   const std::string config_path = dir + "/linli.json";
   std::ofstream(config_path) << config.dump(1);
 
+  // Ballast (a table of the test's own, ~60 MB), so the copy takes long enough for residents
+  // to go on finishing while it runs: the writer must not wait for the backup.
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw,
+                           "PRAGMA journal_mode=WAL; CREATE TABLE ballast (b BLOB); "
+                           "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                           "WHERE i < 30000) INSERT INTO ballast SELECT randomblob(2000) FROM n;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+  }
   Server server(config_path, dir + "/serve.log");
   const int port = server.WaitReady();
   ASSERT_GT(port, 0) << ReadFile(dir + "/serve.log");
 
   std::vector<int64_t> before;
   {
+    const auto load_began = Clock::now();
     Residents residents(port, 4);
     ASSERT_TRUE(Within60s([&] { return residents.finished() >= 12; }))
         << "finished " << residents.finished() << ", errors " << residents.errors();
     // The backup, while the residents keep writing.
     const Clock::time_point began = Clock::now();
     const int finished_at_start = residents.finished();
-    Run backup = RunLinli({"backup", "--config", config_path, "--to", dir + "/backup.db"}, dir);
+    const int turns_at_start = residents.turns();
+    CliRun backup = RunLinli({"backup", "--config", config_path, "--to", dir + "/backup.db"}, dir);
     const int finished_at_end = residents.finished();
+    const int turns_at_end = residents.turns();
+    const auto copy_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - began).count();
     ASSERT_EQ(backup.exit_code, 0) << backup.err;
+    // Turns went on being acknowledged while the copy ran: the writer did not wait for it.
+    EXPECT_GT(turns_at_end, turns_at_start) << "no webhook was acknowledged during the copy";
     EXPECT_NE(backup.out.find("integrity_check ok"), std::string::npos) << backup.out;
     before = residents.AcknowledgedBefore(began);
     ASSERT_GE(before.size(), 12u);
     // Load went on during the copy, and on after it.
     ASSERT_TRUE(Within60s([&] { return residents.finished() >= finished_at_end + 8; }));
+    std::cerr << "12 residents took "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(began - load_began).count()
+              << " ms; 8 more after the copy "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - began).count() - copy_ms
+              << " ms\n";
     std::cerr << "residents done: " << finished_at_start << " before the backup, "
-              << finished_at_end << " when it ended\n";
+              << finished_at_end << " when it ended, " << copy_ms << " ms later; "
+              << turns_at_end - turns_at_start << " turns acknowledged during the copy\n";
 
     // No restore under a running server: refused, nothing changed.
-    Run refused = RunLinli({"restore", "--config", config_path, "--from", dir + "/backup.db"}, dir);
+    CliRun refused = RunLinli({"restore", "--config", config_path, "--from", dir + "/backup.db"}, dir);
     EXPECT_EQ(refused.exit_code, 1);
     EXPECT_NE(refused.err.find("is in use"), std::string::npos) << refused.err;
     residents.Join();
@@ -282,7 +311,7 @@ TEST(BackupLoadTest, ABackupUnderWebhookLoadRestoresEveryAcknowledgedTicket) {
     EXPECT_EQ(entry.path().filename().string().find("before-restore"), std::string::npos);
   }
 
-  Run restored = RunLinli({"restore", "--config", config_path, "--from", dir + "/backup.db"}, dir);
+  CliRun restored = RunLinli({"restore", "--config", config_path, "--from", dir + "/backup.db"}, dir);
   ASSERT_EQ(restored.exit_code, 0) << restored.err;
   EXPECT_NE(restored.out.find("restored " + dir + "/backup.db"), std::string::npos) << restored.out;
 

@@ -186,8 +186,12 @@ class StatusCliTest : public ::testing::Test {
     m.to = {"tg", "u-secret-1", "u-secret-1", ChatType::kPrivate};
     m.text = "您的报事 SECRET-TEXT";
     auto a = storage::OutboxStore::Enqueue(db, m, kNow);
+    m.to = {"tg", "u-secret-2", "u-secret-2", ChatType::kPrivate};
     auto b = storage::OutboxStore::Enqueue(db, m, kNow);
     ASSERT_TRUE(a.ok() && b.ok());
+    auto claimed = storage::OutboxStore::ClaimDue(db, kNow, 10);  // a dead letter is a sent try
+    ASSERT_TRUE(claimed.ok() && claimed->size() == 2u);
+    ASSERT_TRUE(storage::OutboxStore::MarkRetry(db, *a, kNow + 1000, "429").ok());
     ASSERT_TRUE(storage::OutboxStore::MarkFailed(db, *b, "400 chat not found").ok());
     ASSERT_TRUE(storage::JobStore::Record(db, "tickets", kNow - 60'000, kNow - 59'000).ok());
     ASSERT_TRUE(storage::JobStore::RecordFailure(db, "backup", kNow, "backup: no space").ok());
@@ -215,7 +219,7 @@ TEST_F(StatusCliTest, ShowsTheSeededCountsInBothLanguagesAndNothingPersonal) {
   EXPECT_THAT(out, HasSubstr("\n  已受理     1     0     0     1"));
   EXPECT_THAT(out, HasSubstr("\n  已关闭     1     0     0     1     -\n"));
   EXPECT_THAT(out, HasSubstr("\n  合计       4     0     0     4"));
-  EXPECT_THAT(out, HasSubstr("\n  tg          1       0     0           1\n"));
+  EXPECT_THAT(out, HasSubstr("\n  tg         1       0     0             1\n"));
   EXPECT_THAT(out, HasSubstr("！backup 正在失败：backup: no space"));
   std::string en;
   ASSERT_EQ(Status({"--config", config_, "--locale", "en"}, &en, &err), 0) << err;
