@@ -364,6 +364,16 @@ StatusOr<RestoreOutcome> RestoreSqlite(const SqliteOptions& target, const std::s
     }
     out.schema_version = facts->schema_version;
   }
+  // The restored file gets the owner and mode of the one it replaces (a restore run with sudo
+  // must not leave the service's user a database it cannot open); chown needs root, so a
+  // refusal of it is only logged.
+  if (struct stat old {}; ::stat(target.path.c_str(), &old) == 0) {
+    if (::chown(tmp.c_str(), old.st_uid, old.st_gid) != 0 && errno != EPERM) {
+      internal::Logger()->warn("restore: cannot give {} the owner of {}: {}", tmp, target.path,
+                               Errno(errno));
+    }
+    ::chmod(tmp.c_str(), old.st_mode & 0777);
+  }
   if (Status s = SyncPath(tmp, false); !s.ok()) return fail(s);
 
   // The database being replaced is kept, with its write-ahead log (commits a crash left

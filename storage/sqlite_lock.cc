@@ -17,10 +17,11 @@ StatusOr<std::unique_ptr<SqliteUseLock>> SqliteUseLock::Acquire(const std::strin
     return std::unique_ptr<SqliteUseLock>();
   }
   const std::string lock_path = LockPathFor(db_path);
-  int fd = create || mode == Mode::kExclusive
-               ? ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)
-               : -1;
-  if (fd < 0 && mode == Mode::kShared) fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Read-only and readable by all (it holds nothing; the database's folder guards it): flock
+  // needs no write access, so `sudo linli backup` creating it leaves it usable by the
+  // service's own user.
+  const int flags = O_RDONLY | O_CLOEXEC | (create || mode == Mode::kExclusive ? O_CREAT : 0);
+  int fd = ::open(lock_path.c_str(), flags, 0644);
   if (fd < 0) {
     if (mode == Mode::kShared) return std::unique_ptr<SqliteUseLock>();
     return Status::Internal("sqlite: cannot open the lock file " + lock_path + ": " +

@@ -23,7 +23,7 @@ class SqliteUseLock {
  public:
   enum class Mode { kShared, kExclusive };
 
-  // Takes the lock on "<db_path>.lock" (created 0600 when missing, unless `create` is false:
+  // Takes the lock on "<db_path>.lock" (created 0644 when missing, unless `create` is false:
   // read-only connections leave no file behind) without waiting. Returns:
   //   a held lock;
   //   nullptr (OK) for a path that is not a plain file (":memory:", "file:" URIs), and for a

@@ -204,6 +204,7 @@ TEST_F(BackupTest, RestorePutsTheBackupInPlaceAndKeepsTheOldDatabaseWithItsLog) 
   fs::rename(dir_ + "/crashed.db", options_.sqlite.path);
   fs::rename(dir_ + "/crashed.db-wal", options_.sqlite.path + "-wal");
   std::ofstream(options_.sqlite.path + "-shm") << "stale";
+  ::chmod(options_.sqlite.path.c_str(), 0640);  // an operator's choice, kept by the restore
 
   auto restored = RestoreDatabase(options_, dir_ + "/copy.db", "20260315-093000");
   ASSERT_TRUE(restored.ok()) << restored.status().ToString();
@@ -215,6 +216,9 @@ TEST_F(BackupTest, RestorePutsTheBackupInPlaceAndKeepsTheOldDatabaseWithItsLog) 
   EXPECT_FALSE(fs::exists(options_.sqlite.path + "-shm"));
   EXPECT_EQ(Notes(options_.sqlite.path), 3);
   EXPECT_EQ(IntegrityOf(options_.sqlite.path), "ok");
+  struct stat st {};
+  ASSERT_EQ(::stat(options_.sqlite.path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0640u);
   // The replaced database, its logged commit included.
   EXPECT_TRUE(fs::exists(kept + "-wal"));
   EXPECT_EQ(Notes(kept), 9);

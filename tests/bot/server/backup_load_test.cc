@@ -299,6 +299,12 @@ TEST(BackupLoadTest, ABackupUnderWebhookLoadRestoresEveryAcknowledgedTicket) {
               << finished_at_end << " when it ended, " << copy_ms << " ms later; "
               << turns_at_end - turns_at_start << " turns acknowledged during the copy\n";
 
+    // `linli status` beside the running server (issue 15 point 7): read-only, it answers.
+    CliRun status = RunLinli({"status", "--config", config_path}, dir);
+    EXPECT_EQ(status.exit_code, 0) << status.err;
+    EXPECT_NE(status.out.find("Tickets by state and tier"), std::string::npos) << status.out;
+    EXPECT_NE(status.out.find("\n  new "), std::string::npos) << status.out;
+
     // No restore under a running server: refused, nothing changed.
     CliRun refused = RunLinli({"restore", "--config", config_path, "--from", dir + "/backup.db"}, dir);
     EXPECT_EQ(refused.exit_code, 1);
