@@ -436,6 +436,20 @@ struct Open311Config {
   bool enabled() const { return !api_keys.empty(); }
 };
 
+// backup (issue 15 point 4): the daily backup job. Each day at `at` (local time in
+// config.timezone) a consistent copy of the database goes into `dir` as
+// linli-YYYYMMDD-HHMM.db (the minute it was taken); the newest `keep` such files are kept and
+// older ones deleted (only files named like that). SQLite file databases only.
+struct BackupConfig {
+  // backup.enabled: default true when the section is present, false without it.
+  bool enabled = false;
+  // backup.dir: default "" = "<folder of storage.sqlite.path>/backups" (set by the loader);
+  // created (0700) by the first run if missing. A folder on another disk is better.
+  std::string dir;
+  std::string at = "03:30";  // backup.at: "HH:MM"
+  int keep = 7;              // backup.keep: 1..3650 files
+};
+
 struct Config {
   ServerConfig server;
   StorageConfig storage;
@@ -454,6 +468,7 @@ struct Config {
   DialogConfig dialog;
   OutboxConfig outbox;
   MediaConfig media;
+  BackupConfig backup;  // backup
   SlaConfig sla;
   RatingConfig rating;
   AdminConfig admin;

@@ -1027,21 +1027,27 @@ void DecodeBuildingHeads(Decoder& d, const json& root, const CompoundConfig& com
   }
 }
 
+// A local clock time "HH:MM" at obj[key] (absent: `out` keeps its default).
+void ClockTime(Decoder& d, const json& obj, const std::string& path, const char* key,
+               std::string& out) {
+  const json* j = Decoder::Find(obj, key);
+  if (j == nullptr) return;
+  const std::string s = j->is_string() ? j->get<std::string>() : "";
+  const bool shape = s.size() == 5 && s[2] == ':' && std::isdigit(static_cast<unsigned char>(s[0])) &&
+                     std::isdigit(static_cast<unsigned char>(s[1])) &&
+                     std::isdigit(static_cast<unsigned char>(s[3])) &&
+                     std::isdigit(static_cast<unsigned char>(s[4]));
+  if (!shape || std::stoi(s.substr(0, 2)) > 23 || std::stoi(s.substr(3, 2)) > 59) {
+    d.Error(path + "." + key, "must be \"HH:MM\" (00:00 to 23:59) (got " + Describe(*j) + ")");
+    return;
+  }
+  out = s;
+}
+
 // digest (issue 11 point 5) and agenda (point 6).
 void DecodeStaffPosts(Decoder& d, const json& root, DigestConfig& digest, AgendaConfig& agenda) {
   auto clock_time = [&d](const json& obj, const std::string& path, std::string& out) {
-    const json* j = Decoder::Find(obj, "time");
-    if (j == nullptr) return;
-    const std::string s = j->is_string() ? j->get<std::string>() : "";
-    const bool shape = s.size() == 5 && s[2] == ':' && std::isdigit(static_cast<unsigned char>(s[0])) &&
-                       std::isdigit(static_cast<unsigned char>(s[1])) &&
-                       std::isdigit(static_cast<unsigned char>(s[3])) &&
-                       std::isdigit(static_cast<unsigned char>(s[4]));
-    if (!shape || std::stoi(s.substr(0, 2)) > 23 || std::stoi(s.substr(3, 2)) > 59) {
-      d.Error(path + ".time", "must be \"HH:MM\" (00:00 to 23:59) (got " + Describe(*j) + ")");
-      return;
-    }
-    out = s;
+    ClockTime(d, obj, path, "time", out);
   };
   if (const json* j = d.Section(root, "", "digest", {"time", "deferred_near_days"})) {
     clock_time(*j, "digest", digest.time);
@@ -1525,6 +1531,27 @@ void DecodeMedia(Decoder& d, const json& root, Config& cfg) {
   }
 }
 
+// backup (issue 15 point 4). After DecodeStorage: the default folder sits beside the
+// database, and only a database file can be copied.
+void DecodeBackup(Decoder& d, const json& root, Config& cfg) {
+  BackupConfig& b = cfg.backup;
+  const json* j = d.Section(root, "", "backup", {"enabled", "dir", "at", "keep"});
+  if (j == nullptr) return;
+  b.enabled = true;
+  d.Bool(*j, "backup", "enabled", b.enabled);
+  d.String(*j, "backup", "dir", b.dir, /*non_empty=*/true);
+  ClockTime(d, *j, "backup", "at", b.at);
+  d.Integer(*j, "backup", "keep", b.keep, 1, 3650);
+  if (b.dir.empty()) {
+    b.dir = (std::filesystem::path(cfg.storage.sqlite.path).parent_path() / "backups").string();
+  }
+  const std::string& path = cfg.storage.sqlite.path;
+  if (b.enabled && (path == ":memory:" || path.rfind("file:", 0) == 0)) {
+    d.Error("backup.enabled", "storage.sqlite.path " + Quote(path) +
+                                  " is not a file, so there is nothing to back up");
+  }
+}
+
 // web (issue 12).
 void DecodeWeb(Decoder& d, const json& root, WebConfig& w) {
   bool secure_set = false;
@@ -1668,10 +1695,11 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
                          "rating", "admin", "limits", "retention", "wishes", "groups",
                          "volunteers", "points", "decisions", "building_heads",
                          "property_companies", "red_black", "departments",
-                         "digest", "agenda", "media", "open311", "web", "metrics"});
+                         "digest", "agenda", "media", "open311", "web", "metrics", "backup"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
   DecodeMedia(d, root, cfg);
+  DecodeBackup(d, root, cfg);
   DecodeLocale(d, root, source_path, cfg);
   DecodeChannels(d, root, cfg.channels);
   DecodeCompound(d, root, cfg.compound);

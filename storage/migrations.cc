@@ -610,6 +610,14 @@ INSERT INTO roster_names_token (id, token) SELECT 1, COUNT(*) FROM households;
     {28, R"sql(
 ALTER TABLE outbox ADD COLUMN backoff INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    // Failed job runs (issue 15 points 4 and 7): how many, when the last one failed and why,
+    // beside the completed periods, for `linli status` and the daily backup's record. A row
+    // may now exist for a job that never completed a period (runs 0).
+    {29, R"sql(
+ALTER TABLE job_runs ADD COLUMN failures BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE job_runs ADD COLUMN last_failed_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE job_runs ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {
@@ -679,6 +687,16 @@ Status Apply(Database& db, const Migration& m, const std::string& id_column) {
 }
 
 }  // namespace
+
+StatusOr<int> SchemaVersion(Database& db) {
+  // The catalogue of each dialect: asking schema_migrations itself would be an error to parse.
+  const char* sql = db.dialect() == "sqlite"
+                        ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+                        : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ?";
+  LINLI_ASSIGN_OR_RETURN(Rows tables, db.Query(sql, {std::string("schema_migrations")}));
+  if (tables.empty() || tables[0].Int(0) == 0) return 0;
+  return CurrentVersion(db);
+}
 
 int LatestSchemaVersion() { return std::end(kMigrations)[-1].version; }
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "storage/migrations.h"
+#include "storage/sqlite_backup.h"
 
 namespace linli::storage {
 
@@ -14,8 +15,9 @@ std::string KnownList() {
   return out;
 }
 
-StatusOr<std::unique_ptr<Database>> OpenBackend(const DatabaseOptions& options) {
-  if (options.backend == "sqlite") return OpenSqlite(options.sqlite);
+// OK for a backend built here; OpenBackend's errors for the others.
+Status OpenBackendCheck(const DatabaseOptions& options) {
+  if (options.backend == "sqlite") return Status::Ok();
   if (options.backend == "postgresql" || options.backend == "postgres") {
     return Status::FailedPrecondition("storage.backend: \"" + options.backend +
                                       "\" is not built into this binary (known: " + KnownList() +
@@ -23,6 +25,11 @@ StatusOr<std::unique_ptr<Database>> OpenBackend(const DatabaseOptions& options) 
   }
   return Status::InvalidArgument("storage.backend: unknown backend \"" + options.backend +
                                  "\" (known: " + KnownList() + ")");
+}
+
+StatusOr<std::unique_ptr<Database>> OpenBackend(const DatabaseOptions& options) {
+  LINLI_RETURN_IF_ERROR(OpenBackendCheck(options));
+  return OpenSqlite(options.sqlite);
 }
 
 }  // namespace
@@ -44,6 +51,43 @@ StatusOr<std::unique_ptr<Database>> OpenReader(const DatabaseOptions& options) {
   LINLI_ASSIGN_OR_RETURN(std::unique_ptr<Database> db, OpenBackend(options));
   LINLI_RETURN_IF_ERROR(db->Exec("PRAGMA query_only = ON", {}));
   return db;
+}
+
+namespace {
+
+// The backends whose databases are files here; an error for the others.
+Status CheckFileBackend(const DatabaseOptions& options, const char* what) {
+  if (options.backend != "sqlite") {
+    LINLI_RETURN_IF_ERROR(OpenBackendCheck(options));
+    return Status::FailedPrecondition(std::string("storage.backend: ") + what + " is for sqlite");
+  }
+  if (options.sqlite.path == ":memory:" || options.sqlite.path.rfind("file:", 0) == 0) {
+    return Status::FailedPrecondition("storage.sqlite.path: \"" + options.sqlite.path +
+                                      "\" is not a file: " + what + " needs a database file");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<BackupResult> BackupDatabase(const DatabaseOptions& options, const std::string& to,
+                                      const BackupOptions& backup) {
+  LINLI_RETURN_IF_ERROR(CheckFileBackend(options, "a backup"));
+  return BackupSqlite(options.sqlite, to, backup);
+}
+
+StatusOr<RestoreOutcome> RestoreDatabase(const DatabaseOptions& options, const std::string& from,
+                                         const std::string& stamp) {
+  LINLI_RETURN_IF_ERROR(CheckFileBackend(options, "a restore"));
+  if (stamp.empty() || stamp.find_first_not_of("0123456789-") != std::string::npos) {
+    return Status::InvalidArgument("restore: bad stamp \"" + stamp + "\"");
+  }
+  return RestoreSqlite(options.sqlite, from, stamp);
+}
+
+StatusOr<DatabaseFileSize> DatabaseSize(const DatabaseOptions& options) {
+  LINLI_RETURN_IF_ERROR(CheckFileBackend(options, "the size"));
+  return SqliteFileSize(options.sqlite);
 }
 
 std::vector<std::string> KnownBackends() { return {"sqlite"}; }

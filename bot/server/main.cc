@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bot/server/app.h"
+#include "bot/server/backup_command.h"
 #include "bot/server/check_command.h"
 #include "bot/server/console_channel.h"
 #include "bot/server/export_command.h"
@@ -21,10 +22,12 @@
 #include "bot/server/log.h"
 #include "bot/server/menu_command.h"
 #include "bot/server/report_command.h"
+#include "bot/server/restore_command.h"
 #include "bot/server/startup.h"
 #include "bot/server/startup_checks.h"
-#include "bot/server/telegram_command.h"
 #include "bot/server/staff_posts.h"
+#include "bot/server/status_command.h"
+#include "bot/server/telegram_command.h"
 #include "config/config_loader.h"
 #include "domain/tickets/agenda.h"
 #include "domain/common/masking.h"
@@ -113,6 +116,17 @@ Usage:
                                               WeChat holds, keys mapped to their commands
   linli wecom menu push|show --config FILE [--channel NAME]
                                               the same for the WeCom app's menu
+  linli backup  --config FILE --to FILE [--force]
+                                              a consistent copy of the database, also while
+                                              linli serve runs; checked (integrity_check);
+                                              an existing FILE only with --force
+  linli restore --config FILE --from FILE     replaces the database of a STOPPED instance by a
+                                              checked backup; the old one is kept as
+                                              <db>.before-restore-<time>
+  linli status  --config FILE [--locale L]    one screen: database size, schema version,
+                                              tickets by state and tier, outbox backlog and dead
+                                              letters by channel, last run of every job
+                                              (read-only; works while linli serve runs)
   linli --version
   linli --help
 
@@ -671,6 +685,21 @@ int main(int argc, char** argv) {
     return std::string(argv[1]) == "wechat"
                ? linli::RunWechatCommand(rest, ::getenv, std::cout, std::cerr)
                : linli::RunWecomCommand(rest, ::getenv, std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string(argv[1]) == "backup") {
+    linli::SetupLogging("warn", false);
+    return linli::RunBackupCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
+                                   std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string(argv[1]) == "restore") {
+    linli::SetupLogging("warn", false);
+    return linli::RunRestoreCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
+                                    linli::SystemClock(), std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string(argv[1]) == "status") {
+    linli::SetupLogging("warn", false);
+    return linli::RunStatusCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
+                                   std::cout, std::cerr);
   }
   if (argc > 1 && std::string(argv[1]) == "privacy") return RunPrivacyCommand(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "volunteers") return RunVolunteersCommand(argc, argv);
