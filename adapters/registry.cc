@@ -8,6 +8,7 @@
 #include "adapters/feishu/feishu_adapter.h"
 #include "adapters/feishu_robot/feishu_robot_adapter.h"
 #include "adapters/telegram/telegram_adapter.h"
+#include "adapters/wechat/wechat_menu.h"
 #include "adapters/wechat/wechat_mp_adapter.h"
 #include "adapters/wecom/wecom_adapter.h"
 #include "adapters/wecom_robot/wecom_robot_adapter.h"
@@ -23,7 +24,8 @@ struct Platform {
   std::string type;
   Factory factory;
   // The keys of its channels[] entry besides name, type and api_base - the "Config fields"
-  // of the adapter's header. A key not here stops start-up (config/config_check.h).
+  // of the adapter's header. A key not here stops start-up (config/config_check.h); so does
+  // a `menu` on a type without menu limits here.
   config::ChannelKeys keys;
 };
 
@@ -39,9 +41,10 @@ const std::vector<Platform>& Platforms() {
          "answer_in_webhook"}, {}}},
       {"wechat_mp", &wechat::CreateWechatMpAdapter,
        {{"token", "app_id", "app_secret", "encoding_aes_key", "mode", "oauth_base"},
-        {"menu_", "template_"}}},
+        {"menu_", "template_"},
+        wechat::kOfficialAccountMenuLimits}},
       {"wecom_app", &wecom::CreateWecomAppAdapter,
-       {{"corp_id", "agent_id", "secret", "token", "encoding_aes_key"}, {}}},
+       {{"corp_id", "agent_id", "secret", "token", "encoding_aes_key"}, {}, wechat::kWecomMenuLimits}},
       // Send-only group robots (adapters/robot/robot_parts.h).
       {"wecom_robot", &wecom_robot::CreateWecomRobotAdapter, {{"key"}, {}}},
       {"dingtalk_robot", &dingtalk_robot::CreateDingTalkRobotAdapter,

@@ -83,6 +83,9 @@ SELECT i + 1, CAST(1 + i % 6 AS TEXT), CAST(1 + (i / 6) % 3 AS TEXT),
        '139' || printf('%08d', i + 1), $T0,
        6000 + (i * 7919) % 9000, '139' || printf('%08d', i + 1), CASE WHEN i % 97 = 0 THEN 1 ELSE 0 END
 FROM s;
+-- What `linli roster import` does with a change: a new names token (domain::KnownNames keeps
+-- the owner names under it).
+UPDATE roster_names_token SET token = (abs(random()) | 1) WHERE id = 1;
 COMMIT;
 
 BEGIN;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bot/http.h"
@@ -87,6 +88,37 @@ struct SendResult {
   }
 };
 
+// What `linli check --online` asks of a channel (Adapter::Probe).
+struct ProbeRequest {
+  // Where the platform should deliver this channel's webhooks (<public URL>/webhook/<channel>);
+  // empty when no public URL is known - then nothing is compared with it.
+  std::string webhook_url;
+};
+
+// One thing a probe found: a hint name, the platform's own code and the values its sentence
+// needs. The command line turns `hint` into a sentence of the configured locale (the locale
+// texts "cli.check_hint_<hint>" / "cli.check_note_<hint>"), so adapters name what is wrong
+// and never word it. Hints in use:
+//   problems  wrong_token, wrong_secret, wrong_app_id, ip_not_allowed {ip}, secret_frozen,
+//             unreachable {error}, platform_error {error}, webhook_not_set {expected},
+//             webhook_url_mismatch {url} {expected}, webhook_secret_rejected {error},
+//             webhook_failing {error} {pending}, webhook_updates_missing {missing}
+//   notes     bot {username}, webhook {url} {pending}, last_error {error},
+//             secret_unreadable, callback_url_unreadable {expected}
+struct ProbeFinding {
+  std::string hint;
+  std::string code;  // the platform's error code ("40164", "401"); "" when none
+  std::vector<std::pair<std::string, std::string>> args;  // {name, value}; never a secret
+};
+
+// The outcome of Adapter::Probe.
+struct ProbeResult {
+  bool supported = true;                // false: nothing to call (send-only robots)
+  std::vector<ProbeFinding> problems;   // empty: the channel is ok
+  std::vector<ProbeFinding> notes;      // what else the line says (the bot's name, ...)
+  bool ok() const { return supported && problems.empty(); }
+};
+
 class Adapter {
  public:
   virtual ~Adapter() = default;
@@ -152,6 +184,17 @@ class Adapter {
   // returned). Default: kPermanent "not supported" (send-only channels).
   virtual MediaFetchResult FetchMedia(const MediaFetchRequest& /*request*/) {
     return MediaFetchResult::Permanent(type() + ": media download not supported");
+  }
+
+  // Calls the platform's cheapest authenticated endpoints once (`linli check --online`): are
+  // the credentials, the account and this machine accepted, and (where the platform tells)
+  // does it deliver webhooks where `request` says? Each request goes to the channel's
+  // api_base. Blocking; for the command line, never called while serving. Default: not
+  // supported (send-only channels: a test send would post into their group).
+  virtual ProbeResult Probe(const ProbeRequest& /*request*/) {
+    ProbeResult r;
+    r.supported = false;
+    return r;
   }
 };
 

@@ -51,6 +51,29 @@ struct StorageConfig {
   int group_commit_max_batch = 256;         // storage.group_commit_max_batch
 };
 
+// One button of a channel's custom menu (channels[].menu: the WeChat Official Account's
+// 自定义菜单, the WeCom app's menu; `linli wechat menu push`, `linli wecom menu push`).
+// Exactly one of `command`, `url` and `sub_buttons` is set (the loader checks it):
+//   command      a click button: the chat command it runs ("报事"); WeChat pushes a CLICK
+//                event with `key`, which the adapter turns back into the command;
+//   url          a view button: the page it opens. After loading always an absolute URL: a
+//                path written "/board" is the board's page <web.public_url>/board;
+//   sub_buttons  a group (top level only) of 1..5 click or view buttons.
+// The byte limits per platform are the registry's (config_check.h MenuLimits).
+struct MenuButton {
+  std::string name;                     // menu[].name: the label shown, non-empty
+  std::string command;                  // menu[].command
+  // menu[].key: the CLICK EventKey, [A-Za-z0-9_.:-]+; default DefaultMenuKey(command).
+  std::string key;
+  std::string url;                      // menu[].url
+  std::vector<MenuButton> sub_buttons;  // menu[].sub_buttons
+};
+
+// The EventKey a click button gets when the config names none: "LINLI_" + the command's
+// UTF-8 bytes in upper-case hex ("报事" -> "LINLI_E68AA5E4BA8B"). Stable (the same command
+// keeps its key when buttons move) and ASCII whatever the command's script.
+std::string DefaultMenuKey(const std::string& command);
+
 // One messaging channel. Platform fields are kept as strings; a key its type does not declare
 // (adapters/registry.cc) stops start-up, and the adapter factory validates the values.
 struct ChannelConfig {
@@ -58,6 +81,9 @@ struct ChannelConfig {
   std::string type;                         // channels[].type: "telegram", "wechat_mp", ...
   std::string api_base;                     // channels[].api_base: platform API root
   std::map<std::string, std::string> fields;  // every other key of the channel object
+  // channels[].menu: the channel's custom menu, top-level buttons in order; default none.
+  // Only types whose registry entry takes a menu accept one (config_check.h).
+  std::vector<MenuButton> menu;
 
   // Empty string when absent.
   const std::string& Field(const std::string& key) const;
@@ -428,6 +454,20 @@ struct Open311Config {
   bool enabled() const { return !api_keys.empty(); }
 };
 
+// backup (issue 15 point 4): the daily backup job. Each day at `at` (local time in
+// config.timezone) a consistent copy of the database goes into `dir` as
+// linli-YYYYMMDD-HHMM.db (the minute it was taken); the newest `keep` such files are kept and
+// older ones deleted (only files named like that). SQLite file databases only.
+struct BackupConfig {
+  // backup.enabled: default true when the section is present, false without it.
+  bool enabled = false;
+  // backup.dir: default "" = "<folder of storage.sqlite.path>/backups" (set by the loader);
+  // created (0700) by the first run if missing. A folder on another disk is better.
+  std::string dir;
+  std::string at = "03:30";  // backup.at: "HH:MM"
+  int keep = 7;              // backup.keep: 1..3650 files
+};
+
 struct Config {
   ServerConfig server;
   StorageConfig storage;
@@ -446,6 +486,7 @@ struct Config {
   DialogConfig dialog;
   OutboxConfig outbox;
   MediaConfig media;
+  BackupConfig backup;  // backup
   SlaConfig sla;
   RatingConfig rating;
   AdminConfig admin;

@@ -72,6 +72,60 @@ bool KnownKey(const std::string& key, const ChannelKeys& known) {
   });
 }
 
+void CheckMenuButton(const MenuButton& b, const std::string& path, bool top,
+                     const MenuLimits& limits, std::vector<std::string>& errors) {
+  auto bytes = [&](const std::string& value, size_t max, const std::string& at,
+                   const std::string& extra) {
+    if (value.size() <= max) return;
+    errors.push_back(at + ": " + std::to_string(value.size()) + " bytes, at most " +
+                     std::to_string(max) + extra);
+  };
+  bytes(b.name, top ? limits.name_bytes : limits.sub_name_bytes, path + ".name",
+        " (a Chinese character is 3 bytes)");
+  if (!b.command.empty()) {
+    bytes(b.key, limits.key_bytes, path + ".key",
+          b.key == DefaultMenuKey(b.command) ? " (the default key of the command: set a key or "
+                                               "shorten the command)"
+                                             : "");
+  }
+  bytes(b.url, limits.url_bytes, path + ".url", "");
+  if (!top || !b.command.empty() || !b.url.empty()) return;  // not a group
+  const std::string subs = path + ".sub_buttons";
+  if (b.sub_buttons.empty()) {
+    errors.push_back(subs + ": no buttons, at least 1");
+  } else if (b.sub_buttons.size() > limits.sub_buttons) {
+    errors.push_back(subs + ": " + std::to_string(b.sub_buttons.size()) + " buttons, at most " +
+                     std::to_string(limits.sub_buttons));
+  }
+  for (size_t i = 0; i < b.sub_buttons.size(); ++i) {
+    CheckMenuButton(b.sub_buttons[i], subs + "[" + std::to_string(i) + "]", /*top=*/false, limits,
+                    errors);
+  }
+}
+
+void CheckMenu(const ChannelConfig& channel, const ChannelKeysByType& channel_keys,
+               const ChannelKeys& keys, std::vector<std::string>& errors) {
+  if (channel.menu.empty()) return;
+  const std::string path = "channels[" + channel.name + "].menu";
+  if (!keys.menu) {
+    std::vector<std::string> with_menu;
+    for (const auto& [type, k] : channel_keys) {
+      if (k.menu) with_menu.push_back(type);
+    }
+    errors.push_back(path + ": " + channel.type + " takes no menu (menus: " +
+                     JoinNames(with_menu) + ")");
+    return;
+  }
+  if (channel.menu.size() > keys.menu->buttons) {
+    errors.push_back(path + ": " + std::to_string(channel.menu.size()) + " buttons, at most " +
+                     std::to_string(keys.menu->buttons));
+  }
+  for (size_t i = 0; i < channel.menu.size(); ++i) {
+    CheckMenuButton(channel.menu[i], path + "[" + std::to_string(i) + "]", /*top=*/true,
+                    *keys.menu, errors);
+  }
+}
+
 void CheckChannels(const Config& config, const ChannelKeysByType& channel_keys,
                    std::vector<std::string>& errors) {
   std::vector<std::string> types;
@@ -100,6 +154,7 @@ void CheckChannels(const Config& config, const ChannelKeysByType& channel_keys,
       }
       errors.push_back(std::move(error));
     }
+    CheckMenu(channel, channel_keys, known->second, errors);
   }
 }
 

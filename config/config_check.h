@@ -5,7 +5,9 @@
 // which supplies the channel keys from the adapter registry; config/ does not see adapters/.
 #pragma once
 
+#include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,10 +17,23 @@
 
 namespace linli::config {
 
+// What a platform's custom menu may hold (channels[].menu, config.h MenuButton). Sizes are
+// UTF-8 bytes, as the platforms count them (a Chinese character is 3).
+struct MenuLimits {
+  size_t buttons = 3;           // top-level buttons: 1..buttons
+  size_t sub_buttons = 5;       // buttons of a group: 1..sub_buttons
+  size_t name_bytes = 16;       // a top-level button's name
+  size_t sub_name_bytes = 60;   // a sub-button's name
+  size_t key_bytes = 128;       // a click button's key
+  size_t url_bytes = 1024;      // a view button's url
+};
+
 // The keys a channel type accepts in its channels[] entry besides name, type and api_base.
 struct ChannelKeys {
   std::vector<std::string> keys;      // exact names: "token", "secret_token", ...
   std::vector<std::string> prefixes;  // families: "menu_" accepts "menu_<anything>"
+  // Set when the type takes a `menu` section (wechat_mp, wecom_app): its limits.
+  std::optional<MenuLimits> menu;
 };
 
 // Channel type -> its keys; a type not listed is an unknown type.
@@ -44,6 +59,12 @@ struct CheckContext {
 //   channels[tg].type: unknown type "telegrm" (did you mean telegram?)
 //   channels[tg].secret_tokn: unknown key (did you mean secret_token?)
 //       - without a close key the hint lists the known keys of the type.
+//   channels[tg].menu: telegram takes no menu (menus: wechat_mp, wecom_app)
+//   channels[wx].menu: 4 buttons, at most 3
+//   channels[wx].menu[2].sub_buttons: 6 buttons, at most 5 (and: no buttons, at least 1)
+//   channels[wx].menu[0].name: 18 bytes, at most 16 (a Chinese character is 3 bytes)
+//       - likewise sub-button names, keys (of a click button; a default key longer than
+//         the limit asks for a key or a shorter command) and urls, by the type's MenuLimits.
 Status CheckConfig(const Config& config, const CheckContext& context);
 
 }  // namespace linli::config

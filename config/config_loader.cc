@@ -476,6 +476,124 @@ std::string FieldValue(const json& v) {
   return v.dump();  // float
 }
 
+bool IsMenuKeyChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == ':' || c == '-';
+}
+
+bool HasControlChar(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+}
+
+// One button of channels[i].menu (config.h MenuButton); `top` allows sub_buttons.
+void DecodeMenuButton(Decoder& d, const json& b, const std::string& path, bool top,
+                      MenuButton& out) {
+  if (!b.is_object()) {
+    d.Error(path, "must be an object (got " + Describe(b) + ")");
+    return;
+  }
+  if (top) {
+    d.CheckKeys(b, path, {"name", "command", "key", "url", "sub_buttons"});
+  } else {
+    d.CheckKeys(b, path, {"name", "command", "key", "url"});
+  }
+  if (d.RequiredString(b, path, "name", out.name) && HasControlChar(out.name)) {
+    d.Error(path + ".name", "must be one line without control characters");
+  }
+  d.String(b, path, "command", out.command, /*non_empty=*/true);
+  d.String(b, path, "key", out.key, /*non_empty=*/true);
+  d.String(b, path, "url", out.url, /*non_empty=*/true);
+  const json* subs = top ? d.Array(b, path, "sub_buttons") : nullptr;
+  const int kinds = (Decoder::Find(b, "command") != nullptr) + (Decoder::Find(b, "url") != nullptr) +
+                    (subs != nullptr);
+  if (kinds != 1) {
+    d.Error(path, top ? "needs exactly one of command (a click button), url (a page) or "
+                        "sub_buttons (a group)"
+                      : "needs exactly one of command (a click button) or url (a page)");
+    return;
+  }
+  if (!out.command.empty() && HasControlChar(out.command)) {
+    d.Error(path + ".command", "must be one line without control characters");
+  }
+  if (Decoder::Find(b, "key") != nullptr && Decoder::Find(b, "command") == nullptr) {
+    d.Error(path + ".key", "only a click button (with a command) has a key");
+  } else if (!out.key.empty() && !std::all_of(out.key.begin(), out.key.end(), IsMenuKeyChar)) {
+    d.Error(path + ".key", "must be A-Z a-z 0-9 _ . : - (got " + Quote(out.key) + ")");
+  }
+  if (!out.command.empty() && out.key.empty()) out.key = DefaultMenuKey(out.command);
+  if (subs != nullptr) {
+    for (size_t i = 0; i < subs->size(); ++i) {
+      MenuButton sub;
+      DecodeMenuButton(d, (*subs)[i], Index(path + ".sub_buttons", i), /*top=*/false, sub);
+      out.sub_buttons.push_back(std::move(sub));
+    }
+  }
+}
+
+// channels[i].menu: the buttons in order. Counts and byte limits are the platform's
+// (config_check.h); here the shape, and that one key means one command.
+void DecodeMenu(Decoder& d, const json& m, const std::string& path, std::vector<MenuButton>& out) {
+  if (!m.is_array()) {
+    d.Error(path, "must be an array of buttons (got " + Describe(m) + ")");
+    return;
+  }
+  for (size_t i = 0; i < m.size(); ++i) {
+    MenuButton b;
+    DecodeMenuButton(d, m[i], Index(path, i), /*top=*/true, b);
+    out.push_back(std::move(b));
+  }
+  std::map<std::string, std::pair<std::string, std::string>> keys;  // key -> (command, path)
+  auto note = [&](const MenuButton& b, const std::string& at) {
+    if (b.command.empty()) return;
+    auto [it, inserted] = keys.emplace(b.key, std::make_pair(b.command, at));
+    if (!inserted && it->second.first != b.command) {
+      d.Error(at + ".key", Quote(b.key) + " is also the key of " + it->second.second +
+                               ", which runs another command");
+    }
+  };
+  for (size_t i = 0; i < out.size(); ++i) {
+    note(out[i], Index(path, i));
+    for (size_t j = 0; j < out[i].sub_buttons.size(); ++j) {
+      note(out[i].sub_buttons[j], Index(Index(path, i) + ".sub_buttons", j));
+    }
+  }
+}
+
+// After web: a menu url written as a path ("/board") is a page of web.public_url; any other
+// must be https:// or a page of web.public_url (an http:// public_url is for local tests).
+void ResolveMenuUrls(Decoder& d, const std::string& public_url, std::vector<ChannelConfig>& channels) {
+  auto resolve = [&](MenuButton& b, const std::string& at) {
+    if (b.url.empty()) return;
+    if (b.url[0] == '/') {
+      if (public_url.empty()) {
+        d.Error(at + ".url", "a path (" + Quote(b.url) + ") needs web.public_url");
+        return;
+      }
+      b.url = public_url + b.url;
+    }
+    const bool board = !public_url.empty() &&
+                       (b.url == public_url || b.url.rfind(public_url + "/", 0) == 0);
+    if (!board && (b.url.rfind("https://", 0) != 0 || b.url.size() <= 8)) {
+      d.Error(at + ".url", "must be an https:// URL or a page of web.public_url (got " +
+                               Quote(b.url) + ")");
+    } else if (std::any_of(b.url.begin(), b.url.end(), [](char c) {
+                 return c == ' ' || c == '"' || static_cast<unsigned char>(c) < 0x20;
+               })) {
+      d.Error(at + ".url", "must not contain spaces, quotes or control characters");
+    }
+  };
+  for (size_t c = 0; c < channels.size(); ++c) {
+    const std::string path = Index("channels", c) + ".menu";
+    for (size_t i = 0; i < channels[c].menu.size(); ++i) {
+      MenuButton& b = channels[c].menu[i];
+      resolve(b, Index(path, i));
+      for (size_t j = 0; j < b.sub_buttons.size(); ++j) {
+        resolve(b.sub_buttons[j], Index(Index(path, i) + ".sub_buttons", j));
+      }
+    }
+  }
+}
+
 void DecodeChannels(Decoder& d, const json& root, std::vector<ChannelConfig>& channels) {
   const json* arr = d.Array(root, "", "channels");
   if (arr == nullptr) return;
@@ -512,6 +630,10 @@ void DecodeChannels(Decoder& d, const json& root, std::vector<ChannelConfig>& ch
       const std::string& key = it.key();
       if (key == "name" || key == "type" || key == "api_base") continue;
       const json& v = it.value();
+      if (key == "menu") {
+        DecodeMenu(d, v, Join(path, key), ch.menu);
+        continue;
+      }
       if (v.is_object() || v.is_array() || v.is_null()) {
         d.Error(Join(path, key), "must be a string, number or boolean (got " + Describe(v) + ")");
         continue;
@@ -942,21 +1064,27 @@ void DecodeBuildingHeads(Decoder& d, const json& root, const CompoundConfig& com
   }
 }
 
+// A local clock time "HH:MM" at obj[key] (absent: `out` keeps its default).
+void ClockTime(Decoder& d, const json& obj, const std::string& path, const char* key,
+               std::string& out) {
+  const json* j = Decoder::Find(obj, key);
+  if (j == nullptr) return;
+  const std::string s = j->is_string() ? j->get<std::string>() : "";
+  const bool shape = s.size() == 5 && s[2] == ':' && std::isdigit(static_cast<unsigned char>(s[0])) &&
+                     std::isdigit(static_cast<unsigned char>(s[1])) &&
+                     std::isdigit(static_cast<unsigned char>(s[3])) &&
+                     std::isdigit(static_cast<unsigned char>(s[4]));
+  if (!shape || std::stoi(s.substr(0, 2)) > 23 || std::stoi(s.substr(3, 2)) > 59) {
+    d.Error(path + "." + key, "must be \"HH:MM\" (00:00 to 23:59) (got " + Describe(*j) + ")");
+    return;
+  }
+  out = s;
+}
+
 // digest (issue 11 point 5) and agenda (point 6).
 void DecodeStaffPosts(Decoder& d, const json& root, DigestConfig& digest, AgendaConfig& agenda) {
   auto clock_time = [&d](const json& obj, const std::string& path, std::string& out) {
-    const json* j = Decoder::Find(obj, "time");
-    if (j == nullptr) return;
-    const std::string s = j->is_string() ? j->get<std::string>() : "";
-    const bool shape = s.size() == 5 && s[2] == ':' && std::isdigit(static_cast<unsigned char>(s[0])) &&
-                       std::isdigit(static_cast<unsigned char>(s[1])) &&
-                       std::isdigit(static_cast<unsigned char>(s[3])) &&
-                       std::isdigit(static_cast<unsigned char>(s[4]));
-    if (!shape || std::stoi(s.substr(0, 2)) > 23 || std::stoi(s.substr(3, 2)) > 59) {
-      d.Error(path + ".time", "must be \"HH:MM\" (00:00 to 23:59) (got " + Describe(*j) + ")");
-      return;
-    }
-    out = s;
+    ClockTime(d, obj, path, "time", out);
   };
   if (const json* j = d.Section(root, "", "digest", {"time", "deferred_near_days"})) {
     clock_time(*j, "digest", digest.time);
@@ -1440,6 +1568,27 @@ void DecodeMedia(Decoder& d, const json& root, Config& cfg) {
   }
 }
 
+// backup (issue 15 point 4). After DecodeStorage: the default folder sits beside the
+// database, and only a database file can be copied.
+void DecodeBackup(Decoder& d, const json& root, Config& cfg) {
+  BackupConfig& b = cfg.backup;
+  const json* j = d.Section(root, "", "backup", {"enabled", "dir", "at", "keep"});
+  if (j == nullptr) return;
+  b.enabled = true;
+  d.Bool(*j, "backup", "enabled", b.enabled);
+  d.String(*j, "backup", "dir", b.dir, /*non_empty=*/true);
+  ClockTime(d, *j, "backup", "at", b.at);
+  d.Integer(*j, "backup", "keep", b.keep, 1, 3650);
+  if (b.dir.empty()) {
+    b.dir = (std::filesystem::path(cfg.storage.sqlite.path).parent_path() / "backups").string();
+  }
+  const std::string& path = cfg.storage.sqlite.path;
+  if (b.enabled && (path == ":memory:" || path.rfind("file:", 0) == 0)) {
+    d.Error("backup.enabled", "storage.sqlite.path " + Quote(path) +
+                                  " is not a file, so there is nothing to back up");
+  }
+}
+
 // web (issue 12).
 void DecodeWeb(Decoder& d, const json& root, WebConfig& w) {
   bool secure_set = false;
@@ -1583,10 +1732,11 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
                          "rating", "admin", "limits", "retention", "wishes", "groups",
                          "volunteers", "points", "decisions", "building_heads",
                          "property_companies", "red_black", "departments",
-                         "digest", "agenda", "media", "open311", "web", "metrics"});
+                         "digest", "agenda", "media", "open311", "web", "metrics", "backup"});
   DecodeServer(d, root, cfg.server);
   DecodeStorage(d, root, cfg.storage);
   DecodeMedia(d, root, cfg);
+  DecodeBackup(d, root, cfg);
   DecodeLocale(d, root, source_path, cfg);
   DecodeChannels(d, root, cfg.channels);
   DecodeCompound(d, root, cfg.compound);
@@ -1611,6 +1761,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source_pa
   DecodeRedBlack(d, root, cfg.red_black);
   DecodeOpen311(d, root, cfg.open311);
   DecodeWeb(d, root, cfg.web);
+  ResolveMenuUrls(d, cfg.web.public_url, cfg.channels);  // after web: paths are its pages
   if (!d.errors.empty()) return Invalid(source_path, d.errors);
   return cfg;
 }

@@ -32,13 +32,10 @@ std::string Lower(std::string s) {
 
 // One line per wish, group-safe: never a unit, room, name or phone; the text masked.
 StatusOr<std::string> Lines(TurnContext& ctx, const std::vector<storage::Wish>& wishes) {
-  LINLI_ASSIGN_OR_RETURN(std::vector<std::string> names, domain::KnownNames(ctx.db(), ctx.config()));
+  LINLI_ASSIGN_OR_RETURN(const auto names_list, domain::KnownNames(ctx.db(), ctx.config()));
+  const domain::MaskNames& names = *names_list;
   std::string text;
   for (const auto& w : wishes) {
-    std::vector<std::string> all = names;
-    if (!w.contact_name.empty()) all.push_back(w.contact_name);
-    std::sort(all.begin(), all.end(),
-              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     LINLI_ASSIGN_OR_RETURN(auto holding,
                            storage::WishStore::Claims(ctx.db(), w.number,
                                                       {storage::ClaimStatus::kActive,
@@ -48,7 +45,7 @@ StatusOr<std::string> Lines(TurnContext& ctx, const std::vector<storage::Wish>& 
                          {{"number", std::to_string(w.number)},
                           {"category", ctx.T("wish.category." + w.category)},
                           {"building", w.building.empty() ? "-" : domain::FormatLocation(w.building, "", ctx.locale())},
-                          {"text", domain::MaskDoorNumbers(domain::MaskFreeText(w.text, all).text)},
+                          {"text", domain::MaskDoorNumbers(domain::MaskFreeText(w.text, names, domain::MaskNames({w.contact_name})).text)},
                           {"deadline", w.deadline.empty() ? ctx.T("wish.no_deadline") : w.deadline},
                           {"count", std::to_string(holding.size())},
                           {"helpers", std::to_string(w.helpers_needed)},

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Linli builds with, if any is missing. Needs root (or sudo).
+# Installs the Debian 12 packages Linli builds with (and packages: dpkg-dev for `ninja deb`), if
+# any is missing. Needs root (or sudo).
 set -euo pipefail
 PKGS=(g++ cmake ninja-build pkg-config libboost-dev libboost-system-dev libcpp-httplib-dev
       nlohmann-json3-dev libspdlog-dev libsqlite3-dev libpq-dev libssl-dev libtinyxml2-dev
-      libgtest-dev libgmock-dev tzdata)
+      libgtest-dev libgmock-dev tzdata dpkg-dev)
 for arg in "$@"; do
   case "$arg" in
     # The compiler and runtimes of the sanitizer and fuzz builds (scripts/sanitize.sh,

@@ -3,15 +3,25 @@
 namespace linli::storage {
 namespace {
 
-constexpr const char* kColumns = "name, last_period_start, last_run_at, runs";
+constexpr const char* kColumns =
+    "name, last_period_start, last_run_at, runs, failures, last_failed_at, last_error";
 
-JobRun FromRow(const Row& r) { return JobRun{r.Text(0), r.Int(1), r.Int(2), r.Int(3)}; }
+JobRun FromRow(const Row& r) {
+  return JobRun{r.Text(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4), r.Int(5), r.Text(6)};
+}
+
+std::string Cut(const std::string& s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut);
+}
 
 }  // namespace
 
 StatusOr<std::optional<JobRun>> JobStore::Find(Database& db, const std::string& name) {
   LINLI_ASSIGN_OR_RETURN(
-      Rows rows, db.Query(std::string("SELECT ") + kColumns + " FROM job_runs WHERE name = ?",
+      Rows rows, db.Query(std::string("SELECT ") + kColumns + " FROM job_runs WHERE name = ? AND runs > 0",
                           {name}));
   if (rows.empty()) return std::optional<JobRun>();
   return std::optional<JobRun>(FromRow(rows[0]));
@@ -31,6 +41,16 @@ Status JobStore::Record(Database& db, const std::string& name, int64_t period_st
                                  " already ran");
   }
   return Status::Ok();
+}
+
+Status JobStore::RecordFailure(Database& db, const std::string& name, int64_t at_ms,
+                               const std::string& error) {
+  return db.Exec(
+      "INSERT INTO job_runs (name, last_period_start, last_run_at, runs, failures, "
+      "last_failed_at, last_error) VALUES (?, 0, 0, 0, 1, ?, ?) "
+      "ON CONFLICT (name) DO UPDATE SET failures = job_runs.failures + 1, "
+      "last_failed_at = excluded.last_failed_at, last_error = excluded.last_error",
+      {name, at_ms, Cut(error, kMaxErrorBytes)});
 }
 
 StatusOr<std::vector<JobRun>> JobStore::List(Database& db) {

@@ -55,4 +55,15 @@ StatusOr<std::vector<OpenTicketCount>> CountOpenTickets(Database& db, int64_t no
   return out;
 }
 
+StatusOr<std::vector<TicketCount>> CountTickets(Database& db) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows,
+      db.Query("SELECT status, tier, COUNT(*) FROM tickets GROUP BY status, tier "
+               "ORDER BY status, tier"));
+  std::vector<TicketCount> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back({r.Text(0), r.Text(1), r.Int(2)});
+  return out;
+}
+
 }  // namespace linli::storage

@@ -40,6 +40,16 @@ struct OpenTicketCount {
 // tier. Errors: the database's.
 StatusOr<std::vector<OpenTicketCount>> CountOpenTickets(Database& db, int64_t now_ms);
 
+struct TicketCount {
+  std::string state;  // a stored TicketStatus name, "closed" included
+  std::string tier;   // a stored Tier name
+  int64_t tickets = 0;
+};
+
+// Every (state, tier) with at least one ticket, closed ones too, ordered by state then tier
+// (`linli status`; one pass over the tickets, not for a hot path). Errors: the database's.
+StatusOr<std::vector<TicketCount>> CountTickets(Database& db);
+
 // The outbox statuses CountOutboxDepth reports (for gauges that name each, zero or not).
 std::vector<std::string> UnfinishedOutboxStatuses();
 

@@ -14,6 +14,9 @@ StatusOr<int> Migrate(Database& db);
 // (tests: a database as an older build left it, to check how a migration treats its rows).
 // Returns the resulting version; a database already past `version` is left as it is.
 StatusOr<int> MigrateTo(Database& db, int version);
+// The database's schema version without changing anything (read-only connections: `linli
+// status`): 0 when it has no schema_migrations table yet. Errors: the database's.
+StatusOr<int> SchemaVersion(Database& db);
 // The newest version this build knows.
 int LatestSchemaVersion();
 // Every version this build knows, ascending (numbers are assigned per change, so a build may

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bot/status.h"
+#include "storage/backup.h"
 #include "storage/database.h"
 #include "storage/postgres_database.h"
 #include "storage/sqlite_database.h"
@@ -54,6 +55,37 @@ StatusOr<OpenedDatabase> OpenDatabase(const DatabaseOptions& options);
 // as OpenDatabase's first three, and kFailedPrecondition for SQLite ":memory:" (a second
 // connection would be another, empty database). Not thread-safe; the caller owns it.
 StatusOr<std::unique_ptr<Database>> OpenReader(const DatabaseOptions& options);
+
+// Backups (issue 15 point 4; types in storage/backup.h). Each picks the backend's own way;
+// SQLite's is storage/sqlite_backup.h.
+//
+// BackupDatabase: a consistent copy of the configured database into the file `to` while the
+// service reads and writes it (the writer is not blocked), written beside `to` first, synced,
+// checked (integrity) and renamed into place. Errors:
+//   kAlreadyExists       `to` exists and options.overwrite is false (nothing written)
+//   kNotFound            the folder of `to` does not exist
+//   kInvalidArgument     `to` is the database itself or one of its files
+//   kFailedPrecondition  a backend or path that cannot be copied (":memory:", postgresql)
+//   kUnavailable         the database cannot be opened or is being restored, or the copy was
+//                        cancelled (options.cancel)
+//   kInternal            the copy failed (I/O, disk full) or failed its integrity check (the
+//                        message says which; the database itself may then be damaged)
+// On any error `to` is as it was and no temporary file is left.
+StatusOr<BackupResult> BackupDatabase(const DatabaseOptions& options, const std::string& to,
+                                      const BackupOptions& backup = {});
+
+// RestoreDatabase: replaces the configured database by the file `from`, after checking it,
+// only while no connection has the database open (a stopped service). The database replaced
+// is kept beside it, named with `stamp` (e.g. "20260315-093000": digits and '-' only). A
+// refusal (RestoreOutcome::refusal) changes nothing. Errors: kInvalidArgument for a bad
+// stamp, kFailedPrecondition as BackupDatabase's, kInternal for I/O (the message says whether
+// the database was left in place).
+StatusOr<RestoreOutcome> RestoreDatabase(const DatabaseOptions& options, const std::string& from,
+                                         const std::string& stamp);
+
+// The configured database's size on disk. kNotFound when it does not exist (yet);
+// kFailedPrecondition for a backend without files here (":memory:", postgresql).
+StatusOr<DatabaseFileSize> DatabaseSize(const DatabaseOptions& options);
 
 // The backends OpenDatabase can open in this build, in the order they are listed in errors.
 std::vector<std::string> KnownBackends();

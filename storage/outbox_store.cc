@@ -226,18 +226,28 @@ Status OutboxStore::MarkSent(Database& db, int64_t id, const std::string& platfo
 }
 
 Status OutboxStore::MarkRetry(Database& db, int64_t id, int64_t next_attempt_at_ms,
-                              const std::string& error) {
+                              const std::string& error, bool backoff) {
   return UpdateSending(db, id,
-                       "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? "
-                       "WHERE id = ? AND status = 'sending'",
-                       {next_attempt_at_ms, error, id});
+                       "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, "
+                       "backoff = ? WHERE id = ? AND status = 'sending'",
+                       {next_attempt_at_ms, error, int64_t{backoff ? 1 : 0}, id});
+}
+
+StatusOr<int64_t> OutboxStore::RetryBackoffNow(Database& db, const std::string& channel,
+                                               int64_t claimed_before_ms, int64_t now_ms) {
+  LINLI_RETURN_IF_ERROR(
+      db.Exec("UPDATE outbox SET next_attempt_at = ?, backoff = 0 "
+              "WHERE status = 'pending' AND next_attempt_at > ? AND backoff = 1 AND channel = ? "
+              "AND updated_at < ?",
+              {now_ms, now_ms, channel, claimed_before_ms}));
+  return db.changes();
 }
 
 Status OutboxStore::MarkPaced(Database& db, int64_t id, int64_t next_attempt_at_ms,
                               const std::string& error) {
   return UpdateSending(db, id,
                        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, "
-                       "attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END "
+                       "backoff = 0, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END "
                        "WHERE id = ? AND status = 'sending'",
                        {next_attempt_at_ms, error, id});
 }
@@ -268,7 +278,7 @@ StatusOr<bool> OutboxStore::HasUnsent(Database& db, const std::string& channel,
 StatusOr<int64_t> OutboxStore::ReleaseDeferred(Database& db, const std::string& channel,
                                                const std::string& user_id, int64_t now_ms) {
   LINLI_RETURN_IF_ERROR(
-      db.Exec("UPDATE outbox SET status = 'pending', next_attempt_at = ?, updated_at = ? "
+      db.Exec("UPDATE outbox SET status = 'pending', next_attempt_at = ?, backoff = 0, updated_at = ? "
               "WHERE channel = ? AND user_id = ? AND status = 'deferred'",
               {now_ms, now_ms, channel, user_id}));
   return db.changes();
@@ -276,7 +286,7 @@ StatusOr<int64_t> OutboxStore::ReleaseDeferred(Database& db, const std::string& 
 
 StatusOr<int64_t> OutboxStore::RecoverInFlight(Database& db, int64_t now_ms) {
   LINLI_RETURN_IF_ERROR(
-      db.Exec("UPDATE outbox SET status = 'pending', next_attempt_at = ?, updated_at = ? "
+      db.Exec("UPDATE outbox SET status = 'pending', next_attempt_at = ?, backoff = 0, updated_at = ? "
               "WHERE status = 'sending'",
               {now_ms, now_ms}));
   return db.changes();

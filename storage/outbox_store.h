@@ -35,9 +35,19 @@ class OutboxStore {
   // kFailedPrecondition for a row in any other state (e.g. recovered by RecoverInFlight).
   static Status MarkSent(Database& db, int64_t id, const std::string& platform_message_id,
                          int64_t now_ms);
-  // Back to 'pending', due at `next_attempt_at_ms`.
+  // Back to 'pending', due at `next_attempt_at_ms`. `backoff`: the time is our own backoff
+  // after a failed attempt (RetryBackoffNow may bring it forward); false when the platform
+  // named it (a Retry-After), which is always waited out.
   static Status MarkRetry(Database& db, int64_t id, int64_t next_attempt_at_ms,
-                          const std::string& error);
+                          const std::string& error, bool backoff = true);
+  // `channel` answers again: its pending messages waiting out a backoff (MarkRetry with
+  // backoff) whose failed attempt was claimed before `claimed_before_ms` are due at `now_ms`,
+  // still one at a time per destination in order (ClaimDue). A message that failed in the
+  // same pass as the success is left to its backoff (its failure is its own, not an outage's),
+  // and messages held by a rate limit or a platform's Retry-After keep their time. Returns how
+  // many.
+  static StatusOr<int64_t> RetryBackoffNow(Database& db, const std::string& channel,
+                                           int64_t claimed_before_ms, int64_t now_ms);
   // Back to 'pending', due at `next_attempt_at_ms`, and the claim's attempt given back: a
   // send held by the destination's rate limit (the outbox's pacing, a platform's rate-limit
   // answer) is not a failed attempt and never brings the message nearer max_attempts.

@@ -153,6 +153,9 @@ std::vector<PersonalTable> BuildMap() {
        "file's owner id that groups one owner's units for the decision rule), kept by staff "
        "with `linli roster`; a person's export shows the bound households, erasure unbinds "
        "them"},
+      {"roster_names_token", "", {}, "", {},
+       "one number that changes with every roster import (the key under which the masking "
+       "module keeps the owner names); no person in it"},
       {"link_codes", "person_id", {"code"}, "", {"DELETE FROM link_codes WHERE person_id = ?"},
        "one-time codes; deleted"},
       {"link_failures", "identity", {"user_id"}, "",

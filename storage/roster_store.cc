@@ -1,6 +1,7 @@
 #include "storage/roster_store.h"
 
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,14 @@ Status RosterStore::Import(Database& db, const std::vector<Household>& household
     }
     LINLI_RETURN_IF_ERROR(db.Exec(kDefaultOwnerKey, {h.building, h.unit, h.room}));
   }
+  if (added + changed > 0) {
+    // Random rather than a counter: a counter would repeat across databases (every test's
+    // starts at 1), and a cache keyed by it could hand one database's names to another.
+    std::random_device rd;
+    const int64_t token =
+        static_cast<int64_t>(((uint64_t{rd()} << 32) | rd()) & 0x7fffffffffffffffULL) | 1;
+    LINLI_RETURN_IF_ERROR(db.Exec("UPDATE roster_names_token SET token = ? WHERE id = 1", {token}));
+  }
   LINLI_RETURN_IF_ERROR(scope.Commit());
   if (inserted != nullptr) *inserted = added;
   if (updated != nullptr) *updated = changed;
@@ -143,6 +152,11 @@ StatusOr<std::vector<std::string>> RosterStore::OwnerNames(Database& db) {
   out.reserve(rows.size());
   for (const Row& r : rows) out.push_back(r.Text(0));
   return out;
+}
+
+StatusOr<int64_t> RosterStore::NamesToken(Database& db) {
+  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query("SELECT token FROM roster_names_token WHERE id = 1"));
+  return rows.empty() ? int64_t{0} : rows[0].Int(0);
 }
 
 StatusOr<std::vector<HouseholdCode>> RosterStore::EnsureCodes(

@@ -69,7 +69,8 @@ class RosterStore {
   // With `update` false an existing (building, unit, room) is kAlreadyExists naming it; with
   // `update` true its area, owner, phone, owner key and developer flag are replaced (bindings
   // and codes stay). Area and owner key defaults: see Household. Sets
-  // *inserted / *updated (may be null) to the counts.
+  // *inserted / *updated (may be null) to the counts. Draws a new NamesToken when anything
+  // was added or changed.
   static Status Import(Database& db, const std::vector<Household>& households, bool update,
                        int64_t now_ms, int64_t* inserted, int64_t* updated);
 
@@ -86,6 +87,11 @@ class RosterStore {
   // The distinct non-empty owner names of all households, sorted (one cheap query; the
   // masking module's known names).
   static StatusOr<std::vector<std::string>> OwnerNames(Database& db);
+  // A value that changes whenever the roster's owner names may have changed (every Import that
+  // adds or changes a household draws a new random one, in its transaction; 0 before the first
+  // Import): the key under which a reader may keep OwnerNames (domain::KnownNames does). One
+  // row read.
+  static StatusOr<int64_t> NamesToken(Database& db);
 
   // For each household (of `building` only, unless empty) returns its unused invite code,
   // drawing one with `draw` where there is none. `draw` returns a fresh candidate code each

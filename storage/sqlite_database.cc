@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "storage/sqlite_lock.h"
 #include "storage/store_util.h"
 
 namespace linli::storage {
@@ -149,7 +150,8 @@ class Checkpointer {
 
 class SqliteDatabase final : public Database {
  public:
-  explicit SqliteDatabase(sqlite3* db) : db_(db) {}
+  SqliteDatabase(sqlite3* db, std::unique_ptr<SqliteUseLock> use_lock)
+      : db_(db), use_lock_(std::move(use_lock)) {}
   ~SqliteDatabase() override {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
     cache_.clear();
@@ -389,6 +391,7 @@ class SqliteDatabase final : public Database {
   }
 
   sqlite3* db_;
+  std::unique_ptr<SqliteUseLock> use_lock_;  // released after the connection has closed
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
   bool defer_syncs_ = false;
   std::string wal_path_;
@@ -435,13 +438,19 @@ StatusOr<std::unique_ptr<Database>> OpenSqlite(const SqliteOptions& options) {
     return Status::InvalidArgument("sqlite: busy_timeout_ms must be >= 0");
   }
 
-  CreatePrivateIfMissing(options.path);
+  // Held for the connection's life: `linli restore` refuses while anyone holds it.
+  LINLI_ASSIGN_OR_RETURN(
+      std::unique_ptr<SqliteUseLock> use_lock,
+      SqliteUseLock::Acquire(options.path, SqliteUseLock::Mode::kShared,
+                             /*create=*/!options.read_only));
+  if (!options.read_only) CreatePrivateIfMissing(options.path);
   sqlite3* raw = nullptr;
   // NOMUTEX: a connection is used by one thread at a time (database.h), so SQLite's own
   // per-connection mutex is pure overhead.
-  const int rc = sqlite3_open_v2(options.path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int flags = (options.read_only ? SQLITE_OPEN_READONLY
+                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                    SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(options.path.c_str(), &raw, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
     sqlite3_close_v2(raw);
@@ -449,21 +458,23 @@ StatusOr<std::unique_ptr<Database>> OpenSqlite(const SqliteOptions& options) {
   }
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
-  auto db = std::make_unique<SqliteDatabase>(raw);
+  auto db = std::make_unique<SqliteDatabase>(raw, std::move(use_lock));
 
   // The file is only really opened by the first statement; a failure here is still "cannot
-  // open" for the caller.
-  auto mode = db->Query("PRAGMA journal_mode=WAL", {});
+  // open" for the caller. A read-only connection reads the mode the file has.
+  auto mode = db->Query(options.read_only ? "PRAGMA journal_mode" : "PRAGMA journal_mode=WAL", {});
   if (!mode.ok()) {
     return Status::Unavailable("sqlite: cannot open '" + options.path +
                                "': " + mode.status().message());
   }
-  if (options.path != ":memory:" && (mode->empty() || Upper((*mode)[0].Text(0)) != "WAL")) {
+  if (options.path != ":memory:" && !options.read_only &&
+      (mode->empty() || Upper((*mode)[0].Text(0)) != "WAL")) {
     internal::Logger()->warn("sqlite: WAL mode unavailable, journal_mode={}",
                              mode->empty() ? std::string("?") : (*mode)[0].Text(0));
   }
   // FULL with sync_on_request: NORMAL for the connection, the WAL flushed by Sync().
-  const bool defer = options.sync_on_request && sync == "FULL" && options.path != ":memory:" &&
+  const bool defer = options.sync_on_request && !options.read_only && sync == "FULL" &&
+                     options.path != ":memory:" &&
                      options.path.rfind("file:", 0) != 0 && !mode->empty() &&
                      Upper((*mode)[0].Text(0)) == "WAL";
   for (const std::string& pragma : {"PRAGMA synchronous=" + (defer ? std::string("NORMAL") : sync),

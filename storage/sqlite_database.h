@@ -23,10 +23,16 @@ struct SqliteOptions {
   // checkpoints then run on a background connection of their own (started here, stopped
   // with the database) instead of inside a COMMIT. Ignored for other levels and ":memory:".
   bool sync_on_request = false;
+  // Opens an existing file read-only (SQLITE_OPEN_READONLY): never creates it, never changes
+  // its journal mode; every write fails. For `linli status`, which may run beside the server.
+  bool read_only = false;
 };
 
-// Opens (creating if missing) the database. Errors: kInvalidArgument for a bad option,
-// kUnavailable if the file cannot be opened (message names the path).
+// Opens (creating if missing, unless read_only) the database. The connection holds a shared
+// use lock on "<path>.lock" while it is open (storage/sqlite_lock.h; read_only: only when that
+// file exists, so a reader leaves no file behind), so `linli restore` can
+// tell that the database is in use. Errors: kInvalidArgument for a bad option, kUnavailable if
+// the file cannot be opened or is being restored (message names the path).
 StatusOr<std::unique_ptr<Database>> OpenSqlite(const SqliteOptions& options);
 
 }  // namespace linli::storage

@@ -25,7 +25,8 @@ StatusOr<HttpResponse> BoardVolunteers(storage::Database& db, const domain::Deps
   const BoardView view = MakeBoardView(deps, request.http);
   const int64_t now = deps.clock.NowMillis();
   LINLI_ASSIGN_OR_RETURN(auto rows, domain::MonthlyLeaderboard(db, deps, now));
-  LINLI_ASSIGN_OR_RETURN(auto names, domain::KnownNames(db, deps.config));
+  LINLI_ASSIGN_OR_RETURN(const auto names_list, domain::KnownNames(db, deps.config));
+  const domain::MaskNames& names = *names_list;
   for (auto& r : rows) r.display_name = domain::MaskFreeText(r.display_name, names).text;
   const std::string month = domain::FormatLocalTime(now, deps.config.timezone).substr(0, 7);
   return BoardResponse(view, 200, BoardSection::kVolunteers, view.T("web.board.volunteers.title"),

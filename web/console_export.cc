@@ -53,7 +53,8 @@ WebHandler Export(bool events) {
 StatusOr<std::string> TicketsCsv(storage::Database& db, const domain::Deps& deps,
                                  const ConsoleFilter& filter, const std::string& locale) {
   LINLI_ASSIGN_OR_RETURN(std::vector<Ticket> tickets, FilteredTickets(db, deps, filter));
-  LINLI_ASSIGN_OR_RETURN(const std::vector<std::string> names, domain::KnownNames(db, deps.config));
+  LINLI_ASSIGN_OR_RETURN(const auto names_list, domain::KnownNames(db, deps.config));
+  const domain::MaskNames& names = *names_list;
   const auto T = [&](const std::string& key) { return deps.texts.Get(locale, key); };
   const auto mask = [&](const std::string& s) { return domain::MaskFreeText(s, names).text; };
   std::string out = kUtf8Bom;
@@ -84,7 +85,8 @@ StatusOr<std::string> EventsCsv(storage::Database& db, const domain::Deps& deps,
   tickets_filter.sort = "oldest";
   LINLI_ASSIGN_OR_RETURN(std::vector<Ticket> tickets, FilteredTickets(db, deps, tickets_filter));
   LINLI_ASSIGN_OR_RETURN(DateRange range, RangeOf(deps, filter));
-  LINLI_ASSIGN_OR_RETURN(const std::vector<std::string> names, domain::KnownNames(db, deps.config));
+  LINLI_ASSIGN_OR_RETURN(const auto names_list, domain::KnownNames(db, deps.config));
+  const domain::MaskNames& names = *names_list;
   const auto T = [&](const std::string& key) { return deps.texts.Get(locale, key); };
   const auto status = [&](const std::string& s) {
     return s.empty() ? std::string() : T("ticket.status." + s);

@@ -224,6 +224,17 @@ StatusOr<std::string> DingTalkAdapter::AccessToken(const std::string& rejected) 
   if (!token_.empty() && token_ != rejected && now < token_expiry_ms_ - token_margin_ms_) {
     return token_;
   }
+  return FetchTokenLocked();
+}
+
+ProbeResult DingTalkAdapter::Probe(const ProbeRequest& /*request*/) {
+  std::lock_guard<std::mutex> lock(token_mu_);
+  ProbeResult probe;
+  (void)FetchTokenLocked(&probe);
+  return probe;
+}
+
+StatusOr<std::string> DingTalkAdapter::FetchTokenLocked(ProbeResult* probe) {
   token_.clear();
   HttpClientRequest req;
   req.method = "POST";
@@ -232,9 +243,11 @@ StatusOr<std::string> DingTalkAdapter::AccessToken(const std::string& rejected) 
   req.body = BuildTokenRequest(options_.app_key, options_.app_secret);
   auto resp = http_.Send(req);
   if (!resp.ok()) {
-    return Status::Unavailable(std::string("accessToken request failed: ") +
-                               StatusCodeName(resp.status().code()));
+    const std::string what = StatusCodeName(resp.status().code());
+    if (probe != nullptr) *probe = JudgeAccessToken("no connection (" + what + ")", 0, "");
+    return Status::Unavailable("accessToken request failed: " + what);
   }
+  if (probe != nullptr) *probe = JudgeAccessToken("", resp->status, resp->body);
   auto reply = ParseTokenReply(resp->body);
   if (!reply.ok()) {
     Log()->error("channel {}: accessToken refused (HTTP {})", options_.name, resp->status);

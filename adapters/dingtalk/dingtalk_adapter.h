@@ -123,6 +123,9 @@ class DingTalkAdapter final : public Adapter {
   // download URL it returned (dingtalk_media.h).
   MediaFetchResult FetchMedia(const MediaFetchRequest& request) override;
 
+  // A fresh accessToken fetch (dingtalk_codec.h JudgeAccessToken): app key and secret.
+  ProbeResult Probe(const ProbeRequest& request) override;
+
   // For tests and diagnostics.
   const SessionWebhookStore& sessions() const { return sessions_; }
 
@@ -132,6 +135,8 @@ class DingTalkAdapter final : public Adapter {
   // A valid access token; fetched under token_mu_ when none is cached, it expires within the
   // margin, or it equals `rejected`.
   StatusOr<std::string> AccessToken(const std::string& rejected);
+  // The fetch itself, under token_mu_; `probe` (optional) receives what it found.
+  StatusOr<std::string> FetchTokenLocked(ProbeResult* probe = nullptr);
   SendResult TransportFailure(const Status& status, const char* path);
 
   const DingTalkOptions options_;

@@ -157,6 +157,28 @@ StatusOr<TokenReply> ParseTokenReply(std::string_view body) {
   return reply;
 }
 
+ProbeResult JudgeAccessToken(const std::string& transport, int http_status,
+                             std::string_view body) {
+  ProbeResult r;
+  if (!transport.empty()) {
+    r.problems.push_back({"unreachable", "", {{"error", transport}}});
+    return r;
+  }
+  if (http_status >= 200 && http_status < 300 && ParseTokenReply(body).ok()) return r;
+  auto reply = ParseOpenApiReply(body);
+  std::string code = reply.ok() ? reply->code.substr(0, 64) : "";
+  for (char& c : code) {
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  }
+  if (code.empty()) code = std::to_string(http_status);
+  if (http_status == 400 || http_status == 401 || http_status == 403) {
+    r.problems.push_back({"credentials_rejected", code, {}});
+  } else {
+    r.problems.push_back({"platform_error", code, {{"error", "HTTP " + std::to_string(http_status)}}});
+  }
+  return r;
+}
+
 StatusOr<OpenApiReply> ParseOpenApiReply(std::string_view body) {
   auto parsed = ParseUntrustedJson(body);
   if (!parsed.ok()) return parsed.status();

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bot/adapter.h"
 #include "bot/message.h"
 #include "bot/status.h"
 
@@ -57,6 +58,15 @@ struct TokenReply {
   int64_t expire_in_s = 0;
 };
 StatusOr<TokenReply> ParseTokenReply(std::string_view body);
+
+// What an accessToken fetch said (`linli check --online`, hints in bot/adapter.h): no answer
+// (`transport` set) -> unreachable {error}; an answer with a token -> no findings; HTTP 400,
+// 401 or 403 -> credentials_rejected with the answer's "code" string (or the HTTP status) as
+// the code; any other answer -> platform_error {error}. DingTalk's error codes for this
+// endpoint are not in ../shared/protocols/dingtalk.md [unverified], so a 4xx is reported as
+// a refusal of app_key/app_secret without naming which.
+ProbeResult JudgeAccessToken(const std::string& transport, int http_status,
+                             std::string_view body);
 
 // A robot OpenAPI answer: success carries processQueryKey (and for batchSend the lists of
 // invalid and flow-controlled user ids); errors carry {"code","message"}. kInvalidArgument

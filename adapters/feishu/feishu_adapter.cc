@@ -183,7 +183,14 @@ StatusOr<std::string> FeishuAdapter::TenantToken(const std::string& rejected) {
   return FetchTokenLocked();
 }
 
-StatusOr<std::string> FeishuAdapter::FetchTokenLocked() {
+ProbeResult FeishuAdapter::Probe(const ProbeRequest& /*request*/) {
+  std::lock_guard<std::mutex> lock(token_mu_);
+  TokenOutcome outcome;
+  (void)FetchTokenLocked(&outcome);
+  return JudgeTenantToken(outcome);
+}
+
+StatusOr<std::string> FeishuAdapter::FetchTokenLocked(TokenOutcome* outcome) {
   token_.clear();
   HttpClientRequest req;
   req.method = "POST";
@@ -192,10 +199,16 @@ StatusOr<std::string> FeishuAdapter::FetchTokenLocked() {
   req.body = BuildTokenRequest(options_.app_id, options_.app_secret);
   auto resp = http_.Send(req);
   if (!resp.ok()) {
-    return Status::Unavailable("tenant_access_token request failed: " +
-                               std::string(StatusCodeName(resp.status().code())));
+    const std::string what = StatusCodeName(resp.status().code());
+    if (outcome != nullptr) outcome->transport = "no connection (" + what + ")";
+    return Status::Unavailable("tenant_access_token request failed: " + what);
   }
   auto reply = ParseApiReply(resp->body);
+  if (outcome != nullptr) {
+    outcome->http_status = resp->status;
+    outcome->parsed = reply.ok();
+    if (reply.ok()) outcome->reply = *reply;
+  }
   if (!reply.ok()) {
     return Status::Unavailable("tenant_access_token: unreadable answer, HTTP " +
                                std::to_string(resp->status));

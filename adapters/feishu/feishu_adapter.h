@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 
+#include "adapters/feishu/feishu_codec.h"
 #include "adapters/registry.h"
 #include "bot/adapter.h"
 #include "bot/clock.h"
@@ -80,12 +81,16 @@ class FeishuAdapter final : public Adapter {
   // an empty message_id is kPermanent.
   MediaFetchResult FetchMedia(const MediaFetchRequest& request) override;
 
+  // A fresh tenant_access_token fetch (feishu_codec.h JudgeTenantToken): app id and secret.
+  ProbeResult Probe(const ProbeRequest& request) override;
+
  private:
   // Returns a valid tenant_access_token, fetching one when none is cached, it expires within
   // kTokenRefreshMarginMs, or it equals `rejected` (a token the API just called invalid).
   // The fetch happens under token_mu_, so concurrent senders wait for one fetch.
   StatusOr<std::string> TenantToken(const std::string& rejected);
-  StatusOr<std::string> FetchTokenLocked();
+  // One fetch; `outcome` (optional) receives what the platform answered.
+  StatusOr<std::string> FetchTokenLocked(TokenOutcome* outcome = nullptr);
 
   const FeishuOptions options_;
   Clock& clock_;

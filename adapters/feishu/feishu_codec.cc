@@ -281,3 +281,37 @@ CodeClass ClassifyCode(int64_t code) {
 }
 
 }  // namespace linli::adapters::feishu
+
+namespace linli::adapters::feishu {
+
+ProbeResult JudgeTenantToken(const TokenOutcome& outcome) {
+  ProbeResult r;
+  if (!outcome.transport.empty()) {
+    r.problems.push_back({"unreachable", "", {{"error", outcome.transport}}});
+    return r;
+  }
+  if (!outcome.parsed) {
+    r.problems.push_back(
+        {"unreachable", "", {{"error", "HTTP " + std::to_string(outcome.http_status) +
+                                           " without a Feishu answer"}}});
+    return r;
+  }
+  const ApiReply& reply = outcome.reply;
+  if (reply.code == 0 && !reply.tenant_token.empty()) return r;
+  ProbeFinding f;
+  f.code = std::to_string(reply.code);
+  if (reply.code == 10014) {
+    f.hint = "wrong_secret";
+  } else {
+    std::string msg = reply.msg.substr(0, 120);
+    for (char& c : msg) {
+      if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    }
+    f.hint = "platform_error";
+    f.args.push_back({"error", "code " + std::to_string(reply.code) + (msg.empty() ? "" : " (" + msg + ")")});
+  }
+  r.problems.push_back(std::move(f));
+  return r;
+}
+
+}  // namespace linli::adapters::feishu

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bot/adapter.h"
 #include "bot/message.h"
 #include "bot/status.h"
 
@@ -90,5 +91,20 @@ enum class CodeClass {
   kPermanent,     // the request itself is wrong; retrying cannot help
 };
 CodeClass ClassifyCode(int64_t code);
+
+// What a tenant_access_token fetch said (`linli check --online`, hints in bot/adapter.h):
+// `transport` set when no answer came (-> unreachable {error}); otherwise the answer's HTTP
+// status, code and msg: code 10014 "app secret invalid" -> wrong_secret; any other refusal ->
+// platform_error {error: "code N (msg)"} (the codes of Feishu's generic error table,
+// open.feishu.cn/document/server-docs/api-call-guide/generic-error-code; 10014 is the one the
+// token endpoint answers a wrong app_secret). An accepted fetch (code 0 with a token) has no
+// findings.
+struct TokenOutcome {
+  std::string transport;  // "" when an answer came
+  int http_status = 0;
+  bool parsed = false;    // the answer was a Feishu reply
+  ApiReply reply;
+};
+ProbeResult JudgeTenantToken(const TokenOutcome& outcome);
 
 }  // namespace linli::adapters::feishu

@@ -116,10 +116,7 @@ bool TelegramAdapter::MayAnswerInAck(const InboundMessage& message,
          reply.to.channel == from.channel && reply.to.chat_id == from.chat_id &&
          !reply.to.chat_id.empty() && !reply.text.empty() && reply.card_kind.empty() &&
          reply.edit_of.empty() && reply.follow_up.empty() && !reply.image &&
-         reply.reply_card_kind.empty() && reply.notice.empty() &&
-         std::all_of(reply.choices.begin(), reply.choices.end(), [](const Choice& c) {
-           return !c.label.empty() && !c.payload.empty() && c.payload.size() <= 64;
-         });
+         reply.reply_card_kind.empty() && reply.notice.empty() && CheckChoices(reply.choices).ok();
 }
 
 HttpResponse TelegramAdapter::RenderAck(const InboundMessage& /*message*/,
@@ -134,14 +131,35 @@ HttpResponse TelegramAdapter::RenderAck(const InboundMessage& /*message*/,
   return std::move(answer).value();
 }
 
-SendResult TelegramAdapter::Call(const ApiCall& call) {
+StatusOr<HttpResponse> TelegramAdapter::Post(const ApiCall& call) {
   HttpClientRequest request;
   request.method = "POST";
   request.url = api_base_ + "/bot" + token_ + "/" + call.method;
   request.content_type = call.content_type;
   request.body = call.body;
   request.timeout = call.method == "sendPhoto" ? timeout_ * 3 : timeout_;
-  return DecodeSendResponse(call.method, http_.Send(request));
+  return http_.Send(request);
+}
+
+SendResult TelegramAdapter::Call(const ApiCall& call) {
+  return DecodeSendResponse(call.method, Post(call));
+}
+
+ApiAnswer<BotUser> TelegramAdapter::GetMe() { return DecodeGetMe(Post(EncodeGetMe())); }
+
+ApiAnswer<WebhookInfo> TelegramAdapter::GetWebhookInfo() {
+  return DecodeWebhookInfo(Post(EncodeGetWebhookInfo()));
+}
+
+ApiAnswer<bool> TelegramAdapter::SetWebhook(const std::string& url, bool drop_pending_updates) {
+  return DecodeSetWebhook(Post(EncodeSetWebhook(url, secret_, drop_pending_updates)));
+}
+
+ProbeResult TelegramAdapter::Probe(const ProbeRequest& request) {
+  const ApiAnswer<BotUser> me = GetMe();
+  if (!me.ok()) return JudgeBot(me, nullptr, request.webhook_url);
+  const ApiAnswer<WebhookInfo> info = GetWebhookInfo();
+  return JudgeBot(me, &info, request.webhook_url);
 }
 
 std::optional<SendResult> TelegramAdapter::SendPhoto(const OutboundMessage& message) {
@@ -184,14 +202,7 @@ SendResult TelegramAdapter::Send(const OutboundMessage& message) {
     // A bug in the flow that built the message; retrying cannot help.
     return SendResult::Permanent("telegram: invalid message: " + call.status().message());
   }
-  HttpClientRequest request;
-  request.method = "POST";
-  request.url = api_base_ + "/bot" + token_ + "/" + call->method;
-  request.content_type = "application/json";
-  request.body = std::move(call->body);
-  request.timeout = timeout_;
-
-  const StatusOr<HttpResponse> response = http_.Send(request);
+  const StatusOr<HttpResponse> response = Post(*call);
   SendResult result = DecodeSendResponse(call->method, response);
 
   // Only the ambiguous case is logged here (the outbox logs every outcome once); never the

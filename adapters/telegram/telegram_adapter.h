@@ -27,6 +27,7 @@
 
 #include "adapters/registry.h"
 #include "adapters/telegram/telegram_codec.h"
+#include "adapters/telegram/telegram_webhook.h"
 #include "bot/adapter.h"
 #include "bot/http_client.h"
 #include "config/config.h"
@@ -84,10 +85,22 @@ class TelegramAdapter final : public Adapter {
   // before the download. Thread-safe: no mutable state.
   MediaFetchResult FetchMedia(const MediaFetchRequest& request) override;
 
+  // getMe, then (when the token works) getWebhookInfo, judged by JudgeBot
+  // (telegram_webhook.h) against request.webhook_url.
+  ProbeResult Probe(const ProbeRequest& request) override;
+
+  // The admin calls of `linli telegram ...` (telegram_webhook.h), blocking, for the command
+  // line. SetWebhook registers `url` with this channel's secret_token and kHandledUpdates.
+  ApiAnswer<BotUser> GetMe();
+  ApiAnswer<WebhookInfo> GetWebhookInfo();
+  ApiAnswer<bool> SetWebhook(const std::string& url, bool drop_pending_updates);
+
  private:
   TelegramAdapter(std::string name, std::string token, std::string secret, std::string api_base,
                   std::string bot_username, std::chrono::milliseconds timeout,
                   bool answer_in_webhook, HttpClient& http);
+  // One Bot API call: POST {api_base}/bot{token}/{method}.
+  StatusOr<HttpResponse> Post(const ApiCall& call);
   // One Bot API call, its answer decoded.
   SendResult Call(const ApiCall& call);
   // sendPhoto for message.image; nullopt when the picture cannot go (the caller sends the text).

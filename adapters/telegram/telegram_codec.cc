@@ -303,18 +303,9 @@ json ChatIdValue(const std::string& chat_id) {
 }
 
 StatusOr<json> InlineKeyboard(const std::vector<Choice>& choices) {
+  LINLI_RETURN_IF_ERROR(CheckChoices(choices));
   int widest = 0;
-  for (size_t i = 0; i < choices.size(); ++i) {
-    const Choice& c = choices[i];
-    const std::string where = "choices[" + std::to_string(i) + "]";
-    if (c.label.empty()) return Status::InvalidArgument(where + ".label: empty");
-    if (c.payload.empty()) return Status::InvalidArgument(where + ".payload: empty");
-    if (c.payload.size() > kMaxCallbackDataBytes) {
-      return Status::InvalidArgument(where + ".payload: " + std::to_string(c.payload.size()) +
-                                     " bytes, Telegram callback_data allows 64");
-    }
-    widest = std::max(widest, DisplayWidth(c.label));
-  }
+  for (const Choice& c : choices) widest = std::max(widest, DisplayWidth(c.label));
   const size_t per_row = widest <= 8 ? 3 : widest <= 16 ? 2 : 1;
   json rows = json::array();
   for (size_t i = 0; i < choices.size(); i += per_row) {
@@ -328,6 +319,20 @@ StatusOr<json> InlineKeyboard(const std::vector<Choice>& choices) {
 }
 
 }  // namespace
+
+Status CheckChoices(const std::vector<Choice>& choices) {
+  for (size_t i = 0; i < choices.size(); ++i) {
+    const Choice& c = choices[i];
+    const std::string where = "choices[" + std::to_string(i) + "]";
+    if (c.label.empty()) return Status::InvalidArgument(where + ".label: empty");
+    if (c.payload.empty()) return Status::InvalidArgument(where + ".payload: empty");
+    if (c.payload.size() > kMaxCallbackDataBytes) {
+      return Status::InvalidArgument(where + ".payload: " + std::to_string(c.payload.size()) +
+                                     " bytes, Telegram callback_data allows 64");
+    }
+  }
+  return Status::Ok();
+}
 
 bool ParseInt64(std::string_view s, int64_t* out) {
   if (s.empty()) return false;

@@ -79,6 +79,12 @@ StatusOr<ApiCall> EncodeSend(const OutboundMessage& message);
 // kInvalidArgument (sendPhoto by upload cannot ride in a JSON answer).
 StatusOr<HttpResponse> EncodeWebhookAnswer(const OutboundMessage& message);
 
+// The choices check EncodeSend and EncodeWebhookAnswer apply (kInvalidArgument naming the
+// choice: an empty label, or a payload that is empty or longer than kMaxCallbackDataBytes
+// bytes). The adapter asks it before it decides a reply may ride in the webhook response, so a
+// reply that would not encode goes through the outbox, where its error is recorded.
+Status CheckChoices(const std::vector<Choice>& choices);
+
 // The picture of `message` (OutboundMessage::image must be set) as sendPhoto with the
 // platform's own file id: JSON {chat_id, photo: image.platform_ref, caption?,
 // reply_parameters?} - caption = image.caption truncated to kMaxCaptionUtf16, omitted when

@@ -1,6 +1,7 @@
 #include "adapters/wechat/wechat_mp_adapter.h"
 
 #include "adapters/wechat/wechat_media.h"
+#include "adapters/wechat/wechat_probe.h"
 
 #include <algorithm>
 #include <utility>
@@ -240,12 +241,18 @@ StatusOr<WechatMpOptions> WechatMpOptionsFromConfig(const config::ChannelConfig&
     return FieldError(channel.name, "oauth_base", "must start with https:// or http://");
   }
   LINLI_ASSIGN_OR_RETURN(o.templates, TemplatesFromConfig(channel));
+  o.menu = channel.menu;
+  o.menu_commands = MenuCommands(channel.menu);
   for (const auto& [field, value] : channel.fields) {
     if (field.rfind("menu_", 0) != 0) continue;
     if (field.size() == 5 || value.empty()) {
       return FieldError(channel.name, field, "a menu entry needs a key and a command");
     }
-    o.menu_commands[field.substr(5)] = value;
+    auto [it, inserted] = o.menu_commands.emplace(field.substr(5), value);
+    if (!inserted && it->second != value) {
+      return FieldError(channel.name, field,
+                        "the key is a button of the channel's menu, which runs another command");
+    }
   }
   return o;
 }
@@ -370,10 +377,7 @@ StatusOr<WebhookResult> WechatMpAdapter::HandlePost(const HttpRequest& request) 
   WebhookResult result;
   if (parsed.message) {
     result.message = std::move(parsed.message);
-    if (result.message->event == EventKind::kClick) {
-      auto cmd = options_.menu_commands.find(result.message->payload);
-      if (cmd != options_.menu_commands.end()) result.message->payload = cmd->second;
-    }
+    MapMenuClick(options_.menu_commands, *result.message);
   } else {
     result.immediate = Success();
   }
@@ -476,6 +480,28 @@ SendResult WechatMpAdapter::SendTemplate(const OutboundMessage& message,
                 result.error);
   }
   return result;
+}
+
+ProbeResult WechatMpAdapter::Probe(const ProbeRequest& request) {
+  return JudgeTokenFetch(tokens_.FetchNow(), request.webhook_url);
+}
+
+SendResult WechatMpAdapter::PushMenu(ApiReply* reply) {
+  if (options_.menu.empty()) return SendResult::Permanent("no menu in the config");
+  return PostWithToken(http_, tokens_, options_.api_base + "/cgi-bin/menu/create?access_token=",
+                       RenderMenuCreateJson(options_.menu), OfficialAccountPolicy(), reply);
+}
+
+StatusOr<std::vector<LiveMenuButton>> WechatMpAdapter::FetchMenu() {
+  ApiReply reply;
+  std::string body;
+  SendResult result =
+      GetWithToken(http_, tokens_, options_.api_base + "/cgi-bin/menu/get?access_token=",
+                   OfficialAccountPolicy(), &reply, &body);
+  if (result.outcome != SendResult::Outcome::kSent && reply.errcode == 0) {
+    return Status::Unavailable("menu/get: " + result.error);
+  }
+  return ParseMenuGetJson(body);
 }
 
 MediaFetchResult WechatMpAdapter::FetchMedia(const MediaFetchRequest& request) {

@@ -13,6 +13,11 @@
 //                     for 5 minutes with its query string. `linli serve` warns at start for
 //                     such a channel. Use it only to try things out.
 //   api_base          default https://api.weixin.qq.com
+//   menu              optional: the account's custom menu (config/config.h MenuButton; pushed
+//                     by `linli wechat menu push`); its click keys map back to their
+//                     commands like the menu_ keys below
+//   menu_<EventKey>   optional: "<command>" for a CLICK key of a menu set elsewhere (the
+//                     公众平台 editor); a key of `menu` must not map to another command here
 //
 // Inbound: GET answers the URL check (echostr, plain text); POST refuses a `timestamp` more
 // than 300 s from the clock in either direction (every mode; WeChat's retries reuse the first
@@ -63,6 +68,7 @@
 
 #include "adapters/registry.h"
 #include "adapters/wechat/wechat_crypto.h"
+#include "adapters/wechat/wechat_menu.h"
 #include "adapters/wechat/wechat_token.h"
 #include "bot/adapter.h"
 #include "bot/clock.h"
@@ -117,9 +123,11 @@ struct WechatMpOptions {
   SecurityMode mode = SecurityMode::kSafe;
   std::string api_base = "https://api.weixin.qq.com";  // no trailing '/'
   std::map<std::string, NoticeTemplate> templates;     // by notice kind
-  // Custom-menu CLICK keys -> the command they run ("menu_REPORT": "/report" in the channel
-  // config). A key without an entry is passed on as it is (it may itself be a command).
+  // Custom-menu CLICK keys -> the command they run: the click buttons of `menu` and the
+  // "menu_REPORT": "/report" fields of the channel config. A key without an entry is passed
+  // on as it is (it may itself be a command).
   std::map<std::string, std::string> menu_commands;
+  std::vector<config::MenuButton> menu;  // channels[].menu, for PushMenu
 };
 
 // Validates the channel's fields. Errors (kInvalidArgument) name channel and field, e.g.
@@ -145,6 +153,20 @@ class WechatMpAdapter final : public Adapter {
 
   // The account's original id learnt from inbound messages; empty before the first one.
   std::string account_id() const;
+
+  // A fresh access-token fetch (wechat_probe.h JudgeTokenFetch): app id, secret and this
+  // machine's IP. The callback URL cannot be read back: a note names the one to enter.
+  ProbeResult Probe(const ProbeRequest& request) override;
+
+  // Replaces the account's custom menu with options.menu (menu/create, wechat_menu.h).
+  // kSent, or why not: kPermanent "no menu in the config" when the channel has none, else
+  // PostWithToken's outcome (SendResult::error "errcode 40018 (invalid button name size)");
+  // `reply` receives the platform's answer. Blocking; for the command line.
+  SendResult PushMenu(ApiReply* reply = nullptr);
+  // The account's menu as the platform holds it (menu/get). Errors: kUnavailable naming the
+  // transport or token failure, kInvalidArgument for an error answer (DescribeReply's text,
+  // e.g. errcode 46003 when no menu is set). Blocking; for the command line.
+  StatusOr<std::vector<LiveMenuButton>> FetchMenu();
 
  private:
   WechatMpAdapter(WechatMpOptions options, std::optional<MsgCrypt> crypt, Clock& clock,

@@ -41,7 +41,17 @@ void AccessTokenCache::Invalidate(std::string_view token) {
   }
 }
 
-StatusOr<std::string> AccessTokenCache::FetchLocked() {
+AccessTokenCache::FetchOutcome AccessTokenCache::FetchNow() {
+  std::lock_guard<std::mutex> lock(mu_);
+  FetchOutcome out;
+  auto fetched = FetchLocked(&out.errcode, &out.errmsg);
+  out.status = fetched.ok() ? Status::Ok() : fetched.status();
+  last_failure_ = out.status;
+  if (!fetched.ok()) failure_until_ = clock_.Now() + kFailureBackoff;
+  return out;
+}
+
+StatusOr<std::string> AccessTokenCache::FetchLocked(int64_t* errcode, std::string* errmsg) {
   HttpClientRequest req;
   req.method = "GET";
   req.url = fetch_url_;
@@ -54,6 +64,8 @@ StatusOr<std::string> AccessTokenCache::FetchLocked() {
   auto reply = ParseApiReply(resp->body);
   if (!reply.ok()) return Status::Unavailable("access token: malformed reply");
   if (reply->errcode != 0) {
+    if (errcode != nullptr) *errcode = reply->errcode;
+    if (errmsg != nullptr) *errmsg = reply->errmsg;
     const bool transient = std::find(retry_errcodes_.begin(), retry_errcodes_.end(),
                                      reply->errcode) != retry_errcodes_.end();
     std::string msg = "access token: " + DescribeReply(*reply);
@@ -72,9 +84,12 @@ StatusOr<std::string> AccessTokenCache::FetchLocked() {
   return token_;
 }
 
-SendResult PostWithToken(HttpClient& http, AccessTokenCache& tokens, std::string_view url_prefix,
-                         const std::string& json_body, const ErrcodePolicy& policy,
-                         ApiReply* reply) {
+namespace {
+
+// PostWithToken and GetWithToken: `method` "POST" sends `json_body`, "GET" nothing.
+SendResult CallWithToken(HttpClient& http, AccessTokenCache& tokens, const char* method,
+                         std::string_view url_prefix, const std::string& json_body,
+                         const ErrcodePolicy& policy, ApiReply* reply, std::string* body) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto token = tokens.Get();
     if (!token.ok()) {
@@ -84,14 +99,19 @@ SendResult PostWithToken(HttpClient& http, AccessTokenCache& tokens, std::string
       return SendResult::Retry(token.status().message());
     }
     HttpClientRequest req;
-    req.method = "POST";
+    req.method = method;
     req.url = std::string(url_prefix) + PercentEncode(*token);
-    req.content_type = "application/json";
-    req.body = json_body;
+    if (req.method == "POST") {
+      req.content_type = "application/json";
+      req.body = json_body;
+    } else {
+      req.content_type.clear();
+    }
     ApiReply parsed;
     auto resp = http.Send(req);
     SendResult result = ClassifyApiResponse(resp, policy, &parsed);
     if (reply != nullptr) *reply = parsed;
+    if (body != nullptr) *body = resp.ok() ? resp->body : std::string();
     if (result.outcome == SendResult::Outcome::kRetry && resp.ok() &&
         policy.IsTokenError(parsed.errcode) && attempt == 0) {
       tokens.Invalidate(*token);
@@ -100,6 +120,19 @@ SendResult PostWithToken(HttpClient& http, AccessTokenCache& tokens, std::string
     return result;
   }
   return SendResult::Retry("access token rejected twice");  // unreachable in practice
+}
+
+}  // namespace
+
+SendResult PostWithToken(HttpClient& http, AccessTokenCache& tokens, std::string_view url_prefix,
+                         const std::string& json_body, const ErrcodePolicy& policy,
+                         ApiReply* reply) {
+  return CallWithToken(http, tokens, "POST", url_prefix, json_body, policy, reply, nullptr);
+}
+
+SendResult GetWithToken(HttpClient& http, AccessTokenCache& tokens, std::string_view url_prefix,
+                        const ErrcodePolicy& policy, ApiReply* reply, std::string* body) {
+  return CallWithToken(http, tokens, "GET", url_prefix, std::string(), policy, reply, body);
 }
 
 }  // namespace linli::adapters::wechat

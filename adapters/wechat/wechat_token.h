@@ -47,13 +47,28 @@ class AccessTokenCache {
   // later either way. Messages never contain the secret or a token.
   StatusOr<std::string> Get();
 
+  // What a fetch got from the platform (FetchNow).
+  struct FetchOutcome {
+    Status status;             // OK with a token, else as Get()'s errors
+    int64_t errcode = 0;       // the platform's errcode when it answered one, else 0
+    std::string errmsg;        // its errmsg (platform text, no credentials), else ""
+  };
+  // Fetches a token now whatever is cached (`linli check`: are the credentials, the account
+  // and this machine's IP accepted?), through the same request as Get(); a token fetched is
+  // cached as Get() would. Ignores the failure backoff. Blocking; thread-safe. Each fetch
+  // counts against the platform's daily quota (OA: 2000), and on the Official Account it
+  // replaces the account's token: another process holding the old one gets 40001 within about
+  // 5 minutes and refetches (PostWithToken does).
+  FetchOutcome FetchNow();
+
   // Drops `token` if it is still the cached one (the platform said it is invalid or expired),
   // so the next Get() fetches. A token that was already replaced is left alone, so senders
   // that saw the same bad token cause one fetch, not one each.
   void Invalidate(std::string_view token);
 
  private:
-  StatusOr<std::string> FetchLocked();
+  // One fetch; `errcode`/`errmsg` (optional) receive the platform's error answer.
+  StatusOr<std::string> FetchLocked(int64_t* errcode = nullptr, std::string* errmsg = nullptr);
 
   Clock& clock_;
   HttpClient& http_;
@@ -75,5 +90,12 @@ class AccessTokenCache {
 SendResult PostWithToken(HttpClient& http, AccessTokenCache& tokens, std::string_view url_prefix,
                          const std::string& json_body, const ErrcodePolicy& policy,
                          ApiReply* reply = nullptr);
+
+// GETs `url_prefix` + the current token (url_prefix ends in "access_token="), with the same
+// token handling as PostWithToken; `body` (optional) receives the last answer's body, for
+// replies with more than ApiReply's fields (menu/get).
+SendResult GetWithToken(HttpClient& http, AccessTokenCache& tokens, std::string_view url_prefix,
+                        const ErrcodePolicy& policy, ApiReply* reply = nullptr,
+                        std::string* body = nullptr);
 
 }  // namespace linli::adapters::wechat

@@ -1,6 +1,7 @@
 #include "adapters/wecom/wecom_adapter.h"
 
 #include "adapters/wechat/wechat_media.h"
+#include "adapters/wechat/wechat_probe.h"
 
 #include <charconv>
 #include <utility>
@@ -70,6 +71,8 @@ StatusOr<WecomAppOptions> WecomAppOptionsFromConfig(const config::ChannelConfig&
     while (!base.empty() && base.back() == '/') base.pop_back();
     o.api_base = std::move(base);
   }
+  o.menu = channel.menu;
+  o.menu_commands = wechat::MenuCommands(channel.menu);
   return o;
 }
 
@@ -142,6 +145,7 @@ StatusOr<WebhookResult> WecomAppAdapter::HandlePost(const HttpRequest& request) 
   WebhookResult result;
   if (parsed.message) {
     result.message = std::move(parsed.message);
+    wechat::MapMenuClick(options_.menu_commands, *result.message);
   } else {
     result.immediate = Empty();
   }
@@ -199,6 +203,33 @@ SendResult WecomAppAdapter::Send(const OutboundMessage& message) {
 MediaFetchResult WecomAppAdapter::FetchMedia(const MediaFetchRequest& request) {
   return wechat::FetchTemporaryMedia(http_, tokens_, options_.api_base, request.ref, WecomPolicy(),
                                      "wecom media/get");
+}
+
+ProbeResult WecomAppAdapter::Probe(const ProbeRequest& request) {
+  return wechat::JudgeTokenFetch(tokens_.FetchNow(), request.webhook_url);
+}
+
+SendResult WecomAppAdapter::PushMenu(wechat::ApiReply* reply) {
+  if (options_.menu.empty()) return SendResult::Permanent("no menu in the config");
+  return wechat::PostWithToken(
+      http_, tokens_,
+      options_.api_base + "/cgi-bin/menu/create?agentid=" + std::to_string(options_.agent_id) +
+          "&access_token=",
+      wechat::RenderMenuCreateJson(options_.menu), WecomPolicy(), reply);
+}
+
+StatusOr<std::vector<wechat::LiveMenuButton>> WecomAppAdapter::FetchMenu() {
+  wechat::ApiReply reply;
+  std::string body;
+  SendResult result = wechat::GetWithToken(
+      http_, tokens_,
+      options_.api_base + "/cgi-bin/menu/get?agentid=" + std::to_string(options_.agent_id) +
+          "&access_token=",
+      WecomPolicy(), &reply, &body);
+  if (result.outcome != SendResult::Outcome::kSent && reply.errcode == 0) {
+    return Status::Unavailable("menu/get: " + result.error);
+  }
+  return wechat::ParseMenuGetJson(body);
 }
 
 StatusOr<std::unique_ptr<Adapter>> CreateWecomAppAdapter(const config::ChannelConfig& channel,

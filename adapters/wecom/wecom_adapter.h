@@ -7,6 +7,9 @@
 //   token             required; callback Token
 //   encoding_aes_key  required; 43 chars of [A-Za-z0-9]
 //   api_base          default https://qyapi.weixin.qq.com
+//   menu              optional: the app's menu (config/config.h MenuButton; pushed by
+//                     `linli wecom menu push`); a CLICK on one of its buttons runs the
+//                     button's command (adapters/wechat/wechat_menu.h MapMenuClick)
 //
 // Inbound (always encrypted, protocols/wecom.md): GET verifies msg_signature over
 // [token, timestamp, nonce, echostr], decrypts echostr, checks the CorpID and answers the
@@ -20,12 +23,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "adapters/registry.h"
 #include "adapters/wechat/wechat_crypto.h"
+#include "adapters/wechat/wechat_menu.h"
 #include "adapters/wechat/wechat_token.h"
 #include "bot/adapter.h"
 #include "bot/clock.h"
@@ -42,6 +47,8 @@ struct WecomAppOptions {
   std::string token;
   std::string encoding_aes_key;
   std::string api_base = "https://qyapi.weixin.qq.com";  // no trailing '/'
+  std::vector<config::MenuButton> menu;                   // channels[].menu
+  std::map<std::string, std::string> menu_commands;       // its click keys -> commands
 };
 
 // Validates the channel's fields. Errors (kInvalidArgument) name channel and field, e.g.
@@ -63,6 +70,15 @@ class WecomAppAdapter final : public Adapter {
   SendResult Send(const OutboundMessage& message) override;
   // The MediaId of an inbound image: media/get (adapters/wechat/wechat_media.h), valid 3 days.
   MediaFetchResult FetchMedia(const MediaFetchRequest& request) override;
+
+  // A fresh gettoken (adapters/wechat/wechat_probe.h JudgeTokenFetch): corp id and secret.
+  ProbeResult Probe(const ProbeRequest& request) override;
+  // The app's menu replaced by options.menu (menu/create?agentid=, wechat_menu.h); as
+  // WechatMpAdapter::PushMenu. Blocking; for the command line.
+  SendResult PushMenu(wechat::ApiReply* reply = nullptr);
+  // The app's menu as WeCom holds it (menu/get?agentid=); errors as
+  // WechatMpAdapter::FetchMenu. Blocking; for the command line.
+  StatusOr<std::vector<wechat::LiveMenuButton>> FetchMenu();
 
  private:
   WecomAppAdapter(WecomAppOptions options, wechat::MsgCrypt crypt, Clock& clock, HttpClient& http);

@@ -158,6 +158,7 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
   app->wish_api_ = std::make_unique<WishApi>(*app->services_, *app->queue_,
                                              [raw] { raw->outbox_->Notify(); });
   app->blocking_ = std::make_unique<BlockingPool>(2);
+  app->jobs_pool_ = std::make_unique<BlockingPool>(1, 16);
   LINLI_RETURN_IF_ERROR(raw->BuildRoutes());
   return app;
 }
@@ -298,6 +299,7 @@ void App::ScheduleJobs() {
   }
   Scheduler::Options scheduling;
   scheduling.metrics = metrics_.get();
+  scheduling.pool = jobs_pool_.get();
   scheduler_ = std::make_unique<Scheduler>(*io_, *queue_, *clock_, *zone, scheduling);
   for (Job& job : ServerJobs(JobDeps{*services_, [this] { outbox_->Notify(); }})) {
     Status st = scheduler_->Add(std::move(job));
@@ -317,6 +319,7 @@ void App::Stop() {
   if (!started_.load() || stopped_.exchange(true)) {
     if (!started_.load() && queue_) {
       if (blocking_) blocking_->Stop();
+      if (jobs_pool_) jobs_pool_->Stop();
       queue_->Stop();
     }
     return;
@@ -328,6 +331,9 @@ void App::Stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   blocking_->Stop();  // before the queue: a call in progress still commits and answers
+  // A backup in progress gives up at its next step; the pool then joins at once.
+  if (scheduler_) scheduler_->Interrupt();
+  jobs_pool_->Stop();
   outbox_->Stop();
   media_->Stop();
   queue_->Stop();

@@ -113,6 +113,8 @@ class App {
   std::unique_ptr<OutboxWorker> outbox_;
   std::unique_ptr<MediaWorker> media_;  // ticket photos (bot/server/media_worker.h)
   std::unique_ptr<BlockingPool> blocking_;  // web pages' outbound calls (bot/server/blocking_pool.h)
+  // Jobs' blocking work (the daily backup), apart so a long copy never delays a web call.
+  std::unique_ptr<BlockingPool> jobs_pool_;
   std::unique_ptr<boost::asio::io_context> io_;
   std::unique_ptr<WebhookServer> server_;
   std::unique_ptr<Scheduler> scheduler_;

@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <memory>
 
+#include "bot/server/backup_job.h"
 #include "bot/server/log.h"
+#include "bot/server/startup.h"
 #include "bot/server/staff_posts.h"
 #include "domain/reports/monthly_agenda.h"
 #include "domain/decisions/decision_service.h"
@@ -285,6 +287,16 @@ std::vector<Job> ServerJobs(const JobDeps& deps) {
           if (agenda_woke->exchange(false) && notify) notify();
         },
     });
+  }
+
+  // The daily backup (issue 15 point 4): a copy of the database on the scheduler's pool,
+  // the newest backup.keep kept. Listed only when backup.enabled.
+  if (cfg.backup.enabled) {
+    auto zone = domain::LoadTimeZone(cfg.timezone);
+    jobs.push_back(BackupJob(cfg.backup, DatabaseOptionsFor(cfg.storage),
+                             zone.ok() ? *zone
+                                       : std::make_shared<const domain::TimeZone>(
+                                             domain::TimeZone::Utc())));
   }
 
   return jobs;

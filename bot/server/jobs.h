@@ -4,6 +4,8 @@
 // test. The scheduler (bot/server/scheduler.h) decides when; a job only says what.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -23,6 +25,10 @@ struct Deps;
 struct JobTick {
   domain::Period period;
   int64_t now_ms = 0;
+  // Set once the service is stopping (Scheduler::Interrupt); long `blocking` work checks it
+  // and gives up early (non-OK: the period is tried again at the next start). Never null in
+  // a tick the scheduler made.
+  const std::atomic<bool>* stopping = nullptr;
 };
 
 struct Job {
@@ -39,6 +45,18 @@ struct Job {
   // already), on the write-queue thread (from Scheduler::RunDue, on its caller's thread); e.g.
   // wake the outbox for the pushes the run enqueued. Keep it short.
   std::function<void()> committed;
+  // Optional: work that must run on neither the write-queue thread nor the event loop (file
+  // I/O of its own: the daily backup copies the database). With it, a due period runs in
+  // three steps: a unit that finds whether the period is done; if not, `blocking` on the
+  // scheduler's BlockingPool (Scheduler::Options::pool); if that succeeded, a unit that runs
+  // `run` (may then be empty) and records the period. Non-OK from `blocking` is a failed run
+  // like a failed unit (counted, recorded, retried). A crash between the steps runs
+  // `blocking` again for the period at the next start, so it must be safe to repeat. Must
+  // not throw.
+  std::function<Status(const JobTick&)> blocking;
+  // After a failed run the period is tried again this much later; 0 = the scheduler's
+  // Options::retry_delay.
+  std::chrono::milliseconds retry_delay{0};
 };
 
 // What the server's jobs use. Borrowed; must outlive the scheduler.
@@ -46,6 +64,9 @@ struct JobDeps {
   const domain::Deps& services;
   std::function<void()> notify_outbox;  // wakes the outbox worker
 };
+
+// The name of the daily backup job (bot/server/backup_job.h), listed when backup.enabled.
+inline constexpr char kBackupJobName[] = "backup";
 
 // How long inbound dedupe records are kept (the inbox-prune job): well past every platform's
 // redelivery window (Telegram 24 h, Feishu about 7.1 h, WeChat seconds).
@@ -71,7 +92,10 @@ inline constexpr int64_t kInboxRetentionMs = int64_t{7} * 24 * 3600 * 1000;
 //                          (bot/server/staff_posts.h); listed only when a group takes it;
 //   agenda   monthly (agenda.meeting_day - agenda.days_before) agenda.time   the previous
 //                          month's agenda post (domain/reports/monthly_agenda.h) to groups
-//                          whose posts has "agenda"; listed only when a group takes it.
+//                          whose posts has "agenda"; listed only when a group takes it;
+//   backup   daily backup.at   a copy of the database into backup.dir, keeping the newest
+//                          backup.keep (bot/server/backup_job.h); a `blocking` job; listed
+//                          only when backup.enabled.
 std::vector<Job> ServerJobs(const JobDeps& deps);
 
 }  // namespace linli

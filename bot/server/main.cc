@@ -1,5 +1,5 @@
 // linli - the command line: serve, chat, migrate, roster, outbox, agenda, digest, privacy,
-// volunteers.
+// volunteers, check, telegram, wechat, wecom.
 #include <unistd.h>
 
 #include <chrono>
@@ -13,14 +13,21 @@
 #include <vector>
 
 #include "bot/server/app.h"
+#include "bot/server/backup_command.h"
+#include "bot/server/check_command.h"
 #include "bot/server/console_channel.h"
 #include "bot/server/export_command.h"
+#include "bot/server/init_command.h"
 #include "bot/server/locale_dir.h"
 #include "bot/server/log.h"
+#include "bot/server/menu_command.h"
 #include "bot/server/report_command.h"
+#include "bot/server/restore_command.h"
 #include "bot/server/startup.h"
 #include "bot/server/startup_checks.h"
 #include "bot/server/staff_posts.h"
+#include "bot/server/status_command.h"
+#include "bot/server/telegram_command.h"
 #include "config/config_loader.h"
 #include "domain/tickets/agenda.h"
 #include "domain/common/masking.h"
@@ -41,6 +48,14 @@ namespace {
 constexpr const char* kUsage = R"(linli - the neighbourhood (邻里) chat-bot service
 
 Usage:
+  linli init [--name NAME] [--roster FILE.csv] [--channels telegram,wechat,wecom,feishu,dingtalk]
+             [--public-url https://HOST] [--out linli.json] [--env-out linli.env]
+             [--locale zh-CN|en] [--timezone ZONE] [--database PATH] [--port N]
+                                              write a new config for the compound (buildings
+                                              and units from the roster, every secret a ${ENV})
+                                              and its environment file (mode 0600; generated
+                                              secrets, the platforms' ones to fill in); asks on
+                                              a terminal for what is missing; never overwrites
   linli serve   --config FILE [--json-logs]   run the webhook server
   linli chat    --config FILE --user ID       talk to the bot on stdin/stdout (console channel)
   linli migrate --config FILE                 apply database migrations and exit
@@ -83,6 +98,35 @@ Usage:
                                               the audit CSV of a closed covenant: one row per
                                               household (secret ballots: commitments, never a
                                               choice), receipts, totals, the text's SHA-256
+  linli check --config FILE [--online] [--public-url URL]
+                                              validates what serve would (writes nothing); with
+                                              --online calls each channel's platform once and
+                                              prints one line per channel: ok, or the
+                                              platform's code with a hint
+  linli telegram set-webhook --config FILE [--channel NAME] [--public-url URL]
+                 [--drop-pending-updates]     registers <public URL>/webhook/<channel> with
+                                              Telegram (the channel's secret_token, the update
+                                              kinds Linli handles)
+  linli telegram webhook-info --config FILE [--channel NAME] [--public-url URL]
+                                              what Telegram holds: url, pending updates, the
+                                              last delivery error; then the check line
+  linli wechat menu push|show --config FILE [--channel NAME]
+                                              push: the channel's "menu" section becomes the
+                                              Official Account's custom menu; show: the menu
+                                              WeChat holds, keys mapped to their commands
+  linli wecom menu push|show --config FILE [--channel NAME]
+                                              the same for the WeCom app's menu
+  linli backup  --config FILE --to FILE [--force]
+                                              a consistent copy of the database, also while
+                                              linli serve runs; checked (integrity_check);
+                                              an existing FILE only with --force
+  linli restore --config FILE --from FILE     replaces the database of a STOPPED instance by a
+                                              checked backup; the old one is kept as
+                                              <db>.before-restore-<time>
+  linli status  --config FILE [--locale L]    one screen: database size, schema version,
+                                              tickets by state and tier, outbox backlog and dead
+                                              letters by channel, last run of every job
+                                              (read-only; works while linli serve runs)
   linli --version
   linli --help
 
@@ -608,6 +652,11 @@ int RunOutbox(const Args& args, const linli::config::Config& config, const CliTe
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "init") {
+    linli::SetupLogging("warn", false);
+    return linli::RunInitCommand(std::vector<std::string>(argv + 2, argv + argc), std::cin,
+                                 isatty(STDIN_FILENO) != 0, std::cout, std::cerr);
+  }
   if (argc > 1 && std::string(argv[1]) == "agenda") return RunAgendaCommand(argc, argv);
   if (argc > 1 && std::string(argv[1]) == "report") {
     linli::SetupLogging("warn", false);
@@ -618,6 +667,38 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "export") {
     linli::SetupLogging("warn", false);
     return linli::RunExportCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
+                                   std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string(argv[1]) == "check") {
+    linli::SetupLogging("off", false);
+    return linli::RunCheckCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
+                                  std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string(argv[1]) == "telegram") {
+    linli::SetupLogging("off", false);
+    return linli::RunTelegramCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
+                                     std::cout, std::cerr);
+  }
+  if (argc > 1 && (std::string(argv[1]) == "wechat" || std::string(argv[1]) == "wecom")) {
+    linli::SetupLogging("off", false);
+    const std::vector<std::string> rest(argv + 2, argv + argc);
+    return std::string(argv[1]) == "wechat"
+               ? linli::RunWechatCommand(rest, ::getenv, std::cout, std::cerr)
+               : linli::RunWecomCommand(rest, ::getenv, std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string(argv[1]) == "backup") {
+    linli::SetupLogging("warn", false);
+    return linli::RunBackupCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
+                                   std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string(argv[1]) == "restore") {
+    linli::SetupLogging("warn", false);
+    return linli::RunRestoreCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
+                                    linli::SystemClock(), std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string(argv[1]) == "status") {
+    linli::SetupLogging("warn", false);
+    return linli::RunStatusCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
                                    std::cout, std::cerr);
   }
   if (argc > 1 && std::string(argv[1]) == "privacy") return RunPrivacyCommand(argc, argv);

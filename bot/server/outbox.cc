@@ -65,6 +65,15 @@ void OutboxWorker::Notify() {
   cv_.notify_all();
 }
 
+bool OutboxWorker::ChannelAnswers(const std::string& channel, bool answers) {
+  std::lock_guard<std::mutex> lock(failing_mu_);
+  if (!answers) {
+    failing_.insert(channel);
+    return false;
+  }
+  return failing_.erase(channel) > 0;
+}
+
 int64_t OutboxWorker::BackoffMs(int attempts) const {
   int64_t delay = options_.initial_backoff_ms;
   for (int i = 1; i < attempts && delay < options_.max_backoff_ms; ++i) delay *= 2;
@@ -106,9 +115,10 @@ StatusOr<int> OutboxWorker::RunOnce() {
   std::vector<storage::OutboxItem> items;
   std::vector<ContactWindow> windows;  // each recipient's reply window, read with the claim
   std::vector<std::string> card_replies;  // the card a reply_card_kind message replies to
+  // Also the claimed rows' updated_at: what failed in an earlier pass was claimed before it.
+  const int64_t claimed_at = clock_.NowMillis();
   LINLI_RETURN_IF_ERROR(queue_.Run([&](storage::Database& db) -> Status {
-    LINLI_ASSIGN_OR_RETURN(items, storage::OutboxStore::ClaimDue(db, clock_.NowMillis(),
-                                                                 kClaimBatch));
+    LINLI_ASSIGN_OR_RETURN(items, storage::OutboxStore::ClaimDue(db, claimed_at, kClaimBatch));
     windows.assign(items.size(), ContactWindow{});
     card_replies.assign(items.size(), std::string());
     for (size_t i = 0; i < items.size(); ++i) {
@@ -225,8 +235,19 @@ StatusOr<int> OutboxWorker::RunOnce() {
       continue;
     }
     switch (result.outcome) {
-      case SendResult::Outcome::kSent:
+      case SendResult::Outcome::kSent: {
         ++sent_;
+        // The channel answers again after failures: what waits out a backoff goes now.
+        const bool recovered = ChannelAnswers(item.message.to.channel, true);
+        if (recovered) {
+          log->info("channel {} answers again: messages that failed before are due now",
+                    item.message.to.channel);
+          record([=](storage::Database& db) -> Status {
+            return storage::OutboxStore::RetryBackoffNow(db, item.message.to.channel,
+                                                         claimed_at, now)
+                .status();
+          });
+        }
         record([=, this](storage::Database& db) -> Status {
           LINLI_RETURN_IF_ERROR(
               storage::OutboxStore::MarkSent(db, item.id, result.platform_message_id, now));
@@ -246,7 +267,9 @@ StatusOr<int> OutboxWorker::RunOnce() {
                                                          result.window_use);
         });
         break;
+      }
       case SendResult::Outcome::kRetry:
+        ChannelAnswers(item.message.to.channel, false);
         if (metrics_) {
           metrics_->SendFailed(item.message.to.channel, adapter ? adapter->type() : "",
                                result.error, item.attempts >= options_.max_attempts);
@@ -265,7 +288,8 @@ StatusOr<int> OutboxWorker::RunOnce() {
           log->warn("outbox message {} to channel {}: attempt {} failed ({}); retry in {} ms",
                     item.id, item.message.to.channel, item.attempts, result.error, delay);
           record([=, this](storage::Database& db) {
-            return storage::OutboxStore::MarkRetry(db, item.id, now + delay, result.error);
+            return storage::OutboxStore::MarkRetry(db, item.id, now + delay, result.error,
+                                                   /*backoff=*/result.retry_after.count() <= 0);
           });
         }
         break;

@@ -15,6 +15,11 @@
 // as a failed attempt; nothing is dropped for pacing, and since only a destination's oldest
 // message is ever due, its order holds.
 //
+// Recovery: the first successful send on a channel after a failure there makes that
+// channel's messages waiting out a backoff due at once (OutboxStore::RetryBackoffNow), so
+// after an outage the queue drains when the platform is back, not as each backoff ends. A
+// platform's Retry-After and the pacing are still waited out.
+//
 // An outcome that cannot be written (kUnavailable: the disk is full) is kept in memory and
 // written by a later pass once space returns; until then its row stays 'sending', holding
 // back that destination's later messages (order). After a crash meanwhile the row is resent
@@ -25,6 +30,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -79,6 +85,9 @@ class OutboxWorker {
   };
   void Loop();
   int64_t BackoffMs(int attempts) const;
+  // Notes a send's outcome on `channel`: a failure (false) marks it failing; a success (true)
+  // returns whether it was failing until now (and clears that).
+  bool ChannelAnswers(const std::string& channel, bool answers);
   // Writes the outcomes kept in unrecorded_; those still failing with kUnavailable stay.
   void RecordLeftovers();
 
@@ -99,6 +108,8 @@ class OutboxWorker {
   std::atomic<uint64_t> failed_{0};
   std::atomic<uint64_t> paced_{0};
   SendPacer pacer_;
+  std::mutex failing_mu_;
+  std::set<std::string> failing_;  // channels whose last send failed; guarded by failing_mu_
   mutable std::mutex unrecorded_mu_;
   std::vector<Unrecorded> unrecorded_;  // guarded by unrecorded_mu_
 };

@@ -1,6 +1,7 @@
 #include "bot/server/scheduler.h"
 
 #include <atomic>
+#include <future>
 #include <mutex>
 #include <utility>
 
@@ -8,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "bot/server/blocking_pool.h"
 #include "bot/server/log.h"
 #include "bot/server/server_metrics.h"
 #include "storage/job_store.h"
@@ -28,10 +30,12 @@ struct Scheduler::Entry {
   ServerMetrics::JobSeries series;    // null counters without Options::metrics
 };
 
-// What one unit found; written on the write-queue thread, read after its completion.
+// What one run found; written on the write-queue (or a pool) thread, read after its
+// completion.
 struct Scheduler::Outcome {
   Status status;
   bool ran = false;
+  bool done_already = false;    // the period was found recorded (blocking jobs' first unit)
   std::optional<int64_t> last;  // the job's recorded period start after the unit
 };
 
@@ -43,26 +47,52 @@ void CountOutcome(const ServerMetrics::JobSeries& series, const Status& st, bool
   if (st.ok() && ran && series.runs) series.runs->Inc();
 }
 
-storage::WriteQueue::Work MakeWork(std::shared_ptr<const Job> job, domain::Period period,
-                                   int64_t now_ms, std::shared_ptr<void> outcome_keepalive,
-                                   bool* ran, std::optional<int64_t>* last) {
-  return [job = std::move(job), period, now_ms, keep = std::move(outcome_keepalive), ran,
-          last](storage::Database& db) -> Status {
-    auto found = storage::JobStore::Find(db, job->name);
-    if (!found.ok()) return found.status();
-    if (found->has_value() && (*found)->last_period_start_ms >= period.start_ms) {
-      *last = (*found)->last_period_start_ms;  // done already (before a restart)
+// Whether the period is recorded done already (then *last says which period is).
+bool FoundDone(storage::Database& db, const Job& job, const domain::Period& period,
+               std::optional<int64_t>* last, Status* error) {
+  auto found = storage::JobStore::Find(db, job.name);
+  if (!found.ok()) {
+    *error = found.status();
+    return false;
+  }
+  if (found->has_value() && (*found)->last_period_start_ms >= period.start_ms) {
+    *last = (*found)->last_period_start_ms;  // done already (before a restart)
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// The unit that finds, runs and records - all or nothing (for a job with blocking work, the
+// unit after it; its check then finds the period not done, unless a restart intervened).
+Scheduler::UnitWork Scheduler::MakeWork(std::shared_ptr<const Job> job, JobTick tick,
+                                        std::shared_ptr<Outcome> out) {
+  return [job = std::move(job), tick, out = std::move(out)](storage::Database& db) -> Status {
+    Status error;
+    if (FoundDone(db, *job, tick.period, &out->last, &error)) {
+      out->done_already = true;
       return Status::Ok();
     }
-    LINLI_RETURN_IF_ERROR(job->run(db, JobTick{period, now_ms}));
-    LINLI_RETURN_IF_ERROR(storage::JobStore::Record(db, job->name, period.start_ms, now_ms));
-    *ran = true;
-    *last = period.start_ms;
+    LINLI_RETURN_IF_ERROR(error);
+    if (job->run) LINLI_RETURN_IF_ERROR(job->run(db, tick));
+    LINLI_RETURN_IF_ERROR(
+        storage::JobStore::Record(db, job->name, tick.period.start_ms, tick.now_ms));
+    out->ran = true;
+    out->last = tick.period.start_ms;
     return Status::Ok();
   };
 }
 
-}  // namespace
+// The first unit of a job with blocking work: only whether the period is done.
+Scheduler::UnitWork Scheduler::MakeCheck(std::shared_ptr<const Job> job, JobTick tick,
+                                         std::shared_ptr<Outcome> out) {
+  return [job = std::move(job), tick, out = std::move(out)](storage::Database& db) -> Status {
+    Status error;
+    out->done_already = FoundDone(db, *job, tick.period, &out->last, &error);
+    return error;
+  };
+}
 
 Scheduler::Scheduler(boost::asio::io_context& io, storage::WriteQueue& queue, const Clock& clock,
                      std::shared_ptr<const domain::TimeZone> zone, Options options)
@@ -74,7 +104,13 @@ Scheduler::~Scheduler() { Stop(); }
 
 Status Scheduler::Add(Job job) {
   if (job.name.empty()) return Status::InvalidArgument("scheduler: a job needs a name");
-  if (!job.run) return Status::InvalidArgument("scheduler: job " + job.name + " has no run");
+  if (!job.run && !job.blocking) {
+    return Status::InvalidArgument("scheduler: job " + job.name + " has no run");
+  }
+  if (job.blocking && options_.pool == nullptr) {
+    return Status::InvalidArgument("scheduler: job " + job.name +
+                                   " has blocking work but the scheduler has no pool");
+  }
   for (const auto& e : entries_) {
     if (e->job->name == job.name) {
       return Status::AlreadyExists("scheduler: job " + job.name + " added twice");
@@ -130,26 +166,63 @@ void Scheduler::SubmitRun(const std::shared_ptr<Entry>& e, int64_t now_ms) {
   auto out = std::make_shared<Outcome>();
   std::weak_ptr<Entry> weak = e;
   std::shared_ptr<const Job> job = e->job;
+  const JobTick tick{*period, now_ms, &stopping_};
+  // The end of every run, whichever thread it ends on: count, record a failure, re-arm.
+  auto finish = [this, &io = io_, weak, out, job, now_ms](Status st) {
+    out->status = st;
+    auto entry = weak.lock();
+    if (entry) Finished(*entry, out, now_ms);
+    if (st.ok() && out->ran && job->committed) job->committed();
+    boost::asio::post(io, [this, weak, out, job] {
+      auto entry = weak.lock();
+      if (!entry || entry->cancelled) return;
+      Absorb(*entry, *out);
+      {
+        std::lock_guard<std::mutex> lock(entry->mu);
+        entry->in_flight = false;
+      }
+      if (out->status.ok()) {
+        Arm(entry);
+      } else {
+        Wait(entry, job->retry_delay.count() > 0 ? job->retry_delay : options_.retry_delay);
+      }
+    });
+  };
+  if (!job->blocking) {
+    queue_.Submit(MakeWork(job, tick, out), finish);
+    return;
+  }
+  // Blocking work: check (write queue) -> work (pool) -> run and record (write queue).
+  queue_.Submit(MakeCheck(job, tick, out), [this, job, tick, out, finish](Status st) {
+    if (!st.ok() || out->done_already) {
+      finish(st);
+      return;
+    }
+    const bool posted = options_.pool->Post([this, job, tick, out, finish] {
+      Status worked = job->blocking(tick);
+      if (!worked.ok()) {
+        finish(worked);
+        return;
+      }
+      queue_.Submit(MakeWork(job, tick, out), finish);
+    });
+    if (!posted) finish(Status::Unavailable("scheduler: no room in the blocking pool"));
+  });
+}
+
+void Scheduler::Finished(const Entry& e, const std::shared_ptr<Outcome>& out, int64_t now_ms) {
+  CountOutcome(e.series, out->status, out->ran);
+  if (out->status.ok()) return;
+  // The failed unit rolled back: the failure is written by a unit of its own.
   queue_.Submit(
-      MakeWork(job, *period, now_ms, out, &out->ran, &out->last),
-      [this, &io = io_, weak, out, job, series = e->series](Status st) {
-        out->status = st;
-        CountOutcome(series, st, out->ran);
-        if (st.ok() && out->ran && job->committed) job->committed();
-        boost::asio::post(io, [this, weak, out] {
-          auto entry = weak.lock();
-          if (!entry || entry->cancelled) return;
-          Absorb(*entry, *out);
-          {
-            std::lock_guard<std::mutex> lock(entry->mu);
-            entry->in_flight = false;
-          }
-          if (out->status.ok()) {
-            Arm(entry);
-          } else {
-            Wait(entry, options_.retry_delay);
-          }
-        });
+      [name = e.job->name, now_ms, error = out->status.ToString()](storage::Database& db) {
+        return storage::JobStore::RecordFailure(db, name, now_ms, error);
+      },
+      [name = e.job->name](Status st) {
+        if (!st.ok()) {
+          GetLogger("scheduler")->warn("job {}: cannot record its failure: {}", name,
+                                       st.ToString());
+        }
       });
 }
 
@@ -174,10 +247,39 @@ StatusOr<int> Scheduler::RunDue(int64_t now_ms) {
     if (!next || *next > now_ms) continue;
     const auto period = domain::PeriodAt(e->job->schedule, *zone_, now_ms);
     if (!period) continue;
+    const JobTick tick{*period, now_ms, &stopping_};
     auto out = std::make_shared<Outcome>();
-    out->status = queue_.Run(MakeWork(e->job, *period, now_ms, out, &out->ran, &out->last));
+    if (!e->job->blocking) {
+      out->status = queue_.Run(MakeWork(e->job, tick, out));
+    } else {
+      out->status = queue_.Run(MakeCheck(e->job, tick, out));
+      if (out->status.ok() && !out->done_already) {
+        // On the pool, as the timers run it; waited for here.
+        auto promise = std::make_shared<std::promise<Status>>();
+        std::future<Status> worked = promise->get_future();
+        std::shared_ptr<const Job> job = e->job;
+        if (!options_.pool->Post([job, tick, promise] { promise->set_value(job->blocking(tick)); })) {
+          promise->set_value(Status::Unavailable("scheduler: no room in the blocking pool"));
+        }
+        try {
+          out->status = worked.get();
+        } catch (const std::future_error&) {  // the pool stopped and dropped it
+          out->status = Status::Unavailable("scheduler: the blocking pool stopped");
+        }
+        if (out->status.ok()) out->status = queue_.Run(MakeWork(e->job, tick, out));
+      }
+    }
     if (out->status.ok() && out->ran && e->job->committed) e->job->committed();
     CountOutcome(e->series, out->status, out->ran);
+    if (!out->status.ok()) {
+      Status recorded = queue_.Run([&](storage::Database& db) {
+        return storage::JobStore::RecordFailure(db, e->job->name, now_ms, out->status.ToString());
+      });
+      if (!recorded.ok()) {
+        GetLogger("scheduler")->warn("job {}: cannot record its failure: {}", e->job->name,
+                                     recorded.ToString());
+      }
+    }
     Absorb(*e, *out);
     if (!out->status.ok() && first_error.ok()) first_error = out->status;
     if (out->status.ok() && out->ran) ++ran;

@@ -5,14 +5,22 @@
 // nor lose it. A job whose period came due while the service was down runs once at Start()
 // (missed periods collapse into one run); a restart inside a period runs nothing again.
 //
+// A job with `blocking` work (jobs.h) runs that part on Options::pool between two units.
+// A failed run - its unit, or its blocking work - is counted (Options::metrics), logged, and
+// recorded in a unit of its own (storage::JobStore::RecordFailure: failures, when, why).
+//
 // Threading: Add/Start/Stop on one thread before/after the io_context runs, or on its thread;
 // timer handlers run on the io_context thread and never block it (database work goes to the
-// write queue; its completion is posted back). RunDue is for tests: it blocks on the write
-// queue, so never call it from the io_context or write-queue thread. Destroy the scheduler
-// only after the io_context thread has stopped and the write queue has drained (App::Stop).
+// write queue, blocking work to the pool; completions are posted back). RunDue is for tests:
+// it blocks on the write queue and the pool, so never call it from the io_context, the
+// write-queue or a pool thread. Interrupt is thread-safe. Destroy the scheduler only after
+// the io_context thread has stopped, the pool has stopped and the write queue has drained
+// (App::Stop).
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +40,7 @@ class WriteQueue;
 
 namespace linli {
 
+class BlockingPool;
 class ServerMetrics;
 
 class Scheduler {
@@ -44,6 +53,9 @@ class Scheduler {
     std::chrono::milliseconds retry_delay{std::chrono::minutes(1)};
     // Optional: counts each job's committed runs and failed units (server_metrics.h).
     ServerMetrics* metrics = nullptr;
+    // Where jobs' `blocking` work runs (borrowed; outlives the scheduler's work). Without it,
+    // Add refuses a job that has blocking work.
+    BlockingPool* pool = nullptr;
   };
 
   // Borrows io, queue and clock. `zone` is the configured timezone for daily/monthly jobs.
@@ -56,8 +68,9 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  // Adds a job. kInvalidArgument for an empty name or no `run`, kAlreadyExists for a name
-  // added before. Jobs added after Start() are armed at once.
+  // Adds a job. kInvalidArgument for an empty name, neither `run` nor `blocking`, or
+  // `blocking` without Options::pool; kAlreadyExists for a name added before. Jobs added
+  // after Start() are armed at once.
   Status Add(Job job);
   // Arms every job: one that is due now (never ran, or missed while down) is submitted at
   // once. Idempotent.
@@ -69,14 +82,24 @@ class Scheduler {
   StatusOr<int> RunDue(int64_t now_ms);
   // Cancels the timers; later completions are ignored. Idempotent.
   void Stop();
+  // Tells blocking work in progress to give up (JobTick::stopping), so that stopping the
+  // pool does not wait for a whole backup. Call before stopping the pool. Idempotent.
+  void Interrupt() { stopping_.store(true); }
 
  private:
   struct Entry;
   struct Outcome;
+  using UnitWork = std::function<Status(storage::Database&)>;
+  static UnitWork MakeWork(std::shared_ptr<const Job> job, JobTick tick,
+                           std::shared_ptr<Outcome> out);
+  static UnitWork MakeCheck(std::shared_ptr<const Job> job, JobTick tick,
+                            std::shared_ptr<Outcome> out);
   void Arm(const std::shared_ptr<Entry>& entry);
   void Wait(const std::shared_ptr<Entry>& entry, std::chrono::milliseconds delay);
   void SubmitRun(const std::shared_ptr<Entry>& entry, int64_t now_ms);
   void Absorb(Entry& entry, const Outcome& outcome);
+  // Counts a finished run and records a failure (in a unit of its own, not waited for).
+  void Finished(const Entry& entry, const std::shared_ptr<Outcome>& outcome, int64_t now_ms);
 
   boost::asio::io_context& io_;
   storage::WriteQueue& queue_;
@@ -86,6 +109,7 @@ class Scheduler {
   std::vector<std::shared_ptr<Entry>> entries_;
   bool started_ = false;
   bool stopped_ = false;
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace linli

@@ -14,7 +14,7 @@ namespace linli {
 ChannelSecrets ChannelSecretsFor(std::string_view command) {
   static constexpr std::string_view kOffline[] = {"agenda", "report", "digest", "roster",
                                                   "outbox", "privacy", "migrate",
-                                                  "export"};
+                                                  "export", "backup", "restore", "status"};
   for (std::string_view c : kOffline) {
     if (command == c) return ChannelSecrets::kNotNeeded;
   }

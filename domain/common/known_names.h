@@ -3,6 +3,7 @@
 // board, the agenda, pushes, the "masked" notice staff get), so they all mask the same names.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,12 +15,16 @@
 
 namespace linli::domain {
 
-// The roster's owner names (one query) and config.staff's names; empty ones left out, each
-// once, longest first (so a longer name wins over its prefix). Database errors as is.
-// Read-only.
-StatusOr<std::vector<std::string>> KnownNames(storage::Database& db, const config::Config& config);
+// The roster's owner names and config.staff's names, empty ones left out, each once, longest
+// first (so a longer name wins over its prefix), prepared for MaskFreeText. Read-only; database
+// errors as is. The list is kept (process-wide, one entry) under the roster's names token
+// (storage::RosterStore::NamesToken) and the staff names: while neither changes, a call costs
+// one single-row query instead of reading every owner name (issue 13: a board page with 100k
+// residents). Thread-safe.
+StatusOr<std::shared_ptr<const MaskNames>> KnownNames(storage::Database& db,
+                                                      const config::Config& config);
 
-// MaskFreeText(text, KnownNames(db, config)): `text` as it may be published.
+// MaskFreeText(text, *KnownNames(db, config)): `text` as it may be published.
 StatusOr<MaskedText> MaskForPublic(storage::Database& db, const config::Config& config,
                                    std::string_view text);
 

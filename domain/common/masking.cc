@@ -165,35 +165,59 @@ size_t MassMentionAt(std::string_view text, size_t i) {
 
 namespace {
 
-// The names that can match somewhere in `text`, in their order: those of two code points or
-// more whose first two bytes occur next to each other in it. A roster has thousands of names
-// and a note a few dozen characters, so this one pass over the names replaces one per
-// character (issue 13: the board masks every text of a page with every owner's name).
-std::vector<const std::string*> Candidates(std::string_view text,
-                                           const std::vector<std::string>& names) {
-  std::vector<bool> pairs(65536, false);
-  const auto pair = [](unsigned char a, unsigned char b) { return (size_t{a} << 8) | b; };
-  for (size_t k = 0; k + 1 < text.size(); ++k) {
-    pairs[pair(static_cast<unsigned char>(text[k]), static_cast<unsigned char>(text[k + 1]))] = true;
-  }
-  std::vector<const std::string*> out;
-  for (const auto& name : names) {
-    if (name.size() < 2 ||
-        !pairs[pair(static_cast<unsigned char>(name[0]), static_cast<unsigned char>(name[1]))]) {
-      continue;
-    }
-    if (CodePoints(name) >= 2) out.push_back(&name);
-  }
-  return out;
+uint16_t BytePair(char a, char b) {
+  return static_cast<uint16_t>((static_cast<unsigned char>(a) << 8) | static_cast<unsigned char>(b));
 }
 
 }  // namespace
 
-MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& names) {
+MaskNames::MaskNames(std::initializer_list<std::string> names)
+    : MaskNames(std::vector<std::string>(names)) {}
+
+MaskNames::MaskNames(std::vector<std::string> names) : names_(std::move(names)) {
+  index_.reserve(names_.size());
+  for (size_t k = 0; k < names_.size(); ++k) {
+    const std::string& name = names_[k];
+    if (name.size() < 2 || CodePoints(name) < 2) continue;
+    index_.emplace_back(BytePair(name[0], name[1]), static_cast<uint32_t>(k));
+  }
+  std::sort(index_.begin(), index_.end());
+}
+
+std::vector<const std::string*> MaskNames::Candidates(std::string_view text) const {
+  std::vector<const std::string*> out;
+  if (index_.empty() || text.size() < 2) return out;
+  std::vector<uint16_t> pairs;
+  pairs.reserve(text.size() - 1);
+  for (size_t k = 0; k + 1 < text.size(); ++k) pairs.push_back(BytePair(text[k], text[k + 1]));
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  std::vector<uint32_t> positions;
+  for (uint16_t p : pairs) {
+    auto it = std::lower_bound(index_.begin(), index_.end(), std::make_pair(p, uint32_t{0}));
+    for (; it != index_.end() && it->first == p; ++it) positions.push_back(it->second);
+  }
+  std::sort(positions.begin(), positions.end());
+  out.reserve(positions.size());
+  for (uint32_t k : positions) out.push_back(&names_[k]);
+  return out;
+}
+
+MaskedText MaskFreeText(std::string_view text) { return MaskFreeText(text, MaskNames()); }
+
+MaskedText MaskFreeText(std::string_view text, const MaskNames& names) {
+  return MaskFreeText(text, names, MaskNames());
+}
+
+MaskedText MaskFreeText(std::string_view text, const MaskNames& names, const MaskNames& more) {
   MaskedText out;
   std::string& r = out.text;
   r.reserve(text.size());
-  const std::vector<const std::string*> candidates = Candidates(text, names);
+  // Longest first, so the first candidate that matches at a position is the longest there.
+  std::vector<const std::string*> candidates = names.Candidates(text);
+  for (const std::string* extra : more.Candidates(text)) candidates.push_back(extra);
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const std::string* a, const std::string* b) { return a->size() > b->size(); });
   size_t i = 0;
   while (i < text.size()) {
     if (IsDigit(text[i]) && (i == 0 || !IsDigit(text[i - 1]))) {

@@ -3,8 +3,11 @@
 // agenda, the board) passes through it. Pure; UTF-8 in, UTF-8 out; never throws.
 #pragma once
 
+#include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace linli::domain {
@@ -38,7 +41,35 @@ struct MaskedText {
 // every name in `names` (roster owner and staff names; one-character names ignored); a digit run
 // inside a longer one (an order number) is kept unless exactly an ID's length. Mass mentions
 // (@all @所有人 @everyone @here) and mention markup (<at ..>, <@..>) get a full-width ＠ / ＜.
-MaskedText MaskFreeText(std::string_view text, const std::vector<std::string>& names = {});
+// At a position where several names match, the longest wins ("张伟国" before "张伟"). `more`
+// adds names for one call (a wish's contact name) without rebuilding `names`.
+class MaskNames;
+MaskedText MaskFreeText(std::string_view text, const MaskNames& names);
+MaskedText MaskFreeText(std::string_view text, const MaskNames& names, const MaskNames& more);
+MaskedText MaskFreeText(std::string_view text);
+
+// The names MaskFreeText masks, prepared once: an index by each name's
+// first two bytes lets a text find the names that can occur in it without a pass over all of
+// them (a street's roster holds 100k; the board masks every text of a page). Names of fewer
+// than two code points are kept in names() but never matched. Immutable: safe to share between
+// threads (KnownNames, domain/common/known_names.h, caches one).
+class MaskNames {
+ public:
+  MaskNames() = default;
+  // Implicit, so a std::vector<std::string> or a braced list of names can be passed as is.
+  MaskNames(std::vector<std::string> names);  // NOLINT(google-explicit-constructor)
+  MaskNames(std::initializer_list<std::string> names);
+
+  const std::vector<std::string>& names() const { return names_; }
+
+  // The names that can match somewhere in `text` (their first two bytes occur next to each
+  // other in it), in names() order.
+  std::vector<const std::string*> Candidates(std::string_view text) const;
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<std::pair<uint16_t, uint32_t>> index_;  // (first two bytes, position), sorted
+};
 
 // Door numbers in free text about to be published where only the building may show (a wish
 // card, issue 9): a unit ("2单元"), a room ("301室", "301房", "301号"), a building-unit-room

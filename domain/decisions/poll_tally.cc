@@ -94,7 +94,7 @@ bool Valid(const Question& q, const std::vector<std::string>& values) {
 }  // namespace
 
 PollTally TallyPoll(const std::vector<Question>& questions, const std::vector<Answer>& answers,
-                    const std::vector<std::string>& names) {
+                    const MaskNames& names) {
   PollTally out;
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < questions.size(); ++i) index.emplace(questions[i].id, i);

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/common/masking.h"
+
 namespace linli::domain::decisions {
 
 // An exact non-negative fraction num/den in lowest terms; den == 0 means "no data" (a mean
@@ -80,7 +82,7 @@ struct PollTally {
 // an empty value list) counts as `invalid` for its question only. `names`: known names to mask
 // in free text (roster owner names, staff names; domain/common/masking.h).
 PollTally TallyPoll(const std::vector<Question>& questions, const std::vector<Answer>& answers,
-                    const std::vector<std::string>& names = {});
+                    const domain::MaskNames& names = {});
 
 // --- democratic appraisal (民主评议) ---
 

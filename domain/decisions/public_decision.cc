@@ -14,7 +14,8 @@ StatusOr<std::vector<PublicDecision>> ListPublicDecisions(storage::Database& db,
                                                           const std::string& kind,
                                                           const std::string& locale, int limit) {
   LINLI_ASSIGN_OR_RETURN(auto all, storage::DecisionStore::List(db, kind, "", 200));
-  LINLI_ASSIGN_OR_RETURN(auto names, KnownNames(db, deps.config));
+  LINLI_ASSIGN_OR_RETURN(const auto names_list, KnownNames(db, deps.config));
+  const MaskNames& names = *names_list;
   auto mask = [&names](const std::string& text) { return MaskFreeText(text, names).text; };
   std::vector<PublicDecision> out;
   for (const auto& d : all) {

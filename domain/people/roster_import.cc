@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "bot/text.h"
@@ -355,7 +356,10 @@ CsvParse ParseCsv(std::string_view text) {
   return out;
 }
 
-RosterParse ParseRosterCsv(std::string_view text, const config::CompoundConfig& compound) {
+namespace {
+
+// ParseRosterCsv; a null `compound` accepts every building and unit id.
+RosterParse ParseRoster(std::string_view text, const config::CompoundConfig* compound) {
   RosterParse out;
   Errors errors;
   CsvParse csv = ParseCsv(text);
@@ -445,9 +449,9 @@ RosterParse ParseRosterCsv(std::string_view text, const config::CompoundConfig& 
     if (h.building.empty()) {
       errors.Add(line, "building is empty");
       ok = false;
-    } else if ((building = FindBuilding(compound, h.building)) == nullptr) {
+    } else if (compound != nullptr && (building = FindBuilding(*compound, h.building)) == nullptr) {
       std::vector<std::string> ids;
-      for (const auto& b : compound.buildings) ids.push_back(b.id);
+      for (const auto& b : compound->buildings) ids.push_back(b.id);
       errors.Add(line, "building " + h.building + " is not in the compound (buildings: " +
                            JoinIds(ids) + ")");
       ok = false;
@@ -534,6 +538,34 @@ RosterParse ParseRosterCsv(std::string_view text, const config::CompoundConfig& 
   }
   out.errors = errors.Sorted();
   if (!out.errors.empty()) out.lines.clear();
+  return out;
+}
+
+}  // namespace
+
+RosterParse ParseRosterCsv(std::string_view text, const config::CompoundConfig& compound) {
+  return ParseRoster(text, &compound);
+}
+
+RosterCompound CompoundOfRosterCsv(std::string_view text) {
+  RosterCompound out;
+  RosterParse parsed = ParseRoster(text, nullptr);
+  if (!parsed.errors.empty()) {
+    out.errors = std::move(parsed.errors);
+    return out;
+  }
+  // Natural order, then bytes: "01" and "1" are different ids.
+  struct IdLess {
+    bool operator()(const std::string& a, const std::string& b) const {
+      return NaturalLess(a, b) || (!NaturalLess(b, a) && a < b);
+    }
+  };
+  std::map<std::string, std::set<std::string, IdLess>, IdLess> units;
+  for (const RosterLine& l : parsed.lines) units[l.household.building].insert(l.household.unit);
+  for (const auto& [building, its_units] : units) {
+    out.buildings.push_back({building, {its_units.begin(), its_units.end()}});
+  }
+  out.households = parsed.lines.size();
   return out;
 }
 

@@ -73,6 +73,17 @@ struct RosterParse {
 // Parses and validates a roster CSV against `compound`. Valid only if `errors` is empty.
 RosterParse ParseRosterCsv(std::string_view text, const config::CompoundConfig& compound);
 
+// The buildings and units a roster names, for `linli init` (bot/server/init_command.h) before
+// there is a compound: the file read and checked exactly as ParseRosterCsv does, except that
+// any building and unit id is accepted. Buildings, and the units of each, in natural order
+// ("2" before "10", "A" before "B").
+struct RosterCompound {
+  std::vector<config::Building> buildings;  // empty when errors is not
+  size_t households = 0;                    // household lines read
+  std::vector<std::string> errors;          // as RosterParse::errors
+};
+RosterCompound CompoundOfRosterCsv(std::string_view text);
+
 struct ImportReport {
   int64_t inserted = 0;
   int64_t updated = 0;

@@ -128,7 +128,8 @@ StatusOr<DigestSnapshot> GatherDigest(storage::Database& db, const config::Confi
       s.fulfilled,
       wishes({storage::WishStatus::kDone, storage::WishStatus::kConfirmed}, std::max<int64_t>(since_ms, 1)));
 
-  LINLI_ASSIGN_OR_RETURN(const std::vector<std::string> names, KnownNames(db, config));
+  LINLI_ASSIGN_OR_RETURN(const auto names_list, KnownNames(db, config));
+  const MaskNames& names = *names_list;
   LINLI_ASSIGN_OR_RETURN(auto decisions, storage::DecisionStore::List(db, "", "open", kAll));
   for (const auto& d : decisions) {
     bool meets = d.buildings.empty() || group.buildings.empty();

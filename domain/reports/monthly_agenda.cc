@@ -79,7 +79,8 @@ StatusOr<std::string> RenderAgendaPost(storage::Database& db, const config::Conf
   out += "\n";
   out += T("agenda_post.decisions");
   out += "\n\n";
-  LINLI_ASSIGN_OR_RETURN(const std::vector<std::string> names, KnownNames(db, config));
+  LINLI_ASSIGN_OR_RETURN(const auto names_list, KnownNames(db, config));
+  const MaskNames& names = *names_list;
   LINLI_ASSIGN_OR_RETURN(auto decisions, storage::DecisionStore::List(db, "", "", 1'000'000));
   shown = 0;
   for (auto it = decisions.rbegin(); it != decisions.rend(); ++it) {

@@ -72,7 +72,8 @@ StatusOr<std::string> RenderAgenda(storage::Database& db, const config::Config& 
   };
 
   // The agenda is published: staff-written texts pass the masking module.
-  LINLI_ASSIGN_OR_RETURN(const std::vector<std::string> known_names, KnownNames(db, config));
+  LINLI_ASSIGN_OR_RETURN(const auto known_names_list, KnownNames(db, config));
+  const MaskNames& known_names = *known_names_list;
   auto published = [&known_names](const std::string& text) {
     return MaskFreeText(text, known_names).text;
   };

@@ -16,7 +16,7 @@ std::string CategoryLabel(const Deps& deps, const std::string& locale, const std
 
 PublicTicket ToPublicTicket(const Deps& deps, const storage::Ticket& t,
                             const std::vector<storage::TicketEvent>& events,
-                            const std::vector<std::string>& known_names) {
+                            const MaskNames& known_names) {
   // Names, phones, ID numbers, and door numbers a note may name (only the building is public).
   auto mask = [&known_names](const std::string& text) {
     return MaskDoorNumbers(MaskFreeText(text, known_names).text);
@@ -52,7 +52,7 @@ namespace {
 
 StatusOr<std::optional<PublicTicket>> Load(storage::Database& db, const Deps& deps,
                                            int64_t number,
-                                           const std::vector<std::string>& known_names) {
+                                           const MaskNames& known_names) {
   LINLI_ASSIGN_OR_RETURN(auto t, storage::TicketStore::FindByNumber(db, number));
   if (!t) return std::optional<PublicTicket>();
   LINLI_ASSIGN_OR_RETURN(auto events, storage::TicketStore::Events(db, t->id));
@@ -63,7 +63,8 @@ StatusOr<std::optional<PublicTicket>> Load(storage::Database& db, const Deps& de
 
 StatusOr<std::optional<PublicTicket>> LoadPublicTicket(storage::Database& db, const Deps& deps,
                                                        int64_t number) {
-  LINLI_ASSIGN_OR_RETURN(auto names, KnownNames(db, deps.config));
+  LINLI_ASSIGN_OR_RETURN(const auto names_list, KnownNames(db, deps.config));
+  const MaskNames& names = *names_list;
   return Load(db, deps, number, names);
 }
 
@@ -71,7 +72,8 @@ StatusOr<std::vector<PublicTicket>> LoadPublicTickets(storage::Database& db, con
                                                       const std::vector<int64_t>& numbers) {
   std::vector<PublicTicket> out;
   if (numbers.empty()) return out;
-  LINLI_ASSIGN_OR_RETURN(auto names, KnownNames(db, deps.config));
+  LINLI_ASSIGN_OR_RETURN(const auto names_list, KnownNames(db, deps.config));
+  const MaskNames& names = *names_list;
   out.reserve(numbers.size());
   for (int64_t number : numbers) {
     LINLI_ASSIGN_OR_RETURN(auto p, Load(db, deps, number, names));

@@ -14,6 +14,7 @@
 
 #include "bot/status.h"
 #include "config/texts.h"
+#include "domain/common/masking.h"
 #include "domain/deps.h"
 #include "storage/database.h"
 #include "storage/ticket_store.h"
@@ -86,7 +87,7 @@ std::string CategoryLabel(const Deps& deps, const std::string& locale, const std
 // phones, ID numbers and those names are published masked, whatever staff typed.
 PublicTicket ToPublicTicket(const Deps& deps, const storage::Ticket& ticket,
                             const std::vector<storage::TicketEvent>& events,
-                            const std::vector<std::string>& known_names);
+                            const MaskNames& known_names);
 
 // Loads ticket `number` and its history (masked with KnownNames): nullopt for no such ticket; database errors as is.
 StatusOr<std::optional<PublicTicket>> LoadPublicTicket(storage::Database& db, const Deps& deps,

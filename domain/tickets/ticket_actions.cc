@@ -144,7 +144,8 @@ StatusOr<bool> MaskedOnPublication(storage::Database& db, const Deps& deps,
                                    const TicketAction& action, const ActionArgs& args) {
   const std::vector<std::string> texts = PublishedTexts(action, args);
   if (texts.empty()) return false;
-  LINLI_ASSIGN_OR_RETURN(const std::vector<std::string> names, KnownNames(db, deps.config));
+  LINLI_ASSIGN_OR_RETURN(const auto names_list, KnownNames(db, deps.config));
+  const MaskNames& names = *names_list;
   for (const auto& text : texts) {
     if (MaskFreeText(text, names).changed) return true;
   }

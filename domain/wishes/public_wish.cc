@@ -11,11 +11,8 @@ using storage::WishStatus;
 
 StatusOr<std::string> PublicWishText(storage::Database& db, const Deps& deps,
                                      const storage::Wish& w) {
-  LINLI_ASSIGN_OR_RETURN(std::vector<std::string> names, KnownNames(db, deps.config));
-  if (!w.contact_name.empty()) names.push_back(w.contact_name);
-  std::sort(names.begin(), names.end(),
-            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-  return MaskDoorNumbers(MaskFreeText(w.text, names).text);
+  LINLI_ASSIGN_OR_RETURN(const auto names_list, KnownNames(db, deps.config));
+  return MaskDoorNumbers(MaskFreeText(w.text, *names_list, MaskNames({w.contact_name})).text);
 }
 
 bool OnWishWall(WishStatus status) {

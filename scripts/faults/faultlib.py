@@ -314,6 +314,9 @@ class Client:
         body = json.dumps(update, ensure_ascii=False).encode()
         t0 = time.perf_counter()
         for attempt in range(2):  # a kept-alive connection the server closed: once more
+            # A refused connect (the server is down) must count as a fresh one, or the retry
+            # below reads `fresh` before it is set and the worker thread dies mid-flow.
+            fresh = self.conn is None
             try:
                 if self.conn is None:
                     self.conn = http.client.HTTPConnection("127.0.0.1", self.port,

@@ -149,6 +149,7 @@ class CnHarness {
       w.fields["template_ticket_status"] = "TM-status-1";
       w.fields["template_ticket_status_fields"] = "keyword1=number,keyword2=status,remark=note";
     }
+    w.menu = menu;
     c.channels.push_back(w);
     config::ChannelConfig f;
     f.name = "fs";
@@ -168,6 +169,7 @@ class CnHarness {
                 {"secret", kWcSecret},
                 {"token", kWcToken},
                 {"encoding_aes_key", kWcAesKey}};
+    k.menu = menu;
     c.channels.push_back(k);
     config::ChannelConfig d;
     d.name = "dd";
@@ -196,6 +198,9 @@ class CnHarness {
     app_->Stop();
     app_.reset();
   }
+
+  // The custom menu StartApp gives the Official Account "wx" and the WeCom app "wc".
+  std::vector<config::MenuButton> menu;
 
   App& app() { return *app_; }
   FakeClock& clock() { return clock_; }
@@ -872,6 +877,74 @@ TEST(ChinaChannelsE2eTest, MenuClickDoesNotShortenTheMessageWindow) {
   ASSERT_TRUE(EnqueueNotice(h.app(), "您的报事 #1 处理中", &id).ok());
   EXPECT_TRUE(h.wx_api().WaitForDelivered(kCustomSend, 1, 3s));
   EXPECT_TRUE(WaitForRowStatus(h, id, "sent")) << RowStatus(h, id);
+}
+
+// Issue 15: the custom menu's click buttons. `linli wechat menu push` gives 报事 the key
+// LINLI_E68AA5E4BA8B; a resident's tap arrives as a CLICK event with that key, and the report
+// flow starts as if 报事 had been typed (the passive reply is its first question).
+config::MenuButton ReportButton() {
+  config::MenuButton b;
+  b.name = "报事";
+  b.command = "报事";
+  b.key = config::DefaultMenuKey("报事");
+  return b;
+}
+
+TEST(ChinaChannelsE2eTest, AWechatMenuClickStartsTheReportFlow) {
+  CnHarness h;
+  h.menu = {ReportButton()};
+  ASSERT_TRUE(h.StartApp());
+  WechatUser user;
+  const std::string click = wx::XmlBuilder()
+                                .Text("ToUserName", kWxAccount)
+                                .Text("FromUserName", kOpenId)
+                                .Number("CreateTime", std::to_string(h.clock().NowSeconds()))
+                                .Text("MsgType", "event")
+                                .Text("Event", "CLICK")
+                                .Text("EventKey", "LINLI_E68AA5E4BA8B")
+                                .Build();
+  const WxPost p = user.Encrypt(click, std::to_string(h.clock().NowSeconds()), "55501");
+  auto fields = user.OpenReply(h.Post(p.Target(), p.body, {}, "text/xml"));
+  EXPECT_TRUE(Contains(fields["Content"], "请选择问题类别")) << fields["Content"];
+  // The flow goes on with the resident's answers like a typed 报事.
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM conversations WHERE flow = 'report'"), 1);
+}
+
+TEST(ChinaChannelsE2eTest, AWecomMenuClickStartsTheReportFlow) {
+  CnHarness h;
+  h.menu = {ReportButton()};
+  ASSERT_TRUE(h.StartApp());
+  auto crypt = wx::MsgCrypt::Create(kWcToken, kWcAesKey, kWcCorpId);
+  ASSERT_TRUE(crypt.ok());
+  const std::string ts = std::to_string(h.clock().NowSeconds()), nonce = "55502";
+  const std::string xml = wx::XmlBuilder()
+                              .Text("ToUserName", kWcCorpId)
+                              .Text("FromUserName", "zhangsan")
+                              .Number("CreateTime", ts)
+                              .Text("MsgType", "event")
+                              .Number("AgentID", "1000002")
+                              .Text("Event", "click")
+                              .Text("EventKey", "LINLI_E68AA5E4BA8B")
+                              .Build();
+  auto encrypt = crypt->Encrypt(xml, Random());
+  ASSERT_TRUE(encrypt.ok());
+  const std::string body = wx::XmlBuilder()
+                               .Text("ToUserName", kWcCorpId)
+                               .Number("AgentID", "1000002")
+                               .Text("Encrypt", *encrypt)
+                               .Build();
+  const Reply r = h.Post("/webhook/wc" + Query({{"msg_signature", crypt->Signature(ts, nonce, *encrypt)},
+                                                {"timestamp", ts},
+                                                {"nonce", nonce}}),
+                         body, {}, "text/xml");
+  ASSERT_EQ(r.status, 200);
+  auto outer = wx::ParseFlatXml(r.body);
+  ASSERT_TRUE(outer.ok()) << r.body;
+  auto inner = crypt->Decrypt(outer->at("Encrypt"));
+  ASSERT_TRUE(inner.ok());
+  auto fields = wx::ParseFlatXml(*inner);
+  ASSERT_TRUE(fields.ok());
+  EXPECT_TRUE(Contains(fields->at("Content"), "请选择问题类别")) << fields->at("Content");
 }
 
 // ---- Feishu ----

@@ -18,7 +18,11 @@ int64_t ErrcodeOf(const FakeExchange& e) {
   return e.response.note.is_number_integer() ? e.response.note.get<int64_t>() : 0;
 }
 
-bool IsDelivered(const FakeExchange& e) { return ErrcodeOf(e) == 0; }
+constexpr char kSendPath[] = "/robot/sendBySession";
+constexpr char kTokenPath[] = "/v1.0/oauth2/accessToken";
+
+bool IsSend(const FakeExchange& e) { return e.request.path == kSendPath; }
+bool IsDelivered(const FakeExchange& e) { return IsSend(e) && ErrcodeOf(e) == 0; }
 
 FakeDingTalkApi::Request ToRequest(const FakeExchange& e) {
   FakeDingTalkApi::Request r;
@@ -34,8 +38,10 @@ FakeDingTalkApi::Request ToRequest(const FakeExchange& e) {
 FakeDingTalkApi::FakeDingTalkApi()
     : server_(
           {.name = "FakeDingTalkApi", .error_body = R"({"errcode":-1,"errmsg":"system error"})"}) {
-  server_.AddRoute({"POST", "/robot/sendBySession", nullptr,
+  server_.AddRoute({"POST", kSendPath, nullptr,
                     [this](const FakeRequest& req) { return HandleSend(req); }});
+  server_.AddRoute({"POST", kTokenPath, nullptr,
+                    [this](const FakeRequest& req) { return HandleToken(req); }});
   server_.Start();
 }
 
@@ -64,8 +70,35 @@ FakeResponse FakeDingTalkApi::HandleSend(const FakeRequest& request) const {
   return Answer(0, "ok");
 }
 
+void FakeDingTalkApi::SetApp(std::string app_key, std::string app_secret) {
+  std::lock_guard<std::mutex> lock(mu_);
+  app_key_ = std::move(app_key);
+  app_secret_ = std::move(app_secret);
+}
+
+size_t FakeDingTalkApi::token_fetches() const {
+  return server_.Count([](const FakeExchange& e) { return e.request.path == kTokenPath; });
+}
+
+FakeResponse FakeDingTalkApi::HandleToken(const FakeRequest& request) {
+  const json& body = request.json;
+  auto field = [&body](const char* key) {
+    return body.is_object() && body.contains(key) && body[key].is_string()
+               ? body[key].get<std::string>()
+               : std::string();
+  };
+  std::lock_guard<std::mutex> lock(mu_);
+  if (app_key_.empty() || field("appKey") != app_key_ || field("appSecret") != app_secret_) {
+    return FakeResponse::Json(
+        400, json{{"code", "invalidClientIdOrSecret"}, {"message", "invalid appKey or appSecret"}}
+                 .dump());
+  }
+  return FakeResponse::Json(
+      200, json{{"accessToken", "dt-" + std::to_string(next_token_++)}, {"expireIn", 7200}}.dump());
+}
+
 std::vector<FakeDingTalkApi::Request> FakeDingTalkApi::requests() const {
-  return MapExchanges(server_.exchanges(), ToRequest);
+  return MapExchanges(server_.exchanges(IsSend), ToRequest);
 }
 
 std::vector<FakeDingTalkApi::Request> FakeDingTalkApi::delivered() const {

@@ -94,9 +94,98 @@ void FakeTelegramApi::SetResponseDelay(std::chrono::milliseconds delay) {
   server_.SetResponseDelay(delay);
 }
 
+FakeTelegramApi::Webhook FakeTelegramApi::webhook() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return webhook_;
+}
+
+void FakeTelegramApi::SetWebhook(Webhook webhook) {
+  std::lock_guard<std::mutex> lock(mu_);
+  webhook_ = std::move(webhook);
+}
+
+std::string FakeTelegramApi::bot_username() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return bot_username_;
+}
+
+void FakeTelegramApi::SetBotUsername(std::string username) {
+  std::lock_guard<std::mutex> lock(mu_);
+  bot_username_ = std::move(username);
+}
+
+FakeResponse FakeTelegramApi::WebhookCall(const std::string& method, const json& body) {
+  auto ok = [](json result) {
+    return FakeResponse::Json(200, json{{"ok", true}, {"result", std::move(result)}}.dump(
+                                       -1, ' ', false, json::error_handler_t::replace));
+  };
+  auto bad = [](const std::string& description) {
+    return FakeResponse::Json(
+        400, json{{"ok", false}, {"error_code", 400}, {"description", description}}.dump());
+  };
+  std::lock_guard<std::mutex> lock(mu_);
+  if (method == "getMe") {
+    return ok({{"id", 4242}, {"is_bot", true}, {"first_name", "Linli"},
+               {"username", bot_username_}});
+  }
+  if (method == "deleteWebhook") {
+    webhook_ = Webhook{};
+    return ok(true);
+  }
+  if (method == "setWebhook") {
+    const std::string url =
+        body.is_object() && body.contains("url") && body["url"].is_string() ? body["url"].get<std::string>() : "";
+    if (url.empty()) {
+      webhook_ = Webhook{};
+      return ok(true);
+    }
+    if (url.rfind("https://", 0) != 0) {
+      return bad("Bad Request: bad webhook: An HTTPS URL must be provided for webhook");
+    }
+    Webhook w;
+    w.url = url;
+    if (body.contains("secret_token") && body["secret_token"].is_string()) {
+      w.secret_token = body["secret_token"].get<std::string>();
+      for (char c : w.secret_token) {
+        const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                             (c >= '0' && c <= '9') || c == '_' || c == '-';
+        if (!allowed) return bad("Bad Request: secret token contains unallowed characters");
+      }
+    }
+    if (body.contains("allowed_updates") && body["allowed_updates"].is_array()) {
+      for (const json& u : body["allowed_updates"]) {
+        if (u.is_string()) w.allowed_updates.push_back(u.get<std::string>());
+      }
+    } else {
+      w.allowed_updates = webhook_.allowed_updates;  // omitted = keep the previous setting
+    }
+    const bool drop = body.contains("drop_pending_updates") &&
+                      body["drop_pending_updates"].is_boolean() &&
+                      body["drop_pending_updates"].get<bool>();
+    w.pending_update_count = drop ? 0 : webhook_.pending_update_count;
+    webhook_ = std::move(w);
+    return ok(true);
+  }
+  // getWebhookInfo
+  json info = {{"url", webhook_.url},
+               {"has_custom_certificate", false},
+               {"pending_update_count", webhook_.pending_update_count}};
+  if (!webhook_.url.empty()) info["max_connections"] = 40;
+  if (!webhook_.allowed_updates.empty()) info["allowed_updates"] = webhook_.allowed_updates;
+  if (!webhook_.last_error_message.empty()) {
+    info["last_error_date"] = webhook_.last_error_date;
+    info["last_error_message"] = webhook_.last_error_message;
+  }
+  return ok(std::move(info));
+}
+
 FakeResponse FakeTelegramApi::Answer(const FakeRequest& req) {
   const std::string& method = req.matches[2];
   const json& body = req.json;
+  if (method == "getMe" || method == "setWebhook" || method == "deleteWebhook" ||
+      method == "getWebhookInfo") {
+    return WebhookCall(method, body);
+  }
   json result = true;
   if (method == "getFile") {
     std::lock_guard<std::mutex> lock(mu_);

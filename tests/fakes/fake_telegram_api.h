@@ -6,6 +6,17 @@
 // ...>,"date":...,"chat":{...},"text":...}}; sendPhoto (JSON with a file id, or a
 // multipart/form-data upload) -> the same with "photo":[{"file_id":"sent<id>",...}] instead of
 // text; any other method -> {"ok":true,"result":true}.
+// The bot and its webhook (linli check, linli telegram set-webhook|webhook-info):
+//   getMe -> {"id":4242,"is_bot":true,"first_name":"Linli","username":<bot_username()>};
+//   setWebhook {url, secret_token?, allowed_updates?, drop_pending_updates?} -> true, and the
+//     fake's webhook() is that (drop_pending_updates empties the pending count); an empty url
+//     removes the webhook; a url not starting with https:// -> 400 "Bad Request: bad webhook:
+//     An HTTPS URL must be provided for webhook"; a secret_token of other characters than
+//     A-Z a-z 0-9 _ - -> 400 "Bad Request: secret token contains unallowed characters";
+//   deleteWebhook -> true, no webhook;
+//   getWebhookInfo -> {"url", "has_custom_certificate":false, "pending_update_count",
+//     "max_connections":40 and "allowed_updates" when set, "last_error_date" and
+//     "last_error_message" when SetWebhook put an error there}. The secret is never answered.
 // A token other than the expected one -> 401 {"ok":false,"error_code":401,
 // "description":"Unauthorized"} and the request is NOT recorded (see unauthorized_count()).
 // Thread-safe; serving, recording and scripting are FakePlatformServer's
@@ -87,6 +98,21 @@ class FakeTelegramApi {
   bool ExecuteWebhookAnswer(int status, const std::string& content_type, const std::string& body,
                             const std::string& token);
 
+  // The webhook as Telegram holds it (setWebhook changes it; tests may set it directly, e.g.
+  // to a delivery error with updates pending).
+  struct Webhook {
+    std::string url;  // "" = none
+    std::string secret_token;
+    std::vector<std::string> allowed_updates;  // empty = not restricted
+    int64_t pending_update_count = 0;
+    int64_t last_error_date = 0;
+    std::string last_error_message;
+  };
+  Webhook webhook() const;
+  void SetWebhook(Webhook webhook);
+  std::string bot_username() const;
+  void SetBotUsername(std::string username);
+
   // Every exchange with its headers and query, the refused ones too.
   const FakePlatformServer& server() const { return server_; }
 
@@ -104,6 +130,9 @@ class FakeTelegramApi {
     std::string path;
   };
   std::map<std::string, File> files_;  // by file_id; guarded by mu_
+  Webhook webhook_;                     // guarded by mu_
+  std::string bot_username_ = "linli_test_bot";  // guarded by mu_
+  FakeResponse WebhookCall(const std::string& method, const nlohmann::json& body);
   FakePlatformServer server_;  // last: stopped before the state its routes use goes
 };
 

@@ -11,6 +11,8 @@ namespace {
 constexpr char kTokenPath[] = "/cgi-bin/token";
 constexpr char kWecomTokenPath[] = "/cgi-bin/gettoken";
 constexpr char kWebCodePath[] = "/sns/oauth2/access_token";
+constexpr char kMenuCreatePath[] = "/cgi-bin/menu/create";
+constexpr char kMenuGetPath[] = "/cgi-bin/menu/get";
 constexpr const char* kSendPaths[] = {"/cgi-bin/message/custom/send",
                                       "/cgi-bin/message/template/send", "/cgi-bin/message/send"};
 
@@ -65,7 +67,53 @@ FakeWechatApi::FakeWechatApi(std::string app_id, std::string secret)
          [this](const FakeRequest& req) { return CheckToken(req.param("access_token")); },
          [this](const FakeRequest& req) { return HandleSend(req); }});
   }
+  server_.AddRoute({"POST", kMenuCreatePath,
+                    [this](const FakeRequest& req) { return CheckToken(req.param("access_token")); },
+                    [this](const FakeRequest& req) { return HandleMenuCreate(req); }});
+  server_.AddRoute({"GET", kMenuGetPath,
+                    [this](const FakeRequest& req) { return CheckToken(req.param("access_token")); },
+                    [this](const FakeRequest& req) { return HandleMenuGet(req); }});
   server_.Start();
+}
+
+std::optional<json> FakeWechatApi::menu() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return menu_;
+}
+
+void FakeWechatApi::SetMenu(json menu) {
+  std::lock_guard<std::mutex> lock(mu_);
+  menu_ = std::move(menu);
+}
+
+FakeResponse FakeWechatApi::HandleMenuCreate(const FakeRequest& request) {
+  if (!request.json.is_object() || !request.json.contains("button") ||
+      !request.json["button"].is_array()) {
+    return Error(40016, "invalid button size");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  menu_ = request.json;
+  return Answer(0, {{"errcode", 0}, {"errmsg", "ok"}});
+}
+
+FakeResponse FakeWechatApi::HandleMenuGet(const FakeRequest& request) {
+  std::optional<json> menu;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    menu = menu_;
+  }
+  if (!menu) return Error(46003, "menu no exist");
+  json buttons = menu->contains("button") ? (*menu)["button"] : json::array();
+  for (json& b : buttons) {
+    if (!b.contains("sub_button")) b["sub_button"] = json::array();
+    for (json& sub : b["sub_button"]) {
+      if (!sub.contains("sub_button")) sub["sub_button"] = json::array();
+    }
+  }
+  if (!request.param("agentid").empty()) {
+    return Answer(0, {{"errcode", 0}, {"errmsg", "ok"}, {"button", std::move(buttons)}});
+  }
+  return Answer(0, {{"menu", {{"button", std::move(buttons)}}}});
 }
 
 FakeWechatApi::~FakeWechatApi() { Stop(); }

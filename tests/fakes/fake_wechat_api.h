@@ -12,6 +12,14 @@
 //        -> {"errcode":0,"errmsg":"ok",...}; a token the fake never issued, or one it was told to
 //           expire -> {"errcode":40001,"errmsg":"invalid credential"} (or 42001 after
 //           ExpireTokens) and the request is recorded with that errcode.
+//   POST /cgi-bin/menu/create?access_token=T[&agentid=N]  (OA / WeCom custom menu)
+//        -> {"errcode":0,"errmsg":"ok"}; the body is kept as the menu (menu()); a body without
+//           a "button" array -> 40016 "invalid button size"
+//   GET  /cgi-bin/menu/get?access_token=T[&agentid=N]
+//        -> OA: {"menu":{"button":[...]}} with "sub_button":[] on every button that has none
+//           (as the platform answers); with agentid (WeCom): {"errcode":0,"errmsg":"ok",
+//           "button":[...]}; no menu yet -> 46003 "menu no exist"
+//        (both token-checked like the sends)
 //   GET  /sns/oauth2/access_token?appid=A&secret=S&code=C&grant_type=authorization_code
 //        (web authorization, snsapi_base) -> {"access_token","expires_in","refresh_token",
 //           "openid","scope":"snsapi_base"} for a code from IssueWebCode, once; a code used
@@ -77,6 +85,11 @@ class FakeWechatApi {
   // Waits until at least `n` requests (any path, any answer) arrived. False on timeout.
   bool WaitForRequests(size_t n, std::chrono::milliseconds timeout) const;
 
+  // The menu last created (its JSON body), nullopt before the first; SetMenu stands for a
+  // menu set elsewhere (the 公众平台 editor).
+  std::optional<nlohmann::json> menu() const;
+  void SetMenu(nlohmann::json menu);
+
   // Every exchange with its headers and query.
   const FakePlatformServer& server() const { return server_; }
 
@@ -85,6 +98,8 @@ class FakeWechatApi {
   std::optional<FakeResponse> CheckToken(const std::string& token) const;
   FakeResponse HandleSend(const FakeRequest& request);
   FakeResponse HandleWebCode(const FakeRequest& request);
+  FakeResponse HandleMenuCreate(const FakeRequest& request);
+  FakeResponse HandleMenuGet(const FakeRequest& request);
 
   const std::string app_id_;
   const std::string secret_;
@@ -96,6 +111,7 @@ class FakeWechatApi {
   int64_t next_web_code_ = 1;
   int64_t next_token_ = 1;
   int64_t next_msgid_ = 1000;
+  std::optional<nlohmann::json> menu_;
   FakePlatformServer server_;  // last: stopped before the state its routes use goes
 };
 

@@ -60,6 +60,30 @@ TEST_P(RosterStoreTest, OwnerNamesAreDistinctNonEmptyAndSorted) {
   EXPECT_EQ(*names, (std::vector<std::string>{"张三", "王五"}));
 }
 
+// The key domain::KnownNames keeps the owner names under: new with every import that adds or
+// changes a household, the same after one that fails.
+TEST_P(RosterStoreTest, NamesTokenChangesWithEveryImportThatChangesTheRoster) {
+  auto fresh = RosterStore::NamesToken(*db_);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ(*fresh, 0);  // an empty roster at migration
+  ASSERT_TRUE(RosterStore::Import(*db_, {H("3", "2", "301")}, false, 10, nullptr, nullptr).ok());
+  const int64_t first = RosterStore::NamesToken(*db_).value();
+  EXPECT_NE(first, 0);
+  EXPECT_EQ(RosterStore::Import(*db_, {H("3", "2", "302"), H("3", "2", "301")}, false, 20, nullptr,
+                                nullptr)
+                .code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(RosterStore::NamesToken(*db_).value(), first);  // rolled back with the import
+  Household renamed = H("3", "2", "301");
+  renamed.owner_name = "赵六六";
+  ASSERT_TRUE(RosterStore::Import(*db_, {renamed}, true, 30, nullptr, nullptr).ok());
+  const int64_t second = RosterStore::NamesToken(*db_).value();
+  EXPECT_NE(second, first);
+  EXPECT_NE(second, 0);
+  ASSERT_TRUE(RosterStore::Import(*db_, {}, true, 40, nullptr, nullptr).ok());
+  EXPECT_EQ(RosterStore::NamesToken(*db_).value(), second);  // nothing imported, nothing changed
+}
+
 TEST_P(RosterStoreTest, ImportIsAllOrNothing) {
   ASSERT_TRUE(RosterStore::Import(*db_, {H("3", "2", "301")}, false, 10, nullptr, nullptr).ok());
   // The second household of this batch collides: the first must not stay behind.

@@ -185,5 +185,20 @@ TEST(DingTalkCodecTest, ParsesAnswers) {
   EXPECT_FALSE(ParseOpenApiReply("[1]").ok());
 }
 
+// `linli check --online`: what an accessToken fetch said.
+TEST(DingTalkCodecTest, JudgeAccessToken) {
+  EXPECT_TRUE(JudgeAccessToken("", 200, R"({"accessToken":"dt-1","expireIn":7200})").ok());
+  ProbeResult refused =
+      JudgeAccessToken("", 400, R"({"code":"invalidClientIdOrSecret","message":"x"})");
+  ASSERT_EQ(refused.problems.size(), 1u);
+  EXPECT_EQ(refused.problems[0].hint, "credentials_rejected");
+  EXPECT_EQ(refused.problems[0].code, "invalidClientIdOrSecret");
+  EXPECT_EQ(JudgeAccessToken("", 403, "").problems.at(0).code, "403");
+  EXPECT_EQ(JudgeAccessToken("", 500, "oops").problems.at(0).hint, "platform_error");
+  EXPECT_EQ(JudgeAccessToken("", 200, R"({"expireIn":7200})").problems.at(0).hint, "platform_error");
+  EXPECT_EQ(JudgeAccessToken("no connection (UNAVAILABLE)", 0, "").problems.at(0).hint,
+            "unreachable");
+}
+
 }  // namespace
 }  // namespace linli::adapters::dingtalk

@@ -294,5 +294,36 @@ TEST(FeishuCodecTest, ParsesApiRepliesAndClassifiesCodes) {
   EXPECT_EQ(ClassifyCode(230001), CodeClass::kPermanent);
 }
 
+// `linli check --online`: what a tenant_access_token fetch said.
+TEST(FeishuCodecTest, JudgeTenantToken) {
+  TokenOutcome ok;
+  ok.http_status = 200;
+  ok.parsed = true;
+  ok.reply.tenant_token = "t-1";
+  ok.reply.expire_s = 7200;
+  EXPECT_TRUE(JudgeTenantToken(ok).ok());
+  TokenOutcome wrong = ok;
+  wrong.reply = {};
+  wrong.reply.code = 10014;
+  wrong.reply.msg = "app secret invalid";
+  ProbeResult w = JudgeTenantToken(wrong);
+  ASSERT_EQ(w.problems.size(), 1u);
+  EXPECT_EQ(w.problems[0].hint, "wrong_secret");
+  EXPECT_EQ(w.problems[0].code, "10014");
+  TokenOutcome other = wrong;
+  other.reply.code = 10003;
+  other.reply.msg = "invalid param";
+  ProbeResult o = JudgeTenantToken(other);
+  ASSERT_EQ(o.problems.size(), 1u);
+  EXPECT_EQ(o.problems[0].hint, "platform_error");
+  EXPECT_EQ(o.problems[0].args.at(0).second, "code 10003 (invalid param)");
+  TokenOutcome down;
+  down.transport = "no connection (UNAVAILABLE)";
+  EXPECT_EQ(JudgeTenantToken(down).problems.at(0).hint, "unreachable");
+  TokenOutcome html;
+  html.http_status = 502;
+  EXPECT_EQ(JudgeTenantToken(html).problems.at(0).hint, "unreachable");
+}
+
 }  // namespace
 }  // namespace linli::adapters::feishu

@@ -218,6 +218,9 @@ TEST_F(TelegramAdapterTest, RenderAckWithoutRepliesIsEmpty200) {
   EXPECT_EQ(adapter_->RenderAck(m, {Text("a"), Text("b")}).body, "");
 }
 
+// telegram.md §2 [verified]: one call fits in a response and gives no result (no message id), so
+// only a single plain reply in a private chat rides in it; anything a later edit or a group
+// needs goes through the outbox.
 TEST_F(TelegramAdapterTest, OnePlainPrivateReplyIsAnsweredInTheWebhookResponse) {
   InboundMessage in;
   in.conversation = {"tg", "5123456789", "5123456789", ChatType::kPrivate};
@@ -257,6 +260,9 @@ TEST_F(TelegramAdapterTest, OnePlainPrivateReplyIsAnsweredInTheWebhookResponse) 
   OutboundMessage long_payload = reply;
   long_payload.choices = {{"x", std::string(65, 'p')}};
   EXPECT_TRUE(refused(long_payload, in));
+  OutboundMessage empty_label = reply;  // would not encode (CheckChoices): the outbox records why
+  empty_label.choices = {{"", "c:1"}};
+  EXPECT_TRUE(refused(empty_label, in));
   InboundMessage group = in;
   group.conversation.chat_type = ChatType::kGroup;
   OutboundMessage to_group = reply;

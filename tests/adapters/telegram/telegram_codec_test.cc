@@ -266,6 +266,8 @@ json EncodeBody(const OutboundMessage& m, std::string* method = nullptr) {
   return json::parse(call->body);
 }
 
+// telegram.md §2 "Answering inside the webhook response" [verified]: the response to a delivery
+// may be one Bot API call, a JSON body with "method" beside the call's own parameters.
 TEST(TelegramEncodeTest, WebhookAnswerIsTheSameCallWithItsMethod) {
   OutboundMessage m = Text("5123456789", "你好");
   m.choices = {{"是", "yes"}};

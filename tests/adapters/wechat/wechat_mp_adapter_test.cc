@@ -240,6 +240,27 @@ TEST_F(WechatMpAdapterTest, MenuClickKeysMapToConfiguredCommands) {
       << bad.status().message();
 }
 
+// The channel's menu section (issue 15): its click keys map to their commands like menu_
+// fields, and a menu_ field may not give one of its keys another command.
+TEST_F(WechatMpAdapterTest, MenuSectionClickKeysMapToTheirCommands) {
+  config::ChannelConfig c = Channel("safe");
+  config::MenuButton report;
+  report.name = "报事";
+  report.command = "报事";
+  report.key = config::DefaultMenuKey("报事");
+  c.menu = {report};
+  auto a = Make(c);
+  auto res = a->ParseWebhook(SafePost(ReadTestdata("event_click_menu.xml")));
+  ASSERT_TRUE(res.ok() && res->message.has_value()) << res.status().ToString();
+  EXPECT_EQ(res->message->payload, "报事");
+  c.fields["menu_" + report.key] = "/status";
+  auto clash = WechatMpOptionsFromConfig(c);
+  ASSERT_FALSE(clash.ok());
+  EXPECT_NE(clash.status().message().find("channels[wx].menu_LINLI_E68AA5E4BA8B"),
+            std::string::npos)
+      << clash.status().message();
+}
+
 // --- POST, safe mode: every message and event type ---
 
 TEST_F(WechatMpAdapterTest, SafeModeParsesEveryTypeLikeThePlainCodec) {

@@ -405,6 +405,67 @@ TEST_F(WecomAdapterTest, SendErrcodesAndTokenRefetch) {
   EXPECT_EQ(http.request_count(), 1u);
 }
 
+// --- the app's menu (issue 15): a click runs its button's command; push, read, probe ---
+
+config::ChannelConfig WithMenu() {
+  config::ChannelConfig c = Channel();
+  config::MenuButton report;
+  report.name = "报事";
+  report.command = "报事";
+  report.key = "staff_tickets";  // the key of tests/testdata/wecom/event_click.xml
+  config::MenuButton board;
+  board.name = "公示栏";
+  board.url = "https://linli.example.org/board";
+  c.menu = {report, board};
+  return c;
+}
+
+TEST_F(WecomAdapterTest, AMenuClickRunsItsButtonsCommand) {
+  auto a = Make(WithMenu());
+  auto click = a->ParseWebhook(EncryptedPost(ReadTestdata("event_click.xml")));
+  ASSERT_TRUE(click.ok() && click->message.has_value()) << click.status().ToString();
+  EXPECT_EQ(click->message->event, EventKind::kClick);
+  EXPECT_EQ(click->message->payload, "报事");
+}
+
+TEST_F(WecomAdapterTest, PushMenuAndFetchMenuCarryTheAgentId) {
+  auto options = WecomAppOptionsFromConfig(WithMenu());
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  auto a = WecomAppAdapter::Create(std::move(options).value(), clock_, http_);
+  ASSERT_TRUE(a.ok());
+  http_.PushJson(200, R"({"errcode":0,"errmsg":"ok","access_token":"T1","expires_in":7200})");
+  http_.PushJson(200, R"({"errcode":0,"errmsg":"ok"})");
+  wechat::ApiReply reply;
+  EXPECT_EQ((*a)->PushMenu(&reply).outcome, SendResult::Outcome::kSent);
+  ASSERT_EQ(http_.request_count(), 2u);
+  const HttpClientRequest create = http_.requests()[1];
+  EXPECT_EQ(create.method, "POST");
+  EXPECT_EQ(create.url, "https://qyapi.example.test/cgi-bin/menu/create?agentid=218&access_token=T1");
+  EXPECT_EQ(nlohmann::json::parse(create.body), nlohmann::json::parse(R"({"button":[
+      {"type":"click","name":"报事","key":"staff_tickets"},
+      {"type":"view","name":"公示栏","url":"https://linli.example.org/board"}]})"));
+
+  http_.PushJson(200, R"({"errcode":0,"errmsg":"ok","button":[{"type":"click","name":"报事","key":"staff_tickets"}]})");
+  auto live = (*a)->FetchMenu();
+  ASSERT_TRUE(live.ok()) << live.status().ToString();
+  ASSERT_EQ(live->size(), 1u);
+  EXPECT_EQ((*live)[0].key, "staff_tickets");
+  EXPECT_EQ(http_.last_request().method, "GET");
+  EXPECT_EQ(http_.last_request().url, "https://qyapi.example.test/cgi-bin/menu/get?agentid=218&access_token=T1");
+}
+
+TEST_F(WecomAdapterTest, ProbeFetchesATokenAndNamesTheRefusal) {
+  auto a = Make();
+  http_.PushJson(200, R"({"errcode":60020,"errmsg":"not allow to access from your ip, from ip: 198.51.100.4"})");
+  ProbeResult r = a->Probe({"https://linli.example.org/webhook/wc"});
+  EXPECT_NE(http_.last_request().url.find("/cgi-bin/gettoken?corpid="), std::string::npos);
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].hint, "ip_not_allowed");
+  EXPECT_EQ(r.problems[0].code, "60020");
+  http_.PushJson(200, R"({"errcode":0,"errmsg":"ok","access_token":"T2","expires_in":7200})");
+  EXPECT_TRUE(a->Probe({}).ok());  // a fresh fetch, not the 10 s failure backoff
+}
+
 TEST_F(WecomAdapterTest, SendNeverBroadcasts) {
   auto a = Make();
   for (const char* user : {"@all", "a|b", ""}) {

@@ -259,6 +259,40 @@ TEST_F(OutboxTest, RetriesWithExponentialBackoff) {
   for (const auto& a : tg_.attempts()) EXPECT_EQ(a.idempotency_key, tg_.attempts()[0].idempotency_key);
 }
 
+// Issue 13 point 6: after an outage the queue drains as soon as the platform answers again,
+// not as each message's backoff ends; a platform's Retry-After still holds.
+TEST_F(OutboxTest, WhenTheChannelAnswersAgainBackedOffMessagesGoAtOnce) {
+  const int64_t a = Enqueue("c1", "a");
+  const int64_t b = Enqueue("c2", "b");
+  const int64_t c = Enqueue("c3", "c");
+  // One pass sends a, b, c (in id order): all three fail; c's answer names a time.
+  tg_.Script({SendResult::Retry("500"), SendResult::Retry("500"),
+              SendResult::Retry("503", std::chrono::milliseconds(20000))});
+  EXPECT_EQ(RunOnce(), 3);
+  // b fails twice more: its backoff grows to 4 s.
+  clock_.Advance(std::chrono::milliseconds(1000));
+  tg_.Script({SendResult::Retry("500"), SendResult::Retry("500")});
+  EXPECT_EQ(RunOnce(), 2);  // a and b, each failing again (a: 2 s, b: 2 s)
+  clock_.Advance(std::chrono::milliseconds(2000));
+  tg_.Script({SendResult::Sent(), SendResult::Retry("500")});
+  // a goes through: the platform is back. b failed again in the same pass (4 s backoff) ...
+  EXPECT_EQ(RunOnce(), 2);
+  EXPECT_EQ(StatusOf(a), "sent");
+  // ... not brought forward by a success of the same pass (its failure may be its own) ...
+  EXPECT_EQ(RunOnce(), 0);
+  // ... but by the next success: one more message to see the recovery.
+  clock_.Advance(std::chrono::milliseconds(10));
+  const int64_t d = Enqueue("c4", "d");
+  EXPECT_EQ(RunOnce(), 1);  // d is sent
+  EXPECT_EQ(StatusOf(d), "sent");
+  EXPECT_EQ(RunOnce(), 1);  // b at once, long before its 4 s
+  EXPECT_EQ(StatusOf(b), "sent");
+  EXPECT_EQ(StatusOf(c), "pending");  // c waits out the 20 s the platform asked for
+  clock_.Advance(std::chrono::milliseconds(16990));
+  EXPECT_EQ(RunOnce(), 1);
+  EXPECT_EQ(StatusOf(c), "sent");
+}
+
 TEST_F(OutboxTest, HonoursRetryAfter) {
   const int64_t id = Enqueue("c1", "hello");
   tg_.Script({SendResult::Retry("429", std::chrono::milliseconds(5000))});

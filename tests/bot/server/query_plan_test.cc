@@ -149,6 +149,10 @@ TEST_F(QueryPlanTest, TheOutboxWorkerSearchesByIndex) {
     LINLI_RETURN_IF_ERROR(storage::OutboxStore::MarkSent(db, due[0].id, "42", clock_.NowMillis()));
     LINLI_RETURN_IF_ERROR(
         storage::OutboxStore::MarkRetry(db, due[1].id, clock_.NowMillis() + 1000, "500"));
+    LINLI_ASSIGN_OR_RETURN(auto brought_forward,
+                           storage::OutboxStore::RetryBackoffNow(db, "tg", clock_.NowMillis(),
+                                                                 clock_.NowMillis()));
+    (void)brought_forward;
     LINLI_ASSIGN_OR_RETURN(auto next, storage::OutboxStore::NextDueAt(db));
     (void)next;
     LINLI_ASSIGN_OR_RETURN(auto recovered, storage::OutboxStore::RecoverInFlight(db, clock_.NowMillis()));

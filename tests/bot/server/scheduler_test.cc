@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "bot/server/blocking_pool.h"
 #include "bot/server/server_metrics.h"
 #include "storage/job_store.h"
 #include "storage/migrations.h"
@@ -90,6 +91,20 @@ class Life {
           storage::Rows rows,
           db.Query("SELECT period FROM effects WHERE job = ? ORDER BY period", {job}));
       for (const auto& r : rows) out.push_back(r.Int(0));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return out;
+  }
+
+  // The job's record (runs and failures), or a default one when there is none.
+  storage::JobRun Record(const std::string& job) {
+    storage::JobRun out;
+    Status st = queue_->Run([&](storage::Database& db) -> Status {
+      LINLI_ASSIGN_OR_RETURN(auto all, storage::JobStore::List(db));
+      for (const auto& r : all) {
+        if (r.name == job) out = r;
+      }
       return Status::Ok();
     });
     EXPECT_TRUE(st.ok()) << st.ToString();
@@ -354,6 +369,136 @@ TEST_F(SchedulerTest, CountsRunsAndFailuresPerJob) {
   life.StartTimers();
   EXPECT_TRUE(Eventually([&] { return metrics.ForJob("good").runs->value() == 2u; }));
   EXPECT_EQ(metrics.ForJob("good").failures->value(), 0u);
+}
+
+// Issue 15: a failed unit is recorded (failures, when, why) by a unit of its own, while the
+// period stays undone.
+TEST_F(SchedulerTest, AFailedRunIsRecordedWithItsError) {
+  Life life(path_, clock_);
+  life.AddJob("tick", "every 1m", Status::Internal("boom"));
+  EXPECT_FALSE(life.scheduler().RunDue(clock_.NowMillis()).ok());
+  const storage::JobRun r = life.Record("tick");
+  EXPECT_EQ(r.runs, 0);
+  EXPECT_EQ(r.failures, 1);
+  EXPECT_EQ(r.last_failed_at_ms, clock_.NowMillis());
+  EXPECT_NE(r.last_error.find("boom"), std::string::npos);
+}
+
+// Jobs with blocking work (the daily backup): the work runs on the pool, not on the caller's
+// thread nor the write queue's, once per period; the period is recorded after it.
+TEST_F(SchedulerTest, BlockingWorkRunsOnThePoolOncePerPeriod) {
+  BlockingPool pool(1);
+  Scheduler::Options options;
+  options.pool = &pool;
+  Life life(path_, clock_, "Asia/Shanghai", options);
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  auto thread = std::make_shared<std::thread::id>();
+  Job job;
+  job.name = "copy";
+  job.schedule = domain::Schedule::Daily(3, 30);
+  job.blocking = [calls, thread](const JobTick& tick) {
+    *thread = std::this_thread::get_id();
+    EXPECT_NE(tick.stopping, nullptr);
+    ++*calls;
+    return Status::Ok();
+  };
+  ASSERT_TRUE(life.scheduler().Add(job).ok());
+  EXPECT_EQ(life.RunDue(clock_.NowMillis()), 1);  // 09:00: today's 03:30 period
+  EXPECT_EQ(calls->load(), 1);
+  EXPECT_NE(*thread, std::this_thread::get_id());
+  EXPECT_EQ(life.RunDue(clock_.NowMillis() + 60'000), 0);
+  EXPECT_EQ(calls->load(), 1);
+  EXPECT_EQ(life.Record("copy").runs, 1);
+}
+
+TEST_F(SchedulerTest, AFailedBlockingRunIsCountedRecordedAndTriedAgain) {
+  BlockingPool pool(1);
+  ServerMetrics metrics({});
+  Scheduler::Options options;
+  options.pool = &pool;
+  options.metrics = &metrics;
+  Life life(path_, clock_, "Asia/Shanghai", options);
+  auto fail = std::make_shared<std::atomic<bool>>(true);
+  Job job;
+  job.name = "copy";
+  job.schedule = domain::Schedule::Daily(3, 30);
+  job.blocking = [fail](const JobTick&) {
+    return fail->load() ? Status::Internal("backup: disk full") : Status::Ok();
+  };
+  ASSERT_TRUE(life.scheduler().Add(job).ok());
+  auto first = life.scheduler().RunDue(clock_.NowMillis());
+  ASSERT_FALSE(first.ok());
+  EXPECT_NE(first.status().message().find("disk full"), std::string::npos);
+  storage::JobRun r = life.Record("copy");
+  EXPECT_EQ(r.runs, 0);
+  EXPECT_EQ(r.failures, 1);
+  EXPECT_NE(r.last_error.find("disk full"), std::string::npos);
+  EXPECT_EQ(metrics.ForJob("copy").failures->value(), 1u);
+  fail->store(false);
+  EXPECT_EQ(life.RunDue(clock_.NowMillis() + 60'000), 1);  // the same period, now it works
+  r = life.Record("copy");
+  EXPECT_EQ(r.runs, 1);
+  EXPECT_EQ(r.failures, 1);
+  EXPECT_EQ(metrics.ForJob("copy").runs->value(), 1u);
+}
+
+TEST_F(SchedulerTest, BlockingWorkNeedsAPool) {
+  Life life(path_, clock_);
+  Job job;
+  job.name = "copy";
+  job.schedule = domain::Schedule::Daily(3, 30);
+  job.blocking = [](const JobTick&) { return Status::Ok(); };
+  EXPECT_EQ(life.scheduler().Add(job).code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SchedulerTest, TimersRunBlockingWorkAndRetryItAfterTheJobsOwnDelay) {
+  BlockingPool pool(1);
+  Scheduler::Options options;
+  options.pool = &pool;
+  options.max_wait = milliseconds(5);
+  options.retry_delay = hours(1);  // the job's own delay must win
+  Life life(path_, clock_, "Asia/Shanghai", options);
+  auto attempts = std::make_shared<std::atomic<int>>(0);
+  Job job;
+  job.name = "copy";
+  job.schedule = domain::Schedule::Daily(3, 30);
+  job.retry_delay = milliseconds(5);
+  job.blocking = [attempts](const JobTick&) {
+    return ++*attempts < 3 ? Status::Unavailable("busy") : Status::Ok();
+  };
+  ASSERT_TRUE(life.scheduler().Add(job).ok());
+  life.StartTimers();
+  EXPECT_TRUE(Eventually([&] { return life.Record("copy").runs == 1; }));
+  std::this_thread::sleep_for(milliseconds(50));
+  EXPECT_EQ(attempts->load(), 3);
+  EXPECT_EQ(life.Record("copy").runs, 1);
+  EXPECT_EQ(life.Record("copy").failures, 2);
+}
+
+TEST_F(SchedulerTest, InterruptTellsBlockingWorkToGiveUp) {
+  BlockingPool pool(1);
+  Scheduler::Options options;
+  options.pool = &pool;
+  Life life(path_, clock_, "Asia/Shanghai", options);
+  Job job;
+  job.name = "copy";
+  job.schedule = domain::Schedule::Daily(3, 30);
+  job.blocking = [](const JobTick& tick) {
+    for (int i = 0; i < 500 && !tick.stopping->load(); ++i) {
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    return tick.stopping->load() ? Status::Unavailable("interrupted") : Status::Internal("not told");
+  };
+  ASSERT_TRUE(life.scheduler().Add(job).ok());
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(milliseconds(20));
+    life.scheduler().Interrupt();
+  });
+  auto n = life.scheduler().RunDue(clock_.NowMillis());
+  stopper.join();
+  ASSERT_FALSE(n.ok());
+  EXPECT_EQ(n.status().message(), "interrupted");
+  EXPECT_EQ(life.Record("copy").runs, 0);
 }
 
 }  // namespace

@@ -250,6 +250,8 @@ TEST(StartupTest, EveryCommandValidatesTheSameWay) {
       {"serve"},        {"chat", "--user", "u1"}, {"migrate"},         {"agenda", "--month", "2026-11"},
       {"roster", "list"}, {"roster", "codes"},  {"outbox"},          {"privacy", "export", "--person", "1"},
       {"volunteers", "report", "--org", "x", "--from", "2026-12-01", "--to", "2026-12-31"},
+      {"check"}, {"check", "--online"}, {"telegram", "webhook-info"}, {"wechat", "menu", "show"},
+      {"wecom", "menu", "push"},
   };
   for (const auto& [name, fragment] : BadFragments()) {
     const std::string file = dir.WriteConfig(name + ".json", fragment);

@@ -1,5 +1,8 @@
 #include "domain/common/masking.h"
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace linli::domain {
@@ -30,6 +33,39 @@ TEST(MaskingTest, PlatformIdsKeepFourAsciiCharacters) {
   EXPECT_EQ(MaskPlatformId("700000001"), "7000****");
   EXPECT_EQ(MaskPlatformId("1234"), "****");
   EXPECT_EQ(MaskPlatformId(""), "****");
+}
+
+// At one position the longest matching name wins, in whatever order the names come; `more`
+// (a wish's contact name) joins for one call.
+TEST(MaskingTest, LongestNameWinsAndMoreNamesJoinForOneCall) {
+  EXPECT_EQ(MaskFreeText("张伟国来了", {"张伟", "张伟国"}).text, "张**来了");
+  EXPECT_EQ(MaskFreeText("张伟来了", {"张伟", "张伟国"}).text, "张*来了");
+  const MaskNames roster({"张伟"});
+  EXPECT_EQ(MaskFreeText("联系李四或张伟国", roster, MaskNames({"李四", "张伟国"})).text,
+            "联系李*或张**");
+  EXPECT_EQ(MaskFreeText("联系张伟", roster, MaskNames({""})).text, "联系张*");
+}
+
+// The index finds exactly the names a pass over all of them would (those of two code points or
+// more whose first two bytes occur next to each other in the text), in their order.
+TEST(MaskingTest, CandidatesAreWhatAPassOverEveryNameFinds) {
+  std::vector<std::string> names;
+  const char* surnames[] = {"张", "王", "李", "欧阳", "A", "赵"};
+  const char* given[] = {"", "伟", "娜娜", "b", "国强", "x"};
+  for (const char* s : surnames) {
+    for (const char* g : given) names.push_back(std::string(s) + g);
+  }
+  names.push_back("");
+  const MaskNames index(names);
+  for (const std::string text :
+       {"", "张", "张伟和李娜娜", "欧阳国强说Ab没来", "赵x", "王王王", "abc", "李"}) {
+    std::vector<const std::string*> expected;
+    for (const std::string& n : index.names()) {
+      if (n.size() < 2 || n == "张" || n == "王" || n == "李" || n == "A" || n == "赵") continue;
+      if (text.find(n.substr(0, 2)) != std::string::npos) expected.push_back(&n);
+    }
+    EXPECT_EQ(index.Candidates(text), expected) << text;
+  }
 }
 
 // The finding of issue 8: a public note published a name and a phone number as typed.

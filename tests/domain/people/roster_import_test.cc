@@ -222,6 +222,50 @@ TEST(RosterCsvTest, NonUtf8IsNamed) {
 
 // --- import ---
 
+// --- the compound a roster names (linli init) ---
+
+TEST(RosterCompoundTest, BuildingsAndUnitsInNaturalOrderFromAnyIds) {
+  const std::string csv =
+      "building,unit,room,area_m2,owner_name,phone\n"
+      "10,2,201,80,,\n"
+      "2,1,101,80,,\n"
+      "10,1,101,80,,\n"
+      "2,1,102,80,,\n"
+      "A座,3,301,80,,\n"
+      "01,1,101,80,,\n";
+  const domain::RosterCompound c = domain::CompoundOfRosterCsv(csv);
+  ASSERT_TRUE(c.errors.empty()) << c.errors[0];
+  EXPECT_EQ(c.households, 6u);
+  ASSERT_EQ(c.buildings.size(), 4u);  // "01" and "2" stay apart from each other and from "1"
+  EXPECT_EQ(c.buildings[0].id, "01");
+  EXPECT_EQ(c.buildings[1].id, "2");
+  EXPECT_THAT(c.buildings[1].units, ElementsAre("1"));
+  EXPECT_EQ(c.buildings[2].id, "10");
+  EXPECT_THAT(c.buildings[2].units, ElementsAre("1", "2"));
+  EXPECT_EQ(c.buildings[3].id, "A座");
+}
+
+TEST(RosterCompoundTest, TheImportParserAcceptsTheFileAgainstTheCompoundItNames) {
+  const std::string csv = ReadTestdata("good.csv");
+  domain::RosterCompound c = domain::CompoundOfRosterCsv(csv);
+  ASSERT_TRUE(c.errors.empty());
+  config::CompoundConfig compound;
+  compound.buildings = c.buildings;
+  const domain::RosterParse parsed = domain::ParseRosterCsv(csv, compound);
+  EXPECT_TRUE(parsed.errors.empty());
+  EXPECT_EQ(parsed.lines.size(), c.households);
+}
+
+TEST(RosterCompoundTest, LineErrorsAreThoseOfTheImportAndNoBuildingIsGiven) {
+  const domain::RosterCompound c = domain::CompoundOfRosterCsv(
+      "building,unit,room,area_m2,owner_name,phone\n1,,101,80,,\n1,1,102,abc,,\n");
+  EXPECT_THAT(c.errors, ElementsAre(HasSubstr("line 2: unit is empty"),
+                                    HasSubstr("line 3: area_m2 \"abc\"")));
+  EXPECT_TRUE(c.buildings.empty());
+  EXPECT_FALSE(domain::CompoundOfRosterCsv("room,unit\n").errors.empty());
+  EXPECT_FALSE(domain::CompoundOfRosterCsv("").errors.empty());
+}
+
 TEST(RosterImportTest, ImportsEveryLine) {
   auto db = MigratedDb();
   auto r = domain::ImportRoster(*db, ReadTestdata("good.csv"), Compound(), false, 1000);

@@ -3,6 +3,7 @@
 // 13812345678" was published as typed on GET /api/public/tickets/1.
 #include "domain/tickets/public_ticket.h"
 
+#include <algorithm>
 #include <chrono>
 #include <regex>
 #include <string>
@@ -15,6 +16,7 @@
 #include "domain/common/known_names.h"
 #include "domain/people/roster_import.h"
 #include "domain/tickets/agenda.h"
+#include "storage/roster_store.h"
 #include "storage/ticket_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
@@ -65,7 +67,39 @@ nlohmann::json AsJson(const domain::PublicTicket& p) {
 TEST_F(PublicTicketTest, KnownNamesAreRosterOwnersAndStaffLongestFirst) {
   auto names = domain::KnownNames(h_.db(), h_.config());
   ASSERT_TRUE(names.ok());
-  EXPECT_EQ(*names, (std::vector<std::string>{"欧阳娜娜", "张伟国", "王网格", "张伟"}));
+  EXPECT_EQ((*names)->names(), (std::vector<std::string>{"欧阳娜娜", "张伟国", "王网格", "张伟"}));
+}
+
+// Issue 13: the list is read once per roster change, not once per board page - and a change
+// (a new owner, a new staff name) is in the very next list.
+TEST_F(PublicTicketTest, KnownNamesAreKeptUntilTheRosterOrTheStaffChange) {
+  auto first = domain::KnownNames(h_.db(), h_.config());
+  auto again = domain::KnownNames(h_.db(), h_.config());
+  ASSERT_TRUE(first.ok() && again.ok());
+  EXPECT_EQ(first->get(), again->get());  // the same list, not read again
+
+  storage::Household h;
+  h.building = "9";
+  h.unit = "1";
+  h.room = "101";
+  h.owner_name = "赵六六";
+  ASSERT_TRUE(storage::RosterStore::Import(h_.db(), {h}, false, 1, nullptr, nullptr).ok());
+  auto after_import = domain::KnownNames(h_.db(), h_.config());
+  ASSERT_TRUE(after_import.ok());
+  EXPECT_NE(after_import->get(), first->get());
+  EXPECT_EQ((*after_import)->names().front(), "欧阳娜娜");
+  EXPECT_NE(std::find((*after_import)->names().begin(), (*after_import)->names().end(), "赵六六"),
+            (*after_import)->names().end());
+  EXPECT_EQ(domain::MaskFreeText("请赵六六回电", **after_import).text, "请赵**回电");
+
+  config::Config renamed = h_.config();
+  ASSERT_FALSE(renamed.staff.empty());
+  renamed.staff[0].name = "钱七七";
+  auto other_staff = domain::KnownNames(h_.db(), renamed);
+  ASSERT_TRUE(other_staff.ok());
+  const auto& list = (*other_staff)->names();
+  EXPECT_NE(std::find(list.begin(), list.end(), "钱七七"), list.end());
+  EXPECT_EQ(std::find(list.begin(), list.end(), "王网格"), list.end());
 }
 
 TEST_F(PublicTicketTest, PublicNoteIsPublishedMaskedAndKeptAsTyped) {
