@@ -376,8 +376,11 @@ class Residents:
     at most `active` are mid-flow. Records every acknowledged update_id and latencies."""
 
     def __init__(self, port, threads=8, active=32, first_user=9100000, flow=REPORT_FLOW,
-                 resend_delay=0.05, timeout=10.0, total=None):
+                 resend_delay=0.05, timeout=10.0, total=None, client=None):
         self.port = port
+        # Makes each worker's connection (worker index -> an object with post/close); default
+        # one Client to `port`. instances.py passes clients that fail over between instances.
+        self.client = client or (lambda _i: Client(self.port, self.timeout))
         self.total = total  # at most this many residents in all (None: no limit)
         self.threads = threads
         self.active = active
@@ -417,8 +420,8 @@ class Residents:
                 self.cond.wait(0.05)
 
     def run(self, admit=lambda: True, stop=lambda: False):
-        def worker():
-            client = Client(self.port, self.timeout)
+        def worker(index):
+            client = self.client(index)
             while not stop():
                 r = self._take(admit)
                 if r is None:
@@ -449,7 +452,8 @@ class Residents:
                     self.cond.notify_all()
             client.close()
 
-        workers = [threading.Thread(target=worker, daemon=True) for _ in range(self.threads)]
+        workers = [threading.Thread(target=worker, args=(i,), daemon=True)
+                   for i in range(self.threads)]
         for w in workers:
             w.start()
         return workers

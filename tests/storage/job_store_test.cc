@@ -50,7 +50,7 @@ TEST_P(JobStoreTest, ListsEveryJobByName) {
 
 // Failed runs (issue 15): counted beside the completed periods, which they never touch; a job
 // that has only failed has no progress for the scheduler (Find) but is listed.
-TEST_F(JobStoreTest, FailuresAreRecordedBesideTheCompletedPeriods) {
+TEST_P(JobStoreTest, FailuresAreRecordedBesideTheCompletedPeriods) {
   ASSERT_TRUE(JobStore::RecordFailure(*db_, "backup", 1'000, "backup: disk full").ok());
   auto found = JobStore::Find(*db_, "backup");
   ASSERT_TRUE(found.ok());
@@ -76,7 +76,7 @@ TEST_F(JobStoreTest, FailuresAreRecordedBesideTheCompletedPeriods) {
   EXPECT_TRUE(JobStore::Record(*db_, "backup", 120'000, 121'000).ok());
 }
 
-TEST_F(JobStoreTest, AnErrorIsCutAtACharacterBoundary) {
+TEST_P(JobStoreTest, AnErrorIsCutAtACharacterBoundary) {
   std::string error;
   while (error.size() < JobStore::kMaxErrorBytes + 10) error += "磁盘";
   ASSERT_TRUE(JobStore::RecordFailure(*db_, "backup", 1, error).ok());
