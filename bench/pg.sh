@@ -6,18 +6,24 @@
 #   linli-pg2  two `linli serve` on that one cluster behind an nginx balancing round-robin,
 # lets run-peer.sh walk Linli's six-turn dialog for them as it does for peers/linli, and runs
 # matrix.sh with the ceiling and Linli on SQLite in the same rounds.
-#   bash bench/pg.sh [REPS] [SECONDS]     env: LINLI_BIN (default build/linli), PEERS, BENCH_SRC
+#   bash bench/pg.sh [REPS] [SECONDS]
+# env: LINLI_BIN (default build/linli), PEERS, BENCH_SRC (the harness), BENCH_WORK (a folder
+# to keep the prepared copy in: a second run reuses it instead of running setup.sh again)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SRC=${BENCH_SRC:-$ROOT/../shared/bench}
 export LINLI_BIN=${LINLI_BIN:-$ROOT/build/linli}
 [ -x "$LINLI_BIN" ] || { echo "pg.sh: $LINLI_BIN not built" >&2; exit 2; }
 [ -x /usr/lib/postgresql/15/bin/initdb ] || bash "$ROOT/scripts/install-deps.sh" --postgresql-server
-WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/linli-pg-bench.XXXXXX")
+WORK=${BENCH_WORK:-$(mktemp -d "${TMPDIR:-/var/tmp}/linli-pg-bench.XXXXXX")}
+mkdir -p "$WORK"
 [ "$(id -u)" -ne 0 ] || chmod 755 "$WORK"  # the postgres user reaches its cluster under it
-cp -a "$SRC" "$WORK/bench"
 B=$WORK/bench
-(cd "$B" && ./setup.sh > "$WORK/setup.log" 2>&1) || { tail -20 "$WORK/setup.log" >&2; exit 1; }
+if [ ! -x "$B/build/httplib-limit" ]; then
+  rm -rf "$B"
+  cp -a "$SRC" "$B"
+  (cd "$B" && ./setup.sh > "$WORK/setup.log" 2>&1) || { tail -20 "$WORK/setup.log" >&2; exit 1; }
+fi
 # Linli's dialog for the new peers too (run-peer.sh picks it by the name "linli" only).
 sed -i 's/if \[ "\$NAME" = linli \]; then export DIALOG=linli/case "$NAME" in linli|linli-*) IS_LINLI=1;; *) IS_LINLI=0;; esac; if [ "$IS_LINLI" = 1 ]; then export DIALOG=linli/' "$B/run-peer.sh"
 grep -q 'linli|linli-\*' "$B/run-peer.sh" || { echo "pg.sh: run-peer.sh changed; cannot add peers" >&2; exit 1; }
