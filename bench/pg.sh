@@ -7,12 +7,12 @@
 # lets run-peer.sh walk Linli's six-turn dialog for them as it does for peers/linli, and runs
 # matrix.sh with the ceiling and Linli on SQLite in the same rounds.
 #   bash bench/pg.sh [REPS] [SECONDS]
-# env: LINLI_BIN (default build/linli), PEERS, BENCH_SRC (the harness), BENCH_WORK (a folder
+# env: LINLI_BIN (default build/bot/server/linli), PEERS, BENCH_SRC (the harness), BENCH_WORK (a folder
 # to keep the prepared copy in: a second run reuses it instead of running setup.sh again)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SRC=${BENCH_SRC:-$ROOT/../shared/bench}
-export LINLI_BIN=${LINLI_BIN:-$ROOT/build/linli}
+export LINLI_BIN=${LINLI_BIN:-$ROOT/build/bot/server/linli}
 [ -x "$LINLI_BIN" ] || { echo "pg.sh: $LINLI_BIN not built" >&2; exit 2; }
 [ -x /usr/lib/postgresql/15/bin/initdb ] || bash "$ROOT/scripts/install-deps.sh" --postgresql-server
 WORK=${BENCH_WORK:-$(mktemp -d "${TMPDIR:-/var/tmp}/linli-pg-bench.XXXXXX")}

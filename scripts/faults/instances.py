@@ -16,8 +16,8 @@ starts a throwaway one), a Telegram channel pointed at the fake Bot API of fault
   6. `linli db copy` moves a SQLite community to PostgreSQL, and a resident's `进度` there
      answers with the same tickets as on SQLite.
 
-  instances.py --linli build/linli            # full: 20 s of load, kill after 6 s
-  instances.py --linli build/linli --short    # CI: 6 s of load, kill after 2 s
+  instances.py --linli build/bot/server/linli            # full: 20 s of load, kill after 6 s
+  instances.py --linli build/bot/server/linli --short    # CI: 6 s of load, kill after 2 s
 Exit 0, 1 on a failed check (work directory kept), 77 without LINLI_PG_DSN.
 """
 
@@ -213,7 +213,7 @@ def run(args):
         def start(s):
             try:
                 s.start(timeout=60)
-            except fl.Failure as e:
+            except Exception as e:  # a Failure, or no binary at all
                 errors.append(str(e))
         threads = [threading.Thread(target=start, args=(s,)) for s in servers]
         for t in threads:
