@@ -111,7 +111,8 @@ struct CopyOutcome {
 //     on it first; kSourceNewerSchema);
 //   the target must not be the source (kSameDatabase: the same file by device and inode, or
 //     the same PostgreSQL server, database and schema);
-//   SQLite target: no other connection may hold it (kTargetInUse);
+//   SQLite target: no other connection may hold it (kTargetInUse); a use lock that cannot be
+//     tried at all (no lock file can be made in a read-only folder) counts as free;
 // then the target is opened with OpenDatabase (created if missing and migrated: a fresh
 // target becomes an empty database of this build's schema, which stays when the copy is then
 // refused or fails) and CopyContents runs.
