@@ -16,6 +16,7 @@
 #include "bot/server/backup_command.h"
 #include "bot/server/check_command.h"
 #include "bot/server/console_channel.h"
+#include "bot/server/db_copy_command.h"
 #include "bot/server/export_command.h"
 #include "bot/server/init_command.h"
 #include "bot/server/locale_dir.h"
@@ -123,6 +124,12 @@ Usage:
   linli restore --config FILE --from FILE     replaces the database of a STOPPED instance by a
                                               checked backup; the old one is kept as
                                               <db>.before-restore-<time>
+  linli db copy --from CONFIG_A --to CONFIG_B
+                                              copies every table of A's database into B's
+                                              (SQLite <-> PostgreSQL, either way) in one
+                                              transaction, then checks each table's row count
+                                              and SHA-256 on both sides; B must be new (freshly
+                                              migrated, empty); stop the service on A first
   linli status  --config FILE [--locale L]    one screen: database size, schema version,
                                               tickets by state and tier, outbox backlog and dead
                                               letters by channel, last run of every job
@@ -695,6 +702,11 @@ int main(int argc, char** argv) {
     linli::SetupLogging("warn", false);
     return linli::RunRestoreCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
                                     linli::SystemClock(), std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string(argv[1]) == "db") {
+    linli::SetupLogging("warn", false);
+    return linli::RunDbCopyCommand(std::vector<std::string>(argv + 2, argv + argc), ::getenv,
+                                   std::cout, std::cerr);
   }
   if (argc > 1 && std::string(argv[1]) == "status") {
     linli::SetupLogging("warn", false);

@@ -14,7 +14,8 @@ namespace linli {
 ChannelSecrets ChannelSecretsFor(std::string_view command) {
   static constexpr std::string_view kOffline[] = {"agenda", "report", "digest", "roster",
                                                   "outbox", "privacy", "migrate",
-                                                  "export", "backup", "restore", "status"};
+                                                  "export", "backup", "restore", "status",
+                                                  "db"};
   for (std::string_view c : kOffline) {
     if (command == c) return ChannelSecrets::kNotNeeded;
   }
