@@ -71,6 +71,18 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   fi
 fi
 
+if [[ -n ${FIRST_DAY_SKIP_UNAVAILABLE:-} ]]; then
+  # ctest: no minutes-long debootstrap, and the package's dependencies come from the mirror.
+  [[ -f $cache ]] || unavailable "no cached Debian 12 root at $cache (run scripts/first-day.sh or scripts/deb-smoke.sh once by hand)"
+  python3 -c 'import urllib.request as u; u.urlopen("http://deb.debian.org/debian/dists/bookworm/InRelease", timeout=10).read(1)' \
+    2>/dev/null || unavailable "the Debian mirror deb.debian.org is unreachable"
+  if [[ -n $build_dir ]]; then
+    for tool in dpkg-deb dpkg-shlibdeps; do
+      command -v "$tool" >/dev/null || unavailable "$tool not found (apt-get install dpkg-dev)"
+    done
+  fi
+fi
+
 work=""
 if [[ -n $build_dir ]]; then
   work=$(mktemp -d /var/tmp/linli-first-day-deb.XXXXXX)

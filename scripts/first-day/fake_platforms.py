@@ -16,8 +16,10 @@ wrong AppID 40013, a wrong AppSecret 40125 (as WeChat answers them). It stops by
 Control API (for the story script, under /_fake/):
   GET  /_fake/requests[?platform=telegram|wechat&call=NAME]  the recorded platform requests
   GET  /_fake/telegram/webhook        what setWebhook registered ({} when none)
-  POST /_fake/telegram/deliver        {"user": ID, "text": "..."} or {"update": {...}}: delivers
-                                      it as Telegram would; answers {"status", "answer_call"}
+  POST /_fake/telegram/deliver        {"user": ID, "text": "..."} or {"update": {...}}, optional
+                                      "origin" (https://127.0.0.1:PORT: a proxy in front):
+                                      delivers it as Telegram would; answers {"status",
+                                      "answer_call"}
   POST /_fake/telegram/load           {"residents", "threads", "first_user", "flow", "active"}:
                                       residents walk `flow` through the webhook (class Load)
   GET  /_fake/telegram/load           {"running", "finished": [[user, unix time of the 200 of
@@ -35,6 +37,8 @@ import json
 import os
 import re
 import signal
+import socket
+import ssl
 import sys
 import threading
 import time
@@ -186,13 +190,32 @@ def text_update(update_id, user, text):
                         "date": int(time.time()), "text": text}}
 
 
-class Deliverer:
-    """Telegram's side of the webhook: POSTs updates to the registered URL's path at
-    --deliver-origin, with the registered secret_token; one keep-alive connection."""
+class TlsTo(http.client.HTTPSConnection):
+    """HTTPS to an address with another name's SNI (the registered host), the certificate not
+    verified: the proxies in front of the service have self-signed or internal ones here."""
 
-    def __init__(self, state, timeout=10.0):
+    def __init__(self, address, port, name, timeout):
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        super().__init__(address, port, timeout=timeout, context=ctx)
+        self.name = name
+        self.ctx = ctx
+
+    def connect(self):
+        sock = socket.create_connection((self.host, self.port), self.timeout)
+        self.sock = self.ctx.wrap_socket(sock, server_hostname=self.name)
+
+
+class Deliverer:
+    """Telegram's side of the webhook: POSTs updates to the registered URL's path at `origin`
+    (default --deliver-origin; an https:// one is reached with the registered host as SNI and
+    Host), with the registered secret_token; one keep-alive connection."""
+
+    def __init__(self, state, timeout=10.0, origin=None):
         self.state = state
         self.timeout = timeout
+        self.origin = origin or state.args.deliver_origin
         self.conn = None
 
     def close(self):
@@ -206,15 +229,21 @@ class Deliverer:
             w = dict(self.state.webhook)
         if not w.get("url"):
             return 0, None
-        path = urllib.parse.urlsplit(w["url"]).path or "/"
-        origin = urllib.parse.urlsplit(self.state.args.deliver_origin)
+        registered = urllib.parse.urlsplit(w["url"])
+        path = registered.path or "/"
+        origin = urllib.parse.urlsplit(self.origin)
         headers = {"Content-Type": "application/json"}
+        if origin.scheme == "https":
+            headers["Host"] = registered.netloc
         if "secret_token" in w:
             headers[SECRET_HEADER] = w["secret_token"]
         data = json.dumps(update, ensure_ascii=False).encode()
         for attempt in range(2):  # a kept-alive connection the server closed: once more
             try:
-                if self.conn is None:
+                if self.conn is None and origin.scheme == "https":
+                    self.conn = TlsTo(origin.hostname, origin.port or 443, registered.hostname,
+                                      self.timeout)
+                elif self.conn is None:
                     self.conn = http.client.HTTPConnection(origin.hostname, origin.port,
                                                            timeout=self.timeout)
                 self.conn.request("POST", path, data, headers)
@@ -420,7 +449,7 @@ def make_handler(state):
                 update = body.get("update") or text_update(next(state.update_ids),
                                                            int(body.get("user", 1)),
                                                            str(body.get("text", "")))
-                d = Deliverer(state)
+                d = Deliverer(state, origin=body.get("origin"))
                 status, call = d.deliver(update)
                 d.close()
                 return self.send_json(200, {"status": status, "answer_call": call,

@@ -26,6 +26,7 @@ import shutil
 import signal
 import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -287,6 +288,8 @@ class Story:
             self.step("systemctl enable --now linli: /healthz", self.s_start)
             self.step("a signed Telegram webhook through the service, its reply at Telegram",
                       self.s_webhook)
+            self.step("HTTPS in front: the nginx and Caddy examples of docs/DEPLOY.md",
+                      self.s_https)
             self.step("linli backup under webhook load; restore into the stopped service",
                       self.s_backup_restore)
             self.step("linli status in zh-CN and en", self.s_status)
@@ -303,8 +306,16 @@ class Story:
                     self.fake.wait(10)
                 except subprocess.TimeoutExpired:
                     self.fake.kill()
-            if failed or self.args.keep:
+            if self.args.keep:
                 say("work directory kept:", self.work)
+            elif failed:
+                # The logs, the config and the journal; not the whole root (hundreds of MB).
+                for keep in ("etc/linli", "var/log/journal"):
+                    if os.path.isdir(self.box.path(keep)):
+                        shutil.copytree(self.box.path(keep), os.path.join(self.work, keep),
+                                        dirs_exist_ok=True)
+                shutil.rmtree(self.box.root, ignore_errors=True)
+                say("logs kept in %s (--keep keeps the root too)" % self.work)
             else:
                 shutil.rmtree(self.work, ignore_errors=True)
         total = time.monotonic() - T0
@@ -531,6 +542,73 @@ class Story:
         expect(status in (401, 403), "a delivery with another secret_token is refused (%d)" % status)
 
     # -- 10
+    def s_https(self):
+        blocks = deploy_blocks()
+        expect(set(blocks) >= {"nginx", "caddy"}, "docs/DEPLOY.md has an nginx and a Caddy example")
+        # As the guide says, but the proxies must not start on install: their default sites
+        # would listen on port 80 of the host (its network is shared).
+        self.sh("printf '#!/bin/sh\\nexit 101\\n' >/usr/sbin/policy-rc.d && chmod 0755 "
+                "/usr/sbin/policy-rc.d && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "
+                "--no-install-recommends nginx caddy openssl 2>&1 | tail -n 1; "
+                "rm -f /usr/sbin/policy-rc.d", timeout=300)
+        tls, plain, caddy = free_port(), free_port(), free_port()
+        # nginx: the guide's server blocks on loopback ports, a self-signed certificate where
+        # certbot would put Let's Encrypt's.
+        conf = blocks["nginx"]
+        for a, b in (("listen 443 ssl http2;", "listen 127.0.0.1:%d ssl http2;" % tls),
+                     ("listen 80;", "listen 127.0.0.1:%d;" % plain),
+                     ("http://127.0.0.1:8080", "http://127.0.0.1:%d" % self.port)):
+            expect(a in conf, "the nginx example has %s" % a, conf)
+            conf = conf.replace(a, b)
+        with open(self.box.path("/etc/nginx/sites-available/linli"), "w") as f:
+            f.write(conf)
+        live = "/etc/letsencrypt/live/linli.example.org"
+        out = self.sh("rm -f /etc/nginx/sites-enabled/default && ln -s ../sites-available/linli "
+                      "/etc/nginx/sites-enabled/linli && install -d %s && openssl req -x509 "
+                      "-newkey rsa:2048 -nodes -days 2 -subj /CN=linli.example.org -keyout "
+                      "%s/privkey.pem -out %s/fullchain.pem 2>/dev/null && nginx -t 2>&1 && "
+                      "systemctl start nginx" % (live, live, live))
+        expect("syntax is ok" in out, "nginx -t accepts the example", out)
+        self.through_proxy("nginx", tls)
+        status, _, location = https_get(plain, "/board", tls=False)
+        expect(status == 301 and location.startswith("https://linli.example.org/board"),
+               "nginx: http:// is redirected to https:// (%d %s)" % (status, location))
+        self.sh("systemctl stop nginx")
+        # Caddy: the guide's site, with Caddy's internal CA instead of Let's Encrypt's.
+        site = blocks["caddy"]
+        for a, b in (("linli.example.org {", "https://linli.example.org:%d {\n    bind 127.0.0.1\n"
+                      "    tls internal" % caddy),
+                     ("127.0.0.1:8080", "127.0.0.1:%d" % self.port)):
+            expect(a in site, "the Caddy example has %s" % a, site)
+            site = site.replace(a, b)
+        with open(self.box.path("/etc/caddy/Caddyfile"), "w") as f:
+            f.write("{\n    admin off\n    skip_install_trust\n    auto_https disable_redirects\n}\n"
+                    + site)
+        out = self.sh("caddy validate --config /etc/caddy/Caddyfile --adapter caddyfile 2>&1 | "
+                      "tail -n 1 && systemctl start caddy")
+        expect("Valid configuration" in out, "caddy validate accepts the example", out)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and https_get(caddy, "/board")[0] != 200:
+            time.sleep(0.2)
+        self.through_proxy("Caddy", caddy)
+        self.sh("systemctl stop caddy")
+
+    def through_proxy(self, name, port):
+        """A Telegram delivery and the public and private paths through the proxy on `port`."""
+        user = 5550002 if name == "nginx" else 5550003
+        answer = self.fake_post("/_fake/telegram/deliver",
+                                {"user": user, "text": "进度", "origin": "https://127.0.0.1:%d" % port})
+        expect(answer["status"] == 200, "%s: Telegram's delivery to https://linli.example.org"
+               "/webhook/telegram reaches the service (200)" % name)
+        replies = [r for r in self.fake_get("/_fake/requests?platform=telegram&call=sendMessage")
+                   if str(r["body"].get("chat_id")) == str(user)]
+        expect(replies, "%s: the reply reached Telegram" % name)
+        for path, want in (("/board", 200), ("/healthz", 404), ("/metrics", 404),
+                           ("/api/admin/tickets", 404)):
+            status = https_get(port, path)[0]
+            expect(status == want, "%s: %s answers %d through the proxy" % (name, path, status))
+
+    # -- 11
     def s_backup_restore(self):
         # Residents keep reporting (at most 16 mid-flow) until stopped after the backup.
         self.fake_post("/_fake/telegram/load", {"residents": 3000, "threads": 4, "active": 16,
@@ -546,7 +624,7 @@ class Story:
                % len(report["finished"]), json.dumps(report)[:500])
         began = time.time()
         # docs/DEPLOY.md section 7, as the linli user (the directory is the operator's to make).
-        out = self.sh("install -d -o linli -g linli -m 0750 /var/lib/linli/backups && "
+        out = self.sh("install -d -o linli -g linli -m 0700 /var/lib/linli/backups && "
                       "runuser -u linli -- linli backup --config %s --to %s" % (CONFIG, BACKUP))
         after = self.fake_get("/_fake/telegram/load")
         acked_before = {u for u, t in after["finished"] if t < began}
@@ -566,7 +644,7 @@ class Story:
                                                            sum(in_backup.values())),
                "missing: %s" % missing)
         self.sh("systemctl stop linli")
-        out = self.sh("linli restore --config %s --from %s" % (CONFIG, BACKUP), user="linli")
+        out = self.sh("runuser -u linli -- linli restore --config %s --from %s" % (CONFIG, BACKUP))
         expect("before-restore" in out, "restore keeps the replaced database", out)
         self.sh("systemctl start linli")
         deadline = time.monotonic() + 20
@@ -581,35 +659,90 @@ class Story:
         expect(all(restored.get(u, 0) >= 1 for u in acked_before) and
                sum(restored.values()) == sum(in_backup.values()),
                "the restored database holds the backup's %d tickets" % sum(in_backup.values()))
-        out = self.sh("stat -c '%U %n' /var/lib/linli/* /var/lib/linli/backups/*")
-        expect(all(l.startswith("linli ") for l in out.split("\n") if l),
-               "every file in /var/lib/linli is still linli's", out)
-
-    # -- 11
-    def s_status(self):
-        zh = self.sh("linli status --config %s" % CONFIG, user="linli")
-        for word in ("邻里运行状态", "数据库", "数据结构", "工单", "发件箱", "定时任务"):
-            expect(word in zh, "zh-CN status says %s" % word)
-        en = self.sh("linli status --config %s --locale en" % CONFIG, user="linli")
-        for word in ("Linli status", "Database", "Schema", "Tickets by state", "Outbox",
-                     "Scheduled jobs"):
-            expect(word in en, "en status says %s" % word)
-        expect(not re.search(r"\[cli\.", zh + en), "no missing text keys")
 
     # -- 12
+    def s_status(self):
+        zh = self.sh("linli status --config %s" % CONFIG)
+        for word in ("邻里运行状态", "数据库", "数据结构", "工单", "待受理", "发件箱", "定时任务", "上次运行"):
+            expect(word in zh, "zh-CN status says %s" % word)
+        en = self.sh("linli status --config %s --locale en" % CONFIG)
+        for word in ("Linli status", "Database", "Schema", "Tickets by state", "new", "Outbox",
+                     "Scheduled jobs", "last run"):
+            expect(word in en, "en status says %s" % word)
+        expect(re.search(r"^\s+backup\s+daily 03:30\s", en, re.M) is not None,
+               "the daily backup init configured is among the jobs (it ran once at start)", en)
+        expect(not re.search(r"\[cli\.", zh + en), "no missing text keys")
+
+    # -- 13
     def s_deploy_commands(self):
         out = self.sh("systemctl status linli --no-pager | head -n 3")
         expect("active (running)" in out, "systemctl status: active (running)", out)
         self.sh("curl -s http://127.0.0.1:%d/healthz" % self.port)
         out = self.sh("curl -s -o /dev/null -w '%%{http_code}' http://127.0.0.1:%d/board" % self.port)
         expect(out.strip() == "200", "/board serves", out)
-        self.sh("linli outbox --config %s --status failed" % CONFIG, user="linli")
+        self.sh("linli outbox --config %s --status failed" % CONFIG)
+        out = self.sh("curl -s http://127.0.0.1:%d/metrics | grep -c '^linli_' || true" % self.port)
+        expect(int(out.strip() or 0) > 10, "/metrics answers on the machine itself", out)
         self.sh("journalctl -u linli --since today -p warning --no-pager | tail -n 5", expect_rc=None)
         out = self.sh("journalctl -u linli --no-pager | grep -e 'schema version' -e 'schema migration' | head -n 3")
         expect("schema version" in out, "the journal names the schema version at start", out)
         out = self.sh("linli --help | grep -c -e 'linli init' -e 'linli check' -e 'linli backup' "
                       "-e 'linli status' -e 'linli telegram set-webhook' -e 'linli wechat menu'")
         expect(int(out.strip()) >= 6, "linli --help lists the first-day commands", out)
+        # docs/DEPLOY.md section 8: installing the package again (an upgrade) restarts the service
+        # and keeps the edited conffiles.
+        before = self.sh("systemctl show -p MainPID --value linli; md5sum %s %s" % (CONFIG, ENV))
+        deb = os.path.basename(self.args.deb)
+        self.sh("DEBIAN_FRONTEND=noninteractive apt-get install -y -q --reinstall ./%s 2>&1 | "
+                "tail -n 1" % deb, timeout=120)
+        after = self.sh("systemctl show -p MainPID --value linli; md5sum %s %s; "
+                        "systemctl is-active linli" % (CONFIG, ENV))
+        expect(before.split("\n")[0] != after.split("\n")[0] and after.strip().endswith("active"),
+               "the package restarted the running service")
+        expect(before.split("\n")[1:3] == after.split("\n")[1:3],
+               "the edited linli.json and linli.env were kept")
+        out = self.sh("stat -c '%U %n' /var/lib/linli/* /var/lib/linli/backups/*")
+        expect(all(l.startswith("linli ") for l in out.split("\n") if l),
+               "every file in /var/lib/linli is still linli's (after root's status and outbox)", out)
+
+
+def deploy_blocks():
+    """The fenced code blocks of docs/DEPLOY.md by language (the last of each)."""
+    with open(os.path.join(SOURCE, "docs", "DEPLOY.md"), encoding="utf-8") as f:
+        text = f.read()
+    return {lang: body for lang, body in re.findall(r"```(\w+)\n(.*?)```", text, re.S)}
+
+
+def https_get(port, path, tls=True, timeout=5.0):
+    """GET https://linli.example.org<path> at 127.0.0.1:port (SNI and Host linli.example.org,
+    the certificate not verified). (status or 0, body, Location)."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    try:
+        sock = socket.create_connection(("127.0.0.1", port), timeout)
+        if tls:
+            sock = ctx.wrap_socket(sock, server_hostname="linli.example.org")
+        sock.sendall(("GET %s HTTP/1.1\r\nHost: linli.example.org\r\nConnection: close\r\n\r\n"
+                      % path).encode())
+        data = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        sock.close()
+    except (OSError, ssl.SSLError):
+        return 0, "", ""
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    try:
+        status = int(lines[0].split()[1])
+    except (IndexError, ValueError):
+        return 0, "", ""
+    location = next((l.split(":", 1)[1].strip() for l in lines[1:]
+                     if l.lower().startswith("location:")), "")
+    return status, body.decode("utf-8", "replace"), location
 
 
 def integrity(path):
