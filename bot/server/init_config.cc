@@ -30,7 +30,6 @@ struct ChannelSpec {
   std::vector<EnvSpec> values;
   std::vector<std::pair<const char*, const char*>> fixed;  // non-secret settings
   const char* note;      // a comment line after the entry's keys, or nullptr
-  bool menu = false;     // writes the default custom menu (MenuLines)
 };
 
 // Lengths: Telegram's secret_token takes 1-256 of [A-Za-z0-9_-]; the WeChat and WeCom
@@ -50,8 +49,7 @@ const std::vector<ChannelSpec>& Channels() {
         {"encoding_aes_key", "LINLI_WX_AESKEY", 43}},
        {{"mode", "safe"}},
        "// template messages, and a menu made in the 公众平台 editor instead (\"menu_<EventKey>\": "
-       "\"报事\"): see linli.example.json",
-       true},
+       "\"报事\"): see linli.example.json"},
       {"wecom", "wecom_app", "https://qyapi.weixin.qq.com",
        {{"corp_id", "LINLI_WECOM_CORPID", 0},
         {"agent_id", "LINLI_WECOM_AGENTID", 0},
@@ -76,7 +74,6 @@ const std::vector<ChannelSpec>& Channels() {
 }
 
 constexpr EnvSpec kAdminToken = {"api_token", "LINLI_ADMIN_TOKEN", 40};
-
 
 // A JSON string literal; never throws (invalid UTF-8 would be replaced, but the answers are
 // checked before they get here).
@@ -303,11 +300,13 @@ StatusOr<InitFiles> RenderInitFiles(const InitAnswers& a, const config::Texts& t
     for (const auto& [key, value] : spec.fixed) {
       c += "      " + Quote(key) + ": " + Quote(value) + ",\n";
     }
-    c += "      \"api_base\": " + Quote(spec.api_base) + (spec.menu ? ",\n" : "\n");
-    if (spec.menu) {
-      c += MenuLines([&](const std::string& key) {
-        return texts.Get(a.locale, "cli.init_menu." + key);
-      });
+    // The Official Account's menu; a WeCom app's menu is the operator's to write (its users
+    // are staff, its pages others).
+    const bool menu = std::string_view(spec.kind) == "wechat";
+    c += "      \"api_base\": " + Quote(spec.api_base) + (menu ? ",\n" : "\n");
+    if (menu) {
+      c += MenuLines(
+          [&](const std::string& key) { return texts.Get(a.locale, "cli.init_menu." + key); });
     }
     if (spec.note != nullptr) c += "      " + std::string(spec.note) + "\n";
     c += "    }";
