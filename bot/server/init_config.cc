@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "bot/text.h"
@@ -47,8 +48,8 @@ const std::vector<ChannelSpec>& Channels() {
         {"token", "LINLI_WX_TOKEN", 32},
         {"encoding_aes_key", "LINLI_WX_AESKEY", 43}},
        {{"mode", "safe"}},
-       "// menu CLICK keys (\"menu_<EventKey>\": \"/report\") and template messages: see "
-       "linli.example.json"},
+       "// template messages, and a menu made in the 公众平台 editor instead (\"menu_<EventKey>\": "
+       "\"报事\"): see linli.example.json"},
       {"wecom", "wecom_app", "https://qyapi.weixin.qq.com",
        {{"corp_id", "LINLI_WECOM_CORPID", 0},
         {"agent_id", "LINLI_WECOM_AGENTID", 0},
@@ -79,6 +80,32 @@ constexpr EnvSpec kAdminToken = {"api_token", "LINLI_ADMIN_TOKEN", 40};
 std::string Quote(std::string_view s) {
   return nlohmann::json(std::string(s)).dump(-1, ' ', false,
                                              nlohmann::json::error_handler_t::replace);
+}
+
+// The account's custom menu (issue 15 point 3): click buttons for the chat commands 报事,
+// 进度, 心愿 and 投票 (triggers in every locale), view buttons for the board and the
+// resident's page; the names in the config's locale. Within WeChat's limits (3 buttons, 5 in
+// a group, names of at most 16 bytes), checked again when the config loads.
+std::string MenuLines(const std::function<std::string(const std::string&)>& name) {
+  auto click = [&](const char* key, const char* command) {
+    return "{\"name\": " + Quote(name(key)) + ", \"command\": " + Quote(command) + "}";
+  };
+  auto view = [&](const char* key, const char* path) {
+    return "{\"name\": " + Quote(name(key)) + ", \"url\": " + Quote(path) + "}";
+  };
+  std::string m;
+  m += "      // The account's custom menu: `linli wechat menu push` sends it to WeChat. A click\n";
+  m += "      // button runs its command, a view button opens a page of web.public_url.\n";
+  m += "      \"menu\": [\n";
+  m += "        " + click("report", "报事") + ",\n";
+  m += "        " + click("status", "进度") + ",\n";
+  m += "        {\"name\": " + Quote(name("more")) + ", \"sub_buttons\": [\n";
+  m += "          " + click("wish", "心愿") + ",\n";
+  m += "          " + click("vote", "投票") + ",\n";
+  m += "          " + view("board", "/board") + ",\n";
+  m += "          " + view("me", "/me") + "]}\n";
+  m += "      ]\n";
+  return m;
 }
 
 std::string Reference(const char* env) { return std::string("${") + env + "}"; }
@@ -273,7 +300,14 @@ StatusOr<InitFiles> RenderInitFiles(const InitAnswers& a, const config::Texts& t
     for (const auto& [key, value] : spec.fixed) {
       c += "      " + Quote(key) + ": " + Quote(value) + ",\n";
     }
-    c += "      \"api_base\": " + Quote(spec.api_base) + "\n";
+    // The Official Account's menu; a WeCom app's menu is the operator's to write (its users
+    // are staff, its pages others).
+    const bool menu = std::string_view(spec.kind) == "wechat";
+    c += "      \"api_base\": " + Quote(spec.api_base) + (menu ? ",\n" : "\n");
+    if (menu) {
+      c += MenuLines(
+          [&](const std::string& key) { return texts.Get(a.locale, "cli.init_menu." + key); });
+    }
     if (spec.note != nullptr) c += "      " + std::string(spec.note) + "\n";
     c += "    }";
 
@@ -304,6 +338,9 @@ StatusOr<InitFiles> RenderInitFiles(const InitAnswers& a, const config::Texts& t
   c += "  // {\"channel\": \"" + (a.channels.empty() ? std::string("telegram") : a.channels[0]) +
        "\", \"user_id\": \"...\", \"name\": \"...\", \"tier\": \"grid\", \"role\": \"admin\"}\n";
   c += "  \"staff\": [],\n";
+  c += "  // The daily backup: a consistent copy of the database at this local time into\n";
+  c += "  // \"backups\" beside it, the newest \"keep\" kept. Copy them off the machine too.\n";
+  c += "  \"backup\": {\"at\": \"03:30\", \"keep\": 7},\n";
 
   // Commented out: a ${NAME} outside channels[] is needed by every command, also the offline
   // ones (roster, migrate, ...) that otherwise run without the environment file.

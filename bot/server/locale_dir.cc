@@ -74,7 +74,8 @@ StatusOr<config::Texts> LoadTexts(const config::Config& config) {
     log->warn("no locale files in {}; using the source tree's texts in {} (not installed?)",
               dirs.configured, dir);
   } else {
-    log->info("no locale files in {}; using the installed texts in {}", dirs.configured, dir);
+    // The packaged case (/etc/linli has no locales/): expected, so not on every command's stderr.
+    log->debug("no locale files in {}; using the installed texts in {}", dirs.configured, dir);
   }
   return config::Texts::Load(dir, WantedLocales(config));
 }

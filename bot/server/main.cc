@@ -72,8 +72,9 @@ Usage:
                                               tickets created from..to (or, with --events, their
                                               events) as CSV for spreadsheets (UTF-8 with BOM);
                                               no reporter name or phone
-  linli roster import FILE.csv --config FILE [--update]
-                                              import households (all lines or none); optional
+  linli roster import FILE.csv|- --config FILE [--update]
+                                              import households (all lines or none; - reads
+                                              standard input); optional
                                               columns owner_id, developer; --update replaces
                                               area/owner/phone/owner_id/developer of existing ones
   linli roster list  --config FILE [--full]   the roster by building/unit; names and phones
@@ -474,7 +475,7 @@ int ParseArgs(int argc, char** argv, Args* args) {
       args->update = true;
     } else if (s == "--full") {
       args->full = true;
-    } else if (s.rfind("-", 0) == 0) {
+    } else if (s.rfind("-", 0) == 0 && s != "-") {  // "-": roster import's standard input
       return Fail("unknown option " + s);
     } else if (args->command.empty()) {
       args->command = s;
@@ -530,10 +531,14 @@ int RunRoster(const Args& args, const linli::config::Config& config, const CliTe
   const auto& compound = config.compound;
 
   if (args.subcommand == "import") {
-    std::ifstream in(args.file, std::ios::binary);
+    // "-": standard input, so `... | runuser -u linli -- linli roster import -` reads a roster
+    // the service's user may not open itself (docs/DEPLOY.md section 2).
+    std::ifstream file;
+    if (args.file != "-") file.open(args.file, std::ios::binary);
+    std::istream& in = args.file == "-" ? std::cin : file;
     std::ostringstream text;
-    text << in.rdbuf();
-    if (!in) {
+    if (in) text << in.rdbuf();
+    if (!in || in.bad()) {
       std::cerr << "linli: " << say("cannot_read", {{"file", args.file}}) << "\n";
       return 1;
     }

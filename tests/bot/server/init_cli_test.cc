@@ -150,6 +150,9 @@ TEST(InitConfigTest, TheConfigLoadsWithTheEnvFileAndHoldsNoSecret) {
   EXPECT_EQ(c.storage.sqlite.path, "/var/lib/linli/linli.db");
   EXPECT_EQ(c.locale, "zh-CN");
   EXPECT_TRUE(c.admin.api_token.empty()) << "the admin API stays off until uncommented";
+  EXPECT_TRUE(c.backup.enabled) << "daily backups from the first day";
+  EXPECT_EQ(c.backup.dir, "/var/lib/linli/backups");
+  EXPECT_EQ(c.backup.keep, 7);
 
   // The real platforms, one channel per kind named after it, and every adapter accepts its
   // entry (what `linli serve` builds).
@@ -210,6 +213,51 @@ TEST(InitConfigTest, GeneratedValuesAreFilledInAndPlatformOnesCommentedForTheCon
                                 HasSubstr("Client ID (formerly AppKey)"), HasSubstr("LINLI_WECOM_AGENTID=\n"),
                                 HasSubstr("LINLI_FEISHU_ENCRYPT_KEY=\n"), Not(HasSubstr("[cli."))));
   EXPECT_THAT(files->config, Not(HasSubstr("\"telegram\"")));
+}
+
+// A new user's first `linli wechat menu push` refused an init-written config ("has no menu");
+// the secret_token's comment did not say which command registers it.
+TEST(InitConfigTest, TheWechatChannelHasAMenuToPushAndTheSecretTokenNamesSetWebhook) {
+  for (const std::string locale : {"zh-CN", "en"}) {
+    InitAnswers a = SomeAnswers();
+    a.locale = locale;
+    a.channels = {"telegram", "wechat", "wecom"};
+    auto files = RenderInitFiles(a, Texts(), CountingDraw());
+    ASSERT_TRUE(files.ok()) << files.status().ToString();
+    std::map<std::string, std::string> env = EnvLines(files->env);
+    for (const auto& [name, value] : PlatformValues()) env[name] = value;
+    auto loaded = config::ParseConfig(files->config, "/etc/linli/linli.json",
+                                      [&env](const char* name) -> const char* {
+                                        auto it = env.find(name);
+                                        return it == env.end() ? nullptr : it->second.c_str();
+                                      });
+    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+    ASSERT_TRUE(CheckLoadedConfig(*loaded, Texts()).ok()) << "within WeChat's menu limits";
+    ASSERT_EQ(loaded->channels.size(), 3u);
+    EXPECT_TRUE(loaded->channels[0].menu.empty()) << "telegram";
+    EXPECT_TRUE(loaded->channels[2].menu.empty()) << "wecom: its menu is written by hand";
+
+    // The commands are the chat's triggers (every locale); the names are the config's locale.
+    const std::vector<config::MenuButton>& menu = loaded->channels[1].menu;
+    std::vector<std::string> shape;
+    for (const auto& b : menu) {
+      shape.push_back(b.name + "=" + b.command);
+      for (const auto& s : b.sub_buttons) shape.push_back(" " + s.name + "=" + s.command + s.url);
+    }
+    if (locale == "zh-CN") {
+      EXPECT_THAT(shape, ElementsAre("报事=报事", "进度=进度", "更多=", " 心愿=心愿", " 投票=投票",
+                                     " 公示栏=https://linli.example.org/board",
+                                     " 我的=https://linli.example.org/me"));
+      EXPECT_THAT(files->env, HasSubstr("由 linli telegram set-webhook 连同 Webhook 地址"));
+    } else {
+      EXPECT_THAT(shape, ElementsAre("Report=报事", "Progress=进度", "More=", " Wishes=心愿",
+                                     " Vote=投票", " Board=https://linli.example.org/board",
+                                     " My page=https://linli.example.org/me"));
+      EXPECT_THAT(files->env, HasSubstr("`linli telegram set-webhook` registers it with Telegram"));
+    }
+    EXPECT_EQ(menu[0].key, config::DefaultMenuKey("报事"));
+    EXPECT_THAT(files->env, Not(HasSubstr("setWebhook url=")));
+  }
 }
 
 TEST(InitConfigTest, AFailingRandomGeneratorFailsTheRendering) {
@@ -468,6 +516,18 @@ TEST_F(InitCliTest, TheBinaryWritesAConfigThatMigratesChatsAndServes) {
 
   // Offline commands need no environment file at all.
   EXPECT_EQ(System(linli + " migrate --config '" + config + "' >/dev/null 2>&1"), 0);
+  // The roster it was made from imports, here from standard input: `-` is how a root-owned
+  // roster gets to `runuser -u linli -- linli roster import` (docs/DEPLOY.md section 2; the
+  // service's user could not open /root/roster.csv, nor a pipe's /dev/stdin).
+  EXPECT_EQ(System("cd '" + dir_.string() + "' && " + linli + " roster import - --config '" +
+                   config + "' <roster.csv >import.out 2>&1"),
+            0)
+      << ReadFile(dir_ / "import.out");
+  EXPECT_THAT(ReadFile(dir_ / "import.out"), HasSubstr("导入 3 户"));
+  EXPECT_EQ(System("cd '" + dir_.string() + "' && " + linli + " roster list --config '" + config +
+                   "' >list.out 2>&1 && grep -q '3 households' list.out"),
+            0)
+      << ReadFile(dir_ / "list.out");
 
   // The environment file as systemd or a shell reads it, the platform values filled in.
   std::string exports = "set -a; . '" + env_file + "';";
