@@ -429,7 +429,7 @@ TEST_F(OutboxTest, InFlightRowsAreRecoveredAtStart) {
   const int64_t id = Enqueue("c1", "hello");
   // Simulate a crash mid-send: claimed, never recorded.
   ASSERT_TRUE(queue_->Run([&](storage::Database& db) {
-    return storage::OutboxStore::ClaimDue(db, clock_.NowMillis(), 10).status();
+    return storage::OutboxStore::ClaimDue(db, clock_.NowMillis(), 10, "crashed", 60000).status();
   }).ok());
   EXPECT_EQ(StatusOf(id), "sending");
   ASSERT_TRUE(worker_->Start().ok());
