@@ -418,6 +418,7 @@ void OutboxWorker::Loop() {
       seen = wakeups_;
     }
     auto attempted = RunOnce();
+    ++passes_;
     // Logged when it starts failing and when it works again, not every poll (a full disk
     // fails every pass until space returns).
     if (!attempted.ok() && attempted.status().ToString() != last_error) {

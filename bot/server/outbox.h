@@ -97,6 +97,8 @@ class OutboxWorker {
   uint64_t paced() const { return paced_.load(); }
   // Outcomes waiting to be written (the disk was full when they came).
   size_t unrecorded() const;
+  // Passes the threads started by Start() have finished (each a RunOnce).
+  uint64_t passes() const { return passes_.load(); }
 
  private:
   struct Unrecorded {
@@ -133,6 +135,7 @@ class OutboxWorker {
   std::atomic<uint64_t> retried_{0};
   std::atomic<uint64_t> failed_{0};
   std::atomic<uint64_t> paced_{0};
+  std::atomic<uint64_t> passes_{0};
   SendPacer pacer_;
   std::mutex failing_mu_;
   std::set<std::string> failing_;  // channels whose last send failed; guarded by failing_mu_
