@@ -154,6 +154,11 @@ struct OutboxConfig {
   int initial_backoff_ms = 1000;            // outbox.initial_backoff_ms, doubled per attempt
   int max_backoff_ms = 300000;              // outbox.max_backoff_ms
   int poll_interval_ms = 500;               // outbox.poll_interval_ms (also woken on enqueue)
+  // outbox.lease_ms: how long a claimed message belongs to the instance sending it; after
+  // that (the instance was killed or hangs) another instance on the same PostgreSQL takes it
+  // back and sends it again. 5000..3600000; keep it well above the longest send (the channels'
+  // timeout_ms times a long text's parts): a lease that runs out mid-send sends twice.
+  int lease_ms = 120000;
 };
 
 // media: photos attached to reports, fetched from the platform at intake into a folder

@@ -869,12 +869,15 @@ void DecodeSmallSections(Decoder& d, const json& root, Config& cfg) {
   }
   if (const json* j = d.Section(root, "", "outbox",
                                 {"max_attempts", "initial_backoff_ms", "max_backoff_ms",
-                                 "poll_interval_ms"})) {
+                                 "poll_interval_ms", "lease_ms"})) {
     OutboxConfig& o = cfg.outbox;
     d.Integer(*j, "outbox", "max_attempts", o.max_attempts, 1, 1000);
     d.Integer(*j, "outbox", "initial_backoff_ms", o.initial_backoff_ms, 1, 3600 * 1000);
     d.Integer(*j, "outbox", "max_backoff_ms", o.max_backoff_ms, 1, 24 * 3600 * 1000);
     d.Integer(*j, "outbox", "poll_interval_ms", o.poll_interval_ms, 1, 60 * 1000);
+    // At least a minute: a send's HTTP calls (10 s timeouts, a long text in parts) must end
+    // well inside the lease, or another instance sends the message a second time.
+    d.Integer(*j, "outbox", "lease_ms", o.lease_ms, 5 * 1000, 3600 * 1000);
     if (o.max_backoff_ms < o.initial_backoff_ms) {
       d.Error("outbox.max_backoff_ms", "must be >= outbox.initial_backoff_ms (" +
                                            std::to_string(o.initial_backoff_ms) + ") (got " +

@@ -622,6 +622,15 @@ ALTER TABLE job_runs ADD COLUMN failures BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE job_runs ADD COLUMN last_failed_at BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE job_runs ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
 )sql"},
+    // Several instances on one database (issue 14 point 3): a claimed ('sending') outbox row
+    // names its claim's owner (the instance id of the OutboxWorker that claimed it) and when
+    // the claim's lease runs out; after that another instance takes it back and sends it
+    // (OutboxStore::RecoverExpired), and the first owner's outcome no longer applies. Rows
+    // 'sending' from before this migration have no lease (0): taken back at once.
+    {30, R"sql(
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

@@ -58,6 +58,16 @@ StatusOr<std::unique_ptr<Database>> OpenReader(const DatabaseOptions& options) {
   return db;
 }
 
+StatusOr<std::unique_ptr<Notifier>> OpenNotifier(const DatabaseOptions& options,
+                                                 std::string_view topic) {
+  LINLI_RETURN_IF_ERROR(OpenBackendCheck(options));
+  if (IsPostgresql(options.backend)) return OpenPostgresNotifier(options.postgresql, topic);
+  if (!IsNotifierTopic(topic)) {
+    return Status::InvalidArgument("notifier: bad topic \"" + std::string(topic) + "\"");
+  }
+  return std::unique_ptr<Notifier>();
+}
+
 std::string DescribeDatabase(const DatabaseOptions& options) {
   if (IsPostgresql(options.backend)) {
     std::string where = DescribePostgresDsn(options.postgresql.dsn);

@@ -5,11 +5,13 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bot/status.h"
 #include "storage/backup.h"
 #include "storage/database.h"
+#include "storage/notifier.h"
 #include "storage/postgres_database.h"
 #include "storage/sqlite_database.h"
 
@@ -55,6 +57,14 @@ StatusOr<OpenedDatabase> OpenDatabase(const DatabaseOptions& options);
 // as OpenDatabase's first three, and kFailedPrecondition for SQLite ":memory:" (a second
 // connection would be another, empty database). Not thread-safe; the caller owns it.
 StatusOr<std::unique_ptr<Database>> OpenReader(const DatabaseOptions& options);
+
+// A Notifier for `topic` (storage/notifier.h): wake-ups from the other processes on the
+// configured database. nullptr (OK) on SQLite, whose in-process wake-ups suffice; on
+// PostgreSQL a listener on a connection of its own, not connected until its Listen() or
+// first Wait(). Errors: as OpenReader's for bad options (nothing is connected here), and
+// kInvalidArgument for a bad topic. The caller owns it.
+StatusOr<std::unique_ptr<Notifier>> OpenNotifier(const DatabaseOptions& options,
+                                                 std::string_view topic);
 
 // Backups (issue 15 point 4; types in storage/backup.h). Each picks the backend's own way;
 // SQLite's is storage/sqlite_backup.h.

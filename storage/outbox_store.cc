@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "storage/notifier.h"
 #include "storage/store_util.h"
 
 namespace linli::storage {
@@ -15,7 +16,7 @@ using nlohmann::json;
 
 constexpr const char* kItemColumns =
     "id, channel, user_id, chat_id, chat_type, payload, status, attempts, created_at, "
-    "next_attempt_at, last_error, platform_message_id";
+    "next_attempt_at, last_error, platform_message_id, claimed_by, lease_until";
 
 const char* KindName(OutboundKind kind) {
   return kind == OutboundKind::kCallbackAnswer ? "callback_answer" : "text";
@@ -131,21 +132,44 @@ StatusOr<OutboxItem> ToItem(const Row& r) {
   item.next_attempt_at_ms = r.Int(9);
   item.last_error = r.Text(10);
   item.platform_message_id = r.Text(11);
+  item.claimed_by = r.Text(12);
+  item.lease_until_ms = r.Int(13);
   return item;
 }
 
-// Explains why an UPDATE ... WHERE id = ? AND status = 'sending' changed nothing.
-Status NotSending(Database& db, int64_t id) {
-  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query("SELECT status FROM outbox WHERE id = ?", {id}));
+bool IsPostgres(const Database& db) { return db.dialect() == "postgres"; }
+
+// What an UPDATE of a claimed row adds to its WHERE: the row is still under that claim.
+constexpr const char* kUnderClaim =
+    " WHERE id = ? AND status = 'sending' AND claimed_by = ? AND lease_until = ?";
+
+// Explains why an UPDATE ... kUnderClaim changed nothing.
+Status NotUnderClaim(Database& db, const OutboxItem& claimed) {
+  const int64_t id = claimed.id;
+  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query("SELECT status, claimed_by, lease_until FROM outbox "
+                                             "WHERE id = ?",
+                                             {id}));
   if (rows.empty()) return Status::NotFound("outbox: no message " + std::to_string(id));
+  if (rows[0].Text(0) == "sending") {
+    return Status::FailedPrecondition(
+        "outbox: message " + std::to_string(id) +
+        " was taken back after its claim's lease ran out and is claimed again (by " +
+        (rows[0].Text(1) == claimed.claimed_by ? std::string("this instance")
+                                               : "instance " + rows[0].Text(1)) +
+        "); this outcome is not recorded");
+  }
   return Status::FailedPrecondition("outbox: message " + std::to_string(id) + " is '" +
                                     rows[0].Text(0) + "', not 'sending'");
 }
 
-Status UpdateSending(Database& db, int64_t id, std::string_view sql,
-                     const std::vector<Value>& params) {
-  LINLI_RETURN_IF_ERROR(db.Exec(sql, params));
-  if (db.changes() == 0) return NotSending(db, id);
+// `set` is "UPDATE outbox SET ..." without a WHERE; `params` its parameters.
+Status UpdateClaimed(Database& db, const OutboxItem& claimed, std::string_view set,
+                     std::vector<Value> params) {
+  params.emplace_back(claimed.id);
+  params.emplace_back(claimed.claimed_by);
+  params.emplace_back(claimed.lease_until_ms);
+  LINLI_RETURN_IF_ERROR(db.Exec(std::string(set) + kUnderClaim, params));
+  if (db.changes() == 0) return NotUnderClaim(db, claimed);
   return Status::Ok();
 }
 
@@ -176,22 +200,46 @@ StatusOr<int64_t> OutboxStore::Enqueue(Database& db, const OutboundMessage& mess
                 std::string(internal::ChatTypeName(message.to.chat_type)), std::move(payload),
                 now_ms, now_ms, now_ms}));
   if (rows.empty()) return Status::Internal("outbox: INSERT RETURNING gave no row");
+  LINLI_RETURN_IF_ERROR(Signal(db, kWakeTopic));
   return rows[0].Int(0);
 }
 
-StatusOr<std::vector<OutboxItem>> OutboxStore::ClaimDue(Database& db, int64_t now_ms, int limit) {
+StatusOr<std::vector<OutboxItem>> OutboxStore::ClaimDue(Database& db, int64_t now_ms, int limit,
+                                                        const std::string& owner,
+                                                        int64_t lease_ms) {
   std::vector<OutboxItem> items;
+  if (owner.empty()) return Status::InvalidArgument("outbox: a claim needs its owner's id");
+  if (lease_ms <= 0) return Status::InvalidArgument("outbox: a claim's lease must be > 0 ms");
   if (limit <= 0) return items;
   // One statement, so the claim is atomic without a transaction. The candidate scan walks
   // outbox_due (status, next_attempt_at) in due order; each candidate costs two index probes.
-  LINLI_ASSIGN_OR_RETURN(
-      Rows rows,
-      db.Query(std::string("UPDATE outbox SET status = 'sending', attempts = attempts + 1, "
-                           "updated_at = ? WHERE id IN (SELECT o.id FROM outbox o "
-                           "WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND ") +
-                   kIsHead + " ORDER BY o.next_attempt_at, o.id LIMIT ?) RETURNING " +
-                   kItemColumns,
-               {now_ms, now_ms, int64_t{limit}}));
+  const std::string candidates =
+      std::string("SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ? "
+                  "AND ") +
+      kIsHead + " ORDER BY o.next_attempt_at, o.id LIMIT ?";
+  const std::string set =
+      "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?, "
+      "claimed_by = ?, lease_until = ? ";
+  const std::string returning = std::string(" RETURNING ") + kItemColumns;
+  StatusOr<Rows> claimed = Status::Internal("not run");
+  if (IsPostgres(db)) {
+    // Several instances, READ COMMITTED: the candidates are locked as they are found, skipping
+    // rows another transaction holds - a head being claimed elsewhere (its destination's later
+    // rows are no heads: that one still reads 'pending' here). The outer UPDATE rechecks
+    // 'pending' on the row's latest version, so a row another instance claimed after this
+    // statement's snapshot is not claimed twice. The CTE runs once (MATERIALIZED): as an
+    // IN-subquery the planner may run it again per row, and each run would skip the rows the
+    // last one locked and claim past the limit.
+    claimed = db.Query("WITH picked AS MATERIALIZED (" + candidates +
+                           " FOR UPDATE OF o SKIP LOCKED) " + set +
+                           "WHERE id IN (SELECT id FROM picked) AND status = 'pending'" + returning,
+                       {now_ms, int64_t{limit}, now_ms, owner, now_ms + lease_ms});
+  } else {
+    // SQLite has one writer at a time.
+    claimed = db.Query(set + "WHERE id IN (" + candidates + ")" + returning,
+                       {now_ms, owner, now_ms + lease_ms, now_ms, int64_t{limit}});
+  }
+  LINLI_ASSIGN_OR_RETURN(Rows rows, std::move(claimed));
   std::vector<int64_t> unreadable;
   items.reserve(rows.size());
   for (const Row& r : rows) {
@@ -205,7 +253,11 @@ StatusOr<std::vector<OutboxItem>> OutboxStore::ClaimDue(Database& db, int64_t no
   for (int64_t id : unreadable) {
     // Never deliverable: fail it rather than block its destination forever.
     internal::Logger()->error("outbox: message {} has an unreadable payload; marked failed", id);
-    Status st = MarkFailed(db, id, "unreadable payload");
+    OutboxItem claimed;
+    claimed.id = id;
+    claimed.claimed_by = owner;
+    claimed.lease_until_ms = now_ms + lease_ms;
+    Status st = MarkFailed(db, claimed, "unreadable payload");
     if (!st.ok()) internal::Logger()->error("outbox: cannot fail message {}: {}", id, st.ToString());
   }
   // RETURNING order is unspecified: hand them out in due order.
@@ -217,20 +269,20 @@ StatusOr<std::vector<OutboxItem>> OutboxStore::ClaimDue(Database& db, int64_t no
   return items;
 }
 
-Status OutboxStore::MarkSent(Database& db, int64_t id, const std::string& platform_message_id,
-                             int64_t now_ms) {
-  return UpdateSending(db, id,
+Status OutboxStore::MarkSent(Database& db, const OutboxItem& claimed,
+                             const std::string& platform_message_id, int64_t now_ms) {
+  return UpdateClaimed(db, claimed,
                        "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, "
-                       "updated_at = ?, last_error = '' WHERE id = ? AND status = 'sending'",
-                       {platform_message_id, now_ms, now_ms, id});
+                       "updated_at = ?, last_error = ''",
+                       {platform_message_id, now_ms, now_ms});
 }
 
-Status OutboxStore::MarkRetry(Database& db, int64_t id, int64_t next_attempt_at_ms,
+Status OutboxStore::MarkRetry(Database& db, const OutboxItem& claimed, int64_t next_attempt_at_ms,
                               const std::string& error, bool backoff) {
-  return UpdateSending(db, id,
+  return UpdateClaimed(db, claimed,
                        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, "
-                       "backoff = ? WHERE id = ? AND status = 'sending'",
-                       {next_attempt_at_ms, error, int64_t{backoff ? 1 : 0}, id});
+                       "backoff = ?",
+                       {next_attempt_at_ms, error, int64_t{backoff ? 1 : 0}});
 }
 
 StatusOr<int64_t> OutboxStore::RetryBackoffNow(Database& db, const std::string& channel,
@@ -243,27 +295,23 @@ StatusOr<int64_t> OutboxStore::RetryBackoffNow(Database& db, const std::string& 
   return db.changes();
 }
 
-Status OutboxStore::MarkPaced(Database& db, int64_t id, int64_t next_attempt_at_ms,
+Status OutboxStore::MarkPaced(Database& db, const OutboxItem& claimed, int64_t next_attempt_at_ms,
                               const std::string& error) {
-  return UpdateSending(db, id,
-                       "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, "
-                       "backoff = 0, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END "
-                       "WHERE id = ? AND status = 'sending'",
-                       {next_attempt_at_ms, error, id});
+  return UpdateClaimed(
+      db, claimed,
+      "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, "
+      "backoff = 0, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END",
+      {next_attempt_at_ms, error});
 }
 
-Status OutboxStore::MarkFailed(Database& db, int64_t id, const std::string& error) {
-  return UpdateSending(db, id,
-                       "UPDATE outbox SET status = 'failed', last_error = ? "
-                       "WHERE id = ? AND status = 'sending'",
-                       {error, id});
+Status OutboxStore::MarkFailed(Database& db, const OutboxItem& claimed, const std::string& error) {
+  return UpdateClaimed(db, claimed, "UPDATE outbox SET status = 'failed', last_error = ?", {error});
 }
 
-Status OutboxStore::MarkDeferred(Database& db, int64_t id, const std::string& error) {
-  return UpdateSending(db, id,
-                       "UPDATE outbox SET status = 'deferred', last_error = ? "
-                       "WHERE id = ? AND status = 'sending'",
-                       {error, id});
+Status OutboxStore::MarkDeferred(Database& db, const OutboxItem& claimed,
+                                 const std::string& error) {
+  return UpdateClaimed(db, claimed, "UPDATE outbox SET status = 'deferred', last_error = ?",
+                       {error});
 }
 
 StatusOr<bool> OutboxStore::HasUnsent(Database& db, const std::string& channel,
@@ -285,11 +333,54 @@ StatusOr<int64_t> OutboxStore::ReleaseDeferred(Database& db, const std::string& 
 }
 
 StatusOr<int64_t> OutboxStore::RecoverInFlight(Database& db, int64_t now_ms) {
+  if (IsPostgres(db)) {
+    // Shared by instances: only claims nobody holds any more. This process has claimed
+    // nothing yet, so no owner is spared.
+    LINLI_ASSIGN_OR_RETURN(std::vector<int64_t> ids, RecoverExpired(db, now_ms, ""));
+    return static_cast<int64_t>(ids.size());
+  }
   LINLI_RETURN_IF_ERROR(
       db.Exec("UPDATE outbox SET status = 'pending', next_attempt_at = ?, backoff = 0, updated_at = ? "
               "WHERE status = 'sending'",
               {now_ms, now_ms}));
   return db.changes();
+}
+
+StatusOr<std::vector<int64_t>> OutboxStore::RecoverExpired(Database& db, int64_t now_ms,
+                                                           const std::string& except_owner) {
+  // The 'sending' rows are few and found through outbox_due (status, ...). On PostgreSQL the
+  // rows are locked SKIP LOCKED first (once: the CTE is MATERIALIZED, as in ClaimDue), so
+  // instances recovering at once neither wait for each other nor deadlock, and the outer
+  // recheck leaves a row another instance took back meanwhile.
+  // "" spares nobody (rows claimed before leases existed have no owner).
+  const bool spare = !except_owner.empty();
+  const std::string expired =
+      std::string("status = 'sending' AND lease_until <= ?") + (spare ? " AND claimed_by <> ?" : "");
+  std::vector<Value> test = {now_ms};
+  if (spare) test.emplace_back(except_owner);
+  const std::string set =
+      "UPDATE outbox SET status = 'pending', next_attempt_at = ?, backoff = 0, updated_at = ? ";
+  std::vector<Value> params;
+  StatusOr<Rows> taken = Status::Internal("not run");
+  if (IsPostgres(db)) {
+    params = test;
+    params.insert(params.end(), {now_ms, now_ms});
+    params.insert(params.end(), test.begin(), test.end());
+    taken = db.Query("WITH expired AS MATERIALIZED (SELECT id FROM outbox WHERE " + expired +
+                         " FOR UPDATE SKIP LOCKED) " + set +
+                         "WHERE id IN (SELECT id FROM expired) AND " + expired + " RETURNING id",
+                     params);
+  } else {
+    params = {now_ms, now_ms};
+    params.insert(params.end(), test.begin(), test.end());
+    taken = db.Query(set + "WHERE " + expired + " RETURNING id", params);
+  }
+  LINLI_ASSIGN_OR_RETURN(Rows rows, std::move(taken));
+  std::vector<int64_t> ids;
+  ids.reserve(rows.size());
+  for (const Row& r : rows) ids.push_back(r.Int(0));
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 StatusOr<std::optional<int64_t>> OutboxStore::NextDueAt(Database& db) {

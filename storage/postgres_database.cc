@@ -1,10 +1,16 @@
 #include "storage/postgres_database.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <chrono>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -13,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/notifier.h"
 #include "storage/postgres_sql.h"
 #include "storage/store_util.h"
 
@@ -91,6 +98,12 @@ std::string Describe(const std::string& db, const std::string& host, const std::
   if (!port.empty()) out += " port " + port;
   if (!user.empty()) out += " as user \"" + user + "\"";
   return out;
+}
+
+// Where a connection points, from libpq's view of it.
+std::string WhereOf(PGconn* conn) {
+  return Describe(PQdb(conn) ? PQdb(conn) : "", PQhost(conn) ? PQhost(conn) : "",
+                  PQport(conn) ? PQport(conn) : "", PQuser(conn) ? PQuser(conn) : "");
 }
 
 std::string FormatDouble(double d) {
@@ -409,7 +422,10 @@ std::string DescribePostgresDsn(const std::string& dsn) {
          (port.empty() ? "" : ":" + port) + "/" + Option(parsed.get(), "dbname");
 }
 
-StatusOr<std::unique_ptr<Database>> OpenPostgres(const PostgresOptions& options) {
+namespace {
+
+// The options OpenPostgres refuses, by their config key.
+Status CheckOptions(const PostgresOptions& options) {
   if (options.statement_timeout_ms < 0) {
     return Status::InvalidArgument("storage.postgresql.statement_timeout_ms: must be >= 0");
   }
@@ -418,18 +434,21 @@ StatusOr<std::unique_ptr<Database>> OpenPostgres(const PostgresOptions& options)
                                    "([A-Za-z_][A-Za-z0-9_]*, at most 63 characters), got \"" +
                                    options.schema + "\"");
   }
-  {
-    // libpq's parse error may quote a piece of the string - maybe the password - so it is not
-    // passed on.
-    char* err = nullptr;
-    Conninfo parsed(PQconninfoParse(options.dsn.c_str(), &err));
-    if (err != nullptr) PQfreemem(err);
-    if (!parsed) {
-      return Status::InvalidArgument(
-          "storage.postgresql.dsn: not a libpq connection string (key=value pairs, or a "
-          "postgresql:// URI)");
-    }
+  // libpq's parse error may quote a piece of the string - maybe the password - so it is not
+  // passed on.
+  char* err = nullptr;
+  Conninfo parsed(PQconninfoParse(options.dsn.c_str(), &err));
+  if (err != nullptr) PQfreemem(err);
+  if (!parsed) {
+    return Status::InvalidArgument(
+        "storage.postgresql.dsn: not a libpq connection string (key=value pairs, or a "
+        "postgresql:// URI)");
   }
+  return Status::Ok();
+}
+
+// A new connection (the caller owns it: PQfinish), or kUnavailable naming where it failed.
+StatusOr<PGconn*> Connect(const PostgresOptions& options) {
   // Keywords before dbname are defaults the DSN may override; client_encoding after it is
   // forced (the stores read and write UTF-8).
   const char* keywords[] = {"connect_timeout", "application_name", "dbname", "client_encoding",
@@ -439,18 +458,127 @@ StatusOr<std::unique_ptr<Database>> OpenPostgres(const PostgresOptions& options)
   PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) return Status::Unavailable("postgresql: out of memory connecting");
   if (PQstatus(conn) != CONNECTION_OK) {
-    const std::string where =
-        Describe(PQdb(conn) ? PQdb(conn) : "", PQhost(conn) ? PQhost(conn) : "",
-                 PQport(conn) ? PQport(conn) : "", PQuser(conn) ? PQuser(conn) : "");
+    const std::string where = WhereOf(conn);
     std::string reason = TrimmedMessage(PQerrorMessage(conn));
     PQfinish(conn);
-    return Status::Unavailable("postgresql: cannot connect to " + where + ": " +
-                               reason);
+    return Status::Unavailable("postgresql: cannot connect to " + where + ": " + reason);
   }
+  return conn;
+}
+
+// LISTEN on a connection of its own; Wait polls its socket beside an eventfd that
+// Interrupt() writes.
+class PostgresNotifier final : public Notifier {
+ public:
+  PostgresNotifier(PostgresOptions options, std::string channel, int wake_fd)
+      : options_(std::move(options)), channel_(std::move(channel)), wake_fd_(wake_fd) {}
+  ~PostgresNotifier() override {
+    Drop();
+    ::close(wake_fd_);
+  }
+
+  Status Listen() override {
+    if (conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
+    Drop();
+    LINLI_ASSIGN_OR_RETURN(conn_, Connect(options_));
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    // The schema as the senders' sessions have it (their search_path is set the same way).
+    const std::string set_path =
+        options_.schema.empty() ? "" : "SET search_path TO \"" + options_.schema + "\"; ";
+    Result r(PQexec(conn_, (set_path + "SELECT COALESCE(current_schema(), '')").c_str()));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) != 1) {
+      return Failed("cannot read the schema");
+    }
+    schema_ = PQgetvalue(r.get(), 0, 0);
+    Result listen(PQexec(conn_, ("LISTEN " + channel_).c_str()));
+    if (PQresultStatus(listen.get()) != PGRES_COMMAND_OK) return Failed("LISTEN failed");
+    return Status::Ok();
+  }
+
+  StatusOr<bool> Wait(std::chrono::milliseconds timeout) override {
+    if (TakeInterrupt()) return false;
+    LINLI_RETURN_IF_ERROR(Listen());
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      if (TakeNotifications()) return true;
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd fds[2] = {{PQsocket(conn_), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+      const int n = ::poll(fds, 2, static_cast<int>(std::min<int64_t>(left.count(), INT_MAX)));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Failed("poll failed");
+      }
+      if ((fds[1].revents & POLLIN) != 0 && TakeInterrupt()) return false;
+      if (fds[0].revents != 0 && PQconsumeInput(conn_) == 0) return Failed("lost the connection");
+    }
+  }
+
+  void Interrupt() override {
+    const uint64_t one = 1;
+    ssize_t written = ::write(wake_fd_, &one, sizeof one);
+    (void)written;  // a full counter (2^64 - 2) already wakes
+  }
+
+ private:
+  // Whether an Interrupt() was pending (and clears it).
+  bool TakeInterrupt() {
+    uint64_t count = 0;
+    return ::read(wake_fd_, &count, sizeof count) == static_cast<ssize_t>(sizeof count) &&
+           count > 0;
+  }
+
+  // Whether a notification of this schema has arrived; consumes every one received.
+  bool TakeNotifications() {
+    bool mine = false;
+    while (PGnotify* n = PQnotifies(conn_)) {
+      if (n->extra != nullptr && schema_ == n->extra) mine = true;
+      PQfreemem(n);
+    }
+    return mine;
+  }
+
+  Status Failed(const std::string& what) {
+    std::string message = "postgresql: " + what + " (listening on " + WhereOf(conn_) +
+                          "): " + TrimmedMessage(PQerrorMessage(conn_));
+    Drop();
+    return Status::Unavailable(std::move(message));
+  }
+
+  void Drop() {
+    if (conn_ != nullptr) PQfinish(conn_);
+    conn_ = nullptr;
+  }
+
+  const PostgresOptions options_;
+  const std::string channel_;
+  const int wake_fd_;
+  PGconn* conn_ = nullptr;
+  std::string schema_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Database>> OpenPostgres(const PostgresOptions& options) {
+  LINLI_RETURN_IF_ERROR(CheckOptions(options));
+  LINLI_ASSIGN_OR_RETURN(PGconn* conn, Connect(options));
   auto db = std::make_unique<PostgresDatabase>(conn, options);
   Status st = db->Setup();
   if (!st.ok()) return st;
   return std::unique_ptr<Database>(std::move(db));
+}
+
+StatusOr<std::unique_ptr<Notifier>> OpenPostgresNotifier(const PostgresOptions& options,
+                                                         std::string_view topic) {
+  LINLI_RETURN_IF_ERROR(CheckOptions(options));
+  if (!IsNotifierTopic(topic)) {
+    return Status::InvalidArgument("notifier: bad topic \"" + std::string(topic) + "\"");
+  }
+  const int wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (wake_fd < 0) return Status::Internal("notifier: eventfd failed");
+  return std::unique_ptr<Notifier>(std::make_unique<PostgresNotifier>(
+      options, "linli_" + std::string(topic), wake_fd));
 }
 
 }  // namespace linli::storage

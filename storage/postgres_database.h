@@ -28,8 +28,10 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "storage/database.h"
+#include "storage/notifier.h"
 
 namespace linli::storage {
 
@@ -56,6 +58,14 @@ struct PostgresOptions {
 // password; kFailedPrecondition when the schema does not exist (named, with
 // storage.postgresql.schema).
 StatusOr<std::unique_ptr<Database>> OpenPostgres(const PostgresOptions& options);
+
+// A Notifier (storage/notifier.h) on a connection of its own, LISTENing on "linli_<topic>";
+// not connected yet (its Listen() or first Wait() connects, and connects again after a lost
+// connection, with the same session settings as OpenPostgres). Errors: those of OpenPostgres
+// for bad options, kInvalidArgument for a bad topic (IsNotifierTopic), kInternal when no
+// eventfd can be made. Not thread-safe except Interrupt(); the caller owns it.
+StatusOr<std::unique_ptr<Notifier>> OpenPostgresNotifier(const PostgresOptions& options,
+                                                         std::string_view topic);
 
 // Where `dsn` points, for messages and logs: "postgresql://user@host:port/dbname" with what
 // the DSN names (a part it leaves to libpq's defaults is left out; a socket directory is

@@ -41,6 +41,7 @@
 #include "domain/tickets/ticket_photos.h"
 #include "storage/inbox_store.h"
 #include "storage/open_database.h"
+#include "storage/outbox_store.h"
 #include "storage/write_queue.h"
 
 namespace linli {
@@ -133,10 +134,13 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
                                                                         : std::cout);
 
   App* raw = app.get();
+  // On PostgreSQL other instances' enqueues wake this one's outbox (none on SQLite).
+  LINLI_ASSIGN_OR_RETURN(std::unique_ptr<storage::Notifier> outbox_wake,
+                         storage::OpenNotifier(db_options, storage::OutboxStore::kWakeTopic));
   app->outbox_ = std::make_unique<OutboxWorker>(
       *app->queue_, *app->clock_, cfg.outbox,
       [raw](const std::string& name) { return raw->FindAdapter(name); }, app->outbox_threads_,
-      app->metrics_.get());
+      app->metrics_.get(), std::move(outbox_wake));
   // A fetched photo goes on to the staff groups that took the ticket's card, in the fetch's
   // transaction (domain/tickets/ticket_photos.h).
   app->media_ = std::make_unique<MediaWorker>(

@@ -1,9 +1,13 @@
 #include "bot/server/outbox.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <future>
 #include <memory>
+#include <random>
 
 #include "bot/server/log.h"
 #include "bot/server/server_metrics.h"
@@ -15,13 +19,25 @@ namespace linli {
 
 namespace {
 constexpr int kClaimBatch = 32;
+
+// 64 random bits as 16 hex digits: two instances never share one (and a restarted process
+// gets a new one, so its predecessor's claims are another owner's).
+std::string NewInstanceId() {
+  std::random_device random;
+  const uint64_t bits = (static_cast<uint64_t>(random()) << 32) ^ random();
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(bits));
+  return text;
 }
+
+}  // namespace
 
 OutboxWorker::OutboxWorker(storage::WriteQueue& queue, const Clock& clock,
                            config::OutboxConfig options, AdapterLookup lookup, int threads,
-                           ServerMetrics* metrics)
+                           ServerMetrics* metrics, std::unique_ptr<storage::Notifier> wake)
     : queue_(queue), clock_(clock), options_(options), lookup_(std::move(lookup)),
-      thread_count_(std::max(1, threads)), metrics_(metrics) {}
+      thread_count_(std::max(1, threads)), metrics_(metrics), wake_(std::move(wake)),
+      instance_id_(NewInstanceId()) {}
 
 OutboxWorker::~OutboxWorker() { Stop(); }
 
@@ -39,9 +55,24 @@ Status OutboxWorker::Start() {
                               "(a duplicate is possible on platforms without idempotency keys)",
                               recovered);
   }
+  auto log = GetLogger("outbox");
+  log->info("outbox instance {} (pid {}): claims leased for {} ms{}", instance_id_, ::getpid(),
+            options_.lease_ms, wake_ ? "; woken by other instances' enqueues" : "");
+  bool listening = false;
+  if (wake_) {
+    // Before the threads: what another instance enqueues from here on wakes them.
+    const Status st = wake_->Listen();
+    listening = st.ok();
+    if (!st.ok()) {
+      log->warn("outbox: cannot listen for other instances' enqueues ({}); polling every {} ms "
+                "until it works",
+                st.ToString(), options_.poll_interval_ms);
+    }
+  }
   std::lock_guard<std::mutex> lock(mu_);
   stopping_ = false;
   for (int i = 0; i < thread_count_; ++i) threads_.emplace_back([this] { Loop(); });
+  if (wake_) listener_ = std::thread([this, listening] { ListenLoop(!listening); });
   return Status::Ok();
 }
 
@@ -51,10 +82,12 @@ void OutboxWorker::Stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  if (wake_) wake_->Interrupt();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }
   threads_.clear();
+  if (listener_.joinable()) listener_.join();
 }
 
 void OutboxWorker::Notify() {
@@ -117,8 +150,12 @@ StatusOr<int> OutboxWorker::RunOnce() {
   std::vector<std::string> card_replies;  // the card a reply_card_kind message replies to
   // Also the claimed rows' updated_at: what failed in an earlier pass was claimed before it.
   const int64_t claimed_at = clock_.NowMillis();
+  std::vector<int64_t> taken_back;  // other instances' claims whose lease ran out
   LINLI_RETURN_IF_ERROR(queue_.Run([&](storage::Database& db) -> Status {
-    LINLI_ASSIGN_OR_RETURN(items, storage::OutboxStore::ClaimDue(db, claimed_at, kClaimBatch));
+    LINLI_ASSIGN_OR_RETURN(taken_back,
+                           storage::OutboxStore::RecoverExpired(db, claimed_at, instance_id_));
+    LINLI_ASSIGN_OR_RETURN(items, storage::OutboxStore::ClaimDue(db, claimed_at, kClaimBatch,
+                                                                 instance_id_, options_.lease_ms));
     windows.assign(items.size(), ContactWindow{});
     card_replies.assign(items.size(), std::string());
     for (size_t i = 0; i < items.size(); ++i) {
@@ -143,6 +180,12 @@ StatusOr<int> OutboxWorker::RunOnce() {
     return Status::Ok();
   }));
   auto log = GetLogger("outbox");
+  for (int64_t id : taken_back) {
+    log->warn("outbox message {}: the instance sending it let its lease run out (killed or "
+              "hung); sending it again (a duplicate is possible on platforms without "
+              "idempotency keys)",
+              id);
+  }
   // Outcomes are recorded asynchronously, each as soon as its send returns: they join the
   // write queue's next group commit instead of costing this thread a round trip per message.
   // The next message of a destination cannot be claimed before its predecessor's outcome is
@@ -194,7 +237,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
           ++paced_;
           const int64_t due = grant.next_free_ms;
           record([=](storage::Database& db) {
-            return storage::OutboxStore::MarkPaced(db, item.id, due, "waiting for the send budget");
+            return storage::OutboxStore::MarkPaced(db, item, due, "waiting for the send budget");
           });
           pending.back().id = item.id;
           continue;
@@ -229,7 +272,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
                "counted as an attempt",
                item.id, item.message.to.channel, result.error, due - now);
       record([=](storage::Database& db) {
-        return storage::OutboxStore::MarkPaced(db, item.id, due, result.error);
+        return storage::OutboxStore::MarkPaced(db, item, due, result.error);
       });
       pending.back().id = item.id;
       continue;
@@ -250,7 +293,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
         }
         record([=, this](storage::Database& db) -> Status {
           LINLI_RETURN_IF_ERROR(
-              storage::OutboxStore::MarkSent(db, item.id, result.platform_message_id, now));
+              storage::OutboxStore::MarkSent(db, item, result.platform_message_id, now));
           // A card: remember which sent message shows it, so a reply to it finds its flow.
           // Platforms that return no message id (WeChat customer-service sends) record none.
           if (!item.message.card_kind.empty() && item.message.edit_of.empty() &&
@@ -279,7 +322,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
           log->error("outbox message {} to channel {} failed after {} attempts: {}", item.id,
                      item.message.to.channel, item.attempts, result.error);
           record([=, this](storage::Database& db) {
-            return storage::OutboxStore::MarkFailed(db, item.id, result.error);
+            return storage::OutboxStore::MarkFailed(db, item, result.error);
           });
         } else {
           ++retried_;
@@ -288,7 +331,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
           log->warn("outbox message {} to channel {}: attempt {} failed ({}); retry in {} ms",
                     item.id, item.message.to.channel, item.attempts, result.error, delay);
           record([=, this](storage::Database& db) {
-            return storage::OutboxStore::MarkRetry(db, item.id, now + delay, result.error,
+            return storage::OutboxStore::MarkRetry(db, item, now + delay, result.error,
                                                    /*backoff=*/result.retry_after.count() <= 0);
           });
         }
@@ -302,7 +345,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
         log->error("outbox message {} to channel {} failed permanently: {}", item.id,
                    item.message.to.channel, result.error);
         record([=, this](storage::Database& db) {
-          return storage::OutboxStore::MarkFailed(db, item.id, result.error);
+          return storage::OutboxStore::MarkFailed(db, item, result.error);
         });
         break;
       case SendResult::Outcome::kDeferred:
@@ -310,7 +353,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
         log->info("outbox message {} to channel {} waits for the user's next contact: {}",
                   item.id, item.message.to.channel, result.error);
         record([=, this](storage::Database& db) {
-          return storage::OutboxStore::MarkDeferred(db, item.id, result.error);
+          return storage::OutboxStore::MarkDeferred(db, item, result.error);
         });
         break;
     }
@@ -334,6 +377,36 @@ StatusOr<int> OutboxWorker::RunOnce() {
   return static_cast<int>(items.size());
 }
 
+void OutboxWorker::ListenLoop(bool failing) {
+  auto log = GetLogger("outbox");
+  const auto interval = std::chrono::milliseconds(options_.poll_interval_ms);
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+    }
+    // The timeout only bounds how long a Stop() racing the Interrupt could take to be seen.
+    const StatusOr<bool> woken = wake_->Wait(std::max(interval, std::chrono::milliseconds(1000)));
+    if (woken.ok()) {
+      if (failing) {
+        // Enqueues while the connection was down were not signalled: one pass looks.
+        log->info("outbox: listening for other instances' enqueues again");
+        failing = false;
+        Notify();
+      }
+      if (*woken) Notify();
+      continue;
+    }
+    if (!failing) {
+      log->warn("outbox: lost the wake-up connection ({}); polling every {} ms and reconnecting",
+                woken.status().ToString(), options_.poll_interval_ms);
+      failing = true;
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, interval, [&] { return stopping_; });
+  }
+}
+
 void OutboxWorker::Loop() {
   auto log = GetLogger("outbox");
   std::string last_error;
@@ -345,6 +418,7 @@ void OutboxWorker::Loop() {
       seen = wakeups_;
     }
     auto attempted = RunOnce();
+    ++passes_;
     // Logged when it starts failing and when it works again, not every poll (a full disk
     // fails every pass until space returns).
     if (!attempted.ok() && attempted.status().ToString() != last_error) {

@@ -32,7 +32,7 @@ import time
 
 import faultlib as fl
 
-LEASE_MS = 2000  # the outbox lease: how soon a dead instance's claimed rows go to another
+LEASE_MS = 5000  # the outbox lease: how soon a dead instance's claimed rows go to another
 STAFF_CHAT = "-100777"
 
 

@@ -82,6 +82,7 @@ TEST(ConfigDefaultsTest, EmptyObjectGivesDocumentedDefaults) {
   EXPECT_EQ(cfg.outbox.initial_backoff_ms, 1000);
   EXPECT_EQ(cfg.outbox.max_backoff_ms, 300000);
   EXPECT_EQ(cfg.outbox.poll_interval_ms, 500);
+  EXPECT_EQ(cfg.outbox.lease_ms, 120000);
   EXPECT_EQ(cfg.logging.level, "info");
   EXPECT_FALSE(cfg.logging.json);
   EXPECT_EQ(cfg.source_path, kPath);
@@ -123,7 +124,7 @@ TEST(ConfigDefaultsTest, ReadsEveryKey) {
     "locale": "en", "timezone": "Europe/Berlin",
     "dialog": {"session_timeout_minutes": 5},
     "outbox": {"max_attempts": 3, "initial_backoff_ms": 10, "max_backoff_ms": 10,
-               "poll_interval_ms": 20},
+               "poll_interval_ms": 20, "lease_ms": 90000},
     "logging": {"level": "debug", "json": true},
     "categories": ["a", "b_2"]
   })");
@@ -144,6 +145,7 @@ TEST(ConfigDefaultsTest, ReadsEveryKey) {
   EXPECT_EQ(cfg.outbox.initial_backoff_ms, 10);
   EXPECT_EQ(cfg.outbox.max_backoff_ms, 10);
   EXPECT_EQ(cfg.outbox.poll_interval_ms, 20);
+  EXPECT_EQ(cfg.outbox.lease_ms, 90000);
   EXPECT_EQ(cfg.logging.level, "debug");
   EXPECT_TRUE(cfg.logging.json);
   EXPECT_EQ(cfg.categories, (std::vector<std::string>{"a", "b_2"}));
@@ -765,6 +767,9 @@ TEST(ConfigSmallSectionsTest, Outbox) {
   ExpectError(R"({"outbox": {"max_attempts": 0}})", "outbox.max_attempts: must be 1..1000");
   ExpectError(R"({"outbox": {"poll_interval_ms": -500}})", "outbox.poll_interval_ms: must be");
   ExpectError(R"({"outbox": {"max_backoff_ms": -1}})", "outbox.max_backoff_ms: must be");
+  // A lease shorter than a send could take would let another instance send it twice.
+  ExpectError(R"({"outbox": {"lease_ms": 4999}})", "outbox.lease_ms: must be 5000..3600000");
+  ExpectError(R"({"outbox": {"lease_ms": "2m"}})", "outbox.lease_ms: must be an integer");
   ExpectError(R"({"outbox": {"initial_backoff_ms": 5000, "max_backoff_ms": 1000}})",
               "outbox.max_backoff_ms: must be >= outbox.initial_backoff_ms (5000) (got 1000)");
 }

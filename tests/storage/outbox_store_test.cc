@@ -4,7 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <iostream>
+#include <latch>
+#include <map>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "tests/storage/store_test.h"
 
@@ -28,15 +36,32 @@ class OutboxStoreTest : public StoreTest {
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     return id.ok() ? *id : 0;
   }
-  std::vector<int64_t> ClaimIds(int64_t now, int limit = 100) {
-    auto items = OutboxStore::ClaimDue(*db_, now, limit);
+  // Claims as `owner` (lease kLease) and remembers each claim for Claimed().
+  std::vector<int64_t> ClaimIds(int64_t now, int limit = 100, const std::string& owner = kMe) {
+    auto items = OutboxStore::ClaimDue(*db_, now, limit, owner, kLease);
     EXPECT_TRUE(items.ok()) << items.status().ToString();
     std::vector<int64_t> ids;
     if (items.ok()) {
-      for (const auto& item : *items) ids.push_back(item.id);
+      for (const auto& item : *items) {
+        ids.push_back(item.id);
+        claims_[item.id] = item;
+      }
     }
     return ids;
   }
+  // The last claim of `id` made through ClaimIds (what a worker passes to Mark*); an item
+  // with the id alone for a row never claimed here.
+  OutboxItem Claimed(int64_t id) {
+    auto it = claims_.find(id);
+    if (it != claims_.end()) return it->second;
+    OutboxItem unclaimed;
+    unclaimed.id = id;
+    return unclaimed;
+  }
+
+  static constexpr const char* kMe = "instance-a";
+  static constexpr int64_t kLease = 1000;
+  std::map<int64_t, OutboxItem> claims_;
   std::string StatusOf(int64_t id) {
     auto item = OutboxStore::Find(*db_, id);
     EXPECT_TRUE(item.ok() && item->has_value());
@@ -159,10 +184,10 @@ TEST_P(OutboxStoreTest, EnqueueNeedsADestination) {
 
 TEST_P(OutboxStoreTest, ClaimDueMarksSendingAndCountsAttempts) {
   const int64_t a = Enqueue(To("tg", "c1", "a"), 100);
-  auto items = OutboxStore::ClaimDue(*db_, 99, 10);
+  auto items = OutboxStore::ClaimDue(*db_, 99, 10, kMe, kLease);
   ASSERT_TRUE(items.ok());
   EXPECT_THAT(*items, IsEmpty());  // not due yet
-  items = OutboxStore::ClaimDue(*db_, 100, 10);
+  items = OutboxStore::ClaimDue(*db_, 100, 10, kMe, kLease);
   ASSERT_TRUE(items.ok());
   ASSERT_EQ(items->size(), 1u);
   EXPECT_EQ((*items)[0].id, a);
@@ -184,11 +209,11 @@ TEST_P(OutboxStoreTest, OnlyTheOldestMessageOfADestinationIsDue) {
   // ...and while it is sending; other chats are unaffected.
   const int64_t c2_second = Enqueue(To("tg", "c2", "x2"), 150);
   EXPECT_THAT(ClaimIds(200), IsEmpty());
-  ASSERT_TRUE(OutboxStore::MarkSent(*db_, c2_first, "m1", 210).ok());
+  ASSERT_TRUE(OutboxStore::MarkSent(*db_, Claimed(c2_first), "m1", 210).ok());
   EXPECT_THAT(ClaimIds(220), ElementsAre(c2_second));
   EXPECT_EQ(StatusOf(c1_second), "pending");
 
-  ASSERT_TRUE(OutboxStore::MarkSent(*db_, c1_first, "m2", 230).ok());
+  ASSERT_TRUE(OutboxStore::MarkSent(*db_, Claimed(c1_first), "m2", 230).ok());
   EXPECT_THAT(ClaimIds(240), ElementsAre(c1_second));
 }
 
@@ -197,7 +222,7 @@ TEST_P(OutboxStoreTest, ARetryKeepsLaterMessagesOfItsDestinationWaiting) {
   const int64_t second = Enqueue(To("tg", "c1", "2"), 100);
   const int64_t elsewhere = Enqueue(To("tg", "c9", "z"), 100);
   EXPECT_THAT(ClaimIds(100), ElementsAre(first, elsewhere));
-  ASSERT_TRUE(OutboxStore::MarkRetry(*db_, first, 500, "429 retry_after").ok());
+  ASSERT_TRUE(OutboxStore::MarkRetry(*db_, Claimed(first), 500, "429 retry_after").ok());
 
   auto item = OutboxStore::Find(*db_, first);
   ASSERT_TRUE(item.ok() && item->has_value());
@@ -211,12 +236,12 @@ TEST_P(OutboxStoreTest, ARetryKeepsLaterMessagesOfItsDestinationWaiting) {
   ASSERT_TRUE(due.ok() && due->has_value());
   EXPECT_EQ(**due, 500);  // not 100: `second` is blocked behind `first`
 
-  auto items = OutboxStore::ClaimDue(*db_, 500, 10);
+  auto items = OutboxStore::ClaimDue(*db_, 500, 10, kMe, kLease);
   ASSERT_TRUE(items.ok());
   ASSERT_EQ(items->size(), 1u);
   EXPECT_EQ((*items)[0].id, first);
   EXPECT_EQ((*items)[0].attempts, 2);
-  ASSERT_TRUE(OutboxStore::MarkSent(*db_, first, "pm-1", 510).ok());
+  ASSERT_TRUE(OutboxStore::MarkSent(*db_, (*items)[0], "pm-1", 510).ok());
   EXPECT_THAT(ClaimIds(510), ElementsAre(second));
 }
 
@@ -226,11 +251,11 @@ TEST_P(OutboxStoreTest, FailedSentAndDeferredRowsDoNotBlock) {
   const int64_t sent = Enqueue(To("tg", "c1", "3"), 100);
   const int64_t last = Enqueue(To("tg", "c1", "4"), 100);
   EXPECT_THAT(ClaimIds(100), ElementsAre(failed));
-  ASSERT_TRUE(OutboxStore::MarkFailed(*db_, failed, "403 blocked by user").ok());
+  ASSERT_TRUE(OutboxStore::MarkFailed(*db_, Claimed(failed), "403 blocked by user").ok());
   EXPECT_THAT(ClaimIds(100), ElementsAre(deferred));
-  ASSERT_TRUE(OutboxStore::MarkDeferred(*db_, deferred, "48h window closed").ok());
+  ASSERT_TRUE(OutboxStore::MarkDeferred(*db_, Claimed(deferred), "48h window closed").ok());
   EXPECT_THAT(ClaimIds(100), ElementsAre(sent));
-  ASSERT_TRUE(OutboxStore::MarkSent(*db_, sent, "pm", 100).ok());
+  ASSERT_TRUE(OutboxStore::MarkSent(*db_, Claimed(sent), "pm", 100).ok());
   EXPECT_THAT(ClaimIds(100), ElementsAre(last));
 
   auto f = OutboxStore::Find(*db_, failed);
@@ -248,8 +273,8 @@ TEST_P(OutboxStoreTest, ReleaseDeferredMakesAUsersParkedMessagesDueAgain) {
   const int64_t parked = Enqueue(To("wx", "o1", "reminder"), 100);
   const int64_t other_user = Enqueue(To("wx", "o2", "reminder"), 100);
   EXPECT_THAT(ClaimIds(100), ElementsAre(parked, other_user));
-  ASSERT_TRUE(OutboxStore::MarkDeferred(*db_, parked, "45015").ok());
-  ASSERT_TRUE(OutboxStore::MarkDeferred(*db_, other_user, "45015").ok());
+  ASSERT_TRUE(OutboxStore::MarkDeferred(*db_, Claimed(parked), "45015").ok());
+  ASSERT_TRUE(OutboxStore::MarkDeferred(*db_, Claimed(other_user), "45015").ok());
   EXPECT_THAT(ClaimIds(10'000), IsEmpty());
   auto none = OutboxStore::NextDueAt(*db_);
   ASSERT_TRUE(none.ok());
@@ -276,11 +301,11 @@ TEST_P(OutboxStoreTest, AReleasedOlderMessageWaitsForTheOneInFlight) {
   const int64_t older = Enqueue(To("wx", "o1", "1"), 100);
   const int64_t newer = Enqueue(To("wx", "o1", "2"), 100);
   EXPECT_THAT(ClaimIds(100), ElementsAre(older));
-  ASSERT_TRUE(OutboxStore::MarkDeferred(*db_, older, "window").ok());
+  ASSERT_TRUE(OutboxStore::MarkDeferred(*db_, Claimed(older), "window").ok());
   EXPECT_THAT(ClaimIds(100), ElementsAre(newer));  // now in flight
   ASSERT_TRUE(OutboxStore::ReleaseDeferred(*db_, "wx", "o1", 200).ok());
   EXPECT_THAT(ClaimIds(200), IsEmpty());  // a destination never has two in flight
-  ASSERT_TRUE(OutboxStore::MarkSent(*db_, newer, "p", 210).ok());
+  ASSERT_TRUE(OutboxStore::MarkSent(*db_, Claimed(newer), "p", 210).ok());
   EXPECT_THAT(ClaimIds(210), ElementsAre(older));
 }
 
@@ -289,8 +314,8 @@ TEST_P(OutboxStoreTest, RecoverInFlightReturnsSendingRowsToPending) {
   const int64_t b = Enqueue(To("tg", "c2", "b"), 100);
   const int64_t c = Enqueue(To("tg", "c3", "c"), 100);
   EXPECT_THAT(ClaimIds(100, 2), ElementsAre(a, b));
-  ASSERT_TRUE(OutboxStore::MarkSent(*db_, b, "x", 100).ok());
-  auto recovered = OutboxStore::RecoverInFlight(*db_, 900);
+  ASSERT_TRUE(OutboxStore::MarkSent(*db_, Claimed(b), "x", 100).ok());
+  auto recovered = OutboxStore::RecoverInFlight(*db_, 100 + kLease);  // the lease ran out
   ASSERT_TRUE(recovered.ok());
   EXPECT_EQ(*recovered, 1);
   EXPECT_EQ(StatusOf(a), "pending");
@@ -298,12 +323,194 @@ TEST_P(OutboxStoreTest, RecoverInFlightReturnsSendingRowsToPending) {
   auto sending = OutboxStore::CountByStatus(*db_, "sending");
   ASSERT_TRUE(sending.ok());
   EXPECT_EQ(*sending, 0);
-  auto items = OutboxStore::ClaimDue(*db_, 900, 10);
+  auto items = OutboxStore::ClaimDue(*db_, 100 + kLease, 10, kMe, kLease);
   ASSERT_TRUE(items.ok());
   ASSERT_EQ(items->size(), 2u);
-  EXPECT_EQ((*items)[0].id, c);  // due at 100, before the recovered one (900)
+  EXPECT_EQ((*items)[0].id, c);  // due at 100, before the recovered one (1100)
   EXPECT_EQ((*items)[1].id, a);
   EXPECT_EQ((*items)[1].attempts, 2);
+}
+
+// Issue 14 point 3: at start, SQLite (one process per file) takes every 'sending' row back;
+// PostgreSQL (shared by instances) only those whose lease ran out - a live instance's claims
+// stay its own. A row claimed before leases existed (no owner, no lease) is taken on both.
+TEST_P(OutboxStoreTest, AtStartPostgresqlTakesBackOnlyExpiredClaims) {
+  const int64_t expired = Enqueue(To("tg", "c1", "a"), 100);
+  const int64_t live = Enqueue(To("tg", "c2", "b"), 600);
+  const int64_t old = Enqueue(To("tg", "c3", "c"), 100);
+  EXPECT_THAT(ClaimIds(100), ElementsAre(expired, old));       // leases until 1100
+  EXPECT_THAT(ClaimIds(600, 10, "instance-b"), ElementsAre(live));  // until 1600
+  ASSERT_TRUE(db_->Exec("UPDATE outbox SET claimed_by = '', lease_until = 0 WHERE id = ?", {old})
+                  .ok());
+  auto recovered = OutboxStore::RecoverInFlight(*db_, 1200);
+  ASSERT_TRUE(recovered.ok()) << recovered.status().ToString();
+  EXPECT_EQ(StatusOf(expired), "pending");
+  EXPECT_EQ(StatusOf(old), "pending");
+  if (dialect() == "postgres") {
+    EXPECT_EQ(*recovered, 2);
+    EXPECT_EQ(StatusOf(live), "sending");
+    EXPECT_TRUE(OutboxStore::MarkSent(*db_, Claimed(live), "pm", 1300).ok());
+  } else {
+    EXPECT_EQ(*recovered, 3);
+    EXPECT_EQ(StatusOf(live), "pending");
+  }
+}
+
+TEST_P(OutboxStoreTest, ClaimDueRecordsTheClaimsOwnerAndLease) {
+  const int64_t a = Enqueue(To("tg", "c1", "a"), 100);
+  auto items = OutboxStore::ClaimDue(*db_, 150, 10, "instance-x", 5000);
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), 1u);
+  EXPECT_EQ((*items)[0].claimed_by, "instance-x");
+  EXPECT_EQ((*items)[0].lease_until_ms, 5150);
+  auto found = OutboxStore::Find(*db_, a);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->claimed_by, "instance-x");
+  EXPECT_EQ((*found)->lease_until_ms, 5150);
+  EXPECT_EQ(OutboxStore::ClaimDue(*db_, 150, 10, "", 5000).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(OutboxStore::ClaimDue(*db_, 150, 10, "instance-x", 0).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+// A claim whose lease ran out is taken back by another instance and claimed again; the first
+// owner's late outcome then changes nothing (it would overwrite the new claim's).
+TEST_P(OutboxStoreTest, AnExpiredClaimIsTakenBackAndItsOwnersOutcomeRefused) {
+  const int64_t a = Enqueue(To("tg", "c1", "a"), 100);
+  const int64_t a2 = Enqueue(To("tg", "c1", "a2"), 100);
+  const int64_t b = Enqueue(To("tg", "c2", "b"), 100);
+  EXPECT_THAT(ClaimIds(100), ElementsAre(a, b));  // instance-a, leases until 1100
+  const OutboxItem first_a = Claimed(a);
+
+  auto none = OutboxStore::RecoverExpired(*db_, 1099, "instance-b");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_THAT(*none, IsEmpty());  // the lease holds
+  auto own = OutboxStore::RecoverExpired(*db_, 1100, kMe);
+  ASSERT_TRUE(own.ok());
+  EXPECT_THAT(*own, IsEmpty());  // the caller's own claims are spared
+  auto taken = OutboxStore::RecoverExpired(*db_, 1100, "instance-b");
+  ASSERT_TRUE(taken.ok());
+  EXPECT_THAT(*taken, ElementsAre(a, b));
+  EXPECT_EQ(StatusOf(a), "pending");
+
+  // Taken back, not yet claimed again: the old claim's outcome is refused.
+  EXPECT_EQ(OutboxStore::MarkSent(*db_, first_a, "late", 1150).code(),
+            StatusCode::kFailedPrecondition);
+  // Claimed again (in order: the head again, never the one behind it).
+  EXPECT_THAT(ClaimIds(1200, 10, "instance-b"), ElementsAre(a, b));
+  const OutboxItem second_a = Claimed(a);
+  EXPECT_EQ(second_a.attempts, 2);
+  EXPECT_EQ(second_a.lease_until_ms, 1200 + kLease);
+  for (Status st : {OutboxStore::MarkSent(*db_, first_a, "late", 1250),
+                    OutboxStore::MarkRetry(*db_, first_a, 9999, "late"),
+                    OutboxStore::MarkPaced(*db_, first_a, 9999, "late"),
+                    OutboxStore::MarkFailed(*db_, first_a, "late"),
+                    OutboxStore::MarkDeferred(*db_, first_a, "late")}) {
+    EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition) << st.ToString();
+    EXPECT_NE(st.message().find("claimed again"), std::string::npos) << st.ToString();
+  }
+  auto row = OutboxStore::Find(*db_, a);
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ((*row)->status, "sending");
+  EXPECT_EQ((*row)->claimed_by, "instance-b");
+  EXPECT_EQ((*row)->attempts, 2);
+  EXPECT_TRUE((*row)->platform_message_id.empty());
+  ASSERT_TRUE(OutboxStore::MarkSent(*db_, second_a, "pm-a", 1300).ok());
+  EXPECT_THAT(ClaimIds(1300, 10, "instance-b"), ElementsAre(a2));
+}
+
+// The same instance claiming a row again after its own lease ran out (taken back by another
+// instance meanwhile) is a new claim too: the outcome of the first one is refused.
+TEST_P(OutboxStoreTest, AClaimIsItsOwnerAndLeaseNotTheOwnerAlone) {
+  const int64_t a = Enqueue(To("tg", "c1", "a"), 100);
+  EXPECT_THAT(ClaimIds(100), ElementsAre(a));
+  const OutboxItem first = Claimed(a);
+  auto taken = OutboxStore::RecoverExpired(*db_, 1100, "instance-b");
+  ASSERT_TRUE(taken.ok());
+  EXPECT_THAT(*taken, ElementsAre(a));
+  EXPECT_THAT(ClaimIds(1100), ElementsAre(a));  // kMe again
+  EXPECT_EQ(OutboxStore::MarkSent(*db_, first, "late", 1150).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(OutboxStore::MarkSent(*db_, Claimed(a), "pm", 1150).ok());
+}
+
+// Issue 14 point 3: two instances (two connections) claiming at once from threads, many
+// times: every row is claimed exactly once, and a destination's rows one at a time in order.
+// (READ COMMITTED without FOR UPDATE SKIP LOCKED and the outer recheck claimed rows twice:
+// the second UPDATE waited for the first's row lock, then rechecked only its own WHERE.)
+TEST_P(OutboxStoreTest, ConcurrentClaimsOnTwoConnectionsTakeEachRowOnceInOrder) {
+  if (dialect() != "postgres") GTEST_SKIP() << "SQLite has one writer at a time";
+  constexpr int kChats = 16;
+  constexpr int kPerChat = 15;
+  constexpr int kTotal = kChats * kPerChat;
+  std::map<int64_t, std::pair<int, int>> place;  // id -> (chat, position in its chat)
+  for (int i = 0; i < kPerChat; ++i) {
+    for (int c = 0; c < kChats; ++c) {
+      place[Enqueue(To("tg", std::string("c").append(std::to_string(c)), "m"), 100)] = {c, i};
+    }
+  }
+  DatabaseOptions o;
+  o.backend = "postgresql";
+  o.postgresql = schema_->Options();
+  auto one = OpenDatabase(o);
+  auto two = OpenDatabase(o);
+  ASSERT_TRUE(one.ok() && two.ok());
+
+  std::mutex mu;
+  std::vector<std::pair<int64_t, std::string>> claims;  // in claim order, guarded by mu
+  std::atomic<int> sent{0};
+  std::latch start(2);
+  auto instance = [&](Database& db, const std::string& owner, Status* error) {
+    start.arrive_and_wait();
+    for (int round = 0; round < 20000 && sent.load() < kTotal; ++round) {
+      auto items = OutboxStore::ClaimDue(db, 200, 3, owner, 60000);
+      if (!items.ok()) {
+        *error = items.status();
+        return;
+      }
+      {
+        // Before the sends are marked: a destination's next row cannot be claimed (and logged)
+        // by anyone before that.
+        std::lock_guard<std::mutex> lock(mu);
+        for (const auto& item : *items) claims.emplace_back(item.id, owner);
+      }
+      for (const auto& item : *items) {
+        Status st = OutboxStore::MarkSent(db, item, "pm", 200);
+        if (!st.ok()) {
+          *error = st;
+          return;
+        }
+        ++sent;
+      }
+    }
+  };
+  Status error_a, error_b;
+  std::thread a([&] { instance(*one->db, "instance-a", &error_a); });
+  std::thread b([&] { instance(*two->db, "instance-b", &error_b); });
+  a.join();
+  b.join();
+  EXPECT_TRUE(error_a.ok()) << error_a.ToString();
+  EXPECT_TRUE(error_b.ok()) << error_b.ToString();
+
+  std::map<int64_t, int> times_claimed;
+  std::map<int, int> next_in_chat;
+  std::map<std::string, int> by_owner;
+  for (const auto& [id, owner] : claims) {
+    ++times_claimed[id];
+    ++by_owner[owner];
+    const auto [chat, position] = place.at(id);
+    EXPECT_EQ(position, next_in_chat[chat]) << "chat " << chat << ": message " << id
+                                            << " claimed out of order";
+    next_in_chat[chat] = position + 1;
+  }
+  EXPECT_EQ(claims.size(), static_cast<size_t>(kTotal));
+  EXPECT_EQ(times_claimed.size(), static_cast<size_t>(kTotal));
+  for (const auto& [id, n] : times_claimed) EXPECT_EQ(n, 1) << "message " << id;
+  auto count = OutboxStore::CountByStatus(*db_, "sent");
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, kTotal);
+  std::cout << "claims: instance-a " << by_owner["instance-a"] << ", instance-b "
+            << by_owner["instance-b"] << "\n";
 }
 
 TEST_P(OutboxStoreTest, ClaimDueHonoursTheLimitInDueOrder) {
@@ -319,10 +526,10 @@ TEST_P(OutboxStoreTest, ClaimDueHonoursTheLimitInDueOrder) {
 
 TEST_P(OutboxStoreTest, MarkRequiresAClaimedRow) {
   const int64_t id = Enqueue(To("tg", "c1", "a"), 100);
-  EXPECT_EQ(OutboxStore::MarkSent(*db_, id, "x", 1).code(), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(OutboxStore::MarkRetry(*db_, 4242, 1, "e").code(), StatusCode::kNotFound);
-  EXPECT_EQ(OutboxStore::MarkFailed(*db_, id, "e").code(), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(OutboxStore::MarkDeferred(*db_, id, "e").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(OutboxStore::MarkSent(*db_, Claimed(id), "x", 1).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(OutboxStore::MarkRetry(*db_, Claimed(4242), 1, "e").code(), StatusCode::kNotFound);
+  EXPECT_EQ(OutboxStore::MarkFailed(*db_, Claimed(id), "e").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(OutboxStore::MarkDeferred(*db_, Claimed(id), "e").code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(StatusOf(id), "pending");
 }
 
@@ -332,7 +539,7 @@ TEST_P(OutboxStoreTest, MarkPacedMovesTheDueTimeWithoutCountingAnAttempt) {
   const int64_t first = Enqueue(To("robot", "g", ""), 100);
   const int64_t second = Enqueue(To("robot", "g", ""), 100);
   EXPECT_THAT(ClaimIds(100), ElementsAre(first));
-  ASSERT_TRUE(OutboxStore::MarkPaced(*db_, first, 60100, "errcode 45009").ok());
+  ASSERT_TRUE(OutboxStore::MarkPaced(*db_, Claimed(first), 60100, "errcode 45009").ok());
   auto item = OutboxStore::Find(*db_, first);
   ASSERT_TRUE(item.ok() && item->has_value());
   EXPECT_EQ((*item)->status, "pending");
@@ -341,7 +548,7 @@ TEST_P(OutboxStoreTest, MarkPacedMovesTheDueTimeWithoutCountingAnAttempt) {
   EXPECT_EQ((*item)->last_error, "errcode 45009");
   EXPECT_THAT(ClaimIds(60099), IsEmpty());  // `second` waits behind `first`
   EXPECT_THAT(ClaimIds(60100), ElementsAre(first));
-  EXPECT_EQ(OutboxStore::MarkPaced(*db_, second, 1, "e").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(OutboxStore::MarkPaced(*db_, Claimed(second), 1, "e").code(), StatusCode::kFailedPrecondition);
 }
 
 TEST_P(OutboxStoreTest, CountByStatusAndNextDueAt) {

@@ -3,7 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <deque>
+#include <map>
 #include <memory>
+#include <set>
+#include <thread>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,10 +16,12 @@
 #include "storage/card_store.h"
 #include "storage/identity_store.h"
 #include "storage/migrations.h"
+#include "storage/open_database.h"
 #include "storage/outbox_store.h"
 #include "storage/sqlite_database.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/recording_adapter.h"
+#include "tests/storage/test_database.h"
 
 namespace linli {
 namespace {
@@ -429,7 +436,7 @@ TEST_F(OutboxTest, InFlightRowsAreRecoveredAtStart) {
   const int64_t id = Enqueue("c1", "hello");
   // Simulate a crash mid-send: claimed, never recorded.
   ASSERT_TRUE(queue_->Run([&](storage::Database& db) {
-    return storage::OutboxStore::ClaimDue(db, clock_.NowMillis(), 10).status();
+    return storage::OutboxStore::ClaimDue(db, clock_.NowMillis(), 10, "crashed", 60000).status();
   }).ok());
   EXPECT_EQ(StatusOf(id), "sending");
   ASSERT_TRUE(worker_->Start().ok());
@@ -463,6 +470,222 @@ TEST_F(OutboxTest, AnOutcomeTheFullDiskRefusedIsRecordedLaterAndNotSentTwice) {
   ASSERT_EQ(tg_.sent().size(), 2u);
   EXPECT_EQ(tg_.sent()[0].text, "one");
   EXPECT_EQ(tg_.sent()[1].text, "two");
+}
+
+// Issue 14 point 3: several instances of the outbox worker on one PostgreSQL database, each
+// with its own connection (write queue), instance id and wake-up listener.
+class OutboxInstancesTest : public ::testing::Test {
+ protected:
+  // A worker with the connection and listener an instance has.
+  struct Instance {
+    std::unique_ptr<storage::WriteQueue> queue;
+    std::unique_ptr<OutboxWorker> worker;
+  };
+
+  void SetUp() override {
+    if (const std::string why = storage::PgTestSkipReason(); !why.empty()) GTEST_SKIP() << why;
+    schema_ = std::make_unique<storage::TestSchema>();
+    ASSERT_TRUE(schema_->status().ok()) << schema_->status().ToString();
+    db_options_.backend = "postgresql";
+    db_options_.postgresql = schema_->Options();
+    producer_ = OpenQueue();
+    ASSERT_NE(producer_, nullptr);
+    options_.lease_ms = 5000;
+    options_.poll_interval_ms = 20;
+  }
+  void TearDown() override {
+    for (auto& i : instances_) {
+      if (i.worker) i.worker->Stop();
+      if (i.queue) i.queue->Stop();
+    }
+    instances_.clear();
+    if (producer_) producer_->Stop();
+    producer_.reset();
+    schema_.reset();
+  }
+
+  std::unique_ptr<storage::WriteQueue> OpenQueue() {
+    auto opened = storage::OpenDatabase(db_options_);
+    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+    if (!opened.ok()) return nullptr;
+    return std::make_unique<storage::WriteQueue>(std::move(opened->db), 64);
+  }
+  // A new instance sending through `adapter` ("tg"), woken by the others' enqueues.
+  Instance& AddInstance(Adapter& adapter, int threads = 2) {
+    Instance i;
+    i.queue = OpenQueue();
+    auto wake = storage::OpenNotifier(db_options_, storage::OutboxStore::kWakeTopic);
+    EXPECT_TRUE(wake.ok() && *wake != nullptr);
+    i.worker = std::make_unique<OutboxWorker>(
+        *i.queue, clock_, options_,
+        [&adapter](const std::string& ch) -> Adapter* { return ch == "tg" ? &adapter : nullptr; },
+        threads, nullptr, wake.ok() ? std::move(wake).value() : nullptr);
+    instances_.push_back(std::move(i));
+    return instances_.back();
+  }
+  // Enqueues "<chat>#<n>" for n = 0..per_chat-1 in each chat, interleaved, in one commit.
+  void EnqueueChats(int chats, int per_chat) {
+    ASSERT_TRUE(producer_->Run([&](storage::Database& db) -> Status {
+      for (int n = 0; n < per_chat; ++n) {
+        for (int c = 0; c < chats; ++c) {
+          OutboundMessage m;
+          const std::string chat = std::string("chat").append(std::to_string(c));
+          m.to = {"tg", chat, chat, ChatType::kPrivate};
+          m.text = std::string(chat).append("#").append(std::to_string(n));
+          LINLI_RETURN_IF_ERROR(
+              storage::OutboxStore::Enqueue(db, m, clock_.NowMillis()).status());
+        }
+      }
+      return Status::Ok();
+    }).ok());
+  }
+  // Waits until `adapter` has `n` sends or the guard runs out (a failure, not a timing).
+  static void WaitForSends(const testing::RecordingAdapter& adapter, size_t n) {
+    const auto guard = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (adapter.sent().size() < n && std::chrono::steady_clock::now() < guard) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  // Every message of `chats` x `per_chat` sent exactly once, each chat's in order.
+  static void ExpectEachOnceInOrder(const std::vector<OutboundMessage>& sent, int chats,
+                                    int per_chat) {
+    std::set<std::string> seen;
+    std::map<std::string, int> next;
+    for (const auto& m : sent) {
+      EXPECT_TRUE(seen.insert(m.text).second) << m.text << " sent twice";
+      const std::string chat = m.text.substr(0, m.text.find('#'));
+      const int n = std::stoi(m.text.substr(m.text.find('#') + 1));
+      EXPECT_EQ(n, next[chat]) << m.text << " out of order";
+      next[chat] = n + 1;
+    }
+    EXPECT_EQ(seen.size(), static_cast<size_t>(chats * per_chat));
+  }
+  int64_t CountStatus(const std::string& status) {
+    int64_t n = -1;
+    EXPECT_TRUE(producer_->Run([&](storage::Database& db) -> Status {
+      LINLI_ASSIGN_OR_RETURN(n, storage::OutboxStore::CountByStatus(db, status));
+      return Status::Ok();
+    }).ok());
+    return n;
+  }
+
+  testing::FakeClock clock_;
+  config::OutboxConfig options_;
+  storage::DatabaseOptions db_options_;
+  std::unique_ptr<storage::TestSchema> schema_;
+  std::unique_ptr<storage::WriteQueue> producer_;  // the instance taking the webhooks
+  std::deque<Instance> instances_;  // a deque: references stay valid as it grows
+};
+
+// Two running workers on one database share the work: every message is sent once, and each
+// chat's messages in the order they were enqueued, whichever instance sends which.
+TEST_F(OutboxInstancesTest, TwoWorkersSendEachMessageOnceInChatOrder) {
+  // More chats than one pass claims (32), so both instances find heads to claim at once.
+  constexpr int kChats = 48;
+  constexpr int kPerChat = 5;
+  testing::RecordingAdapter tg{"tg"};  // one platform both send to, recording in send order
+  Instance& a = AddInstance(tg);
+  Instance& b = AddInstance(tg);
+  EXPECT_NE(a.worker->instance_id(), b.worker->instance_id());
+  ASSERT_TRUE(a.worker->Start().ok());
+  ASSERT_TRUE(b.worker->Start().ok());
+  EnqueueChats(kChats, kPerChat);
+  WaitForSends(tg, kChats * kPerChat);
+  a.worker->Stop();
+  b.worker->Stop();
+  ExpectEachOnceInOrder(tg.sent(), kChats, kPerChat);
+  EXPECT_EQ(tg.attempts().size(), static_cast<size_t>(kChats * kPerChat));
+  EXPECT_EQ(a.worker->sent() + b.worker->sent(), static_cast<uint64_t>(kChats * kPerChat));
+  EXPECT_EQ(CountStatus("sent"), kChats * kPerChat);
+  std::cout << "sent: instance a " << a.worker->sent() << ", instance b " << b.worker->sent()
+            << "\n";
+}
+
+// An adapter of an instance that dies in its first send: its write queue (its connection) is
+// gone, so nothing it claimed is ever recorded, and nothing reached the platform.
+class DyingAdapter final : public Adapter {
+ public:
+  explicit DyingAdapter(storage::WriteQueue*& queue) : queue_(queue) {}
+  const std::string& name() const override { return name_; }
+  std::string type() const override { return "recording"; }
+  StatusOr<WebhookResult> ParseWebhook(const HttpRequest&) override {
+    return Status::NotFound("no webhook");
+  }
+  HttpResponse RenderAck(const InboundMessage&, const std::vector<OutboundMessage>&) override {
+    return HttpResponse::Text(200, "ok");
+  }
+  SendResult Send(const OutboundMessage&) override {
+    if (queue_ != nullptr) queue_->Stop();
+    ++calls_;
+    return SendResult::Retry("the process was killed");
+  }
+  int calls() const { return calls_.load(); }
+
+ private:
+  const std::string name_ = "tg";
+  storage::WriteQueue*& queue_;
+  std::atomic<int> calls_{0};
+};
+
+// An instance killed after claiming: its claims hold until their lease runs out - the other
+// instance leaves them (and their chats' later messages) alone - and then the other instance
+// takes them back and sends everything, once, in each chat's order.
+TEST_F(OutboxInstancesTest, AKilledInstancesClaimsAreSentByAnotherAfterTheLease) {
+  constexpr int kChats = 3;
+  constexpr int kPerChat = 4;
+  storage::WriteQueue* dying_queue = nullptr;
+  DyingAdapter dying(dying_queue);
+  testing::RecordingAdapter tg{"tg"};
+  Instance& a = AddInstance(dying, 1);
+  dying_queue = a.queue.get();
+  Instance& b = AddInstance(tg, 1);
+  EnqueueChats(kChats, kPerChat);
+
+  auto claimed = a.worker->RunOnce();  // claims each chat's head, dies in the first send
+  ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
+  EXPECT_EQ(*claimed, kChats);
+  EXPECT_EQ(dying.calls(), kChats);
+  EXPECT_EQ(CountStatus("sending"), kChats);
+
+  // The lease holds: b sends nothing, not even the chats' later messages.
+  auto none = b.worker->RunOnce();
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ(*none, 0);
+  clock_.Advance(std::chrono::milliseconds(options_.lease_ms - 1));
+  none = b.worker->RunOnce();
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0);
+  EXPECT_TRUE(tg.attempts().empty());
+
+  // Then b takes them back and delivers everything.
+  clock_.Advance(std::chrono::milliseconds(1));
+  for (int pass = 0; pass < 4 * kPerChat && tg.sent().size() < kChats * kPerChat; ++pass) {
+    auto n = b.worker->RunOnce();
+    ASSERT_TRUE(n.ok()) << n.status().ToString();
+  }
+  ExpectEachOnceInOrder(tg.sent(), kChats, kPerChat);
+  EXPECT_EQ(CountStatus("sent"), kChats * kPerChat);
+  EXPECT_EQ(CountStatus("sending"), 0);
+}
+
+// Another instance's enqueue wakes a worker at once (LISTEN/NOTIFY), long before its poll:
+// with a ten-minute poll interval only the wake-up can deliver within the guard.
+TEST_F(OutboxInstancesTest, AnotherInstancesEnqueueWakesTheWorker) {
+  options_.poll_interval_ms = 10 * 60 * 1000;
+  testing::RecordingAdapter tg{"tg"};
+  Instance& a = AddInstance(tg, 1);
+  ASSERT_TRUE(a.worker->Start().ok());  // listening once Start returns
+  // Its first pass (nothing due) is over: the thread now sleeps for the poll interval.
+  const auto guard = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (a.worker->passes() < 1 && std::chrono::steady_clock::now() < guard) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_GE(a.worker->passes(), 1u);
+  EnqueueChats(1, 1);  // by the producer: another connection, no in-process Notify()
+  WaitForSends(tg, 1);
+  ASSERT_EQ(tg.sent().size(), 1u);
+  EXPECT_EQ(tg.sent()[0].text, "chat0#0");
+  a.worker->Stop();  // interrupts the listener and the ten-minute wait at once
 }
 
 }  // namespace

@@ -144,11 +144,15 @@ TEST_F(QueryPlanTest, TheWebhookTurnPathSearchesByIndex) {
 TEST_F(QueryPlanTest, TheOutboxWorkerSearchesByIndex) {
   Report("u1");
   ASSERT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
-    LINLI_ASSIGN_OR_RETURN(auto due, storage::OutboxStore::ClaimDue(db, clock_.NowMillis(), 16));
+    LINLI_ASSIGN_OR_RETURN(auto taken_back,
+                           storage::OutboxStore::RecoverExpired(db, clock_.NowMillis(), "me"));
+    (void)taken_back;
+    LINLI_ASSIGN_OR_RETURN(auto due, storage::OutboxStore::ClaimDue(db, clock_.NowMillis(), 16,
+                                                                    "me", 120000));
     EXPECT_GE(due.size(), 2u);
-    LINLI_RETURN_IF_ERROR(storage::OutboxStore::MarkSent(db, due[0].id, "42", clock_.NowMillis()));
+    LINLI_RETURN_IF_ERROR(storage::OutboxStore::MarkSent(db, due[0], "42", clock_.NowMillis()));
     LINLI_RETURN_IF_ERROR(
-        storage::OutboxStore::MarkRetry(db, due[1].id, clock_.NowMillis() + 1000, "500"));
+        storage::OutboxStore::MarkRetry(db, due[1], clock_.NowMillis() + 1000, "500"));
     LINLI_ASSIGN_OR_RETURN(auto brought_forward,
                            storage::OutboxStore::RetryBackoffNow(db, "tg", clock_.NowMillis(),
                                                                  clock_.NowMillis()));

@@ -187,7 +187,8 @@ TEST_F(RouterTest, TappedButtonIsAcknowledged) {
   EXPECT_EQ(out->enqueued, 2);  // the callback answer and the prompt
   std::vector<storage::OutboxItem> due;
   ASSERT_TRUE(queue_->Run([&](storage::Database& db) -> Status {
-    LINLI_ASSIGN_OR_RETURN(due, storage::OutboxStore::ClaimDue(db, clock_.NowMillis(), 10));
+    LINLI_ASSIGN_OR_RETURN(due, storage::OutboxStore::ClaimDue(db, clock_.NowMillis(), 10,
+                                                                   "test", 60000));
     return Status::Ok();
   }).ok());
   ASSERT_EQ(due.size(), 1u);  // one destination: in order, the callback answer first

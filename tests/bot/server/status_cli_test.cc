@@ -189,10 +189,14 @@ class StatusCliTest : public ::testing::Test {
     m.to = {"tg", "u-secret-2", "u-secret-2", ChatType::kPrivate};
     auto b = storage::OutboxStore::Enqueue(db, m, kNow);
     ASSERT_TRUE(a.ok() && b.ok());
-    auto claimed = storage::OutboxStore::ClaimDue(db, kNow, 10);  // a dead letter is a sent try
+    // A dead letter is a sent try.
+    auto claimed = storage::OutboxStore::ClaimDue(db, kNow, 10, "test", 60000);
     ASSERT_TRUE(claimed.ok() && claimed->size() == 2u);
-    ASSERT_TRUE(storage::OutboxStore::MarkRetry(db, *a, kNow + 1000, "429").ok());
-    ASSERT_TRUE(storage::OutboxStore::MarkFailed(db, *b, "400 chat not found").ok());
+    const auto& first = (*claimed)[0].id == *a ? (*claimed)[0] : (*claimed)[1];
+    const auto& second = (*claimed)[0].id == *a ? (*claimed)[1] : (*claimed)[0];
+    ASSERT_EQ(second.id, *b);
+    ASSERT_TRUE(storage::OutboxStore::MarkRetry(db, first, kNow + 1000, "429").ok());
+    ASSERT_TRUE(storage::OutboxStore::MarkFailed(db, second, "400 chat not found").ok());
     ASSERT_TRUE(storage::JobStore::Record(db, "tickets", kNow - 60'000, kNow - 59'000).ok());
     ASSERT_TRUE(storage::JobStore::RecordFailure(db, "backup", kNow, "backup: no space").ok());
   }
