@@ -137,10 +137,14 @@ TEST_F(PostgresLocksTest, ASessionLockOutlivesTransactionsAndGoesWithItsConnecti
   ASSERT_TRUE(first->UnlockSession("job backup").ok());
   held = second->TryLockSession("job backup");
   ASSERT_TRUE(held.ok());
-  EXPECT_TRUE(*held);
+  EXPECT_TRUE(*held);  // held by `second` from here on
   EXPECT_TRUE(second->UnlockSession("not held").ok());  // no error
 
-  // A connection that ends (a crashed instance) takes its lock with it.
+  // A connection that ends (a crashed instance) takes its lock with it. Ended by the server
+  // (pg_terminate_backend waits until the process is gone), as a crash would end it.
+  ASSERT_TRUE(observer_->Exec("SELECT pg_terminate_backend(CAST(? AS INTEGER), 10000)",
+                              {PgBackendPid(*second)})
+                  .ok());
   second.reset();
   held = first->TryLockSession("job backup");
   ASSERT_TRUE(held.ok());

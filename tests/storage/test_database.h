@@ -44,11 +44,18 @@ inline int64_t PgBackendPid(Database& db) {
 // Waits until the server process `pid` waits for a lock (pg_stat_activity.wait_event_type
 // "Lock": another connection holds what it asked for), watched from `observer`. A condition,
 // not a delay: it returns as soon as that holds; false if it did not within a minute.
-inline bool WaitUntilWaitingForALock(Database& observer, int64_t pid) {
+// `what` (optional) receives the lock's kind (wait_event: "advisory" for Database::LockKey,
+// "transactionid" for a row another transaction wrote, ...).
+inline bool WaitUntilWaitingForALock(Database& observer, int64_t pid, std::string* what = nullptr) {
   for (int i = 0; i < 6000; ++i) {
     auto rows = observer.Query(
-        "SELECT COALESCE(wait_event_type, '') FROM pg_stat_activity WHERE pid = ?", {pid});
-    if (rows.ok() && !rows->empty() && (*rows)[0].Text(0) == "Lock") return true;
+        "SELECT COALESCE(wait_event_type, ''), COALESCE(wait_event, '') FROM pg_stat_activity "
+        "WHERE pid = ?",
+        {pid});
+    if (rows.ok() && !rows->empty() && (*rows)[0].Text(0) == "Lock") {
+      if (what != nullptr) *what = (*rows)[0].Text(1);
+      return true;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;
