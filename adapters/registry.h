@@ -10,6 +10,7 @@
 #include "bot/clock.h"
 #include "bot/http_client.h"
 #include "bot/status.h"
+#include "bot/token_store.h"
 #include "config/config.h"
 #include "config/config_check.h"
 
@@ -19,6 +20,9 @@ namespace linli::adapters {
 struct AdapterDeps {
   Clock& clock;
   HttpClient& http;
+  // Platform tokens shared with the other instances on the database (bot/token_store.h);
+  // nullptr: each adapter keeps its token to itself (command lines, tests).
+  TokenStore* tokens = nullptr;
 };
 
 // Builds the adapter for `channel.type`. Errors (kInvalidArgument) name the channel and the

@@ -9,8 +9,9 @@
 //   - restart-safe: the claim is in the database, committed atomically with the turn it
 //     authorised - if the turn is acknowledged, its claim is durable; if the turn is not
 //     committed, neither is its claim (and the platform's redelivery is a first delivery);
-//   - concurrency-safe: the write queue runs turns one at a time, so of two requests with one
-//     key exactly one records it, and the other is judged against it;
+//   - concurrency-safe: the write queue runs turns one at a time, and between instances on
+//     one database the record's conditional insert waits for the other's commit, so of two
+//     requests with one key exactly one records it, and the other is judged against it;
 //   - nothing blocks the event loop: ParseWebhook only computes the claim.
 // A claim whose key is already recorded with the SAME body digest is a redelivery (accepted,
 // then deduplicated by the platform message id as usual); with ANOTHER digest it is refused:

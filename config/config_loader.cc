@@ -1586,7 +1586,13 @@ void DecodeBackup(Decoder& d, const json& root, Config& cfg) {
     b.dir = (std::filesystem::path(cfg.storage.sqlite.path).parent_path() / "backups").string();
   }
   const std::string& path = cfg.storage.sqlite.path;
-  if (b.enabled && (path == ":memory:" || path.rfind("file:", 0) == 0)) {
+  if (b.enabled && cfg.storage.backend == "postgresql") {
+    // Several instances share a PostgreSQL database: back it up with its own tools, once.
+    d.Error("backup.enabled",
+            "backups copy a SQLite file, but storage.backend is \"postgresql\": back up "
+            "PostgreSQL with its own tools (pg_dump, pg_basebackup) and set backup.enabled "
+            "to false");
+  } else if (b.enabled && (path == ":memory:" || path.rfind("file:", 0) == 0)) {
     d.Error("backup.enabled", "storage.sqlite.path " + Quote(path) +
                                   " is not a file, so there is nothing to back up");
   }

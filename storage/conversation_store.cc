@@ -21,6 +21,10 @@ StatusOr<std::optional<DialogState>> ConversationStore::Load(Database& db,
   return std::optional<DialogState>(std::move(s));
 }
 
+Status ConversationStore::Lock(Database& db, const std::string& key) {
+  return db.LockKey("conversation " + key);
+}
+
 Status ConversationStore::Save(Database& db, const std::string& key, const DialogState& state) {
   if (key.empty()) return Status::InvalidArgument("conversation: empty key");
   return db.Exec(

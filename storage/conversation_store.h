@@ -20,6 +20,15 @@ struct DialogState {
 
 class ConversationStore {
  public:
+  // Takes the lock of conversation `key` (Database::LockKey) until the transaction ends, so
+  // that units of one conversation on several instances run one after the other: a unit that
+  // reads and then writes the conversation's state - the router's turn (dialog state, card
+  // replies, pushed questions, dedupe) - takes it before its first read. Nothing on SQLite.
+  // Pushes need not take it: QuestionStore::Ask is one upsert and a turn drops only the
+  // question it saw (QuestionStore::Drop's asked_before), so a push on another instance is
+  // either seen by the turn or survives it - and a notice to a whole electorate would
+  // otherwise hold a lock per voter.
+  static Status Lock(Database& db, const std::string& key);
   static StatusOr<std::optional<DialogState>> Load(Database& db, const std::string& key);
   static Status Save(Database& db, const std::string& key, const DialogState& state);
   static Status Clear(Database& db, const std::string& key);

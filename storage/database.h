@@ -78,6 +78,44 @@ class Database {
   // met no such error (space has returned). For /healthz (storage/write_queue.h fault()).
   virtual std::string write_fault() const { return ""; }
 
+  // Locks between instances (issue 14: several `linli serve` on one PostgreSQL database, each
+  // with its own write queue). Keys are any text; they are per schema (two schemas of one
+  // database never share a lock). The defaults do nothing and succeed - right for SQLite,
+  // where one writer connection owns the file and every unit already runs alone.
+  //
+  // LockKey: an exclusive lock on `key` held until the current transaction ends (COMMIT,
+  // ROLLBACK, or ROLLBACK TO a savepoint taken before it), waiting while another connection
+  // holds it. A unit that reads and then writes state shared by key (a conversation's dialog,
+  // a job's period) takes it first, so two instances' units of one key run one after the
+  // other, never interleaved. Taking a key this transaction holds already succeeds at once.
+  // Call it inside a transaction (outside one it is released when the statement ends).
+  // Errors: the database's; a wait that closes a cycle with another connection's locks fails
+  // with kUnavailable and counts in conflicts() (the write queue then runs the unit again).
+  virtual Status LockKey(std::string_view key) {
+    (void)key;
+    return Status::Ok();
+  }
+  // A lock on `key` held by this connection across transactions until UnlockSession, or
+  // until the connection ends - so a crashed instance's lock goes with it. Never waits: true
+  // when this connection holds it now (again: each hold needs its UnlockSession), false when
+  // another connection holds it. For work between two units (a job's blocking part) that
+  // another instance must not start meanwhile. Errors: the database's. Lost silently when the
+  // connection breaks and is reset (postgres_database.h).
+  virtual StatusOr<bool> TryLockSession(std::string_view key) {
+    (void)key;
+    return true;
+  }
+  // Releases one hold of TryLockSession; a key not held is no error.
+  virtual Status UnlockSession(std::string_view key) {
+    (void)key;
+    return Status::Ok();
+  }
+  // How many statements of this connection failed so far because of a concurrent
+  // transaction of another connection: a deadlock or a serialization failure (PostgreSQL
+  // SQLSTATE 40P01, 40001; SQLite never). Retrying the whole unit of work may succeed where
+  // the statement failed; the write queue compares it around each unit.
+  virtual uint64_t conflicts() const { return 0; }
+
   // "sqlite" or "postgres": lets migrations pick dialect-specific DDL where they must.
   virtual std::string dialect() const = 0;
 };

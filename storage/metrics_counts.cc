@@ -66,4 +66,19 @@ StatusOr<std::vector<TicketCount>> CountTickets(Database& db) {
   return out;
 }
 
+StatusOr<PostgresSize> MeasurePostgres(Database& db) {
+  if (db.dialect() != "postgres") {
+    return Status::FailedPrecondition("the database size by query is for postgresql");
+  }
+  LINLI_ASSIGN_OR_RETURN(
+      Rows rows,
+      db.Query("SELECT pg_database_size(current_database()), "
+               "(SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+               "JOIN pg_namespace n ON n.oid = c.relnamespace "
+               "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'm', 'p')), "
+               "COALESCE(current_schema(), '')"));
+  if (rows.empty()) return Status::Internal("postgresql: the size query returned no row");
+  return PostgresSize{rows[0].Int(0), rows[0].Int(1), rows[0].Text(2)};
+}
+
 }  // namespace linli::storage

@@ -50,6 +50,19 @@ struct TicketCount {
 // (`linli status`; one pass over the tickets, not for a hot path). Errors: the database's.
 StatusOr<std::vector<TicketCount>> CountTickets(Database& db);
 
+// How much room a PostgreSQL database takes (`linli status`; SQLite's size is its file's:
+// open_database.h DatabaseSize).
+struct PostgresSize {
+  int64_t database_bytes = 0;  // pg_database_size(current_database()): every schema in it
+  int64_t schema_bytes = 0;    // the current schema's tables with their indexes and TOAST
+                               // (pg_total_relation_size)
+  std::string schema;          // current_schema()
+};
+
+// The sizes of the database `db` is connected to. kFailedPrecondition on another backend than
+// PostgreSQL; otherwise the database's errors.
+StatusOr<PostgresSize> MeasurePostgres(Database& db);
+
 // The outbox statuses CountOutboxDepth reports (for gauges that name each, zero or not).
 std::vector<std::string> UnfinishedOutboxStatuses();
 

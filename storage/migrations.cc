@@ -631,6 +631,22 @@ ALTER TABLE job_runs ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
 )sql"},
+    // Platform access tokens shared by the instances on one database (issue 14): the token a
+    // channel's adapter fetched (WeChat/WeCom access_token, Feishu tenant token, DingTalk
+    // accessToken) with its expiry, and who is fetching the next one (fetch_claimed_until),
+    // so instances neither fetch one each nor invalidate each other's
+    // (storage/platform_token_store.h).
+    {31, R"sql(
+CREATE TABLE platform_tokens (
+  channel TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  token TEXT NOT NULL DEFAULT '',
+  expires_at BIGINT NOT NULL DEFAULT 0,
+  fetch_claimed_until BIGINT NOT NULL DEFAULT 0,
+  updated_at BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (channel, kind)
+);
+)sql"},
 };
 
 constexpr bool StrictlyIncreasing() {

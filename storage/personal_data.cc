@@ -197,6 +197,9 @@ std::vector<PersonalTable> BuildMap() {
       {"card_refs", "", {}, "", {},
        "which bot message in a chat shows what (cards carry no personal data); pruned after "
        "retention.card_refs_days"},
+      {"platform_tokens", "", {}, "", {},
+       "the channels' platform access tokens (secrets of the service, valid about two hours); "
+       "no personal data"},
   };
 }
 

@@ -150,6 +150,11 @@ Value Column(const PGresult* r, int row, int col) {
   }
 }
 
+// The advisory lock key of Database::LockKey and the session locks: the schema (current_schema()
+// of the session's search_path), a separator, then the key ('?').
+constexpr const char* kKeyHash =
+    "hashtextextended(COALESCE(current_schema(), '') || ' ' || ?, 0)";
+
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
@@ -278,6 +283,22 @@ class PostgresDatabase final : public Database {
 
   std::string write_fault() const override { return full_ ? "disk full" : ""; }
 
+  // Advisory locks on a 64-bit hash of the schema and the key: per schema, as the seam says,
+  // computed by the server so every instance agrees on it.
+  Status LockKey(std::string_view key) override {
+    return Exec(std::string("SELECT pg_advisory_xact_lock(") + kKeyHash + ")", {std::string(key)});
+  }
+  StatusOr<bool> TryLockSession(std::string_view key) override {
+    LINLI_ASSIGN_OR_RETURN(
+        Rows rows, Query(std::string("SELECT pg_try_advisory_lock(") + kKeyHash + ")",
+                         {std::string(key)}));
+    return !rows.empty() && rows[0].Int(0) == 1;
+  }
+  Status UnlockSession(std::string_view key) override {
+    return Exec(std::string("SELECT pg_advisory_unlock(") + kKeyHash + ")", {std::string(key)});
+  }
+  uint64_t conflicts() const override { return conflicts_; }
+
   std::string dialect() const override { return "postgres"; }
 
  private:
@@ -387,6 +408,7 @@ class PostgresDatabase final : public Database {
       full_in_transaction_ = true;
       return Status::Unavailable(std::move(message));
     }
+    if (sqlstate == "40001" || sqlstate == "40P01") ++conflicts_;
     if (klass == "53" || klass == "08" || sqlstate == "40001" || sqlstate == "40P01" ||
         sqlstate == "55P03" || sqlstate == "57014" || StartsWith(sqlstate, "57P0")) {
       return Status::Unavailable(std::move(message));
@@ -402,6 +424,7 @@ class PostgresDatabase final : public Database {
   bool wrote_in_transaction_ = false;
   bool full_in_transaction_ = false;
   bool full_ = false;
+  uint64_t conflicts_ = 0;
 };
 
 }  // namespace

@@ -19,7 +19,13 @@
 // SQLite's constraint errors; 40001 40P01 55P03 57014 (statement timeout) 57P0x, class 53
 // (disk full: write_fault() "disk full") and class 08 (the connection) kUnavailable; the
 // rest kInternal. Messages carry the server's primary message and SQLSTATE, never its
-// DETAIL (which quotes the row's values, personal data included).
+// DETAIL (which quotes the row's values, personal data included). 40001 and 40P01 (a
+// serialization failure, a deadlock) also count in conflicts().
+//
+// Locks (database.h LockKey, TryLockSession, UnlockSession) are advisory locks on
+// hashtextextended(current_schema() || ' ' || key): pg_advisory_xact_lock, pg_try_advisory_lock
+// and pg_advisory_unlock. A wait for LockKey counts against statement_timeout; a cycle of
+// waits is broken by the server after deadlock_timeout (1 s by default) with 40P01.
 //
 // A connection that broke is reset (and its session settings applied again) by the next
 // statement outside a transaction; a transaction open when it broke is lost, and everything

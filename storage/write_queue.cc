@@ -115,6 +115,11 @@ uint64_t WriteQueue::commits() const {
   return commits_;
 }
 
+uint64_t WriteQueue::conflict_retries() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return conflict_retries_;
+}
+
 uint64_t WriteQueue::syncs() const {
   std::lock_guard<std::mutex> lock(sync_mu_);
   return syncs_;
@@ -174,14 +179,22 @@ void WriteQueue::Loop() {
     }
 
     std::vector<Status> results(batch.size());
+    size_t deferred_from = batch.size();  // units from here on run again in the next batch
     Status batch_error = db.Begin();
     for (size_t i = 0; i < batch.size() && batch_error.ok(); ++i) {
+      const uint64_t conflicts_before = db.conflicts();
       Status st = db.Savepoint(kUnitSavepoint);
       if (!st.ok()) {
         batch_error = st;
         break;
       }
       st = RunWork(batch[i].work, db);
+      // A conflict anywhere in the unit undoes all of it, even if the unit went on after the
+      // failed statement (in a savepoint of its own) and returned OK.
+      const bool conflicted = db.conflicts() != conflicts_before;
+      if (st.ok() && conflicted) {
+        st = Status::Unavailable("write queue: the unit met a conflict with another connection");
+      }
       if (st.ok()) st = db.ReleaseSavepoint(kUnitSavepoint);
       if (!st.ok()) {
         results[i] = st;
@@ -196,6 +209,25 @@ void WriteQueue::Loop() {
         // earlier units' writes are not what we would commit.
         batch_error = Status::Internal("write queue: transaction ended inside a unit");
       }
+      if (batch_error.ok() && conflicted && batch[i].conflicts < kMaxConflictRetries) {
+        ++batch[i].conflicts;
+        internal::Logger()->warn(
+            "write queue: a unit met a conflict with another connection ({}); it runs again "
+            "in the next batch (retry {} of {}), with the {} unit(s) after it",
+            results[i].message(), batch[i].conflicts, kMaxConflictRetries,
+            batch.size() - i - 1);
+        deferred_from = i;
+        break;
+      }
+    }
+    if (deferred_from < batch.size()) {
+      // Back at the head of the queue, in their order: the commit below releases this
+      // batch's locks, so the other connection goes on, then these run.
+      std::lock_guard<std::mutex> lock(mu_);
+      for (size_t j = batch.size(); j-- > deferred_from;) queue_.push_front(std::move(batch[j]));
+      ++conflict_retries_;
+      batch.resize(deferred_from);
+      results.resize(deferred_from);
     }
 
     if (metrics_.batch_units) metrics_.batch_units->Observe(static_cast<double>(batch.size()));

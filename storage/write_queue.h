@@ -6,6 +6,16 @@
 // callbacks to the sync thread and starts batch N+1 while N is flushed; one Sync() covers
 // every batch committed by then, and only after it do their Done callbacks run. So a Done
 // still means "durable", and the disk's flush time no longer stops the writer.
+//
+// Several instances on one PostgreSQL database each have their own queue, and two of their
+// batches may wait for each other's locks (Database::LockKey, row locks). The server breaks
+// such a cycle by failing one statement (a deadlock, or a serialization failure:
+// Database::conflicts()). The queue then rolls that unit back, commits the units before it
+// (which releases this batch's locks, so the other instance goes on), and runs the unit
+// again - with the units after it, in their order - at the head of the next batch, up to
+// kMaxConflictRetries times; only after that does its Done see the failure (kUnavailable: a
+// webhook answers 503 and the platform redelivers). So a conflict never loses a turn nor
+// reorders two units of one queue.
 #pragma once
 
 #include <condition_variable>
@@ -33,6 +43,10 @@ class WriteQueue {
   // A unit of work. Runs on the queue thread inside its own SAVEPOINT within the batch's
   // transaction. Returning non-OK rolls back this unit only; the rest of the batch commits.
   // Must not throw (a thrown exception is caught, logged and treated as kInternal).
+  // May run more than once: a unit during which the database counted a conflict
+  // (Database::conflicts(), see above) is rolled back - whatever it returned - and run again
+  // in the next batch, so its effects outside the database must be safe to repeat (fill
+  // results in afresh, as the router's turn does).
   using Work = std::function<Status(Database&)>;
   // Called after the batch's COMMIT (and, where the database needs it, after the Sync() that
   // made it durable) - on the queue thread, or on the sync thread: with the unit's own status
@@ -42,6 +56,9 @@ class WriteQueue {
   // units were submitted. Keep it short: post the result to another executor rather than
   // doing I/O here.
   using Done = std::function<void(Status)>;
+
+  // How often one unit is run again after a conflict before its Done gets the error.
+  static constexpr int kMaxConflictRetries = 3;
 
   // Takes ownership of `db`. At most `max_batch` units per transaction.
   WriteQueue(std::unique_ptr<Database> db, int max_batch, WriteQueueMetrics metrics = {});
@@ -63,6 +80,8 @@ class WriteQueue {
   uint64_t commits() const;
   // Number of Sync() calls so far (0 when the database needs none).
   uint64_t syncs() const;
+  // Number of units run again after a conflict so far (for tests and logs).
+  uint64_t conflict_retries() const;
   // Why writes fail now ("disk full"), or "" while they work: the database's write_fault()
   // after the last batch (database.h), so it clears by itself with the first batch that
   // commits rows once space has returned. Thread-safe (for /healthz).
@@ -72,6 +91,7 @@ class WriteQueue {
   struct Unit {
     Work work;
     Done done;
+    int conflicts = 0;  // runs that ended in a conflict so far
   };
   // A batch whose Done callbacks wait for the sync thread.
   struct Committed {
@@ -90,6 +110,7 @@ class WriteQueue {
   std::deque<Unit> queue_;
   bool stopping_ = false;
   uint64_t commits_ = 0;
+  uint64_t conflict_retries_ = 0;  // guarded by mu_
   std::string fault_;  // guarded by mu_
   std::thread thread_;
 

@@ -104,12 +104,17 @@ size_t SessionWebhookStore::size() const {
   return entries_.size();
 }
 
-DingTalkAdapter::DingTalkAdapter(DingTalkOptions options, Clock& clock, HttpClient& http)
+DingTalkAdapter::DingTalkAdapter(DingTalkOptions options, Clock& clock, HttpClient& http,
+                                 TokenStore* shared_tokens)
     : options_(std::move(options)),
       clock_(clock),
       http_(http),
       replays_(kMaxSkewMs, kReplayCacheCapacity),
-      sessions_(kSessionCapacity) {}
+      sessions_(kSessionCapacity),
+      tokens_(clock, shared_tokens,
+              TokenCache::Options{.channel = options_.name,
+                                  .kind = kTokenKind,
+                                  .refresh_margin_ms = kTokenRefreshMarginMs}) {}
 
 StatusOr<WebhookResult> DingTalkAdapter::ParseWebhook(const HttpRequest& request) {
   if (request.method != "POST") return Status::NotFound("dingtalk callbacks are POST only");
@@ -219,23 +224,17 @@ SendResult DingTalkAdapter::SendViaSessionWebhook(const OutboundMessage& message
 }
 
 StatusOr<std::string> DingTalkAdapter::AccessToken(const std::string& rejected) {
-  std::lock_guard<std::mutex> lock(token_mu_);
-  const int64_t now = clock_.NowMillis();
-  if (!token_.empty() && token_ != rejected && now < token_expiry_ms_ - token_margin_ms_) {
-    return token_;
-  }
-  return FetchTokenLocked();
+  if (!rejected.empty()) tokens_.Invalidate(rejected);
+  return tokens_.Get([this] { return FetchToken(nullptr); });
 }
 
 ProbeResult DingTalkAdapter::Probe(const ProbeRequest& /*request*/) {
-  std::lock_guard<std::mutex> lock(token_mu_);
   ProbeResult probe;
-  (void)FetchTokenLocked(&probe);
+  (void)tokens_.FetchNow([&] { return FetchToken(&probe); });
   return probe;
 }
 
-StatusOr<std::string> DingTalkAdapter::FetchTokenLocked(ProbeResult* probe) {
-  token_.clear();
+StatusOr<TokenCache::Fetched> DingTalkAdapter::FetchToken(ProbeResult* probe) {
   HttpClientRequest req;
   req.method = "POST";
   req.url = options_.api_base + "/v1.0/oauth2/accessToken";
@@ -253,11 +252,7 @@ StatusOr<std::string> DingTalkAdapter::FetchTokenLocked(ProbeResult* probe) {
     Log()->error("channel {}: accessToken refused (HTTP {})", options_.name, resp->status);
     return Status::Unavailable("accessToken refused: HTTP " + std::to_string(resp->status));
   }
-  const int64_t lifetime_ms = reply->expire_in_s * 1000;
-  token_ = reply->access_token;
-  token_expiry_ms_ = clock_.NowMillis() + lifetime_ms;
-  token_margin_ms_ = std::min(kTokenRefreshMarginMs, lifetime_ms / 2);
-  return token_;
+  return TokenCache::Fetched{reply->access_token, reply->expire_in_s * 1000};
 }
 
 SendResult DingTalkAdapter::SendViaOpenApi(const OutboundMessage& message) {
@@ -348,7 +343,8 @@ StatusOr<std::unique_ptr<Adapter>> CreateDingTalkAdapter(const config::ChannelCo
   auto options = DingTalkOptionsFromConfig(channel);
   if (!options.ok()) return options.status();
   return std::unique_ptr<Adapter>(
-      std::make_unique<DingTalkAdapter>(std::move(options).value(), deps.clock, deps.http));
+      std::make_unique<DingTalkAdapter>(std::move(options).value(), deps.clock, deps.http,
+                                        deps.tokens));
 }
 
 }  // namespace linli::adapters::dingtalk

@@ -23,6 +23,8 @@
 
 #include "adapters/dingtalk/dingtalk_sign.h"
 #include "adapters/registry.h"
+#include "bot/token_cache.h"
+#include "bot/token_store.h"
 #include "bot/adapter.h"
 #include "bot/clock.h"
 #include "bot/http_client.h"
@@ -86,8 +88,13 @@ class DingTalkAdapter final : public Adapter {
   // DingTalk blocks a robot that exceeds 20 messages/min (errcode 130101).
   static constexpr std::chrono::milliseconds kRateLimitDelay{60 * 1000};
 
-  // `clock` and `http` are borrowed and must outlive the adapter.
-  DingTalkAdapter(DingTalkOptions options, Clock& clock, HttpClient& http);
+  // The kind of token in the TokenStore.
+  static constexpr char kTokenKind[] = "access_token";
+
+  // `clock`, `http` and `shared_tokens` (optional: the accessToken shared with the other
+  // instances, bot/token_store.h) are borrowed and must outlive the adapter.
+  DingTalkAdapter(DingTalkOptions options, Clock& clock, HttpClient& http,
+                  TokenStore* shared_tokens = nullptr);
 
   const std::string& name() const override { return options_.name; }
   std::string type() const override { return kDingTalkBotType; }
@@ -132,11 +139,12 @@ class DingTalkAdapter final : public Adapter {
  private:
   SendResult SendViaSessionWebhook(const OutboundMessage& message, const std::string& url);
   SendResult SendViaOpenApi(const OutboundMessage& message);
-  // A valid access token; fetched under token_mu_ when none is cached, it expires within the
-  // margin, or it equals `rejected`.
+  // A valid access token (bot/token_cache.h: fetched when none is cached or stored by another
+  // instance, or it expires within the margin), after dropping `rejected` (a token the API
+  // just refused; "" for none).
   StatusOr<std::string> AccessToken(const std::string& rejected);
-  // The fetch itself, under token_mu_; `probe` (optional) receives what it found.
-  StatusOr<std::string> FetchTokenLocked(ProbeResult* probe = nullptr);
+  // The fetch itself; `probe` (optional) receives what it found.
+  StatusOr<TokenCache::Fetched> FetchToken(ProbeResult* probe);
   SendResult TransportFailure(const Status& status, const char* path);
 
   const DingTalkOptions options_;
@@ -144,11 +152,7 @@ class DingTalkAdapter final : public Adapter {
   HttpClient& http_;
   ReplayCache replays_;
   SessionWebhookStore sessions_;
-
-  std::mutex token_mu_;
-  std::string token_;            // guarded by token_mu_
-  int64_t token_expiry_ms_ = 0;  // guarded by token_mu_
-  int64_t token_margin_ms_ = 0;  // guarded by token_mu_
+  TokenCache tokens_;
 };
 
 // The registry's factory (adapters/registry.cc): validates the config and builds a DingTalkAdapter.

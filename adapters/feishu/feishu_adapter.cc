@@ -81,8 +81,15 @@ StatusOr<FeishuOptions> FeishuOptionsFromConfig(const config::ChannelConfig& cha
   return o;
 }
 
-FeishuAdapter::FeishuAdapter(FeishuOptions options, Clock& clock, HttpClient& http)
-    : options_(std::move(options)), clock_(clock), http_(http) {
+FeishuAdapter::FeishuAdapter(FeishuOptions options, Clock& clock, HttpClient& http,
+                             TokenStore* shared_tokens)
+    : options_(std::move(options)),
+      clock_(clock),
+      http_(http),
+      tokens_(clock, shared_tokens,
+              TokenCache::Options{.channel = options_.name,
+                                  .kind = kTokenKind,
+                                  .refresh_margin_ms = kTokenRefreshMarginMs}) {
   if (options_.encrypt_key.empty()) {
     Log()->warn(
         "channel {}: no encrypt_key configured; Feishu cannot sign events, so only the "
@@ -175,23 +182,17 @@ HttpResponse FeishuAdapter::RenderAck(const InboundMessage& /*message*/,
 }
 
 StatusOr<std::string> FeishuAdapter::TenantToken(const std::string& rejected) {
-  std::lock_guard<std::mutex> lock(token_mu_);
-  const int64_t now = clock_.NowMillis();
-  if (!token_.empty() && token_ != rejected && now < token_expiry_ms_ - token_margin_ms_) {
-    return token_;
-  }
-  return FetchTokenLocked();
+  if (!rejected.empty()) tokens_.Invalidate(rejected);
+  return tokens_.Get([this] { return FetchToken(nullptr); });
 }
 
 ProbeResult FeishuAdapter::Probe(const ProbeRequest& /*request*/) {
-  std::lock_guard<std::mutex> lock(token_mu_);
   TokenOutcome outcome;
-  (void)FetchTokenLocked(&outcome);
+  (void)tokens_.FetchNow([&] { return FetchToken(&outcome); });
   return JudgeTenantToken(outcome);
 }
 
-StatusOr<std::string> FeishuAdapter::FetchTokenLocked(TokenOutcome* outcome) {
-  token_.clear();
+StatusOr<TokenCache::Fetched> FeishuAdapter::FetchToken(TokenOutcome* outcome) {
   HttpClientRequest req;
   req.method = "POST";
   req.url = options_.api_base + "/open-apis/auth/v3/tenant_access_token/internal";
@@ -218,11 +219,7 @@ StatusOr<std::string> FeishuAdapter::FetchTokenLocked(TokenOutcome* outcome) {
                  Truncated(reply->msg));
     return Status::Unavailable("tenant_access_token refused: code " + std::to_string(reply->code));
   }
-  const int64_t lifetime_ms = reply->expire_s * 1000;
-  token_ = reply->tenant_token;
-  token_expiry_ms_ = clock_.NowMillis() + lifetime_ms;
-  token_margin_ms_ = std::min(kTokenRefreshMarginMs, lifetime_ms / 2);
-  return token_;
+  return TokenCache::Fetched{reply->tenant_token, reply->expire_s * 1000};
 }
 
 SendResult FeishuAdapter::Send(const OutboundMessage& message) {
@@ -312,7 +309,8 @@ StatusOr<std::unique_ptr<Adapter>> CreateFeishuAdapter(const config::ChannelConf
   auto options = FeishuOptionsFromConfig(channel);
   if (!options.ok()) return options.status();
   return std::unique_ptr<Adapter>(
-      std::make_unique<FeishuAdapter>(std::move(options).value(), deps.clock, deps.http));
+      std::make_unique<FeishuAdapter>(std::move(options).value(), deps.clock, deps.http,
+                                      deps.tokens));
 }
 
 }  // namespace linli::adapters::feishu

@@ -23,6 +23,8 @@
 #include "bot/adapter.h"
 #include "bot/clock.h"
 #include "bot/http_client.h"
+#include "bot/token_cache.h"
+#include "bot/token_store.h"
 #include "config/config.h"
 
 namespace linli::adapters::feishu {
@@ -50,8 +52,13 @@ class FeishuAdapter final : public Adapter {
   // A cached tenant_access_token is replaced this long before it expires.
   static constexpr int64_t kTokenRefreshMarginMs = 5 * 60 * 1000;
 
-  // `clock` and `http` are borrowed and must outlive the adapter.
-  FeishuAdapter(FeishuOptions options, Clock& clock, HttpClient& http);
+  // The kind of token in the TokenStore.
+  static constexpr char kTokenKind[] = "tenant_access_token";
+
+  // `clock`, `http` and `shared_tokens` (optional: the tenant token shared with the other
+  // instances, bot/token_store.h) are borrowed and must outlive the adapter.
+  FeishuAdapter(FeishuOptions options, Clock& clock, HttpClient& http,
+                TokenStore* shared_tokens = nullptr);
 
   const std::string& name() const override { return options_.name; }
   std::string type() const override { return kFeishuType; }
@@ -85,21 +92,18 @@ class FeishuAdapter final : public Adapter {
   ProbeResult Probe(const ProbeRequest& request) override;
 
  private:
-  // Returns a valid tenant_access_token, fetching one when none is cached, it expires within
-  // kTokenRefreshMarginMs, or it equals `rejected` (a token the API just called invalid).
-  // The fetch happens under token_mu_, so concurrent senders wait for one fetch.
+  // Returns a valid tenant_access_token (bot/token_cache.h: fetched when none is cached or
+  // stored by another instance, or it expires within kTokenRefreshMarginMs), after dropping
+  // `rejected` (a token the API just called invalid; "" for none). Concurrent senders wait
+  // for one fetch.
   StatusOr<std::string> TenantToken(const std::string& rejected);
   // One fetch; `outcome` (optional) receives what the platform answered.
-  StatusOr<std::string> FetchTokenLocked(TokenOutcome* outcome = nullptr);
+  StatusOr<TokenCache::Fetched> FetchToken(TokenOutcome* outcome);
 
   const FeishuOptions options_;
   Clock& clock_;
   HttpClient& http_;
-
-  std::mutex token_mu_;
-  std::string token_;            // guarded by token_mu_
-  int64_t token_expiry_ms_ = 0;  // guarded by token_mu_
-  int64_t token_margin_ms_ = 0;  // guarded by token_mu_
+  TokenCache tokens_;
 };
 
 // The registry's factory (adapters/registry.cc): validates the config and builds a FeishuAdapter.

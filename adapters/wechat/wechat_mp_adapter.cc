@@ -258,7 +258,8 @@ StatusOr<WechatMpOptions> WechatMpOptionsFromConfig(const config::ChannelConfig&
 }
 
 StatusOr<std::unique_ptr<WechatMpAdapter>> WechatMpAdapter::Create(WechatMpOptions options,
-                                                                   Clock& clock, HttpClient& http) {
+                                                                   Clock& clock, HttpClient& http,
+                                                                   TokenStore* shared_tokens) {
   std::optional<MsgCrypt> crypt;
   if (options.mode != SecurityMode::kPlain) {
     auto c = MsgCrypt::Create(options.token, options.encoding_aes_key, options.app_id);
@@ -268,11 +269,11 @@ StatusOr<std::unique_ptr<WechatMpAdapter>> WechatMpAdapter::Create(WechatMpOptio
     crypt = std::move(c).value();
   }
   return std::unique_ptr<WechatMpAdapter>(
-      new WechatMpAdapter(std::move(options), std::move(crypt), clock, http));
+      new WechatMpAdapter(std::move(options), std::move(crypt), clock, http, shared_tokens));
 }
 
 WechatMpAdapter::WechatMpAdapter(WechatMpOptions options, std::optional<MsgCrypt> crypt,
-                                 Clock& clock, HttpClient& http)
+                                 Clock& clock, HttpClient& http, TokenStore* shared_tokens)
     : options_(std::move(options)),
       crypt_(std::move(crypt)),
       clock_(clock),
@@ -280,7 +281,8 @@ WechatMpAdapter::WechatMpAdapter(WechatMpOptions options, std::optional<MsgCrypt
       tokens_(clock, http,
               options_.api_base + "/cgi-bin/token?grant_type=client_credential&appid=" +
                   PercentEncode(options_.app_id) +
-                  "&secret=" + PercentEncode(options_.app_secret)) {}
+                  "&secret=" + PercentEncode(options_.app_secret),
+              {-1, 45009, 45011}, shared_tokens, options_.name) {}
 
 std::string WechatMpAdapter::account_id() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -513,7 +515,8 @@ StatusOr<std::unique_ptr<Adapter>> CreateWechatMpAdapter(const config::ChannelCo
                                                          const AdapterDeps& deps) {
   LINLI_ASSIGN_OR_RETURN(WechatMpOptions options, WechatMpOptionsFromConfig(channel));
   LINLI_ASSIGN_OR_RETURN(std::unique_ptr<WechatMpAdapter> adapter,
-                         WechatMpAdapter::Create(std::move(options), deps.clock, deps.http));
+                         WechatMpAdapter::Create(std::move(options), deps.clock, deps.http,
+                                                 deps.tokens));
   return std::unique_ptr<Adapter>(std::move(adapter));
 }
 

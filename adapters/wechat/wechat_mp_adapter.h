@@ -136,9 +136,12 @@ StatusOr<WechatMpOptions> WechatMpOptionsFromConfig(const config::ChannelConfig&
 
 class WechatMpAdapter final : public Adapter {
  public:
-  // Borrowed `clock` and `http` outlive the adapter. Errors as WechatMpOptionsFromConfig.
+  // Borrowed `clock`, `http` and `shared_tokens` (optional: the access_token shared with the
+  // other instances, bot/token_store.h) outlive the adapter. Errors as
+  // WechatMpOptionsFromConfig.
   static StatusOr<std::unique_ptr<WechatMpAdapter>> Create(WechatMpOptions options, Clock& clock,
-                                                           HttpClient& http);
+                                                           HttpClient& http,
+                                                           TokenStore* shared_tokens = nullptr);
 
   const std::string& name() const override { return options_.name; }
   std::string type() const override { return "wechat_mp"; }
@@ -170,7 +173,7 @@ class WechatMpAdapter final : public Adapter {
 
  private:
   WechatMpAdapter(WechatMpOptions options, std::optional<MsgCrypt> crypt, Clock& clock,
-                  HttpClient& http);
+                  HttpClient& http, TokenStore* shared_tokens);
 
   StatusOr<WebhookResult> VerifyUrl(const HttpRequest& request) const;
   StatusOr<WebhookResult> HandlePost(const HttpRequest& request);

@@ -6,52 +6,33 @@
 namespace linli::adapters::wechat {
 
 AccessTokenCache::AccessTokenCache(Clock& clock, HttpClient& http, std::string fetch_url,
-                                   std::vector<int64_t> retry_errcodes)
-    : clock_(clock),
-      http_(http),
+                                   std::vector<int64_t> retry_errcodes, TokenStore* shared,
+                                   std::string channel)
+    : http_(http),
       fetch_url_(std::move(fetch_url)),
-      retry_errcodes_(std::move(retry_errcodes)) {}
+      retry_errcodes_(std::move(retry_errcodes)),
+      cache_(clock, shared,
+             TokenCache::Options{
+                 .channel = std::move(channel),
+                 .kind = kKind,
+                 .refresh_margin_ms = std::chrono::milliseconds(kRefreshMargin).count(),
+                 .failure_backoff_ms = std::chrono::milliseconds(kFailureBackoff).count(),
+             }) {}
 
 StatusOr<std::string> AccessTokenCache::Get() {
-  std::lock_guard<std::mutex> lock(mu_);
-  const auto now = clock_.Now();
-  if (!token_.empty() && now < refresh_at_) return token_;
-  const bool backing_off = !last_failure_.ok() && now < failure_until_;
-  if (!backing_off) {
-    auto fetched = FetchLocked();
-    if (fetched.ok()) {
-      last_failure_ = Status::Ok();
-      return fetched;
-    }
-    last_failure_ = fetched.status();
-    failure_until_ = now + kFailureBackoff;
-  }
-  // The refresh failed but the old token has not expired yet: still usable.
-  if (!token_.empty() && now < expires_at_) return token_;
-  return last_failure_;
+  return cache_.Get([this] { return FetchOnce(nullptr, nullptr); });
 }
 
-void AccessTokenCache::Invalidate(std::string_view token) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!token_.empty() && token_ == token) {
-    token_.clear();
-    refresh_at_ = {};
-    expires_at_ = {};
-    last_failure_ = Status::Ok();  // a refetch is wanted now, not after a backoff
-  }
-}
+void AccessTokenCache::Invalidate(std::string_view token) { cache_.Invalidate(token); }
 
 AccessTokenCache::FetchOutcome AccessTokenCache::FetchNow() {
-  std::lock_guard<std::mutex> lock(mu_);
   FetchOutcome out;
-  auto fetched = FetchLocked(&out.errcode, &out.errmsg);
+  auto fetched = cache_.FetchNow([&] { return FetchOnce(&out.errcode, &out.errmsg); });
   out.status = fetched.ok() ? Status::Ok() : fetched.status();
-  last_failure_ = out.status;
-  if (!fetched.ok()) failure_until_ = clock_.Now() + kFailureBackoff;
   return out;
 }
 
-StatusOr<std::string> AccessTokenCache::FetchLocked(int64_t* errcode, std::string* errmsg) {
+StatusOr<TokenCache::Fetched> AccessTokenCache::FetchOnce(int64_t* errcode, std::string* errmsg) {
   HttpClientRequest req;
   req.method = "GET";
   req.url = fetch_url_;
@@ -75,13 +56,7 @@ StatusOr<std::string> AccessTokenCache::FetchLocked(int64_t* errcode, std::strin
   if (reply->access_token.empty()) return Status::Unavailable("access token: empty token");
   // Documented lifetime is 7200 s; treat a missing or nonsensical value the same way.
   const int64_t lifetime_s = reply->expires_in > 0 ? reply->expires_in : 7200;
-  const auto lifetime = std::chrono::seconds(lifetime_s);
-  const auto margin = std::min<std::chrono::seconds>(kRefreshMargin, lifetime / 2);
-  token_ = std::move(reply->access_token);
-  const auto now = clock_.Now();
-  refresh_at_ = now + lifetime - margin;
-  expires_at_ = now + lifetime;
-  return token_;
+  return TokenCache::Fetched{std::move(reply->access_token), lifetime_s * 1000};
 }
 
 namespace {

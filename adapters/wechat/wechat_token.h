@@ -1,12 +1,15 @@
 // The access_token owner for one WeChat-family app (one per adapter): fetched on demand,
-// cached until 5 minutes before it expires, shared by every sender.
+// cached until 5 minutes before it expires, shared by every sender - and, through the
+// TokenStore of bot/token_store.h (optional), by every instance on one database, so only one
+// of them fetches and none invalidates the others' token (bot/token_cache.h).
 //
 // Endpoint choice: the Official Account uses GET /cgi-bin/token (grant_type=client_credential)
 // and WeCom GET /cgi-bin/gettoken - the same shape for both. Each OA fetch invalidates the
 // previous token after ~5 minutes, so exactly one process may own an account's token; when
-// several processes (or another tool) must share an OA account, switch the OA to POST
-// /cgi-bin/stable_token, which returns the same token while it is valid (only the request in
-// TokenSource changes). Fetches are limited (OA: 2000/day), hence the failure backoff.
+// several Linli instances share an account they share its token through the TokenStore; when
+// another tool must share it too, switch the OA to POST /cgi-bin/stable_token, which returns
+// the same token while it is valid (only the request in FetchOnce changes). Fetches are
+// limited (OA: 2000/day), hence the failure backoff.
 #pragma once
 
 #include <chrono>
@@ -20,6 +23,8 @@
 #include "bot/clock.h"
 #include "bot/http_client.h"
 #include "bot/status.h"
+#include "bot/token_cache.h"
+#include "bot/token_store.h"
 
 namespace linli::adapters::wechat {
 
@@ -30,16 +35,22 @@ class AccessTokenCache {
   // After a failed fetch, callers get the same error without a new fetch for this long.
   static constexpr std::chrono::seconds kFailureBackoff{10};
 
+  // The kind of token in the TokenStore.
+  static constexpr char kKind[] = "access_token";
+
   // `fetch_url`: the complete GET URL including the secret; it is never logged or returned.
   // `retry_errcodes`: errcodes of the token endpoint that are transient (busy, rate limit).
-  // Borrowed `clock` and `http` outlive the cache.
+  // `shared` (optional) with `channel` as its key: the token store of every instance.
+  // Borrowed `clock`, `http` and `shared` outlive the cache.
   AccessTokenCache(Clock& clock, HttpClient& http, std::string fetch_url,
-                   std::vector<int64_t> retry_errcodes = {-1, 45009, 45011});
+                   std::vector<int64_t> retry_errcodes = {-1, 45009, 45011},
+                   TokenStore* shared = nullptr, std::string channel = "");
   AccessTokenCache(const AccessTokenCache&) = delete;
   AccessTokenCache& operator=(const AccessTokenCache&) = delete;
 
-  // A token valid for at least the refresh margin, fetching when needed; if that refresh
-  // fails, the old token is returned while it has not expired. Blocking (HTTP); thread-safe:
+  // A token valid for at least the refresh margin, fetching when needed (unless another
+  // instance stored a fresh one, or fetches now: TokenCache::Get); if that refresh fails, the
+  // old token is returned while it has not expired. Blocking (HTTP, the store); thread-safe:
   // concurrent callers wait for one fetch and share its result.
   // Errors: kUnavailable for transient failures (network, 5xx, busy errcodes, malformed
   // reply) and kFailedPrecondition when the platform rejects the credentials or the caller's
@@ -62,25 +73,18 @@ class AccessTokenCache {
   FetchOutcome FetchNow();
 
   // Drops `token` if it is still the cached one (the platform said it is invalid or expired),
-  // so the next Get() fetches. A token that was already replaced is left alone, so senders
-  // that saw the same bad token cause one fetch, not one each.
+  // here and in the store, so the next Get() fetches. A token that was already replaced is
+  // left alone, so senders that saw the same bad token cause one fetch, not one each.
   void Invalidate(std::string_view token);
 
  private:
   // One fetch; `errcode`/`errmsg` (optional) receive the platform's error answer.
-  StatusOr<std::string> FetchLocked(int64_t* errcode = nullptr, std::string* errmsg = nullptr);
+  StatusOr<TokenCache::Fetched> FetchOnce(int64_t* errcode, std::string* errmsg);
 
-  Clock& clock_;
   HttpClient& http_;
   const std::string fetch_url_;
   const std::vector<int64_t> retry_errcodes_;
-
-  std::mutex mu_;  // guards everything below; held across the fetch on purpose
-  std::string token_;
-  std::chrono::system_clock::time_point refresh_at_{};
-  std::chrono::system_clock::time_point expires_at_{};
-  Status last_failure_;
-  std::chrono::system_clock::time_point failure_until_{};
+  TokenCache cache_;
 };
 
 // POSTs `json_body` to `url_prefix` + the current token (url_prefix ends in

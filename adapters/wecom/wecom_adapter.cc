@@ -77,17 +77,18 @@ StatusOr<WecomAppOptions> WecomAppOptionsFromConfig(const config::ChannelConfig&
 }
 
 StatusOr<std::unique_ptr<WecomAppAdapter>> WecomAppAdapter::Create(WecomAppOptions options,
-                                                                   Clock& clock, HttpClient& http) {
+                                                                   Clock& clock, HttpClient& http,
+                                                                   TokenStore* shared_tokens) {
   auto crypt = wechat::MsgCrypt::Create(options.token, options.encoding_aes_key, options.corp_id);
   if (!crypt.ok()) {
     return FieldError(options.name, "encoding_aes_key", "must be 43 characters of [A-Za-z0-9]");
   }
   return std::unique_ptr<WecomAppAdapter>(
-      new WecomAppAdapter(std::move(options), std::move(crypt).value(), clock, http));
+      new WecomAppAdapter(std::move(options), std::move(crypt).value(), clock, http, shared_tokens));
 }
 
 WecomAppAdapter::WecomAppAdapter(WecomAppOptions options, wechat::MsgCrypt crypt, Clock& clock,
-                                 HttpClient& http)
+                                 HttpClient& http, TokenStore* shared_tokens)
     : options_(std::move(options)),
       crypt_(std::move(crypt)),
       clock_(clock),
@@ -95,7 +96,7 @@ WecomAppAdapter::WecomAppAdapter(WecomAppOptions options, wechat::MsgCrypt crypt
       tokens_(clock, http,
               options_.api_base + "/cgi-bin/gettoken?corpid=" + PercentEncode(options_.corp_id) +
                   "&corpsecret=" + PercentEncode(options_.secret),
-              /*retry_errcodes=*/{-1, 45009, 45033}) {}
+              /*retry_errcodes=*/{-1, 45009, 45033}, shared_tokens, options_.name) {}
 
 StatusOr<WebhookResult> WecomAppAdapter::ParseWebhook(const HttpRequest& request) {
   if (request.method == "GET") return VerifyUrl(request);
@@ -236,7 +237,8 @@ StatusOr<std::unique_ptr<Adapter>> CreateWecomAppAdapter(const config::ChannelCo
                                                          const AdapterDeps& deps) {
   LINLI_ASSIGN_OR_RETURN(WecomAppOptions options, WecomAppOptionsFromConfig(channel));
   LINLI_ASSIGN_OR_RETURN(std::unique_ptr<WecomAppAdapter> adapter,
-                         WecomAppAdapter::Create(std::move(options), deps.clock, deps.http));
+                         WecomAppAdapter::Create(std::move(options), deps.clock, deps.http,
+                                                 deps.tokens));
   return std::unique_ptr<Adapter>(std::move(adapter));
 }
 

@@ -57,9 +57,11 @@ StatusOr<WecomAppOptions> WecomAppOptionsFromConfig(const config::ChannelConfig&
 
 class WecomAppAdapter final : public Adapter {
  public:
-  // Borrowed `clock` and `http` outlive the adapter.
+  // Borrowed `clock`, `http` and `shared_tokens` (optional: the access_token shared with the
+  // other instances, bot/token_store.h) outlive the adapter.
   static StatusOr<std::unique_ptr<WecomAppAdapter>> Create(WecomAppOptions options, Clock& clock,
-                                                           HttpClient& http);
+                                                           HttpClient& http,
+                                                           TokenStore* shared_tokens = nullptr);
 
   const std::string& name() const override { return options_.name; }
   std::string type() const override { return "wecom_app"; }
@@ -81,7 +83,8 @@ class WecomAppAdapter final : public Adapter {
   StatusOr<std::vector<wechat::LiveMenuButton>> FetchMenu();
 
  private:
-  WecomAppAdapter(WecomAppOptions options, wechat::MsgCrypt crypt, Clock& clock, HttpClient& http);
+  WecomAppAdapter(WecomAppOptions options, wechat::MsgCrypt crypt, Clock& clock, HttpClient& http,
+                  TokenStore* shared_tokens);
 
   StatusOr<WebhookResult> VerifyUrl(const HttpRequest& request) const;
   StatusOr<WebhookResult> HandlePost(const HttpRequest& request) const;

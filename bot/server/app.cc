@@ -27,6 +27,7 @@
 #include "bot/server/web_routes.h"
 #include "bot/server/scheduler.h"
 #include "bot/server/server_metrics.h"
+#include "bot/server/shared_tokens.h"
 #include "bot/server/startup.h"
 #include "bot/server/webhook_server.h"
 #include "bot/server/wish_api.h"
@@ -56,6 +57,23 @@ HttpResponse ErrorResponse(int status, const std::string& message) {
   }
   body += "\"}";
   return HttpResponse::Json(status, std::move(body));
+}
+
+// The config's staff, volunteers and catalogue stock into the database, inside the caller's
+// transaction, after taking the lock that makes instances starting together take turns.
+Status SyncFromConfig(storage::Database& db, const config::Config& cfg, int64_t now_ms) {
+  LINLI_RETURN_IF_ERROR(db.LockKey("config sync"));
+  LINLI_ASSIGN_OR_RETURN(storage::RoleSyncResult roles, domain::SyncStaffFromConfig(db, cfg, now_ms));
+  GetLogger("storage")->info("staff from config: {} listed, {} new, {} roles set, {} revoked",
+                             cfg.staff.size(), roles.persons_created, roles.roles_changed,
+                             roles.roles_revoked);
+  // Volunteers listed in the config, and the catalogue's stock (issue 9), the same way.
+  LINLI_ASSIGN_OR_RETURN(storage::VolunteerSyncResult volunteers,
+                         domain::SyncVolunteersFromConfig(db, cfg, now_ms));
+  GetLogger("storage")->info("volunteers from config: {} listed, {} new, {} activated, {} removed",
+                             cfg.volunteers.size(), volunteers.persons_created,
+                             volunteers.activated, volunteers.removed);
+  return storage::RedemptionStore::SyncStock(db, domain::CatalogueStock(cfg));
 }
 
 }  // namespace
@@ -95,8 +113,10 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
   app->metrics_ = std::make_unique<ServerMetrics>(channel_names);
   LINLI_RETURN_IF_ERROR(app->metrics_->Check());
 
-  // Channels first: a bad channel config stops start-up before anything is written.
-  adapters::AdapterDeps deps{*app->clock_, *app->http_};
+  // Channels first: a bad channel config stops start-up before anything is written. Their
+  // tokens are shared through the database once it is open (Attach below).
+  app->tokens_ = std::make_unique<QueueTokenStore>();
+  adapters::AdapterDeps deps{*app->clock_, *app->http_, app->tokens_.get()};
   for (const auto& channel : cfg.channels) {
     if (channel.type == "console") continue;
     LINLI_ASSIGN_OR_RETURN(std::unique_ptr<Adapter> adapter, adapters::CreateAdapter(channel, deps));
@@ -110,21 +130,22 @@ StatusOr<std::unique_ptr<App>> App::Create(config::Config config, AppOptions opt
   std::unique_ptr<storage::Database> db = std::move(opened.db);
   GetLogger("storage")->info("database {} at schema version {}",
                              storage::DescribeDatabase(db_options), opened.schema_version);
-  // Roles come from the config and from the database: config staff get theirs now.
-  LINLI_ASSIGN_OR_RETURN(storage::RoleSyncResult roles,
-                         domain::SyncStaffFromConfig(*db, cfg, app->clock_->NowMillis()));
-  GetLogger("storage")->info("staff from config: {} listed, {} new, {} roles set, {} revoked",
-                             cfg.staff.size(), roles.persons_created, roles.roles_changed,
-                             roles.roles_revoked);
-  // Volunteers listed in the config, and the catalogue's stock (issue 9), the same way.
-  LINLI_ASSIGN_OR_RETURN(storage::VolunteerSyncResult volunteers,
-                         domain::SyncVolunteersFromConfig(*db, cfg, app->clock_->NowMillis()));
-  GetLogger("storage")->info("volunteers from config: {} listed, {} new, {} activated, {} removed",
-                             cfg.volunteers.size(), volunteers.persons_created,
-                             volunteers.activated, volunteers.removed);
-  LINLI_RETURN_IF_ERROR(storage::RedemptionStore::SyncStock(*db, domain::CatalogueStock(cfg)));
+  // Roles come from the config and from the database: config staff get theirs now. In one
+  // transaction under a lock, so instances starting together on one PostgreSQL database sync
+  // one after the other (the second finds everything done) rather than both creating the
+  // same persons.
+  LINLI_RETURN_IF_ERROR(db->Begin());
+  Status synced = SyncFromConfig(*db, cfg, app->clock_->NowMillis());
+  if (synced.ok()) synced = db->Commit();
+  if (!synced.ok()) {
+    Status undo = db->Rollback();
+    (void)undo;
+    return synced;
+  }
   app->queue_ = std::make_unique<storage::WriteQueue>(
       std::move(db), cfg.storage.group_commit_max_batch, app->metrics_->write_queue());
+  app->tokens_->Attach(app->queue_.get());
+
 
   // Dialogs.
   app->services_.reset(new domain::Deps{app->config_, app->texts_, *app->clock_});

@@ -43,6 +43,7 @@ class RouteTable;
 struct Route;
 class Scheduler;
 class ServerMetrics;
+class QueueTokenStore;
 class WebhookServer;
 
 struct AppOptions {
@@ -101,6 +102,9 @@ class App {
   HttpClient* http_ = nullptr;
   config::Texts texts_;
   std::unique_ptr<ServerMetrics> metrics_;  // before everything that feeds it
+  // The channels' platform tokens shared with the other instances (bot/server/shared_tokens.h);
+  // before the adapters, which use it.
+  std::unique_ptr<QueueTokenStore> tokens_;
   std::unique_ptr<domain::Deps> services_;
   std::unique_ptr<storage::WriteQueue> queue_;
   std::unique_ptr<dialogs::Engine> engine_;

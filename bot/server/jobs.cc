@@ -290,8 +290,10 @@ std::vector<Job> ServerJobs(const JobDeps& deps) {
   }
 
   // The daily backup (issue 15 point 4): a copy of the database on the scheduler's pool,
-  // the newest backup.keep kept. Listed only when backup.enabled.
-  if (cfg.backup.enabled) {
+  // the newest backup.keep kept. Listed only when backup.enabled, on SQLite: the loader
+  // refuses backup.enabled with storage.backend "postgresql" (its own tools back it up), and
+  // a config built in code gets no backup job there.
+  if (cfg.backup.enabled && cfg.storage.backend != "postgresql") {
     auto zone = domain::LoadTimeZone(cfg.timezone);
     jobs.push_back(BackupJob(cfg.backup, DatabaseOptionsFor(cfg.storage),
                              zone.ok() ? *zone

@@ -65,7 +65,8 @@ struct JobDeps {
   std::function<void()> notify_outbox;  // wakes the outbox worker
 };
 
-// The name of the daily backup job (bot/server/backup_job.h), listed when backup.enabled.
+// The name of the daily backup job (bot/server/backup_job.h), listed when backup.enabled
+// (on SQLite only: a PostgreSQL database is backed up with its own tools).
 inline constexpr char kBackupJobName[] = "backup";
 
 // How long inbound dedupe records are kept (the inbox-prune job): well past every platform's
@@ -95,7 +96,7 @@ inline constexpr int64_t kInboxRetentionMs = int64_t{7} * 24 * 3600 * 1000;
 //                          whose posts has "agenda"; listed only when a group takes it;
 //   backup   daily backup.at   a copy of the database into backup.dir, keeping the newest
 //                          backup.keep (bot/server/backup_job.h); a `blocking` job; listed
-//                          only when backup.enabled.
+//                          only when backup.enabled and the backend is SQLite.
 std::vector<Job> ServerJobs(const JobDeps& deps);
 
 }  // namespace linli

@@ -5,6 +5,7 @@
 
 #include "bot/server/log.h"
 #include "domain/people/abuse_limits.h"
+#include "storage/conversation_store.h"
 #include "storage/identity_store.h"
 #include "storage/inbox_store.h"
 #include "storage/outbox_store.h"
@@ -20,6 +21,9 @@ Router::Router(storage::WriteQueue& queue, dialogs::Engine& engine, const Clock&
 Status Router::RunTurn(storage::Database& db, Adapter& adapter, const InboundMessage& message,
                        TurnOutcome* out) {
   const std::string& channel = message.conversation.channel;
+  // First of all: another instance's turn of this conversation - a redelivery of this very
+  // message included - commits before this one reads anything (storage/conversation_store.h).
+  LINLI_RETURN_IF_ERROR(storage::ConversationStore::Lock(db, message.conversation.Key()));
   if (message.replay_claim) {
     // Before the dedupe: a forged body may carry any message id (bot/replay_claim.h).
     const ReplayClaim& claim = *message.replay_claim;
@@ -127,7 +131,13 @@ Status Router::Finish(storage::Database& db, Adapter& adapter, const InboundMess
     // the identity before sending), so staff can see what did not reach them.
     LINLI_RETURN_IF_ERROR(storage::IdentityStore::RecordUnsubscribe(db, channel, user_id, now));
   }
-  return storage::InboxStore::Record(db, channel, message.platform_message_id, now, out->ack);
+  Status recorded =
+      storage::InboxStore::Record(db, channel, message.platform_message_id, now, out->ack);
+  // Recorded meanwhile by another connection's committed turn (the conversation lock makes
+  // that a turn of another conversation key with this message id): this turn rolls back and
+  // the stored answer is given instead (Submit).
+  if (recorded.code() == StatusCode::kAlreadyExists) out->recorded_elsewhere = true;
+  return recorded;
 }
 
 void Router::Submit(Adapter& adapter, InboundMessage message,
@@ -139,13 +149,40 @@ void Router::Submit(Adapter& adapter, InboundMessage message,
         *outcome = TurnOutcome{};
         return RunTurn(db, adapter, *msg, outcome.get());
       },
-      [this, outcome, done = std::move(done)](Status status) {
+      [this, msg, outcome, done = std::move(done)](Status status) mutable {
+        if (!status.ok() && outcome->recorded_elsewhere) {
+          AnswerAsRecorded(*msg, std::move(done));
+          return;
+        }
         if (!status.ok()) {
           GetLogger("router")->warn("turn not committed: {}", status.ToString());
           done(status);
           return;
         }
         if (outcome->enqueued > 0 && on_enqueued_) on_enqueued_();
+        done(std::move(*outcome));
+      });
+}
+
+void Router::AnswerAsRecorded(const InboundMessage& message,
+                              std::function<void(StatusOr<TurnOutcome>)> done) {
+  auto outcome = std::make_shared<TurnOutcome>();
+  queue_.Submit(
+      [outcome, channel = message.conversation.channel,
+       id = message.platform_message_id](storage::Database& db) -> Status {
+        LINLI_ASSIGN_OR_RETURN(auto seen, storage::InboxStore::Find(db, channel, id));
+        if (!seen) return Status::Unavailable("inbox: recorded elsewhere but not found");
+        *outcome = TurnOutcome{};
+        outcome->ack = std::move(*seen);
+        outcome->duplicate = true;
+        return Status::Ok();
+      },
+      [outcome, done = std::move(done)](Status status) {
+        if (!status.ok()) {
+          GetLogger("router")->warn("turn not committed: {}", status.ToString());
+          done(status);
+          return;
+        }
         done(std::move(*outcome));
       });
 }

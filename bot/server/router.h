@@ -25,6 +25,8 @@ class Router {
     std::vector<OutboundMessage> replies;   // the turn's replies (for console/tests)
     bool duplicate = false;                 // a redelivery: nothing was processed
     int enqueued = 0;                       // outbox rows written
+    // Set by a turn whose dedupe record another connection committed first (it rolls back).
+    bool recorded_elsewhere = false;
   };
 
   // Borrowed; all outlive the router. `on_enqueued` is called (on the write thread) after a
@@ -37,6 +39,13 @@ class Router {
   // with a non-OK status when nothing was committed: kUnauthenticated when the message's
   // ReplayClaim was already recorded with another body (a replay: answer 401), otherwise the
   // platform should redeliver (503).
+  //
+  // Several instances on one database (issue 14): the turn first takes the conversation's
+  // lock (storage::ConversationStore::Lock), so turns of one conversation on two instances
+  // run one after the other; a redelivery that reaches the other instance - also at the same
+  // moment - waits for the first copy's commit, then finds its dedupe record and gets its
+  // answer (duplicate). Should another connection commit the record between this turn's
+  // lookup and its own record anyway, the turn rolls back and the stored answer is given.
   void Submit(Adapter& adapter, InboundMessage message,
               std::function<void(StatusOr<TurnOutcome>)> done);
   // Blocking variant (console, tests). Must not be called on the write thread.
@@ -49,6 +58,9 @@ class Router {
   // acknowledgement), the contact window, the dedupe record.
   Status Finish(storage::Database& db, Adapter& adapter, const InboundMessage& message,
                 TurnOutcome* out);
+  // Answers `done` with the dedupe record another connection committed for `message`.
+  void AnswerAsRecorded(const InboundMessage& message,
+                        std::function<void(StatusOr<TurnOutcome>)> done);
 
   storage::WriteQueue& queue_;
   dialogs::Engine& engine_;

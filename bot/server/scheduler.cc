@@ -35,8 +35,12 @@ struct Scheduler::Entry {
 struct Scheduler::Outcome {
   Status status;
   bool ran = false;
-  bool done_already = false;    // the period was found recorded (blocking jobs' first unit)
+  bool done_already = false;    // the period was found recorded (or recorded meanwhile)
   std::optional<int64_t> last;  // the job's recorded period start after the unit
+  // Blocking jobs: this connection holds the job's session lock (released after the run),
+  // or another instance does and runs the period now.
+  bool session_held = false;
+  bool claimed_elsewhere = false;
 };
 
 namespace {
@@ -46,6 +50,9 @@ void CountOutcome(const ServerMetrics::JobSeries& series, const Status& st, bool
   if (!st.ok() && series.failures) series.failures->Inc();
   if (st.ok() && ran && series.runs) series.runs->Inc();
 }
+
+// The key of a job's locks (storage::Database::LockKey, TryLockSession).
+std::string JobLockKey(const Job& job) { return "job " + job.name; }
 
 // Whether the period is recorded done already (then *last says which period is).
 bool FoundDone(storage::Database& db, const Job& job, const domain::Period& period,
@@ -69,6 +76,10 @@ bool FoundDone(storage::Database& db, const Job& job, const domain::Period& peri
 Scheduler::UnitWork Scheduler::MakeWork(std::shared_ptr<const Job> job, JobTick tick,
                                         std::shared_ptr<Outcome> out) {
   return [job = std::move(job), tick, out = std::move(out)](storage::Database& db) -> Status {
+    out->ran = false;
+    out->done_already = false;
+    // Another instance's unit of this job commits before this one reads the period.
+    LINLI_RETURN_IF_ERROR(db.LockKey(JobLockKey(*job)));
     Status error;
     if (FoundDone(db, *job, tick.period, &out->last, &error)) {
       out->done_already = true;
@@ -76,22 +87,52 @@ Scheduler::UnitWork Scheduler::MakeWork(std::shared_ptr<const Job> job, JobTick 
     }
     LINLI_RETURN_IF_ERROR(error);
     if (job->run) LINLI_RETURN_IF_ERROR(job->run(db, tick));
-    LINLI_RETURN_IF_ERROR(
-        storage::JobStore::Record(db, job->name, tick.period.start_ms, tick.now_ms));
+    Status recorded = storage::JobStore::Record(db, job->name, tick.period.start_ms, tick.now_ms);
+    if (recorded.code() == StatusCode::kAlreadyExists) {
+      // Recorded meanwhile without the lock (an older binary beside this one): the run rolls
+      // back, and the period is done all the same (Judged).
+      out->done_already = true;
+      out->last = tick.period.start_ms;
+    }
+    LINLI_RETURN_IF_ERROR(recorded);
     out->ran = true;
     out->last = tick.period.start_ms;
     return Status::Ok();
   };
 }
 
-// The first unit of a job with blocking work: only whether the period is done.
+// The first unit of a job with blocking work: claims the job for this instance (its session
+// lock, held until the run ends) and finds whether the period is done.
 Scheduler::UnitWork Scheduler::MakeCheck(std::shared_ptr<const Job> job, JobTick tick,
                                          std::shared_ptr<Outcome> out) {
   return [job = std::move(job), tick, out = std::move(out)](storage::Database& db) -> Status {
+    if (!out->session_held) {  // a unit run again after a conflict holds it already
+      LINLI_ASSIGN_OR_RETURN(bool held, db.TryLockSession(JobLockKey(*job)));
+      out->session_held = held;
+      out->claimed_elsewhere = !held;
+      if (!held) return Status::Ok();
+    }
     Status error;
     out->done_already = FoundDone(db, *job, tick.period, &out->last, &error);
     return error;
   };
+}
+
+Status Scheduler::Judged(const Status& st, const Outcome& out) {
+  if (st.code() == StatusCode::kAlreadyExists && out.done_already) return Status::Ok();
+  return st;
+}
+
+void Scheduler::ReleaseClaim(const Job& job, const Outcome& out) {
+  if (!out.session_held) return;
+  queue_.Submit(
+      [key = JobLockKey(job)](storage::Database& db) { return db.UnlockSession(key); },
+      [name = job.name](Status st) {
+        if (!st.ok()) {
+          GetLogger("scheduler")->warn("job {}: cannot release its lock: {}", name,
+                                       st.ToString());
+        }
+      });
 }
 
 Scheduler::Scheduler(boost::asio::io_context& io, storage::WriteQueue& queue, const Clock& clock,
@@ -169,10 +210,11 @@ void Scheduler::SubmitRun(const std::shared_ptr<Entry>& e, int64_t now_ms) {
   const JobTick tick{*period, now_ms, &stopping_};
   // The end of every run, whichever thread it ends on: count, record a failure, re-arm.
   auto finish = [this, &io = io_, weak, out, job, now_ms](Status st) {
-    out->status = st;
+    out->status = Judged(st, *out);
+    ReleaseClaim(*job, *out);
     auto entry = weak.lock();
     if (entry) Finished(*entry, out, now_ms);
-    if (st.ok() && out->ran && job->committed) job->committed();
+    if (out->status.ok() && out->ran && job->committed) job->committed();
     boost::asio::post(io, [this, weak, out, job] {
       auto entry = weak.lock();
       if (!entry || entry->cancelled) return;
@@ -181,10 +223,15 @@ void Scheduler::SubmitRun(const std::shared_ptr<Entry>& e, int64_t now_ms) {
         std::lock_guard<std::mutex> lock(entry->mu);
         entry->in_flight = false;
       }
-      if (out->status.ok()) {
+      const auto retry = job->retry_delay.count() > 0 ? job->retry_delay : options_.retry_delay;
+      if (out->status.ok() && out->claimed_elsewhere) {
+        // Another instance runs this period now: look again later (done by then, or taken
+        // over if that instance died: its lock went with its connection).
+        Wait(entry, retry);
+      } else if (out->status.ok()) {
         Arm(entry);
       } else {
-        Wait(entry, job->retry_delay.count() > 0 ? job->retry_delay : options_.retry_delay);
+        Wait(entry, retry);
       }
     });
   };
@@ -194,7 +241,7 @@ void Scheduler::SubmitRun(const std::shared_ptr<Entry>& e, int64_t now_ms) {
   }
   // Blocking work: check (write queue) -> work (pool) -> run and record (write queue).
   queue_.Submit(MakeCheck(job, tick, out), [this, job, tick, out, finish](Status st) {
-    if (!st.ok() || out->done_already) {
+    if (!st.ok() || out->done_already || out->claimed_elsewhere) {
       finish(st);
       return;
     }
@@ -253,7 +300,7 @@ StatusOr<int> Scheduler::RunDue(int64_t now_ms) {
       out->status = queue_.Run(MakeWork(e->job, tick, out));
     } else {
       out->status = queue_.Run(MakeCheck(e->job, tick, out));
-      if (out->status.ok() && !out->done_already) {
+      if (out->status.ok() && !out->done_already && !out->claimed_elsewhere) {
         // On the pool, as the timers run it; waited for here.
         auto promise = std::make_shared<std::promise<Status>>();
         std::future<Status> worked = promise->get_future();
@@ -269,6 +316,8 @@ StatusOr<int> Scheduler::RunDue(int64_t now_ms) {
         if (out->status.ok()) out->status = queue_.Run(MakeWork(e->job, tick, out));
       }
     }
+    out->status = Judged(out->status, *out);
+    ReleaseClaim(*e->job, *out);
     if (out->status.ok() && out->ran && e->job->committed) e->job->committed();
     CountOutcome(e->series, out->status, out->ran);
     if (!out->status.ok()) {

@@ -9,6 +9,16 @@
 // A failed run - its unit, or its blocking work - is counted (Options::metrics), logged, and
 // recorded in a unit of its own (storage::JobStore::RecordFailure: failures, when, why).
 //
+// Several instances on one database (issue 14), each with its scheduler, run each period
+// once between them: a job's unit first takes the job's lock (storage::Database::LockKey
+// "job <name>"), so a second instance's unit waits for the first's commit and then finds the
+// period done (not counted as a run nor as a failure). A job with blocking work claims the
+// job in its first unit with the session lock of that key (Database::TryLockSession, held by
+// the write queue's connection until the run has ended, in success or failure): an instance
+// that finds it held elsewhere runs nothing and looks again after the retry delay - by then
+// the period is done, or the other instance died and its lock went with its connection, and
+// this one takes the period over. SQLite has one instance: the locks are no-ops there.
+//
 // Threading: Add/Start/Stop on one thread before/after the io_context runs, or on its thread;
 // timer handlers run on the io_context thread and never block it (database work goes to the
 // write queue, blocking work to the pool; completions are posted back). RunDue is for tests:
@@ -94,6 +104,10 @@ class Scheduler {
                            std::shared_ptr<Outcome> out);
   static UnitWork MakeCheck(std::shared_ptr<const Job> job, JobTick tick,
                             std::shared_ptr<Outcome> out);
+  // A run's status as counted: a period recorded meanwhile by another instance is done, OK.
+  static Status Judged(const Status& st, const Outcome& out);
+  // Releases the job's session lock if the run took it (a unit of its own, not waited for).
+  void ReleaseClaim(const Job& job, const Outcome& out);
   void Arm(const std::shared_ptr<Entry>& entry);
   void Wait(const std::shared_ptr<Entry>& entry, std::chrono::milliseconds delay);
   void SubmitRun(const std::shared_ptr<Entry>& entry, int64_t now_ms);

@@ -121,9 +121,15 @@ std::string RenderStatus(const StatusSnapshot& s, const config::Texts& texts,
   // The database.
   Table about({false, false});
   about.Add({say("database"), s.database});
-  about.Add({say("size"), say(s.size.wal_bytes > 0 ? "size_value_wal" : "size_value",
-                              {{"db", FormatBytes(s.size.database_bytes)},
-                               {"wal", FormatBytes(s.size.wal_bytes)}})});
+  if (s.postgres) {
+    about.Add({say("size"), say("size_value_pg", {{"schema", FormatBytes(s.postgres->schema_bytes)},
+                                                  {"name", s.postgres->schema},
+                                                  {"db", FormatBytes(s.postgres->database_bytes)}})});
+  } else {
+    about.Add({say("size"), say(s.size.wal_bytes > 0 ? "size_value_wal" : "size_value",
+                                {{"db", FormatBytes(s.size.database_bytes)},
+                                 {"wal", FormatBytes(s.size.wal_bytes)}})});
+  }
   const config::TextArgs versions = {
       {"version", std::to_string(s.schema_version)},
       {"latest", std::to_string(s.build_schema_version)},
@@ -268,28 +274,34 @@ int RunStatusCommand(const std::vector<std::string>& args, const config::GetenvF
   };
 
   storage::DatabaseOptions options = DatabaseOptionsFor(config.storage);
+  const bool postgresql = config.storage.backend == "postgresql";
   StatusSnapshot snap;
-  snap.database = config.storage.sqlite.path;
+  snap.database = postgresql ? storage::DescribeDatabase(options) : config.storage.sqlite.path;
   snap.build_schema_version = storage::LatestSchemaVersion();
-  auto size = storage::DatabaseSize(options);
-  if (!size.ok()) {
-    err << "linli: "
-        << (size.status().code() == StatusCode::kNotFound
-                ? say("no_database", {{"path", snap.database}})
-                : say("failed", {{"error", size.status().message()}}))
-        << "\n";
-    return 1;
-  }
-  snap.size = *size;
-
-  options.sqlite.read_only = true;
-  auto reader = storage::OpenReader(options);
   auto failed = [&](const Status& st) {
     err << "linli: " << say("failed", {{"error", st.message()}}) << "\n";
     return 1;
   };
+  if (!postgresql) {
+    auto size = storage::DatabaseSize(options);
+    if (!size.ok()) {
+      if (size.status().code() != StatusCode::kNotFound) return failed(size.status());
+      err << "linli: " << say("no_database", {{"path", snap.database}}) << "\n";
+      return 1;
+    }
+    snap.size = *size;
+  }
+
+  options.sqlite.read_only = true;
+  auto reader = storage::OpenReader(options);
   if (!reader.ok()) return failed(reader.status());
   storage::Database& db = **reader;
+  if (postgresql) {
+    // No file here: the server says how much room the schema and the database take.
+    auto measured = storage::MeasurePostgres(db);
+    if (!measured.ok()) return failed(measured.status());
+    snap.postgres = *measured;
+  }
   auto version = storage::SchemaVersion(db);
   if (!version.ok()) return failed(version.status());
   snap.schema_version = *version;

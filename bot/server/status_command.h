@@ -1,5 +1,6 @@
 // linli status --config FILE [--locale L]: one screen for the operator (issue 15 point 7) -
-// the database file and its size (+ WAL), the schema version against this build's, tickets
+// the database file and its size (+ WAL; on PostgreSQL the database's URL without password,
+// the schema's size and the whole database's), the schema version against this build's, tickets
 // by state and tier (with the overdue ones), the outbox backlog (pending, sending, deferred)
 // and dead letters (failed) by channel, and the last run of every scheduled job (with
 // failures). Counts, names of channels and jobs, times and paths only: no personal data.
@@ -25,8 +26,9 @@ namespace linli {
 
 // What the screen shows, gathered from the database (GatherStatus) or built by a test.
 struct StatusSnapshot {
-  std::string database;  // the path shown
-  storage::DatabaseFileSize size;
+  std::string database;  // the path shown (PostgreSQL: storage::DescribeDatabase, no password)
+  storage::DatabaseFileSize size;  // SQLite
+  std::optional<storage::PostgresSize> postgres;  // PostgreSQL: shown instead of `size`
   int schema_version = 0;
   int build_schema_version = 0;  // storage::LatestSchemaVersion()
   std::vector<storage::TicketCount> tickets;

@@ -68,5 +68,19 @@ TEST(ConfigBackupTest, ErrorsNameTheKey) {
   EXPECT_TRUE(Parse(R"({"storage": {"sqlite": {"path": ":memory:"}}, "backup": {"enabled": false}})").ok());
 }
 
+// Issue 14: Linli's backup copies a SQLite file; a PostgreSQL database (shared by several
+// instances) is backed up with PostgreSQL's tools, so the job is refused, naming the key.
+TEST(ConfigBackupTest, RefusedOnPostgresql) {
+  const std::string pg =
+      R"("storage": {"backend": "postgresql", "postgresql": {"dsn": "host=/run/postgresql dbname=linli"}})";
+  auto c = Parse("{" + pg + R"(, "backup": {}})");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("backup.enabled: backups copy a SQLite file, but "
+                                              "storage.backend is \"postgresql\""));
+  EXPECT_THAT(c.status().message(), HasSubstr("pg_dump"));
+  EXPECT_TRUE(Parse("{" + pg + R"(, "backup": {"enabled": false}})").ok());
+  EXPECT_TRUE(Parse("{" + pg + "}").ok());
+}
+
 }  // namespace
 }  // namespace linli::config

@@ -55,6 +55,12 @@ class RecordingDatabase : public Database {
     return inner_->RollbackToSavepoint(name);
   }
   bool in_transaction() const override { return inner_->in_transaction(); }
+  Status LockKey(std::string_view key) override { return inner_->LockKey(key); }
+  StatusOr<bool> TryLockSession(std::string_view key) override {
+    return inner_->TryLockSession(key);
+  }
+  Status UnlockSession(std::string_view key) override { return inner_->UnlockSession(key); }
+  uint64_t conflicts() const override { return inner_->conflicts(); }
   std::string dialect() const override { return inner_->dialect(); }
 
   // The database without recording (to run EXPLAIN on, or to seed without recording).

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "storage/open_database.h"
 #include "storage/postgres_database.h"
@@ -32,6 +33,32 @@ inline std::string PgTestSkipReason() {
            " is not set (scripts/test.sh starts a throwaway PostgreSQL 15 and sets it)";
   }
   return "";
+}
+
+// The server process of connection `db` (pg_backend_pid()), or -1.
+inline int64_t PgBackendPid(Database& db) {
+  auto rows = db.Query("SELECT pg_backend_pid()");
+  return rows.ok() && !rows->empty() ? (*rows)[0].Int(0) : -1;
+}
+
+// Waits until the server process `pid` waits for a lock (pg_stat_activity.wait_event_type
+// "Lock": another connection holds what it asked for), watched from `observer`. A condition,
+// not a delay: it returns as soon as that holds; false if it did not within a minute.
+// `what` (optional) receives the lock's kind (wait_event: "advisory" for Database::LockKey,
+// "transactionid" for a row another transaction wrote, ...).
+inline bool WaitUntilWaitingForALock(Database& observer, int64_t pid, std::string* what = nullptr) {
+  for (int i = 0; i < 6000; ++i) {
+    auto rows = observer.Query(
+        "SELECT COALESCE(wait_event_type, ''), COALESCE(wait_event, '') FROM pg_stat_activity "
+        "WHERE pid = ?",
+        {pid});
+    if (rows.ok() && !rows->empty() && (*rows)[0].Text(0) == "Lock") {
+      if (what != nullptr) *what = (*rows)[0].Text(1);
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
 }
 
 // A schema of its own in the test server, dropped (CASCADE) on destruction.

@@ -533,5 +533,111 @@ TEST(WriteQueueTest, FaultSaysDiskFullWhileWritesFailAndClearsWhenOneCommits) {
   EXPECT_EQ(queue.fault(), "");
 }
 
+// A database that reports a conflict with another connection (as PostgreSQL's 40P01 deadlock)
+// for the next `conflicts_to_raise` statements "SELECT 'conflict'"; everything else is the
+// real SQLite connection. The write queue's answer to conflicts is backend-neutral.
+class ConflictingDatabase final : public Database {
+ public:
+  explicit ConflictingDatabase(std::unique_ptr<Database> inner) : inner_(std::move(inner)) {}
+  Status Exec(std::string_view sql, const std::vector<Value>& p) override {
+    if (sql == "SELECT 'conflict'" && conflicts_to_raise > 0) {
+      --conflicts_to_raise;
+      ++conflicts_;
+      return Status::Unavailable("postgresql: deadlock detected (SQLSTATE 40P01)");
+    }
+    return inner_->Exec(sql, p);
+  }
+  StatusOr<Rows> Query(std::string_view sql, const std::vector<Value>& p) override {
+    return inner_->Query(sql, p);
+  }
+  Status ExecScript(std::string_view sql) override { return inner_->ExecScript(sql); }
+  int64_t changes() const override { return inner_->changes(); }
+  Status Begin() override { return inner_->Begin(); }
+  Status Commit() override { return inner_->Commit(); }
+  Status Rollback() override { return inner_->Rollback(); }
+  Status Savepoint(std::string_view n) override { return inner_->Savepoint(n); }
+  Status ReleaseSavepoint(std::string_view n) override { return inner_->ReleaseSavepoint(n); }
+  Status RollbackToSavepoint(std::string_view n) override { return inner_->RollbackToSavepoint(n); }
+  bool in_transaction() const override { return inner_->in_transaction(); }
+  uint64_t conflicts() const override { return conflicts_; }
+  std::string dialect() const override { return inner_->dialect(); }
+
+  std::atomic<int> conflicts_to_raise{0};
+
+ private:
+  std::unique_ptr<Database> inner_;
+  uint64_t conflicts_ = 0;
+};
+
+// A unit that counts its runs, meets the scripted conflict, and (when `swallow`) goes on as if
+// nothing happened, then inserts `x`.
+WriteQueue::Work Conflicting(int64_t x, std::atomic<int>& runs, bool swallow) {
+  return [x, &runs, swallow](Database& db) -> Status {
+    ++runs;
+    Status st = db.Exec("SELECT 'conflict'");
+    if (!st.ok() && !swallow) return st;
+    return db.Exec("INSERT INTO t (x) VALUES (?)", {x});
+  };
+}
+
+TEST(WriteQueueTest, AUnitThatMetAConflictRunsAgainInTheNextBatchWithTheUnitsAfterIt) {
+  auto owned = std::make_unique<ConflictingDatabase>(OpenWithTable());
+  ConflictingDatabase* db = owned.get();
+  WriteQueue q(std::move(owned), 8);
+  db->conflicts_to_raise = 1;
+  Blocker blocker(q);
+  std::mutex mu;
+  std::vector<int64_t> done_order;
+  std::vector<Status> results;
+  std::latch done(3);
+  auto record = [&](int64_t x) {
+    return [&, x](Status st) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        done_order.push_back(x);
+        results.push_back(st);
+      }
+      done.count_down();
+    };
+  };
+  std::atomic<int> runs{0};
+  q.Submit(Insert(1), record(1));
+  q.Submit(Conflicting(2, runs, /*swallow=*/false), record(2));
+  q.Submit(Insert(3), record(3));
+  blocker.Release();
+  done.wait();
+  for (const Status& st : results) EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(done_order, (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(runs.load(), 2);
+  EXPECT_EQ(q.conflict_retries(), 1u);
+  // The blocker's batch, [1] (unit 2 met the conflict: 2 and 3 wait), then [2, 3].
+  EXPECT_EQ(q.commits(), 3u);
+  EXPECT_EQ(Xs(q), (std::vector<int64_t>{-1, 1, 2, 3}));
+}
+
+TEST(WriteQueueTest, AConflictUndoesTheUnitEvenWhenItWentOnAndReturnedOk) {
+  auto owned = std::make_unique<ConflictingDatabase>(OpenWithTable());
+  ConflictingDatabase* db = owned.get();
+  WriteQueue q(std::move(owned), 8);
+  db->conflicts_to_raise = 1;
+  std::atomic<int> runs{0};
+  EXPECT_TRUE(q.Run(Conflicting(5, runs, /*swallow=*/true)).ok());
+  EXPECT_EQ(runs.load(), 2);
+  EXPECT_EQ(Xs(q), std::vector<int64_t>{5});  // once: the first run's insert was rolled back
+}
+
+TEST(WriteQueueTest, AUnitThatKeepsMeetingConflictsFailsAfterItsRetriesAndTheRestGoesOn) {
+  auto owned = std::make_unique<ConflictingDatabase>(OpenWithTable());
+  ConflictingDatabase* db = owned.get();
+  WriteQueue q(std::move(owned), 8);
+  db->conflicts_to_raise = 1000;
+  std::atomic<int> runs{0};
+  Status failed = q.Run(Conflicting(7, runs, /*swallow=*/false));
+  EXPECT_EQ(failed.code(), StatusCode::kUnavailable) << failed.ToString();
+  EXPECT_EQ(runs.load(), WriteQueue::kMaxConflictRetries + 1);
+  EXPECT_TRUE(q.Run(Insert(8)).ok());
+  EXPECT_EQ(Xs(q), std::vector<int64_t>{8});
+}
+
 }  // namespace
 }  // namespace linli::storage

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "adapters/registry.h"
+#include "tests/fakes/memory_token_store.h"
 #include "tests/fakes/fake_clock.h"
 
 namespace linli::adapters::dingtalk {
@@ -414,6 +415,22 @@ TEST_F(DingTalkAdapterTest, OpenApiTokenRejectedIsRefetchedOnce) {
   }
   EXPECT_EQ(adapter_->Send(PrivateText()).outcome, SendResult::Outcome::kRetry);
   EXPECT_EQ(http_.Matching("accessToken").size(), 3u);
+}
+
+// Two instances (two adapters on one token store, issue 14): one accessToken fetch between them.
+TEST_F(DingTalkAdapterTest, TwoInstancesShareOneAccessToken) {
+  testing::MemoryTokenStore store;
+  RecordingHttpClient other_http;
+  other_http.fallback = http_.fallback;
+  auto a = CreateDingTalkAdapter(Channel(), AdapterDeps{clock_, http_, &store});
+  auto b = CreateDingTalkAdapter(Channel(), AdapterDeps{clock_, other_http, &store});
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ((*a)->Send(PrivateText()).outcome, SendResult::Outcome::kSent);
+  ASSERT_EQ((*b)->Send(PrivateText()).outcome, SendResult::Outcome::kSent);
+  EXPECT_EQ(http_.Matching("accessToken").size(), 1u);
+  EXPECT_TRUE(other_http.Matching("accessToken").empty());
+  EXPECT_EQ(HeaderValue(other_http.Matching("/v1.0/robot/")[0], "x-acs-dingtalk-access-token"),
+            "at-1");
 }
 
 TEST_F(DingTalkAdapterTest, SessionWebhookErrcodeMapping) {

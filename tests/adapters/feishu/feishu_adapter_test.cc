@@ -12,6 +12,7 @@
 #include "adapters/feishu/feishu_crypto.h"
 #include "bot/json.h"
 #include "adapters/registry.h"
+#include "tests/fakes/memory_token_store.h"
 #include "tests/fakes/fake_clock.h"
 
 namespace linli::adapters::feishu {
@@ -505,6 +506,32 @@ TEST_F(FeishuAdapterTest, InvalidTokenIsRefetchedOnceWithTheSameUuid) {
   r = adapter->Send(m);
   EXPECT_EQ(r.outcome, SendResult::Outcome::kRetry);
   EXPECT_EQ(http_.Matching("tenant_access_token").size(), 3u);
+}
+
+// Two instances (two adapters on one token store, issue 14): one tenant token fetch between
+// them, and a token Feishu refuses is dropped for both.
+TEST_F(FeishuAdapterTest, TwoInstancesShareOneTenantToken) {
+  testing::MemoryTokenStore store;
+  RecordingHttpClient other_http;
+  other_http.fallback = http_.fallback;
+  auto a = CreateFeishuAdapter(Channel(), AdapterDeps{clock_, http_, &store});
+  auto b = CreateFeishuAdapter(Channel(), AdapterDeps{clock_, other_http, &store});
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ((*a)->Send(Text()).outcome, SendResult::Outcome::kSent);
+  ASSERT_EQ((*b)->Send(Text()).outcome, SendResult::Outcome::kSent);
+  EXPECT_EQ(http_.Matching("tenant_access_token").size(), 1u);
+  EXPECT_TRUE(other_http.Matching("tenant_access_token").empty());
+  EXPECT_EQ(HeaderValue(other_http.Matching("/im/v1/messages")[0], "Authorization"), "Bearer t-1");
+  EXPECT_EQ(store.Stored("fs", FeishuAdapter::kTokenKind), "t-1");
+
+  other_http.Then("/im/v1/messages", [](const HttpClientRequest&) -> StatusOr<HttpResponse> {
+    return JsonResponse(400, R"({"code":99991663,"msg":"Invalid access token for authorization"})");
+  });
+  other_http.Then("tenant_access_token", [](const HttpClientRequest&) -> StatusOr<HttpResponse> {
+    return JsonResponse(200, R"({"code":0,"tenant_access_token":"t-2","expire":7200})");
+  });
+  ASSERT_EQ((*b)->Send(Text()).outcome, SendResult::Outcome::kSent);
+  EXPECT_EQ(store.Stored("fs", FeishuAdapter::kTokenKind), "t-2");
 }
 
 TEST_F(FeishuAdapterTest, UuidIsStableAcrossRetriesOfTheSameRow) {

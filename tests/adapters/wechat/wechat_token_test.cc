@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tests/fakes/fake_clock.h"
+#include "tests/fakes/memory_token_store.h"
 #include "tests/fakes/recording_http_client.h"
 
 namespace linli::adapters::wechat {
@@ -226,6 +227,57 @@ TEST_F(PostWithTokenTest, TokenFetchFailureRetries) {
   EXPECT_EQ(r.outcome, SendResult::Outcome::kRetry);
   EXPECT_EQ(r.retry_after, std::chrono::minutes(1));
   EXPECT_EQ(http_.request_count(), 1u);
+}
+
+// --- Two instances sharing one account's token (issue 14) ---
+
+// Each instance has its own cache (and HTTP client, to count its fetches); they share the
+// token store as two `linli serve` processes share the database.
+TEST(SharedAccessTokenTest, TheSecondInstanceSendsWithTheFirstsTokenWithoutFetching) {
+  FakeClock clock;
+  linli::testing::MemoryTokenStore store;
+  RecordingHttpClient http_a, http_b;
+  AccessTokenCache a(clock, http_a, kTokenUrl, {-1, 45009, 45011}, &store, "wx");
+  AccessTokenCache b(clock, http_b, kTokenUrl, {-1, 45009, 45011}, &store, "wx");
+  http_a.PushJson(200, TokenReply("T1"));
+  http_a.PushJson(200, R"({"errcode":0})");
+  http_b.PushJson(200, R"({"errcode":0})");
+  EXPECT_EQ(PostWithToken(http_a, a, kSendPrefix, "{}", OfficialAccountPolicy()).outcome,
+            SendResult::Outcome::kSent);
+  EXPECT_EQ(PostWithToken(http_b, b, kSendPrefix, "{}", OfficialAccountPolicy()).outcome,
+            SendResult::Outcome::kSent);
+  ASSERT_EQ(http_b.request_count(), 1u);  // the send only: no token fetch of its own
+  EXPECT_EQ(http_b.last_request().url, std::string(kSendPrefix) + "T1");
+  EXPECT_EQ(store.Stored("wx", AccessTokenCache::kKind), "T1");
+}
+
+// The platform refuses the token (40001): it is dropped from the store too, the refetch is
+// stored, and the other instance takes that one instead of fetching (which on the Official
+// Account would replace the token again).
+TEST(SharedAccessTokenTest, ARefusedTokenIsReplacedOnceForBothInstances) {
+  FakeClock clock;
+  linli::testing::MemoryTokenStore store;
+  RecordingHttpClient http_a, http_b;
+  AccessTokenCache a(clock, http_a, kTokenUrl, {-1, 45009, 45011}, &store, "wx");
+  AccessTokenCache b(clock, http_b, kTokenUrl, {-1, 45009, 45011}, &store, "wx");
+  http_a.PushJson(200, TokenReply("OLD"));
+  http_a.PushJson(200, R"({"errcode":0})");
+  ASSERT_EQ(PostWithToken(http_a, a, kSendPrefix, "{}", OfficialAccountPolicy()).outcome,
+            SendResult::Outcome::kSent);
+  http_b.PushJson(200, R"({"errcode":40001})");
+  http_b.PushJson(200, TokenReply("NEW"));
+  http_b.PushJson(200, R"({"errcode":0})");
+  ASSERT_EQ(PostWithToken(http_b, b, kSendPrefix, "{}", OfficialAccountPolicy()).outcome,
+            SendResult::Outcome::kSent);
+  EXPECT_EQ(store.Stored("wx", AccessTokenCache::kKind), "NEW");
+  // A still holds OLD; refused in turn, it takes NEW from the store: no fetch.
+  http_a.PushJson(200, R"({"errcode":40001})");
+  http_a.PushJson(200, R"({"errcode":0})");
+  EXPECT_EQ(PostWithToken(http_a, a, kSendPrefix, "{}", OfficialAccountPolicy()).outcome,
+            SendResult::Outcome::kSent);
+  const auto reqs = http_a.requests();
+  ASSERT_EQ(reqs.size(), 4u);  // fetch, send, the refused send, the send with NEW
+  EXPECT_EQ(reqs[3].url, std::string(kSendPrefix) + "NEW");
 }
 
 TEST(WechatApi, ClassifyOfficialAccountErrcodes) {
