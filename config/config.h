@@ -36,9 +36,6 @@ struct PostgresqlConfig {
   // storage.postgresql.schema: the schema of Linli's tables (it must exist); "" = the server's
   // search_path (normally "public").
   std::string schema;
-  // storage.postgresql.pool_size: >= 2, for the readers of several instances; not used yet
-  // (an instance opens 2 connections: the write queue's writer and the /metrics reader).
-  int pool_size = 4;
   // storage.postgresql.statement_timeout_ms: a statement running longer is cancelled (a
   // retryable error); 0 = none. Migrations run without it.
   int statement_timeout_ms = 30000;

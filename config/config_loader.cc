@@ -409,7 +409,7 @@ bool IsPlainIdentifier(const std::string& s, size_t max) {
 
 void DecodePostgresql(Decoder& d, const json& storage, PostgresqlConfig& p) {
   const json* j = d.Section(storage, "storage", "postgresql",
-                            {"dsn", "schema", "pool_size", "statement_timeout_ms"});
+                            {"dsn", "schema", "statement_timeout_ms"});
   if (j == nullptr) return;
   d.String(*j, "storage.postgresql", "dsn", p.dsn, /*non_empty=*/false);
   std::string schema = p.schema;
@@ -422,7 +422,6 @@ void DecodePostgresql(Decoder& d, const json& storage, PostgresqlConfig& p) {
                   Quote(schema) + ")");
     }
   }
-  d.Integer(*j, "storage.postgresql", "pool_size", p.pool_size, 2, 1000);
   d.Integer(*j, "storage.postgresql", "statement_timeout_ms", p.statement_timeout_ms, 0,
             3600 * 1000);
 }

@@ -461,13 +461,11 @@ TEST(ConfigStorageTest, Postgresql) {
   EXPECT_EQ(cfg.storage.backend, "postgresql");
   EXPECT_EQ(cfg.storage.postgresql.dsn, "host=/run/postgresql dbname=linli password=pw");
   EXPECT_EQ(cfg.storage.postgresql.schema, "");
-  EXPECT_EQ(cfg.storage.postgresql.pool_size, 4);
   EXPECT_EQ(cfg.storage.postgresql.statement_timeout_ms, 30000);
   const Config set = ParseOk(R"({"storage": {"backend": "postgresql", "postgresql": {
-      "dsn": "dbname=linli", "schema": "linli_prod", "pool_size": 8,
+      "dsn": "dbname=linli", "schema": "linli_prod",
       "statement_timeout_ms": 0}}})");
   EXPECT_EQ(set.storage.postgresql.schema, "linli_prod");
-  EXPECT_EQ(set.storage.postgresql.pool_size, 8);
   EXPECT_EQ(set.storage.postgresql.statement_timeout_ms, 0);
 
   ExpectError(R"({"storage": {"backend": "postgresql"}})",
@@ -476,8 +474,10 @@ TEST(ConfigStorageTest, Postgresql) {
               "storage.postgresql.dsn: is required");
   ExpectError(R"({"storage": {"backend": "postgresql", "postgresql": {"dsn": "${LINLI_PG_DSN}"}}})",
               "storage.postgresql.dsn: environment variable LINLI_PG_DSN is not set");
-  ExpectError(R"({"storage": {"postgresql": {"dsn": "x", "pool_size": 1}}})",
-              "storage.postgresql.pool_size: must be 2..1000 (got 1)");
+  // An instance opens its own few connections (the writer, the outbox's listener, /metrics'
+  // reader): there is no pool to size.
+  ExpectError(R"({"storage": {"postgresql": {"dsn": "x", "pool_size": 4}}})",
+              "storage.postgresql.pool_size: unknown key");
   ExpectError(R"({"storage": {"postgresql": {"dsn": "x", "statement_timeout_ms": -5}}})",
               "storage.postgresql.statement_timeout_ms: must be 0..3600000 (got -5)");
   ExpectError(R"({"storage": {"postgresql": {"dsn": "x", "schema": "a; DROP"}}})",
