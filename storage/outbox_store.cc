@@ -354,8 +354,8 @@ StatusOr<std::vector<int64_t>> OutboxStore::RecoverExpired(Database& db, int64_t
   // recheck leaves a row another instance took back meanwhile.
   // "" spares nobody (rows claimed before leases existed have no owner).
   const bool spare = !except_owner.empty();
-  const std::string expired =
-      std::string("status = 'sending' AND lease_until <= ?") + (spare ? " AND claimed_by <> ?" : "");
+  const std::string expired = std::string("status = 'sending' AND lease_until <= ?") +
+                              (spare ? " AND claimed_by <> ?" : "");
   std::vector<Value> test = {now_ms};
   if (spare) test.emplace_back(except_owner);
   const std::string set =

@@ -97,9 +97,9 @@ class OutboxStore {
   // While running: 'sending' rows whose lease ran out by `now_ms` (lease_until <= now_ms) go
   // back to 'pending', due at `now_ms` - their owner was killed or hangs, and the send may have
   // happened. Rows claimed by `except_owner` are left alone (the caller's own claims: it knows
-  // whether their sends are still under way); "" spares none. On PostgreSQL rows another transaction is
-  // changing are skipped (taken by a later call if still expired). Returns the ids taken back,
-  // for the caller to log each.
+  // whether their sends are still under way); "" spares none. On PostgreSQL rows another
+  // transaction is changing are skipped (taken by a later call if still expired). Returns the
+  // ids taken back, for the caller to log each.
   static StatusOr<std::vector<int64_t>> RecoverExpired(Database& db, int64_t now_ms,
                                                        const std::string& except_owner);
   // The earliest next_attempt_at of pending rows, if any. Only rows ClaimDue could return

@@ -385,7 +385,7 @@ void OutboxWorker::ListenLoop(bool failing) {
       std::lock_guard<std::mutex> lock(mu_);
       if (stopping_) return;
     }
-    // The timeout only bounds how long a Stop() racing the Interrupt could take to be seen.
+    // Stop() ends the wait with Interrupt(); the timeout is only an upper bound.
     const StatusOr<bool> woken = wake_->Wait(std::max(interval, std::chrono::milliseconds(1000)));
     if (woken.ok()) {
       if (failing) {

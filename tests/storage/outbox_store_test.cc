@@ -334,7 +334,7 @@ TEST_P(OutboxStoreTest, RecoverInFlightReturnsSendingRowsToPending) {
 // Issue 14 point 3: at start, SQLite (one process per file) takes every 'sending' row back;
 // PostgreSQL (shared by instances) only those whose lease ran out - a live instance's claims
 // stay its own. A row claimed before leases existed (no owner, no lease) is taken on both.
-TEST_P(OutboxStoreTest, AtStartPostgresqlTakesBackOnlyExpiredClaims) {
+TEST_P(OutboxStoreTest, AtStartSqliteTakesEveryClaimPostgresqlOnlyExpiredOnes) {
   const int64_t expired = Enqueue(To("tg", "c1", "a"), 100);
   const int64_t live = Enqueue(To("tg", "c2", "b"), 600);
   const int64_t old = Enqueue(To("tg", "c3", "c"), 100);
@@ -526,10 +526,13 @@ TEST_P(OutboxStoreTest, ClaimDueHonoursTheLimitInDueOrder) {
 
 TEST_P(OutboxStoreTest, MarkRequiresAClaimedRow) {
   const int64_t id = Enqueue(To("tg", "c1", "a"), 100);
-  EXPECT_EQ(OutboxStore::MarkSent(*db_, Claimed(id), "x", 1).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(OutboxStore::MarkSent(*db_, Claimed(id), "x", 1).code(),
+            StatusCode::kFailedPrecondition);
   EXPECT_EQ(OutboxStore::MarkRetry(*db_, Claimed(4242), 1, "e").code(), StatusCode::kNotFound);
-  EXPECT_EQ(OutboxStore::MarkFailed(*db_, Claimed(id), "e").code(), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(OutboxStore::MarkDeferred(*db_, Claimed(id), "e").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(OutboxStore::MarkFailed(*db_, Claimed(id), "e").code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(OutboxStore::MarkDeferred(*db_, Claimed(id), "e").code(),
+            StatusCode::kFailedPrecondition);
   EXPECT_EQ(StatusOf(id), "pending");
 }
 
@@ -548,7 +551,8 @@ TEST_P(OutboxStoreTest, MarkPacedMovesTheDueTimeWithoutCountingAnAttempt) {
   EXPECT_EQ((*item)->last_error, "errcode 45009");
   EXPECT_THAT(ClaimIds(60099), IsEmpty());  // `second` waits behind `first`
   EXPECT_THAT(ClaimIds(60100), ElementsAre(first));
-  EXPECT_EQ(OutboxStore::MarkPaced(*db_, Claimed(second), 1, "e").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(OutboxStore::MarkPaced(*db_, Claimed(second), 1, "e").code(),
+            StatusCode::kFailedPrecondition);
 }
 
 TEST_P(OutboxStoreTest, CountByStatusAndNextDueAt) {
