@@ -82,18 +82,20 @@ StatusOr<int64_t> MediaStore::Enqueue(Database& db, int64_t ticket_id, const std
   return rows[0].Int(0);
 }
 
-StatusOr<std::vector<MediaItem>> MediaStore::ClaimDue(Database& db, int64_t now_ms, int limit) {
+StatusOr<std::vector<MediaItem>> MediaStore::ClaimDue(Database& db, int64_t now_ms, int limit,
+                                                      int64_t lease_ms) {
   LINLI_ASSIGN_OR_RETURN(
       auto due, Select(db, "WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY "
                            "next_attempt_at, id LIMIT ?",
                        {now_ms, int64_t{limit}}));
   std::vector<MediaItem> claimed;
   for (MediaItem& m : due) {
-    LINLI_RETURN_IF_ERROR(db.Exec("UPDATE media SET state = 'fetching', attempts = attempts + 1 "
-                                  "WHERE id = ? AND state = 'pending'",
-                                  {m.id}));
-    if (db.changes() == 0) continue;
+    LINLI_RETURN_IF_ERROR(db.Exec("UPDATE media SET state = 'fetching', attempts = attempts + 1, "
+                                  "next_attempt_at = ? WHERE id = ? AND state = 'pending'",
+                                  {now_ms + lease_ms, m.id}));
+    if (db.changes() == 0) continue;  // another worker's claim came first
     m.state = MediaState::kFetching;
+    m.next_attempt_at_ms = now_ms + lease_ms;
     ++m.attempts;
     claimed.push_back(std::move(m));
   }
@@ -101,8 +103,16 @@ StatusOr<std::vector<MediaItem>> MediaStore::ClaimDue(Database& db, int64_t now_
 }
 
 StatusOr<int64_t> MediaStore::RecoverInFlight(Database& db, int64_t now_ms) {
+  if (db.dialect() != "sqlite") return RecoverExpired(db, now_ms);
   LINLI_RETURN_IF_ERROR(db.Exec(
       "UPDATE media SET state = 'pending', next_attempt_at = ? WHERE state = 'fetching'", {now_ms}));
+  return db.changes();
+}
+
+StatusOr<int64_t> MediaStore::RecoverExpired(Database& db, int64_t now_ms) {
+  LINLI_RETURN_IF_ERROR(db.Exec("UPDATE media SET state = 'pending', next_attempt_at = ? "
+                                "WHERE state = 'fetching' AND next_attempt_at <= ?",
+                                {now_ms, now_ms}));
   return db.changes();
 }
 

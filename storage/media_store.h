@@ -49,10 +49,18 @@ class MediaStore {
                                    const std::string& platform_ref, const std::string& message_id,
                                    int64_t now_ms);
   // Claims up to `limit` pending rows due at `now_ms` (oldest first): each becomes fetching
-  // with attempts + 1. Run it in a write-queue unit so two workers never claim one row.
-  static StatusOr<std::vector<MediaItem>> ClaimDue(Database& db, int64_t now_ms, int limit);
-  // Rows left fetching by a stop go back to pending, due now. Returns how many.
+  // with attempts + 1, its claim leased until now_ms + lease_ms (kept in next_attempt_at,
+  // which a fetching row does not otherwise use). Each row is taken by a conditional UPDATE,
+  // so two workers - two instances on one PostgreSQL database too - never claim one row.
+  static StatusOr<std::vector<MediaItem>> ClaimDue(Database& db, int64_t now_ms, int limit,
+                                                   int64_t lease_ms = 0);
+  // At start: rows left fetching go back to pending, due now. On SQLite (one process owns the
+  // file) every fetching row; on PostgreSQL only those whose lease ran out - another live
+  // instance may be fetching the rest (RecoverExpired). Returns how many.
   static StatusOr<int64_t> RecoverInFlight(Database& db, int64_t now_ms);
+  // Fetching rows whose claim's lease ran out by `now_ms` (their instance died or hangs) go
+  // back to pending, due now; every worker pass runs it. Returns how many.
+  static StatusOr<int64_t> RecoverExpired(Database& db, int64_t now_ms);
   // Outcomes of a claimed row (kNotFound when the row is not fetching any more, e.g. erased
   // meanwhile - the caller then deletes a file it wrote).
   static Status MarkFetched(Database& db, int64_t id, const std::string& local_path, int64_t bytes,

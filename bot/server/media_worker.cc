@@ -11,6 +11,9 @@ namespace linli {
 
 namespace {
 constexpr int kClaimBatch = 8;
+// How long a claimed fetch belongs to this instance: far above one fetch's deadline (the
+// channel's HTTP timeout), so only a dead or hung instance's claims are ever taken back.
+constexpr int64_t kFetchLeaseMs = 10 * 60 * 1000;
 }
 
 MediaWorker::MediaWorker(storage::WriteQueue& queue, const Clock& clock,
@@ -57,11 +60,18 @@ void MediaWorker::Notify() {
 
 StatusOr<int> MediaWorker::RunOnce() {
   std::vector<storage::MediaItem> items;
+  int64_t taken_back = 0;
   LINLI_RETURN_IF_ERROR(queue_.Run([&](storage::Database& db) -> Status {
-    LINLI_ASSIGN_OR_RETURN(items, storage::MediaStore::ClaimDue(db, clock_.NowMillis(), kClaimBatch));
+    const int64_t now = clock_.NowMillis();
+    LINLI_ASSIGN_OR_RETURN(taken_back, storage::MediaStore::RecoverExpired(db, now));
+    LINLI_ASSIGN_OR_RETURN(items, storage::MediaStore::ClaimDue(db, now, kClaimBatch, kFetchLeaseMs));
     return Status::Ok();
   }));
   auto log = GetLogger("media");
+  if (taken_back > 0) {
+    log->warn("{} photo fetch(es) claimed by a stopped instance were taken back after the lease",
+              taken_back);
+  }
   for (const auto& item : items) {
     Adapter* adapter = lookup_(item.channel);
     MediaFetchResult result;

@@ -81,6 +81,39 @@ TEST_P(MediaStoreTest, RetryFailRefuseAndRecover) {
   EXPECT_EQ((*all)[0].state, MediaState::kRefused);
 }
 
+// Issue 14: a claim is leased; only an expired one is taken back while instances run, and at
+// start PostgreSQL (several instances) leaves live claims alone where SQLite (one process)
+// takes every one.
+TEST_P(MediaStoreTest, AClaimIsLeasedAndTakenBackOnlyAfterItsLease) {
+  auto a = MediaStore::Enqueue(*db_, 1, "tg", "a", "", 0);
+  ASSERT_TRUE(a.ok());
+  auto claimed = MediaStore::ClaimDue(*db_, 1000, 10, 60000);
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ((*claimed)[0].next_attempt_at_ms, 61000);
+  auto early = MediaStore::RecoverExpired(*db_, 60999);
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(*early, 0);
+  auto second = MediaStore::ClaimDue(*db_, 60999, 10, 60000);  // another instance's pass
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->empty());
+  auto at_start = MediaStore::RecoverInFlight(*db_, 2000);
+  ASSERT_TRUE(at_start.ok());
+  EXPECT_EQ(*at_start, GetParam() == "sqlite" ? 1 : 0);
+  if (GetParam() != "sqlite") {
+    auto late = MediaStore::RecoverExpired(*db_, 61000);
+    ASSERT_TRUE(late.ok());
+    EXPECT_EQ(*late, 1);
+  }
+  auto row = MediaStore::Find(*db_, *a);
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ((*row)->state, MediaState::kPending);
+  auto again = MediaStore::ClaimDue(*db_, 61000, 10, 60000);
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].attempts, 2);
+}
+
 TEST_P(MediaStoreTest, ExpiredListsOldAndErasedRowsButNotThoseBeingFetched) {
   auto old_row = MediaStore::Enqueue(*db_, 1, "tg", "a", "", 100);
   auto fetching = MediaStore::Enqueue(*db_, 2, "tg", "b", "", 100);
