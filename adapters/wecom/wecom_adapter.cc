@@ -84,7 +84,8 @@ StatusOr<std::unique_ptr<WecomAppAdapter>> WecomAppAdapter::Create(WecomAppOptio
     return FieldError(options.name, "encoding_aes_key", "must be 43 characters of [A-Za-z0-9]");
   }
   return std::unique_ptr<WecomAppAdapter>(
-      new WecomAppAdapter(std::move(options), std::move(crypt).value(), clock, http, shared_tokens));
+      new WecomAppAdapter(std::move(options), std::move(crypt).value(), clock, http,
+                          shared_tokens));
 }
 
 WecomAppAdapter::WecomAppAdapter(WecomAppOptions options, wechat::MsgCrypt crypt, Clock& clock,

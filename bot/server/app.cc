@@ -63,7 +63,8 @@ HttpResponse ErrorResponse(int status, const std::string& message) {
 // transaction, after taking the lock that makes instances starting together take turns.
 Status SyncFromConfig(storage::Database& db, const config::Config& cfg, int64_t now_ms) {
   LINLI_RETURN_IF_ERROR(db.LockKey("config sync"));
-  LINLI_ASSIGN_OR_RETURN(storage::RoleSyncResult roles, domain::SyncStaffFromConfig(db, cfg, now_ms));
+  LINLI_ASSIGN_OR_RETURN(storage::RoleSyncResult roles,
+                         domain::SyncStaffFromConfig(db, cfg, now_ms));
   GetLogger("storage")->info("staff from config: {} listed, {} new, {} roles set, {} revoked",
                              cfg.staff.size(), roles.persons_created, roles.roles_changed,
                              roles.roles_revoked);

@@ -122,9 +122,10 @@ std::string RenderStatus(const StatusSnapshot& s, const config::Texts& texts,
   Table about({false, false});
   about.Add({say("database"), s.database});
   if (s.postgres) {
-    about.Add({say("size"), say("size_value_pg", {{"schema", FormatBytes(s.postgres->schema_bytes)},
-                                                  {"name", s.postgres->schema},
-                                                  {"db", FormatBytes(s.postgres->database_bytes)}})});
+    about.Add({say("size"),
+               say("size_value_pg", {{"schema", FormatBytes(s.postgres->schema_bytes)},
+                                     {"name", s.postgres->schema},
+                                     {"db", FormatBytes(s.postgres->database_bytes)}})});
   } else {
     about.Add({say("size"), say(s.size.wal_bytes > 0 ? "size_value_wal" : "size_value",
                                 {{"db", FormatBytes(s.size.database_bytes)},

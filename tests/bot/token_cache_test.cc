@@ -21,7 +21,8 @@ constexpr int64_t kTwoHoursMs = 2 * kHourMs;
 class TokenCacheTest : public ::testing::Test {
  protected:
   TokenCache::Options Options() const {
-    return TokenCache::Options{.channel = "wx", .kind = "access_token", .failure_backoff_ms = 10000};
+    return TokenCache::Options{
+        .channel = "wx", .kind = "access_token", .failure_backoff_ms = 10000};
   }
   // A fetch that hands out "<prefix>1", "<prefix>2", ... valid two hours, counting calls.
   TokenCache::Fetch Fetcher(const std::string& prefix, std::atomic<int>& calls) {

@@ -71,8 +71,8 @@ TEST(ConfigBackupTest, ErrorsNameTheKey) {
 // Issue 14: Linli's backup copies a SQLite file; a PostgreSQL database (shared by several
 // instances) is backed up with PostgreSQL's tools, so the job is refused, naming the key.
 TEST(ConfigBackupTest, RefusedOnPostgresql) {
-  const std::string pg =
-      R"("storage": {"backend": "postgresql", "postgresql": {"dsn": "host=/run/postgresql dbname=linli"}})";
+  const std::string pg = R"("storage": {"backend": "postgresql",
+      "postgresql": {"dsn": "host=/run/postgresql dbname=linli"}})";
   auto c = Parse("{" + pg + R"(, "backup": {}})");
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(c.status().message(), HasSubstr("backup.enabled: backups copy a SQLite file, but "

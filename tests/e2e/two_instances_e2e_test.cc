@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bot/server/staff_posts.h"
@@ -149,6 +150,36 @@ TEST_F(TwoInstancesE2eTest, ADailyDigestConfiguredOnBothRunsOnce) {
     EXPECT_LE(j.runs, 1) << j.name;  // every job's first period once, on one of the two
     EXPECT_EQ(j.failures, 0) << j.name << ": " << j.last_error;
   }
+}
+
+// Instances started at the same moment (systemd starting both): each syncs the config's staff
+// into the database at start, one after the other under the start-up lock, so neither fails on
+// the persons the other just created.
+TEST(TwoInstancesStartE2eTest, InstancesStartingTogetherBothStartWithTheStaffOnce) {
+  Harness h;
+  if (!h.store().is_postgresql()) {
+    GTEST_SKIP() << "two instances share a PostgreSQL database (the pg: run of the suite)";
+  }
+  auto config = [&h] {
+    config::Config c = MakeConfig(h.db_path(), h.api().api_base());
+    h.store().Configure(c);
+    for (int i = 0; i < 20; ++i) {
+      c.staff.push_back({kChannel, std::to_string(9000 + i), "网格员" + std::to_string(i), "grid",
+                         "staff"});
+    }
+    return c;
+  };
+  StatusOr<std::unique_ptr<App>> a = Status::Internal("not created");
+  StatusOr<std::unique_ptr<App>> b = Status::Internal("not created");
+  std::thread other([&] { b = App::Create(config()); });
+  a = App::Create(config());
+  other.join();
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  auto db = h.OpenDb();
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM identities"), 20);
+  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM persons"), 20);
 }
 
 }  // namespace

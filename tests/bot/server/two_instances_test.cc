@@ -123,9 +123,12 @@ class TwoInstancesTest : public ::testing::Test {
     if (const std::string why = storage::PgTestSkipReason(); !why.empty()) GTEST_SKIP() << why;
     schema_ = std::make_unique<storage::TestSchema>();
     ASSERT_TRUE(schema_->status().ok()) << schema_->status().ToString();
-    for (int b = 1; b <= 6; ++b) config_.compound.buildings.push_back({std::to_string(b), {"1", "2"}});
+    for (int b = 1; b <= 6; ++b) {
+      config_.compound.buildings.push_back({std::to_string(b), {"1", "2"}});
+    }
     config_.compound.name = "测试小区";
-    auto texts = config::Texts::Load(std::string(LINLI_SOURCE_DIR) + "/config/locales", {"zh-CN", "en"});
+    auto texts =
+        config::Texts::Load(std::string(LINLI_SOURCE_DIR) + "/config/locales", {"zh-CN", "en"});
     ASSERT_TRUE(texts.ok());
     texts_ = std::move(texts).value();
     deps_ = std::make_unique<domain::Deps>(domain::Deps{config_, texts_, clock_});
@@ -164,7 +167,9 @@ class TwoInstancesTest : public ::testing::Test {
     auto promise = std::make_shared<std::promise<StatusOr<Router::TurnOutcome>>>();
     auto future = promise->get_future();
     at.router->Submit(adapter, std::move(m),
-                      [promise](StatusOr<Router::TurnOutcome> r) { promise->set_value(std::move(r)); });
+                      [promise](StatusOr<Router::TurnOutcome> r) {
+                        promise->set_value(std::move(r));
+                      });
     return future;
   }
   // Runs `m` on `first` and holds that batch open (the turn done, not committed); `then`
@@ -291,7 +296,8 @@ TEST_F(TwoInstancesTest, AReplayWithAnotherBodyAtTheOtherInstanceIsRefused) {
   testing::RecordingAdapter dd("dd");
   InboundMessage forged = Text("forged-id", "报事", "mallory");
   forged.conversation.channel = "dd";
-  forged.replay_claim = ReplayClaim{"1795568400000\nsig", "digest-forged", clock_.NowMillis() + 3600000};
+  forged.replay_claim =
+      ReplayClaim{"1795568400000\nsig", "digest-forged", clock_.NowMillis() + 3600000};
   ASSERT_TRUE(observer_->Begin().ok());
   auto verdict = storage::SeenSignatureStore::Claim(*observer_, "dd", "1795568400000\nsig",
                                                     "digest-real", clock_.NowMillis() + 3600000,
@@ -409,7 +415,8 @@ TEST_F(TwoInstancesTest, BlockingWorkRunsOnOneInstanceAndIsTakenOverWhenItDies) 
                   .ok());
   auto a2_ran = std::async(std::launch::async, [&] { return a2.scheduler->RunDue(later); });
   a2_running.wait();
-  ASSERT_TRUE(observer_->Exec("SELECT pg_terminate_backend(CAST(? AS INTEGER), 10000)", {a2.pid}).ok());
+  ASSERT_TRUE(
+      observer_->Exec("SELECT pg_terminate_backend(CAST(? AS INTEGER), 10000)", {a2.pid}).ok());
   b_ran = b_->scheduler->RunDue(later);
   ASSERT_TRUE(b_ran.ok()) << b_ran.status().ToString();
   EXPECT_EQ(*b_ran, 1);  // taken over
