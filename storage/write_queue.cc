@@ -15,6 +15,8 @@ namespace linli::storage {
 namespace {
 
 constexpr const char* kUnitSavepoint = "wq_unit";
+// Database::LockKey's key each batch takes first (one per schema on PostgreSQL).
+constexpr const char* kBatchLockKey = "write queue batch";
 
 Status RunWork(const WriteQueue::Work& work, Database& db) {
   if (!work) return Status::InvalidArgument("write queue: empty work");
@@ -181,6 +183,11 @@ void WriteQueue::Loop() {
     std::vector<Status> results(batch.size());
     size_t deferred_from = batch.size();  // units from here on run again in the next batch
     Status batch_error = db.Begin();
+    // Several instances on one PostgreSQL database: their batches run one at a time, as the
+    // one writer of a SQLite file does, so every read-then-write the stores and services
+    // rely on (the next ticket number, a balance before a redemption, a wish still open
+    // before a claim) holds across instances too. A no-op on SQLite.
+    if (batch_error.ok()) batch_error = db.LockKey(kBatchLockKey);
     for (size_t i = 0; i < batch.size() && batch_error.ok(); ++i) {
       const uint64_t conflicts_before = db.conflicts();
       Status st = db.Savepoint(kUnitSavepoint);

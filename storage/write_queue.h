@@ -6,6 +6,9 @@
 // callbacks to the sync thread and starts batch N+1 while N is flushed; one Sync() covers
 // every batch committed by then, and only after it do their Done callbacks run. So a Done
 // still means "durable", and the disk's flush time no longer stops the writer.
+// Several instances on one PostgreSQL database (issue 14) each have a queue; every batch takes
+// one lock first (Database::LockKey), so their batches run one at a time as on a SQLite file:
+// the read-then-write of any unit holds across instances, not only within one.
 //
 // Several instances on one PostgreSQL database each have their own queue, and two of their
 // batches may wait for each other's locks (Database::LockKey, row locks). The server breaks
