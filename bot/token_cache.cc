@@ -21,6 +21,18 @@ void TokenCache::KeepFetchedLocked(Fetched fetched, int64_t now) {
   }
 }
 
+bool TokenCache::FetchLocked(const Fetch& fetch, int64_t now) {
+  auto fetched = fetch ? fetch() : StatusOr<Fetched>(Status::Internal("no token fetch"));
+  if (fetched.ok() && !fetched->token.empty() && fetched->lifetime_ms > 0) {
+    KeepFetchedLocked(std::move(fetched).value(), now);
+    return true;
+  }
+  last_failure_ = fetched.ok() ? Status::Unavailable("access token: empty token")
+                               : fetched.status();
+  failure_until_ms_ = now + options_.failure_backoff_ms;
+  return false;
+}
+
 StatusOr<std::string> TokenCache::Get(const Fetch& fetch) {
   std::lock_guard<std::mutex> lock(mu_);
   const int64_t now = clock_.NowMillis();
@@ -60,14 +72,7 @@ StatusOr<std::string> TokenCache::Get(const Fetch& fetch) {
       if (!token_.empty() && now < expires_at_ms_) return token_;
       return Status::Unavailable("access token: another instance is fetching it");
     }
-    auto fetched = fetch ? fetch() : StatusOr<Fetched>(Status::Internal("no token fetch"));
-    if (fetched.ok() && !fetched->token.empty() && fetched->lifetime_ms > 0) {
-      KeepFetchedLocked(std::move(fetched).value(), now);
-      return token_;
-    }
-    last_failure_ = fetched.ok() ? Status::Unavailable("access token: empty token")
-                                 : fetched.status();
-    failure_until_ms_ = now + options_.failure_backoff_ms;
+    if (FetchLocked(fetch, now)) return token_;
     if (shared_ != nullptr) (void)shared_->ReleaseFetch(options_.channel, options_.kind);
   }
   // The refresh failed but the old token has not expired yet: still usable.
@@ -77,15 +82,7 @@ StatusOr<std::string> TokenCache::Get(const Fetch& fetch) {
 
 StatusOr<std::string> TokenCache::FetchNow(const Fetch& fetch) {
   std::lock_guard<std::mutex> lock(mu_);
-  const int64_t now = clock_.NowMillis();
-  auto fetched = fetch ? fetch() : StatusOr<Fetched>(Status::Internal("no token fetch"));
-  if (fetched.ok() && !fetched->token.empty() && fetched->lifetime_ms > 0) {
-    KeepFetchedLocked(std::move(fetched).value(), now);
-    return token_;
-  }
-  last_failure_ = fetched.ok() ? Status::Unavailable("access token: empty token")
-                               : fetched.status();
-  failure_until_ms_ = now + options_.failure_backoff_ms;
+  if (FetchLocked(fetch, clock_.NowMillis())) return token_;
   return last_failure_;
 }
 

@@ -67,6 +67,9 @@ class TokenCache {
  private:
   // Caches a fetched token and stores it. Under mu_.
   void KeepFetchedLocked(Fetched fetched, int64_t now);
+  // Calls `fetch` once: true with the token kept (KeepFetchedLocked), false with
+  // last_failure_ and the failure backoff set. Under mu_.
+  bool FetchLocked(const Fetch& fetch, int64_t now);
 
   Clock& clock_;
   TokenStore* const shared_;

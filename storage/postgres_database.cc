@@ -58,14 +58,6 @@ bool IsIdentifier(std::string_view name, size_t max) {
   });
 }
 
-std::string Abbrev(std::string_view sql) {
-  constexpr size_t kMax = 120;
-  std::string s(sql.substr(0, kMax));
-  std::replace_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-  if (sql.size() > kMax) s += "...";
-  return s;
-}
-
 // libpq's multi-line messages ("...failed: Connection refused\n\tIs the server running...")
 // on one line, each run of whitespace one space.
 std::string TrimmedMessage(const char* m) {
@@ -340,7 +332,8 @@ class PostgresDatabase final : public Database {
     if (converted.parameters != params.size()) {
       return Status::InvalidArgument("postgresql: statement takes " +
                                      std::to_string(converted.parameters) + " parameters, got " +
-                                     std::to_string(params.size()) + " [" + Abbrev(sql) + "]");
+                                     std::to_string(params.size()) + " [" +
+                                     internal::AbbrevSql(sql) + "]");
     }
     std::vector<std::string> text(params.size());
     std::vector<const char*> values(params.size(), nullptr);
@@ -356,7 +349,7 @@ class PostgresDatabase final : public Database {
       } else if (auto p = std::get_if<std::string>(&v)) {
         if (std::memchr(p->data(), '\0', p->size()) != nullptr) {
           return Status::InvalidArgument("postgresql: a text parameter holds a NUL byte [" +
-                                         Abbrev(sql) + "]");
+                                         internal::AbbrevSql(sql) + "]");
         }
         text[i] = *p;
       } else {
@@ -386,7 +379,8 @@ class PostgresDatabase final : public Database {
     if (PQstatus(conn_) != CONNECTION_OK) {
       if (was_in_transaction) lost_transaction_ = true;
       return Status::Unavailable("postgresql: lost the connection to " + Where() + ": " +
-                                 TrimmedMessage(PQerrorMessage(conn_)) + " [" + Abbrev(sql) + "]");
+                                 TrimmedMessage(PQerrorMessage(conn_)) + " [" +
+                                 internal::AbbrevSql(sql) + "]");
     }
     const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
     const std::string sqlstate = state != nullptr ? state : "";
@@ -396,7 +390,7 @@ class PostgresDatabase final : public Database {
                           (primary != nullptr ? std::string(primary)
                                               : TrimmedMessage(PQerrorMessage(conn_))) +
                           (sqlstate.empty() ? "" : " (SQLSTATE " + sqlstate + ")") + " [" +
-                          Abbrev(sql) + "]";
+                          internal::AbbrevSql(sql) + "]";
     return MapSqlState(sqlstate, std::move(message));
   }
 

@@ -61,14 +61,6 @@ bool IsBlank(const char* p) {
   return true;
 }
 
-std::string Abbrev(std::string_view sql) {
-  constexpr size_t kMax = 120;
-  std::string s(sql.substr(0, kMax));
-  std::replace_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-  if (sql.size() > kMax) s += "...";
-  return s;
-}
-
 // WAL checkpoints on a connection of their own, on a thread of their own, so that copying the
 // WAL into the database (and its two fsyncs) never runs inside the writer's COMMIT. The
 // writer's WAL hook wakes it when the WAL holds kCheckpointFrames or more. PASSIVE: it never
@@ -304,7 +296,8 @@ class SqliteDatabase final : public Database {
   }
 
   Status Error(int rc, std::string_view sql) const {
-    return MapCode(rc, std::string("sqlite: ") + sqlite3_errmsg(db_) + " [" + Abbrev(sql) + "]");
+    return MapCode(rc, std::string("sqlite: ") + sqlite3_errmsg(db_) + " [" +
+                           internal::AbbrevSql(sql) + "]");
   }
 
   Status PrepareAndBind(std::string_view sql, const std::vector<Value>& params,
@@ -326,7 +319,7 @@ class SqliteDatabase final : public Database {
       if (tail != nullptr && !IsBlank(tail)) {
         sqlite3_finalize(stmt);
         return Status::InvalidArgument("sqlite: more than one statement (use ExecScript) [" +
-                                       Abbrev(sql) + "]");
+                                       internal::AbbrevSql(sql) + "]");
       }
       if (cache_.size() >= kMaxCachedStatements) {
         for (auto& [s, cached] : cache_) sqlite3_finalize(cached);
@@ -339,7 +332,7 @@ class SqliteDatabase final : public Database {
     if (expected != static_cast<int>(params.size())) {
       return Status::InvalidArgument("sqlite: statement takes " + std::to_string(expected) +
                                      " parameters, got " + std::to_string(params.size()) + " [" +
-                                     Abbrev(sql) + "]");
+                                     internal::AbbrevSql(sql) + "]");
     }
     for (int i = 0; i < expected; ++i) {
       const Value& v = params[static_cast<size_t>(i)];

@@ -1,6 +1,16 @@
 #include "storage/store_util.h"
 
+#include <algorithm>
+
 namespace linli::storage::internal {
+
+std::string AbbrevSql(std::string_view sql) {
+  constexpr size_t kMax = 120;
+  std::string s(sql.substr(0, kMax));
+  std::replace_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  if (sql.size() > kMax) s += "...";
+  return s;
+}
 
 std::shared_ptr<spdlog::logger> Logger() {
   if (auto existing = spdlog::get("storage")) return existing;

@@ -16,6 +16,10 @@ namespace linli::storage::internal {
 // The "storage" logger (created from the default logger on first use).
 std::shared_ptr<spdlog::logger> Logger();
 
+// A statement for an error message: its first 120 bytes on one line, "..." when cut. Both
+// backends append it to their errors ("... [INSERT INTO tickets ...]").
+std::string AbbrevSql(std::string_view sql);
+
 // Makes one store call atomic: a transaction (Begin) when none is open, otherwise a savepoint
 // inside the caller's transaction (e.g. a write-queue unit), so the call composes with the
 // caller's other writes. Rolls back on destruction unless Commit() succeeded.
