@@ -176,6 +176,8 @@ class CliText {
   std::string operator()(const std::string& key, const linli::config::TextArgs& args = {}) const {
     return texts_.Get(locale_, "cli." + key, args);
   }
+  const linli::config::Texts& texts() const { return texts_; }
+  const std::string& locale() const { return locale_; }
 
  private:
   const linli::config::Texts& texts_;
@@ -567,7 +569,8 @@ int RunRoster(const Args& args, const linli::config::Config& config, const CliTe
       std::cerr << "linli: " << list.status().message() << "\n";
       return 1;
     }
-    std::cout << linli::domain::FormatRosterList(compound, std::move(list).value(), args.full);
+    std::cout << linli::domain::FormatRosterList(compound, std::move(list).value(), args.full,
+                                                 say.texts(), say.locale());
     return 0;
   }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -99,6 +100,32 @@ std::string OneLine(std::string s, size_t max) {
   size_t cut = max;
   while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
   return s.substr(0, cut) + "...";
+}
+
+// A job's schedule as the operator reads it: "每天 03:30", "every 5 min".
+std::string ScheduleText(const domain::Schedule& schedule, const domain::TimeZone& zone,
+                         const std::function<std::string(const std::string&,
+                                                         const config::TextArgs&)>& say) {
+  auto two = [](int n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
+  switch (schedule.kind) {
+    case domain::Schedule::Kind::kEvery: {
+      for (auto [unit, ms] : {std::pair{"d", 86'400'000LL}, {"h", 3'600'000LL}, {"m", 60'000LL}}) {
+        if (schedule.every_ms % ms == 0) {
+          return say(std::string("schedule_every_") + unit,
+                     {{"n", std::to_string(schedule.every_ms / ms)}});
+        }
+      }
+      return say("schedule_every_s", {{"n", std::to_string(schedule.every_ms / 1000)}});
+    }
+    case domain::Schedule::Kind::kDaily:
+      return say("schedule_daily", {{"time", two(schedule.hour) + ":" + two(schedule.minute)}});
+    case domain::Schedule::Kind::kMonthly:
+      return say("schedule_monthly", {{"day", std::to_string(schedule.day)},
+                                      {"time", two(schedule.hour) + ":" + two(schedule.minute)}});
+    case domain::Schedule::Kind::kOnce:
+      return say("schedule_once", {{"time", LocalMinute(zone, schedule.at_ms)}});
+  }
+  return "";
 }
 
 }  // namespace
@@ -226,7 +253,8 @@ std::string RenderStatus(const StatusSnapshot& s, const config::Texts& texts,
     const auto& r = line.record;
     const bool ran = r && r->runs > 0;
     const bool failed = r && r->failures > 0;
-    jobs.Add({line.name, line.schedule.empty() ? say("not_scheduled") : line.schedule,
+    jobs.Add({line.name,
+              line.schedule ? ScheduleText(*line.schedule, zone, say) : say("not_scheduled"),
               ran ? LocalMinute(zone, r->last_run_at_ms) : say("never"),
               std::to_string(r ? r->runs : 0), std::to_string(r ? r->failures : 0),
               failed ? LocalMinute(zone, r->last_failed_at_ms) : "-"});
@@ -321,13 +349,13 @@ int RunStatusCommand(const std::vector<std::string>& args, const config::GetenvF
   const domain::Deps deps{config, texts, clock};
   std::set<std::string> listed;
   for (const Job& job : ServerJobs(JobDeps{deps, nullptr})) {
-    StatusSnapshot::JobLine line{job.name, domain::FormatSchedule(job.schedule), std::nullopt};
+    StatusSnapshot::JobLine line{job.name, job.schedule, std::nullopt};
     if (auto it = records.find(job.name); it != records.end()) line.record = it->second;
     listed.insert(job.name);
     snap.jobs.push_back(std::move(line));
   }
   for (const auto& [name, record] : records) {
-    if (!listed.count(name)) snap.jobs.push_back({name, "", record});
+    if (!listed.count(name)) snap.jobs.push_back({name, std::nullopt, record});
   }
 
   auto zone = domain::LoadTimeZone(config.timezone);

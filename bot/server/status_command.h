@@ -17,6 +17,7 @@
 
 #include "config/config_loader.h"
 #include "config/texts.h"
+#include "domain/common/schedule.h"
 #include "domain/common/time_zone.h"
 #include "storage/backup.h"
 #include "storage/job_store.h"
@@ -36,7 +37,9 @@ struct StatusSnapshot {
   std::vector<storage::OutboxDepth> outbox;
   struct JobLine {
     std::string name;
-    std::string schedule;  // domain::FormatSchedule; "" for a recorded job no longer listed
+    // nullopt for a recorded job the config no longer lists. Shown in words of the locale
+    // (cli.status_schedule_*), an instant in the config's time zone.
+    std::optional<domain::Schedule> schedule;
     std::optional<storage::JobRun> record;  // nullopt: never ran nor failed
   };
   std::vector<JobLine> jobs;  // the configured jobs in their order, then other recorded ones

@@ -612,37 +612,41 @@ void SortHouseholds(const config::CompoundConfig& compound,
 }
 
 std::string FormatRosterList(const config::CompoundConfig& compound,
-                             std::vector<storage::HouseholdListing> list, bool full) {
-  if (list.empty()) {
-    return "The roster is empty. Import it with: linli roster import FILE.csv --config FILE\n";
-  }
+                             std::vector<storage::HouseholdListing> list, bool full,
+                             const config::Texts& texts, const std::string& locale) {
+  auto say = [&](const std::string& key, const config::TextArgs& args = {}) {
+    return texts.Get(locale, "cli.roster_list_" + key, args);
+  };
+  if (list.empty()) return say("empty") + "\n";
   SortHouseholds(compound, list);
   int64_t bound = 0;
   for (const auto& l : list) bound += l.bound_persons;
-  std::string out = (compound.name.empty() ? std::string("Roster") : compound.name) + ": " +
-                    std::to_string(list.size()) + " households, " + std::to_string(bound) +
-                    " bound persons" +
-                    (full ? " (UNMASKED personal data: do not share or copy)"
-                          : " (owner names and phones masked; --full shows them)") +
-                    "\n";
+  std::string out =
+      say("header", {{"compound", compound.name.empty() ? say("roster") : compound.name},
+                     {"households", std::to_string(list.size())},
+                     {"bound", std::to_string(bound)}}) +
+      say(full ? "unmasked" : "masked") + "\n";
   const std::string* building = nullptr;
   const std::string* unit = nullptr;
   for (const auto& l : list) {
     const storage::Household& h = l.household;
     if (building == nullptr || *building != h.building) {
-      out += "\nBuilding " + h.building + "\n";
+      out += "\n" + say("building", {{"building", h.building}}) + "\n";
       building = &h.building;
       unit = nullptr;
     }
     if (unit == nullptr || *unit != h.unit) {
-      out += "  Unit " + h.unit + "\n";
+      out += "  " + say("unit", {{"unit", h.unit}}) + "\n";
       unit = &h.unit;
     }
     const std::string owner = full ? h.owner_name : MaskName(h.owner_name);
     const std::string phone = full ? h.phone : MaskPhone(h.phone);
-    out += "    " + h.room + "  " + FormatAreaCenti(h.area_centi) + " m²  owner " +
-           (owner.empty() ? "-" : owner) + "  phone " + (phone.empty() ? "-" : phone) +
-           "  bound " + std::to_string(l.bound_persons) + "\n";
+    out += "    " + say("household", {{"room", h.room},
+                                      {"area", FormatAreaCenti(h.area_centi)},
+                                      {"owner", owner.empty() ? "-" : owner},
+                                      {"phone", phone.empty() ? "-" : phone},
+                                      {"bound", std::to_string(l.bound_persons)}}) +
+           "\n";
   }
   return out;
 }

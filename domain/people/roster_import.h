@@ -29,6 +29,7 @@
 
 #include "bot/status.h"
 #include "config/config.h"
+#include "config/texts.h"
 #include "storage/database.h"
 #include "storage/roster_store.h"
 
@@ -103,10 +104,11 @@ StatusOr<ImportReport> ImportRoster(storage::Database& db, std::string_view text
 void SortHouseholds(const config::CompoundConfig& compound, std::vector<storage::HouseholdListing>& list);
 
 // The roster grouped by building and unit, one line per household with room, area, owner,
-// phone and bound persons. Owner names and phones are masked (张*, 138****1234) unless
-// `full`.
+// phone and bound persons, in `locale` (texts "cli.roster_list_*"). Owner names and phones are
+// masked (张*, 138****1234) unless `full`.
 std::string FormatRosterList(const config::CompoundConfig& compound,
-                             std::vector<storage::HouseholdListing> list, bool full);
+                             std::vector<storage::HouseholdListing> list, bool full,
+                             const config::Texts& texts, const std::string& locale);
 
 // The invite-code sheet: tab-separated "building unit room code" with a header line, in
 // compound order (pastes into a spreadsheet for printing).

@@ -525,7 +525,7 @@ TEST_F(InitCliTest, TheBinaryWritesAConfigThatMigratesChatsAndServes) {
       << ReadFile(dir_ / "import.out");
   EXPECT_THAT(ReadFile(dir_ / "import.out"), HasSubstr("导入 3 户"));
   EXPECT_EQ(System("cd '" + dir_.string() + "' && " + linli + " roster list --config '" + config +
-                   "' >list.out 2>&1 && grep -q '3 households' list.out"),
+                   "' >list.out 2>&1 && grep -q '：3 户，已绑定 0 人' list.out"),
             0)
       << ReadFile(dir_ / "list.out");
 

@@ -60,10 +60,13 @@ StatusSnapshot Snapshot() {
   storage::JobRun backup{"backup", 0, kNow - 5 * 3600'000, 5, 1, kNow - 30 * 3600'000, "old"};
   storage::JobRun retention{"retention", 0, kNow - 2 * 3600'000, 100, 3, kNow - 600'000,
                             "sqlite: disk I/O error [DELETE FROM outbox ...]"};
-  s.jobs = {{"tickets", "every 1m", std::nullopt},
-            {"retention", "every 1h", retention},
-            {"backup", "daily 03:30", backup},
-            {"old-job", "", storage::JobRun{"old-job", 0, kNow - 86400'000, 2, 0, 0, ""}}};
+  using domain::Schedule;
+  s.jobs = {{"tickets", Schedule::Every(std::chrono::minutes(1)), std::nullopt},
+            {"retention", Schedule::Every(std::chrono::hours(1)), retention},
+            {"backup", Schedule::Daily(3, 30), backup},
+            {"meeting", Schedule::Monthly(25, 9, 0), std::nullopt},
+            {"close", Schedule::Once(kNow + 3600'000), std::nullopt},
+            {"old-job", std::nullopt, storage::JobRun{"old-job", 0, kNow - 86400'000, 2, 0, 0, ""}}};
   return s;
 }
 
@@ -91,11 +94,13 @@ TEST(StatusRenderTest, EnglishScreen) {
       "  wx             0        0         1              0",
       "",
       "Scheduled jobs",
-      "  job        schedule         last run          runs  failures  last failure",
-      "  tickets    every 1m         never                0         0  -",
-      "  retention  every 1h         2026-11-25 07:00   100         3  2026-11-25 08:50",
-      "  backup     daily 03:30      2026-11-25 04:00     5         1  2026-11-24 03:00",
-      "  old-job    (not scheduled)  2026-11-24 09:00     2         0  -",
+      "  job        schedule                last run          runs  failures  last failure",
+      "  tickets    every 1 min             never                0         0  -",
+      "  retention  every 1 h               2026-11-25 07:00   100         3  2026-11-25 08:50",
+      "  backup     daily 03:30             2026-11-25 04:00     5         1  2026-11-24 03:00",
+      "  meeting    monthly, day 25, 09:00  never                0         0  -",
+      "  close      once, 2026-11-25 10:00  never                0         0  -",
+      "  old-job    (not scheduled)         2026-11-24 09:00     2         0  -",
       "  ! retention is failing: sqlite: disk I/O error [DELETE FROM outbox ...]",
   };
   EXPECT_EQ(Lines(screen), expected) << screen;
@@ -121,6 +126,13 @@ TEST(StatusRenderTest, ChineseScreenAlignsByDisplayWidth) {
   EXPECT_THAT(screen, HasSubstr("  渠道  待发送  发送中  暂缓  失败（死信）\n"));
   EXPECT_THAT(screen, HasSubstr("定时任务\n"));
   EXPECT_THAT(screen, HasSubstr("从未"));
+  // Schedules in words, the one-off instant in the compound's time zone.
+  EXPECT_THAT(screen, ::testing::ContainsRegex("\n  tickets +每 1 分钟 +从未 "));
+  EXPECT_THAT(screen, ::testing::ContainsRegex("\n  retention +每 1 小时 +2026-11-25 07:00 "));
+  EXPECT_THAT(screen, ::testing::ContainsRegex("\n  backup +每天 03:30 +2026-11-25 04:00 "));
+  EXPECT_THAT(screen, ::testing::ContainsRegex("\n  meeting +每月 25 日 09:00 +从未 "));
+  EXPECT_THAT(screen, ::testing::ContainsRegex("\n  close +一次，2026-11-25 10:00 +从未 "));
+  EXPECT_THAT(screen, Not(HasSubstr("every")));
   EXPECT_THAT(screen, HasSubstr("！retention 正在失败：sqlite: disk I/O error"));
   // Every line of a table has the same display width up to its last column's end.
   for (size_t i = 7; i <= 10; ++i) EXPECT_EQ(DisplayWidth(lines[i]), DisplayWidth(lines[6])) << i;
@@ -236,8 +248,9 @@ TEST_F(StatusCliTest, ShowsTheSeededCountsInBothLanguagesAndNothingPersonal) {
   // Every configured job is listed, the backup too; the tickets job with its run.
   EXPECT_THAT(en, HasSubstr("\n  backup  "));
   EXPECT_THAT(en, HasSubstr("daily 03:30"));
+  EXPECT_THAT(out, HasSubstr("每天 03:30"));
   EXPECT_THAT(en, HasSubstr("\n  inbox-prune  "));
-  EXPECT_THAT(en, ::testing::ContainsRegex("\n  tickets +every 1m +2026-11-25 08:59 +1 +0 +-\n"));
+  EXPECT_THAT(en, ::testing::ContainsRegex("\n  tickets +every 1 min +2026-11-25 08:59 +1 +0 +-\n"));
   EXPECT_THAT(en, HasSubstr("  ! backup is failing: backup: no space\n"));
   for (const std::string& screen : {out, en}) {
     EXPECT_THAT(screen, Not(HasSubstr("SECRET")));

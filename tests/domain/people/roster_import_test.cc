@@ -333,12 +333,19 @@ TEST(RosterImportTest, OwnerKeysAndDeveloperFlagsAreStored) {
 
 // --- listing, codes (masking: tests/domain/common/masking_test.cc) ---
 
+config::Texts ShippedTexts() {
+  auto t = config::Texts::Load(std::string(LINLI_SOURCE_DIR) + "/config/locales", {"zh-CN", "en"});
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  return t.ok() ? *t : config::Texts();
+}
+
 TEST(RosterListTest, GroupedSortedAndMaskedByDefault) {
   auto db = MigratedDb();
   ASSERT_TRUE(domain::ImportRoster(*db, ReadTestdata("good.csv"), Compound(), false, 1000).ok());
   auto list = storage::RosterStore::List(*db);
   ASSERT_TRUE(list.ok());
-  const std::string masked = domain::FormatRosterList(Compound(), *list, false);
+  const config::Texts texts = ShippedTexts();
+  const std::string masked = domain::FormatRosterList(Compound(), *list, false, texts, "en");
   EXPECT_THAT(masked, HasSubstr("5 households, 0 bound persons"));
   EXPECT_THAT(masked, HasSubstr("Building 1\n  Unit 1\n    101  89.50 m²  owner 张*  phone 138****1234  bound 0\n"));
   EXPECT_THAT(masked, HasSubstr("    102  76.00 m²  owner 李*  phone -  bound 0\n"));
@@ -348,9 +355,28 @@ TEST(RosterListTest, GroupedSortedAndMaskedByDefault) {
   for (const char* secret : {"张三", "13812341234", "欧阳", "王五", "15900002222"}) {
     EXPECT_EQ(masked.find(secret), std::string::npos) << secret;
   }
-  const std::string full = domain::FormatRosterList(Compound(), *list, true);
+  const std::string full = domain::FormatRosterList(Compound(), *list, true, texts, "en");
   EXPECT_THAT(full, HasSubstr("owner 张三  phone 13812341234"));
   EXPECT_THAT(full, HasSubstr("UNMASKED"));
+}
+
+TEST(RosterListTest, SpeaksTheConfiguredLocale) {
+  auto db = MigratedDb();
+  const config::Texts texts = ShippedTexts();
+  auto empty = storage::RosterStore::List(*db);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(domain::FormatRosterList(Compound(), *empty, false, texts, "zh-CN"),
+            "花名册为空。导入：linli roster import FILE.csv --config FILE\n");
+  ASSERT_TRUE(domain::ImportRoster(*db, ReadTestdata("good.csv"), Compound(), false, 1000).ok());
+  auto list = storage::RosterStore::List(*db);
+  ASSERT_TRUE(list.ok());
+  const std::string zh = domain::FormatRosterList(Compound(), *list, false, texts, "zh-CN");
+  EXPECT_THAT(zh, HasSubstr("5 户，已绑定 0 人（业主姓名和电话已打码；加 --full 显示全文）\n"));
+  EXPECT_THAT(zh, HasSubstr("\n1号楼\n  1单元\n    101  89.50 平方米  业主 张*  电话 138****1234  已绑定 0 人\n"));
+  for (const char* english : {"Building", "Unit", "owner", "phone", "bound", "households"}) {
+    EXPECT_EQ(zh.find(english), std::string::npos) << english;
+  }
+  EXPECT_EQ(zh.find("13812341234"), std::string::npos);
 }
 
 TEST(InviteCodeTest, CodesUseTheUnambiguousAlphabet) {
