@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -217,9 +218,20 @@ class PostgresDatabase final : public Database {
     LINLI_RETURN_IF_ERROR(EnsureConnected());
     const bool was_in_transaction = ServerInTransaction();
     // The simple query protocol runs every ';'-separated statement (in one implicit
-    // transaction when none is open).
-    Result r(PQexec(conn_, std::string(sql).c_str()));
-    return Check(r.get(), sql, was_in_transaction);
+    // transaction when none is open); the savepoint statements still waiting go first.
+    std::string script;
+    for (const std::string& d : deferred_) script += d + ";\n";
+    deferred_.clear();
+    script += sql;
+    Result r(PQexec(conn_, script.c_str()));
+    Status st = Check(r.get(), sql, was_in_transaction);
+    // A script changes the schema (migrations, db copy): a prepared SELECT * whose table
+    // changed would fail ("cached plan must not change result type"), so they are made again.
+    if (st.ok() && !prepared_.empty()) {
+      Result d(PQexec(conn_, "DEALLOCATE ALL"));
+      if (PQresultStatus(d.get()) == PGRES_COMMAND_OK) prepared_.clear();
+    }
+    return st;
   }
 
   int64_t changes() const override { return changes_; }
@@ -250,6 +262,7 @@ class PostgresDatabase final : public Database {
   }
 
   Status Rollback() override {
+    deferred_.clear();  // savepoints of the transaction being rolled back
     if (lost_transaction_) {
       lost_transaction_ = false;  // the server rolled it back when the connection broke
       return Status::Ok();
@@ -258,13 +271,15 @@ class PostgresDatabase final : public Database {
     return Exec("ROLLBACK", {});
   }
 
+  // Inside a healthy transaction both are sent with the next statement (Run); their error,
+  // if any, is that statement's. Outside one they run at once, so the error is theirs.
   Status Savepoint(std::string_view name) override {
     if (!IsIdentifier(name, 63)) return Status::InvalidArgument("bad savepoint name");
-    return Exec("SAVEPOINT " + std::string(name), {});
+    return Defer("SAVEPOINT " + std::string(name));
   }
   Status ReleaseSavepoint(std::string_view name) override {
     if (!IsIdentifier(name, 63)) return Status::InvalidArgument("bad savepoint name");
-    return Exec("RELEASE SAVEPOINT " + std::string(name), {});
+    return Defer("RELEASE SAVEPOINT " + std::string(name));
   }
   Status RollbackToSavepoint(std::string_view name) override {
     if (!IsIdentifier(name, 63)) return Status::InvalidArgument("bad savepoint name");
@@ -314,6 +329,8 @@ class PostgresDatabase final : public Database {
     if (PQstatus(conn_) != CONNECTION_OK) {
       if (lost_transaction_) return LostTransaction();
       PQreset(conn_);
+      prepared_.clear();  // a new session has none
+      deferred_.clear();
       if (PQstatus(conn_) != CONNECTION_OK) {
         return Status::Unavailable("postgresql: cannot reconnect to " + Where() + ": " +
                                    TrimmedMessage(PQerrorMessage(conn_)));
@@ -326,10 +343,24 @@ class PostgresDatabase final : public Database {
     return st;
   }
 
+  Status Defer(std::string statement) {
+    if (lost_transaction_ || PQtransactionStatus(conn_) != PQTRANS_INTRANS ||
+        deferred_.size() >= kMaxDeferred) {
+      return Exec(statement, {});
+    }
+    deferred_.push_back(std::move(statement));
+    return Status::Ok();
+  }
+
+  // One round trip (libpq's pipeline mode): the deferred savepoint statements, the Parse of
+  // `sql` when this connection has not prepared it yet, its Bind/Execute, one Sync. Statements
+  // are prepared once per connection and text + parameter types (kMaxPrepared of them; past
+  // that, unnamed), so the server parses and plans each only once.
   StatusOr<Result> Run(std::string_view sql, const std::vector<Value>& params) {
     LINLI_RETURN_IF_ERROR(EnsureConnected());
     const PlaceholderSql converted = ToNumberedPlaceholders(sql);
     if (converted.parameters != params.size()) {
+      deferred_.clear();
       return Status::InvalidArgument("postgresql: statement takes " +
                                      std::to_string(converted.parameters) + " parameters, got " +
                                      std::to_string(params.size()) + " [" +
@@ -348,6 +379,7 @@ class PostgresDatabase final : public Database {
         types[i] = kFloat8Oid;
       } else if (auto p = std::get_if<std::string>(&v)) {
         if (std::memchr(p->data(), '\0', p->size()) != nullptr) {
+          deferred_.clear();
           return Status::InvalidArgument("postgresql: a text parameter holds a NUL byte [" +
                                          internal::AbbrevSql(sql) + "]");
         }
@@ -357,11 +389,76 @@ class PostgresDatabase final : public Database {
       }
       values[i] = text[i].c_str();
     }
+    // Parse fixes the parameter types, so they are part of the key.
+    std::string key = converted.sql;
+    key.push_back('\0');
+    for (Oid t : types) key += std::to_string(t) + ",";
+    std::string name;  // "": the unnamed statement, parsed every time
+    bool parse = true;
+    if (auto it = prepared_.find(key); it != prepared_.end()) {
+      name = it->second;
+      parse = false;
+    } else if (prepared_.size() < kMaxPrepared) {
+      name = "linli_" + std::to_string(++prepared_serial_);
+    }
+    const std::vector<std::string> deferred = std::move(deferred_);
+    deferred_.clear();
     const bool was_in_transaction = ServerInTransaction();
-    Result r(PQexecParams(conn_, converted.sql.c_str(), static_cast<int>(params.size()),
-                          types.data(), values.data(), nullptr, nullptr, 0));
-    LINLI_RETURN_IF_ERROR(Check(r.get(), sql, was_in_transaction));
-    return r;
+    const int n = static_cast<int>(params.size());
+
+    bool sent = PQenterPipelineMode(conn_) == 1;
+    for (const std::string& d : deferred) {
+      sent = sent && PQsendQueryParams(conn_, d.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
+                                       0) == 1;
+    }
+    if (parse) {
+      sent = sent && PQsendPrepare(conn_, name.c_str(), converted.sql.c_str(), n,
+                                   types.data()) == 1;
+    }
+    sent = sent &&
+           PQsendQueryPrepared(conn_, name.c_str(), n, values.data(), nullptr, nullptr, 0) == 1;
+    sent = sent && PQpipelineSync(conn_) == 1;
+
+    // The results, in order: one per deferred statement, the Parse's, the statement's, then
+    // the Sync. After an error the server skips the rest (PGRES_PIPELINE_ABORTED).
+    Status error = Status::Ok();
+    Result result;
+    const size_t parse_at = deferred.size();
+    const size_t statement_at = deferred.size() + (parse ? 1 : 0);
+    size_t index = 0;
+    int nulls = 0;
+    while (sent) {
+      Result r(PQgetResult(conn_));
+      if (!r) {  // the end of one command's results; two in a row: nothing more is coming
+        if (++nulls >= 2 || PQstatus(conn_) != CONNECTION_OK) break;
+        continue;
+      }
+      nulls = 0;
+      const ExecStatusType status = PQresultStatus(r.get());
+      if (status == PGRES_PIPELINE_SYNC) break;
+      if (status != PGRES_PIPELINE_ABORTED && error.ok()) {
+        if (index < parse_at) {
+          error = Check(r.get(), deferred[index], was_in_transaction);
+        } else if (parse && index == parse_at) {
+          error = Check(r.get(), sql, was_in_transaction);
+          if (error.ok() && !name.empty()) prepared_.emplace(key, name);
+        } else if (index == statement_at) {
+          error = Check(r.get(), sql, was_in_transaction);
+          result = std::move(r);
+        }
+      }
+      ++index;
+    }
+    if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn_);
+    // The server's last word (57P01 "terminating connection") can come before libpq sees the
+    // connection close: the transaction is gone all the same.
+    if (PQstatus(conn_) != CONNECTION_OK && was_in_transaction) lost_transaction_ = true;
+    if (!sent || (error.ok() && !result)) {
+      // The connection failed under the pipeline, or a result is missing: Check names it.
+      return Check(nullptr, sql, was_in_transaction);
+    }
+    LINLI_RETURN_IF_ERROR(error);
+    return result;
   }
 
   Status Check(const PGresult* r, std::string_view sql, bool was_in_transaction) {
@@ -410,8 +507,17 @@ class PostgresDatabase final : public Database {
     return Status::Internal(std::move(message));
   }
 
+  // Prepared statements of this session: few distinct texts (the stores' SQL is fixed); a
+  // text built per call (an IN list) past the limit goes unnamed.
+  static constexpr size_t kMaxPrepared = 512;
+  // Savepoint statements waiting for the next statement (a deep nesting runs them at once).
+  static constexpr size_t kMaxDeferred = 64;
+
   PGconn* const conn_;
   const PostgresOptions options_;
+  std::unordered_map<std::string, std::string> prepared_;  // text + types -> name
+  uint64_t prepared_serial_ = 0;
+  std::vector<std::string> deferred_;
   int64_t changes_ = 0;
   bool needs_setup_ = false;
   bool lost_transaction_ = false;

@@ -2,7 +2,9 @@
 //
 // SQL is the seam's: '?' placeholders (rewritten to $1..$n outside quotes, quoted identifiers,
 // dollar quotes and comments - so a '?' there stays text, and PostgreSQL's own '?' operators
-// cannot be written), sent with PQexecParams in text format. Parameters are typed by their
+// cannot be written), sent in text format as a prepared statement: each connection prepares a
+// statement text once and then only binds and executes it, in one round trip together with the
+// savepoint statements before it (below). Parameters are typed by their
 // value: int64 as bigint, double as double precision, a string and NULL as "unknown" (the
 // server takes the type its context needs, as SQLite's affinity would). Result columns map by
 // type: smallint/integer/bigint/oid to int64, real/double to double, numeric to int64 when it
@@ -12,6 +14,9 @@
 // Transactions: Begin() is BEGIN (READ COMMITTED); a failed statement inside a transaction
 // aborts it on PostgreSQL (unlike SQLite), so a caller that wants to go on after an error
 // wraps the statement in a savepoint - the stores' TxScope and the write queue's units do.
+// Inside an open transaction, Savepoint() and ReleaseSavepoint() are not sent on their own:
+// they go with the next statement (libpq's pipeline mode), so a turn's nested savepoints cost
+// no round trips of their own; should one fail, the next statement returns its error.
 // Rollback() with no open transaction is a no-op. Commit() is durable by itself
 // (commit_needs_sync() false; the server's synchronous_commit decides).
 //

@@ -4,6 +4,7 @@
 // settings, and migrations under the advisory lock.
 #include "storage/postgres_database.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -293,6 +294,80 @@ TEST_F(PostgresDatabaseTest, ATransactionLostWithItsConnectionFailsUntilRolledBa
   ASSERT_TRUE(db_->Rollback().ok());
   EXPECT_FALSE(db_->in_transaction());
   EXPECT_EQ(Count("t"), 0);
+}
+
+// A statement text is parsed once per connection (and per parameter types): the server holds
+// one prepared statement for it however often it runs, and a schema change by a script or a
+// new connection makes it again.
+TEST_F(PostgresDatabaseTest, AStatementIsPreparedOncePerConnection) {
+  ASSERT_TRUE(db_->Exec("CREATE TABLE t (x BIGINT)").ok());
+  for (int64_t i = 0; i < 5; ++i) ASSERT_TRUE(db_->Exec("INSERT INTO t VALUES (?)", {i}).ok());
+  for (int i = 0; i < 3; ++i) {
+    auto rows = db_->Query("SELECT * FROM t WHERE x >= ?", {int64_t{3}});
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_EQ(rows->size(), 2u);
+  }
+  auto prepared = [&](const std::string& like) {
+    auto rows = db_->Query("SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE ?",
+                           {like});
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    return rows.ok() ? (*rows)[0].Int(0) : -1;
+  };
+  EXPECT_EQ(prepared("INSERT INTO t VALUES ($1)"), 1);
+  EXPECT_EQ(prepared("SELECT * FROM t WHERE x >= $1"), 1);
+  // A NULL in the slot is another parameter type: a statement of its own, still correct.
+  ASSERT_TRUE(db_->Exec("INSERT INTO t VALUES (?)", {Value{}}).ok());
+  EXPECT_EQ(prepared("INSERT INTO t VALUES ($1)"), 2);
+  EXPECT_EQ(Count("t"), 6);
+  // After a script changed the table, SELECT * answers with the new column.
+  ASSERT_TRUE(db_->ExecScript("ALTER TABLE t ADD COLUMN y TEXT DEFAULT 'new'").ok());
+  auto rows = db_->Query("SELECT * FROM t WHERE x >= ?", {int64_t{4}});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].Text(1), "new");
+  // A statement that fails to parse is not kept: it fails the same way again.
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(db_->Exec("SELEC 1").code(), StatusCode::kInternal);
+  }
+  // A new session (the old one killed) prepares again.
+  KillConnection(*db_);
+  EXPECT_EQ(db_->Exec("INSERT INTO t VALUES (?)", {int64_t{9}}).code(), StatusCode::kUnavailable);
+  ASSERT_TRUE(db_->Exec("INSERT INTO t VALUES (?)", {int64_t{9}}).ok());
+  EXPECT_EQ(Count("t"), 7);
+}
+
+// Savepoints inside a transaction travel with the next statement; one that fails reports its
+// error there, and the transaction rolls back as after any error.
+TEST_F(PostgresDatabaseTest, ADeferredSavepointsErrorIsTheNextStatements) {
+  ASSERT_TRUE(db_->Exec("CREATE TABLE t (x BIGINT)").ok());
+  ASSERT_TRUE(db_->Begin().ok());
+  ASSERT_TRUE(db_->Savepoint("first_level").ok());
+  ASSERT_TRUE(db_->Savepoint("second_level").ok());
+  Status first = db_->Exec("INSERT INTO t VALUES (1)");
+  ASSERT_TRUE(first.ok()) << first.ToString();
+  ASSERT_TRUE(db_->ReleaseSavepoint("second_level").ok());
+  ASSERT_TRUE(db_->ReleaseSavepoint("nosuch").ok());  // not sent yet
+  Status st = db_->Exec("INSERT INTO t VALUES (2)");
+  EXPECT_EQ(st.code(), StatusCode::kInternal);
+  EXPECT_THAT(st.message(), ::testing::HasSubstr("RELEASE SAVEPOINT nosuch"));
+  ASSERT_TRUE(db_->Rollback().ok());
+  EXPECT_EQ(Count("t"), 0);
+  // The nesting of a write-queue unit: each level undone or kept as it says.
+  ASSERT_TRUE(db_->Begin().ok());
+  ASSERT_TRUE(db_->Savepoint("unit").ok());
+  ASSERT_TRUE(db_->Exec("INSERT INTO t VALUES (1)").ok());
+  ASSERT_TRUE(db_->Savepoint("step").ok());
+  ASSERT_TRUE(db_->Exec("INSERT INTO t VALUES (2)").ok());
+  ASSERT_TRUE(db_->RollbackToSavepoint("step").ok());
+  ASSERT_TRUE(db_->ReleaseSavepoint("step").ok());
+  ASSERT_TRUE(db_->ReleaseSavepoint("unit").ok());
+  ASSERT_TRUE(db_->Commit().ok());  // carries the two releases
+  auto rows = db_->Query("SELECT x FROM t ORDER BY x");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].Int(0), 1);
+  // Outside a transaction a savepoint is refused at once.
+  EXPECT_FALSE(db_->Savepoint("loose").ok());
 }
 
 TEST_F(PostgresDatabaseTest, TheReaderRefusesWrites) {
