@@ -34,6 +34,7 @@ for n in 1 2; do
   sed -i "s/^INSTANCES=\${INSTANCES:-1}/INSTANCES=$n/" "$B/peers/$name/start.sh"
 done
 export LOCALE_DIR="$ROOT/config/locales"
+export KEEP_LOGS="$WORK/logs"  # each run's logs (bench/pg/start.sh)
 cd "$B"
 PEERS=${PEERS:-"limit/nginx linli linli-pg linli-pg2"} ./matrix.sh "${1:-3}" "${2:-20}"
 echo "# harness copy and run data: $WORK" >&2

@@ -56,6 +56,12 @@ stop_all() {
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$DATA/pg/data" -m fast -w stop > /dev/null 2>&1 || true
+  # bench/pg.sh sets KEEP_LOGS: the logs (Linli's, the balancer's in peer.log, the server's)
+  # outlive the data folder, which run-peer.sh removes, so an odd run can be looked at later.
+  if [ -n "${KEEP_LOGS:-}" ]; then
+    mkdir -p "$KEEP_LOGS/${DATA##*/}"
+    cp "$DATA"/*.log "$DATA/pg/server.log" "$KEEP_LOGS/${DATA##*/}/" 2>/dev/null || true
+  fi
 }
 trap stop_all TERM INT EXIT
 cd "$DATA"
