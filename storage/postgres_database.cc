@@ -359,8 +359,8 @@ class PostgresDatabase final : public Database {
   StatusOr<Result> Run(std::string_view sql, const std::vector<Value>& params) {
     LINLI_RETURN_IF_ERROR(EnsureConnected());
     const PlaceholderSql converted = ToNumberedPlaceholders(sql);
+    // A statement refused here sends nothing: the deferred savepoints wait for the next one.
     if (converted.parameters != params.size()) {
-      deferred_.clear();
       return Status::InvalidArgument("postgresql: statement takes " +
                                      std::to_string(converted.parameters) + " parameters, got " +
                                      std::to_string(params.size()) + " [" +
@@ -379,7 +379,6 @@ class PostgresDatabase final : public Database {
         types[i] = kFloat8Oid;
       } else if (auto p = std::get_if<std::string>(&v)) {
         if (std::memchr(p->data(), '\0', p->size()) != nullptr) {
-          deferred_.clear();
           return Status::InvalidArgument("postgresql: a text parameter holds a NUL byte [" +
                                          internal::AbbrevSql(sql) + "]");
         }
@@ -406,7 +405,8 @@ class PostgresDatabase final : public Database {
     const bool was_in_transaction = ServerInTransaction();
     const int n = static_cast<int>(params.size());
 
-    bool sent = PQenterPipelineMode(conn_) == 1;
+    const bool pipeline = PQenterPipelineMode(conn_) == 1;
+    bool sent = pipeline;
     for (const std::string& d : deferred) {
       sent = sent && PQsendQueryParams(conn_, d.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
                                        0) == 1;
@@ -417,17 +417,20 @@ class PostgresDatabase final : public Database {
     }
     sent = sent &&
            PQsendQueryPrepared(conn_, name.c_str(), n, values.data(), nullptr, nullptr, 0) == 1;
-    sent = sent && PQpipelineSync(conn_) == 1;
+    // Synced even when a send failed, so what was queued is answered and read below and the
+    // connection leaves pipeline mode idle.
+    const bool synced = pipeline && PQpipelineSync(conn_) == 1;
 
-    // The results, in order: one per deferred statement, the Parse's, the statement's, then
-    // the Sync. After an error the server skips the rest (PGRES_PIPELINE_ABORTED).
+    // The results, in order: one per command queued (the deferred statements, the Parse, the
+    // statement), then the Sync's. After an error the server skips the rest
+    // (PGRES_PIPELINE_ABORTED).
     Status error = Status::Ok();
     Result result;
     const size_t parse_at = deferred.size();
     const size_t statement_at = deferred.size() + (parse ? 1 : 0);
     size_t index = 0;
     int nulls = 0;
-    while (sent) {
+    while (synced) {
       Result r(PQgetResult(conn_));
       if (!r) {  // the end of one command's results; two in a row: nothing more is coming
         if (++nulls >= 2 || PQstatus(conn_) != CONNECTION_OK) break;
@@ -453,7 +456,7 @@ class PostgresDatabase final : public Database {
     // The server's last word (57P01 "terminating connection") can come before libpq sees the
     // connection close: the transaction is gone all the same.
     if (PQstatus(conn_) != CONNECTION_OK && was_in_transaction) lost_transaction_ = true;
-    if (!sent || (error.ok() && !result)) {
+    if (!sent || !synced || (error.ok() && !result)) {
       // The connection failed under the pipeline, or a result is missing: Check names it.
       return Check(nullptr, sql, was_in_transaction);
     }

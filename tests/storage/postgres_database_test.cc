@@ -366,6 +366,14 @@ TEST_F(PostgresDatabaseTest, ADeferredSavepointsErrorIsTheNextStatements) {
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].Int(0), 1);
+  // A statement refused before anything is sent leaves the waiting savepoint in place.
+  ASSERT_TRUE(db_->Begin().ok());
+  ASSERT_TRUE(db_->Exec("INSERT INTO t VALUES (5)").ok());
+  ASSERT_TRUE(db_->Savepoint("guard").ok());
+  EXPECT_EQ(db_->Exec("INSERT INTO t VALUES (?)").code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(db_->RollbackToSavepoint("guard").ok());
+  ASSERT_TRUE(db_->Commit().ok());
+  EXPECT_EQ(Count("t"), 2);
   // Outside a transaction a savepoint is refused at once.
   EXPECT_FALSE(db_->Savepoint("loose").ok());
 }
