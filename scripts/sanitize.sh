@@ -23,7 +23,7 @@ if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCH
 # that enforces -Werror; clang warns about other things (e.g. bot/server/outbox.cc's unused
 # `this` captures), which must not keep the sanitizers from running.
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g0" -DLINLI_FUZZ=ON -DLINLI_WERROR=OFF -DLINLI_BUILD_BENCH=OFF \
+  -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g0" -DLINLI_FUZZ=ON -DLINLI_PCH=OFF -DLINLI_WERROR=OFF -DLINLI_BUILD_BENCH=OFF \
   "${launcher[@]}" >/dev/null
 ninja -C "$build" -j"$(nproc)"
 cd "$build"
