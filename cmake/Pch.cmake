@@ -9,8 +9,8 @@ option(LINLI_PCH "Use precompiled headers (faster clean builds)" ON)
 
 # GCC 12 reports -Warray-bounds, -Wstringop-overflow and -Wstringop-overread on std::string's
 # operator+ (char_traits::copy inlined from basic_string's move constructor: "forming offset
-# [32, N] is out of the bounds [0, 32]", "writing 34 bytes into a region of size 16") in about
-# 30 files of this tree once <string> comes from a precompiled header, and in none of them
+# [32, N] is out of the bounds [0, 32]", "writing 34 bytes into a region of size 16") in at
+# least 30 files of this tree once <string> comes from a precompiled header, and in none of them
 # without one: the known false positives of GCC 12's late object-size passes on libstdc++'s
 # small-string buffer, gone in GCC 13. Off for precompiled targets on GCC 12 only; LINLI_PCH=OFF
 # and clang keep these warnings, and ASan checks the real bounds at run time.
@@ -29,11 +29,10 @@ endfunction()
 function(linli_pch_tests first)
   if(LINLI_PCH)
     target_precompile_headers(${first} PRIVATE ${CMAKE_SOURCE_DIR}/cmake/pch/test.h)
-    foreach(t ${first} ${ARGN})
-      target_compile_options(${t} PRIVATE ${LINLI_PCH_OPTIONS})
-    endforeach()
+    target_compile_options(${first} PRIVATE ${LINLI_PCH_OPTIONS})
     foreach(t ${ARGN})
       target_precompile_headers(${t} REUSE_FROM ${first})
+      target_compile_options(${t} PRIVATE ${LINLI_PCH_OPTIONS})
     endforeach()
   endif()
 endfunction()

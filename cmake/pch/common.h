@@ -1,5 +1,5 @@
 // Precompiled for every library of the tree (cmake/Pch.cmake): the standard headers most files
-// include and nlohmann/json, which about half the translation units reach through bot/json.h.
+// include and nlohmann/json, which a third of the translation units (147 of 474) reach, most through bot/json.h.
 // Parsing these once per target instead of once per file is most of what a clean build saves.
 // Only headers whose meaning does not depend on a target's own definitions belong here.
 #pragma once
