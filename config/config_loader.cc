@@ -212,7 +212,7 @@ void SubstituteEnv(json& j, const std::string& path, const GetenvFn& getenv, Env
   }
 }
 
-size_t EditDistance(std::string_view a, std::string_view b) {
+size_t ByteEditDistance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
@@ -270,7 +270,7 @@ class Decoder {
       std::string_view best;
       size_t best_distance = 3;  // suggest only close matches
       for (std::string_view k : known) {
-        const size_t d = EditDistance(key, k);
+        const size_t d = ByteEditDistance(key, k);
         if (d < best_distance) {
           best_distance = d;
           best = k;
@@ -1174,7 +1174,7 @@ std::string ClosestOf(const std::string& word, const std::string_view (&known)[N
   std::string_view best;
   size_t best_distance = 3;
   for (std::string_view k : known) {
-    const size_t d = EditDistance(word, k);
+    const size_t d = ByteEditDistance(word, k);
     if (d < best_distance) {
       best_distance = d;
       best = k;

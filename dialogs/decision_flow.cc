@@ -38,8 +38,6 @@ using storage::Decision;
 
 constexpr const char* kConfirmQuestionKind = "vote_confirm";
 
-std::string Num(int64_t n) { return std::to_string(n); }
-
 Status ReplyError(TurnContext& ctx, const Status& st) {
   auto refusal = dd::DescribeDecisionRefusal(ctx.deps().texts, ctx.locale(), st);
   if (!refusal) return st;
@@ -97,7 +95,7 @@ Status ListOpen(TurnContext& ctx) {
     if (mine && (d.kind == "covenant" || d.kind == "election") && !mine->answers.empty()) {
       mine_text = ctx.T("decision.open_mine", {{"choice", ChoiceLabels(ctx, d, 0, mine->answers[0])}});
     }
-    text += "\n" + ctx.T("decision.open_item", {{"id", Num(d.id)},
+    text += "\n" + ctx.T("decision.open_item", {{"id", std::to_string(d.id)},
                                                 {"kind", ctx.T("decision.kind." + d.kind)},
                                                 {"title", d.title},
                                                 {"closes", When(ctx, d.closes_at_ms)},
@@ -112,15 +110,15 @@ Status ListOpen(TurnContext& ctx) {
 Status ShowChoices(TurnContext& ctx, const Decision& d) {
   storage::PendingQuestion q;
   q.kind = dd::kVoteQuestionKind;
-  q.ref = Num(d.id);
+  q.ref = std::to_string(d.id);
   std::vector<Choice> choices;
   for (const auto& o : d.questions.at(0).options) {
     const std::string label = dd::OptionLabel(ctx.deps().texts, ctx.locale(), o);
-    const std::string payload = "/vote " + Num(d.id) + " " + o.value;
+    const std::string payload = "/vote " + std::to_string(d.id) + " " + o.value;
     choices.push_back({label, payload});
     q.options.push_back({o.value, label, payload});
   }
-  ctx.Reply(ctx.T("decision.choose", {{"id", Num(d.id)}, {"title", d.title}}), std::move(choices));
+  ctx.Reply(ctx.T("decision.choose", {{"id", std::to_string(d.id)}, {"title", d.title}}), std::move(choices));
   return AskHere(ctx, std::move(q), d.closes_at_ms);
 }
 
@@ -132,13 +130,13 @@ Status AskConfirm(TurnContext& ctx, const Decision& d, const std::string& choice
     return ShowChoices(ctx, d);
   }
   const std::string value = (*normalized)[0][0];
-  const std::string ok_payload = "/vote " + Num(d.id) + " " + value + " ok";
+  const std::string ok_payload = "/vote " + std::to_string(d.id) + " " + value + " ok";
   storage::PendingQuestion q;
   q.kind = kConfirmQuestionKind;
-  q.ref = Num(d.id) + " " + value;
+  q.ref = std::to_string(d.id) + " " + value;
   q.options = {{"ok", ctx.T("decision.confirm_ok"), ok_payload},
                {"cancel", ctx.T("decision.confirm_cancel"), ""}};
-  ctx.Reply(ctx.T("decision.confirm", {{"id", Num(d.id)},
+  ctx.Reply(ctx.T("decision.confirm", {{"id", std::to_string(d.id)},
                                        {"title", d.title},
                                        {"choice", ChoiceLabels(ctx, d, 0, {value})}}),
             {{ctx.T("decision.confirm_ok"), ok_payload}});
@@ -150,7 +148,7 @@ Status Cast(TurnContext& ctx, int64_t id, const std::string& choice) {
   if (!cast.ok()) return ReplyError(ctx, cast.status());
   const Decision& d = cast->decision;
   std::string text = ctx.T(cast->replaced ? "decision.cast_replaced" : "decision.cast",
-                           {{"id", Num(id)},
+                           {{"id", std::to_string(id)},
                             {"choice", ChoiceLabels(ctx, d, 0, cast->answers[0])},
                             {"closes", When(ctx, d.closes_at_ms)}});
   // Secret ballot: the nonce behind its commitment, for this voter only (private chat).
@@ -175,7 +173,7 @@ StatusOr<std::optional<Decision>> VotableDecision(TurnContext& ctx, int64_t id) 
     LINLI_RETURN_IF_ERROR(ReplyError(
         ctx, Status(StatusCode::kFailedPrecondition,
                     std::string(d->status == "draft" ? "decision.not_open" : "decision.closed") +
-                        ";id=" + Num(id))));
+                        ";id=" + std::to_string(id))));
     return std::optional<Decision>();
   }
   LINLI_ASSIGN_OR_RETURN(dd::Electorate e, dd::LoadElectorate(ctx.db(), *d));
@@ -228,12 +226,12 @@ Status ShowFull(TurnContext& ctx, int64_t id) {
   if (d->status == "draft") {
     LINLI_ASSIGN_OR_RETURN(bool invited, storage::DecisionStore::IsInvited(ctx.db(), id, ctx.person().id));
     if (!invited && !ctx.is_staff()) {
-      return ReplyError(ctx, Status(StatusCode::kNotFound, "decision.not_found;id=" + Num(id)));
+      return ReplyError(ctx, Status(StatusCode::kNotFound, "decision.not_found;id=" + std::to_string(id)));
     }
   }
   std::string text = ctx.T("decision.full",
                            {{"kind", ctx.T("decision.kind." + d->kind)},
-                            {"id", Num(id)},
+                            {"id", std::to_string(id)},
                             {"title", d->title},
                             {"status", ctx.T("decision.status." + d->status)},
                             {"body", d->body},
@@ -268,12 +266,12 @@ Status Rules(TurnContext& ctx, const std::string& args) {
     const auto per = a.result.value("per_option", nlohmann::json::object());
     const auto agree = per.value("agree", nlohmann::json::object());
     text += "\n" + ctx.T("decision.adopted_item",
-                         {{"id", Num(a.decision.id)},
+                         {{"id", std::to_string(a.decision.id)},
                           {"title", a.decision.title},
                           {"date", When(ctx, a.decision.closed_at_ms).substr(0, 10)},
-                          {"voted", Num(a.result.value("voted", int64_t{0}))},
-                          {"eligible", Num(a.result.value("eligible", int64_t{0}))},
-                          {"agree", Num(agree.value("owners", int64_t{0}))}});
+                          {"voted", std::to_string(a.result.value("voted", int64_t{0}))},
+                          {"eligible", std::to_string(a.result.value("eligible", int64_t{0}))},
+                          {"agree", std::to_string(agree.value("owners", int64_t{0}))}});
   }
   text += "\n" + ctx.T("decision.adopted_more");
   ctx.Reply(std::move(text));
@@ -282,23 +280,23 @@ Status Rules(TurnContext& ctx, const std::string& args) {
 
 // ---- 问卷 /poll ----
 
-std::string Get(const Slots& s, const std::string& k) {
+std::string SlotOf(const Slots& s, const std::string& k) {
   auto it = s.find(k);
   return it == s.end() ? std::string() : it->second;
 }
 
 // Writes the prompt of question slots["i"] into slots["prompt"].
 Status PreparePrompt(TurnContext& ctx, const Decision& d, Slots& slots) {
-  const size_t i = static_cast<size_t>(std::stoul(Get(slots, "i")));
+  const size_t i = static_cast<size_t>(std::stoul(SlotOf(slots, "i")));
   const auto& q = d.questions.at(i);
   std::string body;
   for (size_t k = 0; k < q.options.size(); ++k) {
-    body += Num(static_cast<int64_t>(k + 1)) + ". " + dd::OptionLabel(ctx.deps().texts, ctx.locale(), q.options[k]) + "\n";
+    body += std::to_string(static_cast<int64_t>(k + 1)) + ". " + dd::OptionLabel(ctx.deps().texts, ctx.locale(), q.options[k]) + "\n";
   }
   body += ctx.T("decision.poll.how_" + q.kind);
-  slots["prompt"] = ctx.T("decision.poll.question", {{"id", Num(d.id)},
-                                                      {"n", Num(static_cast<int64_t>(i + 1))},
-                                                      {"total", Num(static_cast<int64_t>(d.questions.size()))},
+  slots["prompt"] = ctx.T("decision.poll.question", {{"id", std::to_string(d.id)},
+                                                      {"n", std::to_string(static_cast<int64_t>(i + 1))},
+                                                      {"total", std::to_string(static_cast<int64_t>(d.questions.size()))},
                                                       {"text", q.text},
                                                       {"body", body}});
   return Status::Ok();
@@ -346,16 +344,16 @@ StatusOr<std::optional<Decision>> PollDecision(TurnContext& ctx, int64_t id) {
     LINLI_RETURN_IF_ERROR(ReplyError(
         ctx, Status(StatusCode::kFailedPrecondition,
                     std::string(d->status == "draft" ? "decision.not_open" : "decision.closed") +
-                        ";id=" + Num(id))));
+                        ";id=" + std::to_string(id))));
     return std::optional<Decision>();
   }
   return std::optional<Decision>(std::move(*d));
 }
 
 StepVerdict AcceptAnswer(TurnContext& ctx, const UserInput& input, Slots& slots) {
-  auto d = dd::DecisionService::Get(ctx.db(), std::stoll(Get(slots, "d")));
+  auto d = dd::DecisionService::Get(ctx.db(), std::stoll(SlotOf(slots, "d")));
   if (!d.ok()) return StepVerdict::Reject("decision.poll.bad");
-  const size_t i = static_cast<size_t>(std::stoul(Get(slots, "i")));
+  const size_t i = static_cast<size_t>(std::stoul(SlotOf(slots, "i")));
   if (i >= d->questions.size()) return StepVerdict::Reject("decision.poll.bad");
   const auto& q = d->questions[i];
   std::vector<std::string> raw =
@@ -367,34 +365,34 @@ StepVerdict AcceptAnswer(TurnContext& ctx, const UserInput& input, Slots& slots)
   if (!normalized.ok()) return StepVerdict::Reject("decision.poll.bad");
   std::string joined;
   for (const auto& v : (*normalized)[0]) joined += (joined.empty() ? "" : std::string(1, kSep)) + v;
-  slots["a" + Num(static_cast<int64_t>(i))] = joined;
+  slots["a" + std::to_string(static_cast<int64_t>(i))] = joined;
   if (i + 1 < d->questions.size()) {
-    slots["i"] = Num(static_cast<int64_t>(i + 1));
+    slots["i"] = std::to_string(static_cast<int64_t>(i + 1));
     if (!PreparePrompt(ctx, *d, slots).ok()) return StepVerdict::Reject("decision.poll.bad");
     return StepVerdict::Goto("q");
   }
   std::string summary;
   for (size_t k = 0; k < d->questions.size(); ++k) {
-    const auto values = SplitAnswer(Get(slots, "a" + Num(static_cast<int64_t>(k))));
+    const auto values = SplitAnswer(SlotOf(slots, "a" + std::to_string(static_cast<int64_t>(k))));
     const auto& qk = d->questions[k];
     const std::string shown = (qk.kind == "single" || qk.kind == "multi") ? ChoiceLabels(ctx, *d, k, values)
                                                                           : values.at(0);
-    summary += Num(static_cast<int64_t>(k + 1)) + ". " + qk.text + "：" + shown + "\n";
+    summary += std::to_string(static_cast<int64_t>(k + 1)) + ". " + qk.text + "：" + shown + "\n";
   }
   slots["summary"] = summary;
   return StepVerdict::Goto("confirm");
 }
 
 Status SubmitPoll(TurnContext& ctx, const Slots& slots) {
-  const int64_t id = std::stoll(Get(slots, "d"));
+  const int64_t id = std::stoll(SlotOf(slots, "d"));
   LINLI_ASSIGN_OR_RETURN(auto d, dd::DecisionService::Get(ctx.db(), id));
   std::vector<std::vector<std::string>> answers;
   for (size_t k = 0; k < d.questions.size(); ++k) {
-    answers.push_back(SplitAnswer(Get(slots, "a" + Num(static_cast<int64_t>(k)))));
+    answers.push_back(SplitAnswer(SlotOf(slots, "a" + std::to_string(static_cast<int64_t>(k)))));
   }
   auto cast = dd::DecisionService::Vote(ctx.db(), ctx.deps(), ctx.person().id, id, answers, ctx.now_ms());
   if (!cast.ok()) return ReplyError(ctx, cast.status());
-  std::string text = ctx.T("decision.cast_poll", {{"id", Num(id)}, {"closes", When(ctx, d.closes_at_ms)}});
+  std::string text = ctx.T("decision.cast_poll", {{"id", std::to_string(id)}, {"closes", When(ctx, d.closes_at_ms)}});
   if (!cast->nonce.empty()) text += "\n" + ctx.T("decision.receipt", {{"nonce", cast->nonce}});
   ctx.Reply(std::move(text));
   return Status::Ok();
@@ -411,7 +409,7 @@ StatusOr<std::string> PollEntry(TurnContext& ctx, const Entry& entry, Slots& slo
     ctx.Reply(ctx.T(bound ? "decision.not_eligible" : "decision.bind_first"));
     return std::string();
   }
-  slots["d"] = Num(id);
+  slots["d"] = std::to_string(id);
   slots["i"] = "0";
   LINLI_RETURN_IF_ERROR(PreparePrompt(ctx, *d, slots));
   return std::string("q");
@@ -430,15 +428,15 @@ Status PollStart(TurnContext& ctx, const std::string& args) {
   if (d->kind == "covenant" || d->kind == "election") return Vote(ctx, args);
   storage::PendingQuestion q;
   q.kind = dd::kPollQuestionKind;
-  q.ref = Num(id);
+  q.ref = std::to_string(id);
   const std::string label = ctx.T("decision.poll_start");
-  const std::string payload = "poll:" + Num(id);
+  const std::string payload = "poll:" + std::to_string(id);
   q.options = {{"start", label, payload}};
   ctx.Reply(ctx.T("decision.notice", {{"kind", ctx.T("decision.kind." + d->kind)},
-                                      {"id", Num(id)},
+                                      {"id", std::to_string(id)},
                                       {"title", d->title},
                                       {"closes", When(ctx, d->closes_at_ms)}}) +
-                "\n" + ctx.T("decision.notice_poll", {{"id", Num(id)}}),
+                "\n" + ctx.T("decision.notice_poll", {{"id", std::to_string(id)}}),
             {{label, payload}});
   return AskHere(ctx, std::move(q), d->closes_at_ms);
 }
@@ -453,7 +451,7 @@ Status CommentCmd(TurnContext& ctx, const std::string& args) {
   }
   auto r = dd::DecisionService::Comment(ctx.db(), ctx.deps(), ctx.person().id, id, rest, ctx.now_ms());
   if (!r.ok()) return ReplyError(ctx, r.status());
-  ctx.Reply(ctx.T("decision.comment_done", {{"id", Num(id)}}));
+  ctx.Reply(ctx.T("decision.comment_done", {{"id", std::to_string(id)}}));
   return Status::Ok();
 }
 
@@ -465,7 +463,7 @@ Status NominateCmd(TurnContext& ctx, const std::string& args) {
   }
   auto r = dd::DecisionService::Nominate(ctx.db(), ctx.deps(), ctx.person().id, id, rest, ctx.now_ms());
   if (!r.ok()) return ReplyError(ctx, r.status());
-  ctx.Reply(ctx.T("decision.nominate_done", {{"id", Num(id)}, {"name", TrimText(rest)}}));
+  ctx.Reply(ctx.T("decision.nominate_done", {{"id", std::to_string(id)}, {"name", TrimText(rest)}}));
   return Status::Ok();
 }
 
@@ -489,7 +487,7 @@ Status StaffList(TurnContext& ctx, const std::string&) {
   }
   std::string text = ctx.T("decision.staff_list_header");
   for (const auto& d : all) {
-    text += "\n" + ctx.T("decision.staff_list_item", {{"id", Num(d.id)},
+    text += "\n" + ctx.T("decision.staff_list_item", {{"id", std::to_string(d.id)},
                                                       {"kind", ctx.T("decision.kind." + d.kind)},
                                                       {"title", d.title},
                                                       {"status", ctx.T("decision.status." + d.status)}});
@@ -511,21 +509,21 @@ Status StaffTurnout(TurnContext& ctx, const std::string& args) {
   auto d = dd::DecisionService::Get(ctx.db(), id);
   if (!d.ok()) return ReplyError(ctx, d.status());
   LINLI_ASSIGN_OR_RETURN(dd::Turnout t, dd::DecisionService::TurnoutNow(ctx.db(), *d));
-  std::string text = ctx.T("decision.staff_view", {{"id", Num(id)},
+  std::string text = ctx.T("decision.staff_view", {{"id", std::to_string(id)},
                                                    {"kind", ctx.T("decision.kind." + d->kind)},
                                                    {"title", d->title},
                                                    {"status", ctx.T("decision.status." + d->status)},
                                                    {"opens", When(ctx, d->opens_at_ms)},
                                                    {"closes", When(ctx, d->closes_at_ms)},
-                                                   {"voted", Num(t.voted)},
-                                                   {"eligible", Num(t.eligible)},
+                                                   {"voted", std::to_string(t.voted)},
+                                                   {"eligible", std::to_string(t.eligible)},
                                                    {"area", dd::AreaText(t.area_centi)},
                                                    {"total_area", dd::AreaText(t.eligible_area_centi)}});
   LINLI_ASSIGN_OR_RETURN(auto comments, storage::DecisionStore::Comments(ctx.db(), id));
   if (!comments.empty() && !ctx.in_group()) {
     text += "\n" + ctx.T("decision.staff_comments");
     for (const auto& c : comments) {
-      text += "\n" + ctx.T("decision.staff_comment", {{"person", Num(c.person_id)}, {"text", c.text}});
+      text += "\n" + ctx.T("decision.staff_comment", {{"person", std::to_string(c.person_id)}, {"text", c.text}});
     }
   }
   if (d->kind == "election" && d->status == "draft") {
@@ -590,7 +588,7 @@ FlowSpec ActionCommand(const dd::DecisionAction& action) {
       if (n.ok()) choice = ChoiceLabels(ctx, d, 0, (*n)[0]);
     }
     std::string reply = ctx.T(action.chat.done_key,
-                              {{"id", Num(d.id)},
+                              {{"id", std::to_string(d.id)},
                                {"title", d.title},
                                {"status", ctx.T("decision.status." + d.status)},
                                {"household", args->household},
@@ -675,7 +673,7 @@ FlowSpec DraftFlow() {
   closes.accept = [](TurnContext& ctx, const UserInput& in, Slots& s) {
     auto t = dd::ParseTime(ctx.deps(), in.text);
     if (!t || *t <= ctx.now_ms()) return StepVerdict::Reject("decision.draft.bad_time");
-    s["closes"] = Num(*t);
+    s["closes"] = std::to_string(*t);
     return StepVerdict::Accept();
   };
   closes.next = "secret";
@@ -696,12 +694,12 @@ FlowSpec DraftFlow() {
   confirm.input = InputKind::kConfirm;
   confirm.prompt_key = "decision.draft.confirm";
   confirm.prompt_args = [](const TurnContext& ctx, const Slots& s) {
-    const std::string scope = Get(s, "scope");
-    return TextArgs{{"title", Get(s, "title")},
-                    {"matter", ctx.T("decision.matter." + Get(s, "matter"))},
+    const std::string scope = SlotOf(s, "scope");
+    return TextArgs{{"title", SlotOf(s, "title")},
+                    {"matter", ctx.T("decision.matter." + SlotOf(s, "matter"))},
                     {"scope", scope.empty() ? ctx.T("decision.draft.all") : scope},
-                    {"closes", When(ctx, std::stoll(Get(s, "closes").empty() ? "0" : Get(s, "closes")))},
-                    {"secret", ctx.T(Get(s, "secret") == "open" ? "decision.draft.secret_no"
+                    {"closes", When(ctx, std::stoll(SlotOf(s, "closes").empty() ? "0" : SlotOf(s, "closes")))},
+                    {"secret", ctx.T(SlotOf(s, "secret") == "open" ? "decision.draft.secret_no"
                                                                 : "decision.draft.secret_yes")}};
   };
 
@@ -709,11 +707,11 @@ FlowSpec DraftFlow() {
   flow.on_complete = [](TurnContext& ctx, const Slots& s) -> Status {
     dd::DraftInput in;
     in.kind = "covenant";
-    in.title = Get(s, "title");
-    in.body = Get(s, "body");
-    in.matter = Get(s, "matter");
+    in.title = SlotOf(s, "title");
+    in.body = SlotOf(s, "body");
+    in.matter = SlotOf(s, "matter");
     std::vector<std::string> buildings;
-    const std::string scope = Get(s, "scope");
+    const std::string scope = SlotOf(s, "scope");
     size_t start = 0;
     while (start < scope.size()) {
       size_t comma = scope.find(',', start);
@@ -722,12 +720,12 @@ FlowSpec DraftFlow() {
       start = comma + 1;
     }
     in.buildings = buildings;
-    in.closes_at_ms = std::stoll(Get(s, "closes"));
-    in.secret = Get(s, "secret") != "open";
+    in.closes_at_ms = std::stoll(SlotOf(s, "closes"));
+    in.secret = SlotOf(s, "secret") != "open";
     auto d = dd::DecisionService::Create(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id),
                                          in, ctx.now_ms());
     if (!d.ok()) return ReplyError(ctx, d.status());
-    ctx.Reply(ctx.T("decision.done.draft", {{"id", Num(d->id)}, {"title", d->title}}));
+    ctx.Reply(ctx.T("decision.done.draft", {{"id", std::to_string(d->id)}, {"title", d->title}}));
     return Status::Ok();
   };
   return flow;
@@ -743,7 +741,7 @@ FlowSpec PollFlow() {
   StepSpec q;
   q.name = "q";
   q.prompt_key = "decision.poll.prompt";
-  q.prompt_args = [](const TurnContext&, const Slots& s) { return TextArgs{{"prompt", Get(s, "prompt")}}; };
+  q.prompt_args = [](const TurnContext&, const Slots& s) { return TextArgs{{"prompt", SlotOf(s, "prompt")}}; };
   q.accept = AcceptAnswer;
   q.may_goto = {"q", "confirm"};
   q.next = "confirm";
@@ -753,7 +751,7 @@ FlowSpec PollFlow() {
   confirm.input = InputKind::kConfirm;
   confirm.prompt_key = "decision.poll.confirm";
   confirm.prompt_args = [](const TurnContext&, const Slots& s) {
-    return TextArgs{{"summary", Get(s, "summary")}};
+    return TextArgs{{"summary", SlotOf(s, "summary")}};
   };
 
   flow.steps = {q, confirm};

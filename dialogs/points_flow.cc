@@ -27,8 +27,6 @@ namespace {
 constexpr int kRecentEntries = 10;
 constexpr int kListLimit = 30;
 
-std::string Num(int64_t n) { return std::to_string(n); }
-
 Status ReplyRefusal(TurnContext& ctx, const Status& st) {
   const std::string key = domain::PointsRefusalKey(st);
   if (key.empty()) return st;
@@ -36,7 +34,7 @@ Status ReplyRefusal(TurnContext& ctx, const Status& st) {
   return Status::Ok();
 }
 
-StatusOr<bool> StaffOnly(TurnContext& ctx) {
+StatusOr<bool> PointsStaffOnly(TurnContext& ctx) {
   if (ctx.is_staff()) return true;
   LINLI_ASSIGN_OR_RETURN(bool allowed, domain::Authorized(ctx.db(), ctx.deps(),
                                                           domain::Actor::Person(ctx.person().id),
@@ -54,7 +52,7 @@ Status ShowPoints(TurnContext& ctx, const std::string&) {
   const int64_t me = ctx.person().id;
   LINLI_ASSIGN_OR_RETURN(int64_t balance, storage::PointsStore::Balance(ctx.db(), me));
   LINLI_ASSIGN_OR_RETURN(auto recent, storage::PointsStore::Recent(ctx.db(), me, kRecentEntries));
-  std::string text = ctx.T("points.balance", {{"balance", Num(balance)}});
+  std::string text = ctx.T("points.balance", {{"balance", std::to_string(balance)}});
   if (recent.empty()) {
     text += "\n" + ctx.T("points.none");
   } else {
@@ -67,10 +65,10 @@ Status ShowPoints(TurnContext& ctx, const std::string&) {
       text += "\n" + ctx.T("points.entry",
                            {{"date", date},
                             {"sign", e.amount > 0 ? "+" : "-"},
-                            {"amount", Num(e.amount > 0 ? e.amount : -e.amount)},
+                            {"amount", std::to_string(e.amount > 0 ? e.amount : -e.amount)},
                             {"reason", ctx.T("points.reason." + e.reason)},
                             {"note", note.empty() ? "" : " " + note},
-                            {"id", Num(e.id)}});
+                            {"id", std::to_string(e.id)}});
     }
   }
   LINLI_ASSIGN_OR_RETURN(auto pending, storage::RedemptionStore::List(
@@ -92,22 +90,22 @@ Status ShowCatalogue(TurnContext& ctx) {
   }
   LINLI_ASSIGN_OR_RETURN(int64_t balance, storage::PointsStore::Balance(ctx.db(), ctx.person().id));
   std::string text = ctx.T("points.catalogue_header",
-                           {{"day", Num(ctx.config().points.exchange_day)},
+                           {{"day", std::to_string(ctx.config().points.exchange_day)},
                             {"date", domain::NextExchangeDate(ctx.config(), ctx.now_ms())}});
   for (const auto& item : catalogue) {
     LINLI_ASSIGN_OR_RETURN(auto stock, storage::RedemptionStore::Stock(ctx.db(), item.id));
     const int64_t left = stock ? *stock : item.stock;
     std::string stock_text = left < 0   ? ""
                              : left == 0 ? ctx.T("points.stock_out")
-                                         : ctx.T("points.stock_left", {{"n", Num(left)}});
+                                         : ctx.T("points.stock_left", {{"n", std::to_string(left)}});
     text += "\n" + ctx.T("points.catalogue_item",
                          {{"id", item.id},
                           {"label", domain::CatalogueLabel(ctx.deps(), ctx.locale(), item)},
-                          {"cost", Num(item.cost)},
+                          {"cost", std::to_string(item.cost)},
                           {"stock", stock_text}});
   }
   text += "\n" + ctx.T("points.catalogue_hint",
-                       {{"example", catalogue.front().id}, {"balance", Num(balance)}});
+                       {{"example", catalogue.front().id}, {"balance", std::to_string(balance)}});
   ctx.Reply(std::move(text));
   return Status::Ok();
 }
@@ -120,16 +118,16 @@ Status Redeem(TurnContext& ctx, const std::string& args) {
   const storage::Redemption& r = *out->redemption;
   ctx.Reply(ctx.T("points.redeemed",
                   {{"item", ItemLabel(ctx, r.item_id)},
-                   {"number", Num(r.id)},
-                   {"cost", Num(r.cost)},
-                   {"balance", Num(out->balance)},
+                   {"number", std::to_string(r.id)},
+                   {"cost", std::to_string(r.cost)},
+                   {"balance", std::to_string(out->balance)},
                    {"date", domain::NextExchangeDate(ctx.config(), ctx.now_ms())},
-                   {"day", Num(ctx.config().points.exchange_day)}}));
+                   {"day", std::to_string(ctx.config().points.exchange_day)}}));
   return Status::Ok();
 }
 
 Status ListRedemptions(TurnContext& ctx, const std::string&) {
-  LINLI_ASSIGN_OR_RETURN(bool allowed, StaffOnly(ctx));
+  LINLI_ASSIGN_OR_RETURN(bool allowed, PointsStaffOnly(ctx));
   if (!allowed) return Status::Ok();
   LINLI_ASSIGN_OR_RETURN(auto pending, storage::RedemptionStore::List(
                                            ctx.db(), storage::RedemptionStatus::kPending, 0, kListLimit));
@@ -137,13 +135,13 @@ Status ListRedemptions(TurnContext& ctx, const std::string&) {
     ctx.Reply(ctx.T("points.redemptions_none"));
     return Status::Ok();
   }
-  std::string text = ctx.T("points.redemptions_header", {{"count", Num(pending.size())}});
+  std::string text = ctx.T("points.redemptions_header", {{"count", std::to_string(pending.size())}});
   for (const auto& r : pending) {
     LINLI_ASSIGN_OR_RETURN(std::string name, domain::VolunteerDisplayName(ctx.db(), r.person_id));
-    text += "\n" + ctx.T("points.redemption_item", {{"number", Num(r.id)},
+    text += "\n" + ctx.T("points.redemption_item", {{"number", std::to_string(r.id)},
                                                      {"item", ItemLabel(ctx, r.item_id)},
                                                      {"name", name},
-                                                     {"cost", Num(r.cost)}});
+                                                     {"cost", std::to_string(r.cost)}});
   }
   ctx.Reply(std::move(text));
   return Status::Ok();
@@ -160,9 +158,9 @@ Status Leaderboard(TurnContext& ctx, const std::string&) {
   for (const auto& row : rows) {
     // Display names only, and through the masking module: this may be read in a group.
     text += "\n" + ctx.T("points.leaderboard_item",
-                         {{"rank", Num(row.rank)},
+                         {{"rank", std::to_string(row.rank)},
                           {"name", domain::MaskFreeText(row.display_name).text},
-                          {"points", Num(row.points)}});
+                          {"points", std::to_string(row.points)}});
   }
   ctx.Reply(std::move(text));
   return Status::Ok();
@@ -173,7 +171,7 @@ FlowSpec Command(const domain::PointsAction& action) {
   return CommandFlow(
       action.flow, Where::kPrivateOnly, action.words,
       [&action](TurnContext& ctx, const std::string& text) -> Status {
-        LINLI_ASSIGN_OR_RETURN(bool allowed, StaffOnly(ctx));
+        LINLI_ASSIGN_OR_RETURN(bool allowed, PointsStaffOnly(ctx));
         if (!allowed) return Status::Ok();
         const std::string t = TrimText(text);
         const size_t space = t.find_first_of(" \t");
@@ -209,8 +207,8 @@ FlowSpec Command(const domain::PointsAction& action) {
         if (out->entry) amount = out->entry->amount < 0 ? -out->entry->amount : out->entry->amount;
         ctx.Reply(ctx.T(action.done_key,
                         {{"target", first},
-                         {"amount", Num(amount)},
-                         {"balance", Num(out->balance)},
+                         {"amount", std::to_string(amount)},
+                         {"balance", std::to_string(out->balance)},
                          {"item", out->redemption ? ItemLabel(ctx, out->redemption->item_id) : ""},
                          {"rest", rest}}));
         return Status::Ok();

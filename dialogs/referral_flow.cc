@@ -19,7 +19,7 @@ namespace linli::dialogs {
 
 namespace {
 
-Status ReplyError(TurnContext& ctx, const Status& st) {
+Status ReplyReferralError(TurnContext& ctx, const Status& st) {
   auto refusal = domain::DescribeRefusal(ctx.deps().texts, ctx.locale(), st);
   if (!refusal) return st;
   ctx.Reply(std::move(refusal->text));
@@ -42,14 +42,14 @@ Status RunRefer(TurnContext& ctx, const std::string& text) {
     auto probe = domain::Refer(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id), 0, "",
                                "", ctx.now_ms());
     if (!probe.ok() && domain::TicketService::ErrorKey(probe.status()) == "staff.denied") {
-      return ReplyError(ctx, probe.status());
+      return ReplyReferralError(ctx, probe.status());
     }
     ctx.Reply(ctx.T("staff.usage.refer"));
     return Status::Ok();
   }
   auto r = domain::Refer(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id), number,
                          department, note, ctx.now_ms());
-  if (!r.ok()) return ReplyError(ctx, r.status());
+  if (!r.ok()) return ReplyReferralError(ctx, r.status());
   std::string reply = ctx.T("staff.done.refer",
                             {{"number", std::to_string(r->ticket.number)},
                              {"department", r->department->name},
@@ -65,14 +65,14 @@ Status RunAnswer(TurnContext& ctx, const std::string& text) {
     auto probe = domain::RecordAnswer(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id),
                                       0, "", ctx.now_ms());
     if (!probe.ok() && domain::TicketService::ErrorKey(probe.status()) == "staff.denied") {
-      return ReplyError(ctx, probe.status());
+      return ReplyReferralError(ctx, probe.status());
     }
     ctx.Reply(ctx.T("staff.usage.department_answer"));
     return Status::Ok();
   }
   auto r = domain::RecordAnswer(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id),
                                 number, answer, ctx.now_ms());
-  if (!r.ok()) return ReplyError(ctx, r.status());
+  if (!r.ok()) return ReplyReferralError(ctx, r.status());
   std::string reply = ctx.T("staff.done.department_answer",
                             {{"number", std::to_string(r->ticket.number)},
                              {"department", r->department_name}});

@@ -30,13 +30,13 @@ namespace linli::dialogs {
 
 namespace {
 
-constexpr int kListLimit = 20;
+constexpr int kStaffListLimit = 20;
 
 using domain::ChatWords;
 
 // Replies with the service's user-facing refusal (the same sentence the admin API answers
 // with), or passes a database error up.
-Status ReplyError(TurnContext& ctx, const Status& st) {
+Status ReplyStaffError(TurnContext& ctx, const Status& st) {
   auto refusal = domain::DescribeRefusal(ctx.deps().texts, ctx.locale(), st);
   if (!refusal) return st;
   ctx.Reply(std::move(refusal->text));
@@ -143,7 +143,7 @@ Status ListTickets(TurnContext& ctx, const std::string& args) {
     }
   }
   storage::TicketFilter filter;
-  filter.limit = kListLimit;
+  filter.limit = kStaffListLimit;
   for (size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
     // "楼 3", "building 3": the building filter, by an explicit word.
@@ -191,7 +191,7 @@ Status ListTickets(TurnContext& ctx, const std::string& args) {
                           {"age", Age(ctx, t.created_at_ms)},
                           {"tier", ctx.T("push.tier." + storage::NameOf(t.tier))}});
   }
-  if (static_cast<int>(tickets.size()) >= kListLimit) text += "\n" + ctx.T("staff.list_more");
+  if (static_cast<int>(tickets.size()) >= kStaffListLimit) text += "\n" + ctx.T("staff.list_more");
   ctx.Reply(std::move(text));
   return Status::Ok();
 }
@@ -217,10 +217,10 @@ Status RunCommand(TurnContext& ctx, const domain::TicketAction& action,
     return Status::Ok();
   }
   auto args = domain::ArgsFromChat(action, command, rest, PhotoOf(ctx));
-  if (!args.ok()) return ReplyError(ctx, args.status());
+  if (!args.ok()) return ReplyStaffError(ctx, args.status());
   auto result = action.run(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id), number,
                            *args, ctx.now_ms());
-  if (!result.ok()) return ReplyError(ctx, result.status());
+  if (!result.ok()) return ReplyStaffError(ctx, result.status());
   LINLI_ASSIGN_OR_RETURN(bool masked,
                          domain::MaskedOnPublication(ctx.db(), ctx.deps(), action, *args));
   // A tier move tells the truth about who was notified (issue 11): how many staff of the

@@ -19,7 +19,7 @@ namespace linli::dialogs {
 
 namespace {
 
-constexpr int kListLimit = 10;
+constexpr int kStatusListLimit = 10;
 
 std::string Location(const TurnContext& ctx, const storage::Ticket& t) {
   if (!t.building.empty()) return domain::FormatLocation(t.building, t.unit, ctx.locale());
@@ -39,7 +39,7 @@ Status ShowOne(TurnContext& ctx, const std::string& arg) {
 
 Status ShowList(TurnContext& ctx) {
   LINLI_ASSIGN_OR_RETURN(auto tickets, storage::TicketStore::ListByReporter(
-                                           ctx.db(), ctx.person().id, kListLimit));
+                                           ctx.db(), ctx.person().id, kStatusListLimit));
   if (tickets.empty()) {
     ctx.Reply(ctx.T("status.none"));
     return Status::Ok();

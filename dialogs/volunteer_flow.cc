@@ -56,7 +56,7 @@ std::vector<std::string> SplitList(const std::string& text) {
   return out;
 }
 
-std::string JoinIds(const std::vector<std::string>& ids, const std::string& sep = "、") {
+std::string JoinWith(const std::vector<std::string>& ids, const std::string& sep = "、") {
   std::string out;
   for (const auto& id : ids) out += (out.empty() ? "" : sep) + id;
   return out;
@@ -102,15 +102,15 @@ StepVerdict AcceptBuildings(TurnContext& ctx, const UserInput& input, Slots& slo
     }
     if (!known.empty() && std::find(known.begin(), known.end(), b) == known.end()) {
       return StepVerdict::Reject("volunteer.bad_building",
-                                 {{"building", b}, {"buildings", JoinIds(known)}});
+                                 {{"building", b}, {"buildings", JoinWith(known)}});
     }
     if (std::find(chosen.begin(), chosen.end(), b) == chosen.end()) chosen.push_back(b);
   }
-  slots["buildings"] = JoinIds(chosen, ",");
+  slots["buildings"] = JoinWith(chosen, ",");
   return StepVerdict::Accept();
 }
 
-TextArgs ConfirmArgs(const TurnContext& ctx, const Slots& slots) {
+TextArgs VolunteerConfirmArgs(const TurnContext& ctx, const Slots& slots) {
   auto or_none = [&](const std::string& v) { return v.empty() ? ctx.T("volunteer.none") : v; };
   const std::string buildings = Get(slots, "buildings");
   return {{"name", Get(slots, "name")},
@@ -132,14 +132,14 @@ Status Register(TurnContext& ctx, const Slots& slots) {
   return Status::Ok();
 }
 
-Status ReplyRefusal(TurnContext& ctx, const Status& st) {
+Status ReplyVolunteerRefusal(TurnContext& ctx, const Status& st) {
   const std::string key = domain::PointsRefusalKey(st);
   if (key.empty()) return st;
   ctx.Reply(ctx.T(key));
   return Status::Ok();
 }
 
-StatusOr<bool> StaffOnly(TurnContext& ctx) {
+StatusOr<bool> VolunteerStaffOnly(TurnContext& ctx) {
   if (ctx.is_staff()) return true;
   LINLI_ASSIGN_OR_RETURN(bool allowed,
                          domain::Authorized(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id),
@@ -156,13 +156,13 @@ std::string ListItem(const TurnContext& ctx, const storage::Volunteer& v) {
                 {"organisation", or_none(v.organisation)},
                 {"skills", or_none(v.skills)},
                 {"buildings", v.buildings.empty() ? ctx.T("volunteer.all_buildings")
-                                                  : JoinIds(v.buildings, ",")},
+                                                  : JoinWith(v.buildings, ",")},
                 {"status", ctx.T(std::string("volunteer.status.") +
                                  storage::VolunteerStatusName(v.status))}});
 }
 
 Status ListVolunteers(TurnContext& ctx, const std::string& args) {
-  LINLI_ASSIGN_OR_RETURN(bool allowed, StaffOnly(ctx));
+  LINLI_ASSIGN_OR_RETURN(bool allowed, VolunteerStaffOnly(ctx));
   if (!allowed) return Status::Ok();
   const std::string a = TrimText(args);
   const bool all = a == "全部" || a == "all";
@@ -190,7 +190,7 @@ FlowSpec DecisionFlow(std::string name, std::vector<std::string> words, bool by_
   return CommandFlow(
       std::move(name), Where::kAnywhere, std::move(words),
       [=](TurnContext& ctx, const std::string& args) -> Status {
-        LINLI_ASSIGN_OR_RETURN(bool allowed, StaffOnly(ctx));
+        LINLI_ASSIGN_OR_RETURN(bool allowed, VolunteerStaffOnly(ctx));
         if (!allowed) return Status::Ok();
         const auto words = domain::ChatWords(args);
         if (words.size() != 1) {
@@ -209,7 +209,7 @@ FlowSpec DecisionFlow(std::string name, std::vector<std::string> words, bool by_
         }
         auto v = decide(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id), person,
                         ctx.now_ms());
-        if (!v.ok()) return ReplyRefusal(ctx, v.status());
+        if (!v.ok()) return ReplyVolunteerRefusal(ctx, v.status());
         LINLI_ASSIGN_OR_RETURN(std::string shown, domain::VolunteerDisplayName(ctx.db(), person));
         ctx.Reply(ctx.T(done_key, {{"id", std::to_string(person)},
                                    {"name", domain::MaskFreeText(shown).text}}));
@@ -256,7 +256,7 @@ FlowSpec VolunteerFlow() {
   confirm.name = "confirm";
   confirm.input = InputKind::kConfirm;
   confirm.prompt_key = "volunteer.confirm";
-  confirm.prompt_args = ConfirmArgs;
+  confirm.prompt_args = VolunteerConfirmArgs;
   confirm.private_only = true;
 
   flow.steps = {name, organisation, skills, buildings, confirm};

@@ -27,7 +27,7 @@ std::string Join(const std::vector<std::string>& names) {
 }
 
 // Replies with a service refusal, or passes a database error up.
-Status ReplyRefusal(TurnContext& ctx, const Status& st) {
+Status ReplyClaimRefusal(TurnContext& ctx, const Status& st) {
   auto refusal = domain::DescribeWishRefusal(ctx.deps().texts, ctx.locale(), st);
   if (!refusal) return st;
   ctx.Reply(refusal->text);
@@ -36,7 +36,7 @@ Status ReplyRefusal(TurnContext& ctx, const Status& st) {
 
 Status DoClaim(TurnContext& ctx, int64_t number) {
   auto out = domain::WishService::Claim(ctx.db(), ctx.deps(), ctx.person().id, number, ctx.now_ms());
-  if (!out.ok()) return ReplyRefusal(ctx, out.status());
+  if (!out.ok()) return ReplyClaimRefusal(ctx, out.status());
   const TextArgs a = {{"number", std::to_string(number)},
                       {"names", Join(out->holders)},
                       {"status", ctx.T("wish.status." + storage::NameOf(out->wish.status))}};
@@ -71,7 +71,7 @@ bool IsClaimWord(const std::string& text) {
   return w == "认领" || w == "/claim" || w == "claim" || w == "我来" || w == "认领心愿";
 }
 
-std::string PhotoOf(const TurnContext& ctx) {
+std::string ClaimPhotoOf(const TurnContext& ctx) {
   for (const auto& a : ctx.in().attachments) {
     if (a.kind == Attachment::Kind::kPhoto) return a.ref;
   }
@@ -94,8 +94,8 @@ Status Done(TurnContext& ctx, const std::string& args) {
     hours = *h;
   }
   auto w = domain::WishService::Complete(ctx.db(), ctx.deps(), ctx.person().id, number, hours,
-                                         PhotoOf(ctx), ctx.now_ms());
-  if (!w.ok()) return ReplyRefusal(ctx, w.status());
+                                         ClaimPhotoOf(ctx), ctx.now_ms());
+  if (!w.ok()) return ReplyClaimRefusal(ctx, w.status());
   ctx.Reply(ctx.T(w->status == storage::WishStatus::kDone ? "wish.done_waiting" : "wish.done_partly",
                   {{"number", std::to_string(number)},
                    {"hours", domain::FormatHoursTenths(hours)}}));
@@ -109,7 +109,7 @@ Status Release(TurnContext& ctx, const std::string& args) {
     return Status::Ok();
   }
   auto w = domain::WishService::Release(ctx.db(), ctx.deps(), ctx.person().id, number, ctx.now_ms());
-  if (!w.ok()) return ReplyRefusal(ctx, w.status());
+  if (!w.ok()) return ReplyClaimRefusal(ctx, w.status());
   ctx.Reply(ctx.T("wish.released", {{"number", std::to_string(number)}}));
   return Status::Ok();
 }
@@ -120,12 +120,12 @@ Status Answer(TurnContext& ctx, int64_t number, const std::string& value) {
   const TextArgs a = {{"number", std::to_string(number)}};
   if (value == domain::kWishConfirmNo) {
     auto w = domain::WishService::Dispute(ctx.db(), ctx.deps(), me, number, ctx.now_ms());
-    if (!w.ok()) return ReplyRefusal(ctx, w.status());
+    if (!w.ok()) return ReplyClaimRefusal(ctx, w.status());
     ctx.Reply(ctx.T("wish.disputed", a));
     return Status::Ok();
   }
   auto w = domain::WishService::Confirm(ctx.db(), ctx.deps(), me, number, ctx.now_ms());
-  if (!w.ok()) return ReplyRefusal(ctx, w.status());
+  if (!w.ok()) return ReplyClaimRefusal(ctx, w.status());
   // One message: thanks, and the rating question with its buttons.
   LINLI_ASSIGN_OR_RETURN(auto q, domain::WishService::AskRate(ctx.db(), ctx.deps(), number,
                                                               ctx.in().conversation, ctx.locale(),
@@ -148,7 +148,7 @@ Status Rate(TurnContext& ctx, int64_t number, const std::string& value) {
   }
   auto w = domain::WishService::Rate(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id),
                                      number, score, ctx.now_ms());
-  if (!w.ok()) return ReplyRefusal(ctx, w.status());
+  if (!w.ok()) return ReplyClaimRefusal(ctx, w.status());
   ctx.Reply(ctx.T("wish.rated", a));
   return Status::Ok();
 }

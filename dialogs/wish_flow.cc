@@ -23,7 +23,7 @@ namespace linli::dialogs {
 
 namespace {
 
-std::string Get(const Slots& slots, const char* k) {
+std::string WishSlot(const Slots& slots, const char* k) {
   auto it = slots.find(k);
   return it == slots.end() ? std::string() : it->second;
 }
@@ -106,13 +106,13 @@ StepVerdict AcceptFor(TurnContext& ctx, const UserInput& input, Slots& slots) {
   return StepVerdict::Reject("wish.for_unknown", {{"who", input.text}});
 }
 
-TextArgs ConfirmArgs(const TurnContext& ctx, const Slots& slots) {
-  const std::string deadline = Get(slots, "deadline");
-  const std::string helpers = Get(slots, "helpers");
+TextArgs WishConfirmArgs(const TurnContext& ctx, const Slots& slots) {
+  const std::string deadline = WishSlot(slots, "deadline");
+  const std::string helpers = WishSlot(slots, "helpers");
   std::string for_line;
-  if (!Get(slots, "for_label").empty()) for_line = ctx.T("wish.confirm_for", {{"who", Get(slots, "for_label")}});
-  return {{"text", Get(slots, "text")},
-          {"category", ctx.T("wish.category." + Get(slots, "category"))},
+  if (!WishSlot(slots, "for_label").empty()) for_line = ctx.T("wish.confirm_for", {{"who", WishSlot(slots, "for_label")}});
+  return {{"text", WishSlot(slots, "text")},
+          {"category", ctx.T("wish.category." + WishSlot(slots, "category"))},
           {"deadline", deadline.empty() ? ctx.T("wish.no_deadline") : deadline},
           {"helpers", helpers.empty() ? "1" : helpers},
           {"for", for_line}};
@@ -120,13 +120,13 @@ TextArgs ConfirmArgs(const TurnContext& ctx, const Slots& slots) {
 
 Status CreateWish(TurnContext& ctx, const Slots& slots) {
   domain::WishDraft d;
-  d.text = Get(slots, "text");
-  d.category = Get(slots, "category");
-  d.deadline = Get(slots, "deadline");
-  const std::string helpers = Get(slots, "helpers");
+  d.text = WishSlot(slots, "text");
+  d.category = WishSlot(slots, "category");
+  d.deadline = WishSlot(slots, "deadline");
+  const std::string helpers = WishSlot(slots, "helpers");
   d.helpers_needed = helpers.empty() ? 1 : std::stoll(helpers);
-  if (!Get(slots, "for_person").empty()) d.for_person_id = std::stoll(Get(slots, "for_person"));
-  if (!Get(slots, "for_household").empty()) d.for_household_id = std::stoll(Get(slots, "for_household"));
+  if (!WishSlot(slots, "for_person").empty()) d.for_person_id = std::stoll(WishSlot(slots, "for_person"));
+  if (!WishSlot(slots, "for_household").empty()) d.for_household_id = std::stoll(WishSlot(slots, "for_household"));
   d.channel = ctx.in().conversation.channel;
   auto w = domain::WishService::Post(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id), d,
                                      ctx.now_ms());
@@ -180,7 +180,7 @@ std::vector<StepSpec> WishSteps() {
   confirm.name = "confirm";
   confirm.input = InputKind::kConfirm;
   confirm.prompt_key = "wish.confirm";
-  confirm.prompt_args = ConfirmArgs;
+  confirm.prompt_args = WishConfirmArgs;
   confirm.private_only = true;
   return {text, category, deadline, helpers, confirm};
 }

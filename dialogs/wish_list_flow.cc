@@ -23,7 +23,7 @@ namespace linli::dialogs {
 
 namespace {
 
-constexpr int kListLimit = 20;
+constexpr int kWishListLimit = 20;
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -57,7 +57,7 @@ StatusOr<std::string> Lines(TurnContext& ctx, const std::vector<storage::Wish>& 
 Status OpenList(TurnContext& ctx, const std::string&) {
   storage::WishFilter f;
   f.statuses = {storage::WishStatus::kOpen};
-  f.limit = kListLimit;
+  f.limit = kWishListLimit;
   LINLI_ASSIGN_OR_RETURN(auto wishes, storage::WishStore::List(ctx.db(), f));
   if (wishes.empty()) {
     ctx.Reply(ctx.T("wish.list_none"));
@@ -72,11 +72,11 @@ Status OpenList(TurnContext& ctx, const std::string&) {
 Status MyList(TurnContext& ctx, const std::string&) {
   storage::WishFilter mine;
   mine.requester_person_id = ctx.person().id;
-  mine.limit = kListLimit;
+  mine.limit = kWishListLimit;
   LINLI_ASSIGN_OR_RETURN(auto own, storage::WishStore::List(ctx.db(), mine));
   storage::WishFilter claimed;
   claimed.claimed_by_person_id = ctx.person().id;
-  claimed.limit = kListLimit;
+  claimed.limit = kWishListLimit;
   LINLI_ASSIGN_OR_RETURN(auto helping, storage::WishStore::List(ctx.db(), claimed));
   if (own.empty() && helping.empty()) {
     ctx.Reply(ctx.T("wish.mine_none"));
@@ -132,13 +132,13 @@ bool ReadFilter(const TurnContext& ctx, const std::string& word, storage::WishFi
   return false;
 }
 
-Status StaffList(TurnContext& ctx, const std::string& args) {
+Status StaffWishList(TurnContext& ctx, const std::string& args) {
   if (!ctx.is_staff()) {
     ctx.Reply(ctx.T("wish.denied"));
     return Status::Ok();
   }
   storage::WishFilter f;
-  f.limit = kListLimit;
+  f.limit = kWishListLimit;
   for (const auto& w : domain::ChatWords(args)) {
     if (!ReadFilter(ctx, w, f)) {
       ctx.Reply(ctx.T("wish.bad_filter", {{"word", w}}) + "\n" + ctx.T("wish.usage.admin"));
@@ -192,7 +192,7 @@ std::vector<FlowSpec> WishListFlows() {
   std::vector<FlowSpec> flows;
   flows.push_back(CommandFlow("wish_list", Where::kAnywhere, {"/wishes", "心愿列表", "wishes"}, OpenList));
   flows.push_back(CommandFlow("wish_mine", Where::kPrivateOnly, {"/mywishes", "我的心愿"}, MyList));
-  flows.push_back(CommandFlow("wish_admin", Where::kAnywhere, {"/wishadmin", "心愿管理"}, StaffList));
+  flows.push_back(CommandFlow("wish_admin", Where::kAnywhere, {"/wishadmin", "心愿管理"}, StaffWishList));
   for (const auto& action : domain::WishActions()) {
     for (const auto& command : action.chat) flows.push_back(Command(action, command));
   }

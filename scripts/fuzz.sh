@@ -23,7 +23,7 @@ if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCH
 # A tree already configured for fuzzing (build-fuzz from an earlier run, or build-asan from
 # scripts/sanitize.sh) is reused as it is: reconfiguring it here would rebuild it.
 if ! grep -qx 'LINLI_FUZZ:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
-  cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DLINLI_FUZZ=ON -DLINLI_PCH=OFF \
+  cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DLINLI_FUZZ=ON -DLINLI_PCH=OFF -DLINLI_UNITY=OFF \
     -DLINLI_BUILD_TESTS=OFF -DLINLI_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" "${launcher[@]}" >/dev/null
 fi

@@ -3,10 +3,10 @@
 namespace linli::storage {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kJobColumns =
     "name, last_period_start, last_run_at, runs, failures, last_failed_at, last_error";
 
-JobRun FromRow(const Row& r) {
+JobRun JobFromRow(const Row& r) {
   return JobRun{r.Text(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4), r.Int(5), r.Text(6)};
 }
 
@@ -21,10 +21,10 @@ std::string Cut(const std::string& s, size_t max) {
 
 StatusOr<std::optional<JobRun>> JobStore::Find(Database& db, const std::string& name) {
   LINLI_ASSIGN_OR_RETURN(
-      Rows rows, db.Query(std::string("SELECT ") + kColumns + " FROM job_runs WHERE name = ? AND runs > 0",
+      Rows rows, db.Query(std::string("SELECT ") + kJobColumns + " FROM job_runs WHERE name = ? AND runs > 0",
                           {name}));
   if (rows.empty()) return std::optional<JobRun>();
-  return std::optional<JobRun>(FromRow(rows[0]));
+  return std::optional<JobRun>(JobFromRow(rows[0]));
 }
 
 Status JobStore::Record(Database& db, const std::string& name, int64_t period_start_ms,
@@ -55,10 +55,10 @@ Status JobStore::RecordFailure(Database& db, const std::string& name, int64_t at
 
 StatusOr<std::vector<JobRun>> JobStore::List(Database& db) {
   LINLI_ASSIGN_OR_RETURN(
-      Rows rows, db.Query(std::string("SELECT ") + kColumns + " FROM job_runs ORDER BY name"));
+      Rows rows, db.Query(std::string("SELECT ") + kJobColumns + " FROM job_runs ORDER BY name"));
   std::vector<JobRun> out;
   out.reserve(rows.size());
-  for (const Row& r : rows) out.push_back(FromRow(r));
+  for (const Row& r : rows) out.push_back(JobFromRow(r));
   return out;
 }
 

@@ -4,7 +4,7 @@ namespace linli::storage {
 
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kMediaColumns =
     "id, ticket_id, channel, platform_ref, message_id, state, local_path, bytes, sha256, "
     "content_type, attempts, next_attempt_at, last_error, created_at, fetched_at";
 
@@ -16,7 +16,7 @@ MediaState StateFrom(const std::string& s) {
   return MediaState::kFailed;
 }
 
-MediaItem FromRow(const Row& r) {
+MediaItem MediaFromRow(const Row& r) {
   MediaItem m;
   m.id = r.Int(0);
   m.ticket_id = r.Int(1);
@@ -39,10 +39,10 @@ MediaItem FromRow(const Row& r) {
 StatusOr<std::vector<MediaItem>> Select(Database& db, const std::string& where,
                                         const std::vector<Value>& params) {
   LINLI_ASSIGN_OR_RETURN(Rows rows,
-                         db.Query(std::string("SELECT ") + kColumns + " FROM media " + where, params));
+                         db.Query(std::string("SELECT ") + kMediaColumns + " FROM media " + where, params));
   std::vector<MediaItem> out;
   out.reserve(rows.size());
-  for (const Row& r : rows) out.push_back(FromRow(r));
+  for (const Row& r : rows) out.push_back(MediaFromRow(r));
   return out;
 }
 

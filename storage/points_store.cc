@@ -8,10 +8,10 @@
 namespace linli::storage {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kPointsColumns =
     "id, person_id, amount, reason, ref, note, actor, idem_key, created_at, hours_centi";
 
-PointsEntry FromRow(const Row& r) {
+PointsEntry PointsFromRow(const Row& r) {
   PointsEntry e;
   e.id = r.Int(0);
   e.person_id = r.Int(1);
@@ -76,33 +76,33 @@ StatusOr<int64_t> PointsStore::Balance(Database& db, int64_t person_id) {
 
 StatusOr<std::vector<PointsEntry>> PointsStore::Recent(Database& db, int64_t person_id, int limit) {
   LINLI_ASSIGN_OR_RETURN(
-      Rows rows, db.Query(std::string("SELECT ") + kColumns +
+      Rows rows, db.Query(std::string("SELECT ") + kPointsColumns +
                               " FROM points_ledger WHERE person_id = ? ORDER BY id DESC LIMIT ?",
                           {person_id, int64_t{limit < 0 ? 0 : limit}}));
   std::vector<PointsEntry> out;
   out.reserve(rows.size());
-  for (const Row& r : rows) out.push_back(FromRow(r));
+  for (const Row& r : rows) out.push_back(PointsFromRow(r));
   return out;
 }
 
 StatusOr<std::optional<PointsEntry>> PointsStore::Find(Database& db, int64_t entry_id) {
   LINLI_ASSIGN_OR_RETURN(
       Rows rows,
-      db.Query(std::string("SELECT ") + kColumns + " FROM points_ledger WHERE id = ?", {entry_id}));
+      db.Query(std::string("SELECT ") + kPointsColumns + " FROM points_ledger WHERE id = ?", {entry_id}));
   if (rows.empty()) return std::optional<PointsEntry>();
-  return std::optional<PointsEntry>(FromRow(rows[0]));
+  return std::optional<PointsEntry>(PointsFromRow(rows[0]));
 }
 
 StatusOr<std::vector<PointsEntry>> PointsStore::Between(Database& db, int64_t from_ms,
                                                         int64_t to_ms) {
   LINLI_ASSIGN_OR_RETURN(
-      Rows rows, db.Query(std::string("SELECT ") + kColumns +
+      Rows rows, db.Query(std::string("SELECT ") + kPointsColumns +
                               " FROM points_ledger WHERE created_at >= ? AND created_at < ? "
                               "ORDER BY id",
                           {from_ms, to_ms}));
   std::vector<PointsEntry> out;
   out.reserve(rows.size());
-  for (const Row& r : rows) out.push_back(FromRow(r));
+  for (const Row& r : rows) out.push_back(PointsFromRow(r));
   return out;
 }
 

@@ -9,7 +9,7 @@
 namespace linli::storage {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kRedemptionColumns =
     "id, person_id, item_id, cost, status, hold_entry_id, release_entry_id, requested_at, "
     "closed_at, closed_by";
 
@@ -19,7 +19,7 @@ RedemptionStatus ParseStatus(const std::string& s) {
   return RedemptionStatus::kPending;
 }
 
-Redemption FromRow(const Row& r) {
+Redemption RedemptionFromRow(const Row& r) {
   Redemption x;
   x.id = r.Int(0);
   x.person_id = r.Int(1);
@@ -180,15 +180,15 @@ StatusOr<Redemption> RedemptionStore::Cancel(Database& db, int64_t id, const std
 StatusOr<std::optional<Redemption>> RedemptionStore::Find(Database& db, int64_t id) {
   LINLI_ASSIGN_OR_RETURN(
       Rows rows,
-      db.Query(std::string("SELECT ") + kColumns + " FROM redemptions WHERE id = ?", {id}));
+      db.Query(std::string("SELECT ") + kRedemptionColumns + " FROM redemptions WHERE id = ?", {id}));
   if (rows.empty()) return std::optional<Redemption>();
-  return std::optional<Redemption>(FromRow(rows[0]));
+  return std::optional<Redemption>(RedemptionFromRow(rows[0]));
 }
 
 StatusOr<std::vector<Redemption>> RedemptionStore::List(Database& db,
                                                         std::optional<RedemptionStatus> status,
                                                         int64_t person_id, int limit) {
-  std::string sql = std::string("SELECT ") + kColumns + " FROM redemptions WHERE 1 = 1";
+  std::string sql = std::string("SELECT ") + kRedemptionColumns + " FROM redemptions WHERE 1 = 1";
   std::vector<Value> params;
   if (status) {
     sql += " AND status = ?";
@@ -203,7 +203,7 @@ StatusOr<std::vector<Redemption>> RedemptionStore::List(Database& db,
   LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query(sql, params));
   std::vector<Redemption> out;
   out.reserve(rows.size());
-  for (const Row& r : rows) out.push_back(FromRow(r));
+  for (const Row& r : rows) out.push_back(RedemptionFromRow(r));
   return out;
 }
 

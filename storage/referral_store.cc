@@ -4,10 +4,10 @@ namespace linli::storage {
 
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kReferralColumns =
     "id, ticket_id, department_id, note, referred_at, remind_at, reminded_at, answered_at, answer";
 
-Referral FromRow(const Row& r) {
+Referral ReferralFromRow(const Row& r) {
   Referral x;
   x.id = r.Int(0);
   x.ticket_id = r.Int(1);
@@ -21,13 +21,13 @@ Referral FromRow(const Row& r) {
   return x;
 }
 
-StatusOr<std::vector<Referral>> Select(Database& db, const std::string& where,
+StatusOr<std::vector<Referral>> SelectReferrals(Database& db, const std::string& where,
                                        const std::vector<Value>& params) {
   LINLI_ASSIGN_OR_RETURN(
-      Rows rows, db.Query(std::string("SELECT ") + kColumns + " FROM referrals " + where, params));
+      Rows rows, db.Query(std::string("SELECT ") + kReferralColumns + " FROM referrals " + where, params));
   std::vector<Referral> out;
   out.reserve(rows.size());
-  for (const Row& r : rows) out.push_back(FromRow(r));
+  for (const Row& r : rows) out.push_back(ReferralFromRow(r));
   return out;
 }
 
@@ -52,12 +52,12 @@ StatusOr<Referral> ReferralStore::Create(Database& db, const Referral& r) {
 }
 
 StatusOr<std::vector<Referral>> ReferralStore::ForTicket(Database& db, int64_t ticket_id) {
-  return Select(db, "WHERE ticket_id = ? ORDER BY id", {ticket_id});
+  return SelectReferrals(db, "WHERE ticket_id = ? ORDER BY id", {ticket_id});
 }
 
 StatusOr<std::optional<Referral>> ReferralStore::LatestOpen(Database& db, int64_t ticket_id) {
   LINLI_ASSIGN_OR_RETURN(auto rows,
-                         Select(db, "WHERE ticket_id = ? AND answered_at = 0 ORDER BY id DESC LIMIT 1",
+                         SelectReferrals(db, "WHERE ticket_id = ? AND answered_at = 0 ORDER BY id DESC LIMIT 1",
                                 {ticket_id}));
   if (rows.empty()) return std::optional<Referral>();
   return std::optional<Referral>(rows[0]);
@@ -65,7 +65,7 @@ StatusOr<std::optional<Referral>> ReferralStore::LatestOpen(Database& db, int64_
 
 StatusOr<std::vector<Referral>> ReferralStore::ListDueUnreminded(Database& db, int64_t now_ms,
                                                                  int limit) {
-  return Select(db,
+  return SelectReferrals(db,
                 "WHERE answered_at = 0 AND reminded_at = 0 AND remind_at <= ? ORDER BY remind_at, "
                 "id LIMIT ?",
                 {now_ms, int64_t{limit}});

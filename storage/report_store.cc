@@ -4,11 +4,11 @@ namespace linli::storage {
 
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kReportColumns =
     "kind, period, body, state, created_at, confirmed_by_person_id, confirmed_by_name, "
     "confirmed_at";
 
-ReportDraft FromRow(const Row& r) {
+ReportDraft ReportFromRow(const Row& r) {
   ReportDraft d;
   d.kind = r.Text(0);
   d.period = r.Text(1);
@@ -37,11 +37,11 @@ StatusOr<bool> ReportStore::CreateDraftIfAbsent(Database& db, const ReportDraft&
 StatusOr<std::optional<ReportDraft>> ReportStore::Get(Database& db, const std::string& kind,
                                                       const std::string& period) {
   LINLI_ASSIGN_OR_RETURN(
-      Rows rows, db.Query(std::string("SELECT ") + kColumns +
+      Rows rows, db.Query(std::string("SELECT ") + kReportColumns +
                               " FROM report_drafts WHERE kind = ? AND period = ?",
                           {kind, period}));
   if (rows.empty()) return std::optional<ReportDraft>();
-  return std::optional<ReportDraft>(FromRow(rows[0]));
+  return std::optional<ReportDraft>(ReportFromRow(rows[0]));
 }
 
 StatusOr<bool> ReportStore::Confirm(Database& db, const std::string& kind,
@@ -58,12 +58,12 @@ StatusOr<std::vector<ReportDraft>> ReportStore::ListConfirmed(Database& db,
                                                               const std::string& kind,
                                                               int limit) {
   LINLI_ASSIGN_OR_RETURN(
-      Rows rows, db.Query(std::string("SELECT ") + kColumns +
+      Rows rows, db.Query(std::string("SELECT ") + kReportColumns +
                               " FROM report_drafts WHERE kind = ? AND state = 'confirmed' "
                               "ORDER BY period DESC LIMIT ?",
                           {kind, int64_t{limit}}));
   std::vector<ReportDraft> out;
-  for (const Row& r : rows) out.push_back(FromRow(r));
+  for (const Row& r : rows) out.push_back(ReportFromRow(r));
   return out;
 }
 

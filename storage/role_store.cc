@@ -10,7 +10,7 @@ namespace {
 
 int Rank(const std::string& role) { return role == "admin" ? 2 : role == "staff" ? 1 : 0; }
 
-bool ValidTier(const std::string& tier) {
+bool ValidRoleTier(const std::string& tier) {
   return tier == "grid" || tier == "property" || tier == "community" || tier == "street";
 }
 
@@ -24,7 +24,7 @@ StatusOr<RoleSyncResult> RoleStore::SyncConfigRoles(Database& db,
       return Status::InvalidArgument("roles: channel and user_id are required");
     }
     if (Rank(r.role) == 0) return Status::InvalidArgument("roles: unknown role '" + r.role + "'");
-    if (!ValidTier(r.tier)) return Status::InvalidArgument("roles: unknown tier '" + r.tier + "'");
+    if (!ValidRoleTier(r.tier)) return Status::InvalidArgument("roles: unknown tier '" + r.tier + "'");
   }
   internal::TxScope scope(db, "roles_sync");
   LINLI_RETURN_IF_ERROR(scope.status());

@@ -14,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kColumns =
+constexpr const char* kVolunteerColumns =
     "person_id, display_name, organisation, skills, buildings, status, source, registered_at, "
     "confirmed_at, confirmed_by";
 
@@ -34,7 +34,7 @@ std::vector<std::string> DecodeBuildings(const std::string& text) {
   return out;
 }
 
-Volunteer FromRow(const Row& r) {
+Volunteer VolunteerFromRow(const Row& r) {
   Volunteer v;
   v.person_id = r.Int(0);
   v.display_name = r.Text(1);
@@ -53,12 +53,12 @@ Volunteer FromRow(const Row& r) {
 StatusOr<std::vector<Volunteer>> ListWhere(Database& db, const std::string& where,
                                            const std::vector<Value>& params,
                                            const std::string& order) {
-  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query(std::string("SELECT ") + kColumns +
+  LINLI_ASSIGN_OR_RETURN(Rows rows, db.Query(std::string("SELECT ") + kVolunteerColumns +
                                                  " FROM volunteers" + where + " ORDER BY " + order,
                                              params));
   std::vector<Volunteer> out;
   out.reserve(rows.size());
-  for (const Row& r : rows) out.push_back(FromRow(r));
+  for (const Row& r : rows) out.push_back(VolunteerFromRow(r));
   return out;
 }
 
@@ -100,10 +100,10 @@ Status VolunteerStore::Upsert(Database& db, const Volunteer& v) {
 
 StatusOr<std::optional<Volunteer>> VolunteerStore::Find(Database& db, int64_t person_id) {
   LINLI_ASSIGN_OR_RETURN(
-      Rows rows, db.Query(std::string("SELECT ") + kColumns + " FROM volunteers WHERE person_id = ?",
+      Rows rows, db.Query(std::string("SELECT ") + kVolunteerColumns + " FROM volunteers WHERE person_id = ?",
                           {person_id}));
   if (rows.empty()) return std::optional<Volunteer>();
-  return std::optional<Volunteer>(FromRow(rows[0]));
+  return std::optional<Volunteer>(VolunteerFromRow(rows[0]));
 }
 
 StatusOr<std::vector<Volunteer>> VolunteerStore::List(Database& db,

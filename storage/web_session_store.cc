@@ -4,10 +4,10 @@ namespace linli::storage {
 
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kWebSessionColumns =
     "id, token_hash, kind, person_id, csrf_token, created_at, last_seen_at, expires_at, revoked_at";
 
-WebSession FromRow(const Row& r) {
+WebSession WebSessionFromRow(const Row& r) {
   WebSession s;
   s.id = r.Int(0);
   s.token_hash = r.Text(1);
@@ -46,12 +46,12 @@ StatusOr<std::optional<WebSession>> WebSessionStore::FindValid(Database& db,
                                                                int64_t now_ms, int64_t idle_ms) {
   LINLI_ASSIGN_OR_RETURN(
       Rows rows,
-      db.Query(std::string("SELECT ") + kColumns +
+      db.Query(std::string("SELECT ") + kWebSessionColumns +
                    " FROM web_sessions WHERE token_hash = ? AND revoked_at = 0 AND "
                    "expires_at > ? AND last_seen_at + ? > ?",
                {token_hash, now_ms, idle_ms, now_ms}));
   if (rows.empty()) return std::optional<WebSession>();
-  return std::optional<WebSession>(FromRow(rows[0]));
+  return std::optional<WebSession>(WebSessionFromRow(rows[0]));
 }
 
 Status WebSessionStore::Touch(Database& db, int64_t id, int64_t now_ms) {

@@ -27,12 +27,12 @@ namespace {
 
 constexpr char kSavepoint[] = "console_work";
 
-std::string Param(const WebRequest& r, const char* name) {
+std::string WorkParam(const WebRequest& r, const char* name) {
   const auto it = r.params.find(name);
   return it == r.params.end() ? std::string() : it->second;
 }
 
-HttpResponse ErrorPage(const domain::Deps& deps, const StaffRequest& r, int status,
+HttpResponse WorkErrorPage(const domain::Deps& deps, const StaffRequest& r, int status,
                        const std::string& text) {
   return ConsolePage(deps, r, status, r.T(deps, "console.error_title"),
                      "<p class=\"error\">" + Escape(text) + "</p>");
@@ -59,7 +59,7 @@ StatusOr<HttpResponse> RunAction(storage::Database& db, const domain::Deps& deps
     LINLI_RETURN_IF_ERROR(db.ReleaseSavepoint(kSavepoint));
     std::optional<std::string> text = describe(st);
     if (!text.has_value()) return st;
-    return ErrorPage(deps, r, st.HttpStatus(), *text);
+    return WorkErrorPage(deps, r, st.HttpStatus(), *text);
   }
   LINLI_RETURN_IF_ERROR(db.ReleaseSavepoint(kSavepoint));
   return Redirect(WithLang(back, r.web.http));
@@ -102,15 +102,15 @@ WebHandler ConsoleWishList() {
 WebHandler ConsoleWishAction() {
   return StaffPost([](storage::Database& db, const domain::Deps& deps,
                       const StaffRequest& r) -> StatusOr<HttpResponse> {
-    const domain::WishAction* action = domain::FindWishAction(Param(r.web, "action"));
-    const int64_t number = PositiveNumber(Param(r.web, "n"));
-    if (action == nullptr || number == 0) return ErrorPage(deps, r, 404, r.T(deps, "console.not_found"));
+    const domain::WishAction* action = domain::FindWishAction(WorkParam(r.web, "action"));
+    const int64_t number = PositiveNumber(WorkParam(r.web, "n"));
+    if (action == nullptr || number == 0) return WorkErrorPage(deps, r, 404, r.T(deps, "console.not_found"));
     nlohmann::json body = nlohmann::json::object();
     for (const auto& [k, v] : r.form) {
       if (k != kCsrfField) body[k] = v;
     }
     StatusOr<std::string> text = domain::WishArgFromJson(*action, body);
-    if (!text.ok()) return ErrorPage(deps, r, 400, r.T(deps, "console.missing_field"));
+    if (!text.ok()) return WorkErrorPage(deps, r, 400, r.T(deps, "console.missing_field"));
     return RunAction(
         db, deps, r,
         [&]() {
@@ -159,11 +159,11 @@ WebHandler ConsoleDecisionAction() {
   return StaffPost([](storage::Database& db, const domain::Deps& deps,
                       const StaffRequest& r) -> StatusOr<HttpResponse> {
     namespace dd = domain::decisions;
-    const std::string name = Param(r.web, "action");
+    const std::string name = WorkParam(r.web, "action");
     const dd::DecisionAction* action =
         name == "open" || name == "close" ? dd::FindDecisionAction(name) : nullptr;
-    const int64_t id = PositiveNumber(Param(r.web, "id"));
-    if (action == nullptr || id == 0) return ErrorPage(deps, r, 404, r.T(deps, "console.not_found"));
+    const int64_t id = PositiveNumber(WorkParam(r.web, "id"));
+    if (action == nullptr || id == 0) return WorkErrorPage(deps, r, 404, r.T(deps, "console.not_found"));
     return RunAction(
         db, deps, r,
         [&]() {
@@ -222,7 +222,7 @@ WebHandler ConsoleReportConfirm() {
   return StaffPost([](storage::Database& db, const domain::Deps& deps,
                       const StaffRequest& r) -> StatusOr<HttpResponse> {
     namespace dr = domain::reports;
-    const std::string quarter = Param(r.web, "q");
+    const std::string quarter = WorkParam(r.web, "q");
     return RunAction(
         db, deps, r,
         [&]() {

@@ -6,7 +6,7 @@ namespace linli::web {
 
 namespace {
 
-std::string_view Trim(std::string_view s) {
+std::string_view TrimCookieSpace(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
@@ -36,8 +36,8 @@ std::map<std::string, std::string> ParseCookies(std::string_view header) {
     header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
     const size_t eq = pair.find('=');
     if (eq == std::string_view::npos) continue;
-    const std::string_view name = Trim(pair.substr(0, eq));
-    std::string_view value = Trim(pair.substr(eq + 1));
+    const std::string_view name = TrimCookieSpace(pair.substr(0, eq));
+    std::string_view value = TrimCookieSpace(pair.substr(eq + 1));
     if (name.empty()) continue;
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);

@@ -212,9 +212,13 @@ SendResult DingTalkAdapter::SendViaSessionWebhook(const OutboundMessage& message
       return SendResult::Sent();
     case 130101:  // send too fast, exceed 20 times per minute
       return SendResult::Retry(what, kRateLimitDelay);
-    case 310000:  // keywords / sign / IP allow-list check failed: configuration problem
+    case 310000: {  // keywords / sign / IP allow-list check failed: configuration problem
+      // In a block of its own: clang 14's AddressSanitizer placed the end of the Log()
+      // temporary's lifetime where the other cases could see it (a stack-use-after-scope
+      // report in SessionWebhookErrcodeMapping that this scope keeps away).
       Log()->warn("channel {}: {}", options_.name, what);
       return SendResult::Permanent(what);
+    }
     default:
       // Most likely the session itself (expired or revoked): forget it, and the retry goes
       // through the OpenAPI.

@@ -16,7 +16,7 @@ HttpClientRequest MediaGetRequest(std::string_view api_base, std::string_view ac
 }
 
 namespace {
-bool Contains(const std::vector<int64_t>& codes, int64_t code) {
+bool HasCode(const std::vector<int64_t>& codes, int64_t code) {
   return std::find(codes.begin(), codes.end(), code) != codes.end();
 }
 }  // namespace
@@ -33,7 +33,7 @@ MediaGetAnswer ParseMediaGet(const HttpResponse& response, const ErrcodePolicy& 
       if (policy.IsTokenError(reply->errcode)) {
         out.token_invalid = true;
         out.result = MediaFetchResult::Retry(error);
-      } else if (Contains(policy.retry, reply->errcode)) {
+      } else if (HasCode(policy.retry, reply->errcode)) {
         out.result = MediaFetchResult::Retry(error);
       } else {
         out.result = MediaFetchResult::Permanent(error);

@@ -17,7 +17,7 @@ namespace {
 // Unix seconds; anything larger is garbage (and would overflow timestamp_ms).
 constexpr int64_t kMaxCreateTime = 100'000'000'000;
 
-std::string_view Trim(std::string_view s) {
+std::string_view TrimXmlSpace(std::string_view s) {
   while (!s.empty() &&
          (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
     s.remove_prefix(1);
@@ -55,7 +55,7 @@ std::string Optional(const std::map<std::string, std::string>& f, const std::str
 }
 
 StatusOr<int64_t> ParseInt(std::string_view s, const std::string& key) {
-  s = Trim(s);
+  s = TrimXmlSpace(s);
   int64_t v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || v < 0) {
@@ -66,7 +66,7 @@ StatusOr<int64_t> ParseInt(std::string_view s, const std::string& key) {
 
 // MsgId is a 64-bit unsigned integer; keep it as its digits.
 StatusOr<std::string> ParseMsgId(std::string_view s) {
-  s = Trim(s);
+  s = TrimXmlSpace(s);
   if (s.empty() || s.size() > 20 ||
       !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return Status::InvalidArgument("xml: bad MsgId");
@@ -75,7 +75,7 @@ StatusOr<std::string> ParseMsgId(std::string_view s) {
 }
 
 StatusOr<double> ParseCoordinate(std::string_view s, const std::string& key, double limit) {
-  s = Trim(s);
+  s = TrimXmlSpace(s);
   double v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v) ||
@@ -117,7 +117,7 @@ StatusOr<ParsedInbound> ParseInboundFields(const std::map<std::string, std::stri
   LINLI_ASSIGN_OR_RETURN(out.create_time, ParseInt(create_time, "CreateTime"));
   if (out.create_time > kMaxCreateTime) return Status::InvalidArgument("xml: bad CreateTime");
   LINLI_ASSIGN_OR_RETURN(std::string msg_type, Required(f, "MsgType"));
-  msg_type = Lower(Trim(msg_type));
+  msg_type = Lower(TrimXmlSpace(msg_type));
 
   InboundMessage m;
   m.conversation.channel = std::string(channel);
@@ -128,7 +128,7 @@ StatusOr<ParsedInbound> ParseInboundFields(const std::map<std::string, std::stri
 
   if (msg_type == "event") {
     LINLI_ASSIGN_OR_RETURN(std::string event, Required(f, "Event"));
-    const EventKind known = KnownEvent(Lower(Trim(event)));
+    const EventKind known = KnownEvent(Lower(TrimXmlSpace(event)));
     if (known == EventKind::kNone) return out;  // acknowledged, no turn
     m.kind = InboundKind::kEvent;
     m.event = known;

@@ -49,10 +49,6 @@ constexpr int kDefaultPerPage = 20;
 constexpr int kMaxPerPage = 100;
 constexpr int kMaxPage = 100000;
 
-HttpResponse JsonError(int status, const std::string& message) {
-  return HttpResponse::Json(status, DumpJson(json{{"error", message}}));
-}
-
 // A status from the service or the store as an HTTP answer. A ticket action's refusal is the
 // sentence staff see in chat (in config.locale) with its text key as "code"; other 4xx bodies
 // carry the status message ("missing field: note", "no such ticket"); anything else is a

@@ -18,7 +18,7 @@
 namespace linli {
 
 namespace {
-constexpr int kClaimBatch = 32;
+constexpr int kOutboxClaimBatch = 32;
 
 // 64 random bits as 16 hex digits: two instances never share one (and a restarted process
 // gets a new one, so its predecessor's claims are another owner's).
@@ -154,7 +154,7 @@ StatusOr<int> OutboxWorker::RunOnce() {
   LINLI_RETURN_IF_ERROR(queue_.Run([&](storage::Database& db) -> Status {
     LINLI_ASSIGN_OR_RETURN(taken_back,
                            storage::OutboxStore::RecoverExpired(db, claimed_at, instance_id_));
-    LINLI_ASSIGN_OR_RETURN(items, storage::OutboxStore::ClaimDue(db, claimed_at, kClaimBatch,
+    LINLI_ASSIGN_OR_RETURN(items, storage::OutboxStore::ClaimDue(db, claimed_at, kOutboxClaimBatch,
                                                                  instance_id_, options_.lease_ms));
     windows.assign(items.size(), ContactWindow{});
     card_replies.assign(items.size(), std::string());

@@ -22,11 +22,11 @@
 
 namespace linli {
 
-namespace {
-
 HttpResponse JsonError(int status, const std::string& message) {
   return HttpResponse::Json(status, DumpJson(nlohmann::json{{"error", message}}));
 }
+
+namespace {
 
 // "/a/b/" -> {"a", "b"}; "/" -> {}. Empty inner segments are kept ("/a//b" -> a, "", b), so
 // they match nothing.

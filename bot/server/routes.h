@@ -111,6 +111,9 @@ bool BearerAuthorized(const HttpRequest& request, const std::string& key);
 const config::AdminApiKey* FindBearerKey(const HttpRequest& request,
                                          const std::vector<config::AdminApiKey>& keys);
 
+// The JSON error body every route of the API answers with: {"error": message}.
+HttpResponse JsonError(int status, const std::string& message);
+
 // The server's handlers that live outside the JSON API.
 struct ServerHandlers {
   RouteHandler healthz;  // any method on /healthz

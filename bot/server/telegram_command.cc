@@ -12,7 +12,7 @@ namespace {
 
 namespace tg = adapters::telegram;
 
-constexpr char kUsage[] =
+constexpr char kTelegramUsage[] =
     "usage: linli telegram set-webhook --config FILE [--channel NAME] [--public-url URL] "
     "[--drop-pending-updates]\n"
     "       linli telegram webhook-info --config FILE [--channel NAME] [--public-url URL]";
@@ -37,7 +37,7 @@ std::string Join(const std::vector<std::string>& items) {
 int RunTelegramCommand(const std::vector<std::string>& args, const config::GetenvFn& getenv,
                        std::ostream& out, std::ostream& err) {
   auto usage = [&err](const std::string& problem) {
-    err << "linli: " << problem << "\n" << kUsage << "\n";
+    err << "linli: " << problem << "\n" << kTelegramUsage << "\n";
     return 2;
   };
   const std::string sub = args.empty() ? "" : args[0];

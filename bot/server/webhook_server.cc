@@ -44,7 +44,7 @@ using error_code = boost::system::error_code;
 
 namespace {
 
-spdlog::logger& Log() {
+spdlog::logger& ServerLog() {
   static const std::shared_ptr<spdlog::logger> logger = GetLogger("webhook");
   return *logger;
 }
@@ -55,7 +55,7 @@ constexpr size_t kLingerMaxBytes = 256 * 1024;
 constexpr std::chrono::milliseconds kLingerTimeout{500};
 constexpr size_t kIdleReadSize = 4096;
 
-bool HasCtl(std::string_view s) {
+bool HasHeaderBreak(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) {
     return c == '\r' || c == '\n' || c == '\0';
   });
@@ -67,7 +67,7 @@ bool IsParseError(const error_code& ec) {
          ec != http::error::need_more && ec != http::error::need_buffer;
 }
 
-HttpResponse ErrorResponse(int status, std::string_view text) {
+HttpResponse PlainErrorResponse(int status, std::string_view text) {
   return HttpResponse::Text(status, std::string(text) + "\n");
 }
 
@@ -165,11 +165,11 @@ class WebhookServer::Impl::Connection : public std::enable_shared_from_this<Conn
     RespondState& operator=(const RespondState&) = delete;
     ~RespondState() {
       // The handler dropped respond() without calling it: answer for it.
-      if (!called.load()) Send(ErrorResponse(500, "Internal Server Error"));
+      if (!called.load()) Send(PlainErrorResponse(500, "Internal Server Error"));
     }
     void Call(HttpResponse response) {
       if (called.exchange(true)) {
-        Log().warn("respond() called twice for one request; ignored");
+        ServerLog().warn("respond() called twice for one request; ignored");
         return;
       }
       Send(std::move(response));
@@ -316,11 +316,11 @@ class WebhookServer::Impl::Connection : public std::enable_shared_from_this<Conn
       server_->handler_(std::move(request), std::move(respond));
     } catch (const std::exception& e) {
       // Never echo exception text to the client (SECURITY.md).
-      Log().error("webhook handler threw: {}", e.what());
-      respond_state->CallIfUnanswered(ErrorResponse(500, "Internal Server Error"));
+      ServerLog().error("webhook handler threw: {}", e.what());
+      respond_state->CallIfUnanswered(PlainErrorResponse(500, "Internal Server Error"));
     } catch (...) {
-      Log().error("webhook handler threw a non-standard exception");
-      respond_state->CallIfUnanswered(ErrorResponse(500, "Internal Server Error"));
+      ServerLog().error("webhook handler threw a non-standard exception");
+      respond_state->CallIfUnanswered(PlainErrorResponse(500, "Internal Server Error"));
     }
     // `this` may already be writing (or closed) if the handler answered inline.
   }
@@ -329,32 +329,32 @@ class WebhookServer::Impl::Connection : public std::enable_shared_from_this<Conn
     parser_.reset();
     version_ = 11;
     head_ = false;
-    Write(ErrorResponse(status, text), /*keep_alive=*/false, /*linger=*/true);
+    Write(PlainErrorResponse(status, text), /*keep_alive=*/false, /*linger=*/true);
   }
 
   void Write(HttpResponse in, bool keep_alive, bool linger) {
     state_ = State::kWriting;
     int status = in.status;
     if (status < 200 || status > 599) {
-      Log().error("handler answered with invalid HTTP status {}; sending 500", status);
+      ServerLog().error("handler answered with invalid HTTP status {}; sending 500", status);
       status = 500;
-      in = ErrorResponse(500, "Internal Server Error");
+      in = PlainErrorResponse(500, "Internal Server Error");
     }
     res_ = {};
     res_.version(version_ == 10 ? 10 : 11);
     res_.result(static_cast<unsigned>(status));
     res_.set(http::field::server, "linli");
     if (status != 204 && status != 304) {
-      if (!in.content_type.empty() && !HasCtl(in.content_type)) {
+      if (!in.content_type.empty() && !HasHeaderBreak(in.content_type)) {
         res_.set(http::field::content_type, in.content_type);
       }
       res_.body() = std::move(in.body);
     }
     for (auto& [name, value] : in.headers) {
-      if (name.empty() || HasCtl(name) || HasCtl(value) ||
+      if (name.empty() || HasHeaderBreak(name) || HasHeaderBreak(value) ||
           beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
           beast::iequals(name, "connection")) {
-        Log().warn("dropping unsafe response header from handler");
+        ServerLog().warn("dropping unsafe response header from handler");
         continue;
       }
       res_.insert(name, value);
@@ -467,7 +467,7 @@ Status WebhookServer::Impl::Start() {
     return Status::Unavailable("cannot listen on " + where + ": " + ec.message());
   }
   port_ = acceptor_.local_endpoint(ec).port();
-  Log().debug("listening on {}:{}", options_.host, port_.load());
+  ServerLog().debug("listening on {}:{}", options_.host, port_.load());
   asio::post(acceptor_.get_executor(), [self = shared_from_this()] { self->Accept(); });
   return Status::Ok();
 }
@@ -484,7 +484,7 @@ void WebhookServer::Impl::OnAccept(const error_code& ec, tcp::socket socket) {
   if (stopped_.load() || ec == asio::error::operation_aborted) return;
   if (ec) {
     // EMFILE and friends: back off briefly instead of spinning on the error.
-    Log().warn("accept failed: {}", ec.message());
+    ServerLog().warn("accept failed: {}", ec.message());
     retry_timer_.expires_after(std::chrono::milliseconds(50));
     retry_timer_.async_wait([self = shared_from_this()](const error_code& wait_ec) {
       if (!wait_ec) self->Accept();

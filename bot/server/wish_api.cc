@@ -25,11 +25,7 @@ namespace {
 
 using nlohmann::json;
 
-HttpResponse JsonError(int status, const std::string& message) {
-  return HttpResponse::Json(status, DumpJson(json{{"error", message}}));
-}
-
-HttpResponse FromStatus(const domain::Deps& s, const Status& st) {
+HttpResponse WishFromStatus(const domain::Deps& s, const Status& st) {
   const int code = st.HttpStatus();
   if (code >= 500) {
     GetLogger("api")->warn("wish api request failed: {}", st.ToString());
@@ -93,9 +89,9 @@ json WishJson(const domain::Deps& s, const storage::Wish& w,
 }
 
 
-void Run(const domain::Deps& s, storage::WriteQueue& queue, ApiWork work, Respond respond,
+void RunWishWork(const domain::Deps& s, storage::WriteQueue& queue, ApiWork work, Respond respond,
          std::function<void()> after_ok = {}) {
-  AnswerAfterCommit(queue, std::move(work), [&s](const Status& st) { return FromStatus(s, st); },
+  AnswerAfterCommit(queue, std::move(work), [&s](const Status& st) { return WishFromStatus(s, st); },
                     std::move(respond), std::move(after_ok), "wish api");
 }
 
@@ -136,7 +132,7 @@ void WishApi::List(HttpRequest request, RouteParams, Respond respond) {
     filter.limit = static_cast<int>(std::min<int64_t>(*l, 1000));
   }
   const domain::Deps& s = services_;
-  Run(s, queue_,
+  RunWishWork(s, queue_,
       [&s, filter](storage::Database& db, HttpResponse& out) -> Status {
         LINLI_ASSIGN_OR_RETURN(auto wishes, storage::WishStore::List(db, filter));
         json arr = json::array();
@@ -154,7 +150,7 @@ void WishApi::One(HttpRequest, RouteParams params, Respond respond) {
     return;
   }
   const domain::Deps& s = services_;
-  Run(s, queue_,
+  RunWishWork(s, queue_,
       [&s, n = *number](storage::Database& db, HttpResponse& out) -> Status {
         LINLI_ASSIGN_OR_RETURN(auto w, storage::WishStore::Find(db, n));
         if (!w) return Status::NotFound("no such wish");
@@ -202,7 +198,7 @@ void WishApi::RunAction(const domain::WishAction& action, HttpRequest request, R
   domain::Actor actor = domain::Actor::ApiKey(params[kRouteKeyName], params[kRouteKeyTier]);
   GetLogger("api")->info("admin api: {} on wish #{} by key {}", action.name, *number, actor.key_name);
   const domain::Deps& s = services_;
-  Run(
+  RunWishWork(
       s, queue_,
       [&s, &action, n = *number, actor = std::move(actor), arg = std::move(arg).value()](
           storage::Database& db, HttpResponse& out) -> Status {

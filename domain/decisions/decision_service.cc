@@ -4,7 +4,9 @@
 #include <set>
 
 #include "bot/text.h"
+#include "domain/common/durations.h"
 #include "domain/common/time_format.h"
+#include "domain/common/user_error.h"
 #include "domain/decisions/decision_result.h"
 #include "domain/decisions/audit.h"
 #include "domain/decisions/text_hash.h"
@@ -23,16 +25,6 @@ namespace {
 using nlohmann::json;
 using storage::Decision;
 
-constexpr int64_t kHourMs = int64_t{3600} * 1000;
-
-Status UserError(StatusCode code, const std::string& key, const config::TextArgs& args = {}) {
-  std::string m = key;
-  for (const auto& [k, v] : args) m += ";" + k + "=" + v;
-  return Status(code, std::move(m));
-}
-
-std::string Num(int64_t n) { return std::to_string(n); }
-
 bool KnownKind(const std::string& k) {
   return k == "covenant" || k == "poll" || k == "appraisal" || k == "election";
 }
@@ -48,7 +40,7 @@ std::vector<storage::DecisionOption> OptionsFromLabels(const Deps& s,
                                                        const std::vector<std::string>& labels) {
   std::vector<storage::DecisionOption> out;
   for (size_t i = 0; i < labels.size(); ++i) {
-    std::string value = Num(static_cast<int64_t>(i + 1));
+    std::string value = std::to_string(static_cast<int64_t>(i + 1));
     for (const char* v : {"agree", "against", "abstain"}) {
       const std::string key = std::string("decision.option.") + v;
       if (labels[i] == v || labels[i] == s.texts.Get("zh-CN", key) ||
@@ -100,27 +92,27 @@ StatusOr<std::optional<ConversationRef>> PushTo(storage::Database& db, const Dep
 Status NotifyPerson(storage::Database& db, const Deps& s, const Decision& d, int64_t person_id,
                     bool reminder, int64_t now_ms) {
   LINLI_ASSIGN_OR_RETURN(std::string l, LocaleOf(db, s, person_id));
-  const config::TextArgs args = {{"id", Num(d.id)},
+  const config::TextArgs args = {{"id", std::to_string(d.id)},
                                  {"title", d.title},
                                  {"kind", KindLabel(s, l, d.kind)},
                                  {"closes", When(s, d.closes_at_ms)}};
   std::string text = s.texts.Get(l, reminder ? "decision.remind" : "decision.notice", args);
   storage::PendingQuestion q;
   q.kind = SingleQuestionKind(d.kind) ? kVoteQuestionKind : kPollQuestionKind;
-  q.ref = Num(d.id);
+  q.ref = std::to_string(d.id);
   std::vector<Choice> choices;
   if (SingleQuestionKind(d.kind)) {
     text += "\n" + s.texts.Get(l, "decision.notice_vote", args);
     for (const auto& o : d.questions.at(0).options) {
       const std::string label = OptionLabel(s.texts, l, o);
-      const std::string payload = "/vote " + Num(d.id) + " " + o.value;
+      const std::string payload = "/vote " + std::to_string(d.id) + " " + o.value;
       choices.push_back({label, payload});
       q.options.push_back({o.value, label, payload});
     }
   } else {
     text += "\n" + s.texts.Get(l, "decision.notice_poll", args);
     const std::string label = s.texts.Get(l, "decision.poll_start");
-    const std::string payload = "/poll " + Num(d.id);
+    const std::string payload = "/poll " + std::to_string(d.id);
     choices.push_back({label, payload});
     q.options.push_back({"start", label, payload});
   }
@@ -262,7 +254,7 @@ Status Apply(const Deps& s, const DraftInput& in, Decision& d) {
     for (auto& q : d.questions) {
       if (q.kind != "single" && q.kind != "multi") q.options.clear();
       for (size_t i = 0; i < q.options.size(); ++i) {
-        if (q.options[i].value.empty()) q.options[i].value = Num(static_cast<int64_t>(i + 1));
+        if (q.options[i].value.empty()) q.options[i].value = std::to_string(static_cast<int64_t>(i + 1));
       }
     }
   }
@@ -292,7 +284,7 @@ Status Apply(const Deps& s, const DraftInput& in, Decision& d) {
 StatusOr<std::string> ActorName(storage::Database& db, const Deps& s, Actor actor) {
   LINLI_ASSIGN_OR_RETURN(auto standing, StandingOf(db, s.config, actor));
   if (standing) return standing->name;
-  return "#" + Num(actor.person_id);
+  return "#" + std::to_string(actor.person_id);
 }
 
 Status RequireStaff(storage::Database& db, const Deps& s, Actor actor) {
@@ -307,7 +299,7 @@ std::optional<std::string> MatchChoice(const config::Texts& texts, const std::st
   const std::string w = TrimText(word);
   for (size_t i = 0; i < q.options.size(); ++i) {
     const auto& o = q.options[i];
-    if (w == o.value || w == Num(static_cast<int64_t>(i + 1)) || w == OptionLabel(texts, locale, o) ||
+    if (w == o.value || w == std::to_string(static_cast<int64_t>(i + 1)) || w == OptionLabel(texts, locale, o) ||
         w == OptionLabel(texts, "zh-CN", o) || w == OptionLabel(texts, "en", o)) {
       return o.value;
     }
@@ -375,12 +367,12 @@ StatusOr<Decision> DecisionService::Edit(storage::Database& db, const Deps& s, A
   LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
   LINLI_ASSIGN_OR_RETURN(Decision d, Get(db, id));
   if (d.status != "draft") {
-    return UserError(StatusCode::kFailedPrecondition, "decision.not_draft", {{"id", Num(id)}});
+    return UserError(StatusCode::kFailedPrecondition, "decision.not_draft", {{"id", std::to_string(id)}});
   }
   LINLI_RETURN_IF_ERROR(Apply(s, in, d));
   Status st = storage::DecisionStore::UpdateDraft(db, d, now_ms);
   if (st.code() == StatusCode::kFailedPrecondition) {
-    return UserError(StatusCode::kFailedPrecondition, "decision.not_draft", {{"id", Num(id)}});
+    return UserError(StatusCode::kFailedPrecondition, "decision.not_draft", {{"id", std::to_string(id)}});
   }
   LINLI_RETURN_IF_ERROR(st);
   return Get(db, id);
@@ -391,7 +383,7 @@ StatusOr<Decision> DecisionService::Invite(storage::Database& db, const Deps& s,
   LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
   LINLI_ASSIGN_OR_RETURN(Decision d, Get(db, id));
   if (d.status != "draft") {
-    return UserError(StatusCode::kFailedPrecondition, "decision.not_draft", {{"id", Num(id)}});
+    return UserError(StatusCode::kFailedPrecondition, "decision.not_draft", {{"id", std::to_string(id)}});
   }
   int64_t person_id = 0;
   const std::string who = TrimText(invitee);
@@ -409,7 +401,7 @@ StatusOr<Decision> DecisionService::Invite(storage::Database& db, const Deps& s,
   LINLI_ASSIGN_OR_RETURN(std::string l, LocaleOf(db, s, person_id));
   LINLI_RETURN_IF_ERROR(PushTo(db, s, person_id,
                                s.texts.Get(l, "decision.invited",
-                                           {{"id", Num(id)}, {"title", d.title}, {"body", d.body}}),
+                                           {{"id", std::to_string(id)}, {"title", d.title}, {"body", d.body}}),
                                {}, "decision", {{"title", d.title}}, now_ms)
                             .status());
   return d;
@@ -422,7 +414,7 @@ StatusOr<Decision> DecisionService::Comment(storage::Database& db, const Deps& s
   LINLI_ASSIGN_OR_RETURN(bool staff, IsStaff(db, s, Actor::Person(person_id)));
   if (!invited && !staff) return UserError(StatusCode::kPermissionDenied, "decision.not_invited");
   if (d.status != "draft") {
-    return UserError(StatusCode::kFailedPrecondition, "decision.not_draft", {{"id", Num(id)}});
+    return UserError(StatusCode::kFailedPrecondition, "decision.not_draft", {{"id", std::to_string(id)}});
   }
   const std::string t = TrimText(text);
   if (t.empty() || t.size() > 2000) {
@@ -436,9 +428,9 @@ StatusOr<Decision> DecisionService::Nominate(storage::Database& db, const Deps& 
                                              int64_t person_id, int64_t id,
                                              const std::string& nominee, int64_t now_ms) {
   LINLI_ASSIGN_OR_RETURN(Decision d, Get(db, id));
-  if (d.kind != "election") return UserError(StatusCode::kNotFound, "decision.not_found", {{"id", Num(id)}});
+  if (d.kind != "election") return UserError(StatusCode::kNotFound, "decision.not_found", {{"id", std::to_string(id)}});
   if (d.status != "draft") {
-    return UserError(StatusCode::kFailedPrecondition, "decision.nominations_closed", {{"id", Num(id)}});
+    return UserError(StatusCode::kFailedPrecondition, "decision.nominations_closed", {{"id", std::to_string(id)}});
   }
   LINLI_ASSIGN_OR_RETURN(bool staff, IsStaff(db, s, Actor::Person(person_id)));
   if (!staff) {
@@ -466,17 +458,17 @@ StatusOr<Decision> DecisionService::Open(storage::Database& db, const Deps& s, A
   LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
   LINLI_ASSIGN_OR_RETURN(Decision d, Get(db, id));
   if (d.status != "draft") {
-    return UserError(StatusCode::kFailedPrecondition, "decision.not_draft", {{"id", Num(id)}});
+    return UserError(StatusCode::kFailedPrecondition, "decision.not_draft", {{"id", std::to_string(id)}});
   }
   auto incomplete = [&](const std::string& what) {
     return UserError(StatusCode::kFailedPrecondition, "decision.incomplete",
-                     {{"id", Num(id)}, {"what", what}});
+                     {{"id", std::to_string(id)}, {"what", what}});
   };
   if (d.kind == "election" && (d.questions.empty() || d.questions[0].options.empty())) {
     LINLI_ASSIGN_OR_RETURN(auto nominees, storage::DecisionStore::Nominees(db, id));
     std::vector<storage::DecisionOption> options;
     for (size_t i = 0; i < nominees.size(); ++i) {
-      options.push_back({Num(static_cast<int64_t>(i + 1)), nominees[i]});
+      options.push_back({std::to_string(static_cast<int64_t>(i + 1)), nominees[i]});
     }
     d.questions = {{"single", "", options}};
   }
@@ -492,7 +484,7 @@ StatusOr<Decision> DecisionService::Open(storage::Database& db, const Deps& s, A
   LINLI_ASSIGN_OR_RETURN(bool opened,
                          storage::DecisionStore::Open(db, id, Sha256Hex(FrozenText(d)), salt, now_ms));
   if (!opened) {
-    return UserError(StatusCode::kFailedPrecondition, "decision.not_draft", {{"id", Num(id)}});
+    return UserError(StatusCode::kFailedPrecondition, "decision.not_draft", {{"id", std::to_string(id)}});
   }
   LINLI_ASSIGN_OR_RETURN(d, Get(db, id));
   LINLI_RETURN_IF_ERROR(NotifyVoters(db, s, d, /*reminder=*/false, now_ms).status());
@@ -504,7 +496,7 @@ StatusOr<Decision> DecisionService::Close(storage::Database& db, const Deps& s, 
   LINLI_RETURN_IF_ERROR(RequireStaff(db, s, actor));
   LINLI_ASSIGN_OR_RETURN(Decision d, Get(db, id));
   LINLI_ASSIGN_OR_RETURN(bool closed, storage::DecisionStore::Close(db, id, now_ms));
-  if (!closed) return UserError(StatusCode::kFailedPrecondition, "decision.not_open", {{"id", Num(id)}});
+  if (!closed) return UserError(StatusCode::kFailedPrecondition, "decision.not_open", {{"id", std::to_string(id)}});
   LINLI_ASSIGN_OR_RETURN(d, Get(db, id));
   LINLI_ASSIGN_OR_RETURN(Electorate e, LoadElectorate(db, d));
   LINLI_ASSIGN_OR_RETURN(auto ballots, storage::DecisionStore::Ballots(db, id));
@@ -520,7 +512,7 @@ StatusOr<std::vector<std::vector<std::string>>> DecisionService::NormalizeAnswer
     const std::vector<std::vector<std::string>>& answers) {
   auto bad = [](size_t q) {
     return UserError(StatusCode::kInvalidArgument, "decision.bad_answer",
-                     {{"n", Num(static_cast<int64_t>(q + 1))}});
+                     {{"n", std::to_string(static_cast<int64_t>(q + 1))}});
   };
   if (answers.size() != d.questions.size()) return bad(std::min(answers.size(), d.questions.size()));
   std::vector<std::vector<std::string>> out;
@@ -558,10 +550,10 @@ StatusOr<CastOutcome> DecisionService::Vote(storage::Database& db, const Deps& s
                                             int64_t now_ms) {
   LINLI_ASSIGN_OR_RETURN(Decision d, Get(db, id));
   if (d.status == "closed" || (d.status == "open" && now_ms >= d.closes_at_ms)) {
-    return UserError(StatusCode::kFailedPrecondition, "decision.closed", {{"id", Num(id)}});
+    return UserError(StatusCode::kFailedPrecondition, "decision.closed", {{"id", std::to_string(id)}});
   }
   if (d.status != "open") {
-    return UserError(StatusCode::kFailedPrecondition, "decision.not_open", {{"id", Num(id)}});
+    return UserError(StatusCode::kFailedPrecondition, "decision.not_open", {{"id", std::to_string(id)}});
   }
   LINLI_ASSIGN_OR_RETURN(Electorate e, LoadElectorate(db, d));
   auto voter = VoterOf(e, d, person_id);
@@ -584,7 +576,7 @@ StatusOr<CastOutcome> DecisionService::Vote(storage::Database& db, const Deps& s
   std::string nonce;
   LINLI_RETURN_IF_ERROR(Seal(d, b, &nonce));
   LINLI_ASSIGN_OR_RETURN(bool cast, storage::DecisionStore::Cast(db, b));
-  if (!cast) return UserError(StatusCode::kFailedPrecondition, "decision.closed", {{"id", Num(id)}});
+  if (!cast) return UserError(StatusCode::kFailedPrecondition, "decision.closed", {{"id", std::to_string(id)}});
   CastOutcome out;
   out.nonce = nonce;
   out.decision = std::move(d);
@@ -634,13 +626,13 @@ StatusOr<CastOutcome> DecisionService::Paper(storage::Database& db, const Deps& 
     collector = head->name;
   }
   if (d.per_person || !SingleQuestionKind(d.kind)) {
-    return UserError(StatusCode::kFailedPrecondition, "decision.no_paper", {{"id", Num(id)}});
+    return UserError(StatusCode::kFailedPrecondition, "decision.no_paper", {{"id", std::to_string(id)}});
   }
   if (d.status == "closed" || (d.status == "open" && now_ms >= d.closes_at_ms)) {
-    return UserError(StatusCode::kFailedPrecondition, "decision.closed", {{"id", Num(id)}});
+    return UserError(StatusCode::kFailedPrecondition, "decision.closed", {{"id", std::to_string(id)}});
   }
   if (d.status != "open") {
-    return UserError(StatusCode::kFailedPrecondition, "decision.not_open", {{"id", Num(id)}});
+    return UserError(StatusCode::kFailedPrecondition, "decision.not_open", {{"id", std::to_string(id)}});
   }
   LINLI_ASSIGN_OR_RETURN(Electorate e, LoadElectorate(db, d));
   const std::string key = HouseholdVoterKey(household->id);
@@ -661,7 +653,7 @@ StatusOr<CastOutcome> DecisionService::Paper(storage::Database& db, const Deps& 
   std::string nonce;
   LINLI_RETURN_IF_ERROR(Seal(d, b, &nonce));
   LINLI_ASSIGN_OR_RETURN(bool cast, storage::DecisionStore::Cast(db, b));
-  if (!cast) return UserError(StatusCode::kFailedPrecondition, "decision.closed", {{"id", Num(id)}});
+  if (!cast) return UserError(StatusCode::kFailedPrecondition, "decision.closed", {{"id", std::to_string(id)}});
   CastOutcome out;
   out.nonce = nonce;
   out.decision = std::move(d);
@@ -708,7 +700,7 @@ StatusOr<TickCounts> DecisionService::Tick(storage::Database& db, const Deps& s,
 
 StatusOr<Decision> DecisionService::Get(storage::Database& db, int64_t id) {
   LINLI_ASSIGN_OR_RETURN(auto d, storage::DecisionStore::Get(db, id));
-  if (!d) return UserError(StatusCode::kNotFound, "decision.not_found", {{"id", Num(id)}});
+  if (!d) return UserError(StatusCode::kNotFound, "decision.not_found", {{"id", std::to_string(id)}});
   return std::move(*d);
 }
 
@@ -755,7 +747,7 @@ StatusOr<std::optional<json>> DecisionService::ResultOf(storage::Database& db, i
   LINLI_ASSIGN_OR_RETURN(auto r, storage::DecisionStore::Result(db, id));
   if (!r) return std::optional<json>();
   json j = json::parse(r->result_json, nullptr, false);
-  if (j.is_discarded()) return Status::Internal("decision " + Num(id) + ": unreadable result");
+  if (j.is_discarded()) return Status::Internal("decision " + std::to_string(id) + ": unreadable result");
   return std::optional<json>(std::move(j));
 }
 

@@ -1,5 +1,6 @@
 #include "domain/people/abuse_limits.h"
 
+#include "domain/common/durations.h"
 #include "domain/tickets/ticket_service.h"
 #include "storage/rate_store.h"
 #include "storage/roster_store.h"
@@ -8,8 +9,6 @@
 namespace linli::domain {
 
 namespace {
-constexpr int64_t kMinuteMs = 60 * 1000;
-constexpr int64_t kDayMs = 24 * 60 * kMinuteMs;
 }  // namespace
 
 StatusOr<Admission> AdmitTurn(storage::Database& db, const config::LimitsConfig& limits,

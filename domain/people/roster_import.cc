@@ -89,7 +89,7 @@ bool ValidUtf8(std::string_view s) {
   return true;
 }
 
-size_t CodePoints(std::string_view s) {
+size_t RosterCodePoints(std::string_view s) {
   size_t n = 0;
   for (char c : s) {
     if ((static_cast<unsigned char>(c) & 0xC0u) != 0x80u) ++n;
@@ -469,7 +469,7 @@ RosterParse ParseRoster(std::string_view text, const config::CompoundConfig* com
     if (h.room.empty()) {
       errors.Add(line, "room is empty");
       ok = false;
-    } else if (CodePoints(h.room) > kMaxRoomChars) {
+    } else if (RosterCodePoints(h.room) > kMaxRoomChars) {
       errors.Add(line, "room " + Quote(h.room) + " is too long (at most " +
                            std::to_string(kMaxRoomChars) + " characters)");
       ok = false;
@@ -490,12 +490,12 @@ RosterParse ParseRoster(std::string_view text, const config::CompoundConfig* com
       h.area_centi = area.centi;
       h.area_m2 = static_cast<double>(area.centi) / 100.0;
     }
-    if (CodePoints(h.owner_name) > kMaxNameChars) {
+    if (RosterCodePoints(h.owner_name) > kMaxNameChars) {
       errors.Add(line, "owner_name is too long (at most " + std::to_string(kMaxNameChars) +
                            " characters)");
       ok = false;
     }
-    if (CodePoints(v[kOwnerId]) > kMaxOwnerIdChars) {
+    if (RosterCodePoints(v[kOwnerId]) > kMaxOwnerIdChars) {
       errors.Add(line, "owner_id is too long (at most " + std::to_string(kMaxOwnerIdChars) +
                            " characters)");
       ok = false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/common/durations.h"
 #include "domain/common/known_names.h"
 #include "domain/common/location.h"
 #include "domain/common/masking.h"
@@ -16,7 +17,6 @@ namespace linli::domain {
 
 namespace {
 
-constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
 constexpr int kAll = 1'000'000;  // "no limit" for the stores' list calls
 
 // The local date `days` after the one of `now_ms`, "YYYY-MM-DD".

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "domain/common/durations.h"
 #include "domain/people/private_conversation.h"
 #include "domain/tickets/authority.h"
 #include "storage/decision_store.h"
@@ -17,7 +18,6 @@ namespace linli::domain::reports {
 
 namespace {
 
-constexpr int64_t kHourMs = int64_t{3600} * 1000;
 constexpr int64_t kDraftWindowMs = int64_t{31} * 24 * kHourMs;
 
 // The mean of a ballot's answers to the scale questions (1-5); nullopt without any.

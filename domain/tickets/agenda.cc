@@ -8,6 +8,7 @@
 #include <set>
 #include <vector>
 
+#include "domain/common/durations.h"
 #include "domain/common/known_names.h"
 #include "domain/common/location.h"
 #include "domain/common/time_format.h"
@@ -16,8 +17,6 @@
 namespace linli::domain {
 
 namespace {
-
-constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
 int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {

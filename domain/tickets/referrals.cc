@@ -5,8 +5,10 @@
 #include <utility>
 
 #include "bot/message.h"
+#include "domain/common/durations.h"
 #include "domain/common/known_names.h"
 #include "domain/common/location.h"
+#include "domain/common/user_error.h"
 #include "domain/tickets/authority.h"
 #include "domain/tickets/public_ticket.h"
 #include "domain/tickets/ticket_service.h"
@@ -19,16 +21,7 @@ namespace {
 
 using storage::Ticket;
 
-constexpr int64_t kHourMs = 3600LL * 1000;
 constexpr int kBatch = 100;
-
-std::string Num(int64_t n) { return std::to_string(n); }
-
-Status UserError(StatusCode code, const std::string& key, const config::TextArgs& args = {}) {
-  std::string m = key;
-  for (const auto& [k, v] : args) m += ";" + k + "=" + v;
-  return Status(code, std::move(m));
-}
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -49,10 +42,10 @@ StatusOr<std::pair<Ticket, StaffStanding>> LoadForStaff(storage::Database& db, c
   LINLI_ASSIGN_OR_RETURN(auto standing, StandingOf(db, s.config, actor));
   if (!standing) return UserError(StatusCode::kPermissionDenied, "staff.denied");
   LINLI_ASSIGN_OR_RETURN(auto t, storage::TicketStore::FindByNumber(db, number));
-  if (!t) return UserError(StatusCode::kNotFound, "staff.not_found", {{"number", Num(number)}});
+  if (!t) return UserError(StatusCode::kNotFound, "staff.not_found", {{"number", std::to_string(number)}});
   if (!ActsOnTier(standing->tier, t->tier)) {
     return UserError(StatusCode::kPermissionDenied, "staff.tier_denied",
-                     {{"number", Num(t->number)}, {"tier", storage::NameOf(t->tier)}});
+                     {{"number", std::to_string(t->number)}, {"tier", storage::NameOf(t->tier)}});
   }
   return std::make_pair(*t, *standing);
 }
@@ -107,7 +100,7 @@ std::string RenderReferral(const config::Texts& texts, const std::string& locale
   return texts.Get(locale, "referral.message",
                    {{"compound", config.compound.name.empty() ? "-" : config.compound.name},
                     {"department", department.name},
-                    {"number", Num(card.number)},
+                    {"number", std::to_string(card.number)},
                     {"category", card.category},
                     {"location", card.location},
                     {"description", card.description.empty() ? std::string("-") : card.description},
@@ -166,11 +159,11 @@ StatusOr<AnswerOutcome> RecordAnswer(storage::Database& db, const Deps& s, Actor
   if (typed.empty()) return UserError(StatusCode::kInvalidArgument, "staff.need_note");
   LINLI_ASSIGN_OR_RETURN(auto open, storage::ReferralStore::LatestOpen(db, t.id));
   if (!open) {
-    return UserError(StatusCode::kFailedPrecondition, "staff.referral_none", {{"number", Num(t.number)}});
+    return UserError(StatusCode::kFailedPrecondition, "staff.referral_none", {{"number", std::to_string(t.number)}});
   }
   LINLI_ASSIGN_OR_RETURN(bool first, storage::ReferralStore::MarkAnswered(db, open->id, typed, now_ms));
   if (!first) {
-    return UserError(StatusCode::kFailedPrecondition, "staff.referral_none", {{"number", Num(t.number)}});
+    return UserError(StatusCode::kFailedPrecondition, "staff.referral_none", {{"number", std::to_string(t.number)}});
   }
   const config::DepartmentConfig* dep = FindDepartment(s.config, open->department_id);
   const std::string name = dep != nullptr ? dep->name : open->department_id;
@@ -200,7 +193,7 @@ StatusOr<int> RemindUnanswered(storage::Database& db, const Deps& s, int64_t now
         AddEvent(db, *t, Actor::System(), "system", "referral_reminder", name, now_ms));
     LINLI_RETURN_IF_ERROR(TicketService::TellTierStaff(db, s, *t, "push.staff_referral_due", "",
                                                          now_ms,
-                                                         {{"department", name}, {"hours", Num(hours)}})
+                                                         {{"department", name}, {"hours", std::to_string(hours)}})
                               .status());
     ++reminded;
   }

@@ -14,8 +14,6 @@ namespace linli::domain {
 
 namespace {
 
-std::string Num(int64_t n) { return std::to_string(n); }
-
 ConversationRef GroupRef(const std::string& channel, const std::string& chat_id) {
   return {channel, chat_id, chat_id, ChatType::kGroup};
 }
@@ -32,13 +30,13 @@ OutboundMessage CardMessage(const config::GroupConfig& g, const storage::Ticket&
   m.to = GroupRef(g.channel, g.chat_id);
   m.text = std::move(text);
   m.card_kind = kTicketCardKind;
-  m.card_ref = Num(t.number);
+  m.card_ref = std::to_string(t.number);
   return m;
 }
 
 std::string UpdateLine(const config::Texts& texts, const std::string& l, const storage::Ticket& t) {
   return texts.Get(l, "ticket.card_update",
-                   {{"number", Num(t.number)},
+                   {{"number", std::to_string(t.number)},
                     {"status", texts.Get(l, "ticket.status." + storage::NameOf(t.status))},
                     {"tier", texts.Get(l, "push.tier." + storage::NameOf(t.tier))}});
 }
@@ -63,7 +61,7 @@ std::string CardLocation(const config::Config& config, const std::string& locale
 
 std::string RenderTicketCard(const config::Texts& texts, const std::string& l,
                              const storage::Ticket& t, const TicketCard& card, bool two_way) {
-  const std::string number = Num(t.number);
+  const std::string number = std::to_string(t.number);
   std::string text = card.header.empty() ? "" : card.header + "\n";
   text += texts.Get(
       l, "ticket.card",
@@ -118,7 +116,7 @@ Status PostTicketCards(storage::Database& db, const Deps& s, const storage::Tick
 
 Status UpdateTicketCards(storage::Database& db, const Deps& s, const storage::Ticket& t,
                          int64_t now_ms) {
-  LINLI_ASSIGN_OR_RETURN(auto cards, storage::CardStore::ForRef(db, kTicketCardKind, Num(t.number)));
+  LINLI_ASSIGN_OR_RETURN(auto cards, storage::CardStore::ForRef(db, kTicketCardKind, std::to_string(t.number)));
   bool any = !cards.empty();
   for (const auto& g : s.config.groups) any = any || TakesTicketCard(g, t);
   if (!any) return Status::Ok();
@@ -153,7 +151,7 @@ Status PostEscalationCards(storage::Database& db, const Deps& s, const storage::
   const std::string& l = s.config.locale;
   LINLI_ASSIGN_OR_RETURN(TicketCard card, PrepareTicketCard(db, s, t));
   card.header = s.texts.Get(l, "ticket.card_escalated",
-                            {{"number", Num(t.number)},
+                            {{"number", std::to_string(t.number)},
                              {"tier", s.texts.Get(l, "push.tier." + storage::NameOf(t.tier))}});
   for (const auto& g : s.config.groups) {
     if (!TakesEscalationCard(g, t)) continue;

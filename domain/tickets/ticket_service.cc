@@ -7,9 +7,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "domain/common/durations.h"
 #include "domain/common/known_names.h"
 #include "domain/common/location.h"
 #include "domain/common/time_format.h"
+#include "domain/common/user_error.h"
 #include "domain/people/private_conversation.h"
 #include "domain/tickets/authority.h"
 #include "domain/tickets/rating_question.h"
@@ -27,20 +29,10 @@ using storage::Ticket;
 using storage::TicketStatus;
 using storage::Tier;
 
-constexpr int64_t kHourMs = 3600LL * 1000;
-constexpr int64_t kDayMs = 24 * kHourMs;
 constexpr int kTickBatch = 100;
 
 // A user-facing error: the message is "<text key>;name=value;..." (see ErrorKey).
-Status UserError(StatusCode code, const std::string& key, const config::TextArgs& args = {}) {
-  std::string m = key;
-  for (const auto& [k, v] : args) m += ";" + k + "=" + v;
-  return Status(code, std::move(m));
-}
-
-std::string Num(int64_t n) { return std::to_string(n); }
-
-std::string Trim(const std::string& s) {
+std::string TrimSpaces(const std::string& s) {
   size_t b = 0;
   size_t e = s.size();
   while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
@@ -50,13 +42,13 @@ std::string Trim(const std::string& s) {
 
 StatusOr<Ticket> Load(storage::Database& db, int64_t number) {
   LINLI_ASSIGN_OR_RETURN(auto t, storage::TicketStore::FindByNumber(db, number));
-  if (!t) return UserError(StatusCode::kNotFound, "staff.not_found", {{"number", Num(number)}});
+  if (!t) return UserError(StatusCode::kNotFound, "staff.not_found", {{"number", std::to_string(number)}});
   return *t;
 }
 
 Status BadState(const Ticket& t) {
   return UserError(StatusCode::kFailedPrecondition, "staff.bad_state",
-                   {{"number", Num(t.number)}, {"status", NameOf(t.status)}});
+                   {{"number", std::to_string(t.number)}, {"status", NameOf(t.status)}});
 }
 
 // Who acts, as recorded on an event: the person (0 for a key or the system) and the name.
@@ -77,7 +69,7 @@ StatusOr<StaffStanding> RequireStaff(storage::Database& db, const Deps& s, const
 Status RequireTier(const StaffStanding& who, const Ticket& t, std::string_view action) {
   if (MayAct(who.tier, t.tier, action)) return Status::Ok();
   return UserError(StatusCode::kPermissionDenied, "staff.tier_denied",
-                   {{"number", Num(t.number)}, {"tier", NameOf(t.tier)}});
+                   {{"number", std::to_string(t.number)}, {"tier", NameOf(t.tier)}});
 }
 
 By ByStaff(const Actor& actor, const StaffStanding& who) { return {actor.person_id, who.name}; }
@@ -136,7 +128,7 @@ Status Enqueue(storage::Database& db, const Deps& s, const Ticket& t, const Reci
   m.text = std::move(text);
   m.choices = std::move(choices);
   m.notice = "ticket_status";
-  m.notice_fields = {{"number", Num(t.number)},
+  m.notice_fields = {{"number", std::to_string(t.number)},
                      {"status", s.texts.Get(r.locale, "ticket.status." + NameOf(t.status))},
                      {"note", note},
                      {"time", FormatLocalTime(now_ms, s.config.timezone)}};
@@ -150,12 +142,12 @@ Status PushStatus(storage::Database& db, const Deps& s, const Ticket& t, int64_t
   LINLI_ASSIGN_OR_RETURN(auto r, ReporterOf(db, s, t));
   if (!r) return Status::Ok();  // the reporter has no identity left to reach
   const std::string& l = r->locale;
-  note_args["number"] = Num(t.number);
+  note_args["number"] = std::to_string(t.number);
   note_args["tier"] = s.texts.Get(l, "push.tier." + NameOf(t.tier));
-  note_args["days"] = Num(s.config.rating.auto_close_days);
+  note_args["days"] = std::to_string(s.config.rating.auto_close_days);
   const std::string note = note_key.empty() ? "" : s.texts.Get(l, note_key, note_args);
   std::string text = s.texts.Get(l, "push.status",
-                                 {{"number", Num(t.number)},
+                                 {{"number", std::to_string(t.number)},
                                   {"category", s.texts.Get(l, "category." + t.category)},
                                   {"status", s.texts.Get(l, "ticket.status." + NameOf(t.status))}});
   if (!note.empty()) text += "\n" + note;
@@ -164,7 +156,7 @@ Status PushStatus(storage::Database& db, const Deps& s, const Ticket& t, int64_t
     text += "\n" + s.texts.Get(l, "push.rate_ask", note_args);
     for (const char* v : {kRatingSatisfied, kRatingBasic, kRatingUnsatisfied}) {
       choices.push_back({s.texts.Get(l, std::string("rating.") + v),
-                         "/rate " + Num(t.number) + " " + v});
+                         "/rate " + std::to_string(t.number) + " " + v});
     }
   }
   return Enqueue(db, s, t, *r, std::move(text), note, std::move(choices), now_ms);
@@ -184,7 +176,7 @@ Status PushPublicNote(storage::Database& db, const Deps& s, const Ticket& t,
   if (!r) return Status::Ok();
   LINLI_ASSIGN_OR_RETURN(const std::string note, Published(db, s, typed));
   std::string text =
-      s.texts.Get(r->locale, "push.public_note", {{"number", Num(t.number)}, {"note", note}});
+      s.texts.Get(r->locale, "push.public_note", {{"number", std::to_string(t.number)}, {"note", note}});
   return Enqueue(db, s, t, *r, std::move(text), note, {}, now_ms);
 }
 
@@ -214,7 +206,7 @@ StatusOr<int> NotifyTierStaffCount(storage::Database& db, const Deps& s, const T
     LINLI_ASSIGN_OR_RETURN(Recipient r, StaffRecipient(db, s, m));
     const std::string& l = r.locale;
     config::TextArgs args = extra;
-    args["number"] = Num(t.number);
+    args["number"] = std::to_string(t.number);
     args["category"] = s.texts.Get(l, "category." + t.category);
     args["building"] = BuildingText(l, t);
     args["tier"] = s.texts.Get(l, "push.tier." + NameOf(t.tier));
@@ -355,7 +347,7 @@ Status TicketService::PushToReporter(storage::Database& db, const Deps& s, const
                                      int64_t now_ms) {
   LINLI_ASSIGN_OR_RETURN(auto r, ReporterOf(db, s, t));
   if (!r) return Status::Ok();
-  args["number"] = Num(t.number);
+  args["number"] = std::to_string(t.number);
   std::string text = s.texts.Get(r->locale, key, args);
   return Enqueue(db, s, t, *r, text, text, {}, now_ms);
 }
@@ -450,7 +442,7 @@ StatusOr<Ticket> TicketService::AddNote(storage::Database& db, const Deps& s, Ac
   const By by = ByStaff(actor, actor_standing);
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
   LINLI_RETURN_IF_ERROR(RequireTier(actor_standing, t, "note"));
-  const std::string text = Trim(note);
+  const std::string text = TrimSpaces(note);
   if (text.empty() && photo_ref.empty()) {
     return UserError(StatusCode::kInvalidArgument, "staff.need_note");
   }
@@ -471,7 +463,7 @@ StatusOr<Ticket> TicketService::Resolve(storage::Database& db, const Deps& s, Ac
                      TicketStatus::kEscalated, TicketStatus::kReopened, TicketStatus::kDeferred})) {
     return BadState(t);
   }
-  const std::string text = Trim(note);
+  const std::string text = TrimSpaces(note);
   if (text.empty()) return UserError(StatusCode::kInvalidArgument, "staff.need_note");
   const TicketStatus from = t.status;
   t.status = TicketStatus::kResolved;
@@ -499,9 +491,9 @@ StatusOr<Ticket> TicketService::Defer(storage::Database& db, const Deps& s, Acto
                      TicketStatus::kEscalated, TicketStatus::kReopened, TicketStatus::kDeferred})) {
     return BadState(t);
   }
-  const std::string r = Trim(reason);
-  const std::string p = Trim(plan);
-  const std::string d = Trim(date);
+  const std::string r = TrimSpaces(reason);
+  const std::string p = TrimSpaces(plan);
+  const std::string d = TrimSpaces(date);
   if (r.empty() || p.empty() || d.empty()) {
     return UserError(StatusCode::kInvalidArgument, "staff.usage.defer");
   }
@@ -533,10 +525,10 @@ StatusOr<Ticket> TicketService::Escalate(storage::Database& db, const Deps& s, A
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
   LINLI_RETURN_IF_ERROR(RequireTier(actor_standing, t, "escalate"));
   if (In(t.status, {TicketStatus::kResolved, TicketStatus::kClosed})) return BadState(t);
-  const std::string r = Trim(reason);
+  const std::string r = TrimSpaces(reason);
   if (r.empty()) return UserError(StatusCode::kInvalidArgument, "staff.need_reason");
   if (!storage::NextTier(t.tier)) {
-    return UserError(StatusCode::kFailedPrecondition, "staff.top_tier", {{"number", Num(number)}});
+    return UserError(StatusCode::kFailedPrecondition, "staff.top_tier", {{"number", std::to_string(number)}});
   }
   LINLI_RETURN_IF_ERROR(MoveUp(db, s, t, TicketStatus::kEscalated, by, r, "push.escalated", now_ms));
   return t;
@@ -550,7 +542,7 @@ StatusOr<Ticket> TicketService::Assign(storage::Database& db, const Deps& s, Act
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
   LINLI_RETURN_IF_ERROR(RequireTier(actor_standing, t, "assign"));
   if (t.status == TicketStatus::kClosed) return BadState(t);
-  const std::string who = Trim(assignee);
+  const std::string who = TrimSpaces(assignee);
   if (who.empty()) return UserError(StatusCode::kInvalidArgument, "staff.usage.assign");
   int64_t person_id = 0;
   std::string name = who;
@@ -605,7 +597,7 @@ StatusOr<Ticket> TicketService::Assign(storage::Database& db, const Deps& s, Act
     LINLI_ASSIGN_OR_RETURN(std::string l, LocaleOf(db, s, person_id));
     Recipient r{PrivateRef(*identity), l};
     std::string text = s.texts.Get(l, "push.staff_assigned",
-                                   {{"number", Num(t.number)},
+                                   {{"number", std::to_string(t.number)},
                                     {"category", s.texts.Get(l, "category." + t.category)},
                                     {"building", BuildingText(l, t)}});
     LINLI_RETURN_IF_ERROR(Enqueue(db, s, t, r, std::move(text), "", {}, now_ms));
@@ -620,7 +612,7 @@ StatusOr<Ticket> TicketService::SetSummary(storage::Database& db, const Deps& s,
   const By by = ByStaff(actor, actor_standing);
   LINLI_ASSIGN_OR_RETURN(Ticket t, Load(db, number));
   LINLI_RETURN_IF_ERROR(RequireTier(actor_standing, t, "summary"));
-  const std::string text = Trim(summary);
+  const std::string text = TrimSpaces(summary);
   if (text.empty()) return UserError(StatusCode::kInvalidArgument, "staff.need_note");
   t.public_summary = text;
   t.updated_at_ms = now_ms;
@@ -646,13 +638,13 @@ StatusOr<Ticket> TicketService::Merge(storage::Database& db, const Deps& s, Acto
   const TicketStatus from = dup.status;
   dup.status = TicketStatus::kClosed;
   dup.merged_into = into.number;
-  const config::TextArgs args = {{"into", Num(into.number)}};
+  const config::TextArgs args = {{"into", std::to_string(into.number)}};
   LINLI_RETURN_IF_ERROR(Record(db, s, dup, from, by,
                                s.texts.Get(s.config.locale, "push.merged_note", args), true,
                                now_ms));
   LINLI_RETURN_IF_ERROR(AddNoteEvent(
       db, into, by,
-      s.texts.Get(s.config.locale, "staff.merged_into_note", {{"number", Num(dup.number)}}), false,
+      s.texts.Get(s.config.locale, "staff.merged_into_note", {{"number", std::to_string(dup.number)}}), false,
       "", now_ms));
   LINLI_RETURN_IF_ERROR(PushStatus(db, s, dup, now_ms, "push.merged_note", args));
   return dup;
@@ -664,20 +656,20 @@ StatusOr<Ticket> TicketService::Rate(storage::Database& db, const Deps& s, Actor
   LINLI_ASSIGN_OR_RETURN(auto found, storage::TicketStore::FindByNumber(db, number));
   // Someone else's ticket reads as "not found", so numbers leak nothing.
   if (!found || found->reporter_person_id != actor.person_id) {
-    return UserError(StatusCode::kPermissionDenied, "rating.not_found", {{"number", Num(number)}});
+    return UserError(StatusCode::kPermissionDenied, "rating.not_found", {{"number", std::to_string(number)}});
   }
   Ticket t = std::move(*found);
   // The reporter acted: the event names no one (a resident's name is never recorded).
   const By by{actor.person_id, ""};
   if (rating != kRatingSatisfied && rating != kRatingBasic && rating != kRatingUnsatisfied) {
-    return UserError(StatusCode::kInvalidArgument, "rating.usage", {{"number", Num(number)}});
+    return UserError(StatusCode::kInvalidArgument, "rating.usage", {{"number", std::to_string(number)}});
   }
   if (t.status != TicketStatus::kResolved) {
     return UserError(StatusCode::kFailedPrecondition, "rating.not_resolved",
-                     {{"number", Num(number)}, {"status", NameOf(t.status)}});
+                     {{"number", std::to_string(number)}, {"status", NameOf(t.status)}});
   }
   t.rating = rating;
-  t.rating_comment = Trim(comment);
+  t.rating_comment = TrimSpaces(comment);
   t.rated_at_ms = now_ms;
   // The resident's words stay internal: the public board never shows them as they are.
   const std::string note = s.texts.Get(s.config.locale, std::string("rating.") + rating) +
@@ -734,7 +726,7 @@ StatusOr<TickResult> TicketService::Tick(storage::Database& db, const Deps& s,
     t.status = TicketStatus::kClosed;
     LINLI_RETURN_IF_ERROR(Record(db, s, t, from, system,
                                  s.texts.Get(l, "push.auto_closed",
-                                             {{"days", Num(s.config.rating.auto_close_days)}}),
+                                             {{"days", std::to_string(s.config.rating.auto_close_days)}}),
                                  true, now_ms));
     LINLI_RETURN_IF_ERROR(PushStatus(db, s, t, now_ms, "push.auto_closed"));
     ++result.closed;
@@ -743,7 +735,7 @@ StatusOr<TickResult> TicketService::Tick(storage::Database& db, const Deps& s,
 }
 
 std::string ParseRating(const std::string& input) {
-  std::string text = Trim(input);
+  std::string text = TrimSpaces(input);
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (text == "1" || text == "满意" || text == "satisfied" || text == "good" || text == "yes") {
     return kRatingSatisfied;

@@ -18,8 +18,6 @@ using storage::RedemptionStore;
 
 namespace {
 
-std::string Num(int64_t n) { return std::to_string(n); }
-
 StatusOr<PointsOutcome> Outcome(storage::Database& db, int64_t person_id,
                                 std::optional<PointsEntry> entry,
                                 std::optional<Redemption> redemption) {
@@ -72,9 +70,9 @@ StatusOr<PointsOutcome> AwardPoints(storage::Database& db, const Deps& deps, Act
   LINLI_ASSIGN_OR_RETURN(PointsOutcome out, Outcome(db, person_id, written, std::nullopt));
   LINLI_RETURN_IF_ERROR(TellPerson(db, deps, person_id,
                                    amount > 0 ? "points.told_awarded" : "points.told_deducted",
-                                   {{"amount", Num(amount > 0 ? amount : -amount)},
+                                   {{"amount", std::to_string(amount > 0 ? amount : -amount)},
                                     {"reason", reason},
-                                    {"balance", Num(out.balance)}},
+                                    {"balance", std::to_string(out.balance)}},
                                    now_ms));
   return out;
 }
@@ -91,10 +89,10 @@ StatusOr<PointsOutcome> ReverseEntry(storage::Database& db, const Deps& deps, Ac
   e.person_id = original->person_id;
   e.amount = -original->amount;
   e.reason = "reversal";
-  e.ref = Num(entry_id);
+  e.ref = std::to_string(entry_id);
   e.note = note;
   e.actor = name;
-  e.idem_key = "reversal:" + Num(entry_id);
+  e.idem_key = "reversal:" + std::to_string(entry_id);
   e.hours_centi = -original->hours_centi;
   e.created_at_ms = now_ms;
   LINLI_ASSIGN_OR_RETURN(storage::AppendResult r, PointsStore::Append(db, e));
@@ -102,9 +100,9 @@ StatusOr<PointsOutcome> ReverseEntry(storage::Database& db, const Deps& deps, Ac
   e.id = r.entry_id;
   LINLI_ASSIGN_OR_RETURN(PointsOutcome out, Outcome(db, e.person_id, e, std::nullopt));
   LINLI_RETURN_IF_ERROR(TellPerson(db, deps, e.person_id, "points.told_reversed",
-                                   {{"entry", Num(entry_id)},
-                                    {"amount", Num(e.amount)},
-                                    {"balance", Num(out.balance)}},
+                                   {{"entry", std::to_string(entry_id)},
+                                    {"amount", std::to_string(e.amount)},
+                                    {"balance", std::to_string(out.balance)}},
                                    now_ms));
   return out;
 }
@@ -154,7 +152,7 @@ StatusOr<PointsOutcome> GiveRedemption(storage::Database& db, const Deps& deps, 
   if (r.person_id > 0) {
     LINLI_ASSIGN_OR_RETURN(std::string label, ItemLabelFor(db, deps, r.person_id, r.item_id));
     LINLI_RETURN_IF_ERROR(TellPerson(db, deps, r.person_id, "points.told_given",
-                                     {{"number", Num(r.id)}, {"item", label}}, now_ms));
+                                     {{"number", std::to_string(r.id)}, {"item", label}}, now_ms));
   }
   return out;
 }
@@ -167,10 +165,10 @@ StatusOr<PointsOutcome> CancelRedemption(storage::Database& db, const Deps& deps
   if (r.person_id > 0) {
     LINLI_ASSIGN_OR_RETURN(std::string label, ItemLabelFor(db, deps, r.person_id, r.item_id));
     LINLI_RETURN_IF_ERROR(TellPerson(db, deps, r.person_id, "points.told_cancelled",
-                                     {{"number", Num(r.id)},
+                                     {{"number", std::to_string(r.id)},
                                       {"item", label},
-                                      {"amount", Num(r.cost)},
-                                      {"balance", Num(out.balance)}},
+                                      {"amount", std::to_string(r.cost)},
+                                      {"balance", std::to_string(out.balance)}},
                                      now_ms));
   }
   return out;

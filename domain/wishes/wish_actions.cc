@@ -8,7 +8,7 @@ namespace linli::domain {
 
 namespace {
 
-std::vector<WishAction> BuildActions() {
+std::vector<WishAction> BuildWishActions() {
   std::vector<WishAction> a;
   a.push_back({"approve", "",
                {{"wish_approve", {"/approve", "通过", "通过心愿"}, "wish.usage.approve",
@@ -44,7 +44,7 @@ std::vector<WishAction> BuildActions() {
 }  // namespace
 
 const std::vector<WishAction>& WishActions() {
-  static const auto* const k = new std::vector<WishAction>(BuildActions());
+  static const auto* const k = new std::vector<WishAction>(BuildWishActions());
   return *k;
 }
 

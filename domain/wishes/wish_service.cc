@@ -5,10 +5,12 @@
 #include <utility>
 
 #include "bot/text.h"
+#include "domain/common/durations.h"
 #include "domain/common/known_names.h"
 #include "domain/common/location.h"
 #include "domain/common/masking.h"
 #include "domain/common/time_format.h"
+#include "domain/common/user_error.h"
 #include "domain/people/building_heads.h"
 #include "domain/people/private_conversation.h"
 #include "domain/tickets/authority.h"
@@ -32,31 +34,22 @@ using storage::Wish;
 using storage::WishStatus;
 using storage::WishStore;
 
-constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
-constexpr int kTickBatch = 100;
-
-std::string Num(int64_t n) { return std::to_string(n); }
+constexpr int kWishTickBatch = 100;
 
 // A user-facing error: the message is "<text key>;name=value;..." (see ErrorKey).
-Status UserError(StatusCode code, const std::string& key, const config::TextArgs& args = {}) {
-  std::string m = key;
-  for (const auto& [k, v] : args) m += ";" + k + "=" + v;
-  return Status(code, std::move(m));
-}
-
-StatusOr<Wish> Load(storage::Database& db, int64_t number) {
+StatusOr<Wish> LoadWish(storage::Database& db, int64_t number) {
   LINLI_ASSIGN_OR_RETURN(auto w, WishStore::Find(db, number));
-  if (!w) return UserError(StatusCode::kNotFound, "wish.not_found", {{"number", Num(number)}});
+  if (!w) return UserError(StatusCode::kNotFound, "wish.not_found", {{"number", std::to_string(number)}});
   return *w;
 }
 
 Status BadState(const Wish& w) {
   return UserError(StatusCode::kFailedPrecondition, "wish.bad_state",
-                   {{"number", Num(w.number)}, {"status", storage::NameOf(w.status)}});
+                   {{"number", std::to_string(w.number)}, {"status", storage::NameOf(w.status)}});
 }
 
 // The acting staff member's name; kPermissionDenied "wish.denied" for anyone not staff.
-StatusOr<std::string> RequireStaff(storage::Database& db, const Deps& s, const Actor& actor) {
+StatusOr<std::string> RequireWishStaff(storage::Database& db, const Deps& s, const Actor& actor) {
   LINLI_ASSIGN_OR_RETURN(auto standing, StandingOf(db, s.config, actor));
   if (!standing) return UserError(StatusCode::kPermissionDenied, "wish.denied");
   return standing->name;
@@ -67,45 +60,45 @@ Status Event(storage::Database& db, const Wish& w, const std::string& kind, int6
   return WishStore::AddEvent(db, {0, w.number, kind, actor_person, actor_name, note, now_ms});
 }
 
-struct Recipient {
+struct WishRecipient {
   ConversationRef to;
   std::string locale;
 };
 
-bool KnownLocale(const Deps& s, const std::string& locale) {
+bool KnownWishLocale(const Deps& s, const std::string& locale) {
   const auto ls = s.texts.locales();
   return !locale.empty() && std::find(ls.begin(), ls.end(), locale) != ls.end();
 }
 
 // The person's private conversation (where they were seen last), in their language.
-StatusOr<std::optional<Recipient>> PersonRecipient(storage::Database& db, const Deps& s,
+StatusOr<std::optional<WishRecipient>> PersonRecipient(storage::Database& db, const Deps& s,
                                                    int64_t person_id) {
-  if (person_id <= 0) return std::optional<Recipient>();
+  if (person_id <= 0) return std::optional<WishRecipient>();
   LINLI_ASSIGN_OR_RETURN(auto identity, storage::IdentityStore::LastUsedIdentity(db, person_id));
-  if (!identity) return std::optional<Recipient>();
+  if (!identity) return std::optional<WishRecipient>();
   LINLI_ASSIGN_OR_RETURN(auto person, storage::IdentityStore::FindPerson(db, person_id));
   std::string locale = s.config.locale;
-  if (person && KnownLocale(s, person->locale)) locale = person->locale;
-  return std::optional<Recipient>(Recipient{PrivateRef(*identity), locale});
+  if (person && KnownWishLocale(s, person->locale)) locale = person->locale;
+  return std::optional<WishRecipient>(WishRecipient{PrivateRef(*identity), locale});
 }
 
 // Who hears about the wish on the requester's side: the requester when the bot can reach
 // them, else the staff member who posted it for them.
-StatusOr<std::optional<Recipient>> RequesterSide(storage::Database& db, const Deps& s,
+StatusOr<std::optional<WishRecipient>> RequesterSide(storage::Database& db, const Deps& s,
                                                  const Wish& w) {
   LINLI_ASSIGN_OR_RETURN(auto r, PersonRecipient(db, s, w.requester_person_id));
   if (r) return r;
   return PersonRecipient(db, s, w.posted_by_person_id);
 }
 
-Status Push(storage::Database& db, const Recipient& r, std::string text, int64_t number,
+Status Push(storage::Database& db, const WishRecipient& r, std::string text, int64_t number,
             int64_t now_ms, std::vector<Choice> choices = {}) {
   OutboundMessage m;
   m.to = r.to;
   m.text = std::move(text);
   m.choices = std::move(choices);
   m.notice = "wish_status";
-  m.notice_fields = {{"number", Num(number)}};
+  m.notice_fields = {{"number", std::to_string(number)}};
   return storage::OutboxStore::Enqueue(db, m, now_ms).status();
 }
 
@@ -114,7 +107,7 @@ Status PushTo(storage::Database& db, const Deps& s, int64_t person_id, const std
               config::TextArgs args, int64_t number, int64_t now_ms) {
   LINLI_ASSIGN_OR_RETURN(auto r, PersonRecipient(db, s, person_id));
   if (!r) return Status::Ok();
-  args["number"] = Num(number);
+  args["number"] = std::to_string(number);
   return Push(db, *r, s.texts.Get(r->locale, key, args), number, now_ms);
 }
 
@@ -122,7 +115,7 @@ Status PushRequesterSide(storage::Database& db, const Deps& s, const Wish& w,
                          const std::string& key, config::TextArgs args, int64_t now_ms) {
   LINLI_ASSIGN_OR_RETURN(auto r, RequesterSide(db, s, w));
   if (!r) return Status::Ok();
-  args["number"] = Num(w.number);
+  args["number"] = std::to_string(w.number);
   return Push(db, *r, s.texts.Get(r->locale, key, args), w.number, now_ms);
 }
 
@@ -139,7 +132,7 @@ StatusOr<std::vector<std::string>> Holders(storage::Database& db, int64_t number
   return out;
 }
 
-ConversationRef GroupRef(const std::string& channel, const std::string& chat_id) {
+ConversationRef WishGroupRef(const std::string& channel, const std::string& chat_id) {
   return {channel, chat_id, chat_id, ChatType::kGroup};
 }
 
@@ -162,7 +155,7 @@ Status TellReviewers(storage::Database& db, const Deps& s, const Wish& w, int64_
     LINLI_ASSIGN_OR_RETURN(std::string locale, PersonLocale(db, s, person));
     LINLI_RETURN_IF_ERROR(TellPerson(
         db, s, person, "wish.review_request",
-        {{"number", Num(w.number)},
+        {{"number", std::to_string(w.number)},
          {"category", s.texts.Get(locale, "wish.category." + w.category)},
          {"building", w.building.empty() ? std::string("-")
                                          : FormatLocation(w.building, "", locale)}},
@@ -179,10 +172,10 @@ Status PostCards(storage::Database& db, const Deps& s, const Wish& w, int64_t no
   for (const auto& g : s.config.groups) {
     if (!g.Posts("wishes") || !g.Serves(w.building)) continue;
     OutboundMessage m;
-    m.to = GroupRef(g.channel, g.chat_id);
+    m.to = WishGroupRef(g.channel, g.chat_id);
     m.text = text;
     m.card_kind = kWishCardKind;
-    m.card_ref = Num(w.number);
+    m.card_ref = std::to_string(w.number);
     LINLI_RETURN_IF_ERROR(storage::OutboxStore::Enqueue(db, m, now_ms).status());
   }
   return Status::Ok();
@@ -201,15 +194,15 @@ Status UpdateCards(storage::Database& db, const Deps& s, const Wish& w,
   for (const auto& h : holders) names += (names.empty() ? "" : "、") + h;
   const std::string follow_up = s.texts.Get(
       l, follow_up_key,
-      {{"number", Num(w.number)},
+      {{"number", std::to_string(w.number)},
        {"names", names},
-       {"count", Num(static_cast<int64_t>(holders.size()))},
-       {"helpers", Num(w.helpers_needed)}});
-  LINLI_ASSIGN_OR_RETURN(auto cards, storage::CardStore::ForRef(db, kWishCardKind, Num(w.number)));
+       {"count", std::to_string(static_cast<int64_t>(holders.size()))},
+       {"helpers", std::to_string(w.helpers_needed)}});
+  LINLI_ASSIGN_OR_RETURN(auto cards, storage::CardStore::ForRef(db, kWishCardKind, std::to_string(w.number)));
   for (const auto& g : s.config.groups) {
     if (!g.Posts("wishes") || !g.Serves(w.building)) continue;
     OutboundMessage m;
-    m.to = GroupRef(g.channel, g.chat_id);
+    m.to = WishGroupRef(g.channel, g.chat_id);
     m.text = follow_up;
     for (const auto& c : cards) {
       if (c.channel == g.channel && c.chat_id == g.chat_id) {
@@ -236,7 +229,7 @@ Status FillFromRoster(storage::Database& db, Wish& w) {
     LINLI_ASSIGN_OR_RETURN(h, storage::RosterStore::GetHousehold(db, w.requester_household_id));
     if (!h) {
       return UserError(StatusCode::kNotFound, "wish.no_household",
-                       {{"household", Num(w.requester_household_id)}});
+                       {{"household", std::to_string(w.requester_household_id)}});
     }
   } else if (w.requester_person_id > 0) {
     LINLI_ASSIGN_OR_RETURN(auto bindings, storage::RosterStore::BindingsOf(db, w.requester_person_id));
@@ -275,11 +268,11 @@ Status AskConfirm(storage::Database& db, const Deps& s, const Wish& w,
   for (const auto& n : names) who += (who.empty() ? "" : "、") + n;
   const std::string text = s.texts.Get(
       l, "wish.confirm_ask",
-      {{"number", Num(w.number)}, {"names", who}, {"days", Num(s.config.wishes.auto_confirm_days)}});
+      {{"number", std::to_string(w.number)}, {"names", who}, {"days", std::to_string(s.config.wishes.auto_confirm_days)}});
   storage::PendingQuestion q;
   q.conversation_key = r->to.Key();
   q.kind = kWishConfirmQuestion;
-  q.ref = Num(w.number);
+  q.ref = std::to_string(w.number);
   std::vector<Choice> choices;
   for (const char* v : {kWishConfirmYes, kWishConfirmNo}) {
     const std::string label = s.texts.Get(l, std::string("wish.confirm_") + v);
@@ -301,9 +294,9 @@ StatusOr<RateQuestion> RecordRateQuestion(storage::Database& db, const Deps& s, 
   storage::PendingQuestion q;
   q.conversation_key = to_key;
   q.kind = kWishRateQuestion;
-  q.ref = Num(number);
+  q.ref = std::to_string(number);
   RateQuestion out;
-  out.text = s.texts.Get(locale, "wish.rate_ask", {{"number", Num(number)}});
+  out.text = s.texts.Get(locale, "wish.rate_ask", {{"number", std::to_string(number)}});
   for (const std::string v : {"1", "2", "3", "4", "5", kWishRateSkip}) {
     const std::string label = s.texts.Get(locale, "wish.rate_" + v);
     const std::string payload = "/wishrate " + q.ref + " " + v;
@@ -337,7 +330,7 @@ StatusOr<std::string> RequireRequesterSide(storage::Database& db, const Deps& s,
   }
   LINLI_ASSIGN_OR_RETURN(auto standing, StandingOf(db, s.config, actor));
   if (!standing) {
-    return UserError(StatusCode::kPermissionDenied, "wish.not_requester", {{"number", Num(w.number)}});
+    return UserError(StatusCode::kPermissionDenied, "wish.not_requester", {{"number", std::to_string(w.number)}});
   }
   return standing->name;
 }
@@ -370,16 +363,16 @@ std::string WishCardText(const Deps& s, const std::string& l, const Wish& w,
   for (const auto& h : holders) names += (names.empty() ? "" : "、") + h;
   std::string text = s.texts.Get(
       l, "wish.card",
-      {{"number", Num(w.number)},
+      {{"number", std::to_string(w.number)},
        {"category", s.texts.Get(l, "wish.category." + w.category)},
        {"building", w.building.empty() ? "-" : FormatLocation(w.building, "", l)},
        {"text", masked_text},
        {"deadline", w.deadline.empty() ? s.texts.Get(l, "wish.no_deadline") : w.deadline},
-       {"helpers", Num(w.helpers_needed)}});
+       {"helpers", std::to_string(w.helpers_needed)}});
   const config::TextArgs state = {{"names", names},
-                                  {"count", Num(static_cast<int64_t>(holders.size()))},
-                                  {"helpers", Num(w.helpers_needed)},
-                                  {"number", Num(w.number)}};
+                                  {"count", std::to_string(static_cast<int64_t>(holders.size()))},
+                                  {"helpers", std::to_string(w.helpers_needed)},
+                                  {"number", std::to_string(w.number)}};
   switch (w.status) {
     case WishStatus::kOpen:
       text += "\n" + s.texts.Get(l, "wish.card_how", state);
@@ -432,10 +425,10 @@ StatusOr<Wish> WishService::Post(storage::Database& db, const Deps& s, Actor act
   }
   const size_t n = CountChars(d.text);
   if (n < kMinWishChars || n > kMaxWishChars) {
-    return UserError(StatusCode::kInvalidArgument, "wish.bad_text", {{"max", Num(kMaxWishChars)}});
+    return UserError(StatusCode::kInvalidArgument, "wish.bad_text", {{"max", std::to_string(kMaxWishChars)}});
   }
   if (d.helpers_needed < 1 || d.helpers_needed > kMaxHelpers) {
-    return UserError(StatusCode::kInvalidArgument, "wish.bad_helpers", {{"max", Num(kMaxHelpers)}});
+    return UserError(StatusCode::kInvalidArgument, "wish.bad_helpers", {{"max", std::to_string(kMaxHelpers)}});
   }
   if (!d.deadline.empty() &&
       !ValidDeadline(d.deadline, FormatLocalTime(now_ms, s.config.timezone).substr(0, 10))) {
@@ -448,7 +441,7 @@ StatusOr<Wish> WishService::Post(storage::Database& db, const Deps& s, Actor act
   if (w.requester_person_id > 0) {
     LINLI_ASSIGN_OR_RETURN(auto person, storage::IdentityStore::FindPerson(db, w.requester_person_id));
     if (!person) {
-      return UserError(StatusCode::kNotFound, "wish.no_person", {{"person", Num(w.requester_person_id)}});
+      return UserError(StatusCode::kNotFound, "wish.no_person", {{"person", std::to_string(w.requester_person_id)}});
     }
   }
   w.channel = d.channel;
@@ -472,8 +465,8 @@ StatusOr<Wish> WishService::Post(storage::Database& db, const Deps& s, Actor act
 
 StatusOr<Wish> WishService::Approve(storage::Database& db, const Deps& s, Actor actor,
                                     int64_t number, int64_t now_ms) {
-  LINLI_ASSIGN_OR_RETURN(std::string name, RequireStaff(db, s, actor));
-  LINLI_ASSIGN_OR_RETURN(Wish w, Load(db, number));
+  LINLI_ASSIGN_OR_RETURN(std::string name, RequireWishStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(Wish w, LoadWish(db, number));
   LINLI_ASSIGN_OR_RETURN(bool moved, WishStore::Transition(db, number, {WishStatus::kPending},
                                                            WishStatus::kOpen, now_ms));
   if (!moved) return BadState(w);
@@ -486,8 +479,8 @@ StatusOr<Wish> WishService::Approve(storage::Database& db, const Deps& s, Actor 
 
 StatusOr<Wish> WishService::Reject(storage::Database& db, const Deps& s, Actor actor,
                                    int64_t number, const std::string& reason, int64_t now_ms) {
-  LINLI_ASSIGN_OR_RETURN(std::string name, RequireStaff(db, s, actor));
-  LINLI_ASSIGN_OR_RETURN(Wish w, Load(db, number));
+  LINLI_ASSIGN_OR_RETURN(std::string name, RequireWishStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(Wish w, LoadWish(db, number));
   const std::string r = TrimText(reason);
   if (r.empty()) return UserError(StatusCode::kInvalidArgument, "wish.usage.reject");
   LINLI_ASSIGN_OR_RETURN(bool moved, WishStore::Transition(db, number, {WishStatus::kPending},
@@ -504,8 +497,8 @@ StatusOr<Wish> WishService::Reject(storage::Database& db, const Deps& s, Actor a
 
 StatusOr<Wish> WishService::Cancel(storage::Database& db, const Deps& s, Actor actor,
                                    int64_t number, int64_t now_ms) {
-  LINLI_ASSIGN_OR_RETURN(std::string name, RequireStaff(db, s, actor));
-  LINLI_ASSIGN_OR_RETURN(Wish w, Load(db, number));
+  LINLI_ASSIGN_OR_RETURN(std::string name, RequireWishStaff(db, s, actor));
+  LINLI_ASSIGN_OR_RETURN(Wish w, LoadWish(db, number));
   const WishStatus before = w.status;
   LINLI_ASSIGN_OR_RETURN(
       bool moved, WishStore::Transition(db, number,
@@ -529,7 +522,7 @@ StatusOr<Wish> WishService::Cancel(storage::Database& db, const Deps& s, Actor a
 
 StatusOr<ClaimOutcome> WishService::Claim(storage::Database& db, const Deps& s, int64_t person_id,
                                           int64_t number, int64_t now_ms) {
-  LINLI_ASSIGN_OR_RETURN(Wish w, Load(db, number));
+  LINLI_ASSIGN_OR_RETURN(Wish w, LoadWish(db, number));
   ClaimOutcome out;
   out.wish = w;
   LINLI_ASSIGN_OR_RETURN(bool volunteer, IsVolunteer(db, person_id));
@@ -573,12 +566,12 @@ StatusOr<ClaimOutcome> WishService::Claim(storage::Database& db, const Deps& s, 
 
 StatusOr<Wish> WishService::Release(storage::Database& db, const Deps& s, int64_t person_id,
                                     int64_t number, int64_t now_ms) {
-  LINLI_ASSIGN_OR_RETURN(Wish w, Load(db, number));
+  LINLI_ASSIGN_OR_RETURN(Wish w, LoadWish(db, number));
   LINLI_ASSIGN_OR_RETURN(bool released,
                          WishStore::SetClaim(db, number, person_id, {ClaimStatus::kActive},
                                              ClaimStatus::kReleased, now_ms));
   if (!released) {
-    return UserError(StatusCode::kPermissionDenied, "wish.not_yours", {{"number", Num(number)}});
+    return UserError(StatusCode::kPermissionDenied, "wish.not_yours", {{"number", std::to_string(number)}});
   }
   LINLI_ASSIGN_OR_RETURN(std::string me, VolunteerDisplayName(db, person_id));
   LINLI_RETURN_IF_ERROR(ReleaseClaim(db, s, w, person_id, me, "", now_ms));
@@ -589,7 +582,7 @@ StatusOr<Wish> WishService::Release(storage::Database& db, const Deps& s, int64_
 StatusOr<Wish> WishService::Complete(storage::Database& db, const Deps& s, int64_t person_id,
                                      int64_t number, int64_t hours_tenths,
                                      const std::string& photo_ref, int64_t now_ms) {
-  LINLI_ASSIGN_OR_RETURN(Wish w, Load(db, number));
+  LINLI_ASSIGN_OR_RETURN(Wish w, LoadWish(db, number));
   if (hours_tenths < 0 || hours_tenths > kMaxHoursTenths) {
     return UserError(StatusCode::kInvalidArgument, "wish.usage.done");
   }
@@ -597,7 +590,7 @@ StatusOr<Wish> WishService::Complete(storage::Database& db, const Deps& s, int64
                                                         ClaimStatus::kDone, now_ms, hours_tenths,
                                                         photo_ref));
   if (!done) {
-    return UserError(StatusCode::kPermissionDenied, "wish.not_yours", {{"number", Num(number)}});
+    return UserError(StatusCode::kPermissionDenied, "wish.not_yours", {{"number", std::to_string(number)}});
   }
   LINLI_ASSIGN_OR_RETURN(std::string me, VolunteerDisplayName(db, person_id));
   LINLI_RETURN_IF_ERROR(Event(db, w, "done", person_id, me,
@@ -618,7 +611,7 @@ StatusOr<Wish> WishService::Complete(storage::Database& db, const Deps& s, int64
 
 StatusOr<Wish> WishService::Confirm(storage::Database& db, const Deps& s, Actor actor,
                                     int64_t number, int64_t now_ms, bool auto_confirmed) {
-  LINLI_ASSIGN_OR_RETURN(Wish w, Load(db, number));
+  LINLI_ASSIGN_OR_RETURN(Wish w, LoadWish(db, number));
   LINLI_ASSIGN_OR_RETURN(std::string name, RequireRequesterSide(db, s, actor, w));
   LINLI_ASSIGN_OR_RETURN(bool moved, WishStore::Transition(db, number, {WishStatus::kDone},
                                                            WishStatus::kConfirmed, now_ms));
@@ -634,7 +627,7 @@ StatusOr<Wish> WishService::Confirm(storage::Database& db, const Deps& s, Actor 
                                               ClaimStatus::kConfirmed, now_ms)
                               .status());
     int64_t credited = 0;
-    const std::string key = "wish:" + Num(number) + ":person:" + Num(c.person_id);
+    const std::string key = "wish:" + std::to_string(number) + ":person:" + std::to_string(c.person_id);
     const int64_t hour_points = cfg.points_per_hour * c.hours_tenths / 10;
     if (cfg.points_per_wish > 0) {
       storage::PointsEntry e;
@@ -644,7 +637,7 @@ StatusOr<Wish> WishService::Confirm(storage::Database& db, const Deps& s, Actor 
       e.person_id = c.person_id;
       e.amount = cfg.points_per_wish;
       e.reason = "wish";
-      e.ref = Num(number);
+      e.ref = std::to_string(number);
       e.actor = actor_name;
       e.idem_key = key;
       e.created_at_ms = now_ms;
@@ -657,7 +650,7 @@ StatusOr<Wish> WishService::Confirm(storage::Database& db, const Deps& s, Actor 
       e.person_id = c.person_id;
       e.amount = hour_points;
       e.reason = "hours";
-      e.ref = Num(number);
+      e.ref = std::to_string(number);
       e.note = FormatHoursTenths(c.hours_tenths) + "h";
       e.actor = actor_name;
       e.idem_key = key + ":hours";
@@ -665,10 +658,10 @@ StatusOr<Wish> WishService::Confirm(storage::Database& db, const Deps& s, Actor 
       LINLI_ASSIGN_OR_RETURN(auto r, storage::PointsStore::Append(db, e));
       if (r.appended) credited += e.amount;
     }
-    LINLI_RETURN_IF_ERROR(Event(db, w, "credited", c.person_id, "", Num(credited), now_ms));
+    LINLI_RETURN_IF_ERROR(Event(db, w, "credited", c.person_id, "", std::to_string(credited), now_ms));
     LINLI_RETURN_IF_ERROR(PushTo(db, s, c.person_id,
                                  auto_confirmed ? "wish.push_auto_confirmed" : "wish.push_confirmed",
-                                 {{"points", Num(credited)}}, number, now_ms));
+                                 {{"points", std::to_string(credited)}}, number, now_ms));
   }
   LINLI_RETURN_IF_ERROR(UpdateCards(db, s, w, "wish.card_confirmed", now_ms));
   // The requester side confirming themselves is asked in the flow's reply (AskRate); when
@@ -687,31 +680,31 @@ StatusOr<RateQuestion> WishService::AskRate(storage::Database& db, const Deps& s
 
 StatusOr<Wish> WishService::Rate(storage::Database& db, const Deps& s, Actor actor,
                                  int64_t number, int64_t score, int64_t now_ms) {
-  LINLI_ASSIGN_OR_RETURN(Wish w, Load(db, number));
+  LINLI_ASSIGN_OR_RETURN(Wish w, LoadWish(db, number));
   const bool requester_side =
       actor.person_id > 0 &&
       (actor.person_id == w.requester_person_id || actor.person_id == w.posted_by_person_id);
   if (!requester_side) {
-    return UserError(StatusCode::kPermissionDenied, "wish.rate_denied", {{"number", Num(number)}});
+    return UserError(StatusCode::kPermissionDenied, "wish.rate_denied", {{"number", std::to_string(number)}});
   }
   if (score < 1 || score > 5) return UserError(StatusCode::kInvalidArgument, "wish.bad_args");
   if (w.status != WishStatus::kConfirmed) return BadState(w);
   LINLI_ASSIGN_OR_RETURN(int64_t rated, WishStore::Rate(db, number, score, now_ms));
   if (rated == 0) {
-    return UserError(StatusCode::kFailedPrecondition, "wish.already_rated", {{"number", Num(number)}});
+    return UserError(StatusCode::kFailedPrecondition, "wish.already_rated", {{"number", std::to_string(number)}});
   }
-  LINLI_RETURN_IF_ERROR(Event(db, w, "rated", actor.person_id, "", Num(score), now_ms));
+  LINLI_RETURN_IF_ERROR(Event(db, w, "rated", actor.person_id, "", std::to_string(score), now_ms));
   LINLI_ASSIGN_OR_RETURN(auto claims, WishStore::Claims(db, number, {ClaimStatus::kConfirmed}));
   for (const auto& c : claims) {
     LINLI_RETURN_IF_ERROR(
-        PushTo(db, s, c.person_id, "wish.push_rated", {{"score", Num(score)}}, number, now_ms));
+        PushTo(db, s, c.person_id, "wish.push_rated", {{"score", std::to_string(score)}}, number, now_ms));
   }
   return w;
 }
 
 StatusOr<Wish> WishService::Dispute(storage::Database& db, const Deps& s, Actor actor,
                                     int64_t number, int64_t now_ms) {
-  LINLI_ASSIGN_OR_RETURN(Wish w, Load(db, number));
+  LINLI_ASSIGN_OR_RETURN(Wish w, LoadWish(db, number));
   LINLI_ASSIGN_OR_RETURN(std::string name, RequireRequesterSide(db, s, actor, w));
   LINLI_ASSIGN_OR_RETURN(bool moved, WishStore::Transition(db, number, {WishStatus::kDone},
                                                            WishStatus::kClaimed, now_ms));
@@ -732,30 +725,30 @@ StatusOr<WishTickResult> WishService::Tick(storage::Database& db, const Deps& s,
   WishTickResult result;
   const auto& cfg = s.config.wishes;
   LINLI_ASSIGN_OR_RETURN(auto done,
-                         WishStore::DoneBefore(db, now_ms - cfg.auto_confirm_days * kDayMs, kTickBatch));
+                         WishStore::DoneBefore(db, now_ms - cfg.auto_confirm_days * kDayMs, kWishTickBatch));
   for (const auto& w : done) {
     LINLI_RETURN_IF_ERROR(Confirm(db, s, Actor::System(), w.number, now_ms, true).status());
     ++result.auto_confirmed;
   }
   LINLI_ASSIGN_OR_RETURN(
-      auto stale, WishStore::StaleClaims(db, now_ms - cfg.claim_reminder_days * kDayMs, kTickBatch));
+      auto stale, WishStore::StaleClaims(db, now_ms - cfg.claim_reminder_days * kDayMs, kWishTickBatch));
   for (const auto& c : stale) {
     if (c.progress_at_ms < now_ms - cfg.claim_release_days * kDayMs) {
       LINLI_ASSIGN_OR_RETURN(bool released,
                              WishStore::SetClaim(db, c.wish_number, c.person_id, {ClaimStatus::kActive},
                                                  ClaimStatus::kReleased, now_ms));
       if (!released) continue;
-      LINLI_ASSIGN_OR_RETURN(Wish w, Load(db, c.wish_number));
+      LINLI_ASSIGN_OR_RETURN(Wish w, LoadWish(db, c.wish_number));
       LINLI_RETURN_IF_ERROR(ReleaseClaim(db, s, w, c.person_id, "system", "no progress", now_ms));
       LINLI_RETURN_IF_ERROR(PushTo(db, s, c.person_id, "wish.push_auto_released",
-                                   {{"days", Num(cfg.claim_release_days)}}, c.wish_number, now_ms));
+                                   {{"days", std::to_string(cfg.claim_release_days)}}, c.wish_number, now_ms));
       ++result.released;
     } else if (c.reminded_at_ms == 0) {
       LINLI_RETURN_IF_ERROR(WishStore::MarkReminded(db, c.id, now_ms));
-      LINLI_ASSIGN_OR_RETURN(Wish w, Load(db, c.wish_number));
+      LINLI_ASSIGN_OR_RETURN(Wish w, LoadWish(db, c.wish_number));
       LINLI_RETURN_IF_ERROR(Event(db, w, "reminded", c.person_id, "system", "", now_ms));
       LINLI_RETURN_IF_ERROR(PushTo(db, s, c.person_id, "wish.push_reminder",
-                                   {{"days", Num(cfg.claim_release_days - cfg.claim_reminder_days)}},
+                                   {{"days", std::to_string(cfg.claim_release_days - cfg.claim_reminder_days)}},
                                    c.wish_number, now_ms));
       ++result.reminded;
     }

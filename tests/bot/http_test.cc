@@ -3,7 +3,7 @@
 
 #include "gtest/gtest.h"
 
-namespace linli {
+namespace linli::http_test {
 namespace {
 
 TEST(PercentDecodeTest, DecodesEscapes) {
@@ -102,4 +102,4 @@ TEST(HttpResponseTest, Factories) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::http_test

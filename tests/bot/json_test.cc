@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace linli {
+namespace linli::json_test {
 namespace {
 
 using nlohmann::json;
@@ -96,4 +96,4 @@ TEST(DumpJsonTest, InvalidUtf8DoesNotThrow) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::json_test

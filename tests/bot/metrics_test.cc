@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-namespace linli::metrics {
+namespace linli::metrics::metrics_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -183,4 +183,4 @@ TEST(MetricsRegistryTest, FamiliesRenderInRegistrationOrder) {
 }
 
 }  // namespace
-}  // namespace linli::metrics
+}  // namespace linli::metrics::metrics_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli {
+namespace linli::number_test {
 namespace {
 
 TEST(NumberTest, PositiveDecimalsOnly) {
@@ -27,4 +27,4 @@ TEST(NumberTest, AtMostMaxDigitsAndNeverOverflowing) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::number_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli {
+namespace linli::text_test {
 namespace {
 
 const std::vector<Choice> kChoices = {{"满意", "/rate 1 satisfied"}, {"基本满意", "b"}, {"不满意", "u"}};
@@ -116,4 +116,4 @@ TEST(SplitByBytesTest, AMeasureCountsWhatTheWireCosts) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::text_test

@@ -10,7 +10,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/memory_token_store.h"
 
-namespace linli {
+namespace linli::token_cache_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -152,4 +152,4 @@ TEST_F(TokenCacheTest, FetchNowFetchesWhateverIsCachedAndStoresIt) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::token_cache_test

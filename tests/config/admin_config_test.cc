@@ -7,7 +7,7 @@
 
 #include "config/config_loader.h"
 
-namespace linli::config {
+namespace linli::config::admin_config_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -102,4 +102,4 @@ TEST(AdminConfigTest, NamedApiKeys) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::admin_config_test

@@ -6,7 +6,7 @@
 
 #include "config/config_loader.h"
 
-namespace linli::config {
+namespace linli::config::backup_config_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -83,4 +83,4 @@ TEST(ConfigBackupTest, RefusedOnPostgresql) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::backup_config_test

@@ -10,7 +10,7 @@
 #include "config/config_loader.h"
 #include "config/time_zones.h"
 
-namespace linli::config {
+namespace linli::config::config_check_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -191,4 +191,4 @@ TEST(ConfigCheckTest, WithoutASourcePathMessagesStartWithTheKey) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::config_check_test

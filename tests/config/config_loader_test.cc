@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace linli::config {
+namespace linli::config::config_loader_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -968,4 +968,4 @@ TEST(ConfigExampleTest, CommentedChannelSamplesAreValid) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::config_loader_test

@@ -6,7 +6,7 @@
 
 #include "config/config_loader.h"
 
-namespace linli::config {
+namespace linli::config::decisions_config_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -85,4 +85,4 @@ TEST(ConfigDecisionsTest, TheQuarterlyAppraisal) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::decisions_config_test

@@ -7,7 +7,7 @@
 
 #include "config/config_loader.h"
 
-namespace linli::config {
+namespace linli::config::departments_config_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -69,4 +69,4 @@ TEST(ConfigDepartmentsTest, ErrorsNameTheKey) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::departments_config_test

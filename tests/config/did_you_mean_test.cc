@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace linli::config {
+namespace linli::config::did_you_mean_test {
 namespace {
 
 TEST(EditDistanceTest, CountsInsertionsDeletionsAndSubstitutions) {
@@ -41,4 +41,4 @@ TEST(ClosestMatchTest, ShortWordsGetOneEditAndTiesGoToTheFirstCandidate) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::did_you_mean_test

@@ -7,7 +7,7 @@
 
 #include "config/config_loader.h"
 
-namespace linli::config {
+namespace linli::config::edges_config_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -78,4 +78,4 @@ TEST(EdgesConfigTest, UnsetChannelVariablesAreEmptyOnlyWhenAllowedAndOnlyInChann
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::edges_config_test

@@ -6,7 +6,7 @@
 
 #include "config/config_loader.h"
 
-namespace linli::config {
+namespace linli::config::media_config_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -58,4 +58,4 @@ TEST(ConfigMediaTest, ErrorsNameTheKey) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::media_config_test

@@ -11,7 +11,7 @@
 #include "config/config_loader.h"
 #include "config/time_zones.h"
 
-namespace linli::config {
+namespace linli::config::menu_config_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -188,4 +188,4 @@ TEST(MenuLimitsTest, CountsAndBytesAreTheTypesLimits) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::menu_config_test

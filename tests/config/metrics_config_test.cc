@@ -10,7 +10,7 @@
 
 #include "config/config_loader.h"
 
-namespace linli::config {
+namespace linli::config::metrics_config_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -84,4 +84,4 @@ TEST(ConfigMetricsTest, TheExampleShowsTheDefaults) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::metrics_config_test

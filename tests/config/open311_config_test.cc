@@ -11,7 +11,7 @@
 #include "config/config_loader.h"
 
 
-namespace linli::config {
+namespace linli::config::open311_config_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -89,4 +89,4 @@ TEST(ConfigOpen311Test, ErrorsNameTheKey) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::open311_config_test

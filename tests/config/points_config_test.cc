@@ -6,7 +6,7 @@
 
 #include "config/config_loader.h"
 
-namespace linli::config {
+namespace linli::config::points_config_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -77,4 +77,4 @@ TEST(ConfigPointsTest, ErrorsNameTheKey) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::points_config_test

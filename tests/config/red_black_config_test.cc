@@ -7,7 +7,7 @@
 
 #include "config/config_loader.h"
 
-namespace linli::config {
+namespace linli::config::red_black_config_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -80,4 +80,4 @@ TEST(ConfigRedBlackTest, ErrorsNameTheKey) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::red_black_config_test

@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace linli::config {
+namespace linli::config::secret_check_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -52,4 +52,4 @@ TEST(SecretCheckTest, ReadableByGroupOrOthers) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::secret_check_test

@@ -6,7 +6,7 @@
 
 #include "config/config_loader.h"
 
-namespace linli::config {
+namespace linli::config::sla_config_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -88,4 +88,4 @@ TEST(ConfigSlaTest, CategoriesMayBeConfiguredBeforeOrAfterSla) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::sla_config_test

@@ -7,7 +7,7 @@
 
 #include "config/config_loader.h"
 
-namespace linli::config {
+namespace linli::config::staff_posts_config_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -65,4 +65,4 @@ TEST(ConfigStaffPostsTest, ErrorsNameTheKey) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::staff_posts_config_test

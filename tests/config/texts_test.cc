@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-namespace linli::config {
+namespace linli::config::texts_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -192,4 +192,4 @@ TEST(TextsTest, KeysWithPrefixAndPathAreThoseOfTheLocaleItself) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::texts_test

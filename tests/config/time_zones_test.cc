@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace linli::config {
+namespace linli::config::time_zones_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -97,4 +97,4 @@ TEST(TimeZonesTest, TheSystemDatabaseKnowsShanghaiAndNotBeijing) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::time_zones_test

@@ -6,7 +6,7 @@
 
 #include "config/config_loader.h"
 
-namespace linli::config {
+namespace linli::config::wishes_config_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -110,4 +110,4 @@ TEST(ConfigWishesTest, RoutingErrorsNameTheKey) {
 }
 
 }  // namespace
-}  // namespace linli::config
+}  // namespace linli::config::wishes_config_test

@@ -6,7 +6,7 @@
 #include "storage/decision_store.h"
 #include "tests/domain/decisions/decision_test_util.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::decision_flow_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -158,4 +158,4 @@ TEST_F(DecisionFlowTest, AResidentCannotStartAPollElectionOrAppraisal) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::decision_flow_test

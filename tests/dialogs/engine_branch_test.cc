@@ -8,7 +8,7 @@
 #include "storage/card_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::engine_branch_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -240,4 +240,4 @@ TEST(ValidateBranchesTest, ChecksGotoTargetsAndEntryPoints) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::engine_branch_test

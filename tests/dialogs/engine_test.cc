@@ -6,7 +6,7 @@
 #include "storage/ticket_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::engine_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -191,4 +191,4 @@ TEST(StatusFlowTest, OthersTicketsAreNotShownToResidents) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::engine_test

@@ -9,7 +9,7 @@
 #include "storage/conversation_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::engine_where_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -229,4 +229,4 @@ TEST(ValidateWhereTest, EveryFlowMustDeclareWhereItRuns) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::engine_where_test

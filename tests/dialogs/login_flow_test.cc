@@ -6,7 +6,7 @@
 
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::login_flow_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -69,4 +69,4 @@ TEST_F(LoginFlowTest, WithoutAPublicUrlTheConsoleIsNotSetUp) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::login_flow_test

@@ -8,7 +8,7 @@
 #include "storage/volunteer_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::points_flow_test {
 namespace {
 
 bool Has(const std::string& text, const std::string& part) {
@@ -126,4 +126,4 @@ TEST_F(PointsFlowTest, TheLeaderboardInAGroupShowsDisplayNamesOnly) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::points_flow_test

@@ -10,7 +10,7 @@
 #include "storage/referral_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::referral_flow_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -194,4 +194,4 @@ TEST_F(ReferralFlowTest, ReminderOnceAfterRemindHoursAndNotAfterAnAnswer) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::referral_flow_test

@@ -5,7 +5,7 @@
 #include "storage/ticket_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::report_flow_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -136,4 +136,4 @@ TEST(ReportFlowTest, SharedMapLocationIsAccepted) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::report_flow_test

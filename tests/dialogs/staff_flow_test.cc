@@ -6,7 +6,7 @@
 #include "storage/identity_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::staff_flow_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -218,4 +218,4 @@ TEST(StaffFlowTest, StaffHelpAndEnglishCommands) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::staff_flow_test

@@ -6,7 +6,7 @@
 #include "storage/card_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::ticket_card_flow_test {
 namespace {
 
 constexpr const char* kStaffGroup = "-100777";
@@ -183,4 +183,4 @@ TEST_F(TicketCardFlowTest, WholeTicketInTheStaffGroup) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::ticket_card_flow_test

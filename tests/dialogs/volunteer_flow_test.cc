@@ -6,7 +6,7 @@
 #include "storage/volunteer_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::volunteer_flow_test {
 namespace {
 
 bool Has(const std::string& text, const std::string& part) {
@@ -111,4 +111,4 @@ TEST_F(VolunteerFlowTest, StaffSetAndRemoveByUserIdOrPersonId) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::volunteer_flow_test

@@ -11,7 +11,7 @@
 #include "storage/card_store.h"
 #include "tests/dialogs/wish_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::wish_flow_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -411,9 +411,9 @@ TEST_F(WishFlowTest, TheWishFlowIsPrivateOnlyAndListsShowOnlyWhatGroupsMay) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::wish_flow_test
 
-namespace linli::dialogs {
+namespace linli::dialogs::wish_flow_test {
 namespace {
 
 // 代许愿 by a building head (config building_heads): for a household of their building it is
@@ -466,4 +466,4 @@ TEST(WishFlowBuildingHeadTest, AHeadPostsForTheirBuildingOnly) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::wish_flow_test

@@ -17,7 +17,7 @@
 #include "storage/write_queue.h"
 #include "tests/e2e/e2e_harness.h"
 
-namespace linli::e2e {
+namespace linli::e2e::api_e2e_test {
 namespace {
 
 constexpr int64_t kUser = 5550777;
@@ -394,9 +394,9 @@ TEST(ApiE2eTest, AdminActionsAreTheListAndRefuseLikeChat) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::api_e2e_test
 
-namespace linli::e2e {
+namespace linli::e2e::api_e2e_test {
 namespace {
 
 // Regression (issue 8): a public note "已联系业主张伟国 13812345678" (张伟国 a roster owner) was
@@ -488,4 +488,4 @@ TEST(ApiE2eTest, AdminExportsAndErasesAPerson) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::api_e2e_test

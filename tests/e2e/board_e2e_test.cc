@@ -19,7 +19,7 @@
 #include "tests/e2e/e2e_harness.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::e2e {
+namespace linli::e2e::board_e2e_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -259,4 +259,4 @@ TEST_F(BoardE2eTest, NoBoardPageShowsAGeneratedResidentsPersonalData) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::board_e2e_test

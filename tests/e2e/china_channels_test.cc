@@ -46,7 +46,7 @@
 #include "tests/fakes/fake_feishu_api.h"
 #include "tests/fakes/fake_wechat_api.h"
 
-namespace linli::e2e {
+namespace linli::e2e::china_channels_test {
 namespace {
 
 using nlohmann::json;
@@ -1530,4 +1530,4 @@ TEST(ChinaChannelsE2eTest, WechatCovenantVoteByTypedNumbersMatchesTheExportsHand
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::china_channels_test

@@ -14,7 +14,7 @@
 #include "tests/e2e/e2e_harness.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::e2e {
+namespace linli::e2e::console_e2e_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -229,4 +229,4 @@ TEST_F(ConsoleE2eTest, LoginActCsrfRestartExportLogout) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::console_e2e_test

@@ -20,7 +20,7 @@
 #include "tests/e2e/e2e_harness.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::e2e {
+namespace linli::e2e::decision_e2e_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -331,4 +331,4 @@ TEST_F(DecisionE2eTest, AThreeQuestionPollToTwoBuildingsAndAnAppraisalMatchHandC
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::decision_e2e_test

@@ -10,7 +10,7 @@
 
 #include "tests/e2e/e2e_harness.h"
 
-namespace linli::e2e {
+namespace linli::e2e::delivery_e2e_test {
 namespace {
 
 constexpr int64_t kUser = 5560001;
@@ -224,4 +224,4 @@ TEST(DeliveryE2eTest, ConcurrentResidentsEachGetTheirRepliesInOrder) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::delivery_e2e_test

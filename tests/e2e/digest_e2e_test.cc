@@ -12,7 +12,7 @@
 #include "tests/fakes/fake_dingtalk_robot.h"
 #include "tests/fakes/fake_wecom_robot.h"
 
-namespace linli::e2e {
+namespace linli::e2e::digest_e2e_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -125,4 +125,4 @@ TEST_F(DigestE2eTest, EachStaffGroupGetsTheDigestAtTheConfiguredTime) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::digest_e2e_test

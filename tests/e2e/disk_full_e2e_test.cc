@@ -8,7 +8,7 @@
 #include "storage/write_queue.h"
 #include "tests/e2e/e2e_harness.h"
 
-namespace linli::e2e {
+namespace linli::e2e::disk_full_e2e_test {
 namespace {
 
 constexpr int64_t kReporter = 7770001;
@@ -113,4 +113,4 @@ TEST(DiskFullE2eTest, WebhooksAnswer503HealthzSaysWhyAndItRecoversWhenSpaceRetur
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::disk_full_e2e_test

@@ -20,7 +20,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_wecom_robot.h"
 
-namespace linli::e2e {
+namespace linli::e2e::group_message_scan_e2e_test {
 namespace {
 
 constexpr int64_t kMinute = 60'000;
@@ -243,4 +243,4 @@ TEST_F(GroupMessageScanE2eTest, NoGroupMessageCarriesPersonalDataOrAMassMention)
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::group_message_scan_e2e_test

@@ -12,7 +12,7 @@
 #include "storage/ticket_store.h"
 #include "tests/e2e/e2e_harness.h"
 
-namespace linli::e2e {
+namespace linli::e2e::group_privacy_e2e_test {
 namespace {
 
 constexpr int64_t kResident = 5550001;
@@ -149,4 +149,4 @@ TEST_F(GroupPrivacyE2eTest, AGroupIsNoWayToAnyonesPersonalData) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::group_privacy_e2e_test

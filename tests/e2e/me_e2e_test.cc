@@ -20,7 +20,7 @@
 #include "tests/fakes/fake_wechat_api.h"
 #include "web/telegram_init_data.h"
 
-namespace linli::e2e {
+namespace linli::e2e::me_e2e_test {
 namespace {
 
 using testing::FakeClock;
@@ -366,4 +366,4 @@ TEST_F(MeE2eTest, TelegramInitDataSignsInAndTamperedOrStaleGetsNothing) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::me_e2e_test

@@ -12,7 +12,7 @@
 #include "storage/write_queue.h"
 #include "tests/e2e/e2e_harness.h"
 
-namespace linli::e2e {
+namespace linli::e2e::media_e2e_test {
 namespace {
 
 constexpr int64_t kUser = 5550401;
@@ -88,4 +88,4 @@ TEST(MediaE2eTest, ATelegramReportWithAPhotoLandsInTheMediaFolder) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::media_e2e_test

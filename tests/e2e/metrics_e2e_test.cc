@@ -21,7 +21,7 @@
 #include "tests/e2e/e2e_harness.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::e2e {
+namespace linli::e2e::metrics_e2e_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -310,4 +310,4 @@ TEST_F(MetricsE2eTest, LoopbackAccessServesLoopbackAndDisabledServesNobody) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::metrics_e2e_test

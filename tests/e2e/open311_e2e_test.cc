@@ -21,7 +21,7 @@
 #include "tests/e2e/e2e_harness.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::e2e {
+namespace linli::e2e::open311_e2e_test {
 namespace {
 
 constexpr int64_t kMinute = 60'000;
@@ -525,4 +525,4 @@ TEST_F(Open311E2eTest, NoGetAnswerCarriesPersonalData) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::open311_e2e_test

@@ -13,7 +13,7 @@
 
 #include "tests/e2e/e2e_harness.h"
 
-namespace linli::e2e {
+namespace linli::e2e::points_e2e_test {
 namespace {
 
 constexpr int64_t kUser = 5550991;
@@ -155,4 +155,4 @@ TEST(PointsE2eTest, TheAdminApiRefusesBadBodiesAndOverdraws) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::points_e2e_test

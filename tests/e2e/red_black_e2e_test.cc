@@ -11,7 +11,7 @@
 #include "tests/e2e/e2e_harness.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::e2e {
+namespace linli::e2e::red_black_e2e_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -108,4 +108,4 @@ TEST(RedBlackE2eTest, DraftedAtQuarterEndConfirmedByCommunityStaffThenPublished)
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::red_black_e2e_test

@@ -15,7 +15,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_wecom_robot.h"
 
-namespace linli::e2e {
+namespace linli::e2e::referral_e2e_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -108,4 +108,4 @@ TEST_F(ReferralE2eTest, ReferRemindAndAnswer) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::referral_e2e_test

@@ -9,7 +9,7 @@
 #include "tests/e2e/e2e_harness.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::e2e {
+namespace linli::e2e::report_flow_e2e_test {
 namespace {
 
 constexpr int64_t kUser = 5550001;
@@ -221,4 +221,4 @@ TEST(ReportFlowE2eTest, ExpiredSessionIsCancelledOnTheNextMessage) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::report_flow_e2e_test

@@ -7,7 +7,7 @@
 
 #include "tests/e2e/e2e_harness.h"
 
-namespace linli::e2e {
+namespace linli::e2e::rough_edges_e2e_test {
 namespace {
 
 constexpr int64_t kUser = 5550911;
@@ -59,4 +59,4 @@ TEST(RoughEdgesE2eTest, StaffWorkATicketAtAPlaceFromChat) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::rough_edges_e2e_test

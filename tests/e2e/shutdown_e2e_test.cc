@@ -11,7 +11,7 @@
 #include "storage/write_queue.h"
 #include "tests/e2e/e2e_harness.h"
 
-namespace linli::e2e {
+namespace linli::e2e::shutdown_e2e_test {
 namespace {
 
 constexpr int64_t kUser = 5580001;
@@ -104,9 +104,9 @@ TEST(ShutdownE2eTest, StopIsIdempotentAndRestartable) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::shutdown_e2e_test
 
-namespace linli::e2e {
+namespace linli::e2e::shutdown_e2e_test {
 namespace {
 
 // A second App on a port that is already taken: Start() fails with kUnavailable naming the
@@ -129,4 +129,4 @@ TEST(ShutdownE2eTest, StartFailureOnBusyPortIsReportedAndDestructionIsSafe) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::shutdown_e2e_test

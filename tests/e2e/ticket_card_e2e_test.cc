@@ -15,7 +15,7 @@
 #include "tests/e2e/e2e_harness.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::e2e {
+namespace linli::e2e::ticket_card_e2e_test {
 namespace {
 
 constexpr int64_t kResident = 5560001;
@@ -191,4 +191,4 @@ TEST_F(TicketCardE2eTest, CardReachesTheGroupAndAReplyActsOnIt) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::ticket_card_e2e_test

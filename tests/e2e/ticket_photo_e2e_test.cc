@@ -14,7 +14,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_wecom_robot.h"
 
-namespace linli::e2e {
+namespace linli::e2e::ticket_photo_e2e_test {
 namespace {
 
 constexpr int64_t kResident = 5570001;
@@ -217,4 +217,4 @@ TEST_F(TicketPhotoE2eTest, ATicketWithoutAPhotoSendsNoPicture) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::ticket_photo_e2e_test

@@ -20,7 +20,7 @@
 #include "tests/e2e/e2e_harness.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::e2e {
+namespace linli::e2e::two_instances_e2e_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -183,4 +183,4 @@ TEST(TwoInstancesStartE2eTest, InstancesStartingTogetherBothStartWithTheStaffOnc
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::two_instances_e2e_test

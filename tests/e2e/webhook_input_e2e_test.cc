@@ -8,7 +8,7 @@
 
 #include "tests/e2e/e2e_harness.h"
 
-namespace linli::e2e {
+namespace linli::e2e::webhook_input_e2e_test {
 namespace {
 
 constexpr int64_t kUser = 5570001;
@@ -186,4 +186,4 @@ TEST(HealthE2eTest, HealthzIs200Json) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::webhook_input_e2e_test

@@ -19,7 +19,7 @@
 #include "tests/e2e/e2e_harness.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::e2e {
+namespace linli::e2e::wish_e2e_test {
 namespace {
 
 constexpr int64_t kResident = 5550001;
@@ -395,4 +395,4 @@ TEST_F(WishE2eTest, TheAdminApiListsShowsAndActsLikeChat) {
 }
 
 }  // namespace
-}  // namespace linli::e2e
+}  // namespace linli::e2e::wish_e2e_test

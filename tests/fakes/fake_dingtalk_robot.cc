@@ -10,7 +10,7 @@ using nlohmann::json;
 
 namespace {
 
-FakeResponse Answer(int64_t errcode, const std::string& errmsg) {
+FakeResponse DingTalkAnswer(int64_t errcode, const std::string& errmsg) {
   FakeResponse r = FakeResponse::Json(200, json{{"errcode", errcode}, {"errmsg", errmsg}}.dump());
   r.note = errcode;
   return r;
@@ -33,16 +33,16 @@ FakeDingTalkRobot::FakeDingTalkRobot(const Clock& clock, std::string access_toke
   server_.AddRoute(
       {"POST", "/robot/send",
        [this](const FakeRequest& req) -> std::optional<FakeResponse> {
-         if (req.param("access_token") != access_token_) return Answer(300001, "token is not exist");
+         if (req.param("access_token") != access_token_) return DingTalkAnswer(300001, "token is not exist");
          // FakeRequest::query is decoded: the sign arrives as plain base64 here.
          const std::string ts = req.param("timestamp");
          const int64_t ms = ToMillis(ts);
          const int64_t now = ledger_.now_ms();
          if (ms < 0 || now - ms > 3600 * 1000 || ms - now > 3600 * 1000) {
-           return Answer(310000, "invalid timestamp");
+           return DingTalkAnswer(310000, "invalid timestamp");
          }
          if (req.param("sign") != FakeHmacSha256Base64(secret_, ts + "\n" + secret_)) {
-           return Answer(310000, "sign not match");
+           return DingTalkAnswer(310000, "sign not match");
          }
          return std::nullopt;
        },
@@ -66,7 +66,7 @@ int64_t FakeDingTalkRobot::blocked_until_ms() const {
 
 FakeResponse FakeDingTalkRobot::HandleSend(const FakeRequest& request) {
   if (request.body.size() > kBodyMaxBytes) {
-    return Answer(460101, "message too long, exceed 20000 bytes");
+    return DingTalkAnswer(460101, "message too long, exceed 20000 bytes");
   }
   const json& j = request.json;
   std::string text;
@@ -78,7 +78,7 @@ FakeResponse FakeDingTalkRobot::HandleSend(const FakeRequest& request) {
              j["text"].is_object() && j["text"].value("content", json()).is_string()) {
     text = j["text"]["content"];
   } else {
-    return Answer(40035, "缺少参数 json");
+    return DingTalkAnswer(40035, "缺少参数 json");
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -86,11 +86,11 @@ FakeResponse FakeDingTalkRobot::HandleSend(const FakeRequest& request) {
     if (now < blocked_until_ms_ || ledger_.CountWithin(std::chrono::minutes(1)) >= kPerMinute) {
       if (now >= blocked_until_ms_) blocked_until_ms_ = now + kBlockMs;
       ledger_.CountRefusal();
-      return Answer(130101, "send too fast, exceed 20 times per minute");
+      return DingTalkAnswer(130101, "send too fast, exceed 20 times per minute");
     }
     ledger_.Accept(std::move(text), request.body);
   }
-  return Answer(0, "ok");
+  return DingTalkAnswer(0, "ok");
 }
 
 }  // namespace linli::testing

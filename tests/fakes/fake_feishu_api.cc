@@ -8,7 +8,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr char kTokenPath[] = "/open-apis/auth/v3/tenant_access_token/internal";
+constexpr char kFeishuTokenPath[] = "/open-apis/auth/v3/tenant_access_token/internal";
 constexpr char kCreatePath[] = "/open-apis/im/v1/messages";
 constexpr char kReplyPattern[] = R"(/open-apis/im/v1/messages/([^/]+)/reply)";
 
@@ -36,11 +36,11 @@ FakeResponse Answer(int status, const json& body, bool duplicate = false,
   return r;
 }
 
-FakeFeishuApi::Request ToRequest(const FakeExchange& e) {
+FakeFeishuApi::Request FeishuRequestOf(const FakeExchange& e) {
   using Kind = FakeFeishuApi::Request::Kind;
   FakeFeishuApi::Request r;
   const FakeRequest& req = e.request;
-  r.kind = req.path == kTokenPath    ? Kind::kToken
+  r.kind = req.path == kFeishuTokenPath    ? Kind::kToken
            : req.path == kCreatePath ? Kind::kCreate
                                      : Kind::kReply;
   if (r.kind != Kind::kToken) r.token = BearerOf(req);
@@ -55,8 +55,8 @@ FakeFeishuApi::Request ToRequest(const FakeExchange& e) {
   return r;
 }
 
-bool IsDelivered(const FakeExchange& e) {
-  const FakeFeishuApi::Request r = ToRequest(e);
+bool FeishuDelivered(const FakeExchange& e) {
+  const FakeFeishuApi::Request r = FeishuRequestOf(e);
   return r.kind != FakeFeishuApi::Request::Kind::kToken && r.code == 0 && !r.duplicate;
 }
 
@@ -68,7 +68,7 @@ FakeFeishuApi::FakeFeishuApi(std::string app_id, std::string app_secret)
       server_({.name = "FakeFeishuApi", .error_body = R"({"code":500,"msg":"internal error"})"}) {
   const auto check = [this](const FakeRequest& req) { return CheckToken(req); };
   server_.AddRoute(
-      {"POST", kTokenPath, nullptr, [this](const FakeRequest& req) { return HandleToken(req); }});
+      {"POST", kFeishuTokenPath, nullptr, [this](const FakeRequest& req) { return HandleToken(req); }});
   server_.AddRoute({"POST", kCreatePath, check,
                     [this](const FakeRequest& req) { return HandleSend(req, false); }});
   server_.AddRoute({"POST", kReplyPattern, check,
@@ -141,15 +141,15 @@ FakeResponse FakeFeishuApi::HandleSend(const FakeRequest& request, bool reply) {
 }
 
 std::vector<FakeFeishuApi::Request> FakeFeishuApi::requests() const {
-  return MapExchanges(server_.exchanges(), ToRequest);
+  return MapExchanges(server_.exchanges(), FeishuRequestOf);
 }
 
 std::vector<FakeFeishuApi::Request> FakeFeishuApi::delivered() const {
-  return MapExchanges(server_.exchanges(IsDelivered), ToRequest);
+  return MapExchanges(server_.exchanges(FeishuDelivered), FeishuRequestOf);
 }
 
 bool FakeFeishuApi::WaitForDelivered(size_t n, std::chrono::milliseconds timeout) const {
-  return server_.WaitForRequests(n, IsDelivered, timeout);
+  return server_.WaitForRequests(n, FeishuDelivered, timeout);
 }
 
 bool FakeFeishuApi::WaitForRequests(size_t n, std::chrono::milliseconds timeout) const {

@@ -10,7 +10,7 @@ using nlohmann::json;
 
 namespace {
 
-FakeResponse Answer(int status, int64_t code, const std::string& msg) {
+FakeResponse FeishuRobotAnswer(int status, int64_t code, const std::string& msg) {
   json body = {{"code", code}, {"msg", msg}};
   if (code == 0) body["data"] = json::object();
   FakeResponse r = FakeResponse::Json(status, body.dump());
@@ -64,7 +64,7 @@ FakeFeishuRobot::FakeFeishuRobot(const Clock& clock, std::string token, std::str
       {"POST", "/open-apis/bot/v2/hook/(.+)",
        [this](const FakeRequest& req) -> std::optional<FakeResponse> {
          if (req.matches.size() < 2 || req.matches[1] != token_) {
-           return Answer(200, 19001, "param invalid: incoming webhook access token invalid");
+           return FeishuRobotAnswer(200, 19001, "param invalid: incoming webhook access token invalid");
          }
          const json& j = req.json;
          const std::string ts =
@@ -75,7 +75,7 @@ FakeFeishuRobot::FakeFeishuRobot(const Clock& clock, std::string token, std::str
          const int64_t now_s = ledger_.now_ms() / 1000;
          if (s < 0 || now_s - s > 3600 || s - now_s > 3600 ||
              sign != FakeHmacSha256Base64(ts + "\n" + secret_, "")) {
-           return Answer(200, 19021,
+           return FeishuRobotAnswer(200, 19021,
                          "sign match fail or timestamp is not within one hour from current time");
          }
          return std::nullopt;
@@ -94,7 +94,7 @@ size_t FakeFeishuRobot::bad_signatures() const {
 }
 
 FakeResponse FakeFeishuRobot::HandleSend(const FakeRequest& request) {
-  if (request.body.size() > kBodyMaxBytes) return Answer(400, 9499, "Bad Request");
+  if (request.body.size() > kBodyMaxBytes) return FeishuRobotAnswer(400, 9499, "Bad Request");
   const json& j = request.json;
   std::optional<std::string> text;
   const std::string type = j.is_object() ? j.value("msg_type", "") : "";
@@ -104,15 +104,15 @@ FakeResponse FakeFeishuRobot::HandleSend(const FakeRequest& request) {
              j["content"].value("text", json()).is_string()) {
     text = j["content"]["text"].get<std::string>();
   }
-  if (!text) return Answer(400, 9499, "Bad Request");
+  if (!text) return FeishuRobotAnswer(400, 9499, "Bad Request");
   std::lock_guard<std::mutex> lock(mu_);
   if (ledger_.CountWithin(std::chrono::seconds(1)) >= kPerSecond ||
       ledger_.CountWithin(std::chrono::minutes(1)) >= kPerMinute) {
     ledger_.CountRefusal();
-    return Answer(200, 11232, "frequency limited psm[lark.oapi.app_platform_runtime]appID[1]");
+    return FeishuRobotAnswer(200, 11232, "frequency limited psm[lark.oapi.app_platform_runtime]appID[1]");
   }
   ledger_.Accept(std::move(*text), request.body);
-  return Answer(200, 0, "success");
+  return FeishuRobotAnswer(200, 0, "success");
 }
 
 }  // namespace linli::testing

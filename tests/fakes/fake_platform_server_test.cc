@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-namespace linli::testing {
+namespace linli::testing::fake_platform_server_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -216,4 +216,4 @@ TEST(FakePlatformServerTest, StopIsIdempotentAndRefusesAfterwards) {
 }
 
 }  // namespace
-}  // namespace linli::testing
+}  // namespace linli::testing::fake_platform_server_test

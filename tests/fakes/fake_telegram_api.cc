@@ -15,7 +15,7 @@ constexpr char kPattern[] = R"(/bot([^/]*)/([A-Za-z]+))";
 
 bool Authorized(const FakeExchange& e) { return !e.refused(); }
 
-FakeTelegramApi::Request ToRequest(const FakeExchange& e) {
+FakeTelegramApi::Request TelegramRequestOf(const FakeExchange& e) {
   FakeTelegramApi::Request r;
   r.method = e.request.matches.size() > 2 ? e.request.matches[2] : "";
   r.token = e.request.matches.size() > 1 ? e.request.matches[1] : "";
@@ -251,14 +251,14 @@ size_t FakeTelegramApi::download_count() const {
 }
 
 std::vector<FakeTelegramApi::Request> FakeTelegramApi::requests() const {
-  return MapExchanges(server_.exchanges(Authorized), ToRequest);
+  return MapExchanges(server_.exchanges(Authorized), TelegramRequestOf);
 }
 
 std::vector<FakeTelegramApi::Request> FakeTelegramApi::requests(std::string_view method) const {
   return MapExchanges(server_.exchanges([method](const FakeExchange& e) {
     return Authorized(e) && e.request.matches.size() > 2 && e.request.matches[2] == method;
   }),
-                      ToRequest);
+                      TelegramRequestOf);
 }
 
 size_t FakeTelegramApi::request_count() const { return server_.Count(Authorized); }

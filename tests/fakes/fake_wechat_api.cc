@@ -8,7 +8,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr char kTokenPath[] = "/cgi-bin/token";
+constexpr char kWechatTokenPath[] = "/cgi-bin/token";
 constexpr char kWecomTokenPath[] = "/cgi-bin/gettoken";
 constexpr char kWebCodePath[] = "/sns/oauth2/access_token";
 constexpr char kMenuCreatePath[] = "/cgi-bin/menu/create";
@@ -28,21 +28,21 @@ FakeResponse Error(int64_t errcode, const std::string& errmsg) {
   return Answer(errcode, {{"errcode", errcode}, {"errmsg", errmsg}});
 }
 
-int64_t ErrcodeOf(const FakeExchange& e) {
+int64_t WechatErrcodeOf(const FakeExchange& e) {
   return e.response.note.is_number_integer() ? e.response.note.get<int64_t>() : 0;
 }
 
 bool IsDelivered(const FakeExchange& e, std::string_view path) {
-  return e.request.path == path && ErrcodeOf(e) == 0;
+  return e.request.path == path && WechatErrcodeOf(e) == 0;
 }
 
-FakeWechatApi::Request ToRequest(const FakeExchange& e) {
+FakeWechatApi::Request WechatRequestOf(const FakeExchange& e) {
   FakeWechatApi::Request r;
   r.path = e.request.path;
   r.access_token = e.request.param("access_token");
   r.raw_body = e.request.body;
   r.body = e.request.json;
-  r.errcode = ErrcodeOf(e);
+  r.errcode = WechatErrcodeOf(e);
   return r;
 }
 
@@ -53,7 +53,7 @@ FakeWechatApi::FakeWechatApi(std::string app_id, std::string secret)
       secret_(std::move(secret)),
       server_(
           {.name = "FakeWechatApi", .error_body = R"({"errcode":-1,"errmsg":"system error"})"}) {
-  server_.AddRoute({"GET", kTokenPath, nullptr, [this](const FakeRequest& req) {
+  server_.AddRoute({"GET", kWechatTokenPath, nullptr, [this](const FakeRequest& req) {
                       return HandleToken(req.param("appid"), req.param("secret"), false);
                     }});
   server_.AddRoute({"GET", kWecomTokenPath, nullptr, [this](const FakeRequest& req) {
@@ -202,23 +202,23 @@ FakeResponse FakeWechatApi::HandleWebCode(const FakeRequest& request) {
 }
 
 std::vector<FakeWechatApi::Request> FakeWechatApi::requests() const {
-  return MapExchanges(server_.exchanges(), ToRequest);
+  return MapExchanges(server_.exchanges(), WechatRequestOf);
 }
 
 std::vector<FakeWechatApi::Request> FakeWechatApi::requests(std::string_view path) const {
   return MapExchanges(
       server_.exchanges([path](const FakeExchange& e) { return e.request.path == path; }),
-      ToRequest);
+      WechatRequestOf);
 }
 
 std::vector<FakeWechatApi::Request> FakeWechatApi::delivered(std::string_view path) const {
   return MapExchanges(
-      server_.exchanges([path](const FakeExchange& e) { return IsDelivered(e, path); }), ToRequest);
+      server_.exchanges([path](const FakeExchange& e) { return IsDelivered(e, path); }), WechatRequestOf);
 }
 
 size_t FakeWechatApi::token_fetches() const {
   return server_.Count([](const FakeExchange& e) {
-    return e.request.path == kTokenPath || e.request.path == kWecomTokenPath;
+    return e.request.path == kWechatTokenPath || e.request.path == kWecomTokenPath;
   });
 }
 

@@ -11,7 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-FakeResponse Answer(int64_t errcode, const std::string& errmsg) {
+FakeResponse WeComAnswer(int64_t errcode, const std::string& errmsg) {
   FakeResponse r = FakeResponse::Json(200, json{{"errcode", errcode}, {"errmsg", errmsg}}.dump());
   r.note = errcode;
   return r;
@@ -62,7 +62,7 @@ FakeWecomRobot::FakeWecomRobot(const Clock& clock, std::string key)
       server_({.name = "FakeWecomRobot", .error_body = R"({"errcode":-1,"errmsg":"system busy"})"}) {
   server_.AddRoute({"POST", "/cgi-bin/webhook/send",
                     [this](const FakeRequest& req) -> std::optional<FakeResponse> {
-                      if (req.param("key") != key_) return Answer(93000, "invalid webhook url");
+                      if (req.param("key") != key_) return WeComAnswer(93000, "invalid webhook url");
                       return std::nullopt;
                     },
                     [this](const FakeRequest& req) { return HandleSend(req); }});
@@ -74,7 +74,7 @@ FakeWecomRobot::~FakeWecomRobot() { Stop(); }
 FakeResponse FakeWecomRobot::HandleSend(const FakeRequest& request) {
   const json& j = request.json;
   if (!j.is_object() || !j.contains("msgtype") || !j["msgtype"].is_string()) {
-    return Answer(40008, "invalid message type");
+    return WeComAnswer(40008, "invalid message type");
   }
   const std::string type = j["msgtype"];
   std::string content;
@@ -82,39 +82,39 @@ FakeResponse FakeWecomRobot::HandleSend(const FakeRequest& request) {
       j["markdown"].value("content", json()).is_string()) {
     content = j["markdown"]["content"];
     if (content.size() > kMarkdownMaxBytes) {
-      return Answer(40058, "markdown.content exceed max length 4096");
+      return WeComAnswer(40058, "markdown.content exceed max length 4096");
     }
   } else if (type == "text" && j.contains("text") && j["text"].is_object() &&
              j["text"].value("content", json()).is_string()) {
     content = j["text"]["content"];
-    if (content.size() > 2048) return Answer(40058, "content exceed max length 2048");
+    if (content.size() > 2048) return WeComAnswer(40058, "content exceed max length 2048");
   } else if (type == "image" && j.contains("image") && j["image"].is_object() &&
              j["image"].value("base64", json()).is_string() &&
              j["image"].value("md5", json()).is_string()) {
     const auto bytes = DecodeBase64(j["image"]["base64"].get<std::string>());
     if (!bytes || Md5Hex(*bytes) != j["image"]["md5"].get<std::string>() || !JpegOrPng(*bytes)) {
-      return Answer(40008, "invalid image");
+      return WeComAnswer(40008, "invalid image");
     }
-    if (bytes->size() > kImageMaxBytes) return Answer(40009, "invalid image size");
+    if (bytes->size() > kImageMaxBytes) return WeComAnswer(40009, "invalid image size");
     if (ledger_.CountWithin(std::chrono::minutes(1)) >= kPerMinute) {
       ledger_.CountRefusal();
-      return Answer(45009, "api freq out of limit");
+      return WeComAnswer(45009, "api freq out of limit");
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
       images_.push_back(*bytes);
     }
     ledger_.Accept("[image]", request.body);
-    return Answer(0, "ok");
+    return WeComAnswer(0, "ok");
   } else {
-    return Answer(40008, "invalid message type");
+    return WeComAnswer(40008, "invalid message type");
   }
   if (ledger_.CountWithin(std::chrono::minutes(1)) >= kPerMinute) {
     ledger_.CountRefusal();
-    return Answer(45009, "api freq out of limit");
+    return WeComAnswer(45009, "api freq out of limit");
   }
   ledger_.Accept(std::move(content), request.body);
-  return Answer(0, "ok");
+  return WeComAnswer(0, "ok");
 }
 
 }  // namespace linli::testing

@@ -20,7 +20,7 @@
 #include "storage/migrations.h"
 #include "storage/sqlite_lock.h"
 
-namespace linli::storage {
+namespace linli::storage::backup_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -359,4 +359,4 @@ TEST_F(BackupTest, DatabaseSizeCountsTheLog) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::backup_test

@@ -4,7 +4,7 @@
 
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::card_store_test {
 namespace {
 
 class CardStoreTest : public StoreTest {};
@@ -47,4 +47,4 @@ TEST_P(CardStoreTest, RejectsIncompleteCards) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::card_store_test

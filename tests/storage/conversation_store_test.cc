@@ -5,7 +5,7 @@
 #include "bot/message.h"
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::conversation_store_test {
 namespace {
 
 class ConversationStoreTest : public StoreTest {};
@@ -65,4 +65,4 @@ TEST_P(ConversationStoreTest, EmptyKeyIsRejected) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::conversation_store_test

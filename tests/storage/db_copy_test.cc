@@ -26,7 +26,7 @@
 #include "tests/storage/community_seed.h"
 #include "tests/storage/test_database.h"
 
-namespace linli::storage {
+namespace linli::storage::db_copy_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -626,4 +626,4 @@ INSTANTIATE_TEST_SUITE_P(, DbCopyTest,
                          });
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::db_copy_test

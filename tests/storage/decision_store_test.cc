@@ -4,7 +4,7 @@
 
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::decision_store_test {
 namespace {
 
 class DecisionStoreTest : public StoreTest {
@@ -146,4 +146,4 @@ TEST_P(DecisionStoreTest, CommentsInvitesNominations) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::decision_store_test

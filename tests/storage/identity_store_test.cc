@@ -4,7 +4,7 @@
 
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::identity_store_test {
 namespace {
 
 class IdentityStoreTest : public StoreTest {
@@ -139,4 +139,4 @@ TEST_P(IdentityStoreTest, SetRoleAndLocale) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::identity_store_test

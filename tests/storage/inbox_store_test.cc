@@ -4,7 +4,7 @@
 
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::inbox_store_test {
 namespace {
 
 class InboxStoreTest : public StoreTest {};
@@ -74,4 +74,4 @@ TEST_P(InboxStoreTest, PruneDeletesOnlyOlderRecords) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::inbox_store_test

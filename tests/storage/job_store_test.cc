@@ -4,7 +4,7 @@
 
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::job_store_test {
 namespace {
 
 class JobStoreTest : public StoreTest {};
@@ -89,4 +89,4 @@ TEST_P(JobStoreTest, AnErrorIsCutAtACharacterBoundary) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::job_store_test

@@ -4,7 +4,7 @@
 
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::media_store_test {
 namespace {
 
 class MediaStoreTest : public StoreTest {};
@@ -135,4 +135,4 @@ TEST_P(MediaStoreTest, ExpiredListsOldAndErasedRowsButNotThoseBeingFetched) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::media_store_test

@@ -13,7 +13,7 @@
 #include "storage/ticket_store.h"
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::metrics_counts_test {
 namespace {
 
 constexpr int64_t kNow = 1795568400000;
@@ -128,4 +128,4 @@ TEST(OpenReaderTest, ReadsCommittedRowsAndRefusesWrites) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::metrics_counts_test

@@ -11,7 +11,7 @@
 
 #include "storage/sqlite_database.h"
 
-namespace linli::storage {
+namespace linli::storage::migrations_test {
 namespace {
 
 std::unique_ptr<Database> OpenMemory() {
@@ -207,4 +207,4 @@ TEST(MigrationsTest, SchemaSurvivesReopen) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::migrations_test

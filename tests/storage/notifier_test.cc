@@ -10,7 +10,7 @@
 #include "storage/open_database.h"
 #include "tests/storage/test_database.h"
 
-namespace linli::storage {
+namespace linli::storage::notifier_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -146,4 +146,4 @@ TEST_F(PostgresNotifierTest, ALostConnectionIsReportedAndTheNextWaitReconnects) 
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::notifier_test

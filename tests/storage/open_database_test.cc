@@ -9,7 +9,7 @@
 
 #include "storage/migrations.h"
 
-namespace linli::storage {
+namespace linli::storage::open_database_test {
 namespace {
 
 TEST(OpenDatabaseTest, SqliteComesBackMigratedToTheLatestVersion) {
@@ -128,4 +128,4 @@ TEST(OpenDatabaseTest, ReopeningAFileDatabaseKeepsItsVersion) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::open_database_test

@@ -16,7 +16,7 @@
 
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::outbox_store_test {
 namespace {
 
 class OutboxStoreTest : public StoreTest {
@@ -604,4 +604,4 @@ TEST_P(OutboxStoreTest, ClaimDueUsesTheIndexes) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::outbox_store_test

@@ -11,7 +11,7 @@
 #include "storage/volunteer_store.h"
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::personal_data_test {
 namespace {
 
 class PersonalDataTest : public StoreTest {};
@@ -61,7 +61,6 @@ TEST_P(PersonalDataTest, EveryStatementOfTheMapRuns) {
   EXPECT_EQ(PersonalData::Erase(*db, p->id).code(), StatusCode::kNotFound);
 }
 
-}  // namespace
 // Issue 9: a volunteer's registration is exported and deleted; their points entries are
 // exported, and erasure keeps them for the totals without the person, the note or the key.
 TEST_P(PersonalDataTest, VolunteersAndPointsAreExportedAndErased) {
@@ -112,9 +111,10 @@ TEST_P(PersonalDataTest, VolunteersAndPointsAreExportedAndErased) {
   EXPECT_EQ((*rows)[0].Text(4), "12");
 }
 
-}  // namespace linli::storage
+}  // namespace
+}  // namespace linli::storage::personal_data_test
 
-namespace linli::storage {
+namespace linli::storage::personal_data_test {
 namespace {
 
 class MediaPersonalDataTest : public StoreTest {};
@@ -176,4 +176,4 @@ TEST_P(MediaPersonalDataTest, PhotosAreExportedAndErasedWithTheReporter) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::personal_data_test

@@ -6,7 +6,7 @@
 
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::platform_token_store_test {
 namespace {
 
 class PlatformTokenStoreTest : public StoreTest {};
@@ -60,4 +60,4 @@ TEST_P(PlatformTokenStoreTest, DropRemovesOnlyTheTokenItNames) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::platform_token_store_test

@@ -6,7 +6,7 @@
 #include "storage/volunteer_store.h"
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::points_store_test {
 namespace {
 
 class PointsStoreTest : public StoreTest {
@@ -205,4 +205,4 @@ TEST_P(PointsStoreTest, AMergeOfTwoAccountsKeepsThePointsAndTheVolunteerRecord) 
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::points_store_test

@@ -18,7 +18,7 @@
 #include "storage/open_database.h"
 #include "tests/storage/test_database.h"
 
-namespace linli::storage {
+namespace linli::storage::postgres_database_test {
 namespace {
 
 class PostgresDatabaseTest : public ::testing::Test {
@@ -497,4 +497,4 @@ TEST_F(PostgresDatabaseTest, AOneRowTableSeededFromACountMigrates) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::postgres_database_test

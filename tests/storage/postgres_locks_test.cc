@@ -17,7 +17,7 @@
 #include "storage/write_queue.h"
 #include "tests/storage/test_database.h"
 
-namespace linli::storage {
+namespace linli::storage::postgres_locks_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -233,4 +233,4 @@ TEST_F(PostgresLocksTest, TwoQueuesTakingKeysInOppositeOrdersRunOneBatchAtATime)
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::postgres_locks_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli::storage {
+namespace linli::storage::postgres_sql_test {
 namespace {
 
 TEST(PostgresSqlTest, NumbersPlaceholdersInOrder) {
@@ -48,4 +48,4 @@ TEST(PostgresSqlTest, KeepsUtf8TextAsItIs) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::postgres_sql_test

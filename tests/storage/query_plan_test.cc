@@ -14,7 +14,7 @@
 #include "storage/ticket_store.h"
 #include "tests/storage/query_plan.h"
 
-namespace linli::storage {
+namespace linli::storage::query_plan_test {
 namespace {
 
 using ::testing::IsEmpty;
@@ -140,4 +140,4 @@ TEST(TicketTalliesMigrationTest, CountsTheTicketsAlreadyStored) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::query_plan_test

@@ -4,7 +4,7 @@
 
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::question_store_test {
 namespace {
 
 class QuestionStoreTest : public StoreTest {
@@ -69,4 +69,4 @@ TEST_P(QuestionStoreTest, RejectsIncompleteQuestions) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::question_store_test

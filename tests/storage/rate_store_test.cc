@@ -4,7 +4,7 @@
 
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::rate_store_test {
 namespace {
 
 class RateStoreTest : public StoreTest {};
@@ -29,4 +29,4 @@ TEST_P(RateStoreTest, PruneDropsEndedWindows) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::rate_store_test

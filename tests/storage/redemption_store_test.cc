@@ -6,7 +6,7 @@
 #include "storage/points_store.h"
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::redemption_store_test {
 namespace {
 
 class RedemptionStoreTest : public StoreTest {
@@ -121,4 +121,4 @@ TEST_P(RedemptionStoreTest, SyncStockAddsTheDifferenceOfTheConfiguredStock) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::redemption_store_test

@@ -4,7 +4,7 @@
 
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::referral_store_test {
 namespace {
 
 class ReferralStoreTest : public StoreTest {};
@@ -88,4 +88,4 @@ TEST_P(ReferralStoreTest, CreateListDueRemindOnceAndAnswer) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::referral_store_test

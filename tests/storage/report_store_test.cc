@@ -6,7 +6,7 @@
 
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::report_store_test {
 namespace {
 
 class ReportStoreTest : public StoreTest {};
@@ -70,4 +70,4 @@ TEST_P(ReportStoreTest, ConfirmedOnceTheSecondChangesNothing) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::report_store_test

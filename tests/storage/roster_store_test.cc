@@ -5,7 +5,7 @@
 #include "storage/identity_store.h"
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::roster_store_test {
 namespace {
 
 Household H(std::string building, std::string unit, std::string room, double area = 80) {
@@ -256,4 +256,4 @@ TEST_P(RosterStoreTest, FailuresCountWithinAWindow) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::roster_store_test

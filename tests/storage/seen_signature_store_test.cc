@@ -4,7 +4,7 @@
 
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::seen_signature_store_test {
 namespace {
 
 using V = SeenSignatureStore::Verdict;
@@ -46,4 +46,4 @@ TEST_P(SeenSignatureStoreTest, LiveUntilExpiryThenDropped) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::seen_signature_store_test

@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-namespace linli::storage {
+namespace linli::storage::sqlite_database_test {
 namespace {
 
 class TempDir {
@@ -469,4 +469,4 @@ TEST(SqliteDatabaseTest, AFullDatabaseIsUnavailableAndSaysSoUntilACommitWrites) 
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::sqlite_database_test

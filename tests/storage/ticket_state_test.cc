@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli::storage {
+namespace linli::storage::ticket_state_test {
 namespace {
 
 TEST(TicketStateTest, EveryStatusRoundTripsThroughItsName) {
@@ -52,4 +52,4 @@ TEST(TicketStateTest, TiersEscalateCompoundCommunityStreet) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::ticket_state_test

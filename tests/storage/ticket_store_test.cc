@@ -4,7 +4,7 @@
 
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::ticket_store_test {
 namespace {
 
 class TicketStoreTest : public StoreTest {
@@ -184,4 +184,4 @@ TEST_P(TicketStoreTest, EventAndStatusChangeNeedAnExistingTicket) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::ticket_store_test

@@ -5,7 +5,7 @@
 #include "storage/identity_store.h"
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::volunteer_store_test {
 namespace {
 
 class VolunteerStoreTest : public StoreTest {
@@ -166,4 +166,4 @@ TEST_P(VolunteerStoreTest, StatusNamesRoundTrip) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::volunteer_store_test

@@ -4,7 +4,7 @@
 
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::web_session_store_test {
 namespace {
 
 class WebSessionStoreTest : public StoreTest {};
@@ -81,4 +81,4 @@ TEST_P(WebSessionStoreTest, LoginLinkIsUsedOnceAndNotAfterItsExpiry) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::web_session_store_test

@@ -5,7 +5,7 @@
 #include "storage/card_store.h"
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::wish_store_test {
 namespace {
 
 class WishStoreTest : public StoreTest {
@@ -204,4 +204,4 @@ TEST_P(WishStoreTest, ARatingLandsOnConfirmedClaimsOnceAndCountsByRatedTime) {
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::wish_store_test

@@ -20,7 +20,7 @@
 #include "storage/ticket_store.h"
 #include "tests/storage/store_test.h"
 
-namespace linli::storage {
+namespace linli::storage::write_queue_test {
 namespace {
 
 std::unique_ptr<Database> OpenWithTable(const std::string& path = ":memory:") {
@@ -640,4 +640,4 @@ TEST(WriteQueueTest, AUnitThatKeepsMeetingConflictsFailsAfterItsRetriesAndTheRes
 }
 
 }  // namespace
-}  // namespace linli::storage
+}  // namespace linli::storage::write_queue_test

@@ -12,7 +12,7 @@
 #include "web/board_volunteers.h"
 #include "web/board_wishes.h"
 
-namespace linli::web {
+namespace linli::web::board_pages_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -134,4 +134,4 @@ TEST_F(BoardPagesTest, RedBlackShowsOnlyConfirmedLists) {
 }
 
 }  // namespace
-}  // namespace linli::web
+}  // namespace linli::web::board_pages_test

@@ -11,7 +11,7 @@
 #include "tests/web/board_fixture.h"
 #include "web/svg_chart.h"
 
-namespace linli::web {
+namespace linli::web::board_stats_test {
 namespace {
 
 namespace dr = domain::reports;
@@ -144,4 +144,4 @@ TEST_F(BoardStatsTest, PageFromTheDatabaseIsSmallAndSelfContained) {
 }
 
 }  // namespace
-}  // namespace linli::web
+}  // namespace linli::web::board_stats_test

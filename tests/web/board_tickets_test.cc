@@ -9,7 +9,7 @@
 
 #include "tests/web/board_fixture.h"
 
-namespace linli::web {
+namespace linli::web::board_tickets_test {
 namespace {
 
 using storage::TicketStatus;
@@ -215,4 +215,4 @@ TEST_F(BoardTicketsTest, AFullPageOfLongTicketsStaysUnder50KB) {
 }
 
 }  // namespace
-}  // namespace linli::web
+}  // namespace linli::web::board_tickets_test

@@ -11,7 +11,7 @@
 #include "storage/sqlite_database.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::web {
+namespace linli::web::console_filter_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -154,4 +154,4 @@ TEST_F(ConsoleFilterTest, PagesWalkTheWholeListOnce) {
 }
 
 }  // namespace
-}  // namespace linli::web
+}  // namespace linli::web::console_filter_test

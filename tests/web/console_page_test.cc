@@ -15,7 +15,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "web/web_session.h"
 
-namespace linli::web {
+namespace linli::web::console_page_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -142,4 +142,4 @@ TEST_F(ConsolePageTest, PagesCarryTheCsrfFieldAndTheLogoutForm) {
 }
 
 }  // namespace
-}  // namespace linli::web
+}  // namespace linli::web::console_page_test

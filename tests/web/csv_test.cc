@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli::web {
+namespace linli::web::csv_test {
 namespace {
 
 TEST(CsvTest, PlainFieldsStayAsTheyAre) {
@@ -38,4 +38,4 @@ TEST(CsvTest, RecordsEndWithCrlf) {
 }
 
 }  // namespace
-}  // namespace linli::web
+}  // namespace linli::web::csv_test

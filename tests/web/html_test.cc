@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace linli::web {
+namespace linli::web::html_test {
 namespace {
 
 std::string HeaderOf(const HttpResponse& r, const std::string& name) {
@@ -60,4 +60,4 @@ TEST(HtmlTest, ResponsesCarryTheSecurityHeaders) {
 }
 
 }  // namespace
-}  // namespace linli::web
+}  // namespace linli::web::html_test

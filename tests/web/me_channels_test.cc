@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli::web {
+namespace linli::web::me_channels_test {
 namespace {
 
 config::ChannelConfig Channel(std::string name, std::string type,
@@ -52,4 +52,4 @@ TEST(MeChannelsTest, EveryTelegramChannelWithItsMaxAge) {
 }
 
 }  // namespace
-}  // namespace linli::web
+}  // namespace linli::web::me_channels_test

@@ -22,7 +22,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "web/web_session.h"
 
-namespace linli::web {
+namespace linli::web::me_page_test {
 namespace {
 
 namespace dd = domain::decisions;
@@ -292,4 +292,4 @@ TEST_F(MePageTest, LogoutRevokesTheSessionAndAnInvalidSessionGetsNothing) {
 }
 
 }  // namespace
-}  // namespace linli::web
+}  // namespace linli::web::me_page_test

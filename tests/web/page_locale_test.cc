@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli::web {
+namespace linli::web::page_locale_test {
 namespace {
 
 config::Texts Shipped() {
@@ -37,4 +37,4 @@ TEST(PageLocaleTest, WithLangKeepsAnExplicitChoiceOnly) {
 }
 
 }  // namespace
-}  // namespace linli::web
+}  // namespace linli::web::page_locale_test

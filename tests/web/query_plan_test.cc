@@ -13,7 +13,7 @@
 #include "tests/web/board_fixture.h"
 #include "web/console_filter.h"
 
-namespace linli::web {
+namespace linli::web::query_plan_test {
 namespace {
 
 using ::testing::IsEmpty;
@@ -121,4 +121,4 @@ TEST_F(WebQueryPlanTest, ConsoleListPagesWithEachFilterAndOrderSearchAnIndex) {
 }
 
 }  // namespace
-}  // namespace linli::web
+}  // namespace linli::web::query_plan_test

@@ -6,7 +6,7 @@
 
 #include "bot/http.h"
 
-namespace linli::web {
+namespace linli::web::telegram_init_data_test {
 namespace {
 
 // Vector computed independently (Python's hmac/hashlib over the same fields) for this token;
@@ -136,4 +136,4 @@ TEST(TelegramInitDataTest, MalformedDataIsInvalid) {
 }
 
 }  // namespace
-}  // namespace linli::web
+}  // namespace linli::web::telegram_init_data_test

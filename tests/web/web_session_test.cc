@@ -13,7 +13,7 @@
 #include "storage/sqlite_database.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::web {
+namespace linli::web::web_session_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -179,4 +179,4 @@ TEST_F(WebSessionTest, CsrfMustMatchTheSessionsToken) {
 }
 
 }  // namespace
-}  // namespace linli::web
+}  // namespace linli::web::web_session_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli::web {
+namespace linli::web::wechat_web_auth_test {
 namespace {
 
 TEST(WechatWebAuthTest, AuthorizeUrlIsTheDocumentedOne) {
@@ -67,4 +67,4 @@ TEST(WechatWebAuthTest, ExchangeAnswers) {
 }
 
 }  // namespace
-}  // namespace linli::web
+}  // namespace linli::web::wechat_web_auth_test

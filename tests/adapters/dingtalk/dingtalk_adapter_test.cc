@@ -15,7 +15,7 @@
 #include "tests/fakes/memory_token_store.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::adapters::dingtalk {
+namespace linli::adapters::dingtalk::dingtalk_adapter_test {
 namespace {
 
 using nlohmann::json;
@@ -628,4 +628,4 @@ TEST_F(DingTalkAdapterTest, FetchMediaRefreshesARefusedTokenAndClassifiesFailure
 }
 
 }  // namespace
-}  // namespace linli::adapters::dingtalk
+}  // namespace linli::adapters::dingtalk::dingtalk_adapter_test

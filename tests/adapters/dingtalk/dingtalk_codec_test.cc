@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-namespace linli::adapters::dingtalk {
+namespace linli::adapters::dingtalk::dingtalk_codec_test {
 namespace {
 
 using nlohmann::json;
@@ -201,4 +201,4 @@ TEST(DingTalkCodecTest, JudgeAccessToken) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::dingtalk
+}  // namespace linli::adapters::dingtalk::dingtalk_codec_test

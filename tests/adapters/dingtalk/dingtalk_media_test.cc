@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace linli::adapters::dingtalk {
+namespace linli::adapters::dingtalk::dingtalk_media_test {
 namespace {
 
 HttpResponse Answer(int status, std::string body) {
@@ -53,4 +53,4 @@ TEST(DingTalkMediaTest, ClassifiesErrors) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::dingtalk
+}  // namespace linli::adapters::dingtalk::dingtalk_media_test

@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-namespace linli::adapters::dingtalk {
+namespace linli::adapters::dingtalk::dingtalk_sign_test {
 namespace {
 
 constexpr char kRobotSecret[] =
@@ -91,4 +91,4 @@ TEST(DingTalkSignTest, ReplayCacheIsThreadSafe) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::dingtalk
+}  // namespace linli::adapters::dingtalk::dingtalk_sign_test

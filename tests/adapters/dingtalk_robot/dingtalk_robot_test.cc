@@ -11,7 +11,7 @@
 #include "tests/fakes/fake_dingtalk_robot.h"
 #include "tests/fakes/loopback_http_client.h"
 
-namespace linli::adapters::dingtalk_robot {
+namespace linli::adapters::dingtalk_robot::dingtalk_robot_test {
 namespace {
 
 using nlohmann::json;
@@ -202,4 +202,4 @@ TEST(DingTalkRobotConfigTest, ErrorsNameTheKey) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::dingtalk_robot
+}  // namespace linli::adapters::dingtalk_robot::dingtalk_robot_test

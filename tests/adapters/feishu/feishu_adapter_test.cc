@@ -15,7 +15,7 @@
 #include "tests/fakes/memory_token_store.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::adapters::feishu {
+namespace linli::adapters::feishu::feishu_adapter_test {
 namespace {
 
 using nlohmann::json;
@@ -707,4 +707,4 @@ TEST_F(FeishuAdapterTest, FetchMediaRefreshesARefusedTokenOnceAndReadsPlatformEr
 }
 
 }  // namespace
-}  // namespace linli::adapters::feishu
+}  // namespace linli::adapters::feishu::feishu_adapter_test

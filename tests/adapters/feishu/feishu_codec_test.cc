@@ -7,7 +7,7 @@
 
 #include "bot/json.h"
 
-namespace linli::adapters::feishu {
+namespace linli::adapters::feishu::feishu_codec_test {
 namespace {
 
 using nlohmann::json;
@@ -326,4 +326,4 @@ TEST(FeishuCodecTest, JudgeTenantToken) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::feishu
+}  // namespace linli::adapters::feishu::feishu_codec_test

@@ -5,7 +5,7 @@
 
 #include "adapters/dingtalk/dingtalk_sign.h"
 
-namespace linli::adapters::feishu {
+namespace linli::adapters::feishu::feishu_crypto_test {
 namespace {
 
 std::string FromHex(std::string_view hex) {
@@ -134,4 +134,4 @@ TEST(FeishuCryptoTest, ConstantTimeEquals) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::feishu
+}  // namespace linli::adapters::feishu::feishu_crypto_test

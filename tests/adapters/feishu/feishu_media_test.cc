@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli::adapters::feishu {
+namespace linli::adapters::feishu::feishu_media_test {
 namespace {
 
 HttpResponse Answer(int status, std::string body) {
@@ -40,4 +40,4 @@ TEST(FeishuMediaTest, ClassifiesAnswers) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::feishu
+}  // namespace linli::adapters::feishu::feishu_media_test

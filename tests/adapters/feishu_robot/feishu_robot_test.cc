@@ -12,7 +12,7 @@
 #include "tests/fakes/fake_feishu_robot.h"
 #include "tests/fakes/loopback_http_client.h"
 
-namespace linli::adapters::feishu_robot {
+namespace linli::adapters::feishu_robot::feishu_robot_test {
 namespace {
 
 using nlohmann::json;
@@ -186,4 +186,4 @@ TEST(FeishuRobotConfigTest, ErrorsNameTheKey) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::feishu_robot
+}  // namespace linli::adapters::feishu_robot::feishu_robot_test

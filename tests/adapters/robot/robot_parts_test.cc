@@ -4,7 +4,7 @@
 
 #include <deque>
 
-namespace linli::adapters::robot {
+namespace linli::adapters::robot::robot_parts_test {
 namespace {
 
 using Outcome = SendResult::Outcome;
@@ -107,4 +107,4 @@ TEST(JsonEscapedSizeTest, CountsEscapes) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::robot
+}  // namespace linli::adapters::robot::robot_parts_test

@@ -13,7 +13,7 @@
 
 #include "adapters/telegram/telegram_codec.h"
 
-namespace linli::testing {
+namespace linli::testing::fake_telegram_api_test {
 namespace {
 
 using nlohmann::json;
@@ -162,4 +162,4 @@ TEST(FakeTelegramApiTest, StopIsIdempotentAndRefusesAfterwards) {
 }
 
 }  // namespace
-}  // namespace linli::testing
+}  // namespace linli::testing::fake_telegram_api_test

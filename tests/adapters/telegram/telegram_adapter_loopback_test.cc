@@ -17,7 +17,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_telegram_api.h"
 
-namespace linli::adapters::telegram {
+namespace linli::adapters::telegram::telegram_adapter_loopback_test {
 namespace {
 
 using nlohmann::json;
@@ -235,4 +235,4 @@ TEST_F(TelegramLoopbackTest, ApiDownIsRetry) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::telegram
+}  // namespace linli::adapters::telegram::telegram_adapter_loopback_test

@@ -11,7 +11,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/recording_http_client.h"
 
-namespace linli::adapters::telegram {
+namespace linli::adapters::telegram::telegram_adapter_test {
 namespace {
 
 using nlohmann::json;
@@ -391,4 +391,4 @@ TEST_F(TelegramAdapterTest, UsesConfiguredTimeout) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::telegram
+}  // namespace linli::adapters::telegram::telegram_adapter_test

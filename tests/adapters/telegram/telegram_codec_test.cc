@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-namespace linli::adapters::telegram {
+namespace linli::adapters::telegram::telegram_codec_test {
 namespace {
 
 using nlohmann::json;
@@ -649,4 +649,4 @@ TEST(TelegramCodecUtilTest, ParseInt64) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::telegram
+}  // namespace linli::adapters::telegram::telegram_codec_test

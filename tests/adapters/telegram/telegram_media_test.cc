@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace linli::adapters::telegram {
+namespace linli::adapters::telegram::telegram_media_test {
 namespace {
 
 HttpResponse Json(int status, std::string body) {
@@ -95,4 +95,4 @@ TEST(TelegramMediaTest, SharedDownloadAndTransportClassification) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::telegram
+}  // namespace linli::adapters::telegram::telegram_media_test

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace linli::adapters::telegram {
+namespace linli::adapters::telegram::telegram_webhook_test {
 namespace {
 
 using nlohmann::json;
@@ -166,4 +166,4 @@ TEST(TelegramWebhookTest, JudgeBotNamesEachProblem) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::telegram
+}  // namespace linli::adapters::telegram::telegram_webhook_test

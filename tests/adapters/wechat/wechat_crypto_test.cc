@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-namespace linli::adapters::wechat {
+namespace linli::adapters::wechat::wechat_crypto_test {
 namespace {
 
 Random16 R16(std::string_view ascii) {
@@ -525,4 +525,4 @@ TEST(WechatCrypto, TimestampWithinSkew) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::wechat
+}  // namespace linli::adapters::wechat::wechat_crypto_test

@@ -4,7 +4,7 @@
 
 #include "adapters/wecom/wecom_codec.h"
 
-namespace linli::adapters::wechat {
+namespace linli::adapters::wechat::wechat_media_test {
 namespace {
 
 HttpResponse Answer(int status, std::string content_type, std::string body) {
@@ -67,4 +67,4 @@ TEST(WechatMediaTest, HttpErrorsWithoutAnErrcode) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::wechat
+}  // namespace linli::adapters::wechat::wechat_media_test

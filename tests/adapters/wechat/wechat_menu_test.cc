@@ -11,7 +11,7 @@
 
 #include "adapters/wechat/wechat_mp_codec.h"
 
-namespace linli::adapters::wechat {
+namespace linli::adapters::wechat::wechat_menu_test {
 namespace {
 
 using nlohmann::json;
@@ -121,4 +121,4 @@ TEST(WechatMenuTest, AClickEventBecomesItsButtonsCommand) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::wechat
+}  // namespace linli::adapters::wechat::wechat_menu_test

@@ -14,7 +14,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/recording_http_client.h"
 
-namespace linli::adapters::wechat {
+namespace linli::adapters::wechat::wechat_mp_adapter_test {
 namespace {
 
 using linli::testing::FakeClock;
@@ -699,4 +699,4 @@ TEST_F(WechatMpAdapterTest, SendEdgeCases) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::wechat
+}  // namespace linli::adapters::wechat::wechat_mp_adapter_test

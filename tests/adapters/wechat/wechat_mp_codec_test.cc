@@ -9,7 +9,7 @@
 
 #include "adapters/wechat/wechat_xml.h"
 
-namespace linli::adapters::wechat {
+namespace linli::adapters::wechat::wechat_mp_codec_test {
 namespace {
 
 constexpr char kOpenId[] = "o9AgO5Kd5ggOC-bXrbNODIiE3bGY";
@@ -266,4 +266,4 @@ TEST(WechatMpCodec, CustomSendJson) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::wechat
+}  // namespace linli::adapters::wechat::wechat_mp_codec_test

@@ -11,7 +11,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/recording_http_client.h"
 
-namespace linli::adapters::wechat {
+namespace linli::adapters::wechat::wechat_mp_window_test {
 namespace {
 
 using linli::testing::FakeClock;
@@ -368,4 +368,4 @@ TEST_F(WechatSendRouteTest, TemplateErrors) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::wechat
+}  // namespace linli::adapters::wechat::wechat_mp_window_test

@@ -8,7 +8,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/recording_http_client.h"
 
-namespace linli::adapters::wechat {
+namespace linli::adapters::wechat::wechat_probe_test {
 namespace {
 
 AccessTokenCache::FetchOutcome Refused(int64_t errcode, std::string errmsg) {
@@ -95,4 +95,4 @@ TEST(WechatProbeTest, FetchNowAsksAgainAndReportsTheErrcode) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::wechat
+}  // namespace linli::adapters::wechat::wechat_probe_test

@@ -11,7 +11,7 @@
 #include "tests/fakes/memory_token_store.h"
 #include "tests/fakes/recording_http_client.h"
 
-namespace linli::adapters::wechat {
+namespace linli::adapters::wechat::wechat_token_test {
 namespace {
 
 using linli::testing::FakeClock;
@@ -340,4 +340,4 @@ TEST(WechatApi, ParseApiReply) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::wechat
+}  // namespace linli::adapters::wechat::wechat_token_test

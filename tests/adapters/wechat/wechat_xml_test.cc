@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace linli::adapters::wechat {
+namespace linli::adapters::wechat::wechat_xml_test {
 namespace {
 
 TEST(WechatXml, ParsesFlatFieldsWithCdataAndText) {
@@ -108,4 +108,4 @@ TEST(WechatXml, BuilderWritesNumbersRaw) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::wechat
+}  // namespace linli::adapters::wechat::wechat_xml_test

@@ -14,7 +14,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/recording_http_client.h"
 
-namespace linli::adapters::wecom {
+namespace linli::adapters::wecom::wecom_adapter_test {
 namespace {
 
 using linli::testing::FakeClock;
@@ -479,4 +479,4 @@ TEST_F(WecomAdapterTest, SendNeverBroadcasts) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::wecom
+}  // namespace linli::adapters::wecom::wecom_adapter_test

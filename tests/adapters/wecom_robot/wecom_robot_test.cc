@@ -13,7 +13,7 @@
 #include "tests/fakes/fake_wecom_robot.h"
 #include "tests/fakes/loopback_http_client.h"
 
-namespace linli::adapters::wecom_robot {
+namespace linli::adapters::wecom_robot::wecom_robot_test {
 namespace {
 
 using Outcome = SendResult::Outcome;
@@ -259,4 +259,4 @@ TEST(WecomRobotConfigTest, ErrorsNameTheKeyAndApiBaseDefaultsToTheRealHost) {
 }
 
 }  // namespace
-}  // namespace linli::adapters::wecom_robot
+}  // namespace linli::adapters::wecom_robot::wecom_robot_test

@@ -18,7 +18,7 @@
 #include "storage/open_database.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli {
+namespace linli::backup_cli_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -175,4 +175,4 @@ INSTANTIATE_TEST_SUITE_P(, BackupCliTest, ::testing::Values("en", "zh-CN"),
                          });
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::backup_cli_test

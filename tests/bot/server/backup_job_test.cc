@@ -20,7 +20,7 @@
 #include "storage/write_queue.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli {
+namespace linli::backup_job_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -192,4 +192,4 @@ TEST_F(BackupJobRunTest, AFailedCopyIsAFailedRunAndDeletesNothing) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::backup_job_test

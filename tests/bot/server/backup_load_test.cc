@@ -29,7 +29,7 @@
 
 #include "tests/fakes/fake_telegram_api.h"
 
-namespace linli {
+namespace linli::backup_load_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -358,4 +358,4 @@ TEST(BackupLoadTest, ABackupUnderWebhookLoadRestoresEveryAcknowledgedTicket) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::backup_load_test

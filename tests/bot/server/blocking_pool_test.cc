@@ -8,7 +8,7 @@
 #include <memory>
 #include <thread>
 
-namespace linli {
+namespace linli::blocking_pool_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -59,4 +59,4 @@ TEST(BlockingPoolTest, RefusesWhenFullAndDropsWaitingTasksAtStop) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::blocking_pool_test

@@ -11,7 +11,7 @@
 #include "tests/fakes/fake_dingtalk_api.h"
 #include "tests/fakes/fake_feishu_api.h"
 
-namespace linli {
+namespace linli::check_cli_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -192,4 +192,4 @@ TEST_F(CheckCliTest, TheBinaryPrintsTheSameLines) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::check_cli_test

@@ -25,7 +25,7 @@
 #include "tests/storage/community_seed.h"
 #include "tests/storage/test_database.h"
 
-namespace linli {
+namespace linli::db_copy_cli_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -264,4 +264,4 @@ TEST_F(DbCopyCliTest, SqliteToPostgresqlAndBack) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::db_copy_cli_test

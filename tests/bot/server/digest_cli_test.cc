@@ -18,7 +18,7 @@
 #include "storage/outbox_store.h"
 #include "storage/ticket_store.h"
 
-namespace linli {
+namespace linli::digest_cli_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -135,4 +135,4 @@ TEST_F(DigestCliTest, BadArgumentsAreUsageErrors) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::digest_cli_test

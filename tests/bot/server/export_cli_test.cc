@@ -16,7 +16,7 @@
 #include "storage/open_database.h"
 #include "storage/ticket_store.h"
 
-namespace linli {
+namespace linli::export_cli_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -102,4 +102,4 @@ TEST_F(ExportCliTest, UsageErrorsExitTwo) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::export_cli_test

@@ -16,7 +16,7 @@
 #include "gtest/gtest.h"
 #include "tests/fakes/fake_platform_server.h"
 
-namespace linli {
+namespace linli::httplib_client_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -262,4 +262,4 @@ TEST(HttplibClientTest, ReusesKeepAliveConnectionsAndIsThreadSafe) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::httplib_client_test

@@ -29,7 +29,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/recording_http_client.h"
 
-namespace linli {
+namespace linli::init_cli_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -584,4 +584,4 @@ TEST_F(InitCliTest, TheBinaryWritesAConfigThatMigratesChatsAndServes) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::init_cli_test

@@ -11,7 +11,7 @@
 
 #include "gtest/gtest.h"
 
-namespace linli {
+namespace linli::locale_dir_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -155,4 +155,4 @@ TEST(LocaleDirTest, BrokenFilesInTheChosenDirectoryAreAnErrorNotSkipped) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::locale_dir_test

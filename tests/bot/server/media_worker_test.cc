@@ -24,7 +24,7 @@
 #include "tests/fakes/fake_telegram_api.h"
 #include "tests/fakes/loopback_http_client.h"
 
-namespace linli {
+namespace linli::media_worker_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -315,4 +315,4 @@ TEST_F(MediaWorkerHookTest, AHookErrorRollsTheMarkBack) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::media_worker_test

@@ -12,7 +12,7 @@
 
 #include "tests/bot/server/platform_cli_harness.h"
 
-namespace linli {
+namespace linli::menu_cli_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -149,4 +149,4 @@ TEST(MenuCliTest, TheBinaryPushesTheMenu) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::menu_cli_test

@@ -18,7 +18,7 @@
 #include "storage/outbox_store.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli {
+namespace linli::metrics_route_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -179,4 +179,4 @@ TEST_F(MetricsRouteTest, StoppedPoolAnswers503) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::metrics_route_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli {
+namespace linli::outbox_pacer_test {
 namespace {
 
 const SendPace kRobot{"robot", {{20, std::chrono::minutes(1)}}};
@@ -53,4 +53,4 @@ TEST(SendPacerTest, ABlockHoldsTheWholeKeyAndKeysAreIndependent) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::outbox_pacer_test

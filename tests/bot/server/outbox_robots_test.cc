@@ -15,7 +15,7 @@
 #include "tests/fakes/fake_feishu_robot.h"
 #include "tests/fakes/fake_wecom_robot.h"
 
-namespace linli {
+namespace linli::outbox_robots_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -226,4 +226,4 @@ TEST_F(OutboxRobotsTest, ALongDigestIsSplitWithinTheLimitAndPacedPartByPart) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::outbox_robots_test

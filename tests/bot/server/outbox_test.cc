@@ -23,7 +23,7 @@
 #include "tests/fakes/recording_adapter.h"
 #include "tests/storage/test_database.h"
 
-namespace linli {
+namespace linli::outbox_test {
 namespace {
 
 // A database whose COMMITs fail as on a full disk once told to (after `ok_commits` more
@@ -689,4 +689,4 @@ TEST_F(OutboxInstancesTest, AnotherInstancesEnqueueWakesTheWorker) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::outbox_test

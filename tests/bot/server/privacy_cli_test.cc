@@ -22,7 +22,7 @@
 #include "storage/open_database.h"
 #include "storage/ticket_store.h"
 
-namespace linli {
+namespace linli::privacy_cli_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -186,4 +186,4 @@ TEST_F(PrivacyCliZhTest, MessagesFollowTheConfiguredLocale) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::privacy_cli_test

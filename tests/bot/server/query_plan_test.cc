@@ -30,7 +30,7 @@
 #include "tests/fakes/recording_adapter.h"
 #include "tests/storage/query_plan.h"
 
-namespace linli {
+namespace linli::query_plan_test {
 namespace {
 
 using ::testing::IsEmpty;
@@ -204,4 +204,4 @@ TEST_F(QueryPlanTest, StartUpReadsNoTableInFull) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::query_plan_test

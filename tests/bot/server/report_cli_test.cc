@@ -16,7 +16,7 @@
 #include "storage/report_store.h"
 #include "storage/ticket_store.h"
 
-namespace linli {
+namespace linli::report_cli_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -124,4 +124,4 @@ TEST_F(ReportCliTest, UsageErrors) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::report_cli_test

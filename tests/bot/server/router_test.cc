@@ -14,7 +14,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/recording_adapter.h"
 
-namespace linli {
+namespace linli::router_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -268,4 +268,4 @@ TEST_F(RouterTest, ReplayClaimWithAnotherBodyIsRefusedAndWritesNothing) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::router_test

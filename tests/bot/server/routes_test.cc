@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli {
+namespace linli::routes_test {
 namespace {
 
 constexpr char kKey[] = "route-test-key-0123456789";
@@ -225,4 +225,4 @@ TEST_F(RoutesTest, NamedKeysReachTheHandlerWithTheirNameAndTier) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::routes_test

@@ -18,7 +18,7 @@
 #include "storage/write_queue.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli {
+namespace linli::scheduler_test {
 namespace {
 
 using std::chrono::hours;
@@ -502,4 +502,4 @@ TEST_F(SchedulerTest, InterruptTellsBlockingWorkToGiveUp) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::scheduler_test

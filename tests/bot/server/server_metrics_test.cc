@@ -15,7 +15,7 @@
 #include "adapters/wechat/wechat_api.h"
 #include "adapters/wecom_robot/wecom_robot_codec.h"
 
-namespace linli {
+namespace linli::server_metrics_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -135,4 +135,4 @@ TEST(ServerMetricsTest, FeedsTheWriteQueueHistograms) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::server_metrics_test

@@ -23,7 +23,7 @@
 #include "storage/write_queue.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli {
+namespace linli::staff_posts_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -271,4 +271,4 @@ TEST_F(StaffPostsTest, ALongDigestIsPostedInPartsInOrder) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::staff_posts_test

@@ -10,7 +10,7 @@
 
 #include "config/config_loader.h"
 
-namespace linli {
+namespace linli::startup_checks_test {
 namespace {
 
 using ::testing::AllOf;
@@ -92,4 +92,4 @@ TEST(StartupChecksTest, ReadsTheConfigFileItself) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::startup_checks_test

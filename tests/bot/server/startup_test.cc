@@ -18,7 +18,7 @@
 #include "bot/server/app.h"
 #include "config/config_loader.h"
 
-namespace linli {
+namespace linli::startup_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -277,9 +277,9 @@ TEST(StartupTest, MigrateStillWorksOnAGoodConfig) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::startup_test
 
-namespace linli {
+namespace linli::startup_test {
 namespace {
 
 TEST(StartupTest, OnlyServeAndChatNeedTheChannelSecrets) {
@@ -345,4 +345,4 @@ TEST(StartupTest, AnUnsetVariableOutsideTheChannelsIsStillAnErrorOffline) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::startup_test

@@ -24,7 +24,7 @@
 #include "storage/ticket_store.h"
 #include "tests/storage/test_database.h"
 
-namespace linli {
+namespace linli::status_cli_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -331,4 +331,4 @@ TEST_F(StatusCliTest, UsageErrors) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::status_cli_test

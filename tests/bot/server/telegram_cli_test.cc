@@ -11,7 +11,7 @@
 
 #include "tests/bot/server/platform_cli_harness.h"
 
-namespace linli {
+namespace linli::telegram_cli_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -126,4 +126,4 @@ TEST(TelegramCliTest, SeveralTelegramChannelsNeedAName) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::telegram_cli_test

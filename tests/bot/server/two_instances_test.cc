@@ -32,7 +32,7 @@
 #include "tests/fakes/recording_adapter.h"
 #include "tests/storage/test_database.h"
 
-namespace linli {
+namespace linli::two_instances_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -476,4 +476,4 @@ TEST_F(TwoInstancesTest, OfTwoSimultaneousFetchClaimsOneWins) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::two_instances_test

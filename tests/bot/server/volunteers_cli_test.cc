@@ -18,7 +18,7 @@
 #include "storage/points_store.h"
 #include "storage/volunteer_store.h"
 
-namespace linli {
+namespace linli::volunteers_cli_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -115,4 +115,4 @@ TEST_F(VolunteersCliTest, BadArgumentsAreUsageErrors) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::volunteers_cli_test

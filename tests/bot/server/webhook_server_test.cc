@@ -27,7 +27,7 @@
 
 #include "gtest/gtest.h"
 
-namespace linli {
+namespace linli::webhook_server_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -712,4 +712,4 @@ TEST(WebhookServerTest, StartFailsWhenPortIsTaken) {
 }
 
 }  // namespace
-}  // namespace linli
+}  // namespace linli::webhook_server_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli::dialogs {
+namespace linli::dialogs::location_test {
 namespace {
 
 config::CompoundConfig Roster() {
@@ -84,9 +84,9 @@ TEST(FormatLocationTest, Locales) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::location_test
 
-namespace linli::dialogs {
+namespace linli::dialogs::location_test {
 namespace {
 
 // Issue 11: a room number typed after the unit was silently dropped.
@@ -126,4 +126,4 @@ TEST(ParseLocationTest, NamedPlacesOfTheCompoundAreLocations) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::location_test

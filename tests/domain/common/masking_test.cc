@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli::domain {
+namespace linli::domain::masking_test {
 namespace {
 
 TEST(MaskingTest, NamesKeepTheFirstCharacter) {
@@ -152,4 +152,4 @@ TEST(MaskingTest, YearsAndDatesAreNoDoorNumbers) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::masking_test

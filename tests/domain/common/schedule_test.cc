@@ -5,7 +5,7 @@
 #include <limits>
 #include <string>
 
-namespace linli::domain {
+namespace linli::domain::schedule_test {
 namespace {
 
 using std::chrono::hours;
@@ -242,4 +242,4 @@ TEST(NextRunTest, OnceThatRanNeverRunsAgain) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::schedule_test

@@ -6,7 +6,7 @@
 
 #include "domain/common/time_format.h"
 
-namespace linli::domain {
+namespace linli::domain::time_zone_test {
 namespace {
 
 constexpr int64_t kHour = 3600;
@@ -159,4 +159,4 @@ TEST(FormatLocalTimeTest, FormatsInTheNamedZoneWhateverTheProcessTz) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::time_zone_test

@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-namespace linli::domain {
+namespace linli::domain::web_token_test {
 namespace {
 
 TEST(WebTokenTest, TokensAreUrlSafeAndDistinct) {
@@ -36,4 +36,4 @@ TEST(WebTokenTest, SameSecretComparesWholeValues) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::web_token_test

@@ -5,7 +5,7 @@
 
 #include <sstream>
 
-namespace linli::domain::decisions {
+namespace linli::domain::decisions::audit_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -263,4 +263,4 @@ TEST(AuditTest, SpreadsheetFormulasAreDefused) {
 }
 
 }  // namespace
-}  // namespace linli::domain::decisions
+}  // namespace linli::domain::decisions::audit_test

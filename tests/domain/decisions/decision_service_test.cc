@@ -13,7 +13,7 @@
 #include "storage/question_store.h"
 #include "tests/domain/decisions/decision_test_util.h"
 
-namespace linli::domain::decisions {
+namespace linli::domain::decisions::decision_service_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -415,4 +415,4 @@ TEST(DecisionActionsTest, EveryActionHasAUniqueNameAndFlowAndReadsItsArguments) 
 }
 
 }  // namespace
-}  // namespace linli::domain::decisions
+}  // namespace linli::domain::decisions::decision_service_test

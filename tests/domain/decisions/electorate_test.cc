@@ -10,7 +10,7 @@
 #include "storage/sqlite_database.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::domain::decisions {
+namespace linli::domain::decisions::electorate_test {
 namespace {
 
 std::string ReadRoster(const std::string& name) {
@@ -96,4 +96,4 @@ TEST(PartOfTest, CopiesTheRuleFields) {
 }
 
 }  // namespace
-}  // namespace linli::domain::decisions
+}  // namespace linli::domain::decisions::electorate_test

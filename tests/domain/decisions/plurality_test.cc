@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli::domain::decisions {
+namespace linli::domain::decisions::plurality_test {
 namespace {
 
 using Names = std::vector<std::string>;
@@ -69,4 +69,4 @@ TEST(PluralityTest, NoVotesElectsNobodyAndCandidatesWithoutVotesNeverWin) {
 }
 
 }  // namespace
-}  // namespace linli::domain::decisions
+}  // namespace linli::domain::decisions::plurality_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli::domain::decisions {
+namespace linli::domain::decisions::poll_tally_test {
 namespace {
 
 using Texts = std::vector<std::string>;
@@ -110,4 +110,4 @@ TEST(AppraisalTest, PerCriterionMeansPerCompany) {
 }
 
 }  // namespace
-}  // namespace linli::domain::decisions
+}  // namespace linli::domain::decisions::poll_tally_test

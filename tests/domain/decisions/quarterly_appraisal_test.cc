@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli::domain::decisions {
+namespace linli::domain::decisions::quarterly_appraisal_test {
 namespace {
 
 const TimeZone kShanghai = TimeZone::Fixed("Asia/Shanghai", 8 * 3600);
@@ -35,4 +35,4 @@ TEST(QuarterlyAppraisalTest, TheWindowIsInTheQuartersLastMonth) {
 }
 
 }  // namespace
-}  // namespace linli::domain::decisions
+}  // namespace linli::domain::decisions::quarterly_appraisal_test

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace linli::domain::decisions {
+namespace linli::domain::decisions::rule_test {
 namespace {
 
 // `n` parts of `area_centi` each, households 1..n, each its own owner.
@@ -446,9 +446,9 @@ TEST(RuleTest, InformalCountsHouseholdsNotOwners) {
 }
 
 }  // namespace
-}  // namespace linli::domain::decisions
+}  // namespace linli::domain::decisions::rule_test
 
-namespace linli::domain::decisions {
+namespace linli::domain::decisions::rule_test {
 namespace {
 
 // ApplyRule is Decide's thresholds half: from Decide's counts it gives Decide's result, and it
@@ -477,4 +477,4 @@ TEST(ApplyRuleTest, SameAsDecideFromItsCounts) {
 }
 
 }  // namespace
-}  // namespace linli::domain::decisions
+}  // namespace linli::domain::decisions::rule_test

@@ -11,7 +11,7 @@
 
 #include "domain/media/image_type.h"
 
-namespace linli::domain::media {
+namespace linli::domain::media::media_intake_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -82,4 +82,4 @@ TEST(WriteMediaFileTest, WritesThroughATemporaryFileAndRemoves) {
 }
 
 }  // namespace
-}  // namespace linli::domain::media
+}  // namespace linli::domain::media::media_intake_test

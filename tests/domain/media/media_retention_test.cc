@@ -17,7 +17,7 @@
 #include "storage/sqlite_database.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::domain::media {
+namespace linli::domain::media::media_retention_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -104,4 +104,4 @@ TEST_F(MediaRetentionTest, AMissingFileHidesThePhoto) {
 }
 
 }  // namespace
-}  // namespace linli::domain::media
+}  // namespace linli::domain::media::media_retention_test

@@ -8,7 +8,7 @@
 #include "storage/roster_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::domain {
+namespace linli::domain::abuse_limits_test {
 namespace {
 
 using dialogs::DialogHarness;
@@ -90,4 +90,4 @@ TEST(AbuseLimitsTest, HouseholdMembersShareTheirCap) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::abuse_limits_test

@@ -6,7 +6,7 @@
 #include "storage/migrations.h"
 #include "storage/sqlite_database.h"
 
-namespace linli::domain {
+namespace linli::domain::building_heads_test {
 namespace {
 
 class BuildingHeadsTest : public ::testing::Test {
@@ -56,4 +56,4 @@ TEST_F(BuildingHeadsTest, WithoutANameTheActorIsNumbered) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::building_heads_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli::domain {
+namespace linli::domain::private_conversation_test {
 namespace {
 
 config::Config WithChannel(const std::string& type, const std::string& username) {
@@ -49,4 +49,4 @@ TEST(PrivateChatUrlTest, TelegramDeepLinkWhenTheBotUsernameIsKnown) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::private_conversation_test

@@ -6,7 +6,7 @@
 #include "storage/migrations.h"
 #include "storage/sqlite_database.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::roles_test {
 namespace {
 
 class RolesTest : public ::testing::Test {
@@ -108,4 +108,4 @@ TEST_F(RolesTest, LinkedIdentitiesGetTheStrongestRole) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::roles_test

@@ -14,7 +14,7 @@
 #include "storage/sqlite_database.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::roster_import_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -447,4 +447,4 @@ TEST(RosterCodesTest, ATakenCandidateIsRedrawn) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::roster_import_test

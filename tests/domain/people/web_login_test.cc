@@ -15,7 +15,7 @@
 #include "storage/sqlite_database.h"
 #include "tests/fakes/fake_clock.h"
 
-namespace linli::domain {
+namespace linli::domain::web_login_test {
 namespace {
 
 using ::testing::StartsWith;
@@ -124,4 +124,4 @@ TEST_F(WebLoginTest, GarbageTokensAreRefusedWithoutALookup) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::web_login_test

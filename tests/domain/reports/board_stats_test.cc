@@ -10,7 +10,7 @@
 #include "domain/reports/red_black_service.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::domain::reports {
+namespace linli::domain::reports::board_stats_test {
 namespace {
 
 using storage::TicketStatus;
@@ -124,4 +124,4 @@ TEST(BoardStatsTest, SameSatisfactionAndMedianHoursAsTheRedBlackList) {
 }
 
 }  // namespace
-}  // namespace linli::domain::reports
+}  // namespace linli::domain::reports::board_stats_test

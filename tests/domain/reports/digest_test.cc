@@ -12,7 +12,7 @@
 #include "storage/ticket_store.h"
 #include "storage/wish_store.h"
 
-namespace linli::domain {
+namespace linli::domain::digest_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -247,4 +247,4 @@ TEST_F(DigestGatherTest, NothingToSayGivesTheQuietLine) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::digest_test

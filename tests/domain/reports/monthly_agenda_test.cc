@@ -10,7 +10,7 @@
 #include "storage/sqlite_database.h"
 #include "storage/wish_store.h"
 
-namespace linli::domain {
+namespace linli::domain::monthly_agenda_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -93,4 +93,4 @@ TEST(AgendaPostTest, TheAgendaWithTheMonthsWishesAndDecisions) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::monthly_agenda_test

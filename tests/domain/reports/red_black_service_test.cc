@@ -12,7 +12,7 @@
 #include "storage/roster_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::domain::reports {
+namespace linli::domain::reports::red_black_service_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -190,4 +190,4 @@ TEST(RedBlackServiceTest, NoCompaniesNoDraft) {
 }
 
 }  // namespace
-}  // namespace linli::domain::reports
+}  // namespace linli::domain::reports::red_black_service_test

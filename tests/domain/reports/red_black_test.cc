@@ -6,7 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace linli::domain::reports {
+namespace linli::domain::reports::red_black_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -212,4 +212,4 @@ TEST(RedBlackTest, QuarterRangeAndPreviousQuarter) {
 }
 
 }  // namespace
-}  // namespace linli::domain::reports
+}  // namespace linli::domain::reports::red_black_test

@@ -7,7 +7,7 @@
 #include "domain/tickets/ticket_service.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::agenda_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -142,4 +142,4 @@ TEST(AgendaTest, MonthBoundariesFollowTheConfiguredTimezone) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::agenda_test

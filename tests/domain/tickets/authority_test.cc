@@ -15,7 +15,7 @@
 #include "storage/identity_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::authority_test {
 namespace {
 
 using domain::Actor;
@@ -238,4 +238,4 @@ TEST(AuthorityTest, EventsRecordWhoActedByName) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::authority_test

@@ -7,7 +7,7 @@
 #include "domain/tickets/ticket_service.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::domain {
+namespace linli::domain::deferred_reminder_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -123,4 +123,4 @@ TEST(DeferredReminderTest, TheOwningTierIsReminded) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::deferred_reminder_test

@@ -9,7 +9,7 @@
 #include "storage/identity_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::escalation_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -159,4 +159,4 @@ TEST(EscalationTest, ReopenedDatabaseFileDoesNotEscalateAgain) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::escalation_test

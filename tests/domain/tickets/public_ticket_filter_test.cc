@@ -7,7 +7,7 @@
 #include "storage/ticket_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::domain {
+namespace linli::domain::public_ticket_filter_test {
 namespace {
 
 TEST(PublicTicketFilterTest, ParametersAreCheckedAndNamedWhenBad) {
@@ -76,4 +76,4 @@ TEST(PublicTicketFilterTest, RatingIsPublicButNotTheComment) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::public_ticket_filter_test

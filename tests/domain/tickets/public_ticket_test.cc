@@ -20,7 +20,7 @@
 #include "storage/ticket_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::public_ticket_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -230,4 +230,4 @@ TEST_F(PublicTicketTest, NoPhoneIdNumberOrRosterNameSurvivesPublication) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::public_ticket_test

@@ -9,7 +9,7 @@
 #include "domain/tickets/authority.h"
 #include "domain/tickets/ticket_history.h"
 
-namespace linli::domain {
+namespace linli::domain::referrals_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -89,4 +89,4 @@ TEST(ReferralsTest, EachEventHasItsWordingAndTheNoteStaysInternal) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::referrals_test

@@ -14,7 +14,7 @@
 #include "dialogs/flows.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::ticket_actions_test {
 namespace {
 
 using domain::ActionArgs;
@@ -237,9 +237,9 @@ TEST(TicketActionsTest, MalformedChatArgumentsGiveTheUsageAndMissingJsonFieldsAr
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::ticket_actions_test
 
-namespace linli::dialogs {
+namespace linli::dialogs::ticket_actions_test {
 namespace {
 
 // Which texts an action publishes decides the "masked" notice (issue 8 point 2): a public
@@ -289,4 +289,4 @@ TEST(TicketActionsTest, MaskedOnPublicationOnlyWhenThePublishedTextChanges) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::ticket_actions_test

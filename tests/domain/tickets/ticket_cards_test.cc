@@ -6,7 +6,7 @@
 #include "domain/common/masking.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::dialogs {
+namespace linli::dialogs::ticket_cards_test {
 namespace {
 
 bool Has(const std::string& text, const std::string& part) {
@@ -234,4 +234,4 @@ TEST(TicketCardsTest, NoGroupsNoCards) {
 }
 
 }  // namespace
-}  // namespace linli::dialogs
+}  // namespace linli::dialogs::ticket_cards_test

@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace linli::domain {
+namespace linli::domain::ticket_history_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -95,4 +95,4 @@ TEST(TicketHistoryTest, HistoryLinesSkipWhatTheAudienceDoesNotSee) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::ticket_history_test

@@ -9,7 +9,7 @@
 #include "storage/identity_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::domain {
+namespace linli::domain::points_service_test {
 namespace {
 
 // 2026-12-10 12:00 in Shanghai (04:00 UTC).
@@ -208,4 +208,4 @@ TEST(PointsActionsTest, TheListIsUniqueAndArgumentsReadAlikeFromChatAndJson) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::points_service_test

@@ -8,7 +8,7 @@
 #include "storage/sqlite_database.h"
 #include "storage/volunteer_store.h"
 
-namespace linli::domain {
+namespace linli::domain::service_record_test {
 namespace {
 
 class ServiceRecordTest : public ::testing::Test {
@@ -105,4 +105,4 @@ TEST(ReportPeriodTest, BothDaysIncludedInTheTimezone) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::service_record_test

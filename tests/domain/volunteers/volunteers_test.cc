@@ -7,7 +7,7 @@
 #include "storage/sqlite_database.h"
 #include "storage/volunteer_store.h"
 
-namespace linli::domain {
+namespace linli::domain::volunteers_test {
 namespace {
 
 class VolunteersTest : public ::testing::Test {
@@ -56,12 +56,12 @@ TEST_F(VolunteersTest, DisplayNameFallsBackToVolunteerAndId) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::volunteers_test
 
 // Staff decisions on volunteers, each told to the person privately.
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::domain {
+namespace linli::domain::volunteers_test {
 namespace {
 
 class VolunteerDecisionTest : public ::testing::Test {
@@ -162,4 +162,4 @@ TEST_F(VolunteerDecisionTest, TheConfigListIsSyncedLikeStaff) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::volunteers_test

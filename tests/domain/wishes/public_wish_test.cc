@@ -9,7 +9,7 @@
 #include "storage/wish_store.h"
 #include "tests/dialogs/dialog_harness.h"
 
-namespace linli::domain {
+namespace linli::domain::public_wish_test {
 namespace {
 
 using storage::WishStatus;
@@ -56,4 +56,4 @@ TEST(PublicWishTest, TheWallShowsOpenAndFulfilledWishesMasked) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::public_wish_test

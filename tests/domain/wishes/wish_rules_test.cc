@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace linli::domain {
+namespace linli::domain::wish_rules_test {
 namespace {
 
 TEST(WishRulesTest, DeadlinesAreRealDatesNotInThePast) {
@@ -46,4 +46,4 @@ TEST(WishRulesTest, CharactersAreCodePoints) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::wish_rules_test

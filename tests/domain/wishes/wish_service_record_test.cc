@@ -10,7 +10,7 @@
 #include "storage/volunteer_store.h"
 #include "storage/wish_store.h"
 
-namespace linli::domain {
+namespace linli::domain::wish_service_record_test {
 namespace {
 
 class WishServiceRecordTest : public ::testing::Test {
@@ -91,4 +91,4 @@ TEST_F(WishServiceRecordTest, TheMeanRatingCountsTheRatingsGivenInThePeriod) {
 }
 
 }  // namespace
-}  // namespace linli::domain
+}  // namespace linli::domain::wish_service_record_test

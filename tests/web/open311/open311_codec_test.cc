@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace linli::web::open311 {
+namespace linli::web::open311::open311_codec_test {
 namespace {
 
 using nlohmann::json;
@@ -353,4 +353,4 @@ TEST(Open311CodecTest, FormReadsFieldsAndAttributes) {
 }
 
 }  // namespace
-}  // namespace linli::web::open311
+}  // namespace linli::web::open311::open311_codec_test

@@ -8,7 +8,7 @@
 
 #include <string>
 
-namespace linli::web::open311 {
+namespace linli::web::open311::open311_resources_test {
 namespace {
 
 using storage::TicketStatus;
@@ -151,4 +151,4 @@ TEST_F(Open311ResourcesTest, ClosedTicketWithoutNotesOrDeferral) {
 }
 
 }  // namespace
-}  // namespace linli::web::open311
+}  // namespace linli::web::open311::open311_resources_test
