@@ -58,7 +58,7 @@ TEST(DeferredReminderTest, OnTheDayTheTiersStaffAreRemindedOncePrivately) {
   ASSERT_EQ(To(pushes, "staff-2").size(), 1u);
   EXPECT_TRUE(To(pushes, "comm-1").empty());
   EXPECT_TRUE(To(pushes, "user-1").empty());
-  const OutboundMessage& m = To(pushes, kStaff)[0];
+  const OutboundMessage m = To(pushes, kStaff)[0];  // a copy: To() returns a temporary
   EXPECT_EQ(m.to.chat_type, ChatType::kPrivate);
   EXPECT_THAT(m.text, HasSubstr("#1"));
   EXPECT_THAT(m.text, HasSubstr("2026-12-10"));
