@@ -27,22 +27,6 @@ namespace {
 constexpr int kRecentEntries = 10;
 constexpr int kListLimit = 30;
 
-Status ReplyRefusal(TurnContext& ctx, const Status& st) {
-  const std::string key = domain::PointsRefusalKey(st);
-  if (key.empty()) return st;
-  ctx.Reply(ctx.T(key));
-  return Status::Ok();
-}
-
-StatusOr<bool> PointsStaffOnly(TurnContext& ctx) {
-  if (ctx.is_staff()) return true;
-  LINLI_ASSIGN_OR_RETURN(bool allowed, domain::Authorized(ctx.db(), ctx.deps(),
-                                                          domain::Actor::Person(ctx.person().id),
-                                                          domain::Authority::kStaff));
-  if (!allowed) ctx.Reply(ctx.T("points.refused.staff"));
-  return allowed;
-}
-
 std::string ItemLabel(const TurnContext& ctx, const std::string& item_id) {
   const config::CatalogueItem* item = domain::FindCatalogueItem(ctx.config(), item_id);
   return item != nullptr ? domain::CatalogueLabel(ctx.deps(), ctx.locale(), *item) : item_id;
@@ -114,7 +98,7 @@ Status Redeem(TurnContext& ctx, const std::string& args) {
   const std::string item = TrimText(args);
   if (item.empty()) return ShowCatalogue(ctx);
   auto out = domain::RequestRedemption(ctx.db(), ctx.deps(), ctx.person().id, item, ctx.now_ms());
-  if (!out.ok()) return ReplyRefusal(ctx, out.status());
+  if (!out.ok()) return ReplyPointsRefusal(ctx, out.status());
   const storage::Redemption& r = *out->redemption;
   ctx.Reply(ctx.T("points.redeemed",
                   {{"item", ItemLabel(ctx, r.item_id)},
@@ -202,7 +186,7 @@ FlowSpec Command(const domain::PointsAction& action) {
         }
         auto out = action.run(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id), target,
                               *args, ctx.now_ms());
-        if (!out.ok()) return ReplyRefusal(ctx, out.status());
+        if (!out.ok()) return ReplyPointsRefusal(ctx, out.status());
         int64_t amount = args->amount;
         if (out->entry) amount = out->entry->amount < 0 ? -out->entry->amount : out->entry->amount;
         ctx.Reply(ctx.T(action.done_key,

@@ -132,22 +132,6 @@ Status Register(TurnContext& ctx, const Slots& slots) {
   return Status::Ok();
 }
 
-Status ReplyVolunteerRefusal(TurnContext& ctx, const Status& st) {
-  const std::string key = domain::PointsRefusalKey(st);
-  if (key.empty()) return st;
-  ctx.Reply(ctx.T(key));
-  return Status::Ok();
-}
-
-StatusOr<bool> VolunteerStaffOnly(TurnContext& ctx) {
-  if (ctx.is_staff()) return true;
-  LINLI_ASSIGN_OR_RETURN(bool allowed,
-                         domain::Authorized(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id),
-                                            domain::Authority::kStaff));
-  if (!allowed) ctx.Reply(ctx.T("points.refused.staff"));
-  return allowed;
-}
-
 std::string ListItem(const TurnContext& ctx, const storage::Volunteer& v) {
   auto or_none = [&](const std::string& s) { return s.empty() ? ctx.T("volunteer.none") : s; };
   return ctx.T("volunteer.list_item",
@@ -162,7 +146,7 @@ std::string ListItem(const TurnContext& ctx, const storage::Volunteer& v) {
 }
 
 Status ListVolunteers(TurnContext& ctx, const std::string& args) {
-  LINLI_ASSIGN_OR_RETURN(bool allowed, VolunteerStaffOnly(ctx));
+  LINLI_ASSIGN_OR_RETURN(bool allowed, PointsStaffOnly(ctx));
   if (!allowed) return Status::Ok();
   const std::string a = TrimText(args);
   const bool all = a == "全部" || a == "all";
@@ -190,7 +174,7 @@ FlowSpec DecisionFlow(std::string name, std::vector<std::string> words, bool by_
   return CommandFlow(
       std::move(name), Where::kAnywhere, std::move(words),
       [=](TurnContext& ctx, const std::string& args) -> Status {
-        LINLI_ASSIGN_OR_RETURN(bool allowed, VolunteerStaffOnly(ctx));
+        LINLI_ASSIGN_OR_RETURN(bool allowed, PointsStaffOnly(ctx));
         if (!allowed) return Status::Ok();
         const auto words = domain::ChatWords(args);
         if (words.size() != 1) {
@@ -209,7 +193,7 @@ FlowSpec DecisionFlow(std::string name, std::vector<std::string> words, bool by_
         }
         auto v = decide(ctx.db(), ctx.deps(), domain::Actor::Person(ctx.person().id), person,
                         ctx.now_ms());
-        if (!v.ok()) return ReplyVolunteerRefusal(ctx, v.status());
+        if (!v.ok()) return ReplyPointsRefusal(ctx, v.status());
         LINLI_ASSIGN_OR_RETURN(std::string shown, domain::VolunteerDisplayName(ctx.db(), person));
         ctx.Reply(ctx.T(done_key, {{"id", std::to_string(person)},
                                    {"name", domain::MaskFreeText(shown).text}}));

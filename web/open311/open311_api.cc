@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bot/number.h"
+#include "domain/common/durations.h"
 #include "domain/common/location.h"
 #include "domain/common/time_zone.h"
 #include "domain/common/web_token.h"
@@ -20,7 +21,7 @@ namespace linli::web::open311 {
 
 namespace {
 
-constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+using domain::kDayMs;
 constexpr int64_t kWindowMs = 90 * kDayMs;
 constexpr int kMaxRequests = 1000;
 constexpr size_t kMaxDescriptionChars = 4000;
