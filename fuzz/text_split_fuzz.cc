@@ -5,9 +5,11 @@
 // that many NUL-terminated labels, then the text. Checked: every part within the limit
 // (except a single character that alone exceeds it), valid UTF-8 stays valid, and the parts
 // joined back - with '\n' where a line boundary was cut, directly only inside a line longer
-// than the limit - give the text. Seeds: fuzz/corpus/text_split/.
+// than the limit - give the text. JsonEscapedSize (counted by hand) is also checked against
+// the size nlohmann::json's dump gives. Seeds: fuzz/corpus/text_split/.
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <string_view>
@@ -108,6 +110,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // The splitting is exercised by the small limits above; longer texts only slow the runs.
   message.text = std::string(in.Rest().substr(0, 1200));
+
+  const std::string dumped = nlohmann::json(message.text).dump(-1, ' ', false,
+                                                                nlohmann::json::error_handler_t::replace);
+  FUZZ_CHECK(linli::adapters::robot::JsonEscapedSize(message.text) == dumped.size() - 2,
+             "JsonEscapedSize counts what nlohmann::json writes");
 
   linli::TextMeasure measure;
   if (measure_kind % 3 == 1) measure = linli::adapters::robot::JsonEscapedSize;

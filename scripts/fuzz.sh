@@ -11,23 +11,29 @@
 #   FUZZ_RUNS=N         stop each target after N executions instead of after the time
 #   FUZZ_BUILD_DIR=dir  build directory (default build-fuzz)
 #   FUZZ_ARGS="..."     extra libFuzzer flags (e.g. -max_len=8192)
+#   FUZZ_BIN_DIR=dir    run the linli_fuzz_* binaries found in dir and build nothing (a long
+#                       campaign runs copies, so a rebuild of the tree meanwhile cannot replace
+#                       a binary under it); corpus and artifacts stay in FUZZ_BUILD_DIR
 # The long campaign (fuzz/README.md) is this script with FUZZ_RUNS=10000000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
-bash scripts/install-deps.sh --clang
+bins=${FUZZ_BIN_DIR:-$build/fuzz}
+if [[ -z ${FUZZ_BIN_DIR:-} ]]; then
+  bash scripts/install-deps.sh --clang
 
-launcher=()
-if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-# A tree already configured for fuzzing (build-fuzz from an earlier run, or build-asan from
-# scripts/sanitize.sh) is reused as it is: reconfiguring it here would rebuild it.
-if ! grep -qx 'LINLI_FUZZ:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
-  cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DLINLI_FUZZ=ON -DLINLI_PCH=OFF -DLINLI_UNITY=OFF \
-    -DLINLI_BUILD_TESTS=OFF -DLINLI_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" "${launcher[@]}" >/dev/null
+  launcher=()
+  if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+  # A tree already configured for fuzzing (build-fuzz from an earlier run, or build-asan from
+  # scripts/sanitize.sh) is reused as it is: reconfiguring it here would rebuild it.
+  if ! grep -qx 'LINLI_FUZZ:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
+    cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DLINLI_FUZZ=ON -DLINLI_PCH=OFF -DLINLI_UNITY=OFF \
+      -DLINLI_BUILD_TESTS=OFF -DLINLI_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" "${launcher[@]}" >/dev/null
+  fi
+  ninja -C "$build" -j"$(nproc)" linli_fuzz
 fi
-ninja -C "$build" -j"$(nproc)" linli_fuzz
 
 all_targets=$(sed -n 's/^ *"\([a-z0-9_]*\):linli_[a-z]*")\{0,1\}$/\1/p' fuzz/CMakeLists.txt)
 targets=${FUZZ_TARGETS:-$all_targets}
@@ -53,14 +59,19 @@ for t in $targets; do
   rm -rf "$seeds"
   mkdir -p "$seeds" "$corpus"
   for f in $(seeds_for "$t"); do cp "$f" "$seeds/$(basename "$(dirname "$f")")_$(basename "$f")"; done
-  if [[ -n ${FUZZ_RUNS:-} ]]; then limit=(-runs="$FUZZ_RUNS"); else limit=(-max_total_time="$seconds"); fi
+  if [[ -n ${FUZZ_RUNS:-} ]]; then
+    limit=(-runs="$FUZZ_RUNS")
+    echo "== $t ($FUZZ_RUNS runs)"
+  else
+    limit=(-max_total_time="$seconds")
+    echo "== $t ($seconds s)"
+  fi
   log=$build/artifacts/$t.log
-  echo "== $t (${FUZZ_RUNS:+$FUZZ_RUNS runs}${FUZZ_RUNS:-$seconds s})"
   # shellcheck disable=SC2086
   timer=()
   rm -f "$build/artifacts/$t.cpu"
   if [[ -x /usr/bin/time ]]; then timer=(/usr/bin/time -f '%U %S' -o "$build/artifacts/$t.cpu"); fi
-  if ! "${timer[@]}" "$build/fuzz/linli_fuzz_$t" "${limit[@]}" -timeout=10 -print_final_stats=1 \
+  if ! "${timer[@]}" "$bins/linli_fuzz_$t" "${limit[@]}" -timeout=10 -print_final_stats=1 \
       -artifact_prefix="$build/artifacts/$t-" ${FUZZ_ARGS:-} "$corpus" "$seeds" >"$log" 2>&1; then
     tail -n 60 "$log"
     echo "FAIL: $t crashed (input and log in $build/artifacts/)" >&2

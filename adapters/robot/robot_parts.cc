@@ -80,10 +80,58 @@ SendResult SendParts(const std::vector<std::string>& parts, int allowance,
   return last;
 }
 
+// Counted without building the string (SplitByBytes asks once per character). nlohmann's
+// serializer (dump_escaped, ensure_ascii off, error_handler replace) writes: the two-character
+// escapes for \b \t \n \f \r \" \\, \u00XX for the other controls, a well-formed UTF-8
+// sequence (Unicode table 3-7) as it is, and U+FFFD (3 bytes) for each ill-formed start - a
+// byte that cannot lead, or a lead and the continuation bytes before the byte that broke the
+// sequence (that byte is read again) or before the end of the text.
 size_t JsonEscapedSize(std::string_view s) {
-  const std::string dumped =
-      nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return dumped.size() - 2;
+  size_t n = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      switch (b) {
+        case '\b': case '\t': case '\n': case '\f': case '\r': case '"': case '\\':
+          n += 2;
+          break;
+        default:
+          n += b <= 0x1F ? 6 : 1;
+      }
+      ++i;
+      continue;
+    }
+    size_t continuations = 0;
+    unsigned char lo = 0x80;  // the second byte's range; later ones are always 80..BF
+    unsigned char hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+      continuations = 1;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      continuations = 2;
+      if (b == 0xE0) lo = 0xA0;  // no overlong form
+      if (b == 0xED) hi = 0x9F;  // no surrogate
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      continuations = 3;
+      if (b == 0xF0) lo = 0x90;  // no overlong form
+      if (b == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+    } else {
+      n += 3;  // 80..C1, F5..FF never lead
+      ++i;
+      continue;
+    }
+    size_t k = 1;  // bytes of the sequence read so far
+    while (k <= continuations && i + k < s.size()) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if (c < lo || c > hi) break;
+      lo = 0x80;
+      hi = 0xBF;
+      ++k;
+    }
+    n += k > continuations ? k : 3;
+    i += k;
+  }
+  return n;
 }
 
 StatusOr<RobotReply> ParseRobotReply(std::string_view body,

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 namespace linli::adapters::robot::robot_parts_test {
 namespace {
@@ -104,6 +107,52 @@ TEST(JsonEscapedSizeTest, CountsEscapes) {
   EXPECT_EQ(JsonEscapedSize("\"\n"), 4u);
   EXPECT_EQ(JsonEscapedSize("工"), 3u);
   EXPECT_EQ(JsonEscapedSize(std::string(1, '\x01')), 6u);
+}
+
+// What nlohmann::json writes for the string, the quotes taken off: the definition
+// JsonEscapedSize counts without building it.
+size_t DumpedSize(const std::string& s) {
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size() - 2;
+}
+
+TEST(JsonEscapedSizeTest, EqualsTheDumpForEveryStringOfOneOrTwoBytes) {
+  for (int a = 0; a < 256; ++a) {
+    const std::string one(1, static_cast<char>(a));
+    ASSERT_EQ(JsonEscapedSize(one), DumpedSize(one)) << "byte " << a;
+    for (int b = 0; b < 256; ++b) {
+      const std::string two = one + static_cast<char>(b);
+      ASSERT_EQ(JsonEscapedSize(two), DumpedSize(two)) << "bytes " << a << " " << b;
+    }
+  }
+}
+
+// Longer sequences at the edges of table 3-7: every lead with second bytes at and around its
+// range's limits, then a third and fourth byte that continue, break or are missing.
+TEST(JsonEscapedSizeTest, EqualsTheDumpAtTheEdgesOfLongerSequences) {
+  const std::vector<unsigned char> leads = {0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF,
+                                            0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
+  const std::vector<unsigned char> others = {0x00, 0x22, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F,
+                                             0xA0, 0xBF, 0xC0, 0xC2, 0xE4, 0xF0};
+  int checked = 0;
+  for (unsigned char lead : leads) {
+    for (unsigned char second : others) {
+      for (unsigned char third : others) {
+        for (unsigned char fourth : others) {
+          std::string s = {static_cast<char>(lead), static_cast<char>(second),
+                           static_cast<char>(third), static_cast<char>(fourth)};
+          for (size_t len = 3; len <= 4; ++len) {
+            const std::string t = s.substr(0, len) + (len == 3 ? "" : "\n");
+            ASSERT_EQ(JsonEscapedSize(t), DumpedSize(t)) << ::testing::PrintToString(t);
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 15 * 14 * 14 * 14 * 2);
+  EXPECT_EQ(JsonEscapedSize("\xF0\x9F\x98\x80"), 4u);  // an emoji stays as it is
+  EXPECT_EQ(JsonEscapedSize("\xE4\xB8"), 3u);            // a cut character is one U+FFFD
+  EXPECT_EQ(JsonEscapedSize("\xE4\xB8\x41"), 4u);        // and the byte that broke it counts
 }
 
 }  // namespace
