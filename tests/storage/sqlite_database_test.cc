@@ -218,6 +218,51 @@ TEST(SqliteDatabaseTest, SavepointRollbackUndoesOnlyItsPart) {
   EXPECT_EQ((*rows)[1].Int(0), 2);
 }
 
+// SQLite's temporary files (a spilled statement journal among them) are named etilqs_* and
+// unlinked at once; /proc/self/fd still shows them while they are open.
+int OpenSqliteTemporaryFiles() {
+  int n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    const auto target = std::filesystem::read_symlink(entry.path(), ec);
+    if (!ec && target.filename().string().rfind("etilqs_", 0) == 0) ++n;
+  }
+  return n;
+}
+
+// A savepoint that rewrites 1 MiB of pages: SQLite would spill its statement journal to a
+// temporary file after 64 KiB; OpenSqlite's process keeps it in memory, and ROLLBACK TO still
+// restores every page from it.
+TEST(SqliteDatabaseTest, SavepointJournalStaysInMemoryAndRollsBack) {
+  TempDir dir;
+  auto db = Open(dir.File("journal.db"));
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, x BLOB)").ok());
+  ASSERT_TRUE(db->Begin().ok());
+  for (int i = 0; i < 256; ++i) {
+    ASSERT_TRUE(db->Exec("INSERT INTO t (x) VALUES (randomblob(4000))").ok());
+  }
+  ASSERT_TRUE(db->Commit().ok());
+  // Each row's first 16 bytes in order, and how many rows are not zeros.
+  constexpr const char* kSample =
+      "SELECT group_concat(hex(substr(x, 1, 16)), ','), count(*) FROM "
+      "(SELECT x FROM t WHERE x <> zeroblob(4000) ORDER BY id)";
+  auto before = db->Query(kSample);
+  ASSERT_TRUE(before.ok());
+  ASSERT_EQ((*before)[0].Int(1), 256);
+  ASSERT_TRUE(db->Begin().ok());
+  ASSERT_TRUE(db->Savepoint("unit").ok());
+  ASSERT_TRUE(db->Exec("UPDATE t SET x = zeroblob(4000)").ok());
+  EXPECT_EQ(OpenSqliteTemporaryFiles(), 0);
+  ASSERT_TRUE(db->RollbackToSavepoint("unit").ok());
+  ASSERT_TRUE(db->ReleaseSavepoint("unit").ok());
+  ASSERT_TRUE(db->Commit().ok());
+  auto after = db->Query(kSample);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ((*after)[0].Int(1), 256);
+  EXPECT_EQ((*after)[0].Text(0), (*before)[0].Text(0));
+}
+
 TEST(SqliteDatabaseTest, SavepointNamesMustBeIdentifiers) {
   auto db = Open();
   ASSERT_TRUE(db);
