@@ -1,5 +1,6 @@
 #include "storage/identity_store.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,21 +51,38 @@ bool ValidTier(const std::string& tier) {
          tier == "street";
 }
 
+// The chat an identity was last seen in: a private chat's id is the user's.
+std::string ChatIdOf(const ConversationRef& ref) {
+  return ref.chat_id.empty() ? ref.user_id : ref.chat_id;
+}
+
+// A known identity's last chat and time, in one statement: its person id, or none when the
+// identity is new.
+StatusOr<std::optional<int64_t>> TouchKnown(Database& db, const ConversationRef& ref,
+                                            int64_t now_ms) {
+  LINLI_ASSIGN_OR_RETURN(
+      Rows found, db.Query("UPDATE identities SET chat_id = ?, chat_type = ?, last_seen_at = ? "
+                           "WHERE channel = ? AND user_id = ? RETURNING person_id",
+                           {ChatIdOf(ref), internal::ChatTypeName(ref.chat_type), now_ms,
+                            ref.channel, ref.user_id}));
+  if (found.empty()) return std::optional<int64_t>();
+  return std::optional<int64_t>(found[0].Int(0));
+}
+
+// The person an identity row points to (the foreign key makes a missing one an internal error).
+StatusOr<Person> ExistingPerson(Database& db, int64_t person_id) {
+  LINLI_ASSIGN_OR_RETURN(auto person, IdentityStore::FindPerson(db, person_id));
+  if (!person) return Status::Internal("identity: person row missing");
+  return *person;
+}
+
 // One attempt at Touch inside `scope`. Sets *raced when another writer created the identity
 // between our lookup and insert.
 StatusOr<Person> TouchOnce(Database& db, const ConversationRef& ref, int64_t now_ms, bool* raced) {
-  const std::string chat_id = ref.chat_id.empty() ? ref.user_id : ref.chat_id;
-  const std::string chat_type = internal::ChatTypeName(ref.chat_type);
-  LINLI_ASSIGN_OR_RETURN(
-      Rows found, db.Query("SELECT person_id FROM identities WHERE channel = ? AND user_id = ?",
-                           {ref.channel, ref.user_id}));
+  LINLI_ASSIGN_OR_RETURN(std::optional<int64_t> known, TouchKnown(db, ref, now_ms));
   int64_t person_id = 0;
-  if (!found.empty()) {
-    person_id = found[0].Int(0);
-    LINLI_RETURN_IF_ERROR(db.Exec(
-        "UPDATE identities SET chat_id = ?, chat_type = ?, last_seen_at = ? "
-        "WHERE channel = ? AND user_id = ?",
-        {chat_id, chat_type, now_ms, ref.channel, ref.user_id}));
+  if (known) {
+    person_id = *known;
   } else {
     LINLI_ASSIGN_OR_RETURN(
         Rows created,
@@ -76,15 +94,14 @@ StatusOr<Person> TouchOnce(Database& db, const ConversationRef& ref, int64_t now
     LINLI_RETURN_IF_ERROR(db.Exec(
         "INSERT INTO identities (channel, user_id, person_id, chat_id, chat_type, last_seen_at) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, user_id) DO NOTHING",
-        {ref.channel, ref.user_id, person_id, chat_id, chat_type, now_ms}));
+        {ref.channel, ref.user_id, person_id, ChatIdOf(ref), internal::ChatTypeName(ref.chat_type),
+         now_ms}));
     if (db.changes() == 0) {
       *raced = true;
       return Status::Unavailable("identity created concurrently");
     }
   }
-  LINLI_ASSIGN_OR_RETURN(auto person, IdentityStore::FindPerson(db, person_id));
-  if (!person) return Status::Internal("identity: person row missing");
-  return *person;
+  return ExistingPerson(db, person_id);
 }
 
 }  // namespace
@@ -93,6 +110,10 @@ StatusOr<Person> IdentityStore::Touch(Database& db, const ConversationRef& ref, 
   if (ref.channel.empty() || ref.user_id.empty()) {
     return Status::InvalidArgument("identity: channel and user_id are required");
   }
+  // The usual turn: a known identity, one UPDATE and the person's row, no savepoint (a single
+  // statement is atomic). Only a new identity needs the scope around its three writes.
+  LINLI_ASSIGN_OR_RETURN(std::optional<int64_t> known, TouchKnown(db, ref, now_ms));
+  if (known) return ExistingPerson(db, *known);
   for (int attempt = 0;; ++attempt) {
     internal::TxScope scope(db, "identity_touch");
     LINLI_RETURN_IF_ERROR(scope.status());

@@ -82,8 +82,16 @@ TEST(DiskFullE2eTest, WebhooksAnswer503HealthzSaysWhyAndItRecoversWhenSpaceRetur
   EXPECT_EQ(CountRows(*reader, "SELECT COUNT(*) FROM identities WHERE user_id = ?",
                       {std::to_string(refused_user)}),
             0);
-  EXPECT_EQ(h.PostWebhook(refused.dump()).status, 503);  // the redelivery, still full
-  const HttpResult health = h.Get("/healthz");
+  // The redelivery, still full; then /healthz says why. A reply's "sent" record that fits in
+  // a page the database already has may commit in between (max_page_count caps the pages,
+  // not the WAL, which a really full disk would refuse too) and so count as "space is back"
+  // until the next refused write: the pair is tried again then, at most 5 times.
+  HttpResult health;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    ASSERT_EQ(h.PostWebhook(refused.dump()).status, 503) << "attempt " << attempt;
+    health = h.Get("/healthz");
+    if (health.status == 503) break;
+  }
   EXPECT_EQ(health.status, 503);
   const json body = json::parse(health.body, nullptr, false);
   EXPECT_EQ(body.value("status", ""), "degraded") << health.body;
