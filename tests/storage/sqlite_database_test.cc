@@ -230,37 +230,51 @@ int OpenSqliteTemporaryFiles() {
   return n;
 }
 
-// A savepoint that rewrites 1 MiB of pages: SQLite would spill its statement journal to a
-// temporary file after 64 KiB; OpenSqlite's process keeps it in memory, and ROLLBACK TO still
-// restores every page from it.
-TEST(SqliteDatabaseTest, SavepointJournalStaysInMemoryAndRollsBack) {
-  TempDir dir;
-  auto db = Open(dir.File("journal.db"));
-  ASSERT_TRUE(db);
-  ASSERT_TRUE(db->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, x BLOB)").ok());
-  ASSERT_TRUE(db->Begin().ok());
-  for (int i = 0; i < 256; ++i) {
-    ASSERT_TRUE(db->Exec("INSERT INTO t (x) VALUES (randomblob(4000))").ok());
+// A savepoint that rewrites `pages` table pages (one 4000-byte row each) of a file database
+// and is rolled back; returns the SQLite temporary files open meanwhile, and checks that the
+// rollback restored every row.
+int TemporaryFilesWhileRewriting(const std::string& path, int pages) {
+  auto db = Open(path);
+  EXPECT_TRUE(db);
+  if (!db) return -1;
+  EXPECT_TRUE(db->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, x BLOB)").ok());
+  EXPECT_TRUE(db->Begin().ok());
+  for (int i = 0; i < pages; ++i) {
+    EXPECT_TRUE(db->Exec("INSERT INTO t (x) VALUES (randomblob(4000))").ok());
   }
-  ASSERT_TRUE(db->Commit().ok());
+  EXPECT_TRUE(db->Commit().ok());
   // Each row's first 16 bytes in order, and how many rows are not zeros.
   constexpr const char* kSample =
       "SELECT group_concat(hex(substr(x, 1, 16)), ','), count(*) FROM "
       "(SELECT x FROM t WHERE x <> zeroblob(4000) ORDER BY id)";
   auto before = db->Query(kSample);
-  ASSERT_TRUE(before.ok());
-  ASSERT_EQ((*before)[0].Int(1), 256);
-  ASSERT_TRUE(db->Begin().ok());
-  ASSERT_TRUE(db->Savepoint("unit").ok());
-  ASSERT_TRUE(db->Exec("UPDATE t SET x = zeroblob(4000)").ok());
-  EXPECT_EQ(OpenSqliteTemporaryFiles(), 0);
-  ASSERT_TRUE(db->RollbackToSavepoint("unit").ok());
-  ASSERT_TRUE(db->ReleaseSavepoint("unit").ok());
-  ASSERT_TRUE(db->Commit().ok());
+  EXPECT_TRUE(before.ok());
+  EXPECT_TRUE(db->Begin().ok());
+  EXPECT_TRUE(db->Savepoint("unit").ok());
+  const Status rewrite = db->Exec("UPDATE t SET x = zeroblob(4000)");
+  EXPECT_TRUE(rewrite.ok()) << rewrite.ToString();
+  const int temporary = OpenSqliteTemporaryFiles();
+  EXPECT_TRUE(db->RollbackToSavepoint("unit").ok());
+  EXPECT_TRUE(db->ReleaseSavepoint("unit").ok());
+  EXPECT_TRUE(db->Commit().ok());
   auto after = db->Query(kSample);
-  ASSERT_TRUE(after.ok());
-  EXPECT_EQ((*after)[0].Int(1), 256);
-  EXPECT_EQ((*after)[0].Text(0), (*before)[0].Text(0));
+  EXPECT_TRUE(after.ok());
+  if (before.ok() && after.ok()) {
+    EXPECT_EQ((*after)[0].Int(1), pages);
+    EXPECT_EQ((*after)[0].Text(0), (*before)[0].Text(0));
+  }
+  return temporary;
+}
+
+// About 100 KiB of journal (24 pages) stays in memory, where SQLite alone would spill it to a
+// temporary file after 64 KiB; 4 MiB goes to a file, so a large unit does not hold its pages in
+// memory, and the spill works (with SQLite 3.40.1 a threshold of 160 KiB or more made that
+// spill fail with SQLITE_FULL: storage/sqlite_database.cc). Either way ROLLBACK TO restores
+// every page.
+TEST(SqliteDatabaseTest, SavepointJournalStaysInMemoryUpTo128KiB) {
+  TempDir dir;
+  EXPECT_EQ(TemporaryFilesWhileRewriting(dir.File("small.db"), 24), 0);
+  EXPECT_EQ(TemporaryFilesWhileRewriting(dir.File("large.db"), 1024), 1);
 }
 
 TEST(SqliteDatabaseTest, SavepointNamesMustBeIdentifiers) {
