@@ -11,7 +11,7 @@ namespace {
 // Length in bytes of the UTF-8 sequence starting with `lead` (1 for a stray byte).
 size_t SequenceLength(unsigned char lead) {
   if (lead >= 0xF0 && lead <= 0xF4) return 4;
-  if (lead >= 0xE0) return 3;
+  if (lead >= 0xE0 && lead <= 0xEF) return 3;
   if (lead >= 0xC2 && lead < 0xE0) return 2;
   return 1;
 }
@@ -109,11 +109,11 @@ void MaskGroups(std::string_view text, const std::vector<std::pair<size_t, size_
 
 std::string MaskName(std::string_view name) {
   if (name.empty()) return "";
-  const size_t first = std::min(SequenceLength(static_cast<unsigned char>(name[0])), name.size());
+  // The first character as free text is copied (a malformed byte alone), so the part kept can
+  // never carry what follows it, e.g. the "<@" of WeCom's mention markup.
+  const size_t first = CharBytesAt(name, 0);
   size_t rest = 0;
-  for (size_t i = first; i < name.size(); i += SequenceLength(static_cast<unsigned char>(name[i]))) {
-    ++rest;
-  }
+  for (size_t i = first; i < name.size(); i += CharBytesAt(name, i)) ++rest;
   return std::string(name.substr(0, first)) + std::string(rest == 0 ? 1 : rest, '*');
 }
 

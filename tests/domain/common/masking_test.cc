@@ -151,5 +151,22 @@ TEST(MaskingTest, YearsAndDatesAreNoDoorNumbers) {
   EXPECT_EQ(MaskDoorNumbers("住2026"), "住****");
 }
 
+// Found by the fuzz campaign (fuzz/masking_fuzz.cc, 6.6 million runs in): a name whose first
+// byte is malformed (0xFF, or a lead byte without its continuation bytes) kept the next two
+// bytes with it, so a roster name "\xFF<@all..." left WeCom's "<@" mention markup in the
+// masked text. The first character kept is now the one free text copies: the malformed byte
+// alone.
+TEST(MaskingTest, AMalformedFirstByteOfANameKeepsNothingAfterIt) {
+  EXPECT_EQ(MaskName("\xFF<@all"), "\xFF*****");
+  EXPECT_EQ(MaskName("\xE4<@x"), "\xE4***");
+  EXPECT_EQ(MaskName("\xF8<at"), "\xF8***");
+  const std::string crash_text("\0\0l\xDA\xFF<@all@a<ll\xFF<@all\x19\0\0\0ll\"l\"", 31);
+  const MaskedText masked =
+      MaskFreeText(crash_text, MaskNames({"\xFF<@all@a<ll\xFF", "<@all\x19"}));
+  EXPECT_EQ(masked.text.find("<@"), std::string::npos) << masked.text;
+  EXPECT_EQ(masked.text.find("<at"), std::string::npos) << masked.text;
+  EXPECT_TRUE(masked.changed);
+}
+
 }  // namespace
 }  // namespace linli::domain::masking_test
