@@ -21,6 +21,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -470,8 +471,10 @@ class Harness {
   TestStore store_;
   std::unique_ptr<FakeTelegramApi> api_;
   std::unique_ptr<App> app_;
-  int next_update_id_ = 700000001;
-  int64_t next_message_id_ = 1;
+  // Tests send from many threads at once (concurrent ballots, claims): two updates sharing an id
+  // would be one update redelivered, and the second would rightly not be processed.
+  std::atomic<int> next_update_id_{700000001};
+  std::atomic<int64_t> next_message_id_{1};
   std::map<int64_t, size_t> consumed_;
 };
 
