@@ -66,13 +66,18 @@ class Database {
   // Durability split from COMMIT, for a group commit that syncs while the next batch runs:
   // when commit_needs_sync() is true, Commit() returns once the transaction is committed
   // (visible, and surviving a crash of this process) but maybe before it is on stable storage,
-  // and Sync() makes every transaction committed so far durable (surviving power loss).
+  // and Sync(lane) makes every transaction committed so far durable (surviving power loss).
   // Sync() is thread-safe and may run on another thread than the connection's owner, while
-  // the owner goes on. When false (the default), Commit() is durable by itself and Sync() is
-  // a no-op. Errors of Sync(): kInternal naming the file (the disk refused the flush: what
-  // was committed since the last good Sync() may be lost on power loss).
+  // the owner goes on. Lanes 0 .. kSyncLanes - 1 may flush at the same time (a disk that
+  // takes milliseconds per flush often serves two at once as fast as one); each lane flushes
+  // through a file descriptor of its own, opened by the first Sync() of any lane, because
+  // Linux reports a write-back error once per open file: a lane must not miss an error that
+  // another lane's flush was told of. When false (the default), Commit() is durable by itself
+  // and Sync() is a no-op. Errors of Sync(): kInternal naming the file (the disk refused the
+  // flush: what was committed since the last good Sync() may be lost on power loss).
+  static constexpr int kSyncLanes = 4;
   virtual bool commit_needs_sync() const { return false; }
-  virtual Status Sync() { return Status::Ok(); }
+  virtual Status Sync(int /*lane*/) { return Status::Ok(); }
   // Why writes fail now, or "" while they work: "disk full" once the backend reported the
   // disk or the database full; cleared by the next COMMIT of a transaction that wrote rows and
   // met no such error (space has returned). For /healthz (storage/write_queue.h fault()).

@@ -167,7 +167,7 @@ class SqliteDatabase final : public Database {
     if (checkpointer_) sqlite3_wal_hook(db_, nullptr, nullptr);
     checkpointer_.reset();  // before the writer closes: its last checkpoint may still run
     sqlite3_close_v2(db_);  // rolls back an open transaction
-    if (wal_fd_ >= 0) ::close(wal_fd_);
+    CloseWalFds();
   }
 
   // Switches this connection to deferred syncs (SqliteOptions::sync_on_request): the caller
@@ -190,20 +190,30 @@ class SqliteDatabase final : public Database {
 
   bool commit_needs_sync() const override { return defer_syncs_; }
 
-  Status Sync() override {
+  Status Sync(int lane) override {
     if (!defer_syncs_) return Status::Ok();
-    std::lock_guard<std::mutex> lock(sync_mu_);
-    if (wal_fd_ < 0) {
-      // Opened once: the WAL file stays (the same inode) while this connection is open, and
-      // fdatasync through any descriptor flushes what every descriptor wrote.
-      wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
-      if (wal_fd_ < 0) {
-        if (errno == ENOENT) return Status::Ok();  // nothing committed through a WAL yet
-        return Status::Internal("sqlite: cannot open " + wal_path_ + " to flush it: " +
-                                std::strerror(errno));
+    if (lane < 0 || lane >= kSyncLanes) return Status::InvalidArgument("sqlite: no such sync lane");
+    int fd;
+    {
+      std::lock_guard<std::mutex> lock(sync_mu_);
+      if (wal_fds_[0] < 0) {
+        // Opened once, every lane's at the same moment: the WAL file stays (the same inode)
+        // while this connection is open, fdatasync through any descriptor flushes what every
+        // descriptor wrote, and each descriptor is told of every write-back error after this.
+        for (int& wal_fd : wal_fds_) {
+          wal_fd = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
+          if (wal_fd >= 0) continue;
+          const int err = errno;
+          CloseWalFds();
+          if (err == ENOENT) return Status::Ok();  // nothing committed through a WAL yet
+          return Status::Internal("sqlite: cannot open " + wal_path_ + " to flush it: " +
+                                  std::strerror(err));
+        }
       }
+      fd = wal_fds_[lane];
     }
-    if (::fdatasync(wal_fd_) != 0) {
+    // Outside the lock: the other lane may be flushing too.
+    if (::fdatasync(fd) != 0) {
       return Status::Internal("sqlite: cannot flush " + wal_path_ + ": " + std::strerror(errno));
     }
     return Status::Ok();
@@ -405,8 +415,14 @@ class SqliteDatabase final : public Database {
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
   bool defer_syncs_ = false;
   std::string wal_path_;
-  std::mutex sync_mu_;  // guards wal_fd_ (Sync runs on another thread)
-  int wal_fd_ = -1;
+  void CloseWalFds() {
+    for (int& wal_fd : wal_fds_) {
+      if (wal_fd >= 0) ::close(wal_fd);
+      wal_fd = -1;
+    }
+  }
+  std::mutex sync_mu_;  // guards opening wal_fds_ (Sync runs on other threads)
+  int wal_fds_[kSyncLanes] = {-1, -1, -1, -1};
   std::unique_ptr<Checkpointer> checkpointer_;
   // write_fault(): set by an SQLITE_FULL (in MapCode, also from const paths), cleared by
   // Commit(); the connection is used by one thread at a time (database.h).

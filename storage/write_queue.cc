@@ -51,9 +51,12 @@ WriteQueue::WriteQueue(std::unique_ptr<Database> db, int max_batch, WriteQueueMe
       needs_sync_(db_->commit_needs_sync()) {
   if (needs_sync_) {
     // What the owner wrote before handing the database over is made durable now.
-    Status st = db_->Sync();
+    Status st = db_->Sync(0);
     if (!st.ok()) internal::Logger()->error("write queue: first sync failed: {}", st.ToString());
-    sync_thread_ = std::thread([this] { SyncLoop(); });
+    for (int lane = 0; lane < Database::kSyncLanes; ++lane) {
+      sync_threads_.emplace_back([this, lane] { SyncLoop(lane); });
+      sync_thread_ids_.push_back(sync_threads_.back().get_id());
+    }
   }
   thread_ = std::thread([this] { Loop(); });
 }
@@ -75,8 +78,7 @@ void WriteQueue::Submit(Work work, Done done) {
 Status WriteQueue::Run(Work work) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!stopping_ && (thread_.get_id() == std::this_thread::get_id() ||
-                       sync_thread_.get_id() == std::this_thread::get_id())) {
+    if (!stopping_ && OnQueueThreads()) {
       return Status::FailedPrecondition("write queue: Run() called from the queue thread");
     }
   }
@@ -94,22 +96,28 @@ void WriteQueue::Stop() {
     cv_.notify_all();
     // From inside a Work or Done the loop drains and exits by itself; the thread stays
     // joinable so a later Stop() (the destructor) joins it.
-    if (thread_.get_id() == std::this_thread::get_id() ||
-        sync_thread_.get_id() == std::this_thread::get_id()) {
-      return;
-    }
+    if (OnQueueThreads()) return;
     thread = std::move(thread_);
   }
   if (thread.joinable()) thread.join();
-  // The queue thread has handed over its last batch: let the sync thread finish it.
-  std::thread sync;
+  // The queue thread has handed over its last batch: let the sync threads finish it.
+  std::vector<std::thread> syncs;
   {
     std::lock_guard<std::mutex> lock(sync_mu_);
     sync_stopping_ = true;
-    sync = std::move(sync_thread_);
+    syncs.swap(sync_threads_);
   }
   sync_cv_.notify_all();
-  if (sync.joinable()) sync.join();
+  for (std::thread& sync : syncs) {
+    if (sync.joinable()) sync.join();
+  }
+}
+
+bool WriteQueue::OnQueueThreads() const {
+  const std::thread::id self = std::this_thread::get_id();
+  return thread_.get_id() == self ||
+         std::find(sync_thread_ids_.begin(), sync_thread_ids_.end(), self) !=
+             sync_thread_ids_.end();
 }
 
 uint64_t WriteQueue::commits() const {
@@ -127,22 +135,47 @@ uint64_t WriteQueue::syncs() const {
   return syncs_;
 }
 
-void WriteQueue::SyncLoop() {
+int WriteQueue::FlushBacklogLocked() const {
+  return flushes_running_ + (handed_seq_ > flush_started_upto_ ? 1 : 0);
+}
+
+void WriteQueue::SyncLoop(int lane) {
   for (;;) {
-    std::deque<Committed> ready;
+    uint64_t covers = 0;
+    bool any_committed = false;
     {
       std::unique_lock<std::mutex> lock(sync_mu_);
-      sync_cv_.wait(lock, [this] { return sync_stopping_ || !to_sync_.empty(); });
-      if (to_sync_.empty()) return;  // stopping, and every batch has been answered
-      ready.swap(to_sync_);
+      sync_cv_.wait(lock, [this] {
+        return handed_seq_ > flush_started_upto_ || (sync_stopping_ && to_sync_.empty());
+      });
+      if (handed_seq_ <= flush_started_upto_) return;  // stopping, and every batch answered
+      // One flush for every batch committed by now (those an earlier, still running flush
+      // covers included: this one answers them too if it ends first).
+      covers = handed_seq_;
+      flush_started_upto_ = covers;
+      ++flushes_running_;
+      flush_backlog_ = FlushBacklogLocked();
+      any_committed = std::any_of(to_sync_.begin(), to_sync_.end(),
+                                  [](const Committed& c) { return c.committed; });
     }
-    // One flush for every batch committed by now.
-    Status synced = Status::Ok();
-    if (std::any_of(ready.begin(), ready.end(), [](const Committed& c) { return c.committed; })) {
-      synced = db_->Sync();
+    const Status synced = any_committed ? db_->Sync(lane) : Status::Ok();
+    std::lock_guard<std::mutex> answering(done_mu_);
+    std::deque<Committed> ready;
+    {
       std::lock_guard<std::mutex> lock(sync_mu_);
-      ++syncs_;
+      --flushes_running_;
+      if (any_committed) ++syncs_;
+      flush_backlog_ = FlushBacklogLocked();
+      while (!to_sync_.empty() && to_sync_.front().seq <= covers) {
+        ready.push_back(std::move(to_sync_.front()));
+        to_sync_.pop_front();
+      }
     }
+    sync_cv_.notify_all();  // a batch may wait for a free lane; or the others may stop now
+    {
+      std::lock_guard<std::mutex> lock(mu_);  // the queue thread may commit its open batch
+    }
+    cv_.notify_all();
     if (!synced.ok()) {
       internal::Logger()->error("write queue: sync failed, {} batches not known durable: {}",
                                 ready.size(), synced.ToString());
@@ -162,6 +195,50 @@ void WriteQueue::SyncLoop() {
 std::string WriteQueue::fault() const {
   std::lock_guard<std::mutex> lock(mu_);
   return fault_;
+}
+
+void WriteQueue::RunUnits(Database& db, std::vector<Unit>& batch, size_t from,
+                          std::vector<Status>& results, Status& batch_error,
+                          size_t& deferred_from) {
+  for (size_t i = from; i < batch.size() && batch_error.ok(); ++i) {
+    const uint64_t conflicts_before = db.conflicts();
+    Status st = db.Savepoint(kUnitSavepoint);
+    if (!st.ok()) {
+      batch_error = st;
+      break;
+    }
+    st = RunWork(batch[i].work, db);
+    // A conflict anywhere in the unit undoes all of it, even if the unit went on after the
+    // failed statement (in a savepoint of its own) and returned OK.
+    const bool conflicted = db.conflicts() != conflicts_before;
+    if (st.ok() && conflicted) {
+      st = Status::Unavailable("write queue: the unit met a conflict with another connection");
+    }
+    if (st.ok()) st = db.ReleaseSavepoint(kUnitSavepoint);
+    if (!st.ok()) {
+      results[i] = st;
+      if (db.in_transaction()) {
+        Status undo = db.RollbackToSavepoint(kUnitSavepoint);
+        if (undo.ok()) undo = db.ReleaseSavepoint(kUnitSavepoint);
+        if (!undo.ok()) batch_error = undo;
+      }
+    }
+    if (batch_error.ok() && !db.in_transaction()) {
+      // The unit ended the transaction (or SQLite rolled it back after an I/O error): the
+      // earlier units' writes are not what we would commit.
+      batch_error = Status::Internal("write queue: transaction ended inside a unit");
+    }
+    if (batch_error.ok() && conflicted && batch[i].conflicts < kMaxConflictRetries) {
+      ++batch[i].conflicts;
+      internal::Logger()->warn(
+          "write queue: a unit met a conflict with another connection ({}); it runs again "
+          "in the next batch (retry {} of {}), with the {} unit(s) after it",
+          results[i].message(), batch[i].conflicts, kMaxConflictRetries,
+          batch.size() - i - 1);
+      deferred_from = i;
+      break;
+    }
+  }
 }
 
 void WriteQueue::Loop() {
@@ -188,44 +265,30 @@ void WriteQueue::Loop() {
     // rely on (the next ticket number, a balance before a redemption, a wish still open
     // before a claim) holds across instances too. A no-op on SQLite.
     if (batch_error.ok()) batch_error = db.LockKey(kBatchLockKey);
-    for (size_t i = 0; i < batch.size() && batch_error.ok(); ++i) {
-      const uint64_t conflicts_before = db.conflicts();
-      Status st = db.Savepoint(kUnitSavepoint);
-      if (!st.ok()) {
-        batch_error = st;
-        break;
-      }
-      st = RunWork(batch[i].work, db);
-      // A conflict anywhere in the unit undoes all of it, even if the unit went on after the
-      // failed statement (in a savepoint of its own) and returned OK.
-      const bool conflicted = db.conflicts() != conflicts_before;
-      if (st.ok() && conflicted) {
-        st = Status::Unavailable("write queue: the unit met a conflict with another connection");
-      }
-      if (st.ok()) st = db.ReleaseSavepoint(kUnitSavepoint);
-      if (!st.ok()) {
-        results[i] = st;
-        if (db.in_transaction()) {
-          Status undo = db.RollbackToSavepoint(kUnitSavepoint);
-          if (undo.ok()) undo = db.ReleaseSavepoint(kUnitSavepoint);
-          if (!undo.ok()) batch_error = undo;
+    RunUnits(db, batch, 0, results, batch_error, deferred_from);
+    // A flush after the commit (SQLite): while every sync lane is busy, a unit arriving now
+    // would wait for a lane anyway. It joins this transaction instead of a commit of its own
+    // - fewer COMMITs, and a page that several turns touch goes into the WAL once - and the
+    // commit happens when a lane is free (or the batch is full), so no unit waits longer for
+    // its acknowledgement.
+    while (needs_sync_ && batch_error.ok() && deferred_from == batch.size() &&
+           batch.size() < static_cast<size_t>(max_batch_)) {
+      const size_t from = batch.size();
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [this] {
+          return stopping_ || !queue_.empty() || flush_backlog_.load() < Database::kSyncLanes;
+        });
+        if (queue_.empty() || flush_backlog_.load() < Database::kSyncLanes) break;
+        const size_t n = std::min(queue_.size(), static_cast<size_t>(max_batch_) - from);
+        for (size_t i = 0; i < n; ++i) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
         }
       }
-      if (batch_error.ok() && !db.in_transaction()) {
-        // The unit ended the transaction (or SQLite rolled it back after an I/O error): the
-        // earlier units' writes are not what we would commit.
-        batch_error = Status::Internal("write queue: transaction ended inside a unit");
-      }
-      if (batch_error.ok() && conflicted && batch[i].conflicts < kMaxConflictRetries) {
-        ++batch[i].conflicts;
-        internal::Logger()->warn(
-            "write queue: a unit met a conflict with another connection ({}); it runs again "
-            "in the next batch (retry {} of {}), with the {} unit(s) after it",
-            results[i].message(), batch[i].conflicts, kMaxConflictRetries,
-            batch.size() - i - 1);
-        deferred_from = i;
-        break;
-      }
+      results.resize(batch.size());
+      deferred_from = batch.size();
+      RunUnits(db, batch, from, results, batch_error, deferred_from);
     }
     if (deferred_from < batch.size()) {
       // Back at the head of the queue, in their order: the commit below releases this
@@ -280,7 +343,9 @@ void WriteQueue::Loop() {
       for (Unit& unit : batch) handed.dones.push_back(std::move(unit.done));
       {
         std::lock_guard<std::mutex> lock(sync_mu_);
+        handed.seq = ++handed_seq_;
         to_sync_.push_back(std::move(handed));
+        flush_backlog_ = FlushBacklogLocked();
       }
       sync_cv_.notify_one();
       continue;

@@ -5,7 +5,13 @@
 // sync_on_request), a second thread syncs: the queue thread commits batch N, hands its Done
 // callbacks to the sync thread and starts batch N+1 while N is flushed; one Sync() covers
 // every batch committed by then, and only after it do their Done callbacks run. So a Done
-// still means "durable", and the disk's flush time no longer stops the writer.
+// still means "durable", and the disk's flush time no longer stops the writer. Up to
+// Database::kSyncLanes flushes run at once, one per sync thread (a disk slow to flush often
+// serves two at once as fast as one); a flush answers every batch committed before it began,
+// in order, even if an earlier flush is still running. While every lane is busy, the next
+// batch stays open and takes in the units that arrive (up to max_batch), and commits when a
+// lane is free: those units would wait for that flush anyway, and one commit writes the pages
+// they share once.
 // Several instances on one PostgreSQL database (issue 14) each have a queue; every batch takes
 // one lock first (Database::LockKey), so their batches run one at a time as on a SQLite file:
 // the read-then-write of any unit holds across instances, not only within one.
@@ -21,6 +27,7 @@
 // reorders two units of one queue.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -28,6 +35,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "bot/metrics.h"
 #include "storage/database.h"
@@ -98,12 +106,21 @@ class WriteQueue {
   };
   // A batch whose Done callbacks wait for the sync thread.
   struct Committed {
+    uint64_t seq = 0;  // 1, 2, ... in the order the batches were handed over
     std::vector<Done> dones;
     std::vector<Status> results;
     bool committed = false;  // false: the batch failed, nothing to make durable
   };
   void Loop();
-  void SyncLoop();
+  // Runs batch[from...] in the open transaction, each unit in its savepoint: a unit's failure
+  // goes to results[i]; one that met a conflict sets deferred_from (it and the units after it
+  // run again in the next batch); what breaks the transaction sets batch_error.
+  void RunUnits(Database& db, std::vector<Unit>& batch, size_t from,
+                std::vector<Status>& results, Status& batch_error, size_t& deferred_from);
+  void SyncLoop(int lane);
+  // Flushes started or waiting for a lane (sync_mu_ held): flush_backlog_ is this.
+  int FlushBacklogLocked() const;
+  bool OnQueueThreads() const;  // the calling thread is the queue or a sync thread
 
   std::unique_ptr<Database> db_;
   const int max_batch_;
@@ -117,14 +134,24 @@ class WriteQueue {
   std::string fault_;  // guarded by mu_
   std::thread thread_;
 
-  // The sync thread (only when db_->commit_needs_sync()).
+  // The sync threads, one per lane (only when db_->commit_needs_sync()).
   const bool needs_sync_;
   mutable std::mutex sync_mu_;
   std::condition_variable sync_cv_;
-  std::deque<Committed> to_sync_;
+  std::deque<Committed> to_sync_;   // handed over, not answered yet, in seq order
+  uint64_t handed_seq_ = 0;         // the last batch handed over
+  uint64_t flush_started_upto_ = 0; // the last batch a started flush covers
+  int flushes_running_ = 0;
   bool sync_stopping_ = false;
   uint64_t syncs_ = 0;
-  std::thread sync_thread_;
+  std::vector<std::thread> sync_threads_;
+  std::vector<std::thread::id> sync_thread_ids_;  // set before any thread may read it
+  // Answers go out one flush at a time, so they keep the order of the batches (done_mu_ is
+  // taken before sync_mu_).
+  std::mutex done_mu_;
+  // FlushBacklogLocked(), read by the queue thread without sync_mu_: while it is
+  // kSyncLanes, the queue thread keeps its transaction open for units arriving meanwhile.
+  std::atomic<int> flush_backlog_{0};
 };
 
 }  // namespace linli::storage

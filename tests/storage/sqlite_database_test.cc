@@ -348,8 +348,20 @@ TEST(SqliteDatabaseTest, SyncOnRequestDefersTheFlushOfFullToSync) {
   EXPECT_EQ((*sync)[0].Int(0), 1);  // NORMAL: COMMIT writes the WAL, Sync() flushes it
   ASSERT_TRUE((*db)->Exec("CREATE TABLE t (x BIGINT)").ok());
   ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES (1)").ok());
-  EXPECT_TRUE((*db)->Sync().ok());
+  EXPECT_TRUE((*db)->Sync(0).ok());
   EXPECT_TRUE(std::filesystem::exists(options.path + "-wal"));
+  // Every lane flushes (each through a descriptor of its own, at the same time if need be);
+  // a lane that does not exist is refused.
+  ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES (2)").ok());
+  std::vector<std::thread> lanes;
+  std::atomic<int> flushed{0};
+  for (int lane = 0; lane < Database::kSyncLanes; ++lane) {
+    lanes.emplace_back([&, lane] { flushed += (*db)->Sync(lane).ok() ? 1 : 0; });
+  }
+  for (auto& t : lanes) t.join();
+  EXPECT_EQ(flushed.load(), Database::kSyncLanes);
+  EXPECT_EQ((*db)->Sync(Database::kSyncLanes).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ((*db)->Sync(-1).code(), StatusCode::kInvalidArgument);
 
   // Only FULL is split (NORMAL and OFF promise no flush), and never for a memory database.
   for (const auto& [path, level] : {std::pair<std::string, std::string>{dir.File("n.db"), "NORMAL"},
@@ -361,7 +373,7 @@ TEST(SqliteDatabaseTest, SyncOnRequestDefersTheFlushOfFullToSync) {
     auto plain = OpenSqlite(other);
     ASSERT_TRUE(plain.ok());
     EXPECT_FALSE((*plain)->commit_needs_sync()) << path << " " << level;
-    EXPECT_TRUE((*plain)->Sync().ok());
+    EXPECT_TRUE((*plain)->Sync(0).ok());
   }
   // Without the option, FULL stays FULL.
   auto full = Open(dir.File("full.db"));
@@ -389,7 +401,7 @@ TEST(SqliteDatabaseTest, SyncOnRequestCheckpointsInTheBackground) {
       ASSERT_TRUE((*db)->Commit().ok());
     }
   }
-  ASSERT_TRUE((*db)->Sync().ok());
+  ASSERT_TRUE((*db)->Sync(0).ok());
   bool copied = false;
   for (int i = 0; i < 200 && !copied; ++i) {
     copied = std::filesystem::file_size(options.path) > 1000u * 4096u;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <future>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <latch>
 #include <mutex>
@@ -383,17 +384,45 @@ class SyncedDatabase final : public Database {
   bool in_transaction() const override { return inner_->in_transaction(); }
   std::string dialect() const override { return inner_->dialect(); }
   bool commit_needs_sync() const override { return true; }
-  Status Sync() override {
+  Status Sync(int lane) override {
     if (hold_syncs) hold.wait();
+    if (hold_each) {
+      // Each flush waits for its own release; the order they began in is recorded.
+      std::unique_lock<std::mutex> lock(mu);
+      const size_t me = started.size();
+      started.push_back(lane);
+      changed.notify_all();
+      changed.wait(lock, [&] { return released.size() > me && released[me]; });
+    }
     ++syncs;
     return fail_syncs ? Status::Internal("sqlite: cannot flush x-wal: Input/output error")
                       : Status::Ok();
+  }
+  // With hold_each: waits until n flushes are running at once.
+  bool WaitForFlushes(size_t n) {
+    std::unique_lock<std::mutex> lock(mu);
+    return changed.wait_for(lock, std::chrono::seconds(5), [&] { return started.size() >= n; });
+  }
+  void Release(size_t k) {  // lets the k-th flush (0 = the first begun) finish
+    std::lock_guard<std::mutex> lock(mu);
+    if (released.size() <= k) released.resize(k + 1, false);
+    released[k] = true;
+    changed.notify_all();
+  }
+  std::vector<int> Started() {
+    std::lock_guard<std::mutex> lock(mu);
+    return started;
   }
 
   std::atomic<int> syncs{0};
   std::atomic<bool> fail_syncs{false};
   std::atomic<bool> hold_syncs{false};
   std::latch hold{1};
+  std::atomic<bool> hold_each{false};
+  std::mutex mu;
+  std::condition_variable changed;
+  std::vector<int> started;    // the lane of each flush begun, in order
+  std::vector<bool> released;  // by the order they began
 
  private:
   std::unique_ptr<Database> inner_;
@@ -425,6 +454,82 @@ TEST(WriteQueueTest, WhereCommitNeedsASyncDoneWaitsForItWhileTheNextBatchRuns) {
   EXPECT_GE(q.syncs(), 1u);
   EXPECT_LE(q.syncs(), 2u);  // one or two flushes for both batches (the start's is not counted)
   EXPECT_EQ(Xs(q), (std::vector<int64_t>{1, 2}));
+}
+
+// A slow flush does not hold the next batch's: the next lane flushes it at once, and since it
+// began after the first batch's commit, its end answers both batches, in order.
+TEST(WriteQueueTest, TwoFlushesRunAtOnceAndTheLaterOneAnswersTheBatchesBeforeIt) {
+  static_assert(Database::kSyncLanes >= 2);
+  auto synced = std::make_unique<SyncedDatabase>(OpenWithTable());
+  SyncedDatabase* db = synced.get();
+  WriteQueue q(std::move(synced), 8);
+  db->hold_each = true;
+  std::mutex mu;
+  std::vector<int> answered;
+  auto done = [&](int id) {
+    return [&, id](Status st) {
+      EXPECT_TRUE(st.ok()) << st.ToString();
+      std::lock_guard<std::mutex> lock(mu);
+      answered.push_back(id);
+    };
+  };
+  auto answered_now = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return answered;
+  };
+  q.Submit(Insert(1), done(1));
+  ASSERT_TRUE(db->WaitForFlushes(1));
+  q.Submit(Insert(2), done(2));
+  ASSERT_TRUE(db->WaitForFlushes(2));  // two flushes running at once
+  const std::vector<int> lanes = db->Started();
+  EXPECT_NE(lanes[0], lanes[1]);
+  EXPECT_EQ(q.commits(), 2u);
+  EXPECT_TRUE(answered_now().empty());
+  db->Release(1);  // the second flush ends first
+  for (int i = 0; i < 400 && answered_now().size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(answered_now(), (std::vector<int>{1, 2}));
+  db->Release(0);  // the first one ends: nothing is answered twice
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(answered_now(), (std::vector<int>{1, 2}));
+  db->hold_each = false;
+  EXPECT_EQ(Xs(q), (std::vector<int64_t>{1, 2}));
+}
+
+// While every lane flushes, the next batch stays open: units submitted one by one meanwhile
+// share one commit, made as soon as a lane is free, and each is answered after its flush.
+TEST(WriteQueueTest, WhileEveryLaneFlushesArrivingUnitsShareOneCommit) {
+  auto synced = std::make_unique<SyncedDatabase>(OpenWithTable());
+  SyncedDatabase* db = synced.get();
+  WriteQueue q(std::move(synced), 64);
+  db->hold_each = true;
+  std::atomic<int> ok{0};
+  const int lanes = Database::kSyncLanes;
+  for (int i = 0; i < lanes; ++i) {
+    q.Submit(Insert(i), [&](Status st) { ok += st.ok() ? 1 : 0; });
+    ASSERT_TRUE(db->WaitForFlushes(static_cast<size_t>(i) + 1));
+  }
+  EXPECT_EQ(q.commits(), static_cast<uint64_t>(lanes));
+  for (int i = 0; i < 5; ++i) {
+    q.Submit(Insert(100 + i), [&](Status st) { ok += st.ok() ? 1 : 0; });
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(q.commits(), static_cast<uint64_t>(lanes));  // still open
+  EXPECT_EQ(ok.load(), 0);
+  db->Release(0);
+  for (int i = 0; i < 400 && q.commits() < static_cast<uint64_t>(lanes) + 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(q.commits(), static_cast<uint64_t>(lanes) + 1);  // the five in one commit
+  ASSERT_TRUE(db->WaitForFlushes(static_cast<size_t>(lanes) + 1));
+  for (int k = 1; k <= lanes; ++k) db->Release(static_cast<size_t>(k));
+  for (int i = 0; i < 400 && ok.load() < lanes + 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(ok.load(), lanes + 5);
+  db->hold_each = false;
+  EXPECT_EQ(Xs(q).size(), static_cast<size_t>(lanes) + 5);
 }
 
 TEST(WriteQueueTest, AFailedSyncAnswersUnavailableSoThePlatformRedelivers) {
