@@ -20,9 +20,22 @@ namespace {
 
 using nlohmann::json;
 
+// ASCII only, as std::tolower in the "C" locale, without its call per byte (a turn lowers
+// every trigger it tries).
+char AsciiLowerChar(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 std::string AsciiLower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s) c = AsciiLowerChar(c);
   return s;
+}
+
+// Whether `lower` (already lowered) starts with `word` lowered.
+bool StartsWithLowered(const std::string& lower, const std::string& word) {
+  if (lower.size() < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (lower[i] != AsciiLowerChar(word[i])) return false;
+  }
+  return true;
 }
 
 bool Contains(const std::vector<std::string>& words, const std::string& lower_text) {
@@ -283,16 +296,15 @@ const FlowSpec* Engine::MatchTrigger(const std::string& text, std::string* args)
   const std::string lower = AsciiLower(text);
   for (const auto& flow : flows_) {
     for (const auto& trigger : flow.triggers) {
-      const std::string t = AsciiLower(trigger);
-      if (lower.compare(0, t.size(), t) != 0) continue;
-      if (lower.size() == t.size()) {
+      if (!StartsWithLowered(lower, trigger)) continue;
+      if (lower.size() == trigger.size()) {
         args->clear();
         return &flow;
       }
       // The trigger must end a word: followed by a space, '#', or a digit ("进度12").
-      const unsigned char next = static_cast<unsigned char>(lower[t.size()]);
+      const unsigned char next = static_cast<unsigned char>(lower[trigger.size()]);
       if (std::isspace(next) || next == '#' || std::isdigit(next)) {
-        *args = TrimText(text.substr(t.size()));
+        *args = TrimText(text.substr(trigger.size()));
         if (!args->empty() && (*args)[0] == '#') *args = TrimText(args->substr(1));
         return &flow;
       }
