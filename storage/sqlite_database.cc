@@ -160,7 +160,9 @@ class Checkpointer {
 class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(sqlite3* db, std::unique_ptr<SqliteUseLock> use_lock)
-      : db_(db), use_lock_(std::move(use_lock)) {}
+      : db_(db), use_lock_(std::move(use_lock)) {
+    std::fill(std::begin(wal_fds_), std::end(wal_fds_), -1);  // every lane, whatever their number
+  }
   ~SqliteDatabase() override {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
     cache_.clear();
@@ -422,7 +424,7 @@ class SqliteDatabase final : public Database {
     }
   }
   std::mutex sync_mu_;  // guards opening wal_fds_ (Sync runs on other threads)
-  int wal_fds_[kSyncLanes] = {-1, -1, -1, -1};
+  int wal_fds_[kSyncLanes];  // -1 until the first Sync() opens them (constructor)
   std::unique_ptr<Checkpointer> checkpointer_;
   // write_fault(): set by an SQLITE_FULL (in MapCode, also from const paths), cleared by
   // Commit(); the connection is used by one thread at a time (database.h).

@@ -2,8 +2,8 @@
 // units submitted concurrently into one transaction, so N concurrent webhook turns cost one
 // fsync instead of N while each is still acknowledged only after its own commit.
 // When the Database splits durability from COMMIT (Database::commit_needs_sync, SQLite's
-// sync_on_request), a second thread syncs: the queue thread commits batch N, hands its Done
-// callbacks to the sync thread and starts batch N+1 while N is flushed; one Sync() covers
+// sync_on_request), sync threads flush: the queue thread commits batch N, hands its Done
+// callbacks to them and starts batch N+1 while N is flushed; one Sync() covers
 // every batch committed by then, and only after it do their Done callbacks run. So a Done
 // still means "durable", and the disk's flush time no longer stops the writer. Up to
 // Database::kSyncLanes flushes run at once, one per sync thread (a disk slow to flush often
@@ -104,7 +104,7 @@ class WriteQueue {
     Done done;
     int conflicts = 0;  // runs that ended in a conflict so far
   };
-  // A batch whose Done callbacks wait for the sync thread.
+  // A batch whose Done callbacks wait for a sync thread's flush.
   struct Committed {
     uint64_t seq = 0;  // 1, 2, ... in the order the batches were handed over
     std::vector<Done> dones;
